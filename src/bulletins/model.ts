@@ -1,0 +1,224 @@
+/**
+ * The normalized bulletin: what every advisory format is parsed into, and what the rest of the pipeline reads.
+ *
+ * A source document contributes two kinds of records: an `AdvisoryRecord` (a vendor's or coordinator's bulletin
+ * with an id of its own, such as MS08-067 or a CSAF tracking id) and `CveRecord`s (what a feed says about one CVE:
+ * NVD, CVE JSON 5, KEV, EPSS). `mergeBulletin` folds the records of one advisory and of its CVEs into a `Bulletin`,
+ * keeping every fact's source.
+ */
+import type { SourceRef } from '../common/provenance';
+
+/** Identifiers a product is known by. Any may be missing; `name` is always there. */
+export interface ProductRef {
+  /** Id inside the source document (CSAF product_id, CVRF ProductID); meaningful only with `source`. */
+  productId?: string;
+  name: string;
+  vendor?: string;
+  /** CPE 2.3 formatted string; CPE 2.2 URIs are converted on import, the raw string kept in `cpeRaw`. */
+  cpe?: string;
+  cpeRaw?: string;
+  purl?: string;
+  /** Version range in the source's own syntax (vers:…, "<=8.1.1.3", NVD start/end fields rendered as text). */
+  versionRange?: string;
+  versionStartIncluding?: string;
+  versionStartExcluding?: string;
+  versionEndIncluding?: string;
+  versionEndExcluding?: string;
+}
+
+export type ProductStatus = 'affected' | 'fixed' | 'not_affected' | 'under_investigation' | 'recommended';
+
+export interface ProductEntry extends ProductRef {
+  status: ProductStatus;
+  /** CVEs this status applies to; empty means every CVE of the advisory. */
+  cves: string[];
+  source: SourceRef;
+}
+
+export type RemediationCategory = 'vendor_fix' | 'workaround' | 'mitigation' | 'none_available' | 'no_fix_planned';
+
+export interface Remediation {
+  category: RemediationCategory;
+  /** Free text as the source gives it. */
+  details: string;
+  /** Vendor fix ids: KB958644 (always with the KB prefix), RHSA-…, a package version. */
+  fixIds: string[];
+  url?: string;
+  /** Date the remediation became available, ISO 8601. */
+  date?: string;
+  /** true, false, or undefined when the source does not say ("Maybe" in MSRC is undefined with `restartDetails`). */
+  restartRequired?: boolean;
+  restartDetails?: string;
+  /** Fix ids this remediation replaces (MSRC Supercedence, bulletin "replaces"). */
+  supersedes: string[];
+  productIds: string[];
+  cves: string[];
+  source: SourceRef;
+}
+
+export type CvssVersion = '2.0' | '3.0' | '3.1' | '4.0';
+
+export interface Score {
+  cve?: string;
+  version: CvssVersion;
+  baseScore: number;
+  vector: string;
+  severity?: string;
+  /** Who scored it (NVD's source field, CISA-ADP, the CNA, the vendor). */
+  scoredBy?: string;
+  source: SourceRef;
+}
+
+export type ExploitationStatus = 'none' | 'poc' | 'active';
+
+/** One source's statement about exploitation of a CVE. */
+export interface ExploitationFact {
+  cve?: string;
+  status: ExploitationStatus;
+  /** The words of the source, e.g. "Exploited:Yes" or "listed in CISA KEV on 2026-05-20". */
+  evidence: string;
+  date?: string;
+  source: SourceRef;
+}
+
+/** CISA's SSVC decision values for a CVE (CVE JSON 5 ADP container "Vulnrichment"). */
+export interface SsvcFact {
+  cve: string;
+  exploitation?: 'none' | 'poc' | 'active';
+  automatable?: 'yes' | 'no';
+  technicalImpact?: 'partial' | 'total';
+  role?: string;
+  version?: string;
+  timestamp?: string;
+  source: SourceRef;
+}
+
+export interface KevFact {
+  cve: string;
+  dateAdded: string;
+  dueDate?: string;
+  requiredAction?: string;
+  knownRansomwareCampaignUse?: string;
+  vendorProject?: string;
+  product?: string;
+  vulnerabilityName?: string;
+  notes?: string;
+  source: SourceRef;
+}
+
+export interface EpssFact {
+  cve: string;
+  /** Probability of exploitation activity in the next 30 days, 0..1. */
+  score: number;
+  percentile: number;
+  modelVersion?: string;
+  scoreDate?: string;
+  source: SourceRef;
+}
+
+export interface Reference {
+  url: string;
+  tags: string[];
+  source: SourceRef;
+}
+
+export interface TextFact {
+  cve?: string;
+  text: string;
+  source: SourceRef;
+}
+
+/** A port that carries the vulnerable service, stated by the bulletin (hand-written) or derived later from rules/. */
+export interface PortSpec {
+  protocol: 'tcp' | 'udp';
+  port: number;
+}
+
+/** One source document's bulletin-level statement. */
+export interface AdvisoryRecord {
+  id: string;
+  title?: string;
+  vendor?: string;
+  publisher?: string;
+  /** Revision or version of the document as the source numbers it. */
+  revision?: string;
+  /** ISO 8601 with an explicit offset; a source without a zone is read as UTC and says so in `releasedAtNote`. */
+  releasedAt?: string;
+  releasedAtNote?: string;
+  updatedAt?: string;
+  severity?: string;
+  cves: string[];
+  products: ProductEntry[];
+  remediations: Remediation[];
+  scores: Score[];
+  exploitation: ExploitationFact[];
+  references: Reference[];
+  notes: TextFact[];
+  vulnerablePorts: PortSpec[];
+  /** Automatable as stated by the bulletin itself (hand-written "wormable: true"). */
+  automatable?: 'yes' | 'no';
+  source: SourceRef;
+}
+
+/** What one source says about one CVE. Optional parts are absent when the source does not speak to them. */
+export interface CveRecord {
+  cve: string;
+  title?: string;
+  published?: string;
+  lastModified?: string;
+  descriptions: TextFact[];
+  products: ProductEntry[];
+  scores: Score[];
+  exploitation: ExploitationFact[];
+  ssvc?: SsvcFact;
+  kev?: KevFact;
+  epss?: EpssFact;
+  cwes: string[];
+  references: Reference[];
+  source: SourceRef;
+}
+
+/** What parsing one bulletin-source document yields. */
+export interface BulletinBatch {
+  kind: 'bulletins';
+  advisories: AdvisoryRecord[];
+  cves: CveRecord[];
+}
+
+export type CycleVerdict =
+  | { status: 'out-of-cycle'; reason: string }
+  | { status: 'in-cycle'; reason: string }
+  | { status: 'unknown'; reason: string };
+
+/** The merged view of one bulletin: its advisory records and every CVE record for its CVEs. */
+export interface Bulletin {
+  id: string;
+  title?: SourcedText;
+  vendor?: SourcedText;
+  releasedAt?: SourcedText;
+  cves: string[];
+  products: ProductEntry[];
+  remediations: Remediation[];
+  /** Vendor fix ids across remediations (KB958644 …), for a quick read. */
+  fixIds: string[];
+  /** true when any source says a restart is required. */
+  restartRequired?: { value: boolean; source: SourceRef };
+  scores: Score[];
+  exploitation: ExploitationFact[];
+  ssvc: SsvcFact[];
+  kev: KevFact[];
+  epss: EpssFact[];
+  references: Reference[];
+  descriptions: TextFact[];
+  cwes: string[];
+  vulnerablePorts: PortSpec[];
+  automatable?: { value: 'yes' | 'no'; source: SourceRef };
+  cycle: CycleVerdict;
+  /** Every document that contributed, oldest import first. */
+  sources: SourceRef[];
+}
+
+export interface SourcedText {
+  value: string;
+  source: SourceRef;
+}

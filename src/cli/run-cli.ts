@@ -1,0 +1,66 @@
+/** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
+import { Command, CommanderError } from 'commander';
+import { openAppContext, type AppContext } from '../app/app-context';
+import { isPatchcallError } from '../common/errors';
+import { readConfig } from '../config';
+import type { CliIo, CliRuntime } from './cli-io';
+import { registerImport } from './commands/import';
+import { registerBulletins } from './commands/bulletins';
+import { registerAudit } from './commands/audit';
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const contexts: AppContext[] = [];
+  try {
+    const config = readConfig(io.env);
+    const runtime: CliRuntime = {
+      io,
+      config,
+      open(options) {
+        const ctx = openAppContext({ dbPath: options.db ?? config.dbPath, rulesDir: config.rulesDir, clock: io.clock });
+        contexts.push(ctx);
+        return ctx;
+      },
+      print(options, json, human) {
+        io.stdout(options.json ? JSON.stringify(json, null, 2) + '\n' : human());
+      },
+      fail(code) {
+        exitCode = Math.max(exitCode, code);
+      },
+    };
+    const program = buildProgram(runtime);
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, io, argv.includes('--json'));
+  } finally {
+    for (const ctx of contexts) ctx.close();
+  }
+  return exitCode;
+}
+
+function buildProgram(runtime: CliRuntime): Command {
+  const program = new Command('patchcall')
+    .description('A fast, accountable call on an out-of-cycle security patch')
+    .option('--db <path>', 'SQLite database file (default: $PATCHCALL_DB or ./data/patchcall.db)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: runtime.io.stdout, writeErr: runtime.io.stderr });
+  registerImport(program, runtime);
+  registerBulletins(program, runtime);
+  registerAudit(program, runtime);
+  return program;
+}
+
+function reportError(error: unknown, io: CliIo, json: boolean): number {
+  if (error instanceof CommanderError) {
+    // help and version are "errors" to commander but successes to the user
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    return 2;
+  }
+  const code = isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE') ? 2 : 1;
+  const message = isPatchcallError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+  if (json) io.stdout(JSON.stringify({ error: { code: isPatchcallError(error) ? error.code : 'INTERNAL', message } }, null, 2) + '\n');
+  io.stderr(`patchcall: ${message}\n`);
+  return code;
+}

@@ -1,0 +1,29 @@
+/** Where a fact came from: every fact patchcall shows or reasons with keeps its source. */
+
+/** Every input format patchcall imports. Bulletin sources first, then context (later issues add to it). */
+export type SourceFormat =
+  | 'csaf'
+  | 'cvrf'
+  | 'msrc-json'
+  | 'kev'
+  | 'epss'
+  | 'nvd'
+  | 'cve5'
+  | 'bulletin'
+  | 'manual';
+
+export interface SourceRef {
+  format: SourceFormat;
+  /** The file name, URL or "request body" the fact was read from. */
+  document: string;
+  /** A JSON pointer, XML path or line number inside the document, when it helps a reader find the fact. */
+  locator?: string;
+  /** Sequence number of the import event that brought the fact in; filled in when read back from the log. */
+  eventSeq?: number;
+}
+
+/** A value with the source that stated it. */
+export interface Sourced<T> {
+  value: T;
+  source: SourceRef;
+}

@@ -1,0 +1,30 @@
+/**
+ * Settings from the environment, read in this one place and checked up front: a bad value stops start-up with a
+ * message naming the variable. Nothing deeper reads process.env.
+ */
+import { PatchcallError } from './common/errors';
+import { DEFAULT_DB_PATH } from './store/open-database';
+import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
+
+export interface Config {
+  dbPath: string;
+  rulesDir?: string;
+  maxInputBytes: number;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const maxMb = env.PATCHCALL_MAX_INPUT_MB;
+  let maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+  if (maxMb !== undefined && maxMb !== '') {
+    const value = Number(maxMb);
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new PatchcallError('CONFIG', `PATCHCALL_MAX_INPUT_MB must be a positive number of MiB, not "${maxMb}"`);
+    }
+    maxInputBytes = Math.round(value * 1024 * 1024);
+  }
+  return {
+    dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
+    ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
+    maxInputBytes,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The append-only event log. `append` and the readers are the only ways in: there is no update or delete
+ * (and the schema's triggers refuse them). Appends chain each event to the one before it by hash.
+ */
+import type Database from 'better-sqlite3';
+import { canonicalJson } from '../common/canonical-json';
+import { ChainedEvent, GENESIS_HASH, eventHash, verifyChain, ChainVerdict } from '../audit/hash-chain';
+
+export interface NewEvent {
+  type: string;
+  /** What the event is about: `bulletin:MS08-067`, `decision:…`, `source:<sha256>`. */
+  stream: string;
+  /** Who caused it: a Slack user id, `cli:<os user>`, `system`. */
+  actor: string;
+  payload: unknown;
+}
+
+export interface EventFilter {
+  stream?: string;
+  streamPrefix?: string;
+  type?: string;
+  afterSeq?: number;
+}
+
+export interface StoredEvent<P = unknown> {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  stream: string;
+  payload: P;
+  prevHash: string;
+  hash: string;
+}
+
+interface EventRow {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  stream: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export class EventLog {
+  private readonly insert: Database.Statement;
+  private readonly headQuery: Database.Statement;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.insert = db.prepare(
+      'INSERT INTO events (seq, at, actor, type, stream, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.headQuery = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+  }
+
+  head(): { seq: number; hash: string } {
+    const row = this.headQuery.get() as { seq: number; hash: string } | undefined;
+    return row ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  /** Appends one event. Inside a caller's transaction it joins it; otherwise it is its own transaction. */
+  append<P>(event: NewEvent & { payload: P }): StoredEvent<P> {
+    return this.db.transaction(() => {
+      const head = this.head();
+      const chained = {
+        seq: head.seq + 1,
+        at: this.clock().toISOString(),
+        actor: event.actor,
+        type: event.type,
+        stream: event.stream,
+        payloadJson: canonicalJson(event.payload),
+      };
+      const hash = eventHash(head.hash, chained);
+      this.insert.run(chained.seq, chained.at, chained.actor, chained.type, chained.stream, chained.payloadJson, head.hash, hash);
+      return { ...chained, payload: event.payload, prevHash: head.hash, hash } as StoredEvent<P>;
+    })();
+  }
+
+  /** Events in sequence order, filtered by stream and/or type. */
+  *read<P = unknown>(filter: EventFilter = {}): Generator<StoredEvent<P>> {
+    const [sql, params] = this.query(filter);
+    for (const row of this.db.prepare(sql).iterate(...params) as Iterable<EventRow>) yield toStored<P>(row);
+  }
+
+  /** The first matching event. Unlike read(), it leaves no statement open, so it is safe before a write. */
+  first<P = unknown>(filter: EventFilter = {}): StoredEvent<P> | undefined {
+    const [sql, params] = this.query(filter);
+    const row = this.db.prepare(sql + ' LIMIT 1').get(...params) as EventRow | undefined;
+    return row && toStored<P>(row);
+  }
+
+  private query(filter: EventFilter): [string, (string | number)[]] {
+    const where: string[] = ['seq > ?'];
+    const params: (string | number)[] = [filter.afterSeq ?? 0];
+    if (filter.stream !== undefined) {
+      where.push('stream = ?');
+      params.push(filter.stream);
+    }
+    if (filter.streamPrefix !== undefined) {
+      where.push('substr(stream, 1, ?) = ?');
+      params.push(filter.streamPrefix.length, filter.streamPrefix);
+    }
+    if (filter.type !== undefined) {
+      where.push('type = ?');
+      params.push(filter.type);
+    }
+    return [`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY seq`, params];
+  }
+
+  /** The raw chain, as stored, for verification. */
+  *chain(): Generator<ChainedEvent> {
+    const statement = this.db.prepare('SELECT * FROM events ORDER BY seq');
+    for (const row of statement.iterate() as Iterable<EventRow>) yield toChained(row);
+  }
+
+  verify(): ChainVerdict {
+    return verifyChain(this.chain());
+  }
+}
+
+function toChained(row: EventRow): ChainedEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    stream: row.stream,
+    payloadJson: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toStored<P>(row: EventRow): StoredEvent<P> {
+  return {
+    seq: row.seq,
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    stream: row.stream,
+    payload: JSON.parse(row.payload) as P,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
