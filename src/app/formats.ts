@@ -3,10 +3,16 @@ import { InputError } from '../common/errors';
 import type { FormatHandler, SniffedDocument } from '../common/format-handler';
 import { bulletinFormats } from '../bulletins/formats';
 import type { BulletinBatch } from '../bulletins/model';
+import { inventoryFormats } from '../inventory/formats';
+import type { InventoryBatch } from '../inventory/model';
+import { filterFormats } from '../exposure/formats';
+import type { FilterBatch } from '../exposure/model';
+import { networkFormats } from '../exposure/network-formats';
+import type { NetworkBatch } from '../exposure/network-model';
 
-export type ImportBatch = BulletinBatch;
+export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | NetworkBatch;
 
-export const allFormats: FormatHandler<ImportBatch>[] = [...bulletinFormats];
+export const allFormats: FormatHandler<ImportBatch>[] = [...bulletinFormats, ...inventoryFormats, ...filterFormats, ...networkFormats];
 
 export function formatNames(): string[] {
   return allFormats.map((f) => f.format);

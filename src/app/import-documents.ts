@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { SniffedDocument } from '../common/format-handler';
 import type { AppContext } from './app-context';
 import { chooseFormat, type ImportBatch } from './formats';
+import { clearProjections, describeBatch, projectBatch } from './project-batch';
 
 export const SOURCE_IMPORTED = 'source.imported';
 
@@ -28,8 +29,9 @@ export interface ImportOutcome {
   sha256: string;
   status: 'imported' | 'unchanged';
   eventSeq: number;
-  advisories: string[];
-  cves: number;
+  kind: ImportBatch['kind'];
+  /** One line saying what the document held. */
+  summary: string;
 }
 
 export type ImportProgress = (stage: 'parse' | 'store', done: number, total: number) => void;
@@ -48,14 +50,14 @@ export function importDocuments(
 
   return ctx.db.transaction(() =>
     parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-      const summary = { advisories: batch.advisories.map((a) => a.id), cves: batch.cves.length };
+      const summary = { kind: batch.kind, summary: describeBatch(batch) };
       const previous = ctx.events.first({ stream: `source:${sha256}`, type: SOURCE_IMPORTED });
       if (previous) {
         return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
       }
       const payload: SourceImportedPayload = { format, document: input.doc.name, sha256, bytes: input.bytes.length, batch };
       const event = ctx.events.append({ type: SOURCE_IMPORTED, stream: `source:${sha256}`, actor: options.actor, payload });
-      ctx.bulletins.project(event.seq, batch);
+      projectBatch(ctx, event.seq, batch);
       options.onProgress?.('store', i + 1, parsed.length);
       return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
     }),
@@ -65,10 +67,11 @@ export function importDocuments(
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */
 export function rebuildProjections(ctx: AppContext): number {
   return ctx.db.transaction(() => {
-    ctx.bulletins.clear();
+    clearProjections(ctx);
     let count = 0;
-    for (const event of ctx.events.read<SourceImportedPayload>({ type: SOURCE_IMPORTED })) {
-      if (event.payload.batch.kind === 'bulletins') ctx.bulletins.project(event.seq, event.payload.batch);
+    // collected first: better-sqlite3 cannot write while a read statement is still iterating
+    for (const event of [...ctx.events.read<SourceImportedPayload>({ type: SOURCE_IMPORTED })]) {
+      projectBatch(ctx, event.seq, event.payload.batch);
       count++;
     }
     return count;

@@ -7,6 +7,12 @@ import type { CliIo, CliRuntime } from './cli-io';
 import { registerImport } from './commands/import';
 import { registerBulletins } from './commands/bulletins';
 import { registerAudit } from './commands/audit';
+import { registerAssets } from './commands/assets';
+import { registerExposure } from './commands/exposure';
+import { registerAssess } from './commands/assess';
+import { registerRules } from './commands/rules';
+import { registerWatch } from './commands/watch';
+import { registerExport } from './commands/export';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -48,6 +54,12 @@ function buildProgram(runtime: CliRuntime): Command {
     .configureOutput({ writeOut: runtime.io.stdout, writeErr: runtime.io.stderr });
   registerImport(program, runtime);
   registerBulletins(program, runtime);
+  registerAssets(program, runtime);
+  registerExposure(program, runtime);
+  registerAssess(program, runtime);
+  registerRules(program, runtime);
+  registerWatch(program, runtime);
+  registerExport(program, runtime);
   registerAudit(program, runtime);
   return program;
 }

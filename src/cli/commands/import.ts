@@ -24,7 +24,7 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
             .map((o) =>
               o.status === 'unchanged'
                 ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
-                : `${o.document}: ${o.format}, ${describe(o.advisories, o.cves)} (event ${o.eventSeq})\n`,
+                : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`,
             )
             .join(''),
         );
@@ -32,13 +32,6 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
         progress?.stop();
       }
     });
-}
-
-function describe(advisories: string[], cves: number): string {
-  const parts: string[] = [];
-  if (advisories.length) parts.push(`${advisories.length === 1 ? 'advisory' : `${advisories.length} advisories`} ${advisories.slice(0, 3).join(', ')}${advisories.length > 3 ? ', …' : ''}`);
-  if (cves) parts.push(`${cves} CVE record${cves === 1 ? '' : 's'}`);
-  return parts.join(' and ') || 'nothing to record';
 }
 
 /** A progress bar on a terminal; none when output is piped or in CI. */

@@ -1,0 +1,41 @@
+/** Routes an imported batch to the read model of its kind. Called in the transaction that appended its event. */
+import type { AppContext } from './app-context';
+import type { ImportBatch } from './formats';
+import { clearInventory, projectInventory } from '../store/inventory-store';
+import { clearExposureInputs, projectFilters, projectNetwork } from '../store/exposure-store';
+
+export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBatch): void {
+  switch (batch.kind) {
+    case 'bulletins':
+      return ctx.bulletins.project(eventSeq, batch);
+    case 'inventory':
+      return projectInventory(ctx.db, eventSeq, batch);
+    case 'filters':
+      return projectFilters(ctx.db, eventSeq, batch);
+    case 'network':
+      return projectNetwork(ctx.db, eventSeq, batch);
+  }
+}
+
+export function clearProjections(ctx: AppContext): void {
+  ctx.bulletins.clear();
+  clearInventory(ctx.db);
+  clearExposureInputs(ctx.db);
+}
+
+/** One line for the import report, e.g. "advisory MS08-067" or "12 assets". */
+export function describeBatch(batch: ImportBatch): string {
+  switch (batch.kind) {
+    case 'bulletins': {
+      const parts: string[] = [];
+      const ids = batch.advisories.map((a) => a.id);
+      if (ids.length) parts.push(`${ids.length === 1 ? 'advisory' : `${ids.length} advisories`} ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`);
+      if (batch.cves.length) parts.push(`${batch.cves.length} CVE record${batch.cves.length === 1 ? '' : 's'}`);
+      return parts.join(' and ') || 'nothing to record';
+    }
+    case 'filters':
+      return `${batch.filters.length} filter${batch.filters.length === 1 ? '' : 's'} (${batch.filters.map((f) => f.name).join(', ')})`;
+    default:
+      return batch.kind;
+  }
+}

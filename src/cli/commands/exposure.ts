@@ -1,0 +1,5 @@
+/** `patchcall exposure <bulletin>`. (Being written.) */
+import type { Command } from 'commander';
+import type { CliRuntime } from '../cli-io';
+
+export function registerExposure(_program: Command, _runtime: CliRuntime): void {}
