@@ -98,3 +98,46 @@ export interface FilterBatch {
   kind: 'filters';
   filters: Filter[];
 }
+
+/** The filter and rule (or policy) that decided a packet's fate at one hop. */
+export interface PathStep {
+  filter: string;
+  chain: string;
+  verdict: 'accept' | 'drop';
+  /** The deciding rule, or undefined when the chain policy (or an implicit default) decided. */
+  rule?: { number: number; text: string; locator: string; document: string; label?: string };
+  policy?: string;
+  /** Where the analysis had to assume (an unknown match treated as matching, a missing filter…). */
+  assumptions: string[];
+}
+
+export interface ZoneReach {
+  zone: string;
+  /** Source CIDRs within the zone from which the port can be reached (exact, from interval arithmetic). */
+  ranges: string[];
+  /** Each filter on the way, with its deciding rule for (a representative of) these sources. */
+  path: PathStep[];
+}
+
+export interface PortReach {
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** What a scan saw: "closed" is a fact; "filtered" means unknown, not safe. */
+  scanState?: string;
+  reachableFrom: ZoneReach[];
+  /** Zones that cannot reach it, each with the step that blocked it, for the explanation. */
+  blockedFrom: ZoneReach[];
+}
+
+export interface AssetExposure {
+  assetId: string;
+  assetName: string;
+  zone: string;
+  ports: PortReach[];
+  /** SSVC System Exposure from the zones that reach a vulnerable port (mapping in rules/exposure.json). */
+  systemExposure: 'small' | 'controlled' | 'open';
+  /** BOD 26-04 "Publicly Exposed": reachable from the internet zone. */
+  publiclyExposed: boolean;
+  reasons: string[];
+  warnings: string[];
+}

@@ -1,5 +1,90 @@
-/** The asset inventory model. (Being written: see the inventory importers.) */
+/**
+ * The asset inventory model: what every inventory source (CMDB CSV/JSON, nmap XML, AWS describe-instances,
+ * Get-HotFix, osquery) is parsed into, and what matching and exposure read.
+ */
+import type { SourceRef } from '../common/provenance';
 
+export type Environment = 'production' | 'staging' | 'development' | 'test' | 'unknown';
+export type Criticality = 'low' | 'medium' | 'high' | 'critical' | 'unknown';
+export type PortState = 'open' | 'closed' | 'filtered' | 'open|filtered' | 'closed|filtered' | 'unfiltered';
+
+export interface ObservedService {
+  protocol: 'tcp' | 'udp' | 'sctp';
+  port: number;
+  state: PortState;
+  /** nmap's service name, product and version as reported (e.g. "microsoft-ds", "Samba smbd", "4.6.2"). */
+  name?: string;
+  product?: string;
+  version?: string;
+  /** When and from where it was seen: a scan is one vantage point only. */
+  seenAt?: string;
+  source: SourceRef;
+}
+
+export interface OsIdentity {
+  /** As the source wrote it: "Microsoft Windows Server 2003 SP2", "Windows 2000 Server", "cpe:/o:microsoft:windows_2000::sp4". */
+  raw: string;
+  /** CPE 2.3 where derivable. */
+  cpe?: string;
+  /** 0-100 for scan guesses; 100 for CMDB and agent data. */
+  confidence: number;
+  source: SourceRef;
+}
+
+/** Two sources that disagree about a host; kept and shown, never silently resolved. */
+export interface AssetConflict {
+  field: string;
+  values: { value: string; source: SourceRef }[];
+  note: string;
+}
+
+export interface Asset {
+  /** Stable key: the CMDB sys_id or name, the cloud instance id, else the first address. */
+  id: string;
+  /** The name the inventory gives; what every report shows. */
+  name: string;
+  addresses: string[];
+  hostnames: string[];
+  /** The preferred OS identity (CMDB/agent > SMB script > service CPE > fingerprint), plus every candidate. */
+  os?: OsIdentity;
+  osCandidates: OsIdentity[];
+  services: ObservedService[];
+  /** KB ids with the "KB" prefix, upper case. */
+  installedFixes: { id: string; installedOn?: string; source: SourceRef }[];
+  criticality: Criticality;
+  environment: Environment;
+  owner?: string;
+  /** Who applies patches: the team itself, or a provider (then `provider` names it and `patchSlaDays` the contract). */
+  patchedBy: 'self' | 'provider';
+  provider?: string;
+  patchSlaDays?: number;
+  /** Cluster or load-balanced pool this asset is a member of (redundancy lowers the cost of a restart). */
+  cluster?: string;
+  tags: string[];
+  /** A retired CMDB record (install_status 7): kept, never counted as affected. */
+  retired: boolean;
+  /** Cloud security groups attached to the instance (AWS group ids), the asset's host filters. */
+  securityGroupIds: string[];
+  conflicts: AssetConflict[];
+  sources: SourceRef[];
+}
+
+/** One source's view of assets; the store merges views of the same asset across sources and imports. */
 export interface InventoryBatch {
   kind: 'inventory';
+  /** Partial assets as the source sees them; merged by id, name or address in the store. */
+  assets: Asset[];
+  /** Fix lists (Get-HotFix, osquery) that name hosts but carry nothing else. */
+  fixes: { host: string; id: string; installedOn?: string; source: SourceRef }[];
+}
+
+export type MatchStatus = 'affected' | 'patched' | 'not_affected' | 'unknown' | 'retired';
+
+export interface AssetMatch {
+  asset: Asset;
+  status: MatchStatus;
+  /** Why, in words: "OS cpe:2.3:o:microsoft:windows_server_2003:-:sp2 matches NVD configuration …". */
+  reasons: string[];
+  /** The bulletin product entries that matched. */
+  matchedProducts: string[];
 }
