@@ -1,7 +1,9 @@
 /**
  * The tamper-evident chain over the event log. Each event's hash covers the previous hash and the canonical
- * JSON of the event (actor, at, payload, seq, stream, type), so a changed, deleted, inserted or reordered
- * event breaks every link after it. Pure: used by the store, by `audit verify` and by exported records.
+ * JSON of the event header with the SHA-256 of its payload (actor, at, payloadSha256, seq, stream, type), so a
+ * changed, deleted, inserted or reordered event breaks every link after it. Hashing the payload's digest rather
+ * than the payload lets an exported record show other decisions' events as header + digest only (redacted)
+ * while every link stays checkable. Pure: used by the store, by `audit verify` and by exported records.
  */
 import { createHash } from 'node:crypto';
 
@@ -19,19 +21,38 @@ export interface ChainedEvent {
   hash: string;
 }
 
+/** An event header as hashed: the payload is represented by its SHA-256 (hex) of the stored canonical text. */
+export interface EventHeader {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  stream: string;
+  payloadSha256: string;
+}
+
+export function payloadDigest(payloadJson: string): string {
+  return createHash('sha256').update(payloadJson).digest('hex');
+}
+
 /**
- * The canonical serialization of an event: the same bytes as canonicalJson({actor, at, payload, seq, stream, type}),
- * built from the stored payload text so verification never re-serializes (and so cannot mask a change).
+ * The canonical serialization of an event: the same bytes as
+ * canonicalJson({actor, at, payloadSha256, seq, stream, type}), built by hand because it runs for every event.
  */
-export function canonicalEventText(event: Omit<ChainedEvent, 'prevHash' | 'hash'>): string {
+export function canonicalEventText(header: EventHeader): string {
   return (
-    `{"actor":${JSON.stringify(event.actor)},"at":${JSON.stringify(event.at)},"payload":${event.payloadJson},` +
-    `"seq":${event.seq},"stream":${JSON.stringify(event.stream)},"type":${JSON.stringify(event.type)}}`
+    `{"actor":${JSON.stringify(header.actor)},"at":${JSON.stringify(header.at)},"payloadSha256":"${header.payloadSha256}",` +
+    `"seq":${header.seq},"stream":${JSON.stringify(header.stream)},"type":${JSON.stringify(header.type)}}`
   );
 }
 
+export function headerHash(prevHash: string, header: EventHeader): string {
+  return createHash('sha256').update(prevHash).update(canonicalEventText(header)).digest('hex');
+}
+
 export function eventHash(prevHash: string, event: Omit<ChainedEvent, 'prevHash' | 'hash'>): string {
-  return createHash('sha256').update(prevHash).update(canonicalEventText(event)).digest('hex');
+  const { payloadJson, ...rest } = event;
+  return headerHash(prevHash, { ...rest, payloadSha256: payloadDigest(payloadJson) });
 }
 
 export type ChainVerdict =
@@ -55,7 +76,14 @@ export class ChainVerifier {
 
   /** Returns false once the chain is broken; further events are ignored. */
   add(event: ChainedEvent): boolean {
+    const { payloadJson, prevHash, hash, ...header } = event;
+    return this.addHeader({ ...header, payloadSha256: payloadDigest(payloadJson) }, prevHash, hash);
+  }
+
+  /** A link whose payload is known only by its digest (a redacted event in an export). */
+  addHeader(header: EventHeader, prevHash: string, hash: string): boolean {
     if (this.broken) return false;
+    const event = { ...header, prevHash, hash };
     const fail = (problem: string, expected?: string, found?: string): false => {
       this.broken = { ok: false, count: this.count, brokenAt: event.seq, problem, expected, found };
       return false;
@@ -66,7 +94,7 @@ export class ChainVerifier {
     if (event.prevHash !== this.prevHash) {
       return fail('previous-hash link does not match the hash of the event before it', this.prevHash, event.prevHash);
     }
-    const recomputed = eventHash(event.prevHash, event);
+    const recomputed = headerHash(event.prevHash, header);
     if (recomputed !== event.hash) {
       return fail('event content does not match its hash (the event was changed)', recomputed, event.hash);
     }
