@@ -1,0 +1,26 @@
+/** What every Slack listener receives: the store, the two Web API clients, settings, a logger and the clock. */
+import type { AppContext } from '../app/app-context';
+import type { ImportOutcome } from '../app/import-documents';
+import type { Logger } from './logger';
+import type { SlackConfig } from './slack-config';
+import type { SlackClients } from './web-clients';
+
+/** Called after documents arrive through POST /bulletins (committed to the event log before the call). */
+export type ImportListener = (outcomes: ImportOutcome[], source: { actor: string }) => void | Promise<void>;
+
+export interface ImportHooks {
+  /**
+   * Subscribe to imports that reached the event log through ingest. A listener that throws or rejects is logged;
+   * the HTTP answer has already gone out by then, so listeners may take their time (e.g. convene a decision).
+   */
+  onImported(listener: ImportListener): void;
+}
+
+export interface SlackDeps {
+  ctx: AppContext;
+  clients: SlackClients;
+  config: SlackConfig;
+  logger: Logger;
+  now: () => Date;
+  imports: ImportHooks;
+}
