@@ -4,11 +4,11 @@ import { InputError } from './errors';
 
 export function parseYamlText(file: string, text: string): unknown {
   try {
-    return parse(text, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: false });
+    return parse(text, { maxAliasCount: 50, uniqueKeys: true, prettyErrors: true });
   } catch (error) {
     if (error instanceof YAMLError) {
       const start = error.linePos?.[0];
-      throw new InputError(file, `invalid YAML: ${error.message.split('\n')[0]}`, start ? { line: start.line, column: start.col } : {});
+      throw new InputError(file, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, start ? { line: start.line, column: start.col } : {});
     }
     throw new InputError(file, `invalid YAML: ${(error as Error).message}`);
   }
