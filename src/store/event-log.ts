@@ -63,6 +63,17 @@ export class EventLog {
     return row ?? { seq: 0, hash: GENESIS_HASH };
   }
 
+  /** The stored hash of event `seq`, or undefined when there is no such event. */
+  hashAt(seq: number): string | undefined {
+    return (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
+  }
+
+  /** The raw chain between two sequence numbers (inclusive), as stored. */
+  *chainBetween(fromSeq: number, toSeq: number): Generator<ChainedEvent> {
+    const statement = this.db.prepare('SELECT * FROM events WHERE seq BETWEEN ? AND ? ORDER BY seq');
+    for (const row of statement.iterate(fromSeq, toSeq) as Iterable<EventRow>) yield toChained(row);
+  }
+
   /** Appends one event. Inside a caller's transaction it joins it; otherwise it is its own transaction. */
   append<P>(event: NewEvent & { payload: P }): StoredEvent<P> {
     return this.db.transaction(() => {

@@ -1,7 +1,17 @@
-/** `patchcall audit verify` (walk the hash chain) and `patchcall audit rebuild` (refill caches from the log). */
+/** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { rebuildProjections } from '../../app/import-documents';
+import { checkAnchors, parseAnchors } from '../../audit/anchors';
+import { verifyExportedRecord } from '../../audit/verify-exported-record';
+import { InputError } from '../../common/errors';
+import { parseJsonText } from '../../common/parse-json';
 import { globalOptions, type CliRuntime } from '../cli-io';
+
+interface VerifyOptions {
+  export?: string;
+  anchors?: string;
+}
 
 export function registerAudit(program: Command, runtime: CliRuntime): void {
   const audit = program.command('audit').description('the tamper-evident event log');
@@ -9,17 +19,33 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
   audit
     .command('verify')
     .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
-    .action((_options: unknown, command: Command) => {
+    .option('--export <file>', 'verify an exported JSON record on its own, without the database')
+    .option('--anchors <file>', "also compare the database with the anchors in an export of the audit channel")
+    .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
-      const verdict = runtime.open(global).events.verify();
+      if (options.export) return verifyExport(runtime, global, options.export);
+      const ctx = runtime.open(global);
+      const verdict = ctx.events.verify();
       if (!verdict.ok) runtime.fail(1);
-      runtime.print(global, verdict, () =>
-        verdict.ok
-          ? `chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}\n`
-          : `chain BROKEN at event #${verdict.brokenAt}: ${verdict.problem}\n` +
-            (verdict.expected ? `  expected ${verdict.expected}\n  found    ${verdict.found}\n` : '') +
-            `  ${verdict.count} events before it verified\n`,
-      );
+      const anchors = options.anchors && verdict.ok ? checkAnchors(parseAnchors(readAnchorFile(options.anchors)), (seq) => ctx.events.hashAt(seq)) : undefined;
+      if (anchors && !anchors.ok) runtime.fail(1);
+      runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
+        const lines = verdict.ok
+          ? [`chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}`]
+          : [
+              `chain BROKEN at event #${verdict.brokenAt}: ${verdict.problem}`,
+              ...(verdict.expected ? [`  expected ${verdict.expected}`, `  found    ${verdict.found}`] : []),
+              `  ${verdict.count} events before it verified`,
+            ];
+        if (anchors) {
+          lines.push(
+            anchors.ok
+              ? `anchors ok: ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'} match${anchors.newest ? ` (newest: event #${anchors.newest.seq})` : ''}`
+              : `anchors MISMATCH: ${anchors.problem}`,
+          );
+        }
+        return lines.join('\n') + '\n';
+      });
     });
 
   audit
@@ -30,4 +56,27 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
       const count = rebuildProjections(runtime.open(global));
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
+}
+
+function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
+  const verdict = verifyExportedRecord(parseJsonText(file, readText(file)), file);
+  if (!verdict.ok) runtime.fail(1);
+  runtime.print(global, verdict, () =>
+    verdict.ok
+      ? `record ok: ${verdict.streamEvents} events of ${verdict.stream} within ${verdict.count} chained events (#${verdict.firstSeq}-#${verdict.headSeq}), head ${verdict.headHash}\n`
+      : `record BROKEN at event #${verdict.brokenAt}: ${verdict.problem}\n`,
+  );
+}
+
+function readAnchorFile(file: string): unknown {
+  const text = readText(file);
+  return /^\s*[[{]/.test(text) ? parseJsonText(file, text) : text;
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
