@@ -6,13 +6,14 @@ export function escapeHtml(text: string): string {
 
 /**
  * Markdown renders inline HTML and link syntax, so both are neutralised: HTML-significant characters become
- * entities and Markdown punctuation is backslash-escaped; line breaks inside a cell become spaces.
+ * entities and the punctuation that opens emphasis, code, links and table cells is backslash-escaped (the text
+ * never starts a line, so block syntax such as # or - cannot take effect); line breaks become spaces.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
     .replace(/\r?\n/g, ' ');
 }

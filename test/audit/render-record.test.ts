@@ -1,0 +1,51 @@
+import { parse } from 'csv-parse/sync';
+import { renderRecord } from '../../src/audit/render-record';
+import { verifyExportedRecord } from '../../src/audit/verify-exported-record';
+import { createValidator } from '../../src/common/json-schema';
+import schema from '../../src/audit/schemas/audit-record.schema.json';
+import { HOSTILE_COMMENT, HOSTILE_NAME, sampleRecord } from './sample-record';
+
+describe('audit record formats', () => {
+  const record = sampleRecord();
+
+  it('JSON: matches its published schema and round-trips to a verifiable record', () => {
+    const text = renderRecord(record, 'json');
+    const parsed = JSON.parse(text);
+    expect(createValidator(schema)(parsed)).toBe(true);
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(record)));
+    expect(verifyExportedRecord(parsed, 'record.json')).toMatchObject({ ok: true, streamEvents: 3 });
+  });
+
+  it('CSV: one row per event, hostile text intact but never a formula', () => {
+    const rows = parse(renderRecord(record, 'csv'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r.seq)).toEqual(['2', '3', '4']);
+    expect(rows[1]!.actor_name).toBe(HOSTILE_NAME);
+    expect(rows[1]!.summary).toBe(`proposed an alternative: ${HOSTILE_COMMENT}`);
+    expect(rows[2]!.hash).toBe(record.chain.links[2]!.hash);
+    const withFormula = sampleRecord();
+    withFormula.timeline[0]!.summary = HOSTILE_COMMENT;
+    const first = (parse(renderRecord(withFormula, 'csv'), { columns: true }) as Record<string, string>[])[0]!;
+    expect(first.summary.startsWith("'=")).toBe(true);
+  });
+
+  it('Markdown: names and comments cannot inject HTML, links or table cells', () => {
+    const md = renderRecord(record, 'md');
+    expect(md).not.toContain('<script>');
+    expect(md).not.toContain('<!channel>');
+    expect(md).not.toMatch(/(?<!\\)\](?=\(javascript)/); // the link bracket is escaped
+    expect(md).toContain('&lt;script&gt;');
+    const positionRow = md.split('\n').find((line) => line.includes('U\\_NET'))!;
+    expect(positionRow.split(/(?<!\\)\|/).length - 2).toBe(5); // five cells: the comment's pipe stayed inside its cell
+    expect(md).toContain('## Timeline');
+    expect(md).toContain('  - 2008-10-23T18:01:40');
+  });
+
+  it('HTML: self-contained, no script can run, hostile text escaped', () => {
+    const html = renderRecord(record, 'html');
+    expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+    expect(html).not.toMatch(/<script|<link|src="http|href="http/);
+    expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+    expect(html).toContain('<table id="timeline">');
+    expect(html).toContain('<table id="exposure">');
+  });
+});
