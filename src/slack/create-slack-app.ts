@@ -1,0 +1,121 @@
+/**
+ * Builds the Bolt app around the product's listeners: HTTP receiver (POST /slack/events, signed) or Socket Mode,
+ * the app's own routes (/healthz, /bulletins), the Web API clients, one error handler, and a fallback answer for
+ * anything no listener acknowledged.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
+import type { AppContext } from '../app/app-context';
+import { bulletinsRoute } from '../http/bulletins-route';
+import { healthRoute } from '../http/health-route';
+import { registerListeners } from './listeners/register-listeners';
+import { boltLogger, type Logger } from './logger';
+import { answerUnhandled } from './platform/answer-unhandled';
+import { ImportNotifier } from './platform/import-notifier';
+import type { SlackConfig } from './slack-config';
+import type { SlackDeps } from './slack-deps';
+import { backgroundRetryConfig, createWebClients } from './web-clients';
+import { PatchcallError } from '../common/errors';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface CreateSlackAppOptions {
+  config: SlackConfig;
+  ctx: AppContext;
+  logger: Logger;
+  now?: () => Date;
+  /** Registers the product's listeners; the benchmark passes a bare one to measure the platform alone. */
+  register?: (app: App, deps: SlackDeps) => void;
+}
+
+export interface SlackApp {
+  app: App;
+  deps: SlackDeps;
+  /** Starts listening (HTTP on config.port, or Socket Mode plus the routes on config.port); resolves to the bound HTTP port. */
+  start(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function createSlackApp(options: CreateSlackAppOptions): Promise<SlackApp> {
+  const { config, ctx, logger } = options;
+  const slackLogger = boltLogger(logger, 'slack');
+  const clients = createWebClients(config, boltLogger(logger, 'web-api'));
+  // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
+  const identity = await clients.interactive.auth.test().catch((error: unknown) => {
+    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    throw new PatchcallError('CONFIG', `Slack refused SLACK_BOT_TOKEN at ${config.slackApiUrl} (auth.test: ${code})`);
+  });
+  const notifier = new ImportNotifier(logger);
+  const deps: SlackDeps = { ctx, clients, config, logger, now: options.now ?? ctx.clock, imports: notifier };
+  const ingest = bulletinsRoute({
+    ctx,
+    ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
+    maxBytes: config.maxInputBytes,
+    logger,
+    afterImport: (outcomes, source) => notifier.notify(outcomes, source),
+  });
+  const routes: CustomRoute[] = [
+    { path: '/healthz', method: ['GET'], handler: healthRoute(ctx) },
+    { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
+  ];
+
+  const receiver = answerUnhandled(buildReceiver(config, routes, slackLogger), logger);
+  const app = new App({
+    receiver,
+    token: config.botToken,
+    botId: identity.bot_id as string,
+    botUserId: identity.user_id as string,
+    logger: slackLogger,
+    clientOptions: { slackApiUrl: config.slackApiUrl, retryConfig: backgroundRetryConfig(config), timeout: config.webApi.backgroundTimeoutMs },
+  });
+  app.error(async (error) => {
+    const data = (error as { data?: { error?: string } }).data;
+    logger.error({ code: error.code, name: error.name, err: error.message, slackError: data?.error }, 'error in a Slack listener');
+  });
+  (options.register ?? registerListeners)(app, deps);
+
+  let server: Server | undefined;
+  return {
+    app,
+    deps,
+    async start() {
+      if (config.mode === 'socket') {
+        await app.start();
+        return config.port;
+      }
+      server = (await app.start(config.port)) as Server;
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      const stopped = app.stop();
+      // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
+      server?.closeAllConnections();
+      await stopped;
+    },
+  };
+}
+
+function buildReceiver(config: SlackConfig, customRoutes: CustomRoute[], logger: ReturnType<typeof boltLogger>): Receiver {
+  if (config.mode === 'socket') {
+    return new SocketModeReceiver({
+      appToken: config.appToken!,
+      logger,
+      customRoutes,
+      installerOptions: {
+        port: config.port,
+        // apps.connections.open goes through this client: same base URL, bounded retries
+        clientOptions: { slackApiUrl: config.slackApiUrl, retryConfig: backgroundRetryConfig(config) },
+      },
+    });
+  }
+  return new HTTPReceiver({
+    signingSecret: config.signingSecret!,
+    endpoints: SLACK_EVENTS_PATH,
+    port: config.port,
+    customRoutes,
+    logger,
+    // Slack bodies are small; the ingest route reads its own (bigger) bodies with its own limit
+    bodyLimit: 1024 * 1024,
+  });
+}
