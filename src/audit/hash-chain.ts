@@ -5,7 +5,7 @@
  * than the payload lets an exported record show other decisions' events as header + digest only (redacted)
  * while every link stays checkable. Pure: used by the store, by `audit verify` and by exported records.
  */
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -31,8 +31,10 @@ export interface EventHeader {
   payloadSha256: string;
 }
 
+// crypto.hash (Node >= 20.12) is several times faster than createHash() for small inputs: verification of a
+// million-event chain is dominated by these two calls per event.
 export function payloadDigest(payloadJson: string): string {
-  return createHash('sha256').update(payloadJson).digest('hex');
+  return oneShotHash('sha256', payloadJson, 'hex');
 }
 
 /**
@@ -47,7 +49,7 @@ export function canonicalEventText(header: EventHeader): string {
 }
 
 export function headerHash(prevHash: string, header: EventHeader): string {
-  return createHash('sha256').update(prevHash).update(canonicalEventText(header)).digest('hex');
+  return oneShotHash('sha256', prevHash + canonicalEventText(header), 'hex');
 }
 
 export function eventHash(prevHash: string, event: Omit<ChainedEvent, 'prevHash' | 'hash'>): string {

@@ -25,7 +25,7 @@ describe('audit record formats', () => {
     const withFormula = sampleRecord();
     withFormula.timeline[0]!.summary = HOSTILE_COMMENT;
     const first = (parse(renderRecord(withFormula, 'csv'), { columns: true }) as Record<string, string>[])[0]!;
-    expect(first.summary.startsWith("'=")).toBe(true);
+    expect(first.summary!.startsWith("'=")).toBe(true);
   });
 
   it('Markdown: names and comments cannot inject HTML, links or table cells', () => {
