@@ -30,6 +30,8 @@ export interface PortMatch {
 export interface UnknownMatch {
   text: string;
   why: string;
+  /** The named thing whose contents another export holds (an Azure service tag, a security group, an ipset…), so a network description can map it to a zone. */
+  ref?: { kind: 'service-tag' | 'security-group' | 'application-security-group' | 'prefix-list' | 'ipset' | 'nft-set'; id: string };
 }
 
 export interface RuleMatch {
@@ -82,6 +84,8 @@ export interface Chain {
 export interface Filter {
   /** Unique name the network description refers to, e.g. "edge" (iptables file) or "sg-0a1b2c" (security group). */
   name: string;
+  /** What the source also calls it, for people: the security group's GroupName, the nft table. */
+  label?: string;
   kind: FilterKind;
   /** Families this filter governs; a family it does not mention passes through it unfiltered. */
   families: AddressFamily[];
