@@ -1,5 +1,10 @@
-/** The firewall and network-description formats patchcall imports, in detection order. */
+/**
+ * The firewall formats patchcall imports, in detection order. Each detector looks at content, not file names:
+ * the JSON ones at their top-level keys (`nftables`, `SecurityGroups`, an NSG resource type), iptables-save at
+ * its `*table` headers and `:CHAIN POLICY [p:b]` lines.
+ */
 import type { FormatHandler } from '../common/format-handler';
 import type { FilterBatch } from './model';
+import { iptablesSaveFormat } from './parsers/iptables-save';
 
-export const filterFormats: FormatHandler<FilterBatch>[] = [];
+export const filterFormats: FormatHandler<FilterBatch>[] = [iptablesSaveFormat];
