@@ -1,0 +1,96 @@
+/**
+ * The network description turned into lookups: which zone an address is in, which addresses a zone holds, and
+ * which filters stand between a source zone and an asset.
+ */
+import type { Asset } from '../inventory/model';
+import { AddressSet, parseCidr } from './address-set';
+import type { AddressFamily, Filter } from './model';
+import { INTERNET_ZONE, type NetworkDescription } from './network-model';
+
+/** Reported for an asset whose addresses lie outside every described zone. */
+export const NO_ZONE = 'no zone';
+
+/** One enforcement point on the way in: a named filter's chain, or the union of an instance's security groups. */
+export type Hop =
+  | { kind: 'filter'; filter: string; chain: string; interfaces: Record<string, string>; role: 'guard' | 'host' }
+  | { kind: 'security-groups'; groups: string[] };
+
+export class Topology {
+  /** Every zone's addresses; `internet` is what no other zone holds. */
+  readonly zones: { name: string; addresses: AddressSet }[];
+  private readonly lookup: Record<AddressFamily, { lo: bigint; hi: bigint; zone: string }[]>;
+  private readonly filtersByName = new Map<string, Filter[]>();
+
+  constructor(
+    readonly network: NetworkDescription | undefined,
+    filters: readonly Filter[],
+  ) {
+    const described = (network?.zones ?? []).map((z) => ({ name: z.name, addresses: AddressSet.fromCidrs(z.cidrs) }));
+    const inside = described.reduce((set, z) => set.union(z.addresses), AddressSet.EMPTY);
+    this.zones = [...described, { name: INTERNET_ZONE, addresses: inside.complement() }];
+    this.lookup = { ipv4: [], ipv6: [] };
+    for (const zone of described) {
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const intervals = zone.addresses.get(family);
+        for (let i = 0; i < intervals.length; i += 2) this.lookup[family].push({ lo: intervals[i]!, hi: intervals[i + 1]!, zone: zone.name });
+      }
+    }
+    for (const family of ['ipv4', 'ipv6'] as const) this.lookup[family].sort((a, b) => (a.lo < b.lo ? -1 : 1));
+    for (const filter of filters) {
+      const list = this.filtersByName.get(filter.name) ?? [];
+      list.push(filter);
+      this.filtersByName.set(filter.name, list);
+    }
+  }
+
+  /** The described zone holding the address, or undefined (then it is the internet as a source). */
+  zoneOf(family: AddressFamily, value: bigint): string | undefined {
+    const table = this.lookup[family];
+    let lo = 0;
+    let hi = table.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const entry = table[mid]!;
+      if (value < entry.lo) hi = mid - 1;
+      else if (value > entry.hi) lo = mid + 1;
+      else return entry.zone;
+    }
+    return undefined;
+  }
+
+  /**
+   * The filter of that name governing the family: the latest imported one (filters are given oldest first);
+   * a filter of that name that governs only the other family is returned so the engine can say it passes.
+   * Undefined when nothing of that name was imported.
+   */
+  filter(name: string, family: AddressFamily): Filter | undefined {
+    const list = this.filtersByName.get(name);
+    if (!list) return undefined;
+    return [...list].reverse().find((f) => f.families.includes(family)) ?? list[list.length - 1];
+  }
+
+  /** Guards of the asset's zone for traffic from another zone, then the asset's own filters. */
+  hops(asset: Asset, assetZone: string, sourceZone: string): Hop[] {
+    const hops: Hop[] = [];
+    if (sourceZone !== assetZone && assetZone !== NO_ZONE) {
+      for (const guard of this.network?.guards ?? []) {
+        if (guard.zones.includes(assetZone)) hops.push({ kind: 'filter', filter: guard.filter, chain: guard.chain, interfaces: guard.interfaces, role: 'guard' });
+      }
+    }
+    for (const host of this.network?.hosts ?? []) {
+      if (host.asset === asset.name) hops.push({ kind: 'filter', filter: host.filter, chain: host.chain, interfaces: {}, role: 'host' });
+    }
+    if (asset.securityGroupIds.length) hops.push({ kind: 'security-groups', groups: [...asset.securityGroupIds].sort() });
+    return hops;
+  }
+}
+
+/** An asset address as the engine reads it; undefined for text that is no address (reported by the caller). */
+export function readAddress(text: string): { family: AddressFamily; value: bigint } | undefined {
+  try {
+    const parsed = parseCidr(text.split('/')[0]!);
+    return { family: parsed.family, value: parsed.lo };
+  } catch {
+    return undefined;
+  }
+}
