@@ -183,6 +183,25 @@ export interface BulletinBatch {
   kind: 'bulletins';
   advisories: AdvisoryRecord[];
   cves: CveRecord[];
+  /** An EPSS bulk file, kept column-wise instead of as `cves`; `epssRecord` turns one row into its CveRecord. */
+  epssTable?: EpssTable;
+}
+
+/**
+ * The scores of one EPSS file. A daily file has ~300,000 rows: as CveRecords with their sources the import event
+ * would be ~40 times larger, and hashing it canonically (an array element at a time) several times slower, so the
+ * validated rows are kept as one string.
+ */
+export interface EpssTable {
+  modelVersion?: string;
+  scoreDate?: string;
+  /** The document; a row's own source adds `line firstLine + i`. */
+  source: SourceRef;
+  /** Line of the first data row; rows are on consecutive lines. */
+  firstLine: number;
+  rowCount: number;
+  /** The rows as validated, `cve,epss,percentile` each, separated by single spaces (no newline to escape in JSON). */
+  rows: string;
 }
 
 export type CycleVerdict =
