@@ -28,8 +28,14 @@ export interface OsIdentity {
   cpe?: string;
   /** 0-100 for scan guesses; 100 for CMDB and agent data. */
   confidence: number;
+  /** How the source knows: its own record (CMDB, agent), SMB's answer, a service banner, a TCP/IP fingerprint, cloud metadata. */
+  method?: OsMethod;
+  /** What the OS-name table says about an ambiguous name ("NT 6.1 is Windows 7 or Windows Server 2008 R2"). */
+  note?: string;
   source: SourceRef;
 }
+
+export type OsMethod = 'inventory' | 'smb' | 'service' | 'fingerprint' | 'cloud';
 
 /** Two sources that disagree about a host; kept and shown, never silently resolved. */
 export interface AssetConflict {

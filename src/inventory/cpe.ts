@@ -1,0 +1,97 @@
+/**
+ * CPE names: CPE 2.2 URIs (as nmap writes them) bound to CPE 2.3 formatted strings, and CPE 2.3 name matching
+ * (NISTIR 7696, simplified) with the three outcomes a patch decision needs: match, possible match, no match.
+ */
+
+/** The eleven attributes after "cpe:2.3:", in order. */
+export const CPE_ATTRIBUTES = ['part', 'vendor', 'product', 'version', 'update', 'edition', 'language', 'sw_edition', 'target_sw', 'target_hw', 'other'] as const;
+
+const ANY = '*';
+const NA = '-';
+
+/** The attribute values of a CPE 2.3 string or a CPE 2.2 URI; undefined when the text is neither. */
+export function cpeParts(text: string): string[] | undefined {
+  const value = text.trim();
+  if (/^cpe:2\.3:/i.test(value)) {
+    const parts = splitFormatted(value.slice(8));
+    if (parts.length < 3 || parts.length > 11 || !/^[aoh*]$/i.test(parts[0]!)) return undefined;
+    return pad(parts.map((p) => (p === '' ? ANY : p.toLowerCase())));
+  }
+  if (/^cpe:\/[aoh]/i.test(value)) {
+    // CPE 2.2: an empty or absent component means ANY; "~"-packed editions are rare in OS names and kept whole
+    const parts = value.slice(5).split(':').map((p) => decodeURIComponent(p).toLowerCase());
+    return pad(parts.map((p) => (p === '' ? ANY : p)));
+  }
+  return undefined;
+}
+
+/** A CPE 2.3 formatted string for a CPE 2.3 string or a CPE 2.2 URI; undefined when the text is neither. */
+export function toCpe23(text: string): string | undefined {
+  const parts = cpeParts(text);
+  return parts ? `cpe:2.3:${parts.join(':')}` : undefined;
+}
+
+export type CpeComparison = { outcome: 'match' } | { outcome: 'possible'; unknown: string[] } | { outcome: 'no-match'; differs: string };
+
+/**
+ * Compares an asset's CPE (a name; "*" there means the inventory did not say) with a bulletin's CPE (a pattern).
+ * Attributes from edition onwards narrow only when both sides state a value: an inventory rarely records the
+ * architecture, and a missing architecture must not turn an affected host into an unaffected one.
+ */
+export function compareCpe(pattern: string, asset: string): CpeComparison {
+  const p = cpeParts(pattern);
+  const a = cpeParts(asset);
+  if (!p || !a) return { outcome: 'no-match', differs: 'not a CPE' };
+  const unknown: string[] = [];
+  for (let i = 0; i < CPE_ATTRIBUTES.length; i++) {
+    const want = p[i]!;
+    const have = a[i]!;
+    if (want === ANY || want === have) continue;
+    const narrowing = i >= 5;
+    if (have === ANY) {
+      if (!narrowing) unknown.push(CPE_ATTRIBUTES[i]!);
+      continue;
+    }
+    if (narrowing && (want === NA || have === NA)) continue;
+    return { outcome: 'no-match', differs: `${CPE_ATTRIBUTES[i]} ${have} ≠ ${want}` };
+  }
+  return unknown.length ? { outcome: 'possible', unknown } : { outcome: 'match' };
+}
+
+/** Replaces attributes of a CPE 2.3 string by name. */
+export function withCpeAttributes(cpe: string, values: Partial<Record<(typeof CPE_ATTRIBUTES)[number], string>>): string {
+  const parts = cpeParts(cpe);
+  if (!parts) return cpe;
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) parts[CPE_ATTRIBUTES.indexOf(name as (typeof CPE_ATTRIBUTES)[number])] = value.toLowerCase();
+  }
+  return `cpe:2.3:${parts.join(':')}`;
+}
+
+export function cpeAttribute(cpe: string, name: (typeof CPE_ATTRIBUTES)[number]): string | undefined {
+  return cpeParts(cpe)?.[CPE_ATTRIBUTES.indexOf(name)];
+}
+
+/** Dotted version comparison for NVD version ranges: numeric parts numerically, others as text. */
+export function compareVersions(a: string, b: string): number {
+  const left = a.split(/[.\-_]/);
+  const right = b.split(/[.\-_]/);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const x = left[i] ?? '0';
+    const y = right[i] ?? '0';
+    const nx = Number(x);
+    const ny = Number(y);
+    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
+    if (diff !== 0) return Math.sign(diff);
+  }
+  return 0;
+}
+
+function splitFormatted(text: string): string[] {
+  // a colon escaped with a backslash belongs to the value
+  return text.split(/(?<!\\):/);
+}
+
+function pad(parts: string[]): string[] {
+  return [...parts, ...Array<string>(Math.max(0, 11 - parts.length)).fill(ANY)].slice(0, 11);
+}
