@@ -1,0 +1,109 @@
+/** A decision's state is the fold of its events: `events.reduce(applyDecisionEvent, initialDecision(id))`. */
+import {
+  DecisionEvents,
+  type CallPostedPayload,
+  type CalledPayload,
+  type CardPostedPayload,
+  type ConvenedPayload,
+  type DecisionEvent,
+  type DecisionState,
+  type PositionPayload,
+  type RefusedPayload,
+} from './decision-model';
+
+export function initialDecision(id: string): DecisionState {
+  return {
+    id,
+    bulletinId: id,
+    status: 'new',
+    invited: [],
+    assets: [],
+    exposures: [],
+    members: { security: [], network: [], sysadmin: [], owner: [], delegate: [] },
+    positions: {},
+    keys: [],
+    refusals: [],
+    lastSeq: 0,
+  };
+}
+
+/** Pure and total: an event of an unknown type leaves the state as it was, apart from the sequence number. */
+export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): DecisionState {
+  const next = { ...state, lastSeq: event.seq };
+  switch (event.type) {
+    case DecisionEvents.convened: {
+      const p = event.payload as ConvenedPayload;
+      return {
+        ...next,
+        id: p.decisionId,
+        bulletinId: p.bulletinId,
+        status: state.call ? 'decided' : 'open',
+        convenedAt: event.at,
+        convenedBy: event.actor,
+        channel: p.channel,
+        bulletin: p.bulletin,
+        assessment: p.assessment,
+        assets: p.assets,
+        exposures: p.exposures,
+        members: p.members,
+        roles: p.roles,
+        snapshot: p.snapshot,
+      };
+    }
+    case DecisionEvents.cardPosted: {
+      const p = event.payload as CardPostedPayload;
+      return { ...next, cardTs: p.ts, topic: p.topic, invited: p.invited };
+    }
+    case DecisionEvents.positionRecorded: {
+      const p = event.payload as PositionPayload;
+      if (state.status === 'decided') return withKey(next, p.key);
+      const position = { userId: p.userId, roles: p.roles, stance: p.stance, at: event.at, seq: event.seq, ...(p.comment !== undefined ? { comment: p.comment } : {}) };
+      return withKey({ ...next, positions: { ...state.positions, [p.userId]: position } }, p.key);
+    }
+    case DecisionEvents.refused: {
+      const p = event.payload as RefusedPayload;
+      return withKey({ ...next, refusals: [...state.refusals, { userId: p.userId, attempted: p.attempted, reason: p.reason, at: event.at }] }, p.key);
+    }
+    case DecisionEvents.called: {
+      const p = event.payload as CalledPayload;
+      // the first call stands; a second one (a race between owner and delegate) is kept in the log only
+      if (state.call) return withKey(next, p.key);
+      return withKey(
+        {
+          ...next,
+          status: 'decided',
+          call: {
+            by: p.userId,
+            as: p.as,
+            at: event.at,
+            outcome: p.outcome,
+            rationale: p.rationale,
+            quorumMet: p.quorumMet,
+            quorumSummary: p.quorumSummary,
+            recommendedCall: p.recommendedCall,
+            snapshot: p.snapshot,
+            ...(p.overrideReason !== undefined ? { overrideReason: p.overrideReason } : {}),
+          },
+        },
+        p.key,
+      );
+    }
+    case DecisionEvents.callPosted: {
+      const p = event.payload as CallPostedPayload;
+      if (!state.call) return next;
+      return { ...next, call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } } };
+    }
+    default:
+      return next;
+  }
+}
+
+export function foldDecision(id: string, events: Iterable<DecisionEvent>): DecisionState {
+  let state = initialDecision(id);
+  for (const event of events) state = applyDecisionEvent(state, event);
+  return state;
+}
+
+function withKey(state: DecisionState, key: string): DecisionState {
+  return state.keys.includes(key) ? state : { ...state, keys: [...state.keys, key] };
+}

@@ -1,0 +1,220 @@
+/**
+ * The decision on one bulletin as data: who holds which role, the events a decision is made of, and the state
+ * folded from them. Slack, the CLI and the audit record all read this one shape.
+ */
+import type { AssetExposure } from '../exposure/model';
+import type { Assessment, CallOutcome, Urgency } from '../risk/model';
+
+/** The three roles that speak on the recommendation, and the two that may make the call. */
+export type SpeakingRole = 'security' | 'network' | 'sysadmin';
+export type Role = SpeakingRole | 'owner' | 'delegate';
+export const SPEAKING_ROLES: SpeakingRole[] = ['security', 'network', 'sysadmin'];
+export const ROLES: Role[] = ['security', 'network', 'sysadmin', 'owner', 'delegate'];
+
+/** A role's members: Slack user ids (U…/W…) and user group ids (S…), resolved to members when convening. */
+export interface RoleMembers {
+  users: string[];
+  groups: string[];
+}
+
+export type RoleMap = Record<Role, RoleMembers>;
+
+export const USER_ID = /^[UW][A-Z0-9]{2,}$/;
+export const GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+export type Stance = 'agree' | 'alternative' | 'more-info';
+export const STANCES: Stance[] = ['agree', 'alternative', 'more-info'];
+
+export const CALL_OUTCOMES: CallOutcome[] = ['patch-now', 'waves', 'mitigate-and-defer', 'defer', 'ask-provider'];
+
+/** The event types of a decision's stream (`decision:<id>`) and of the roster's (`roles`). */
+export const DecisionEvents = {
+  convened: 'decision.convened',
+  cardPosted: 'decision.card-posted',
+  positionRecorded: 'decision.position-recorded',
+  refused: 'decision.refused',
+  called: 'decision.called',
+  callPosted: 'decision.call-posted',
+} as const;
+
+export const RosterEvents = {
+  assigned: 'role.assigned',
+  refused: 'role.refused',
+} as const;
+
+export function decisionStream(decisionId: string): string {
+  return `decision:${decisionId}`;
+}
+
+export const ROSTER_STREAM = 'roles';
+
+/** The bulletin in the few facts the card shows, taken when convening so a replay shows the same card. */
+export interface BulletinBrief {
+  id: string;
+  title: string;
+  vendor?: string;
+  releasedAt?: string;
+  cycle: { status: 'out-of-cycle' | 'in-cycle' | 'unknown'; reason: string };
+  cves: string[];
+  fixIds: string[];
+  restartRequired?: boolean;
+  /** "active (Microsoft: exploited in targeted attacks)", or "no exploitation reported". */
+  exploitation: string;
+}
+
+/** One affected asset as the card lists it. */
+export interface AssetLine {
+  assetId: string;
+  name: string;
+  urgency: Urgency;
+  exposure: 'small' | 'controlled' | 'open' | 'unknown';
+  publiclyExposed: boolean;
+  /** "tcp/445 from internet, office" — where the vulnerable ports are reachable from. */
+  reach: string;
+  deadline?: string;
+}
+
+/** What the decision was made on: enough to tell later whether the inputs have changed since. */
+export interface DecisionSnapshot {
+  bulletinRevision?: string;
+  /** Sequence numbers of the import events the bulletin was merged from. */
+  bulletinSourceSeqs: number[];
+  inventoryHash: string;
+  exposureInputsHash: string;
+  rulebookHash: string;
+  /** The last event in the log when the snapshot was taken. */
+  logHeadSeq: number;
+}
+
+export interface ConvenedPayload {
+  decisionId: string;
+  bulletinId: string;
+  channel: { id: string; name: string };
+  bulletin: BulletinBrief;
+  assessment: Assessment;
+  assets: AssetLine[];
+  /** The exposure of each affected asset with the deciding rules, as the stakeholders were shown it. */
+  exposures: AssetExposure[];
+  /** Each role's members at convene time, groups resolved to their members. */
+  members: Record<Role, string[]>;
+  roles: RoleMap;
+  snapshot: DecisionSnapshot;
+  trigger: 'command' | 'import' | 'new-bulletin';
+}
+
+export interface CardPostedPayload {
+  channel: string;
+  ts: string;
+  topic: string;
+  invited: string[];
+}
+
+export interface PositionPayload {
+  userId: string;
+  roles: SpeakingRole[];
+  stance: Stance;
+  comment?: string;
+  /** Slack's id for the click or submission (action_ts, view id) with the user, so a replay records nothing new. */
+  key: string;
+}
+
+export interface RefusedPayload {
+  userId: string;
+  attempted: 'position' | 'call';
+  reason: string;
+  key: string;
+}
+
+export interface CalledPayload {
+  userId: string;
+  /** `owner` or `delegate`. */
+  as: 'owner' | 'delegate';
+  outcome: CallOutcome;
+  rationale: string;
+  quorumMet: boolean;
+  quorumSummary: string;
+  overrideReason?: string;
+  recommendedCall: CallOutcome;
+  snapshot: DecisionSnapshot;
+  key: string;
+}
+
+export interface CallPostedPayload {
+  channel: string;
+  ts: string;
+  pinned: boolean;
+}
+
+/** A decision event as the fold reads it: the log's stored event, reduced to what matters. */
+export interface DecisionEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  payload: unknown;
+}
+
+export interface Position {
+  userId: string;
+  roles: SpeakingRole[];
+  stance: Stance;
+  comment?: string;
+  at: string;
+  seq: number;
+}
+
+export interface Refusal {
+  userId: string;
+  attempted: 'position' | 'call';
+  reason: string;
+  at: string;
+}
+
+export interface DecisionCall {
+  by: string;
+  as: 'owner' | 'delegate';
+  at: string;
+  outcome: CallOutcome;
+  rationale: string;
+  quorumMet: boolean;
+  quorumSummary: string;
+  overrideReason?: string;
+  recommendedCall: CallOutcome;
+  snapshot: DecisionSnapshot;
+  /** The pinned message in the channel, once posted. */
+  message?: { channel: string; ts: string; pinned: boolean };
+}
+
+export interface DecisionState {
+  id: string;
+  bulletinId: string;
+  status: 'new' | 'open' | 'decided';
+  convenedAt?: string;
+  convenedBy?: string;
+  channel?: { id: string; name: string };
+  cardTs?: string;
+  topic?: string;
+  invited: string[];
+  bulletin?: BulletinBrief;
+  assessment?: Assessment;
+  assets: AssetLine[];
+  exposures: AssetExposure[];
+  members: Record<Role, string[]>;
+  roles?: RoleMap;
+  snapshot?: DecisionSnapshot;
+  /** Latest position per user id; earlier ones stay in the log. */
+  positions: Record<string, Position>;
+  /** Idempotency keys already recorded (positions, refusals, the call). */
+  keys: string[];
+  refusals: Refusal[];
+  call?: DecisionCall;
+  lastSeq: number;
+}
+
+export function emptyRoleMap(): RoleMap {
+  return { security: emptyMembers(), network: emptyMembers(), sysadmin: emptyMembers(), owner: emptyMembers(), delegate: emptyMembers() };
+}
+
+function emptyMembers(): RoleMembers {
+  return { users: [], groups: [] };
+}

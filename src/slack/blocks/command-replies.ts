@@ -1,0 +1,48 @@
+/** The ephemeral answers of `/patch`: help, the roles, the status of decisions, and short notices. */
+import type { KnownBlock } from '@slack/types';
+import { ROLES, type DecisionState, type RoleMap } from '../../decisions/decision-model';
+import { escapeMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
+import { OUTCOME_LABELS, ROLE_LABELS, URGENCY_LABELS, formatTime } from './labels';
+
+export const HELP_TEXT = [
+  '*/patch* — a fast, accountable call on an out-of-cycle security patch',
+  '`/patch open <bulletin id or CVE>` — convene the stakeholders in a channel with the decision card',
+  '`/patch new` — type in a bulletin that came by e-mail or phone (convenes when it is out-of-cycle and affects assets)',
+  '`/patch status [decision id]` — open decisions, or one decision',
+  '`/patch assets <decision id>` — every affected asset with its exposure',
+  '`/patch roles` — who speaks for security, network, the sysadmins, and who owns the call',
+  '`/patch roles set <role> @person @group …` — change a role (admins only)',
+  '`/patch export` — the audit record (not yet available)',
+  '`/patch help` — this text',
+].join('\n');
+
+export function helpBlocks(problem?: string): KnownBlock[] {
+  return [
+    ...(problem ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: escapeMrkdwn(problem), verbatim: true } }] : []),
+    { type: 'section', text: { type: 'mrkdwn', text: HELP_TEXT } },
+  ];
+}
+
+export function rolesText(roles: RoleMap): string {
+  const lines = ROLES.map((role) => {
+    const members = [...roles[role].users.map(mentionUser), ...roles[role].groups.map(mentionGroup)];
+    return `*${ROLE_LABELS[role]}*: ${members.length ? members.join(', ') : 'nobody'}`;
+  });
+  return ['*Roles*', ...lines].join('\n');
+}
+
+export function statusText(decisions: DecisionState[]): string {
+  if (decisions.length === 0) return 'No open decisions. `/patch open <bulletin>` convenes one.';
+  return decisions.map(statusLine).join('\n');
+}
+
+export function statusLine(state: DecisionState): string {
+  const channel = state.channel ? `<#${state.channel.id}>` : 'no channel yet';
+  const positions = Object.keys(state.positions).length;
+  if (state.call) {
+    return `*${escapeMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at)} · ${channel}`;
+  }
+  const summary = state.assessment?.summary;
+  const recommended = summary ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt)}` : 'not assessed';
+  return `*${escapeMrkdwn(state.id)}* — open: ${recommended} · ${positions} position${positions === 1 ? '' : 's'} · ${channel}`;
+}

@@ -1,0 +1,152 @@
+/**
+ * The decision card: the bulletin, the affected assets and their exposure, the recommendation with its reasons,
+ * who said what for which role, and the buttons, or, once the call is made, the call in their place.
+ * A pure function of the decision's state, so replaying the log renders the same card.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { QuorumResult } from '../../decisions/check-quorum';
+import { SPEAKING_ROLES, type DecisionState } from '../../decisions/decision-model';
+import { ActionIds, BlockIds } from '../action-ids';
+import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
+import { OUTCOME_LABELS, ROLE_LABELS, STANCE_LABELS, URGENCY_LABELS, formatTime } from './labels';
+
+const SECTION_MAX = 3000;
+const ASSETS_ON_CARD = 6;
+const PLAN_STEPS_ON_CARD = 5;
+const REASONS_ON_CARD = 4;
+
+export function decisionCard(state: DecisionState, quorum?: QuorumResult): KnownBlock[] {
+  const { bulletin, assessment } = state;
+  if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
+  const summary = assessment.summary;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncatePlain(`Patch call: ${bulletin.id}${bulletin.vendor ? ` (${bulletin.vendor})` : ''}`, 150) } },
+    section(
+      [
+        `*${escapeAndTruncate(bulletin.title, 300)}*`,
+        [
+          bulletin.cycle.status === 'out-of-cycle' ? '*Out-of-cycle*' : bulletin.cycle.status === 'in-cycle' ? 'In cycle' : 'Release cycle unknown',
+          bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
+          bulletin.fixIds.length ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}` : 'no fix yet',
+          escapeAndTruncate(bulletin.exploitation, 400),
+        ]
+          .filter((part) => part !== undefined)
+          .join(' · '),
+      ].join('\n'),
+    ),
+    { type: 'divider' },
+    ...assetBlocks(state),
+    { type: 'divider' },
+    section(
+      [
+        `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
+        escapeAndTruncate(summary.headline, 500),
+        ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
+      ].join('\n'),
+    ),
+  ];
+  if (assessment.plan.length) {
+    const steps = assessment.plan.slice(0, PLAN_STEPS_ON_CARD).map((step, i) => {
+      const due = step.dueAt ? `, due ${formatTime(step.dueAt)}` : '';
+      const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
+      return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
+    });
+    if (assessment.plan.length > PLAN_STEPS_ON_CARD) steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
+    blocks.push(section(`*Plan*\n${steps.join('\n')}`));
+  }
+  blocks.push({ type: 'divider' }, section(positionsText(state)));
+  if (state.call) {
+    blocks.push(section(callText(state)));
+  } else {
+    if (quorum) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Quorum for the recommended call: ${escapeMrkdwn(quorum.summary)}` }] });
+    blocks.push({
+      type: 'actions',
+      block_id: BlockIds.actions,
+      elements: [
+        { type: 'button', action_id: ActionIds.agree, text: { type: 'plain_text', text: 'Agree' }, style: 'primary', value: state.id },
+        { type: 'button', action_id: ActionIds.proposeAlternative, text: { type: 'plain_text', text: 'Propose alternative' }, value: state.id },
+        { type: 'button', action_id: ActionIds.needMoreInfo, text: { type: 'plain_text', text: 'Need more info' }, value: state.id },
+        { type: 'button', action_id: ActionIds.makeCall, text: { type: 'plain_text', text: 'Make the call' }, value: state.id },
+      ],
+    });
+  }
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state) }] });
+  return blocks;
+}
+
+/** The notification text of the card message (shown where blocks are not). */
+export function decisionCardText(state: DecisionState): string {
+  const urgency = state.assessment ? URGENCY_LABELS[state.assessment.summary.urgency] : '';
+  return state.call
+    ? `Patch call on ${escapeMrkdwn(state.bulletinId)}: ${OUTCOME_LABELS[state.call.outcome]}`
+    : `Patch call on ${escapeMrkdwn(state.bulletinId)}: recommended ${urgency}; your position is needed`;
+}
+
+function assetBlocks(state: DecisionState): KnownBlock[] {
+  const assets = state.assets;
+  const count = (predicate: (a: (typeof assets)[number]) => boolean) => assets.filter(predicate).length;
+  const exposureCounts = (['open', 'controlled', 'small', 'unknown'] as const)
+    .map((level) => [level, count((a) => a.exposure === level)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([level, n]) => `${n} ${level}`);
+  const head = `*Affected assets: ${assets.length}*${exposureCounts.length ? ` — exposure ${exposureCounts.join(', ')}` : ''}${count((a) => a.publiclyExposed) ? ` · ${count((a) => a.publiclyExposed)} reachable from the internet` : ''}`;
+  const lines = assets.slice(0, ASSETS_ON_CARD).map((a) => {
+    const reach = a.reach ? ` (${escapeAndTruncate(a.reach, 200)})` : '';
+    return `• *${escapeAndTruncate(a.name, 80)}* — exposure ${a.exposure}${a.publiclyExposed ? ', internet' : ''}${reach} — ${URGENCY_LABELS[a.urgency]}`;
+  });
+  const more = assets.length > ASSETS_ON_CARD ? `\n…and ${assets.length - ASSETS_ON_CARD} more` : '';
+  return [
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip([head, ...lines].join('\n') + more), verbatim: true },
+      accessory: { type: 'button', action_id: ActionIds.showAssets, text: { type: 'plain_text', text: 'All assets' }, value: state.id },
+    },
+  ];
+}
+
+function positionsText(state: DecisionState): string {
+  const positions = Object.values(state.positions).sort((a, b) => a.seq - b.seq);
+  const lines = SPEAKING_ROLES.map((role) => {
+    const spoken = positions.filter((p) => p.roles.includes(role));
+    if (spoken.length === 0) return `*${ROLE_LABELS[role]}*: no position yet`;
+    const said = spoken.map((p) => {
+      const comment = p.comment ? `: “${escapeAndTruncate(p.comment, 300)}”` : '';
+      return `${mentionUser(p.userId)} ${STANCE_LABELS[p.stance]}${comment} (${formatTime(p.at)})`;
+    });
+    return `*${ROLE_LABELS[role]}*: ${said.join('; ')}`;
+  });
+  return clip(`*Positions*\n${lines.join('\n')}`);
+}
+
+function callText(state: DecisionState): string {
+  const call = state.call!;
+  const against = call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
+  return clip(
+    [
+      `*The call: ${OUTCOME_LABELS[call.outcome]}*${against}`,
+      `Made by ${mentionUser(call.by)} (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at)}`,
+      `> ${escapeAndTruncate(call.rationale, 1200).replace(/\n/g, '\n> ')}`,
+      escapeMrkdwn(call.quorumSummary),
+      call.overrideReason ? `Called without quorum because: ${escapeAndTruncate(call.overrideReason, 600)}` : undefined,
+    ]
+      .filter((line) => line !== undefined)
+      .join('\n'),
+  );
+}
+
+function contextText(state: DecisionState): string {
+  const s = state.snapshot;
+  const parts = [`Decision ${escapeMrkdwn(state.id)}`];
+  if (state.convenedBy && /^[UW][A-Z0-9]+$/.test(state.convenedBy)) parts.push(`convened by ${mentionUser(state.convenedBy)}`);
+  if (state.convenedAt) parts.push(formatTime(state.convenedAt));
+  if (s) parts.push(`inputs: bulletin rev ${escapeMrkdwn(s.bulletinRevision ?? '?')}, inventory ${s.inventoryHash.slice(0, 8)}, network ${s.exposureInputsHash.slice(0, 8)}, rules ${s.rulebookHash.slice(0, 8)}`);
+  return parts.join(' · ');
+}
+
+function section(text: string): KnownBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text), verbatim: true } };
+}
+
+function clip(text: string): string {
+  return text.length <= SECTION_MAX ? text : text.slice(0, SECTION_MAX - 1) + '…';
+}

@@ -1,0 +1,39 @@
+/** Words people read for the product's enum values, shared by every Slack view. */
+import type { Role, Stance } from '../../decisions/decision-model';
+import type { CallOutcome, Urgency } from '../../risk/model';
+
+export const OUTCOME_LABELS: Record<CallOutcome, string> = {
+  'patch-now': 'Patch now',
+  waves: 'Patch in waves as planned',
+  'mitigate-and-defer': 'Mitigate and defer',
+  defer: 'Defer',
+  'ask-provider': 'Ask the provider',
+};
+
+export const STANCE_LABELS: Record<Stance, string> = {
+  agree: 'agrees',
+  alternative: 'proposes an alternative',
+  'more-info': 'needs more information',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  security: 'Security',
+  network: 'Network',
+  sysadmin: 'Sysadmins',
+  owner: 'Decision owner',
+  delegate: 'Delegate',
+};
+
+export const URGENCY_LABELS: Record<Urgency, string> = {
+  immediate: 'Immediate',
+  'out-of-cycle': 'Out-of-cycle',
+  scheduled: 'Scheduled',
+  defer: 'Defer',
+};
+
+/** `2008-10-24 18:00 UTC`: one unambiguous form for every time shown. */
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

@@ -1,0 +1,35 @@
+/**
+ * The one place user- and bulletin-supplied text is made safe for mrkdwn, and the only builders of mentions.
+ * `&`, `<` and `>` are Slack's control characters: escaped, a bulletin title or a comment cannot forge
+ * `<!channel>`, `<@U…>` or `<https://evil|click>`. Mentions are built only from ids that match Slack's forms.
+ */
+import { GROUP_ID, USER_ID } from '../decisions/decision-model';
+
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes, then cuts to `max` characters without splitting an entity such as `&amp;`. */
+export function escapeAndTruncate(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let cut = escaped.slice(0, max - 1);
+  const amp = cut.lastIndexOf('&');
+  if (amp !== -1 && !cut.slice(amp).includes(';')) cut = cut.slice(0, amp);
+  return cut + '…';
+}
+
+/** Plain text fields (headers, buttons, modal titles) are not parsed for mentions; they only need the length cut. */
+export function truncatePlain(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(0, max - 1) + '…';
+}
+
+export function mentionUser(userId: string): string {
+  if (!USER_ID.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
+  return `<@${userId}>`;
+}
+
+export function mentionGroup(groupId: string): string {
+  if (!GROUP_ID.test(groupId)) throw new Error(`not a Slack user group id: ${JSON.stringify(groupId)}`);
+  return `<!subteam^${groupId}>`;
+}

@@ -1,0 +1,64 @@
+import { foldDecision } from '../../src/decisions/apply-decision-event';
+import { DecisionEvents } from '../../src/decisions/decision-model';
+import { decisionCard } from '../../src/slack/blocks/decision-card';
+import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
+import { assetsTable } from '../../src/slack/blocks/assets-table';
+import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision';
+
+const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
+
+function state(extra: ReturnType<typeof position>[] = [], overrides = {}) {
+  return foldDecision('MS08-067', eventsFrom([{ type: DecisionEvents.convened, payload: convenedPayload(overrides) }, ...extra]));
+}
+
+function allText(blocks: unknown[]): string {
+  return JSON.stringify(blocks);
+}
+
+describe('the decision card', () => {
+  it('shows the bulletin, the assets most exposed first, the recommendation and the buttons', () => {
+    const text = blocksToText(decisionCard(state()));
+    expect(text).toContain('Out-of-cycle');
+    expect(text).toContain('CVE-2008-4250');
+    expect(text).toContain('fix KB958644 (restart required)');
+    expect(text).toContain('Affected assets: 3');
+    expect(text.indexOf('web01')).toBeLessThan(text.indexOf('fs01'));
+    expect(text).toContain('Recommended: Immediate — Patch now');
+    expect(text).toContain('[Agree] [Propose alternative] [Need more info] [Make the call]');
+    expect(text).toContain('[All assets]');
+  });
+
+  it('shows who said what for which role, mentions built from ids', () => {
+    const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
+    expect(allText(blocks)).toContain(`<@${PEOPLE.sys1}> needs more information: “reboot window?”`);
+  });
+
+  it('escapes bulletin titles, asset names and comments', () => {
+    const payload = convenedPayload();
+    const blocks = decisionCard(
+      state([position(PEOPLE.sec1, ['security'], 'alternative', 'v1', HOSTILE)], {
+        bulletin: { ...payload.bulletin, title: HOSTILE },
+        assets: [{ ...payload.assets[0]!, name: HOSTILE }],
+      }),
+    );
+    const json = allText(blocks);
+    expect(json).not.toContain('<!channel>');
+    expect(json).not.toContain('<@U999>');
+    expect(json).not.toContain('<https://evil|click>');
+    expect(json).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+  });
+
+  it('respects Block Kit limits with many assets', () => {
+    const payload = convenedPayload();
+    const many = Array.from({ length: 400 }, (_, i) => ({ ...payload.assets[0]!, assetId: `a${i}`, name: `server-${i}-${'x'.repeat(60)}` }));
+    const s = state([], { assets: many });
+    const card = decisionCard(s);
+    const table = assetsTable(s);
+    for (const blocks of [card, table]) {
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const block of blocks) if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+    }
+    expect(blocksToText(card)).toContain('…and 394 more');
+    expect(blocksToText(table)).toContain('server-399');
+  });
+});
