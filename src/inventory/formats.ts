@@ -1,5 +1,10 @@
-/** The inventory formats patchcall imports, in detection order. */
+/** The inventory formats patchcall imports, in detection order (the fix lists before the CMDB, whose header test is looser). */
 import type { FormatHandler } from '../common/format-handler';
 import type { InventoryBatch } from './model';
+import { awsInstancesFormat } from './parsers/aws-instances';
+import { getHotfixFormat } from './parsers/get-hotfix';
+import { nmapFormat } from './parsers/nmap';
+import { osqueryPatchesFormat } from './parsers/osquery-patches';
+import { createCmdbFormats } from './parsers/servicenow-cmdb';
 
-export const inventoryFormats: FormatHandler<InventoryBatch>[] = [];
+export const inventoryFormats: FormatHandler<InventoryBatch>[] = [nmapFormat, awsInstancesFormat, osqueryPatchesFormat, getHotfixFormat, ...createCmdbFormats()];
