@@ -6,5 +6,6 @@
 import type { FormatHandler } from '../common/format-handler';
 import type { FilterBatch } from './model';
 import { iptablesSaveFormat } from './parsers/iptables-save';
+import { nftablesJsonFormat } from './parsers/nftables-json';
 
-export const filterFormats: FormatHandler<FilterBatch>[] = [iptablesSaveFormat];
+export const filterFormats: FormatHandler<FilterBatch>[] = [nftablesJsonFormat, iptablesSaveFormat];
