@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '../common/canonical-json';
-import { ChainedEvent, GENESIS_HASH, eventHash, verifyChain, ChainVerdict } from '../audit/hash-chain';
+import { ChainVerifier, GENESIS_HASH, eventHash, payloadDigest, type ChainVerdict, type ChainedEvent } from '../audit/hash-chain';
 
 export interface NewEvent {
   type: string;
@@ -130,7 +130,15 @@ export class EventLog {
   }
 
   verify(): ChainVerdict {
-    return verifyChain(this.chain());
+    const verifier = new ChainVerifier({ seq: 1 });
+    // raw rows and positional arguments: this loop runs once per event of the whole log
+    const rows = this.db.prepare('SELECT seq, at, actor, type, stream, payload, prev_hash, hash FROM events ORDER BY seq').raw().iterate() as Iterable<
+      [number, string, string, string, string, string, string, string]
+    >;
+    for (const [seq, at, actor, type, stream, payload, prevHash, hash] of rows) {
+      if (!verifier.link(seq, at, actor, type, stream, payloadDigest(payload), prevHash, hash)) break;
+    }
+    return verifier.result();
   }
 }
 
