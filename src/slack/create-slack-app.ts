@@ -43,8 +43,13 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const clients = createWebClients(config, boltLogger(logger, 'web-api'));
   // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
   const identity = await clients.interactive.auth.test().catch((error: unknown) => {
-    const code = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
-    throw new PatchcallError('CONFIG', `Slack refused SLACK_BOT_TOKEN at ${config.slackApiUrl} (auth.test: ${code})`);
+    const refused = (error as { data?: { error?: string } }).data?.error;
+    throw new PatchcallError(
+      'CONFIG',
+      refused !== undefined
+        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
+        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
+    );
   });
   const notifier = new ImportNotifier(logger);
   const deps: SlackDeps = { ctx, clients, config, logger, now: options.now ?? ctx.clock, imports: notifier };
