@@ -60,6 +60,10 @@ export interface AssetVerdict {
   /** Sentences in the order a reader needs them. */
   explanation: string[];
   rulesFired: RuleTrace[];
+  /** CISA BOD 26-04 remediation timeline, when the rulebook has those rules. */
+  bodTimeline?: string;
+  /** The urgency once the suggested mitigation is in place, when a what-if was supplied and it lowers it. */
+  urgencyAfterMitigation?: Urgency;
 }
 
 export interface AssessmentSummary {
@@ -80,4 +84,6 @@ export interface Assessment {
   verdicts: AssetVerdict[];
   plan: PlanStep[];
   summary: AssessmentSummary;
+  /** sha256 of the rulebook the verdicts came from, for the decision snapshot. */
+  rulebookDigest?: string;
 }

@@ -1,0 +1,199 @@
+/**
+ * The reward side: what to do, asset by asset. Block the port where it is a mitigation, patch now what is
+ * immediate, stage the rest in waves when the fix is young or needs a restart (cluster members one at a time),
+ * ask providers under their contract, and set a review date for what can wait.
+ */
+import dayjs, { type Dayjs } from 'dayjs';
+import type { Asset } from '../inventory/model';
+import { addHours, contractualDeadline, instant } from './deadline';
+import type { CallOutcome, PlanStep, Urgency } from './model';
+import { URGENCIES } from './model';
+import type { Policy } from './policy';
+import type { ExposureRoute } from './risk-facts';
+
+export interface PlanItem {
+  asset: Asset;
+  urgency: Urgency;
+  /** The urgency once the mitigation is in place, when a what-if was supplied and it lowers it. */
+  urgencyAfterMitigation?: Urgency;
+  systemExposure: string;
+  dueAt: string;
+  /** `dueAt` as epoch milliseconds, for ordering across offsets. */
+  dueMs: number;
+  route?: ExposureRoute;
+}
+
+export interface PlanContext {
+  bulletinId: string;
+  fixIds: string[];
+  fixReleasedAt?: string;
+  restartRequired: boolean;
+  now: Dayjs;
+  policy: Policy;
+}
+
+export interface Plan {
+  steps: PlanStep[];
+  call: CallOutcome;
+  staged: boolean;
+  why: string;
+}
+
+export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
+  const zone = ctx.policy.timezone;
+  const now = ctx.now.tz(zone);
+  const fixAgeHours = ctx.fixReleasedAt ? now.diff(instant(ctx.fixReleasedAt, zone), 'hour', true) : undefined;
+  const young = fixAgeHours === undefined || fixAgeHours < ctx.policy.soakHours;
+  const staged = young || ctx.restartRequired;
+  const fix = ctx.fixIds.join(', ') || `the fix for ${ctx.bulletinId}`;
+  const steps: PlanStep[] = [];
+  const self = items.filter((i) => i.asset.patchedBy === 'self');
+  const provider = items.filter((i) => i.asset.patchedBy === 'provider');
+  const effective = (i: PlanItem) => i.urgencyAfterMitigation ?? i.urgency;
+  const earliest = (list: PlanItem[]) => list.reduce((a, i) => (i.dueMs < a.dueMs ? i : a)).dueAt;
+
+  const blockable = self.filter((i) => (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') && i.systemExposure === 'open' && i.route && i.route.filter !== 'no filter on the path');
+  for (const group of groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rule ?? ''}|${i.route!.port}`).values()) {
+    const route = group[0]!.route!;
+    const lowered = group.filter((i) => i.urgencyAfterMitigation);
+    steps.push({
+      kind: 'mitigate',
+      title: `Block ${route.port} at ${route.filter}${route.rule !== undefined ? ` (rule ${route.rule})` : ''}`,
+      assets: names(group),
+      startAt: now.format(),
+      dueAt: earliest(group),
+      details:
+        `${route.rule !== undefined ? `Rule ${route.rule} of ${route.filter}${route.ruleText ? ` (${route.ruleText})` : ''}` : `The policy of ${route.filter}`} lets ${route.port} in from ${route.zone}; ` +
+        `blocking it there (the bulletin's workaround) closes that route until ${fix} is installed.` +
+        (lowered.length ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.` : ' The patch stays due as planned.'),
+    });
+  }
+
+  const immediate = self.filter((i) => effective(i) === 'immediate');
+  if (immediate.length) {
+    steps.push({
+      kind: 'patch-now',
+      title: `Patch now: ${names(immediate).join(', ')}`,
+      assets: names(immediate),
+      startAt: now.format(),
+      dueAt: earliest(immediate),
+      details: `Install ${fix} now${ctx.restartRequired ? ' and restart' : ''}; the urgency does not wait for a soak.${clusterNote(immediate)}`,
+    });
+  }
+
+  const waves = self.filter((i) => effective(i) === 'out-of-cycle' || effective(i) === 'scheduled');
+  if (waves.length && staged) {
+    const first = waves.filter((i) => i.asset.environment !== 'production' || i.asset.criticality === 'low' || i.asset.criticality === 'medium');
+    const inFirst = new Set(first);
+    const second = waves.filter((i) => !inFirst.has(i));
+    const soakEnd = maxOf(now, ctx.fixReleasedAt ? addHours(instant(ctx.fixReleasedAt, zone), ctx.policy.soakHours, zone) : addHours(now, ctx.policy.soakHours, zone));
+    const because = [young ? `the fix is ${fixAgeHours === undefined ? 'of unknown age' : `${Math.floor(fixAgeHours)} h old`} (soak time ${ctx.policy.soakHours} h)` : '', ctx.restartRequired ? 'it needs a restart' : '']
+      .filter(Boolean)
+      .join(' and ');
+    if (first.length) {
+      steps.push({
+        kind: 'patch-wave',
+        title: 'Wave 1: staging and non-critical',
+        assets: names(first),
+        startAt: now.format(),
+        dueAt: earliest(first),
+        details: `Install ${fix} first where a bad update hurts least, because ${because}; watch for problems before wave 2.${clusterNote(first)}`,
+      });
+    }
+    if (second.length) {
+      const due = earliest(second);
+      const late = soakEnd.isAfter(dayjs(due));
+      steps.push({
+        kind: 'patch-wave',
+        title: `Wave 2: production and critical after a ${ctx.policy.soakHours} h soak`,
+        assets: names(second),
+        startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
+        dueAt: due,
+        details:
+          `Install ${fix} once wave 1 has run ${ctx.policy.soakHours} h since release without problems.${clusterNote(second)}` +
+          (late ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.` : ''),
+      });
+    }
+  } else if (waves.length) {
+    for (const urgency of ['out-of-cycle', 'scheduled'] as const) {
+      const group = waves.filter((i) => effective(i) === urgency);
+      if (!group.length) continue;
+      steps.push({
+        kind: 'patch-wave',
+        title: urgency === 'out-of-cycle' ? 'Patch out of cycle' : 'Patch in the next maintenance window',
+        assets: names(group),
+        startAt: now.format(),
+        dueAt: earliest(group),
+        details: `The fix is past its ${ctx.policy.soakHours} h soak and needs no restart: install ${fix}.${clusterNote(group)}`,
+      });
+    }
+  }
+
+  for (const [name, group] of groupBy(provider, (i) => i.asset.provider ?? 'the provider')) {
+    const due = earliest(group);
+    const slas = [...new Set(group.map((i) => i.asset.patchSlaDays))];
+    const contract = slas.length === 1 && slas[0] !== undefined && ctx.fixReleasedAt
+      ? `Under our contract (${slas[0]} days from the release on ${ctx.fixReleasedAt.slice(0, 10)}) it is due by ${contractualDeadline(ctx.fixReleasedAt, slas[0], zone).format('YYYY-MM-DD HH:mm')} (${zone}).`
+      : 'Please confirm the deadline your contract gives.';
+    const worst = group.reduce((a, i) => (URGENCIES.indexOf(i.urgency) > URGENCIES.indexOf(a) ? i.urgency : a), 'defer' as Urgency);
+    steps.push({
+      kind: 'ask-provider',
+      title: `Ask ${name} to patch`,
+      assets: names(group),
+      startAt: now.format(),
+      dueAt: due,
+      details:
+        `Request to ${name}: please install ${fix} (${ctx.bulletinId}) on ${names(group).join(', ')}${ctx.restartRequired ? ', including the restart it needs' : ''}. ` +
+        `${contract} We rate it ${worst} and ask for it by ${dayjs(due).tz(zone).format('YYYY-MM-DD HH:mm')} (${zone}); please tell us when it is done or if you cannot meet that date.`,
+    });
+  }
+
+  const deferred = self.filter((i) => effective(i) === 'defer');
+  if (deferred.length) {
+    steps.push({
+      kind: 'defer',
+      title: 'Defer and review',
+      assets: names(deferred),
+      dueAt: earliest(deferred),
+      details: `Nothing urgent: review ${ctx.bulletinId} again by the due date, or sooner if exploitation or exposure changes.`,
+    });
+  }
+
+  return { steps, staged, ...recommend(items, self, provider, effective, staged) };
+}
+
+function recommend(items: PlanItem[], self: PlanItem[], provider: PlanItem[], effective: (i: PlanItem) => Urgency, staged: boolean): { call: CallOutcome; why: string } {
+  if (!items.length) return { call: 'defer', why: 'no affected asset' };
+  if (!self.length) return { call: 'ask-provider', why: `every affected asset is patched by a provider (${provider.length})` };
+  if (self.some((i) => effective(i) === 'immediate')) return { call: 'patch-now', why: 'an asset we patch ourselves is immediate' };
+  if (self.some((i) => i.urgency === 'immediate')) return { call: 'mitigate-and-defer', why: 'the mitigation lowers every immediate asset, so the patch can follow in waves' };
+  if (self.some((i) => effective(i) === 'out-of-cycle')) {
+    return staged ? { call: 'waves', why: 'out-of-cycle, and the fix is young or needs a restart: stage it' } : { call: 'patch-now', why: 'out-of-cycle, and the fix is proven' };
+  }
+  if (self.some((i) => effective(i) === 'scheduled')) return { call: 'waves', why: 'scheduled: patch in the regular windows' };
+  return { call: 'defer', why: 'every asset can be deferred' };
+}
+
+function clusterNote(items: PlanItem[]): string {
+  const clusters = groupBy(items.filter((i) => i.asset.cluster), (i) => i.asset.cluster!);
+  return [...clusters].map(([cluster, group]) => ` Cluster "${cluster}": ${names(group).join(', ')} one member at a time, so the service stays up.`).join('');
+}
+
+function names(items: PlanItem[]): string[] {
+  return items.map((i) => i.asset.name);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = map.get(k);
+    if (group) group.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
+
+function maxOf(a: Dayjs, b: Dayjs): Dayjs {
+  return a.isAfter(b) ? a : b;
+}
