@@ -5,7 +5,9 @@
  */
 import type { FormatHandler } from '../common/format-handler';
 import type { FilterBatch } from './model';
+import { awsSecurityGroupsFormat } from './parsers/aws-security-groups';
+import { azureNsgFormat } from './parsers/azure-nsg';
 import { iptablesSaveFormat } from './parsers/iptables-save';
 import { nftablesJsonFormat } from './parsers/nftables-json';
 
-export const filterFormats: FormatHandler<FilterBatch>[] = [nftablesJsonFormat, iptablesSaveFormat];
+export const filterFormats: FormatHandler<FilterBatch>[] = [nftablesJsonFormat, awsSecurityGroupsFormat, azureNsgFormat, iptablesSaveFormat];
