@@ -81,6 +81,11 @@ function sameName(a: string, b: string): boolean {
   return (!x.includes('.') && y.startsWith(x + '.')) || (!y.includes('.') && x.startsWith(y + '.'));
 }
 
+/** A scanner's PTR name shown as the host name people use ("printsrv", not "printsrv.corp.example"); merging still uses the FQDN. */
+function displayName(name: string): string {
+  return isAddress(name.toLowerCase()) ? name : name.split('.')[0]!;
+}
+
 function isAddress(text: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(text) || text.includes(':');
 }
@@ -101,7 +106,7 @@ function mergeGroup(views: Asset[]): Asset {
   };
   const asset: Asset = {
     id: (record ?? cloud ?? current[0]!).id,
-    name: named.name,
+    name: record || cloud ? named.name : displayName(named.name),
     addresses: unique(current.flatMap((v) => v.addresses)),
     hostnames: unique(current.flatMap((v) => [v.name, ...v.hostnames]).filter((n) => n && !isAddress(n.toLowerCase()))),
     osCandidates,
@@ -178,7 +183,7 @@ export function osConflicts(candidates: OsIdentity[], preferred = preferredOs(ca
     const held = best.get(key);
     if (!held || c.confidence > held.confidence) best.set(key, c);
   }
-  const disagreeing = [...best.values()].filter((c) => c !== preferred && osFamily(c.cpe!) !== osFamily(preferred.cpe!));
+  const disagreeing = [...best.values()].filter((c) => c !== preferred && !sameOs(c.cpe!, preferred.cpe!));
   if (!disagreeing.length) return [];
   return [
     {
@@ -189,10 +194,17 @@ export function osConflicts(candidates: OsIdentity[], preferred = preferredOs(ca
   ];
 }
 
-function osFamily(cpe: string): string {
-  const parts = cpeParts(cpe)!;
+/** Same OS as far as the sources can tell: same family, and for Windows the same product unless one only says "windows". */
+function sameOs(a: string, b: string): boolean {
+  const [x, y] = [cpeParts(a)!, cpeParts(b)!];
+  if (osFamily(x) !== osFamily(y)) return false;
+  if (osFamily(x) !== 'windows' || x[2] === 'windows' || y[2] === 'windows') return true;
+  return x[2] === y[2] && (x[3] === 'r2') === (y[3] === 'r2');
+}
+
+function osFamily(parts: string[]): string {
   const vendor = parts[1]!;
-  if (vendor === 'microsoft') return `windows:${parts[2]}:${parts[3] === 'r2' ? 'r2' : ''}`;
+  if (vendor === 'microsoft') return 'windows';
   if (['linux', 'debian', 'redhat', 'canonical', 'centos', 'suse', 'fedoraproject'].includes(vendor)) return 'linux';
   return vendor;
 }

@@ -1,0 +1,19 @@
+/** Reading the inventory back: the current assets, and each asset's standing against one bulletin. */
+import { matchAssets } from '../inventory/match-assets';
+import type { Asset, AssetMatch } from '../inventory/model';
+import { inventoryDigest, loadAssets } from '../store/inventory-store';
+import type { AppContext } from './app-context';
+import { loadBulletin } from './bulletin-queries';
+
+export function listAssets(ctx: AppContext): Asset[] {
+  return loadAssets(ctx.db);
+}
+
+/** The sha256 of the current merged inventory, recorded with a decision as the snapshot it was made on. */
+export function currentInventoryDigest(ctx: AppContext): string {
+  return inventoryDigest(ctx.db);
+}
+
+export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetMatch[] {
+  return matchAssets(loadBulletin(ctx, bulletinId), loadAssets(ctx.db));
+}
