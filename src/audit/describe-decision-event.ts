@@ -1,0 +1,44 @@
+/** One sentence per decision event for the audit timeline, from the event's own payload. */
+import {
+  DecisionEvents,
+  type CalledPayload,
+  type CallPostedPayload,
+  type CardPostedPayload,
+  type ConvenedPayload,
+  type PositionPayload,
+  type RefusedPayload,
+} from '../decisions/decision-model';
+
+const STANCE_WORDS: Record<string, string> = { agree: 'agreed with the recommendation', alternative: 'proposed an alternative', 'more-info': 'asked for more information' };
+
+export function describeDecisionEvent(type: string, payload: unknown): string {
+  switch (type) {
+    case DecisionEvents.convened: {
+      const p = payload as ConvenedPayload;
+      const s = p.assessment?.summary;
+      return `convened #${p.channel.name} on ${p.bulletinId} (${p.trigger}); recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, by ${s.deadline.dueAt}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
+    }
+    case DecisionEvents.cardPosted: {
+      const p = payload as CardPostedPayload;
+      return `posted the decision card (ts ${p.ts}), topic "${p.topic}", invited ${p.invited.length} people`;
+    }
+    case DecisionEvents.positionRecorded: {
+      const p = payload as PositionPayload;
+      return `${STANCE_WORDS[p.stance] ?? p.stance} as ${p.roles.join(' and ')}${p.comment ? `: ${p.comment}` : ''}`;
+    }
+    case DecisionEvents.refused: {
+      const p = payload as RefusedPayload;
+      return `was refused (${p.attempted}): ${p.reason}`;
+    }
+    case DecisionEvents.called: {
+      const p = payload as CalledPayload;
+      return `made the call as ${p.as}: ${p.outcome} (recommended ${p.recommendedCall}); ${p.quorumMet ? 'quorum met' : `without quorum: ${p.overrideReason ?? 'no reason recorded'}`}; rationale: ${p.rationale}`;
+    }
+    case DecisionEvents.callPosted: {
+      const p = payload as CallPostedPayload;
+      return `posted the call in the channel (ts ${p.ts})${p.pinned ? ' and pinned it' : ''}`;
+    }
+    default:
+      return type;
+  }
+}
