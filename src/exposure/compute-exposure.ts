@@ -37,6 +37,8 @@ interface Segment {
   steps: PathStep[];
 }
 
+/** The `filter` of the one step of a path that crosses no filter at all. */
+export const NO_FILTER = '(none)';
 const NOT_LISTENING = new Set(['closed']);
 const UNKNOWN_STATES = new Set(['filtered', 'open|filtered', 'closed|filtered']);
 
@@ -90,7 +92,7 @@ export class ExposureEngine {
   ): Omit<AssetExposure, 'assetId' | 'assetName'> {
     const warnings: string[] = [];
     const reasons: string[] = [];
-    const zone = usable[0]?.zone ?? NO_ZONE;
+    const zone = usable.find((a) => a.zone !== NO_ZONE)?.zone ?? NO_ZONE;
     for (const text of badAddresses) warnings.push(`"${text}" is not an IP address; it was left out`);
     if (!usable.length) warnings.push('no IP address in the inventory: reachability unknown');
     const zones = [...new Set(usable.map((a) => a.zone))];
@@ -151,7 +153,7 @@ export class ExposureEngine {
         let segments: Segment[] = [{ sources, steps: [] }];
         if (!hops.length) {
           const note = `no filter stands between zone ${zone.name} and the asset's ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} address in ${address.zone}: open`;
-          segments = [{ sources, steps: [{ filter: '(none)', chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] }] }];
+          segments = [{ sources, steps: [{ filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] }] }];
         }
         for (const hop of hops) {
           const traffic: Traffic = { family: address.family, destination: address.value, protocol: port.protocol, port: port.port };
@@ -280,6 +282,7 @@ function rangesText(ranges: string[]): string {
 
 /** "through rule 3 of edge FORWARD (line 12: …) then the policy ACCEPT of web01-host INPUT". */
 export function pathText(path: PathStep[]): string {
+  if (path.length === 1 && path[0]!.filter === NO_FILTER) return 'with no filter in between';
   return (
     'through ' +
     path

@@ -3,6 +3,8 @@
  * rules/service-ports.json (which ports a product's vulnerable service listens on when a bulletin names none).
  */
 import type { Bulletin, PortSpec } from '../bulletins/model';
+import { InputError } from '../common/errors';
+import { pointer } from '../common/json-pointer';
 import { assertValid, createValidator } from '../common/json-schema';
 import type { AssetExposure } from './model';
 
@@ -60,7 +62,13 @@ export function readExposureRules(value: unknown, file: string): ExposureRules {
 
 export function readServicePorts(value: unknown, file: string): ServicePorts {
   const table = assertValid<ServicePorts>(createValidator(servicePortsSchema), value, file, 'service port table');
-  for (const entry of table.services) new RegExp(entry.productPattern, 'i');
+  table.services.forEach((entry, i) => {
+    try {
+      new RegExp(entry.productPattern, 'i');
+    } catch (error) {
+      throw new InputError(file, `productPattern is not a regular expression: ${(error as Error).message}`, { pointer: pointer('services', i, 'productPattern') });
+    }
+  });
   return table;
 }
 

@@ -1,5 +1,70 @@
-/** `patchcall exposure <bulletin>`. (Being written.) */
+/** `patchcall exposure <bulletin> [--block proto/port@filter …]`: who can reach the vulnerable ports of each asset. */
 import type { Command } from 'commander';
-import type { CliRuntime } from '../cli-io';
+import { bulletinExposure, type AssetExposureEntry, type ExposureReport } from '../../app/exposure-queries';
+import type { PortReach } from '../../exposure/model';
+import { globalOptions, type CliRuntime } from '../cli-io';
 
-export function registerExposure(_program: Command, _runtime: CliRuntime): void {}
+export function registerExposure(program: Command, runtime: CliRuntime): void {
+  program
+    .command('exposure')
+    .description('which zones can reach the vulnerable ports of each affected asset, through which firewall rules')
+    .argument('<bulletin>', 'advisory id (MS08-067) or CVE id')
+    .option('--block <proto/port@filter...>', 'what if: drop that port first thing in the named filter (repeatable), e.g. tcp/445@edge')
+    .option('--verbose', 'every reason and warning per asset')
+    .action((bulletinId: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const report = bulletinExposure(runtime.open(global), bulletinId, { blocks: options.block ?? [] });
+      runtime.print(global, report, () => renderReport(report, options.verbose ?? false));
+    });
+}
+
+function renderReport(report: ExposureReport, verbose: boolean): string {
+  const ports = report.ports.map((p) => `${p.protocol}/${p.port}`);
+  const whatIf = report.blocks.length > 0;
+  const lines = [`${report.bulletin}: ports ${ports.join(', ') || 'none known'} (from ${report.portsSource})${whatIf ? `; what if ${report.blocks.map((b) => `--block ${b}`).join(' ')}` : ''}`, ''];
+  const header = ['ASSET', 'STATUS', 'ZONE', whatIf ? 'EXPOSURE BEFORE → AFTER' : 'EXPOSURE', 'PUBLIC', ...ports.map((p) => `${p} REACHABLE FROM`)];
+  const rows = report.assets.map((entry) => row(entry, ports, whatIf));
+  lines.push(...table([header, ...rows]), '');
+
+  for (const entry of report.assets) {
+    const e = entry.exposure;
+    if (!e) continue;
+    const reasons = verbose ? e.reasons : e.reasons.filter((r) => !/reachable from no zone$/.test(r));
+    lines.push(`${entry.asset}:`);
+    for (const reason of reasons) lines.push(`  - ${reason}`);
+    if (entry.whatIf) {
+      const stopped = Object.entries(entry.whatIf.change.stoppedZones).map(([port, zones]) => `${port} no longer from ${zones.join(', ')}`);
+      lines.push(`  what if: ${entry.whatIf.change.before} → ${entry.whatIf.change.after}${stopped.length ? `; ${stopped.join('; ')}` : '; nothing changes'}`);
+    }
+    const warnings = verbose ? e.warnings : e.warnings.slice(0, 3);
+    for (const warning of warnings) lines.push(`  ! ${warning}`);
+    if (!verbose && e.warnings.length > 3) lines.push(`  ! … ${e.warnings.length - 3} more (--verbose)`);
+  }
+  if (report.warnings.length) lines.push('', 'Warnings:', ...report.warnings.map((w) => `  ! ${w}`));
+  lines.push('', `exposure inputs sha256 ${report.inputs.digest}`);
+  return lines.join('\n') + '\n';
+}
+
+function row(entry: AssetExposureEntry, ports: string[], whatIf: boolean): string[] {
+  const e = entry.exposure;
+  if (!e) return [entry.asset, entry.status, '-', '-', '-', ...ports.map(() => '-')];
+  const after = entry.whatIf?.after;
+  const exposure = after ? `${e.systemExposure} → ${after.systemExposure}` : e.systemExposure;
+  const publicly = after ? `${yes(e.publiclyExposed)} → ${yes(after.publiclyExposed)}` : yes(e.publiclyExposed);
+  return [entry.asset, entry.status, e.zone, exposure, publicly, ...(whatIf ? (after ?? e) : e).ports.map(reachText)];
+}
+
+function reachText(port: PortReach): string {
+  if (port.scanState === 'closed') return 'closed (scan)';
+  const zones = [...new Set(port.reachableFrom.map((z) => z.zone))];
+  return zones.length ? zones.join(', ') : 'no zone';
+}
+
+function yes(value: boolean): string {
+  return value ? 'yes' : 'no';
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+}

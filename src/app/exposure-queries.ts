@@ -1,0 +1,117 @@
+/** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
+import { join } from 'node:path';
+import type { PortSpec } from '../bulletins/model';
+import { PatchcallError } from '../common/errors';
+import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
+import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
+import type { AssetExposure } from '../exposure/model';
+import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
+import type { MatchStatus } from '../inventory/model';
+import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
+import type { AppContext } from './app-context';
+import { matchBulletinAssets } from './asset-queries';
+import { loadBulletin } from './bulletin-queries';
+import { loadRulesJson } from './rules-data';
+
+export interface AssetExposureEntry {
+  assetId: string;
+  asset: string;
+  status: MatchStatus;
+  /** Why the asset has that status (from matching). */
+  why: string[];
+  /** Only for affected assets. */
+  exposure?: AssetExposure;
+  /** With --block: the exposure with the blocks in place, and what changed. */
+  whatIf?: { after: AssetExposure; change: WhatIfChange };
+}
+
+export interface ExposureReport {
+  bulletin: string;
+  ports: PortSpec[];
+  portsSource: string;
+  inputs: {
+    /** sha256 over the current filters and network description (the snapshot a decision records). */
+    digest: string;
+    filters: { name: string; kind: string; families: string[]; document: string; eventSeq?: number }[];
+    network: { document: string; eventSeq: number } | null;
+  };
+  assets: AssetExposureEntry[];
+  blocks: string[];
+  warnings: string[];
+}
+
+export function bulletinExposure(ctx: AppContext, bulletinId: string, options: { blocks?: string[] } = {}): ExposureReport {
+  const bulletin = loadBulletin(ctx, bulletinId);
+  const matches = matchBulletinAssets(ctx, bulletin.id);
+  const filters = loadFilters(ctx.db);
+  const stored = loadNetwork(ctx.db);
+  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
+  const inputs: ExposureInputs = { filters, ...(stored ? { network: stored.network } : {}), ports, rules: readRules(ctx, 'exposure.json', readExposureRules) };
+
+  let blocks;
+  try {
+    blocks = (options.blocks ?? []).map(parseBlock);
+    withBlocks(filters, blocks);
+  } catch (error) {
+    throw new PatchcallError('USAGE', (error as Error).message);
+  }
+  const exposures = blocks.length ? undefined : computeExposure(matches, inputs);
+  const what = blocks.length ? whatIf(matches, inputs, blocks) : undefined;
+  const current = exposures ?? what!.before;
+  const byId = new Map(current.map((e, i) => [e.assetId, i]));
+
+  const assets = matches.map((m): AssetExposureEntry => {
+    const i = byId.get(m.asset.id);
+    return {
+      assetId: m.asset.id,
+      asset: m.asset.name,
+      status: m.status,
+      why: m.reasons,
+      ...(i !== undefined ? { exposure: current[i]! } : {}),
+      ...(i !== undefined && what ? { whatIf: { after: what.after[i]!, change: what.changes[i]! } } : {}),
+    };
+  });
+
+  return {
+    bulletin: bulletin.id,
+    ports,
+    portsSource: source,
+    inputs: {
+      digest: exposureInputsDigest(ctx.db),
+      filters: filters.map((f) => ({ name: f.name, kind: f.kind, families: f.families, document: f.source.document, ...(f.source.eventSeq !== undefined ? { eventSeq: f.source.eventSeq } : {}) })),
+      network: stored ? { document: stored.network.document, eventSeq: stored.eventSeq } : null,
+    },
+    assets,
+    blocks: options.blocks ?? [],
+    warnings: inputWarnings(inputs, matches.map((m) => m.asset.name)),
+  };
+}
+
+/** What is missing or dangling in the inputs, said once for the whole report. */
+function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
+  const warnings: string[] = [];
+  const names = new Set(inputs.filters.map((f) => f.name));
+  if (!inputs.network) warnings.push('no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies');
+  if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
+  for (const guard of inputs.network?.guards ?? []) {
+    if (!names.has(guard.filter)) warnings.push(`${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open`);
+  }
+  const known = new Set(assetNames);
+  for (const host of inputs.network?.hosts ?? []) {
+    if (!names.has(host.filter)) warnings.push(`${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open`);
+    if (!known.has(host.asset)) warnings.push(`${inputs.network!.document}: host filter "${host.filter}" names asset "${host.asset}", which is not in the inventory`);
+  }
+  for (const filter of inputs.filters) for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
+  if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
+  return warnings;
+}
+
+function readRules<T>(ctx: AppContext, file: string, read: (value: unknown, path: string) => T): T {
+  const path = join(ctx.rulesDir, file);
+  try {
+    return read(loadRulesJson(ctx.rulesDir, file), path);
+  } catch (error) {
+    if (error instanceof PatchcallError && error.code === 'CONFIG') throw error;
+    throw new PatchcallError('CONFIG', (error as Error).message);
+  }
+}
