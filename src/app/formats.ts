@@ -9,10 +9,11 @@ import { filterFormats } from '../exposure/formats';
 import type { FilterBatch } from '../exposure/model';
 import { networkFormats } from '../exposure/network-formats';
 import type { NetworkBatch } from '../exposure/network-model';
+import { rosterFormat, type RosterBatch } from '../decisions/roster-format';
 
-export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | NetworkBatch;
+export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | NetworkBatch | RosterBatch;
 
-export const allFormats: FormatHandler<ImportBatch>[] = [...bulletinFormats, ...inventoryFormats, ...filterFormats, ...networkFormats];
+export const allFormats: FormatHandler<ImportBatch>[] = [...bulletinFormats, ...inventoryFormats, ...filterFormats, ...networkFormats, rosterFormat];
 
 export function formatNames(): string[] {
   return allFormats.map((f) => f.format);

@@ -14,6 +14,9 @@ export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBat
       return projectFilters(ctx.db, eventSeq, batch);
     case 'network':
       return projectNetwork(ctx.db, eventSeq, batch);
+    case 'roster':
+      // the roster is read from its import events directly (src/app/roles-roster.ts): nothing to cache
+      return;
   }
 }
 
@@ -33,6 +36,8 @@ export function describeBatch(batch: ImportBatch): string {
       if (batch.cves.length) parts.push(`${batch.cves.length} CVE record${batch.cves.length === 1 ? '' : 's'}`);
       return parts.join(' and ') || 'nothing to record';
     }
+    case 'inventory':
+      return `${batch.assets.length} asset view${batch.assets.length === 1 ? '' : 's'}${batch.fixes.length ? `, ${batch.fixes.length} installed fix${batch.fixes.length === 1 ? '' : 'es'}` : ''}`;
     case 'filters':
       return `${batch.filters.length} filter${batch.filters.length === 1 ? '' : 's'} (${batch.filters.map((f) => f.name).join(', ')})`;
     default:

@@ -48,14 +48,18 @@ export function sniffDocument(name: string, raw: Buffer, maxBytes = DEFAULT_MAX_
 }
 
 /**
- * The root element's local name. Any DOCTYPE is refused outright: advisories never need one, and refusing it
- * here closes XXE and entity expansion before a parser sees the text.
+ * The root element's local name. Entity declarations, internal DTD subsets and external DTDs are refused
+ * outright, closing XXE and entity expansion before a parser sees the text. Only the bare `<!DOCTYPE name>`
+ * that nmap writes at the top of every scan is let through: it declares nothing.
  */
 function xmlRootOf(name: string, text: string): string {
-  const doctype = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
-  if (doctype) {
-    const line = text.slice(0, doctype.index).split('\n').length;
-    throw new InputError(name, `XML with a ${doctype[1]!.toUpperCase()} declaration is refused (no DTDs or entities are processed)`, { line });
+  const entity = /<!ENTITY\b/i.exec(text);
+  const doctype = /<!DOCTYPE\b[^>]*/i.exec(text);
+  const refused = entity ?? (doctype && !/^<!DOCTYPE\s+[A-Za-z_][\w.:-]*\s*$/i.test(doctype[0]) ? doctype : null);
+  if (refused) {
+    const line = text.slice(0, refused.index).split('\n').length;
+    const what = entity ? 'an ENTITY declaration' : 'a DOCTYPE with a DTD';
+    throw new InputError(name, `XML with ${what} is refused (no DTDs or entities are processed)`, { line });
   }
   const root = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
   if (!root) throw new InputError(name, 'looks like XML but has no root element', { line: 1 });

@@ -1,6 +1,6 @@
 /** Where a fact came from: every fact patchcall shows or reasons with keeps its source. */
 
-/** Every input format patchcall imports. Bulletin sources first, then context (later issues add to it). */
+/** Every input format patchcall imports: bulletin sources, inventory, firewalls, the network and the roster. */
 export type SourceFormat =
   | 'csaf'
   | 'cvrf'
@@ -10,7 +10,18 @@ export type SourceFormat =
   | 'nvd'
   | 'cve5'
   | 'bulletin'
-  | 'manual';
+  | 'manual'
+  | 'servicenow-cmdb'
+  | 'nmap'
+  | 'aws-instances'
+  | 'get-hotfix'
+  | 'osquery-patches'
+  | 'iptables-save'
+  | 'nft-json'
+  | 'aws-security-groups'
+  | 'azure-nsg'
+  | 'network'
+  | 'roster';
 
 export interface SourceRef {
   format: SourceFormat;

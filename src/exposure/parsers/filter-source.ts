@@ -2,12 +2,10 @@
 import { basename } from 'node:path';
 import type { SourceFormat, SourceRef } from '../../common/provenance';
 
-export type FilterFormat = 'iptables-save' | 'nft-json' | 'aws-security-groups' | 'azure-nsg';
+export type FilterFormat = Extract<SourceFormat, 'iptables-save' | 'nft-json' | 'aws-security-groups' | 'azure-nsg'>;
 
 export function filterSource(format: FilterFormat, document: string, locator?: string): SourceRef {
-  // SourceFormat in common/provenance.ts does not list the firewall formats yet; the widening is asked of its owner.
-  const widened = format as string as SourceFormat;
-  return locator === undefined ? { format: widened, document } : { format: widened, document, locator };
+  return locator === undefined ? { format, document } : { format, document, locator };
 }
 
 /**
