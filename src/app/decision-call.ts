@@ -1,0 +1,76 @@
+/**
+ * The call: only the decision owner or the delegate makes it, with a rationale; without quorum only with a
+ * recorded reason. The call keeps the snapshot of the inputs it was made on.
+ */
+import { loadBulletin } from './bulletin-queries';
+import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
+import { rolesHeld } from '../decisions/apply-roster-event';
+import { DecisionEvents, type CallPostedPayload, type CalledPayload, type DecisionState, type RefusedPayload } from '../decisions/decision-model';
+import type { CallOutcome } from '../risk/model';
+import type { AppContext } from './app-context';
+import { appendDecisionEvent, findDecision } from './decision-log';
+import type { CurrentMembers } from './decision-positions';
+import { takeSnapshot } from './decision-snapshot';
+
+export interface CallRequest {
+  decisionId: string;
+  userId: string;
+  outcome: CallOutcome;
+  rationale: string;
+  overrideReason?: string;
+  key: string;
+}
+
+export type CallResult =
+  | { kind: 'called'; state: DecisionState; quorum: QuorumResult }
+  | { kind: 'needs-override'; state: DecisionState; quorum: QuorumResult }
+  | { kind: 'refused'; state: DecisionState; reason: string }
+  | { kind: 'duplicate' | 'decided'; state: DecisionState };
+
+/** Whether the person may make the call, and as whom (owner first). */
+export async function callerRole(state: DecisionState, userId: string, currentMembers: CurrentMembers): Promise<'owner' | 'delegate' | undefined> {
+  let held = rolesHeld(userId, state.members);
+  if (!held.includes('owner') && !held.includes('delegate')) held = rolesHeld(userId, state.members, await currentMembers());
+  return held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
+}
+
+/** A refused attempt to make the call, kept on the record. */
+export function refuseCall(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
+  if (state.keys.includes(key)) return state;
+  const reason = 'is neither the decision owner nor the delegate';
+  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, { userId, attempted: 'call', reason, key });
+}
+
+export async function makeCall(ctx: AppContext, request: CallRequest, policy: QuorumPolicy, currentMembers: CurrentMembers): Promise<CallResult> {
+  let state = findDecision(ctx, request.decisionId);
+  if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const as = await callerRole(state, request.userId, currentMembers);
+  state = findDecision(ctx, state.id);
+  if (!as) {
+    const refused = refuseCall(ctx, state, request.userId, request.key);
+    return { kind: 'refused', state: refused, reason: 'only the decision owner or the delegate can make the call' };
+  }
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const quorum = checkQuorum(state, policy, request.outcome);
+  const overrideReason = request.overrideReason?.trim() || undefined;
+  if (!quorum.met && !overrideReason) return { kind: 'needs-override', state, quorum };
+  const payload: CalledPayload = {
+    userId: request.userId,
+    as,
+    outcome: request.outcome,
+    rationale: request.rationale.trim(),
+    quorumMet: quorum.met,
+    quorumSummary: quorum.summary,
+    recommendedCall: state.assessment!.summary.recommendedCall,
+    snapshot: takeSnapshot(ctx, loadBulletin(ctx, state.bulletinId)),
+    key: request.key,
+    ...(!quorum.met && overrideReason ? { overrideReason } : {}),
+  };
+  state = appendDecisionEvent(ctx, state, DecisionEvents.called, request.userId, payload);
+  return { kind: 'called', state, quorum };
+}
+
+export function recordCallPosted(ctx: AppContext, state: DecisionState, actor: string, posted: CallPostedPayload): DecisionState {
+  return appendDecisionEvent(ctx, state, DecisionEvents.callPosted, actor, posted);
+}
