@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { SniffedDocument } from '../common/format-handler';
 import type { AppContext } from './app-context';
-import { chooseFormat, type ImportBatch } from './formats';
+import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 
 export const SOURCE_IMPORTED = 'source.imported';
@@ -41,8 +41,9 @@ export function importDocuments(
   inputs: ImportInput[],
   options: { format?: string; actor: string; onProgress?: ImportProgress },
 ): ImportOutcome[] {
+  const formats = formatsFor(ctx.rulesDir);
   const parsed = inputs.map((input, i) => {
-    const handler = chooseFormat(input.doc, options.format);
+    const handler = chooseFormat(input.doc, options.format, formats);
     const batch = handler.parse(input.doc);
     options.onProgress?.('parse', i + 1, inputs.length);
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };

@@ -5,6 +5,11 @@ import { awsInstancesFormat } from './parsers/aws-instances';
 import { getHotfixFormat } from './parsers/get-hotfix';
 import { nmapFormat } from './parsers/nmap';
 import { osqueryPatchesFormat } from './parsers/osquery-patches';
-import { createCmdbFormats } from './parsers/servicenow-cmdb';
+import { createCmdbFormats, type CmdbColumnMapping } from './parsers/servicenow-cmdb';
 
-export const inventoryFormats: FormatHandler<InventoryBatch>[] = [nmapFormat, awsInstancesFormat, osqueryPatchesFormat, getHotfixFormat, ...createCmdbFormats()];
+/** `mapping` renames CMDB columns for exports that are not ServiceNow's (rules/cmdb-mapping.yaml). */
+export function inventoryFormatsWith(mapping: CmdbColumnMapping = {}): FormatHandler<InventoryBatch>[] {
+  return [nmapFormat, awsInstancesFormat, osqueryPatchesFormat, getHotfixFormat, ...createCmdbFormats(mapping)];
+}
+
+export const inventoryFormats: FormatHandler<InventoryBatch>[] = inventoryFormatsWith();
