@@ -1,0 +1,38 @@
+/** The harness with the bundled seed, the roster's people in the stand-in, and a hand-made assessment (see the seam). */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { importDocuments } from '../../../src/app/import-documents';
+import { readDocumentFile } from '../../../src/app/read-document';
+import { registerListeners } from '../../../src/slack/listeners/register-listeners';
+import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness';
+import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
+
+export const ADMIN = 'U0ADMIN01';
+const seedDir = join(__dirname, '../../../db/seed');
+
+export async function startDecisionHarness(options: { clock?: () => Date } = {}): Promise<SlackHarness> {
+  const harness = await startSlackHarness({
+    env: { PATCHCALL_ADMINS: ADMIN },
+    logLevel: 'warn',
+    ...(options.clock ? { clock: options.clock } : {}),
+    register: (app, deps) => registerListeners(app, deps, { assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }) }),
+  });
+  for (const file of readdirSync(seedDir).filter((f) => !f.endsWith('.md')).sort()) {
+    importDocuments(harness.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
+  }
+  for (const [key, id] of Object.entries(PEOPLE)) harness.standIn.addUser({ id, name: key });
+  harness.standIn.addUser({ id: ADMIN, name: 'admin' });
+  harness.standIn.addUsergroup({ id: 'S0SYSADMIN', handle: 'win-sysadmins', name: 'Windows sysadmins', users: [PEOPLE.sys1, PEOPLE.sys2] });
+  return harness;
+}
+
+/** Waits until the stand-in has recorded a call matching the predicate (work after the ack is asynchronous). */
+export async function eventually<T>(probe: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
