@@ -9,7 +9,7 @@ import { addHours, contractualDeadline, instant } from './deadline';
 import type { CallOutcome, PlanStep, Urgency } from './model';
 import { URGENCIES } from './model';
 import type { Policy } from './policy';
-import type { ExposureRoute } from './risk-facts';
+import { NO_FILTER, type ExposureRoute } from './risk-facts';
 
 export interface PlanItem {
   asset: Asset;
@@ -52,18 +52,18 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
   const effective = (i: PlanItem) => i.urgencyAfterMitigation ?? i.urgency;
   const earliest = (list: PlanItem[]) => list.reduce((a, i) => (i.dueMs < a.dueMs ? i : a)).dueAt;
 
-  const blockable = self.filter((i) => (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') && i.systemExposure === 'open' && i.route && i.route.filter !== 'no filter on the path');
-  for (const group of groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rule ?? ''}|${i.route!.port}`).values()) {
+  const blockable = self.filter((i) => (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') && i.systemExposure === 'open' && i.route && i.route.filter !== NO_FILTER);
+  for (const group of groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`).values()) {
     const route = group[0]!.route!;
     const lowered = group.filter((i) => i.urgencyAfterMitigation);
     steps.push({
       kind: 'mitigate',
-      title: `Block ${route.port} at ${route.filter}${route.rule !== undefined ? ` (rule ${route.rule})` : ''}`,
+      title: `Block ${route.port} at ${route.filter}${route.rules ? ` (${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')})` : ''}`,
       assets: names(group),
       startAt: now.format(),
       dueAt: earliest(group),
       details:
-        `${route.rule !== undefined ? `Rule ${route.rule} of ${route.filter}${route.ruleText ? ` (${route.ruleText})` : ''}` : `The policy of ${route.filter}`} lets ${route.port} in from ${route.zone}; ` +
+        `${route.rules ? `${route.filter} ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
         `blocking it there (the bulletin's workaround) closes that route until ${fix} is installed.` +
         (lowered.length ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.` : ' The patch stays due as planned.'),
     });
@@ -110,7 +110,8 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
         startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
         dueAt: due,
         details:
-          `Install ${fix} once wave 1 has run ${ctx.policy.soakHours} h since release without problems.${clusterNote(second)}` +
+          (young ? `Install ${fix} once it has soaked ${ctx.policy.soakHours} h since release and wave 1 shows no problems.` : `Install ${fix} once wave 1 shows no problems after its restart.`) +
+          clusterNote(second) +
           (late ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.` : ''),
       });
     }

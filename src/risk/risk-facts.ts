@@ -51,12 +51,16 @@ export interface BulletinFacts {
 
 /** The exposure route that decided an open or controlled verdict: where a block would act. */
 export interface ExposureRoute {
+  /** "tcp/139, tcp/445" */
   port: string;
   zone: string;
   filter: string;
-  rule?: number;
-  ruleText?: string;
+  rules?: number[];
+  ruleTexts?: string[];
 }
+
+/** The route's filter when no filter rule lets the traffic through (an unfiltered path). */
+export const NO_FILTER = 'no filter on the path';
 
 export interface AssetFacts {
   inputs: SsvcInputs;
@@ -224,24 +228,36 @@ function systemExposureFact(
   const route = exposure ? decidingRoute(exposure) : undefined;
   if (override) return { fact: overridden(override), ...(route ? { route } : {}) };
   if (!exposure) return { fact: { value: 'open', source: `assumed: no exposure analysis for ${asset.name}, so it is treated as open` } };
-  const reason = route
-    ? `${route.port} reachable from ${route.zone === 'internet' ? 'the internet' : `zone ${route.zone}`} through ${route.rule !== undefined ? `rule ${route.rule} of ${route.filter}` : `the policy of ${route.filter}`}`
-    : exposure.reasons[0] ?? `no vulnerable port is reachable (zone ${exposure.zone})`;
+  const from = route && `${route.port} reachable from ${route.zone === 'internet' ? 'the internet' : `zone ${route.zone}`}`;
+  const reason = route?.rules
+    ? `${from} through ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} of ${route.filter}`
+    : route
+      ? `${from}${exposure.reasons[0] ? ` (${exposure.reasons[0]})` : ', with no filter rule on the path'}`
+      : exposure.reasons[0] ?? `no vulnerable port is reachable (zone ${exposure.zone})`;
   return { fact: { value: exposure.systemExposure, source: reason }, ...(route ? { route } : {}) };
 }
 
-/** The widest zone that reaches a vulnerable port (the internet first), and the filter rule that let it through. */
+/**
+ * The widest zone that reaches a vulnerable port (the internet first), and the filter rules that let it through:
+ * every port open from that zone, so a block closes them all.
+ */
 function decidingRoute(exposure: AssetExposure): ExposureRoute | undefined {
   const reaches = exposure.ports.flatMap((p) => p.reachableFrom.map((z) => ({ port: `${p.protocol}/${p.port}`, zone: z })));
   if (!reaches.length) return undefined;
-  const chosen = reaches.find((r) => r.zone.zone === 'internet') ?? reaches[0]!;
-  const step = [...chosen.zone.path].reverse().find((s: PathStep) => s.verdict === 'accept' && s.rule) ?? chosen.zone.path.find((s) => s.verdict === 'accept');
-  if (!step) return { port: chosen.port, zone: chosen.zone.zone, filter: 'no filter on the path' };
+  const zone = (reaches.find((r) => r.zone.zone === 'internet') ?? reaches[0]!).zone.zone;
+  const steps = reaches
+    .filter((r) => r.zone.zone === zone)
+    .map((r) => ({ port: r.port, step: [...r.zone.path].reverse().find((s: PathStep) => s.verdict === 'accept' && s.rule) }));
+  const first = steps.find((s) => s.step) ?? steps[0]!;
+  if (!first.step) return { port: steps.map((s) => s.port).join(', '), zone, filter: NO_FILTER };
+  const sameFilter = steps.filter((s) => s.step?.filter === first.step!.filter);
+  const rules = [...new Set(sameFilter.map((s) => s.step!.rule!.number))];
   return {
-    port: chosen.port,
-    zone: chosen.zone.zone,
-    filter: step.filter,
-    ...(step.rule ? { rule: step.rule.number, ruleText: step.rule.text } : {}),
+    port: [...new Set(sameFilter.map((s) => s.port))].join(', '),
+    zone,
+    filter: first.step.filter,
+    rules,
+    ruleTexts: [...new Set(sameFilter.map((s) => s.step!.rule!.text))],
   };
 }
 

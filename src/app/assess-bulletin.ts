@@ -1,0 +1,33 @@
+/** `assess` as a use case: the bulletin, its asset matches and their exposure from the store, through the rulebook. */
+import { assess } from '../risk/assess';
+import type { Assessment } from '../risk/model';
+import type { FactOverrides } from '../risk/risk-facts';
+import type { AppContext } from './app-context';
+import { matchBulletinAssets } from './asset-queries';
+import { loadBulletin } from './bulletin-queries';
+import { bulletinExposure } from './exposure-queries';
+import { loadRulebook } from './load-rulebook';
+
+export interface AssessOptions {
+  /** What-if blocks in `patchcall exposure --block` syntax: their effect feeds the mitigation step. */
+  blocks?: string[];
+  overrides?: FactOverrides;
+}
+
+export async function assessBulletin(ctx: AppContext, bulletinId: string, options: AssessOptions = {}): Promise<Assessment> {
+  const rulebook = await loadRulebook(ctx.rulesDir);
+  const bulletin = loadBulletin(ctx, bulletinId);
+  const matches = matchBulletinAssets(ctx, bulletin.id);
+  const report = bulletinExposure(ctx, bulletin.id, options.blocks?.length ? { blocks: options.blocks } : {});
+  const exposures = report.assets.flatMap((a) => (a.exposure ? [a.exposure] : []));
+  const after = report.assets.flatMap((a) => (a.whatIf ? [a.whatIf.after] : []));
+  return assess({
+    bulletin,
+    matches,
+    exposures,
+    rulebook,
+    now: ctx.clock(),
+    ...(after.length ? { exposureAfterMitigation: after } : {}),
+    ...(options.overrides ? { overrides: options.overrides } : {}),
+  });
+}
