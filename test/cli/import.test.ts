@@ -159,3 +159,15 @@ describe('patchcall command line', () => {
     expect(verify.stdout).toMatch(/chain BROKEN at event #1: event content does not match its hash/);
   });
 });
+
+describe('patchcall import: real nmap scans', () => {
+  it('accepts the bare <!DOCTYPE nmaprun> that nmap writes, and imports every real scan', async () => {
+    const db = tempDbPath();
+    const dir = join(__dirname, '../fixtures/nmap');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const scans = (require('node:fs').readdirSync(dir) as string[]).filter((f) => f.endsWith('.xml')).map((f) => join(dir, f));
+    const result = await patchcall(['--db', db, 'import', ...scans]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.match(/: nmap, \d+ asset views?/g)).toHaveLength(scans.length);
+  });
+});
