@@ -18,10 +18,14 @@ type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction>;
 
 export function registerDecisionActions(app: App, services: DecisionServices): void {
   const { deps, gateway } = services;
-  const note = (body: BlockButtonAction, text: string) =>
-    gateway.ephemeral(body.channel?.id ?? body.container.channel_id, body.user.id, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+  // answered through response_url: it reaches the clicker even when they are not a member of the channel
+  const respondTo = new WeakMap<BlockButtonAction, ButtonArgs['respond']>();
+  const note = async (body: BlockButtonAction, text: string) => {
+    await respondTo.get(body)?.({ response_type: 'ephemeral', replace_original: false, text });
+  };
   const guarded = (handler: (args: ButtonArgs) => Promise<void>) => async (args: ButtonArgs) => {
     await args.ack();
+    respondTo.set(args.body, args.respond);
     try {
       await handler(args);
     } catch (error) {
