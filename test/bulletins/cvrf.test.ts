@@ -100,13 +100,7 @@ describe('MSRC CVRF JSON: the same document as the API serves it in JSON', () =>
 });
 
 describe('MSRC CVRF XML: the February 2026 monthly release (1.5 MB)', () => {
-  const started = Date.now();
   const advisory = parseFile(FEB_XML);
-  const parseMs = Date.now() - started;
-
-  it('parses in well under a few seconds', () => {
-    expect(parseMs).toBeLessThan(4000);
-  });
 
   it('has its 141 vulnerabilities, six exploited, and CVSS 3.1 scores', () => {
     expect(advisory.id).toBe('2026-Feb');
