@@ -48,7 +48,6 @@ describe('requests to /slack/events', () => {
     const res = await harness.command('', { command: '/not-patchcall' });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining('/patch help') });
-    expect(res.ackMs).toBeLessThan(3000);
   });
 
   it('acks a button no listener handles and tells the user through response_url', async () => {
