@@ -156,14 +156,6 @@ function toChained(row: EventRow): ChainedEvent {
 }
 
 function toStored<P>(row: EventRow): StoredEvent<P> {
-  return {
-    seq: row.seq,
-    at: row.at,
-    actor: row.actor,
-    type: row.type,
-    stream: row.stream,
-    payload: JSON.parse(row.payload) as P,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  const { payloadJson, ...rest } = toChained(row);
+  return { ...rest, payload: JSON.parse(payloadJson) as P };
 }
