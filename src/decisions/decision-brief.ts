@@ -47,7 +47,7 @@ function toLine(verdict: AssetVerdict, exposure: AssetExposure | undefined): Ass
   const reach = exposure
     ? exposure.ports
         .filter((p) => p.reachableFrom.length > 0)
-        .map((p) => `${p.protocol}/${p.port} from ${p.reachableFrom.map((z) => z.zone).join(', ')}`)
+        .map((p) => `${p.protocol}/${p.port} from ${[...new Set(p.reachableFrom.map((z) => z.zone))].join(', ')}`)
         .join('; ') || 'no vulnerable port reachable'
     : '';
   return {
