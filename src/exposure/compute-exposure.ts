@@ -30,6 +30,17 @@ export function computeExposure(matches: readonly AssetMatch[], inputs: Exposure
 interface HopDecision {
   sources: AddressSet;
   step: PathStep;
+  /** Parallel to step.assumptions: the sources each assumption concerns. */
+  scopes: AddressSet[];
+  variants: Map<string, PathStep>;
+}
+
+/** A hop's decisions as one sorted list of intervals (they partition the family's addresses), for sweeping. */
+interface HopPartition {
+  decisions: HopDecision[];
+  lo: bigint[];
+  hi: bigint[];
+  index: number[];
 }
 
 interface Segment {
@@ -45,7 +56,7 @@ const UNKNOWN_STATES = new Set(['filtered', 'open|filtered', 'closed|filtered'])
 /** Holds the caches for one set of inputs; reuse it across assets (and across what-if runs on other inputs, not). */
 export class ExposureEngine {
   readonly topology: Topology;
-  private readonly hopCache = new Map<string, HopDecision[]>();
+  private readonly hopCache = new Map<string, HopPartition>();
   private readonly resultCache = new Map<string, Omit<AssetExposure, 'assetId' | 'assetName'>>();
 
   constructor(private readonly inputs: ExposureInputs) {
@@ -157,13 +168,12 @@ export class ExposureEngine {
         }
         for (const hop of hops) {
           const traffic: Traffic = { family: address.family, destination: address.value, protocol: port.protocol, port: port.port };
-          const decisions = this.hopDecisions(hop, traffic, zone.name, address.zone);
+          const partition = this.hopDecisions(hop, traffic, zone.name, address.zone);
           const next: Segment[] = [];
           for (const segment of segments) {
-            for (const decision of decisions) {
-              const part = segment.sources.intersect(decision.sources);
-              if (part.isEmpty()) continue;
-              (decision.step.verdict === 'accept' ? next : shut).push({ sources: part, steps: [...segment.steps, decision.step] });
+            for (const [i, part] of split(segment.sources, address.family, partition)) {
+              const decision = partition.decisions[i]!;
+              (decision.step.verdict === 'accept' ? next : shut).push({ sources: part, steps: [...segment.steps, stepFor(decision, part)] });
             }
           }
           segments = next;
@@ -188,35 +198,39 @@ export class ExposureEngine {
     return { protocol: port.protocol, port: port.port, ...(state ? { scanState: state } : {}), reachableFrom, blockedFrom };
   }
 
-  /** One hop's verdicts for every source of one zone; cached per destination class. */
-  private hopDecisions(hop: Hop, traffic: Traffic, sourceZone: string, assetZone: string): HopDecision[] {
+  /**
+   * One hop's verdicts for every source address of the family, cached per destination class and the interfaces
+   * the traffic crosses: zones differ only in which of these sources they hold, so they share the walk.
+   */
+  private hopDecisions(hop: Hop, traffic: Traffic, sourceZone: string, assetZone: string): HopPartition {
     const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
     const classes = names.map((n) => {
       const filter = this.topology.filter(n, traffic.family);
       return filter ? destinationClass(filter, traffic.family, traffic.destination) : '-';
     });
-    const key = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}|${sourceZone}|${assetZone}`;
-    let decisions = this.hopCache.get(key);
-    if (!decisions) {
-      const sources = this.topology.zones.find((z) => z.name === sourceZone)!.addresses.only(traffic.family);
-      decisions = hop.kind === 'filter' ? this.filterHop(hop, traffic, sources, sourceZone, assetZone) : this.groupsHop(hop.groups, traffic, sources);
-      this.hopCache.set(key, decisions);
+    const located: Traffic = {
+      ...traffic,
+      ...(hop.kind === 'filter' && hop.interfaces[sourceZone] ? { inInterface: hop.interfaces[sourceZone] } : {}),
+      ...(hop.kind === 'filter' && hop.interfaces[assetZone] ? { outInterface: hop.interfaces[assetZone] } : {}),
+    };
+    const key = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}|${located.inInterface ?? ''}|${located.outInterface ?? ''}`;
+    let partition = this.hopCache.get(key);
+    if (!partition) {
+      const sources = AddressSet.allOf(traffic.family);
+      const decisions = hop.kind === 'filter' ? this.filterHop(hop, located, sources) : this.groupsHop(hop.groups, traffic, sources);
+      partition = toPartition(decisions, traffic.family);
+      this.hopCache.set(key, partition);
     }
-    return decisions;
+    return partition;
   }
 
-  private filterHop(hop: Extract<Hop, { kind: 'filter' }>, traffic: Traffic, sources: AddressSet, sourceZone: string, assetZone: string): HopDecision[] {
+  private filterHop(hop: Extract<Hop, { kind: 'filter' }>, traffic: Traffic, sources: AddressSet): HopDecision[] {
     const filter = this.topology.filter(hop.filter, traffic.family);
     if (!filter) {
       const note = `filter "${hop.filter}" is named by the network description but not imported: ${hop.filter} ${hop.chain} is assumed open`;
-      return [{ sources, step: { filter: hop.filter, chain: hop.chain, verdict: 'accept', policy: 'not imported', assumptions: [note] } }];
+      return [{ sources, step: { filter: hop.filter, chain: hop.chain, verdict: 'accept', policy: 'not imported', assumptions: [note] }, scopes: [sources], variants: new Map() }];
     }
-    const withInterfaces: Traffic = {
-      ...traffic,
-      ...(hop.interfaces[sourceZone] ? { inInterface: hop.interfaces[sourceZone] } : {}),
-      ...(hop.interfaces[assetZone] ? { outInterface: hop.interfaces[assetZone] } : {}),
-    };
-    return evaluateFilter(filter, hop.chain, withInterfaces, sources).decisions.map((d) => ({ sources: d.sources, step: toStep(filter, d) }));
+    return evaluateFilter(filter, hop.chain, traffic, sources).decisions.map((d) => ({ sources: d.sources, step: toStep(filter, d), scopes: d.assumptionScopes, variants: new Map() }));
   }
 
   /** AWS security groups are allow-only and unordered: a source passes when any group on the instance allows it. */
@@ -228,13 +242,12 @@ export class ExposureEngine {
       const filter = this.topology.filter(name, traffic.family);
       if (!filter) {
         const note = `security group "${name}" is attached to the instance but not imported: assumed to allow everything`;
-        out.push({ sources: undecided, step: { filter: name, chain: 'inbound', verdict: 'accept', policy: 'not imported', assumptions: [note] } });
+        out.push({ sources: undecided, step: { filter: name, chain: 'inbound', verdict: 'accept', policy: 'not imported', assumptions: [note] }, scopes: [undecided], variants: new Map() });
         return out;
       }
       const verdict = evaluateFilter(filter, filter.entryChains.input ?? 'inbound', traffic, undecided);
       for (const d of verdict.decisions) {
-        if (d.verdict === 'accept') out.push({ sources: d.sources, step: toStep(filter, d) });
-        else denials.push({ sources: d.sources, step: toStep(filter, d) });
+        (d.verdict === 'accept' ? out : denials).push({ sources: d.sources, step: toStep(filter, d), scopes: d.assumptionScopes, variants: new Map() });
       }
       undecided = undecided.subtract(verdict.accepted);
     }
@@ -242,11 +255,23 @@ export class ExposureEngine {
     for (const denial of denials) {
       const part = denial.sources.intersect(undecided);
       if (part.isEmpty()) continue;
-      out.push({ sources: part, step: { ...denial.step, policy: `${denial.step.policy ?? 'no rule'} in every group (${groups.join(', ')})` } });
+      out.push({ sources: part, step: { ...denial.step, policy: `${denial.step.policy ?? 'no rule'} in every group (${groups.join(', ')})` }, scopes: denial.scopes, variants: new Map() });
       undecided = undecided.subtract(part);
     }
     return out;
   }
+}
+
+/** The step as `part` of the decision's sources sees it: only the assumptions that concern those sources. */
+function stepFor(decision: HopDecision, part: AddressSet): PathStep {
+  if (!decision.step.assumptions.length) return decision.step;
+  const assumptions = decision.step.assumptions.filter((_, i) => !decision.scopes[i]!.intersect(part).isEmpty());
+  if (assumptions.length === decision.step.assumptions.length) return decision.step;
+  // one object per subset of assumptions, so paths that differ only in the sources they hold still group together
+  const key = assumptions.join('\n');
+  let variant = decision.variants.get(key);
+  if (!variant) decision.variants.set(key, (variant = { ...decision.step, assumptions }));
+  return variant;
 }
 
 function toStep(filter: Filter, d: Decision): PathStep {
@@ -261,6 +286,39 @@ function toStep(filter: Filter, d: Decision): PathStep {
   };
 }
 
+function toPartition(decisions: HopDecision[], family: AddressFamily): HopPartition {
+  const entries: [bigint, bigint, number][] = [];
+  decisions.forEach((d, i) => {
+    const intervals = d.sources.get(family);
+    for (let k = 0; k < intervals.length; k += 2) entries.push([intervals[k]!, intervals[k + 1]!, i]);
+  });
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return { decisions, lo: entries.map((e) => e[0]), hi: entries.map((e) => e[1]), index: entries.map((e) => e[2]) };
+}
+
+/** The parts of `sources` each decision of the partition takes, in one sweep over both sorted lists. */
+function split(sources: AddressSet, family: AddressFamily, partition: HopPartition): Map<number, AddressSet> {
+  const intervals = sources.get(family);
+  const pieces = new Map<number, bigint[]>();
+  let i = 0;
+  let j = 0;
+  const { lo: plo, hi: phi, index } = partition;
+  while (i < intervals.length && j < plo.length) {
+    const lo = intervals[i]! > plo[j]! ? intervals[i]! : plo[j]!;
+    const hi = intervals[i + 1]! < phi[j]! ? intervals[i + 1]! : phi[j]!;
+    if (lo <= hi) {
+      const list = pieces.get(index[j]!);
+      if (list) list.push(lo, hi);
+      else pieces.set(index[j]!, [lo, hi]);
+    }
+    if (intervals[i + 1]! < phi[j]!) i += 2;
+    else j++;
+  }
+  const out = new Map<number, AddressSet>();
+  for (const [k, flat] of pieces) out.set(k, AddressSet.ofIntervals(family, flat));
+  return out;
+}
+
 function hopKey(hop: Hop): string {
   return hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`;
 }
@@ -268,12 +326,22 @@ function hopKey(hop: Hop): string {
 function groupByPath(zone: string, segments: Segment[]): ZoneReach[] {
   const groups = new Map<string, { sources: AddressSet; path: PathStep[] }>();
   for (const segment of segments) {
-    const key = JSON.stringify(segment.steps.map((s) => [s.filter, s.chain, s.verdict, s.rule?.locator, s.policy]));
+    const key = segment.steps.map(stepId).join(',');
     const group = groups.get(key);
     if (group) group.sources = group.sources.union(segment.sources);
     else groups.set(key, { sources: segment.sources, path: segment.steps });
   }
   return [...groups.values()].map((g) => ({ zone, ranges: g.sources.toCidrs(), path: g.path }));
+}
+
+const stepIds = new WeakMap<PathStep, number>();
+let nextStepId = 0;
+
+/** Steps are shared objects from the hop cache, so identity is a cheap key for "the same path". */
+function stepId(step: PathStep): number {
+  let id = stepIds.get(step);
+  if (id === undefined) stepIds.set(step, (id = nextStepId++));
+  return id;
 }
 
 function rangesText(ranges: string[]): string {

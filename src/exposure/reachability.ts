@@ -26,6 +26,8 @@ export interface Decision {
   /** "policy DROP", "implicit deny", "not governed": set when no rule decided. */
   policy?: string;
   assumptions: string[];
+  /** For each assumption, the part of `sources` it concerns (a decision may span sources it never touched). */
+  assumptionScopes: AddressSet[];
 }
 
 export interface FilterVerdict {
@@ -54,13 +56,13 @@ export function evaluateFilter(filter: Filter, chainName: string, traffic: Traff
   });
   if (!filter.families.includes(traffic.family)) {
     const note = `${filter.name} does not filter ${traffic.family === 'ipv4' ? 'IPv4' : 'IPv6'}: that traffic passes it`;
-    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'not governed', assumptions: [note] }]);
+    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'not governed', assumptions: [note], assumptionScopes: [only] }]);
   }
   const chains = chainsOf(filter);
   const entry = chains.get(chainName);
   if (!entry) {
     const note = `${filter.name} has no chain "${chainName}": assumed open`;
-    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'missing chain', assumptions: [note] }]);
+    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'missing chain', assumptions: [note], assumptionScopes: [only] }]);
   }
   const walk = new Walk(filter, chains, traffic);
   const { fellOff } = walk.chain(entry, only, 0);
@@ -146,14 +148,21 @@ class Walk {
   decide(sources: AddressSet, verdict: 'accept' | 'drop', chain: string, rule?: FilterRule, policy?: string, notes: string[] = []): void {
     if (sources.isEmpty()) return;
     for (const text of notes) this.assume(sources, text);
-    this.decisions.push({ sources, verdict, chain, ...(rule ? { rule } : {}), ...(policy ? { policy } : {}), assumptions: [] });
+    this.decisions.push({ sources, verdict, chain, ...(rule ? { rule } : {}), ...(policy ? { policy } : {}), assumptions: [], assumptionScopes: [] });
   }
 
   /** Attaches each assumption to the decisions whose sources it touched. */
   finish(): Decision[] {
     for (const decision of this.decisions) {
       for (const a of this.assumptions) {
-        if (!decision.assumptions.includes(a.text) && !a.sources.intersect(decision.sources).isEmpty()) decision.assumptions.push(a.text);
+        const scope = a.sources.intersect(decision.sources);
+        if (scope.isEmpty()) continue;
+        const known = decision.assumptions.indexOf(a.text);
+        if (known >= 0) decision.assumptionScopes[known] = decision.assumptionScopes[known]!.union(scope);
+        else {
+          decision.assumptions.push(a.text);
+          decision.assumptionScopes.push(scope);
+        }
       }
     }
     return this.decisions;

@@ -20,6 +20,7 @@ export class Topology {
   readonly zones: { name: string; addresses: AddressSet }[];
   private readonly lookup: Record<AddressFamily, { lo: bigint; hi: bigint; zone: string }[]>;
   private readonly filtersByName = new Map<string, Filter[]>();
+  private readonly hostsByAsset = new Map<string, NetworkDescription['hosts']>();
 
   constructor(
     readonly network: NetworkDescription | undefined,
@@ -36,6 +37,7 @@ export class Topology {
       }
     }
     for (const family of ['ipv4', 'ipv6'] as const) this.lookup[family].sort((a, b) => (a.lo < b.lo ? -1 : 1));
+    for (const host of network?.hosts ?? []) this.hostsByAsset.set(host.asset, [...(this.hostsByAsset.get(host.asset) ?? []), host]);
     for (const filter of filters) {
       const list = this.filtersByName.get(filter.name) ?? [];
       list.push(filter);
@@ -77,8 +79,8 @@ export class Topology {
         if (guard.zones.includes(assetZone)) hops.push({ kind: 'filter', filter: guard.filter, chain: guard.chain, interfaces: guard.interfaces, role: 'guard' });
       }
     }
-    for (const host of this.network?.hosts ?? []) {
-      if (host.asset === asset.name) hops.push({ kind: 'filter', filter: host.filter, chain: host.chain, interfaces: {}, role: 'host' });
+    for (const host of this.hostsByAsset.get(asset.name) ?? []) {
+      hops.push({ kind: 'filter', filter: host.filter, chain: host.chain, interfaces: {}, role: 'host' });
     }
     if (asset.securityGroupIds.length) hops.push({ kind: 'security-groups', groups: [...asset.securityGroupIds].sort() });
     return hops;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { AddressSet, matchedAddresses, parseCidr } from '../../src/exposure/address-set';
 
 const v4Cidr = fc
@@ -77,6 +78,17 @@ describe('AddressSet', () => {
         const { family, lo } = parseCidr(address);
         const expected = list.map(parseCidr).some((c) => c.family === family && c.lo <= lo && lo <= c.hi);
         return AddressSet.fromCidrs(list).contains(address) === expected;
+      }),
+    );
+  });
+
+  test('the IPv4 fast path reads what ipaddr.js reads', () => {
+    fc.assert(
+      fc.property(v4Cidr, (cidr) => {
+        const [address, prefix] = ipaddr.parseCIDR(cidr);
+        const value = address.toByteArray().reduce((v, b) => (v << 8n) | BigInt(b), 0n);
+        const size = 1n << BigInt(32 - prefix);
+        return parseCidr(cidr).lo === value - (value % size) && parseCidr(cidr).hi === value - (value % size) + size - 1n;
       }),
     );
   });
