@@ -10,11 +10,11 @@ import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { AssetMatch } from '../inventory/model';
 import { computeDeadline, instant } from './deadline';
-import type { Assessment, AssetVerdict, Deadline, Urgency } from './model';
+import type { Assessment, AssetVerdict, Deadline, RuleTrace, Urgency } from './model';
 import { URGENCIES } from './model';
 import { buildPlan, type PlanItem } from './plan';
-import { assetFacts, bulletinFacts, type FactOverrides } from './risk-facts';
-import { RuleEvaluator, type Evaluation } from './rule-evaluator';
+import { assetFacts, bulletinFacts, FactPool, type FactOverrides } from './risk-facts';
+import { RuleEvaluator, type Evaluation, type FiredRule } from './rule-evaluator';
 import type { Rulebook } from './rulebook';
 import { describeInputs } from './validate-rulebook';
 import type { BodTimeline } from './ssvc-values';
@@ -43,22 +43,37 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const mitigated = new Map((input.exposureAfterMitigation ?? []).map((e) => [e.assetId, e]));
   const affected = input.matches.filter((m) => m.status === 'affected');
   const unresolved = input.matches.filter((m) => m.status === 'unknown').map((m) => m.asset.name);
-  const deadlines = new Map<string, Deadline>();
+  const deadlines = new Map<string, { deadline: Deadline; dueMs: number }>();
   const releasedAt = facts.fixReleasedAt?.value;
   const fixAge = releasedAt ? Math.floor(now.diff(instant(releasedAt, policy.timezone), 'hour', true)) : undefined;
 
+  const sentences = new Map<string, string>();
+  const line = (text: string): string => {
+    const known = sentences.get(text);
+    if (known !== undefined) return known;
+    sentences.set(text, text);
+    return text;
+  };
+  const explained = new WeakMap<Evaluation, { lines: string[]; traces: RuleTrace[] }>();
+  const exploitationLine = `Exploitation ${facts.exploitation.value}: ${facts.exploitation.source}`;
+  const automatableLine = `Automatable ${facts.automatable.value}: ${facts.automatable.source}`;
+  const fixLine = `Fix ${facts.fixIds.join(', ') || '(none named)'}${releasedAt ? ` released ${releasedAt.slice(0, 10)}${fixAge !== undefined ? ` (${fixAge} h before the assessment)` : ''}` : ''}; restart ${facts.restartRequired.value ? 'required' : 'not required'} (${facts.restartRequired.source})`;
+  const notYetKnownLines = facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : [];
+  const hoursSinceFix = fixAge !== undefined ? { value: fixAge, source: `${facts.fixReleasedAt!.value} to the assessment at ${now.format()}` } : undefined;
+
+  const pool = new FactPool();
   const verdicts: AssetVerdict[] = [];
   const items: PlanItem[] = [];
   for (const match of affected) {
     const asset = match.asset;
-    const af = assetFacts(asset, exposures.get(asset.id), facts, rulebook, input.overrides);
+    const af = assetFacts(asset, exposures.get(asset.id), facts, rulebook, input.overrides, pool);
     const evaluation = await evaluator.evaluate(af.inputs);
     const urgency = decided(evaluation, 'urgency', af.inputs) as Urgency;
     const bod = evaluation.decisions['bod-26-04']?.value as BodTimeline | undefined;
     const deadlineKey = `${urgency}|${bod}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}`;
-    let deadline = deadlines.get(deadlineKey);
-    if (!deadline) {
-      deadline = computeDeadline({
+    let cached = deadlines.get(deadlineKey);
+    if (!cached) {
+      const computed = computeDeadline({
         urgency,
         asset,
         now,
@@ -67,31 +82,35 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         ...(facts.kevDueDate ? { kevDueDate: facts.kevDueDate } : {}),
         ...(releasedAt ? { releasedAt } : {}),
       });
-      deadlines.set(deadlineKey, deadline);
+      cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf() };
+      deadlines.set(deadlineKey, cached);
     }
+    const { deadline, dueMs: assetDueMs } = cached;
     let urgencyAfterMitigation: Urgency | undefined;
     const after = mitigated.get(asset.id);
     if (after) {
-      const afterFacts = assetFacts(asset, after, facts, rulebook, input.overrides);
+      const afterFacts = assetFacts(asset, after, facts, rulebook, input.overrides, pool);
       const lowered = decided(await evaluator.evaluate(afterFacts.inputs), 'urgency', afterFacts.inputs) as Urgency;
       if (URGENCIES.indexOf(lowered) < URGENCIES.indexOf(urgency)) urgencyAfterMitigation = lowered;
     }
-    const rulesFired = [...(evaluation.decisions.urgency?.rules ?? []), ...(evaluation.decisions['bod-26-04']?.rules ?? [])].map((r) => r.trace);
-    if (fixAge !== undefined) af.facts.hoursSinceFix = { value: fixAge, source: `${facts.fixReleasedAt!.value} to the assessment at ${now.format()}` };
+    // 100,000 assets share a few distinct sentences: keep one copy of each, or the heap fills with duplicates
+    const perEvaluation = explained.get(evaluation) ?? explainRules(evaluation);
+    explained.set(evaluation, perEvaluation);
+    if (hoursSinceFix) af.facts.hoursSinceFix = hoursSinceFix;
     const explanation = [
-      `Exploitation ${af.inputs.exploitation}: ${af.facts.exploitation!.source}`,
-      `Automatable ${af.inputs.automatable}: ${af.facts.automatable!.source}`,
-      `Exposure ${af.inputs.systemExposure}: ${af.facts.systemExposure!.source}`,
-      `Human impact ${af.inputs.humanImpact}: safety ${af.inputs.safetyImpact} (${af.facts.safetyImpact!.source}) x mission ${af.inputs.missionImpact} (${af.facts.missionImpact!.source})`,
-      `Urgency ${urgency}: ${(evaluation.decisions.urgency?.rules ?? []).map((r) => `rule "${r.rule}" (${r.trace.conditions.join(', ')})`).join('; ')}`,
-      ...(bod ? [`BOD 26-04 timeline ${bod}: ${evaluation.decisions['bod-26-04']!.rules.map((r) => `rule "${r.rule}" (${r.trace.conditions.join(', ')})`).join('; ')}`] : []),
-      `Deadline ${deadline.dueAt}: ${deadline.reason}`,
-      `Fix ${facts.fixIds.join(', ') || '(none named)'}${releasedAt ? ` released ${releasedAt.slice(0, 10)}${fixAge !== undefined ? ` (${fixAge} h before the assessment)` : ''}` : ''}; restart ${facts.restartRequired.value ? 'required' : 'not required'} (${facts.restartRequired.source})`,
-      ...(asset.patchedBy === 'provider' ? [`Patched by ${af.facts.patchedBy!.value}`] : []),
+      exploitationLine,
+      automatableLine,
+      line(`Exposure ${af.inputs.systemExposure}: ${af.facts.systemExposure!.source}`),
+      line(`Human impact ${af.inputs.humanImpact}: safety ${af.inputs.safetyImpact} (${af.facts.safetyImpact!.source}) x mission ${af.inputs.missionImpact} (${af.facts.missionImpact!.source})`),
+      ...perEvaluation.lines,
+      line(`Deadline ${deadline.dueAt}: ${deadline.reason}`),
+      fixLine,
+      ...(asset.patchedBy === 'provider' ? [line(`Patched by ${af.facts.patchedBy!.value}`)] : []),
       ...(asset.cluster ? [`Member of cluster "${asset.cluster}": restarts can go one member at a time`] : []),
-      ...(urgencyAfterMitigation ? [`With the suggested block in place: urgency ${urgencyAfterMitigation}`] : []),
-      ...(facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : []),
+      ...(urgencyAfterMitigation ? [line(`With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
+      ...notYetKnownLines,
     ];
+    const rulesFired = perEvaluation.traces;
     verdicts.push({
       assetId: asset.id,
       assetName: asset.name,
@@ -108,14 +127,14 @@ export async function assess(input: AssessInput): Promise<Assessment> {
       urgency,
       systemExposure: af.inputs.systemExposure,
       dueAt: deadline.dueAt,
-      dueMs: dayjs(deadline.dueAt).valueOf(),
+      dueMs: assetDueMs,
       ...(urgencyAfterMitigation ? { urgencyAfterMitigation } : {}),
       ...(af.route ? { route: af.route } : {}),
     });
   }
 
   const dueMs = new Map(items.map((i) => [i.asset.id, i.dueMs]));
-  verdicts.sort((a, b) => URGENCIES.indexOf(b.urgency) - URGENCIES.indexOf(a.urgency) || dueMs.get(a.assetId)! - dueMs.get(b.assetId)! || a.assetName.localeCompare(b.assetName));
+  verdicts.sort((a, b) => URGENCIES.indexOf(b.urgency) - URGENCIES.indexOf(a.urgency) || dueMs.get(a.assetId)! - dueMs.get(b.assetId)! || (a.assetName < b.assetName ? -1 : a.assetName > b.assetName ? 1 : 0));
   const plan = buildPlan(items, {
     bulletinId: bulletin.id,
     fixIds: facts.fixIds,
@@ -153,6 +172,16 @@ export async function assess(input: AssessInput): Promise<Assessment> {
       reasons,
     },
     rulebookDigest: rulebook.digest,
+  };
+}
+
+function explainRules(evaluation: Evaluation): { lines: string[]; traces: RuleTrace[] } {
+  const urgency = evaluation.decisions.urgency;
+  const bod = evaluation.decisions['bod-26-04'];
+  const describe = (rules: FiredRule[]) => rules.map((r) => `rule "${r.rule}" (${r.trace.conditions.join(', ')})`).join('; ');
+  return {
+    lines: [...(urgency ? [`Urgency ${urgency.value}: ${describe(urgency.rules)}`] : []), ...(bod ? [`BOD 26-04 timeline ${bod.value}: ${describe(bod.rules)}`] : [])],
+    traces: [...(urgency?.rules ?? []), ...(bod?.rules ?? [])].map((r) => r.trace),
   };
 }
 

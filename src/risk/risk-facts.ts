@@ -166,40 +166,58 @@ function technicalImpactFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWi
   return { value: total ? 'total' : 'partial', source: `heuristic from the CVSS vector ${vector}` };
 }
 
+/** Shares equal facts between assets, so 100,000 verdicts hold a few hundred fact objects, not millions. */
+export class FactPool {
+  private readonly facts = new Map<string, FactWithSource>();
+
+  fact<T extends string | number | boolean>(value: T, source: string): FactWithSource<T> {
+    const key = `${typeof value}|${String(value)}|${source}`;
+    const known = this.facts.get(key);
+    if (known) return known as FactWithSource<T>;
+    const fact = { value, source };
+    this.facts.set(key, fact);
+    return fact;
+  }
+}
+
 export function assetFacts(
   asset: Asset,
   exposure: AssetExposure | undefined,
   bulletin: BulletinFacts,
   rulebook: Rulebook,
   overrides: FactOverrides = {},
+  pool: FactPool = new FactPool(),
 ): AssetFacts {
   const policy = rulebook.policy;
+  const inventory = sourceOfAsset(asset);
   const exposureFact = systemExposureFact(asset, exposure, overrides.systemExposure?.[asset.id]);
   const publiclyExposed: FactWithSource<YesNo> = exposure
-    ? { value: exposure.publiclyExposed ? 'yes' : 'no', source: exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone' }
-    : { value: 'yes', source: 'assumed: no exposure analysis for this asset' };
-  const safety = safetyImpactFact(asset, policy);
-  const mission = missionImpactFact(asset, policy);
+    ? pool.fact(exposure.publiclyExposed ? 'yes' : 'no', exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone')
+    : pool.fact('yes', 'assumed: no exposure analysis for this asset');
+  const safetyRaw = safetyImpactFact(asset, policy);
+  const missionRaw = missionImpactFact(asset, policy);
+  const safety = pool.fact(safetyRaw.value, safetyRaw.source);
+  const mission = pool.fact(missionRaw.value, missionRaw.source);
   const humanImpact = humanImpactOf(rulebook.humanImpact, safety.value, mission.value);
   const facts: Record<string, FactWithSource> = {
     exploitation: bulletin.exploitation,
     automatable: bulletin.automatable,
-    systemExposure: exposureFact.fact,
+    systemExposure: pool.fact(exposureFact.fact.value, exposureFact.fact.source),
     safetyImpact: safety,
     missionImpact: mission,
-    humanImpact: { value: humanImpact, source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}` },
+    humanImpact: pool.fact(humanImpact, `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}`),
     inKev: bulletin.inKev,
     publiclyExposed,
     technicalImpact: bulletin.technicalImpact,
     restartRequired: bulletin.restartRequired,
     fixSuperseded: bulletin.fixSuperseded,
     knownIssues: bulletin.knownIssues,
-    environment: { value: asset.environment, source: sourceOfAsset(asset) },
-    criticality: { value: asset.criticality, source: sourceOfAsset(asset) },
+    environment: pool.fact(asset.environment, inventory),
+    criticality: pool.fact(asset.criticality, inventory),
     patchedBy: asset.patchedBy === 'provider'
-      ? { value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`, source: sourceOfAsset(asset) }
-      : { value: 'self', source: sourceOfAsset(asset) },
-    clusterMember: asset.cluster ? { value: asset.cluster, source: `${sourceOfAsset(asset)}: member of cluster "${asset.cluster}"` } : { value: false, source: 'no cluster is recorded' },
+      ? pool.fact(`provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`, inventory)
+      : pool.fact('self', inventory),
+    clusterMember: asset.cluster ? pool.fact(asset.cluster, `${inventory}: member of cluster "${asset.cluster}"`) : pool.fact(false, 'no cluster is recorded'),
   };
   if (bulletin.fixReleasedAt) facts.fixReleasedAt = bulletin.fixReleasedAt;
   const inputs: SsvcInputs = {

@@ -4,10 +4,9 @@
  * combination is evaluated once; 100,000 assets share a handful of combinations.
  */
 import { Engine, type RuleResult, type TopLevelConditionResult } from 'json-rules-engine';
-import { canonicalJson } from '../common/canonical-json';
 import type { RuleTrace } from './model';
 import type { RuleDefinition } from './rulebook';
-import { RULE_EVENT_TYPES, RULE_EVENTS, type RuleEventType, type SsvcInputs } from './ssvc-values';
+import { RULE_EVENT_TYPES, RULE_EVENTS, RULE_FACT_NAMES, type RuleEventType, type SsvcInputs } from './ssvc-values';
 
 export interface FiredRule {
   rule: string;
@@ -60,9 +59,9 @@ export class RuleEvaluator {
     return [...this.engines.keys()];
   }
 
-  /** Cached by the canonical form of the inputs and the requested types. */
+  /** Cached by the input values in a fixed fact order and the requested types. */
   evaluate(inputs: Partial<SsvcInputs>, types: RuleEventType[] = this.types()): Promise<Evaluation> {
-    const key = canonicalJson({ inputs, types });
+    const key = `${RULE_FACT_NAMES.map((f) => inputs[f] ?? '').join('|')}|${types.join(',')}`;
     let result = this.cache.get(key);
     if (!result) {
       result = this.evaluateUncached(inputs, types);
