@@ -69,7 +69,7 @@ export class AddressSet {
   union(other: AddressSet): AddressSet {
     if (other.isEmpty()) return this;
     if (this.isEmpty()) return other;
-    return new AddressSet(normalize([...this.ipv4, ...other.ipv4]), normalize([...this.ipv6, ...other.ipv6]));
+    return new AddressSet(unionIntervals(this.ipv4, other.ipv4), unionIntervals(this.ipv6, other.ipv6));
   }
 
   intersect(other: AddressSet): AddressSet {
@@ -194,12 +194,40 @@ function bytesToBigint(bytes: number[]): bigint {
 }
 
 function normalize(flat: bigint[]): Intervals {
-  if (flat.length <= 2) return flat;
+  if (flat.length <= 2 || isNormal(flat)) return flat;
   const pairs: [bigint, bigint][] = [];
   for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i]!, flat[i + 1]!]);
   pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: bigint[] = [];
   for (const [lo, hi] of pairs) {
+    const last = out.length - 1;
+    if (out.length && lo <= out[last]! + 1n) {
+      if (hi > out[last]!) out[last] = hi;
+    } else out.push(lo, hi);
+  }
+  return out;
+}
+
+function isNormal(flat: bigint[]): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    if (flat[i]! > flat[i + 1]! || (i > 0 && flat[i]! <= flat[i - 1]! + 1n)) return false;
+  }
+  return true;
+}
+
+/** Merges two normalized lists in one pass (no sorting, no pair objects: unions are frequent in path grouping). */
+function unionIntervals(a: Intervals, b: Intervals): Intervals {
+  if (!a.length) return b;
+  if (!b.length) return a;
+  const out: bigint[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && a[i]! <= b[j]!);
+    const lo = takeA ? a[i]! : b[j]!;
+    const hi = takeA ? a[i + 1]! : b[j + 1]!;
+    if (takeA) i += 2;
+    else j += 2;
     const last = out.length - 1;
     if (out.length && lo <= out[last]! + 1n) {
       if (hi > out[last]!) out[last] = hi;
