@@ -41,6 +41,8 @@ export function describeBatch(batch: ImportBatch): string {
       return `${batch.assets.length} asset view${batch.assets.length === 1 ? '' : 's'}${batch.fixes.length ? `, ${batch.fixes.length} installed fix${batch.fixes.length === 1 ? '' : 'es'}` : ''}`;
     case 'filters':
       return `${batch.filters.length} filter${batch.filters.length === 1 ? '' : 's'} (${batch.filters.map((f) => f.name).join(', ')})`;
+    case 'network':
+      return `network description (${batch.network.zones.length} zones, ${batch.network.guards.length} guards)`;
     default:
       return batch.kind;
   }

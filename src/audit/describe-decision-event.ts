@@ -5,6 +5,7 @@ import {
   type CallPostedPayload,
   type CardPostedPayload,
   type ConvenedPayload,
+  type ExportedPayload,
   type PositionPayload,
   type RefusedPayload,
 } from '../decisions/decision-model';
@@ -37,6 +38,10 @@ export function describeDecisionEvent(type: string, payload: unknown): string {
     case DecisionEvents.callPosted: {
       const p = payload as CallPostedPayload;
       return `posted the call in the channel (ts ${p.ts})${p.pinned ? ' and pinned it' : ''}`;
+    }
+    case DecisionEvents.exported: {
+      const p = payload as ExportedPayload;
+      return `exported the audit record through event #${p.coversThroughSeq}: ${p.files.map((f) => `${f.name} (sha256 ${f.sha256.slice(0, 12)}…)`).join(', ')}`;
     }
     default:
       return type;

@@ -35,6 +35,7 @@ export const DecisionEvents = {
   refused: 'decision.refused',
   called: 'decision.called',
   callPosted: 'decision.call-posted',
+  exported: 'decision.exported',
 } as const;
 
 export const RosterEvents = {
@@ -120,7 +121,7 @@ export interface PositionPayload {
 
 export interface RefusedPayload {
   userId: string;
-  attempted: 'position' | 'call';
+  attempted: 'position' | 'call' | 'export';
   reason: string;
   key: string;
 }
@@ -137,6 +138,14 @@ export interface CalledPayload {
   recommendedCall: CallOutcome;
   snapshot: DecisionSnapshot;
   key: string;
+}
+
+/** An audit record uploaded into the channel: who asked, which files, and the last event the record covers. */
+export interface ExportedPayload {
+  userId: string;
+  channel: string;
+  files: { name: string; format: string; sha256: string; fileId?: string }[];
+  coversThroughSeq: number;
 }
 
 export interface CallPostedPayload {
@@ -165,7 +174,7 @@ export interface Position {
 
 export interface Refusal {
   userId: string;
-  attempted: 'position' | 'call';
+  attempted: 'position' | 'call' | 'export';
   reason: string;
   at: string;
 }

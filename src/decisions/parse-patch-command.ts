@@ -11,7 +11,7 @@ export type PatchCommand =
   | { kind: 'assets'; decision: string }
   | { kind: 'roles' }
   | { kind: 'roles-set'; role: Role; users: string[]; groups: string[] }
-  | { kind: 'export' }
+  | { kind: 'export'; decision: string; format?: 'json' | 'csv' | 'md' | 'html' }
   | { kind: 'help'; problem?: string };
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>/g;
@@ -31,8 +31,13 @@ export function parsePatchCommand(text: string): PatchCommand {
       return rest.length <= 1 ? { kind: 'status', ...(rest[0] ? { decision: rest[0] } : {}) } : { kind: 'help', problem: 'Usage: `/patch status [decision id]`' };
     case 'assets':
       return rest.length === 1 ? { kind: 'assets', decision: rest[0]! } : { kind: 'help', problem: 'Usage: `/patch assets <decision id>`' };
-    case 'export':
-      return { kind: 'export' };
+    case 'export': {
+      const [decision, format, ...extra] = rest;
+      if (!decision || extra.length || (format !== undefined && !['json', 'csv', 'md', 'html'].includes(format))) {
+        return { kind: 'help', problem: 'Usage: `/patch export <decision id> [json|csv|md|html]` (JSON and HTML when no format is given)' };
+      }
+      return { kind: 'export', decision, ...(format ? { format: format as 'json' | 'csv' | 'md' | 'html' } : {}) };
+    }
     case 'roles':
       return parseRoles(rest, text);
     default:

@@ -10,6 +10,7 @@ import type { AppContext } from '../app/app-context';
 import { bulletinsRoute } from '../http/bulletins-route';
 import { healthRoute } from '../http/health-route';
 import { registerListeners } from './listeners/register-listeners';
+import { scheduleDailyAnchors } from './audit-anchors';
 import { boltLogger, type Logger } from './logger';
 import { answerUnhandled } from './platform/answer-unhandled';
 import { ImportNotifier } from './platform/import-notifier';
@@ -27,6 +28,8 @@ export interface CreateSlackAppOptions {
   now?: () => Date;
   /** Registers the product's listeners; the benchmark passes a bare one to measure the platform alone. */
   register?: (app: App, deps: SlackDeps) => void;
+  /** How often the chain head is anchored in the audit channel; a day unless a test says otherwise. */
+  anchorIntervalMs?: number;
 }
 
 export interface SlackApp {
@@ -81,10 +84,12 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   (options.register ?? registerListeners)(app, deps);
 
   let server: Server | undefined;
+  let stopAnchors = () => undefined as void;
   return {
     app,
     deps,
     async start() {
+      stopAnchors = scheduleDailyAnchors(deps, options.anchorIntervalMs);
       if (config.mode === 'socket') {
         await app.start();
         return config.port;
@@ -93,6 +98,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      stopAnchors();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

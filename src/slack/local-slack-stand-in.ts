@@ -161,6 +161,7 @@ export class LocalSlackStandIn {
   private readonly usergroups = new Map<string, StandInUsergroup>();
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly viewsById = new Map<string, StandInView>();
+  private readonly homeViews = new Map<string, StandInView>();
   private readonly filesById = new Map<string, StandInFile>();
   private readonly ephemeralMessages: StandInEphemeral[] = [];
   private readonly responseUrlPosts: { id: string; body: unknown }[] = [];
@@ -269,6 +270,11 @@ export class LocalSlackStandIn {
 
   views(): StandInView[] {
     return [...this.viewsById.values()];
+  }
+
+  /** The Home tab last published for a user. */
+  homeView(user: string): StandInView | undefined {
+    return this.homeViews.get(user);
   }
 
   files(): StandInFile[] {
@@ -504,6 +510,15 @@ export class LocalSlackStandIn {
         if (args.hash !== undefined && str(args.hash) !== stored.hash) throw new SlackError('hash_conflict');
         stored.view = this.checkView(args.view);
         stored.hash = this.newHash();
+        return { view: viewInfo(stored, this.teamId) };
+      },
+      'views.publish': (args) => {
+        const user = str(args.user_id);
+        if (!this.users.has(user)) throw new SlackError('user_not_found');
+        const view = this.checkView(args.view);
+        if (view.type !== 'home') throw new SlackError('invalid_arguments', { response_metadata: { messages: ['[ERROR] views.publish takes a view of type home'] } });
+        const stored: StandInView = { id: this.homeViews.get(user)?.id ?? `V${this.nextId()}`, hash: this.newHash(), view, user };
+        this.homeViews.set(user, stored);
         return { view: viewInfo(stored, this.teamId) };
       },
       'usergroups.users.list': (args) => {

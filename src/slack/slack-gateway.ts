@@ -87,6 +87,18 @@ export class SlackGateway implements ConveneGateway {
     await this.clients.background.chat.postMessage({ channel: user, text });
   }
 
+  /** Uploads a file into a channel (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
+  async uploadFile(channel: string, file: { name: string; title: string; content: string }, comment?: string): Promise<string | undefined> {
+    const answer = (await this.clients.background.filesUploadV2({
+      channel_id: channel,
+      file: Buffer.from(file.content, 'utf8'),
+      filename: file.name,
+      title: file.title,
+      ...(comment ? { initial_comment: comment } : {}),
+    })) as { files?: { files?: { id?: string }[] }[] };
+    return answer.files?.[0]?.files?.[0]?.id;
+  }
+
   async openModal(triggerId: string, view: View): Promise<void> {
     await this.clients.interactive.views.open({ trigger_id: triggerId, view });
   }

@@ -10,7 +10,8 @@ describe('parsePatchCommand', () => {
     ['status MS08-067', { kind: 'status', decision: 'MS08-067' }],
     ['assets MS08-067', { kind: 'assets', decision: 'MS08-067' }],
     ['roles', { kind: 'roles' }],
-    ['export', { kind: 'export' }],
+    ['export ms08-067', { kind: 'export', decision: 'ms08-067' }],
+    ['export ms08-067 html', { kind: 'export', decision: 'ms08-067', format: 'html' }],
     ['', { kind: 'help' }],
     ['help', { kind: 'help' }],
   ])('reads %j', (text, expected) => {

@@ -38,6 +38,7 @@ export interface SlackHarnessOptions {
   /** Listener registration; defaults to the product's registerListeners. */
   register?: (app: App, deps: SlackDeps) => void;
   logLevel?: string;
+  anchorIntervalMs?: number;
 }
 
 export interface SignOptions {
@@ -151,7 +152,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   let url = '';
   const boot = async () => {
     ctx = openAppContext({ dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}), ...(options.clock ? { clock: options.clock } : {}) });
-    slackApp = await createSlackApp({ config, ctx, logger, ...(options.register ? { register: options.register } : {}) });
+    slackApp = await createSlackApp({ config, ctx, logger, ...(options.register ? { register: options.register } : {}), ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}) });
     const port = await slackApp.start();
     url = `http://127.0.0.1:${port}`;
   };

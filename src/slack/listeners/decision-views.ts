@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { makeCall, recordCallPosted } from '../../app/decision-call';
+import { postAnchor } from '../audit-anchors';
 import { recordPosition } from '../../app/decision-positions';
 import { CALL_OUTCOMES } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
@@ -68,6 +69,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     } catch (error) {
       deps.logger.warn({ decision: state.id, err: (error as Error).message }, 'posting the call failed; the call is in the log');
     }
+    await postAnchor(deps, 'call').catch((error: Error) => deps.logger.warn({ decision: state.id, err: error.message }, 'posting the anchor failed; the daily one will cover it'));
     await refreshCard(services, state);
   });
 }

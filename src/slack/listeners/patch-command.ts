@@ -12,6 +12,7 @@ import { newBulletinModal } from '../blocks/new-bulletin-modal';
 import { ROLE_LABELS } from '../blocks/labels';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
+import { exportDecisionToChannel } from './export-command';
 
 export function registerPatchCommand(app: App, services: DecisionServices): void {
   const { deps, gateway } = services;
@@ -24,7 +25,7 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
         case 'help':
           return void (await reply(helpBlocks(parsed.problem)));
         case 'export':
-          return void (await reply('`/patch export` is not yet available: the audit record export comes with a later release.'));
+          return void (await reply((await exportDecisionToChannel(services, { decision: parsed.decision, ...(parsed.format ? { format: parsed.format } : {}), userId: command.user_id })).text));
         case 'roles':
           return void (await reply(rolesText(readRoster(deps.ctx).roles)));
         case 'roles-set': {

@@ -3,6 +3,7 @@ import type { App } from '@slack/bolt';
 import { assessForDecision } from '../../app/convene-assessment';
 import type { AssessFn } from '../../app/convene-decision';
 import type { SlackDeps } from '../slack-deps';
+import { registerAppHome } from './app-home';
 import { registerDecisionActions } from './decision-actions';
 import { createDecisionServices } from './decision-services';
 import { registerDecisionViews } from './decision-views';
@@ -22,4 +23,5 @@ export function registerListeners(app: App, deps: SlackDeps, options: ListenerOp
   registerDecisionViews(app, services);
   registerNewBulletinView(app, services);
   registerImportHook(services);
+  registerAppHome(app, services);
 }

@@ -10,9 +10,10 @@ import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 export const ADMIN = 'U0ADMIN01';
 const seedDir = join(__dirname, '../../../db/seed');
 
-export async function startDecisionHarness(options: { clock?: () => Date } = {}): Promise<SlackHarness> {
+export async function startDecisionHarness(options: { clock?: () => Date; env?: NodeJS.ProcessEnv; anchorIntervalMs?: number } = {}): Promise<SlackHarness> {
   const harness = await startSlackHarness({
-    env: { PATCHCALL_ADMINS: ADMIN },
+    env: { PATCHCALL_ADMINS: ADMIN, ...options.env },
+    ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
     register: (app, deps) => registerListeners(app, deps, { assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }) }),

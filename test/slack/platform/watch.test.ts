@@ -23,7 +23,7 @@ function nextVersion(): Buffer {
 describe('patchcall watch', () => {
   let server: Server;
   let url: string;
-  let body = kev;
+  let body: Buffer = kev;
   const requests: { ifNoneMatch?: string }[] = [];
   beforeAll(async () => {
     server = createServer((req, res) => {
