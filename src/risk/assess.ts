@@ -43,15 +43,15 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const mitigated = new Map((input.exposureAfterMitigation ?? []).map((e) => [e.assetId, e]));
   const affected = input.matches.filter((m) => m.status === 'affected');
   const unresolved = input.matches.filter((m) => m.status === 'unknown').map((m) => m.asset.name);
-  const deadlines = new Map<string, { deadline: Deadline; dueMs: number }>();
+  const deadlines = new Map<string, { deadline: Deadline; dueMs: number; line: string }>();
   const releasedAt = facts.fixReleasedAt?.value;
   const fixAge = releasedAt ? Math.floor(now.diff(instant(releasedAt, policy.timezone), 'hour', true)) : undefined;
 
-  const sentences = new Map<string, string>();
-  const line = (text: string): string => {
-    const known = sentences.get(text);
-    if (known !== undefined) return known;
-    sentences.set(text, text);
+  // keyed by the shared fact objects (see FactPool), so equal sentences are built once
+  const sentences = new Map<unknown, string>();
+  const line = (key: unknown, make: () => string): string => {
+    let text = sentences.get(key);
+    if (text === undefined) sentences.set(key, (text = make()));
     return text;
   };
   const explained = new WeakMap<Evaluation, { lines: string[]; traces: RuleTrace[] }>();
@@ -82,7 +82,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         ...(facts.kevDueDate ? { kevDueDate: facts.kevDueDate } : {}),
         ...(releasedAt ? { releasedAt } : {}),
       });
-      cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf() };
+      cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf(), line: `Deadline ${computed.dueAt}: ${computed.reason}` };
       deadlines.set(deadlineKey, cached);
     }
     const { deadline, dueMs: assetDueMs } = cached;
@@ -100,14 +100,14 @@ export async function assess(input: AssessInput): Promise<Assessment> {
     const explanation = [
       exploitationLine,
       automatableLine,
-      line(`Exposure ${af.inputs.systemExposure}: ${af.facts.systemExposure!.source}`),
-      line(`Human impact ${af.inputs.humanImpact}: safety ${af.inputs.safetyImpact} (${af.facts.safetyImpact!.source}) x mission ${af.inputs.missionImpact} (${af.facts.missionImpact!.source})`),
+      line(af.facts.systemExposure, () => `Exposure ${af.inputs.systemExposure}: ${af.facts.systemExposure!.source}`),
+      line(af.facts.humanImpact, () => `Human impact ${af.inputs.humanImpact}: safety ${af.inputs.safetyImpact} (${af.facts.safetyImpact!.source}) x mission ${af.inputs.missionImpact} (${af.facts.missionImpact!.source})`),
       ...perEvaluation.lines,
-      line(`Deadline ${deadline.dueAt}: ${deadline.reason}`),
+      cached.line,
       fixLine,
-      ...(asset.patchedBy === 'provider' ? [line(`Patched by ${af.facts.patchedBy!.value}`)] : []),
-      ...(asset.cluster ? [`Member of cluster "${asset.cluster}": restarts can go one member at a time`] : []),
-      ...(urgencyAfterMitigation ? [line(`With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
+      ...(asset.patchedBy === 'provider' ? [line(af.facts.patchedBy, () => `Patched by ${af.facts.patchedBy!.value}`)] : []),
+      ...(asset.cluster ? [line(af.facts.clusterMember, () => `Member of cluster "${asset.cluster}": restarts can go one member at a time`)] : []),
+      ...(urgencyAfterMitigation ? [line(urgencyAfterMitigation, () => `With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
       ...notYetKnownLines,
     ];
     const rulesFired = perEvaluation.traces;

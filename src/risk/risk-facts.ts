@@ -10,7 +10,7 @@ import type { Asset } from '../inventory/model';
 import { instant } from './deadline';
 import { describeSource } from './describe-source';
 import { humanImpactOf } from './human-impact-table';
-import type { Automatable, Exploitation, FactWithSource, MissionImpact, SafetyImpact, SystemExposure } from './model';
+import type { Automatable, Exploitation, FactWithSource, HumanImpact, MissionImpact, SafetyImpact, SystemExposure } from './model';
 import type { Policy } from './policy';
 import type { Rulebook } from './rulebook';
 import { EXPLOITATION, SAFETY_IMPACT, type SsvcInputs, type TechnicalImpact, type YesNo } from './ssvc-values';
@@ -169,6 +169,15 @@ function technicalImpactFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWi
 /** Shares equal facts between assets, so 100,000 verdicts hold a few hundred fact objects, not millions. */
 export class FactPool {
   private readonly facts = new Map<string, FactWithSource>();
+  private readonly bundles = new Map<string, unknown>();
+
+  /** One computation per distinct key. */
+  memo<T>(key: string, make: () => T): T {
+    if (this.bundles.has(key)) return this.bundles.get(key) as T;
+    const value = make();
+    this.bundles.set(key, value);
+    return value;
+  }
 
   fact<T extends string | number | boolean>(value: T, source: string): FactWithSource<T> {
     const key = `${typeof value}|${String(value)}|${source}`;
@@ -189,44 +198,57 @@ export function assetFacts(
   pool: FactPool = new FactPool(),
 ): AssetFacts {
   const policy = rulebook.policy;
-  const inventory = sourceOfAsset(asset);
   const exposureFact = systemExposureFact(asset, exposure, overrides.systemExposure?.[asset.id]);
   const publiclyExposed: FactWithSource<YesNo> = exposure
     ? pool.fact(exposure.publiclyExposed ? 'yes' : 'no', exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone')
     : pool.fact('yes', 'assumed: no exposure analysis for this asset');
-  const safetyRaw = safetyImpactFact(asset, policy);
-  const missionRaw = missionImpactFact(asset, policy);
-  const safety = pool.fact(safetyRaw.value, safetyRaw.source);
-  const mission = pool.fact(missionRaw.value, missionRaw.source);
-  const humanImpact = humanImpactOf(rulebook.humanImpact, safety.value, mission.value);
+  const documents = asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
+  const profileKey = `${asset.environment}|${asset.criticality}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}|${asset.cluster}|${asset.tags.join(',')}|${documents}`;
+  // assets with the same inventory profile get the same fact objects
+  const profile = pool.memo(profileKey, () => {
+    const inventory = sourceOfAsset(asset);
+    const safety = safetyImpactFact(asset, policy);
+    const mission = missionImpactFact(asset, policy);
+    const humanImpact = humanImpactOf(rulebook.humanImpact, safety.value, mission.value);
+    return {
+      safetyImpact: safety,
+      missionImpact: mission,
+      humanImpact: { value: humanImpact, source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}` } as FactWithSource<HumanImpact>,
+      environment: { value: asset.environment, source: inventory },
+      criticality: { value: asset.criticality, source: inventory },
+      patchedBy:
+        asset.patchedBy === 'provider'
+          ? { value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`, source: inventory }
+          : { value: 'self', source: inventory },
+      clusterMember: asset.cluster ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` } : { value: false, source: 'no cluster is recorded' },
+    };
+  });
   const facts: Record<string, FactWithSource> = {
     exploitation: bulletin.exploitation,
     automatable: bulletin.automatable,
     systemExposure: pool.fact(exposureFact.fact.value, exposureFact.fact.source),
-    safetyImpact: safety,
-    missionImpact: mission,
-    humanImpact: pool.fact(humanImpact, `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}`),
+    safetyImpact: profile.safetyImpact,
+    missionImpact: profile.missionImpact,
+    humanImpact: profile.humanImpact,
     inKev: bulletin.inKev,
     publiclyExposed,
     technicalImpact: bulletin.technicalImpact,
     restartRequired: bulletin.restartRequired,
     fixSuperseded: bulletin.fixSuperseded,
     knownIssues: bulletin.knownIssues,
-    environment: pool.fact(asset.environment, inventory),
-    criticality: pool.fact(asset.criticality, inventory),
-    patchedBy: asset.patchedBy === 'provider'
-      ? pool.fact(`provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`, inventory)
-      : pool.fact('self', inventory),
-    clusterMember: asset.cluster ? pool.fact(asset.cluster, `${inventory}: member of cluster "${asset.cluster}"`) : pool.fact(false, 'no cluster is recorded'),
+    environment: profile.environment,
+    criticality: profile.criticality,
+    patchedBy: profile.patchedBy,
+    clusterMember: profile.clusterMember,
   };
   if (bulletin.fixReleasedAt) facts.fixReleasedAt = bulletin.fixReleasedAt;
   const inputs: SsvcInputs = {
     exploitation: bulletin.exploitation.value,
     systemExposure: exposureFact.fact.value,
     automatable: bulletin.automatable.value,
-    humanImpact,
-    safetyImpact: safety.value,
-    missionImpact: mission.value,
+    humanImpact: profile.humanImpact.value,
+    safetyImpact: profile.safetyImpact.value,
+    missionImpact: profile.missionImpact.value,
     inKev: bulletin.inKev.value,
     publiclyExposed: publiclyExposed.value,
     technicalImpact: bulletin.technicalImpact.value,
