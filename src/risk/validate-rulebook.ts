@@ -27,6 +27,7 @@ type Json = Record<string, unknown>;
 const RULE_KEYS = new Set(['name', 'description', 'priority', 'conditions', 'event']);
 // operators whose value is a list of the fact's values
 const LIST_OPERATORS = new Set(['in', 'notIn']);
+// json-rules-engine has no public operator lookup; its operator map resolves decorated names such as not:equal
 const operatorCatalog = new Engine();
 
 export async function validateRulebook(source: RulebookSource): Promise<Rulebook> {
