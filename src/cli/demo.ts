@@ -4,9 +4,9 @@
  * each person sees. Nothing here talks to Slack: it refuses to run when Slack tokens are set.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { openAppContext } from '../app/app-context';
 import { loadDecision } from '../app/decision-log';
 import { readRoster } from '../app/roles-roster';
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   for (const [id, name] of Object.entries(roster.names)) standIn.addUser({ id, name });
   for (const [id, g] of Object.entries(roster.groups)) standIn.addUsergroup({ id, handle: g.handle, name: g.name, users: g.members });
   const desk = standIn.addChannel({ name: 'patch-desk', members: Object.keys(roster.names) });
-  const config = { ...readSlackConfig({ SLACK_BOT_TOKEN: standIn.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: standIn.apiUrl, PORT: '0', PATCHCALL_DB: dbPath }) };
+  const audit = 'patchcall-audit';
+  standIn.addChannel({ name: audit, members: [standIn.botUserId] });
+  const config = { ...readSlackConfig({ SLACK_BOT_TOKEN: standIn.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: standIn.apiUrl, PORT: '0', PATCHCALL_DB: dbPath, PATCHCALL_AUDIT_CHANNEL: audit }) };
   const slack = await createSlackApp({ config, ctx, logger: createLogger({ level: 'error' }) });
   const url = `http://127.0.0.1:${await slack.start()}${SLACK_EVENTS_PATH}`;
   const name = (id: string) => roster.names[id] ?? id;
@@ -101,12 +103,26 @@ async function main(): Promise<void> {
     const pinned = standIn.channel(channel.id)!.messages.find((m) => standIn.channel(channel.id)!.pins.includes(m.ts));
     out('\n--- pinned in #' + channel.name + ' ---\n' + (pinned ? blocksToText(pinned.blocks ?? []) : '(nothing pinned)'));
     out(`\nRecorded: ${Object.keys(state.positions).length} positions, call by ${name(state.call?.by ?? '?')} at ${state.call?.at ?? '?'}`);
+    out(`\n--- #${audit}: the chain head, anchored outside the database ---\n${standIn.channel(audit)!.messages.map((m) => m.text).join('\n')}`);
+
+    out(`\n${name(security)}: /patch export MS08-067`);
+    const repliesBefore = standIn.responses().length;
+    await post(new URLSearchParams({ command: '/patch', text: 'export MS08-067', user_id: security, channel_id: channel.id, team_id: 'T0DEMO', response_url: standIn.responseUrl(), trigger_id: standIn.issueTriggerId() }).toString());
+    for (let i = 0; i < 50 && standIn.responses().length === repliesBefore; i++) await settle();
+    out(`  patchcall (only to ${name(security)}): ${(standIn.responses()[repliesBefore]?.body as { text?: string } | undefined)?.text ?? '(no answer)'}`);
+    for (const file of standIn.files()) {
+      out(`  in #${channel.name}: ${file.filename} (${file.length} bytes)`);
+      if (file.filename.endsWith('.json') && file.content) writeFileSync(join(dirname(dbPath), file.filename), file.content);
+    }
+    writeFileSync(join(dirname(dbPath), 'audit-channel.json'), JSON.stringify({ ok: true, messages: standIn.channel(audit)!.messages }));
   } finally {
     await slack.stop();
     ctx.close();
     await standIn.stop();
   }
-  await step('Everything above is in the tamper-evident log', ['audit', 'verify'], dbPath);
+  await step('Everything above is in the tamper-evident log, and matches the anchors Slack holds', ['audit', 'verify', '--anchors', join(dirname(dbPath), 'audit-channel.json')], dbPath);
+  await step('An auditor checks the uploaded record on its own, without the database', ['audit', 'verify', '--export', join(dirname(dbPath), 'audit-MS08-067.json')], dbPath);
+  out(`\nThe record as a printable report: patchcall --db ${dbPath} export MS08-067 --format html --out ms08-067.html`);
 }
 
 main().catch((error: Error) => {
