@@ -12,14 +12,15 @@ export const HELP_TEXT = [
   '`/patch assets <decision id>` — every affected asset with its exposure',
   '`/patch roles` — who speaks for security, network, the sysadmins, and who owns the call',
   '`/patch roles set <role> @person @group …` — change a role (admins only)',
-  '`/patch export` — the audit record (not yet available)',
+  '`/patch export <decision id> [json|csv|md|html]` — upload the audit record into the decision channel (role members and admins)',
   '`/patch help` — this text',
 ].join('\n');
 
 export function helpBlocks(problem?: string): KnownBlock[] {
   return [
     ...(problem ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: escapeMrkdwn(problem), verbatim: true } }] : []),
-    { type: 'section', text: { type: 'mrkdwn', text: HELP_TEXT } },
+    // escaped too: Slack reads <…> in mrkdwn as a link or mention, even inside backticks
+    { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(HELP_TEXT) } },
   ];
 }
 

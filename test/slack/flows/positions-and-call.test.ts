@@ -113,7 +113,7 @@ describe('positions and the call', () => {
     const unknown = await replyTo('frobnicate');
     expect(unknown).toContain('Unknown subcommand');
     expect(unknown).toContain('/patch open');
-    expect(await replyTo('export')).toContain('Usage: `/patch export <decision id> [json|csv|md|html]`');
+    expect(await replyTo('export')).toContain('Usage: `/patch export &lt;decision id&gt; [json|csv|md|html]`');
     expect(await replyTo(`roles set network <@${PEOPLE.sec2}|sam>`)).toContain('Only patchcall admins');
     expect([...h.ctx.events.read({ stream: 'roles', type: 'role.refused' })]).toHaveLength(1);
     expect(await replyTo(`roles set network <@${PEOPLE.sec2}|sam> <!subteam^S0SYSADMIN|@win-sysadmins>`, ADMIN)).toContain('Network updated');
