@@ -17,6 +17,8 @@ export interface CliIo {
 export interface GlobalOptions {
   db?: string;
   json?: boolean;
+  /** Run as of this moment (ISO 8601): replays a past day, e.g. the afternoon MS08-067 came out. */
+  at?: string;
 }
 
 export interface CliRuntime {

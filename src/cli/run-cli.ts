@@ -1,7 +1,8 @@
 /** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { openAppContext, type AppContext } from '../app/app-context';
-import { isPatchcallError } from '../common/errors';
+import { isPatchcallError, PatchcallError } from '../common/errors';
+import { readIsoDate } from '../common/dates';
 import { readConfig } from '../config';
 import type { CliIo, CliRuntime } from './cli-io';
 import { registerImport } from './commands/import';
@@ -23,7 +24,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io,
       config,
       open(options) {
-        const ctx = openAppContext({ dbPath: options.db ?? config.dbPath, rulesDir: config.rulesDir, clock: io.clock });
+        const clock = options.at ? fixedClock(options.at) : io.clock;
+        const ctx = openAppContext({ dbPath: options.db ?? config.dbPath, rulesDir: config.rulesDir, ...(clock ? { clock } : {}) });
         contexts.push(ctx);
         return ctx;
       },
@@ -49,6 +51,7 @@ function buildProgram(runtime: CliRuntime): Command {
     .description('A fast, accountable call on an out-of-cycle security patch')
     .option('--db <path>', 'SQLite database file (default: $PATCHCALL_DB or ./data/patchcall.db)')
     .option('--json', 'machine-readable output')
+    .option('--at <time>', 'act as of this ISO 8601 time (assess and export read the clock), e.g. 2008-10-23T18:30:00Z')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: runtime.io.stdout, writeErr: runtime.io.stderr });
@@ -62,6 +65,13 @@ function buildProgram(runtime: CliRuntime): Command {
   registerExport(program, runtime);
   registerAudit(program, runtime);
   return program;
+}
+
+function fixedClock(at: string): () => Date {
+  const reading = readIsoDate(at);
+  if (!reading.ok) throw new PatchcallError('USAGE', `--at: ${reading.problem}`);
+  const moment = new Date(reading.iso);
+  return () => moment;
 }
 
 function reportError(error: unknown, io: CliIo, json: boolean): number {
