@@ -3,6 +3,8 @@
  * (NISTIR 7696, simplified) with the three outcomes a patch decision needs: match, possible match, no match.
  */
 
+import { toCpe23 as bindCpeUri } from '../common/cpe';
+
 /** The eleven attributes after "cpe:2.3:", in order. */
 export const CPE_ATTRIBUTES = ['part', 'vendor', 'product', 'version', 'update', 'edition', 'language', 'sw_edition', 'target_sw', 'target_hw', 'other'] as const;
 
@@ -18,9 +20,9 @@ export function cpeParts(text: string): string[] | undefined {
     return pad(parts.map((p) => (p === '' ? ANY : p.toLowerCase())));
   }
   if (/^cpe:\/[aoh]/i.test(value)) {
-    // CPE 2.2: an empty or absent component means ANY; "~"-packed editions are rare in OS names and kept whole
-    const parts = value.slice(5).split(':').map((p) => decodeURIComponent(p).toLowerCase());
-    return pad(parts.map((p) => (p === '' ? ANY : p)));
+    // one binding of CPE 2.2 URIs for the whole code base (escapes, packed editions): common/cpe.ts
+    const bound = bindCpeUri(value);
+    return bound ? cpeParts(bound) : undefined;
   }
   return undefined;
 }
