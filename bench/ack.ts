@@ -1,72 +1,278 @@
 /**
- * Ack latency benchmark: the real patchcall app (HTTP receiver, Slack stand-in, the MS08-067 seed imported) against
- * a bare Bolt app whose handlers only ack, under 50 concurrent signed `/patch status` commands and position clicks.
- * Prints p50/p99 per app and the ratio of p99s (target: patchcall ≤ 1.5 × bare). Run with `npm run bench:ack`.
+ * Ack latency benchmark: the real patchcall app (HTTP receiver, the MS08-067 seed imported and convened) against a
+ * bare Bolt app whose handlers only ack, under 50 concurrent signed `/patch status` commands and `Agree` clicks on
+ * the real card by real role members. Prints p50/p99 per app, the ratio of p99s (target: patchcall ≤ 1.5 × bare)
+ * and what the clicks and commands left behind. Run with `npm run bench:ack`.
+ *
+ * Topology, as in production: this process plays Slack sending requests; each app runs in its own child process;
+ * the Slack Web API stand-in (which also takes the response_url posts) runs in a third. In one process the
+ * stand-in's parsing and the load generator's own work would be billed to whichever app happened to share the loop.
+ * BENCH_ACK_PROFILE=<dir> writes a CPU profile of the patchcall process there.
  */
-import { createHmac } from 'node:crypto';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import { App, HTTPReceiver } from '@slack/bolt';
-import { openAppContext } from '../src/app/app-context';
+import { openAppContext, type AppContext } from '../src/app/app-context';
 import { importDocuments } from '../src/app/import-documents';
+import { decisionIds, loadDecision } from '../src/app/decision-log';
 import { sniffDocument } from '../src/app/read-document';
+import { readRoster } from '../src/app/roles-roster';
 import { projectRoot } from '../src/common/project-root';
+import { DecisionEvents, decisionStream } from '../src/decisions/decision-model';
 import { createSlackApp } from '../src/slack/create-slack-app';
 import { boltLogger, createLogger } from '../src/slack/logger';
 import { readSlackConfig } from '../src/slack/slack-config';
-import { startLocalSlackStandIn, type LocalSlackStandIn } from '../src/slack/local-slack-stand-in';
+import { startLocalSlackStandIn } from '../src/slack/local-slack-stand-in';
 import { ActionIds } from '../src/slack/action-ids';
 
 const SECRET = 'bench-signing-secret';
 const CONCURRENCY = 50;
 const REQUESTS = 400;
 const WARMUP = 100;
-const USER = 'U0BENCH01';
+const DECISION = 'MS08-067';
+const TEAM = 'T0BENCH';
+
+type Message = { kind: string } & Record<string, unknown>;
+
+interface StandInInfo {
+  apiUrl: string;
+  origin: string;
+  botToken: string;
+  botId: string;
+  botUserId: string;
+  desk: string;
+}
+
+interface StandInReport {
+  responses: number;
+  responseTexts: Record<string, number>;
+  calls: Record<string, number>;
+  failures: Record<string, number>;
+}
+
+interface LogReport {
+  warn: number;
+  error: number;
+  sample: string[];
+}
 
 interface Target {
   name: string;
   url: string;
-  stop: () => Promise<void>;
+  child: ChildProcess;
 }
 
+// --- the children -----------------------------------------------------------------------------------------------
+
+async function runStandInChild(): Promise<void> {
+  const seed = JSON.parse(process.env.BENCH_ACK_SEED!) as { users: Record<string, string>; groups: Record<string, { handle: string; name: string; members: string[] }> };
+  const standIn = await startLocalSlackStandIn({ teamId: TEAM });
+  for (const [id, name] of Object.entries(seed.users)) standIn.addUser({ id, name });
+  for (const [id, g] of Object.entries(seed.groups)) standIn.addUsergroup({ id, handle: g.handle, name: g.name, users: g.members });
+  const desk = standIn.addChannel({ name: 'patch-desk', members: [...Object.keys(seed.users), standIn.botUserId] });
+  serve(
+    { kind: 'ready', apiUrl: standIn.apiUrl, origin: standIn.origin, botToken: standIn.botToken, botId: standIn.botId, botUserId: standIn.botUserId, desk },
+    {
+      report: () => {
+        const responseTexts: Record<string, number> = {};
+        for (const { body } of standIn.responses()) {
+          const text = String((body as { text?: string }).text ?? '').replace(/\d+ positions?/, 'N positions').slice(0, 60);
+          responseTexts[text] = (responseTexts[text] ?? 0) + 1;
+        }
+        const calls: Record<string, number> = {};
+        const failures: Record<string, number> = {};
+        for (const call of standIn.calls()) {
+          calls[call.method] = (calls[call.method] ?? 0) + 1;
+          if (call.error || call.fault) failures[`${call.method}: ${call.error ?? call.fault}`] = (failures[`${call.method}: ${call.error ?? call.fault}`] ?? 0) + 1;
+        }
+        return { responses: standIn.responses().length, responseTexts, calls, failures } satisfies StandInReport;
+      },
+      stop: () => standIn.stop(),
+    },
+  );
+}
+
+async function runAppChild(kind: 'patchcall' | 'bare'): Promise<void> {
+  const setup = JSON.parse(process.env.BENCH_ACK_APP!) as StandInInfo & { dbPath: string };
+  // warn and error lines are counted and reported at the end instead of flooding the bench output
+  const log: LogReport = { warn: 0, error: 0, sample: [] };
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      const level = (JSON.parse(chunk.toString('utf8')) as { level: number }).level;
+      if (level >= 50) log.error++;
+      else if (level >= 40) log.warn++;
+      if (log.sample.length < 5) log.sample.push(chunk.toString('utf8').trim().slice(0, 300));
+      done();
+    },
+  });
+  const logger = createLogger({ level: 'warn', destination });
+  let port: number;
+  let stop: () => Promise<void>;
+  if (kind === 'patchcall') {
+    const config = readSlackConfig({ SLACK_BOT_TOKEN: setup.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: setup.apiUrl, PORT: '0', PATCHCALL_DB: setup.dbPath });
+    const ctx = openAppContext({ dbPath: setup.dbPath });
+    const slackApp = await createSlackApp({ config, ctx, logger });
+    port = (await slackApp.start())!;
+    stop = async () => {
+      await slackApp.stop();
+      ctx.close();
+    };
+  } else {
+    const bolt = boltLogger(logger);
+    const app = new App({
+      receiver: new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logger: bolt }),
+      token: setup.botToken,
+      botId: setup.botId,
+      botUserId: setup.botUserId,
+      logger: bolt,
+      clientOptions: { slackApiUrl: setup.apiUrl },
+    });
+    app.command('/patch', async ({ ack }) => ack());
+    app.action(/.*/, async ({ ack }) => ack());
+    const server = (await app.start(0)) as Server;
+    port = (server.address() as AddressInfo).port;
+    stop = async () => {
+      const stopped = app.stop();
+      server.closeAllConnections();
+      await stopped;
+    };
+  }
+  serve({ kind: 'ready', port }, { report: () => log, stop });
+}
+
+/** Answers the parent's requests by kind; `stop` also ends the process. */
+function serve(ready: Message, handlers: { report: () => unknown; stop: () => Promise<void> }): void {
+  process.on('message', (message: Message) => {
+    if (message.kind === 'report') process.send!({ kind: 'report', report: handlers.report() });
+    if (message.kind === 'stop') void handlers.stop().finally(() => process.send!({ kind: 'stopped' }, () => process.exit(0)));
+  });
+  process.send!(ready);
+}
+
+// --- the parent ---------------------------------------------------------------------------------------------------
+
 async function main(): Promise<void> {
-  const standIn = await startLocalSlackStandIn();
-  standIn.addUser({ id: USER, name: 'bench' });
-  const channel = standIn.addChannel({ name: 'patch-desk', members: [USER, standIn.botUserId] });
   const seeded = seedDatabase();
-
-  const bare = await startBareApp(standIn);
-  const real = await startPatchcall(standIn, seeded.dbPath);
-  const kinds: { label: string; body: () => { body: string; contentType: string } }[] = [
-    { label: '/patch status', body: () => commandBody(standIn, channel, 'status') },
-    { label: 'position click', body: () => clickBody(standIn, channel) },
-  ];
-
-  console.log(`seeded db: ${seeded.imported.join(', ') || '(nothing importable)'}${seeded.skipped.length ? `; skipped ${seeded.skipped.join(', ')}` : ''}`);
-  console.log(`${REQUESTS} requests per run, ${CONCURRENCY} in flight, after ${WARMUP} warm-up requests\n`);
+  const ctx = openAppContext({ dbPath: seeded.dbPath });
+  const roster = readRoster(ctx);
+  const standIn = await spawn('stand-in', { BENCH_ACK_SEED: JSON.stringify({ users: roster.names, groups: roster.groups }) });
+  const info = standIn.ready as unknown as StandInInfo;
+  const appEnv = { BENCH_ACK_APP: JSON.stringify({ ...info, dbPath: seeded.dbPath }) };
+  const bareChild = await spawn('bare', appEnv);
+  const realChild = await spawn('patchcall', appEnv);
+  const bare: Target = { name: 'bare Bolt', url: `http://127.0.0.1:${bareChild.ready.port as number}/slack/events`, child: bareChild.child };
+  const real: Target = { name: 'patchcall', url: `http://127.0.0.1:${realChild.ready.port as number}/slack/events`, child: realChild.child };
+  let failed = false;
   try {
+    const opener = roster.roles.security.users[0]!;
+    const card = await convene(real, info, opener, seeded.dbPath);
+    // two real role members, one by name and one through the sysadmin user group, take turns clicking Agree
+    const clickers = [opener, roster.groups[roster.roles.sysadmin.groups[0]!]!.members[0]!];
+    let turn = 0;
+    const kinds: { label: string; body: () => { body: string; contentType: string } }[] = [
+      { label: '/patch status', body: () => commandBody(info, opener, 'status') },
+      { label: 'position click', body: () => clickBody(info, card, clickers[turn++ % clickers.length]!) },
+    ];
+
+    console.log(`seeded db: ${seeded.imported.length} documents${seeded.skipped.length ? `; skipped ${seeded.skipped.join(', ')}` : ''}; ${DECISION} convened in #${card.channelName}, card ${card.ts}`);
+    console.log(`${REQUESTS} requests per app and kind, ${CONCURRENCY} in flight, after ${WARMUP} warm-up requests per run; apps and the Slack stand-in in separate processes\n`);
+    const before = eventCount(ctx);
     for (const kind of kinds) {
       const results: Record<string, number[]> = {};
+      const runP99s: Record<string, string[]> = {};
       // alternate the apps so neither always runs on a warmer machine
       for (const target of [bare, real, bare, real]) {
         await fire(target, kind.body, WARMUP);
-        results[target.name] = [...(results[target.name] ?? []), ...(await fire(target, kind.body, REQUESTS / 2))];
+        await quiet(standIn.child);
+        const times = await fire(target, kind.body, REQUESTS / 2);
+        results[target.name] = [...(results[target.name] ?? []), ...times];
+        runP99s[target.name] = [...(runP99s[target.name] ?? []), percentile(times, 99).toFixed(0)];
+        // the post-ack work of one run must not spill into the next one's timings
+        await quiet(standIn.child);
       }
       const bareP99 = percentile(results[bare.name]!, 99);
       for (const target of [bare, real]) {
         const times = results[target.name]!;
-        console.log(`${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms`);
+        console.log(`${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   (p99 per run: ${runP99s[target.name]!.join(', ')} ms)`);
       }
       const ratio = percentile(results[real.name]!, 99) / bareP99;
       console.log(`${kind.label.padEnd(16)} p99 ratio patchcall/bare = ${ratio.toFixed(2)} (target ≤ 1.50) ${ratio <= 1.5 ? 'OK' : 'OVER'}\n`);
     }
+    failed = !(await checkSideEffects(ctx, standIn.child, real.child, bare.child, clickers, eventCount(ctx) - before));
   } finally {
-    await real.stop();
-    await bare.stop();
-    await standIn.stop();
+    for (const child of [real.child, bare.child, standIn.child]) await ask(child, 'stop', 'stopped');
+    ctx.close();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+/** Convenes the decision the way a person does, and waits for its card like the demo does. */
+async function convene(real: Target, info: StandInInfo, user: string, dbPath: string): Promise<{ ts: string; channel: string; channelName: string }> {
+  const { body, contentType } = commandBody(info, user, `open ${DECISION}`);
+  const res = await signedPost(real.url, body, contentType);
+  if (res.status !== 200) throw new Error(`/patch open answered HTTP ${res.status}`);
+  const ctx = openAppContext({ dbPath });
+  try {
+    for (let i = 0; i < 100; i++) {
+      const state = decisionIds(ctx).includes(DECISION) ? loadDecision(ctx, DECISION) : undefined;
+      if (state?.cardTs) return { ts: state.cardTs, channel: state.channel!.id, channelName: state.channel!.name };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    ctx.close();
+  }
+  throw new Error(`${DECISION} was not convened within 10 s`);
+}
+
+/** Prints what the measured requests did, and whether that is what they should have done. */
+async function checkSideEffects(ctx: AppContext, standIn: ChildProcess, real: ChildProcess, bare: ChildProcess, clickers: string[], appended: number): Promise<boolean> {
+  const state = loadDecision(ctx, DECISION);
+  const stand = (await ask(standIn, 'report', 'report')).report as StandInReport;
+  const realLog = (await ask(real, 'report', 'report')).report as LogReport;
+  const bareLog = (await ask(bare, 'report', 'report')).report as LogReport;
+  const statusRequests = 2 * (WARMUP + REQUESTS / 2);
+  const statusReplies = Object.entries(stand.responseTexts)
+    .filter(([text]) => text.startsWith(`*${DECISION}* — open:`))
+    .reduce((sum, [, n]) => sum + n, 0);
+  const agreed = clickers.filter((user) => state.positions[user]?.stance === 'agree');
+  const positionEvents = [...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionRecorded })].length;
+  console.log(`side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`);
+  console.log(`  clickers with an Agree on record: ${agreed.length}/${clickers.length}; the other clicks were repeats, which record nothing new`);
+  console.log(`  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}); Web API calls: ${JSON.stringify(stand.calls)}`);
+  console.log(`  log lines at warn/error: patchcall ${realLog.warn}/${realLog.error}, bare ${bareLog.warn}/${bareLog.error}`);
+  for (const line of [...realLog.sample, ...bareLog.sample]) console.log(`    ${line}`);
+  const problems = [
+    agreed.length !== clickers.length && 'not every clicker has an Agree recorded',
+    positionEvents !== clickers.length && `expected exactly ${clickers.length} position events (one per clicker), found ${positionEvents}`,
+    state.refusals.length !== 0 && 'clicks by role members were refused',
+    statusReplies !== statusRequests && 'not every /patch status got its reply',
+    Object.keys(stand.failures).length !== 0 && `the stand-in answered errors: ${JSON.stringify(stand.failures)}`,
+    realLog.warn + realLog.error + bareLog.warn + bareLog.error !== 0 && 'the apps logged warnings or errors',
+  ].filter((p): p is string => typeof p === 'string');
+  for (const problem of problems) console.log(`  PROBLEM: ${problem}`);
+  if (problems.length === 0) console.log('  all requests answered 200 and did what they should');
+  return problems.length === 0;
+}
+
+function eventCount(ctx: AppContext): number {
+  return ctx.events.head().seq;
+}
+
+/** Waits until the stand-in has received nothing new for a while: the app's post-ack work has drained. */
+async function quiet(standIn: ChildProcess): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const report = (await ask(standIn, 'report', 'report')).report as StandInReport;
+    const seen = report.responses + Object.values(report.calls).reduce((a, b) => a + b, 0);
+    if (seen === last) return;
+    last = seen;
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
 
@@ -77,7 +283,7 @@ function seedDatabase(): { dbPath: string; imported: string[]; skipped: string[]
   const imported: string[] = [];
   const skipped: string[] = [];
   try {
-    for (const name of readdirSync(seedDir).filter((n) => n !== 'README.md').sort()) {
+    for (const name of readdirSync(seedDir).filter((n) => !n.endsWith('.md')).sort()) {
       const bytes = readFileSync(join(seedDir, name));
       try {
         importDocuments(ctx, [{ doc: sniffDocument(name, bytes), bytes }], { actor: 'bench' });
@@ -92,44 +298,36 @@ function seedDatabase(): { dbPath: string; imported: string[]; skipped: string[]
   return { dbPath, imported, skipped };
 }
 
-async function startPatchcall(standIn: LocalSlackStandIn, dbPath: string): Promise<Target> {
-  const config = readSlackConfig({ SLACK_BOT_TOKEN: standIn.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: standIn.apiUrl, PORT: '0', PATCHCALL_DB: dbPath });
-  const ctx = openAppContext({ dbPath });
-  // warn-level lines would be the catch-all's (no product listener yet), not the cost of a real request
-  const slackApp = await createSlackApp({ config, ctx, logger: createLogger({ level: 'error' }) });
-  const port = await slackApp.start();
-  return {
-    name: 'patchcall',
-    url: `http://127.0.0.1:${port}/slack/events`,
-    stop: async () => {
-      await slackApp.stop();
-      ctx.close();
-    },
-  };
+async function spawn(role: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Message }> {
+  const child = fork(__filename, [role], { execArgv: role === 'patchcall' && process.env.BENCH_ACK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ACK_PROFILE}`] : [], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const ready = await nextMessage(child, 'ready');
+  return { child, ready };
 }
 
-async function startBareApp(standIn: LocalSlackStandIn): Promise<Target> {
-  const logger = boltLogger(createLogger({ level: 'warn' }));
-  const app = new App({
-    receiver: new HTTPReceiver({ signingSecret: SECRET, endpoints: '/slack/events', logger }),
-    token: standIn.botToken,
-    botId: standIn.botId,
-    botUserId: standIn.botUserId,
-    logger,
-    clientOptions: { slackApiUrl: standIn.apiUrl },
+function ask(child: ChildProcess, request: string, answer: string): Promise<Message> {
+  const reply = nextMessage(child, answer);
+  child.send({ kind: request });
+  return reply;
+}
+
+function nextMessage(child: ChildProcess, kind: string): Promise<Message> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: Message) => {
+      if (message.kind !== kind) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null) => reject(new Error(`bench child ${child.spawnargs.slice(-1)[0]} exited (${code}) before "${kind}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
   });
-  app.command('/patch', async ({ ack }) => ack());
-  app.action(/.*/, async ({ ack }) => ack());
-  const server = (await app.start(0)) as Server;
-  return {
-    name: 'bare Bolt',
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`,
-    stop: async () => {
-      const stopped = app.stop();
-      server.closeAllConnections();
-      await stopped;
-    },
-  };
+}
+
+function signedPost(url: string, body: string, contentType: string): Promise<Response> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  return fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature } });
 }
 
 /** Sends `count` signed requests, CONCURRENCY at a time; returns each one's time to response in ms. */
@@ -140,14 +338,8 @@ async function fire(target: Target, make: () => { body: string; contentType: str
     while (next < count) {
       next++;
       const { body, contentType } = make();
-      const timestamp = Math.floor(Date.now() / 1000);
-      const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
       const started = performance.now();
-      const res = await fetch(target.url, {
-        method: 'POST',
-        body,
-        headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
-      });
+      const res = await signedPost(target.url, body, contentType);
       await res.arrayBuffer();
       times.push(performance.now() - started);
       if (res.status !== 200) throw new Error(`${target.name} answered HTTP ${res.status}`);
@@ -157,37 +349,42 @@ async function fire(target: Target, make: () => { body: string; contentType: str
   return times;
 }
 
-function commandBody(standIn: LocalSlackStandIn, channel: string, text: string): { body: string; contentType: string } {
+let responseCounter = 0;
+const responseUrl = (info: StandInInfo) => `${info.origin}/response/bench-${++responseCounter}`;
+// no listener in this benchmark opens a modal, so the stand-in never has to know these
+const triggerId = () => `${Date.now()}.${++responseCounter}.${randomBytes(8).toString('hex')}`;
+
+function commandBody(info: StandInInfo, user: string, text: string): { body: string; contentType: string } {
   const form = new URLSearchParams({
     api_app_id: 'A0BENCH',
-    team_id: standIn.teamId,
+    team_id: TEAM,
     team_domain: 'bench',
-    channel_id: channel,
+    channel_id: info.desk,
     channel_name: 'patch-desk',
-    user_id: USER,
-    user_name: 'bench',
+    user_id: user,
+    user_name: user,
     command: '/patch',
     text,
-    response_url: standIn.responseUrl(),
-    trigger_id: standIn.issueTriggerId(),
+    response_url: responseUrl(info),
+    trigger_id: triggerId(),
     is_enterprise_install: 'false',
   });
   return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
 }
 
-function clickBody(standIn: LocalSlackStandIn, channel: string): { body: string; contentType: string } {
+function clickBody(info: StandInInfo, card: { ts: string; channel: string; channelName: string }, user: string): { body: string; contentType: string } {
   const payload = {
     type: 'block_actions',
-    team: { id: standIn.teamId, domain: 'bench' },
-    user: { id: USER, username: 'bench', name: 'bench', team_id: standIn.teamId },
+    team: { id: TEAM, domain: 'bench' },
+    user: { id: user, username: user, name: user, team_id: TEAM },
     api_app_id: 'A0BENCH',
-    trigger_id: standIn.issueTriggerId(),
-    container: { type: 'message', message_ts: '1224763200.000100', channel_id: channel, is_ephemeral: false },
-    channel: { id: channel, name: 'patch-desk' },
-    message: { type: 'message', ts: '1224763200.000100', text: '' },
-    response_url: standIn.responseUrl(),
+    trigger_id: triggerId(),
+    container: { type: 'message', message_ts: card.ts, channel_id: card.channel, is_ephemeral: false },
+    channel: { id: card.channel, name: card.channelName },
+    message: { type: 'message', ts: card.ts, text: '' },
+    response_url: responseUrl(info),
     state: { values: {} },
-    actions: [{ type: 'button', action_id: ActionIds.agree, block_id: 'decision_actions', value: 'bench', text: { type: 'plain_text', text: 'Agree' }, action_ts: `${Date.now() / 1000}` }],
+    actions: [{ type: 'button', action_id: ActionIds.agree, block_id: 'decision_actions', value: DECISION, text: { type: 'plain_text', text: 'Agree' }, action_ts: `${(Date.now() / 1000).toFixed(6)}${++responseCounter}` }],
   };
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
 }
@@ -197,7 +394,9 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-main().catch((error: unknown) => {
+const role = process.argv[2];
+const run = role === 'stand-in' ? runStandInChild() : role === 'patchcall' || role === 'bare' ? runAppChild(role) : main();
+run.catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,16 +1,56 @@
-/** Reading decisions back from the event log (their state is the fold of their stream) and appending to them. */
+/**
+ * Reading decisions back from the event log (their state is the fold of their stream) and appending to them.
+ * The folds are kept per context and brought up to the log's head on every read: a button click or `/patch status`
+ * would otherwise parse every decision event (the convene payload carries the whole assessment) on each request.
+ */
 import { PatchcallError } from '../common/errors';
-import { applyDecisionEvent, foldDecision } from '../decisions/apply-decision-event';
+import { applyDecisionEvent, initialDecision } from '../decisions/apply-decision-event';
 import { DecisionEvents, decisionStream, type ConvenedPayload, type DecisionState } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 
+const STREAM_PREFIX = decisionStream('');
+
+interface DecisionFolds {
+  /** Every decision event up to here is folded in. */
+  seq: number;
+  /** In the order they were convened. */
+  ids: string[];
+  states: Map<string, DecisionState>;
+}
+
+const folds = new WeakMap<AppContext, DecisionFolds>();
+
+/**
+ * The folds as of the log's head. Reading the head first costs one indexed row; other processes (the CLI, a second
+ * app) may append to the same database, which is why the head is asked each time instead of trusting our appends.
+ */
+function currentFolds(ctx: AppContext): DecisionFolds {
+  let cached = folds.get(ctx);
+  if (!cached) folds.set(ctx, (cached = { seq: 0, ids: [], states: new Map() }));
+  const head = ctx.events.head().seq;
+  if (head === cached.seq) return cached;
+  let seq = cached.seq;
+  // only appendDecisionEvent writes decision events, always into the decision's own stream
+  for (const event of ctx.events.read<ConvenedPayload>({ streamPrefix: STREAM_PREFIX, afterSeq: cached.seq })) {
+    const id = event.stream.slice(STREAM_PREFIX.length);
+    const state = cached.states.get(id) ?? initialDecision(id);
+    // an append by another process between head() and this read shows up here and again on the next read
+    if (event.seq > state.lastSeq) cached.states.set(id, applyDecisionEvent(state, event));
+    if (event.type === DecisionEvents.convened && !cached.ids.includes(event.payload.decisionId)) cached.ids.push(event.payload.decisionId);
+    seq = Math.max(seq, event.seq);
+  }
+  cached.seq = Math.max(seq, head);
+  return cached;
+}
+
+/** The state is shared with other readers: treat it as immutable (applyDecisionEvent never changes its input). */
 export function loadDecision(ctx: AppContext, decisionId: string): DecisionState {
-  return foldDecision(decisionId, ctx.events.read({ stream: decisionStream(decisionId) }));
+  return currentFolds(ctx).states.get(decisionId) ?? initialDecision(decisionId);
 }
 
 /** Decision ids in the order they were convened. */
 export function decisionIds(ctx: AppContext): string[] {
-  return [...new Set([...ctx.events.read<ConvenedPayload>({ type: DecisionEvents.convened })].map((e) => e.payload.decisionId))];
+  return [...currentFolds(ctx).ids];
 }
 
 /** A decision by its id, in any letter case (people type `ms08-067`). */

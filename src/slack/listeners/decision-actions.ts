@@ -12,6 +12,7 @@ import { assetsTable } from '../blocks/assets-table';
 import { callModal } from '../blocks/call-modal';
 import { STANCE_LABELS } from '../blocks/labels';
 import { positionModal } from '../blocks/position-modal';
+import { afterPendingAcks } from './after-ack';
 import { refreshCard, type DecisionServices } from './decision-services';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction>;
@@ -27,6 +28,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
     await args.ack();
     respondTo.set(args.body, args.respond);
     try {
+      await afterPendingAcks();
       await handler(args);
     } catch (error) {
       deps.logger.error({ err: (error as Error).message, action: args.action.action_id }, 'decision button failed');

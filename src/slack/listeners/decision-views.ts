@@ -12,6 +12,7 @@ import { OUTCOME_LABELS, STANCE_LABELS } from '../blocks/labels';
 import { readCallMetadata } from '../blocks/call-modal';
 import { readPositionMetadata } from '../blocks/position-modal';
 import { escapeMrkdwn } from '../escape-mrkdwn';
+import { afterPendingAcks } from './after-ack';
 import { refreshCard, type DecisionServices } from './decision-services';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>>;
@@ -25,6 +26,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     const comment = values[BlockIds.comment]?.[ActionIds.text]?.value?.trim() ?? '';
     if (comment === '') return void (await ack({ response_action: 'errors', errors: { [BlockIds.comment]: 'A comment is required: say what you propose or what you need to know.' } }));
     await ack();
+    await afterPendingAcks();
     const meta = readPositionMetadata(view.private_metadata);
     const result = await recordPosition(deps.ctx, { decisionId: meta.decisionId, userId: body.user.id, stance: meta.stance, comment, key: `view:${view.id}:${body.user.id}` }, services.currentMembers);
     const channel = result.state.channel!.id;

@@ -9,6 +9,7 @@ import { isPatchcallError } from '../../common/errors';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
+import { afterPendingAcks } from './after-ack';
 import { conveneArrivals } from './import-hook';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_date?: string | null }>>;
@@ -59,6 +60,7 @@ export function registerNewBulletinView(app: App, services: DecisionServices): v
     const form = readNewBulletinForm(view.state.values as StateValues);
     if ('errors' in form) return void (await ack({ response_action: 'errors', errors: form.errors }));
     await ack();
+    await afterPendingAcks();
     const user = body.user.id;
     try {
       const json = JSON.stringify(form.bulletin, null, 2);
