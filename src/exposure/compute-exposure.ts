@@ -4,6 +4,9 @@
  *
  * Assets that see the same rule decisions share one computation: an asset's signature is its zone, its hops and,
  * per filter, the class of its address among the filter's destination boundaries (see `destinationClass`).
+ * Below that, signatures share their pieces: a filter is walked once per service class (`serviceClass`), walks
+ * with equal outcomes collapse into one canonical partition, and one zone's reach through a given sequence of
+ * partitions is built once (CIDR lists, paths, explanation) and handed to every signature that has it.
  */
 import type { PortSpec } from '../bulletins/model';
 import type { Asset, AssetMatch } from '../inventory/model';
@@ -11,7 +14,7 @@ import { AddressSet } from './address-set';
 import { LEVEL_ORDER, type ExposureLevel, type ExposureRules } from './exposure-rules';
 import type { AddressFamily, AssetExposure, Filter, PathStep, PortReach, ZoneReach } from './model';
 import { INTERNET_ZONE, type NetworkDescription } from './network-model';
-import { describeRule, destinationClass, evaluateFilter, type Decision, type Traffic } from './reachability';
+import { describeRule, destinationClass, evaluateFilter, serviceClass, type Decision, type Traffic } from './reachability';
 import { NO_ZONE, readAddress, Topology, type Hop } from './topology';
 
 export interface ExposureInputs {
@@ -37,6 +40,8 @@ interface HopDecision {
 
 /** A hop's decisions as one sorted list of intervals (they partition the family's addresses), for sweeping. */
 interface HopPartition {
+  /** Equal for content-equal partitions, which are then one object (see `canonical`). */
+  id: number;
   decisions: HopDecision[];
   lo: bigint[];
   hi: bigint[];
@@ -48,6 +53,42 @@ interface Segment {
   steps: PathStep[];
 }
 
+/** An address's hops from one source zone and the partition each hop makes of the zone's sources. */
+interface Route {
+  hops: readonly Hop[];
+  partitions: HopPartition[];
+}
+
+/** A route with its part of the zone cache key; `repeats` when a partition occurs twice in it (see `identityVariants`). */
+interface RouteEntry {
+  route: Route;
+  key: string;
+  repeats: boolean;
+}
+
+/** The hops met from one side (own zone or other zones) of an address, and the route per in-interface combination. */
+interface Side {
+  hops: readonly Hop[];
+  /** No hop names interfaces, so every zone on this side gets the same route. */
+  plain: boolean;
+  routes: Map<string, RouteEntry>;
+}
+
+interface UsableAddress {
+  text: string;
+  family: AddressFamily;
+  value: bigint;
+  zone: string;
+}
+
+/** One source zone's part of a port's reach; shared, so never modified once built. */
+interface ZoneResult {
+  open: ZoneReach[];
+  shut: ZoneReach[];
+  /** Per `open` entry, its explanation after the port label; built on first use (closed ports never need it). */
+  openTexts?: string[];
+}
+
 /** The `filter` of the one step of a path that crosses no filter at all. */
 export const NO_FILTER = '(none)';
 const NOT_LISTENING = new Set(['closed']);
@@ -57,47 +98,62 @@ const UNKNOWN_STATES = new Set(['filtered', 'open|filtered', 'closed|filtered'])
 export class ExposureEngine {
   readonly topology: Topology;
   private readonly hopCache = new Map<string, HopPartition>();
+  private readonly partitions = new Map<string, HopPartition>();
+  private readonly zoneCaches: Map<string, ZoneResult>[];
   private readonly resultCache = new Map<string, Omit<AssetExposure, 'assetId' | 'assetName'>>();
 
   constructor(private readonly inputs: ExposureInputs) {
     this.topology = new Topology(inputs.network, inputs.filters);
+    this.zoneCaches = this.topology.zones.map(() => new Map());
   }
 
   assetExposure(asset: Asset): AssetExposure {
-    const addresses = asset.addresses.map((text) => ({ text, parsed: readAddress(text) }));
-    const usable = addresses.flatMap((a) => (a.parsed ? [{ text: a.text, ...a.parsed, zone: this.topology.zoneOf(a.parsed.family, a.parsed.value) ?? NO_ZONE }] : []));
+    // runs for every asset (100k in big estates): plain loops and one signature string, nothing else
+    const usable: UsableAddress[] = [];
+    const badAddresses: string[] = [];
+    let signature = '';
+    for (const text of asset.addresses) {
+      const parsed = readAddress(text);
+      if (!parsed) {
+        badAddresses.push(text);
+        continue;
+      }
+      const zone = this.topology.zoneOf(parsed.family, parsed.value) ?? NO_ZONE;
+      usable.push({ text, family: parsed.family, value: parsed.value, zone });
+      signature += `${parsed.family}:${zone}:${zone === NO_ZONE ? text : ''}:${this.hopSignature(this.topology.hops(asset, zone, INTERNET_ZONE), parsed.family, parsed.value)}|`;
+    }
     const states = this.inputs.ports.map((p) => asset.services.find((s) => s.protocol === p.protocol && s.port === p.port)?.state ?? '');
     // texts in a cached result never name the asset, so every asset with the same signature can share it
-    const signature = [
-      usable.map((a) => `${a.family}:${a.zone}:${a.zone === NO_ZONE ? a.text : ''}:${this.hopSignature(this.topology.hops(asset, a.zone, INTERNET_ZONE), a.family, a.value)}`).join('|'),
-      states.join(','),
-      addresses.filter((a) => !a.parsed).map((a) => a.text).join(','),
-    ].join('§');
+    signature += `§${states.join('\u0000')}§${badAddresses.join('\u0000')}`;
     let result = this.resultCache.get(signature);
     if (!result) {
-      result = this.compute(asset, usable, addresses.filter((a) => !a.parsed).map((a) => a.text), states);
+      result = this.compute(asset, usable, badAddresses, states);
       this.resultCache.set(signature, result);
     }
-    return { assetId: asset.id, assetName: asset.name, ...result };
+    const { zone, ports, systemExposure, publiclyExposed, reasons, warnings } = result;
+    return { assetId: asset.id, assetName: asset.name, zone, ports, systemExposure, publiclyExposed, reasons, warnings };
   }
 
   /** The hops and, per filter, the asset address's destination class: equal signatures, equal verdicts. */
-  private hopSignature(hops: Hop[], family: AddressFamily, value: bigint): string {
-    return hops
-      .map((hop) => {
-        const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
-        const classes = names.map((n) => {
-          const filter = this.topology.filter(n, family);
-          return filter ? destinationClass(filter, family, value) : '-';
-        });
-        return `${hopKey(hop)}=${classes.join(',')}`;
-      })
-      .join('/');
+  private hopSignature(hops: readonly Hop[], family: AddressFamily, value: bigint): string {
+    let out = '';
+    for (const hop of hops) {
+      out += `${hopKey(hop)}=`;
+      if (hop.kind === 'filter') out += this.classText(hop.filter, family, value);
+      else for (const name of hop.groups) out += `${this.classText(name, family, value)},`;
+      out += '/';
+    }
+    return out;
+  }
+
+  private classText(name: string, family: AddressFamily, value: bigint): string | number {
+    const filter = this.topology.filter(name, family);
+    return filter ? destinationClass(filter, family, value) : '-';
   }
 
   private compute(
     asset: Asset,
-    usable: { text: string; family: AddressFamily; value: bigint; zone: string }[],
+    usable: UsableAddress[],
     badAddresses: string[],
     states: string[],
   ): Omit<AssetExposure, 'assetId' | 'assetName'> {
@@ -142,51 +198,54 @@ export class ExposureEngine {
     return { level: best!.level, why: `reachable from ${zones}; ${best!.zone}${best!.zone === ownZone ? ' (its own zone)' : ''} → ${best!.level} in rules/exposure.json` };
   }
 
-  private portReach(
-    asset: Asset,
-    usable: { text: string; family: AddressFamily; value: bigint; zone: string }[],
-    port: PortSpec,
-    state: string,
-    reasons: string[],
-    warnings: string[],
-  ): PortReach {
+  private portReach(asset: Asset, usable: UsableAddress[], port: PortSpec, state: string, reasons: string[], warnings: string[]): PortReach {
     const label = `${port.protocol}/${port.port}`;
-    const reach: Segment[][] = [];
-    const blocked: Segment[][] = [];
-    const zoneNames: string[] = [];
-    for (const zone of this.topology.zones) {
-      const open: Segment[] = [];
-      const shut: Segment[] = [];
-      for (const address of usable) {
-        const sources = zone.addresses.only(address.family);
-        if (sources.isEmpty()) continue;
-        const hops = this.topology.hops(asset, address.zone, zone.name);
-        let segments: Segment[] = [{ sources, steps: [] }];
-        if (!hops.length) {
-          const note = `no filter stands between zone ${zone.name} and the asset's ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} address in ${address.zone}: open`;
-          segments = [{ sources, steps: [{ filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] }] }];
+    const reachableFrom: ZoneReach[] = [];
+    const blockedFrom: ZoneReach[] = [];
+    const texts: string[] = [];
+    // per address, each hop's walk key without the interfaces: hop objects repeat across zones
+    const walkKeys = usable.map(() => new Map<Hop, string>());
+    // per address, the two hop lists a zone can meet (from the asset's own zone, from any other) and their routes
+    const sides = usable.map((): (Side | undefined)[] => [undefined, undefined]);
+    this.topology.zones.forEach((zone, z) => {
+      const entries = usable.map((address, a) => {
+        if (!zone.addresses.get(address.family).length) return undefined;
+        const which = zone.name === address.zone ? 0 : 1;
+        let side = sides[a]![which];
+        if (!side) {
+          const hops = this.topology.hops(asset, address.zone, zone.name);
+          side = sides[a]![which] = { hops, plain: hops.every((h) => h.kind !== 'filter' || !Object.keys(h.interfaces).length), routes: new Map() };
         }
-        for (const hop of hops) {
-          const traffic: Traffic = { family: address.family, destination: address.value, protocol: port.protocol, port: port.port };
-          const partition = this.hopDecisions(hop, traffic, zone.name, address.zone);
-          const next: Segment[] = [];
-          for (const segment of segments) {
-            for (const [i, part] of split(segment.sources, address.family, partition)) {
-              const decision = partition.decisions[i]!;
-              (decision.step.verdict === 'accept' ? next : shut).push({ sources: part, steps: [...segment.steps, stepFor(decision, part)] });
-            }
-          }
-          segments = next;
-        }
-        open.push(...segments);
+        const inKey = side.plain ? '' : side.hops.map((h) => (h.kind === 'filter' ? (h.interfaces[zone.name] ?? '') : '')).join('\u0000');
+        let entry = side.routes.get(inKey);
+        if (!entry) side.routes.set(inKey, (entry = this.route(side.hops, address, port, zone.name, walkKeys[a]!)));
+        return entry;
+      });
+      let key: string;
+      let variants: number[][] | undefined;
+      const only = entries.length === 1 ? entries[0] : undefined;
+      if (only && !only.repeats) key = only.key;
+      else {
+        variants = this.identityVariants(entries, usable, port, zone.name);
+        key = entries
+          .map((entry, a) => {
+            if (!entry || !variants || !entry.route.partitions.length) return entry?.key ?? '';
+            return `|${usable[a]!.family}:${entry.route.partitions.map((p, h) => (variants![a]![h] ? `${p.id}v${variants![a]![h]}` : p.id)).join('.')}`;
+          })
+          .join('');
       }
-      zoneNames.push(zone.name);
-      reach.push(open);
-      blocked.push(shut);
-    }
-    const reachableFrom = zoneNames.flatMap((zone, i) => groupByPath(zone, reach[i]!));
-    const blockedFrom = zoneNames.flatMap((zone, i) => groupByPath(zone, blocked[i]!));
-    for (const z of [...reachableFrom, ...blockedFrom]) for (const step of z.path) warnings.push(...step.assumptions);
+      const cache = this.zoneCaches[z]!;
+      let result = cache.get(key);
+      if (!result) {
+        const routes = entries.map((entry) => entry?.route);
+        cache.set(key, (result = zoneReach(zone, usable, variants ? withVariants(routes, variants) : routes)));
+      }
+      if (result.open.length) reachableFrom.push(...result.open);
+      if (result.shut.length) blockedFrom.push(...result.shut);
+      if (result.open.length && !NOT_LISTENING.has(state)) texts.push(...openTexts(result));
+    });
+    for (const z of reachableFrom) for (const step of z.path) warnings.push(...step.assumptions);
+    for (const z of blockedFrom) for (const step of z.path) warnings.push(...step.assumptions);
 
     if (NOT_LISTENING.has(state)) {
       reasons.push(`${label} is closed in the scan: nothing listens there, whatever the rules allow${reachableFrom.length ? ` (they would let ${[...new Set(reachableFrom.map((z) => z.zone))].join(', ')} through)` : ''}`);
@@ -194,33 +253,92 @@ export class ExposureEngine {
     }
     if (UNKNOWN_STATES.has(state)) warnings.push(`${label} was seen "${state}" by the scan: a filter answered or nothing did; that is unknown from the scanner's vantage point, not safe`);
     if (!reachableFrom.length) reasons.push(`${label} is reachable from no zone`);
-    for (const z of reachableFrom) reasons.push(`${label} reachable from ${z.zone === INTERNET_ZONE ? 'the internet' : z.zone} (${rangesText(z.ranges)}) ${pathText(z.path)}`);
+    for (const text of texts) reasons.push(`${label} ${text}`);
     return { protocol: port.protocol, port: port.port, ...(state ? { scanState: state } : {}), reachableFrom, blockedFrom };
   }
 
   /**
-   * One hop's verdicts for every source address of the family, cached per destination class and the interfaces
-   * the traffic crosses: zones differ only in which of these sources they hold, so they share the walk.
+   * Path grouping goes by step identity, and steps used to be one object per walk of (hop, destination class,
+   * service, interfaces); canonical partitions are coarser. Where two hops of one zone's routes share a canonical
+   * partition but not such a walk key, the later ones get a variant number and, when built, their own copies of
+   * the steps, so ranges group exactly as before. Undefined when no partition repeats (nearly always).
    */
-  private hopDecisions(hop: Hop, traffic: Traffic, sourceZone: string, assetZone: string): HopPartition {
-    const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
-    const classes = names.map((n) => {
-      const filter = this.topology.filter(n, traffic.family);
-      return filter ? destinationClass(filter, traffic.family, traffic.destination) : '-';
-    });
-    const located: Traffic = {
-      ...traffic,
-      ...(hop.kind === 'filter' && hop.interfaces[sourceZone] ? { inInterface: hop.interfaces[sourceZone] } : {}),
-      ...(hop.kind === 'filter' && hop.interfaces[assetZone] ? { outInterface: hop.interfaces[assetZone] } : {}),
-    };
-    const key = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}|${located.inInterface ?? ''}|${located.outInterface ?? ''}`;
+  private identityVariants(entries: (RouteEntry | undefined)[], usable: UsableAddress[], port: PortSpec, sourceZone: string): number[][] | undefined {
+    const routes = entries.map((entry) => entry?.route);
+    const slots: { a: number; h: number; partition: HopPartition }[] = [];
+    let repeated = false;
+    routes.forEach((route, a) =>
+      route?.partitions.forEach((partition, h) => {
+        repeated ||= slots.some((s) => s.partition === partition);
+        slots.push({ a, h, partition });
+      }),
+    );
+    if (!repeated) return undefined;
+    const variants = routes.map((route) => (route ? route.partitions.map(() => 0) : []));
+    const walks = new Map<HopPartition, string[]>();
+    for (const { a, h, partition } of slots) {
+      const address = usable[a]!;
+      const hop = routes[a]!.hops[h]!;
+      const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
+      const classes = names.map((n) => this.classText(n, address.family, address.value));
+      const inInterface = hop.kind === 'filter' ? hop.interfaces[sourceZone] : undefined;
+      const outInterface = hop.kind === 'filter' ? hop.interfaces[address.zone] : undefined;
+      const walk = `${hopKey(hop)}|${address.family}|${classes.join(',')}|${port.protocol}/${port.port}|${inInterface ?? ''}|${outInterface ?? ''}`;
+      const seen = walks.get(partition) ?? [];
+      if (!seen.includes(walk)) seen.push(walk);
+      walks.set(partition, seen);
+      variants[a]![h] = seen.indexOf(walk);
+    }
+    return variants;
+  }
+
+  private route(hops: readonly Hop[], address: UsableAddress, port: PortSpec, sourceZone: string, walkKeys: Map<Hop, string>): RouteEntry {
+    const partitions = hops.map((hop) => this.hopDecisions(hop, address, port, sourceZone, walkKeys));
+    const key = partitions.length ? `|${address.family}:${partitions.map((p) => p.id).join('.')}` : `|${address.family}:open:${address.zone.length}:${address.zone}`;
+    return { route: { hops, partitions }, key, repeats: partitions.some((p, i) => partitions.indexOf(p) !== i) };
+  }
+
+  /**
+   * One hop's verdicts for every source address of the family, cached per service class and the interfaces the
+   * traffic crosses: zones differ only in which of these sources they hold, so they share the walk.
+   */
+  private hopDecisions(hop: Hop, address: UsableAddress, port: PortSpec, sourceZone: string, baseKeys: Map<Hop, string>): HopPartition {
+    const traffic: Traffic = { family: address.family, destination: address.value, protocol: port.protocol, port: port.port };
+    let base = baseKeys.get(hop);
+    if (base === undefined) {
+      const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
+      const classes = names.map((n) => {
+        const filter = this.topology.filter(n, traffic.family);
+        return filter ? serviceClass(filter, traffic) : '-';
+      });
+      baseKeys.set(hop, (base = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}`));
+    }
+    const inInterface = hop.kind === 'filter' ? hop.interfaces[sourceZone] : undefined;
+    const outInterface = hop.kind === 'filter' ? hop.interfaces[address.zone] : undefined;
+    const key = `${base}|${inInterface ?? ''}|${outInterface ?? ''}`;
     let partition = this.hopCache.get(key);
     if (!partition) {
+      const located: Traffic = { ...traffic, ...(inInterface ? { inInterface } : {}), ...(outInterface ? { outInterface } : {}) };
       const sources = AddressSet.allOf(traffic.family);
       const decisions = hop.kind === 'filter' ? this.filterHop(hop, located, sources) : this.groupsHop(hop.groups, traffic, sources);
-      partition = toPartition(decisions, traffic.family);
+      partition = this.canonical(toPartition(decisions, traffic.family), traffic.family);
       this.hopCache.set(key, partition);
     }
+    return partition;
+  }
+
+  /**
+   * The first partition seen with the same decisions (steps, assumption scopes) over the same intervals. Different
+   * destination classes, ports and filters' versions often walk to the same outcome; one object lets the zone
+   * cache recognise that. Decisions map one to one, so grouping by step identity gives the same groups.
+   */
+  private canonical(partition: HopPartition, family: AddressFamily): HopPartition {
+    let key = `${family}#${partition.lo.join(',')}#${partition.hi.join(',')}#${partition.index.join(',')}`;
+    for (const d of partition.decisions) key += `#${JSON.stringify(d.step)}${d.scopes.map((s) => `;${s.ipv4.join(',')}/${s.ipv6.join(',')}`).join('')}`;
+    const known = this.partitions.get(key);
+    if (known) return known;
+    partition.id = this.partitions.size;
+    this.partitions.set(key, partition);
     return partition;
   }
 
@@ -293,7 +411,56 @@ function toPartition(decisions: HopDecision[], family: AddressFamily): HopPartit
     for (let k = 0; k < intervals.length; k += 2) entries.push([intervals[k]!, intervals[k + 1]!, i]);
   });
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { decisions, lo: entries.map((e) => e[0]), hi: entries.map((e) => e[1]), index: entries.map((e) => e[2]) };
+  return { id: -1, decisions, lo: entries.map((e) => e[0]), hi: entries.map((e) => e[1]), index: entries.map((e) => e[2]) };
+}
+
+/** Routes with each variant partition replaced by a copy with its own step objects, one copy per variant. */
+function withVariants(routes: (Route | undefined)[], variants: number[][]): (Route | undefined)[] {
+  const copies = new Map<string, HopPartition>();
+  return routes.map((route, a) => {
+    if (!route) return undefined;
+    const partitions = route.partitions.map((partition, h) => {
+      const variant = variants[a]![h]!;
+      if (!variant) return partition;
+      const key = `${partition.id}v${variant}`;
+      let copy = copies.get(key);
+      if (!copy) copies.set(key, (copy = { ...partition, decisions: partition.decisions.map((d) => ({ ...d, step: { ...d.step }, variants: new Map() })) }));
+      return copy;
+    });
+    return { hops: route.hops, partitions };
+  });
+}
+
+/** What `zone`'s sources meet through each address's hop partitions (none: no filter; no route: no such sources). */
+function zoneReach(zone: { name: string; addresses: AddressSet }, usable: UsableAddress[], routes: (Route | undefined)[]): ZoneResult {
+  const open: Segment[] = [];
+  const shut: Segment[] = [];
+  usable.forEach((address, a) => {
+    const partitions = routes[a]?.partitions;
+    if (!partitions) return;
+    const sources = zone.addresses.only(address.family);
+    let segments: Segment[] = [{ sources, steps: [] }];
+    if (!partitions.length) {
+      const note = `no filter stands between zone ${zone.name} and the asset's ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} address in ${address.zone}: open`;
+      segments = [{ sources, steps: [{ filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] }] }];
+    }
+    for (const partition of partitions) {
+      const next: Segment[] = [];
+      for (const segment of segments) {
+        for (const [i, part] of split(segment.sources, address.family, partition)) {
+          const decision = partition.decisions[i]!;
+          (decision.step.verdict === 'accept' ? next : shut).push({ sources: part, steps: [...segment.steps, stepFor(decision, part)] });
+        }
+      }
+      segments = next;
+    }
+    open.push(...segments);
+  });
+  return { open: groupByPath(zone.name, open), shut: groupByPath(zone.name, shut) };
+}
+
+function openTexts(result: ZoneResult): string[] {
+  return (result.openTexts ??= result.open.map((z) => `reachable from ${z.zone === INTERNET_ZONE ? 'the internet' : z.zone} (${rangesText(z.ranges)}) ${pathText(z.path)}`));
 }
 
 /** The parts of `sources` each decision of the partition takes, in one sweep over both sorted lists. */
@@ -319,8 +486,13 @@ function split(sources: AddressSet, family: AddressFamily, partition: HopPartiti
   return out;
 }
 
+const hopKeys = new WeakMap<Hop, string>();
+
+/** Hops are shared objects (see `Topology.hops`), so their keys are built once, not per asset. */
 function hopKey(hop: Hop): string {
-  return hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`;
+  let key = hopKeys.get(hop);
+  if (key === undefined) hopKeys.set(hop, (key = hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`));
+  return key;
 }
 
 function groupByPath(zone: string, segments: Segment[]): ZoneReach[] {

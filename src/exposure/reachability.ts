@@ -91,10 +91,8 @@ class Walk {
   chain(chain: Chain, sources: AddressSet, depth: number): { fellOff: AddressSet } {
     let remaining = sources;
     let returned = AddressSet.EMPTY;
-    for (const rule of chain.rules) {
+    for (const rule of serviceRules(chain, this.traffic)) {
       if (remaining.isEmpty()) break;
-      // LOG, counters and marks decide nothing, so whether they match does not matter
-      if (rule.action.kind === 'continue') continue;
       const outcome = this.ruleApplies(rule);
       if (outcome === 'no') continue;
       const matched = rule.match.sources ? remaining.intersect(sourceSet(rule)) : remaining;
@@ -172,14 +170,10 @@ class Walk {
     this.assumptions.push({ sources, text });
   }
 
-  /** Everything but the source address: 'yes', 'no', or 'maybe' with the reasons it could not be decided. */
+  /** Everything but the source address and what `serviceRules` settled: 'yes', 'no', or 'maybe' with the reasons. */
   private ruleApplies(rule: FilterRule): 'yes' | 'no' | { maybe: string[] } {
     const { traffic } = this;
     const m = rule.match;
-    if (rule.family && rule.family !== traffic.family) return 'no';
-    if (!protocolMatches(m, traffic.protocol)) return 'no';
-    if (m.destinationPorts && inPorts(m.destinationPorts.ranges, traffic.port) === m.destinationPorts.negate) return 'no';
-    if (m.states && m.states.values.includes('NEW') === m.states.negate) return 'no';
     if (m.destinations && !destinationSet(rule).containsValue(traffic.family, traffic.destination)) return 'no';
     const maybe: string[] = [];
     for (const [which, match, known] of [
@@ -204,6 +198,19 @@ export function describeRule(filter: Filter | string, chain: string, rule: Filte
   return `rule ${rule.number}${rule.label ? ` "${rule.label}"` : ''} of ${name} ${chain} (${where}: ${rule.text})`;
 }
 
+/**
+ * The conditions checked before the destination address: family, protocol, port, state. A rule failing them
+ * decides nothing for that service, wherever its destination match points (see `serviceClass`).
+ */
+function appliesToService(rule: FilterRule, service: Pick<Traffic, 'family' | 'protocol' | 'port'>): boolean {
+  const m = rule.match;
+  if (rule.family && rule.family !== service.family) return false;
+  if (!protocolMatches(m, service.protocol)) return false;
+  if (m.destinationPorts && inPorts(m.destinationPorts.ranges, service.port) === m.destinationPorts.negate) return false;
+  if (m.states && m.states.values.includes('NEW') === m.states.negate) return false;
+  return true;
+}
+
 function protocolMatches(m: RuleMatch, protocol: string): boolean {
   if (!m.protocols) return true;
   const hit = m.protocols.values.some((v) => {
@@ -220,6 +227,21 @@ function inPorts(ranges: { from: number; to: number }[], port: number): boolean 
 /** iptables: a trailing "+" matches every interface with that prefix. */
 function interfaceMatches(pattern: string, name: string): boolean {
   return pattern.endsWith('+') ? name.startsWith(pattern.slice(0, -1)) : pattern === name;
+}
+
+const chainServiceRules = new WeakMap<Chain, Map<string, FilterRule[]>>();
+
+/**
+ * The rules of a chain that can decide anything for the service: LOG, counters and marks decide nothing, and a
+ * rule for another family, protocol, port or state never matches. Every walk of that service skips the rest.
+ */
+function serviceRules(chain: Chain, traffic: Pick<Traffic, 'family' | 'protocol' | 'port'>): FilterRule[] {
+  let byService = chainServiceRules.get(chain);
+  if (!byService) chainServiceRules.set(chain, (byService = new Map()));
+  const key = `${traffic.family}|${traffic.protocol}/${traffic.port}`;
+  let rules = byService.get(key);
+  if (!rules) byService.set(key, (rules = chain.rules.filter((rule) => rule.action.kind !== 'continue' && appliesToService(rule, traffic))));
+  return rules;
 }
 
 const sourceSets = new WeakMap<FilterRule, AddressSet>();
@@ -266,6 +288,36 @@ export function destinationClass(filter: Filter, family: AddressFamily, destinat
     }
     bounds = byFamily[family] = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
+  return classOf(bounds, destination);
+}
+
+const serviceBoundaries = new WeakMap<Filter, Map<string, bigint[]>>();
+
+/**
+ * `destinationClass` for one service: only the rules the walk would test the destination of (not LOG-like,
+ * matching family, protocol, port and state) draw boundaries. Destinations in the same class get the same walk
+ * for that service, and there are far fewer such classes than full ones (most rules are for other ports).
+ */
+export function serviceClass(filter: Filter, traffic: Traffic): number {
+  let byService = serviceBoundaries.get(filter);
+  if (!byService) serviceBoundaries.set(filter, (byService = new Map()));
+  const key = `${traffic.family}|${traffic.protocol}/${traffic.port}`;
+  let bounds = byService.get(key);
+  if (!bounds) {
+    const points = new Set<bigint>();
+    for (const chain of filter.chains) {
+      for (const rule of serviceRules(chain, traffic)) {
+        if (!rule.match.destinations) continue;
+        const intervals = destinationSet(rule).get(traffic.family);
+        for (let i = 0; i < intervals.length; i += 2) points.add(intervals[i]!).add(intervals[i + 1]! + 1n);
+      }
+    }
+    byService.set(key, (bounds = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))));
+  }
+  return classOf(bounds, traffic.destination);
+}
+
+function classOf(bounds: readonly bigint[], destination: bigint): number {
   let lo = 0;
   let hi = bounds.length;
   while (lo < hi) {

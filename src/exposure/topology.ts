@@ -21,6 +21,9 @@ export class Topology {
   private readonly lookup: Record<AddressFamily, { lo: bigint; hi: bigint; zone: string }[]>;
   private readonly filtersByName = new Map<string, Filter[]>();
   private readonly hostsByAsset = new Map<string, NetworkDescription['hosts']>();
+  private readonly filterCache: Record<AddressFamily, Map<string, Filter | undefined>> = { ipv4: new Map(), ipv6: new Map() };
+  /** Hop lists are asked for per asset and per zone; most assets share one, and callers only read them. */
+  private readonly hopsCache = new Map<string, Hop[]>();
 
   constructor(
     readonly network: NetworkDescription | undefined,
@@ -66,15 +69,27 @@ export class Topology {
    * Undefined when nothing of that name was imported.
    */
   filter(name: string, family: AddressFamily): Filter | undefined {
+    const cache = this.filterCache[family];
+    if (cache.has(name)) return cache.get(name);
     const list = this.filtersByName.get(name);
-    if (!list) return undefined;
-    return [...list].reverse().find((f) => f.families.includes(family)) ?? list[list.length - 1];
+    const found = list && ([...list].reverse().find((f) => f.families.includes(family)) ?? list[list.length - 1]);
+    cache.set(name, found);
+    return found;
   }
 
-  /** Guards of the asset's zone for traffic from another zone, then the asset's own filters. */
-  hops(asset: Asset, assetZone: string, sourceZone: string): Hop[] {
+  /** Guards of the asset's zone for traffic from another zone, then the asset's own filters. Shared: do not modify. */
+  hops(asset: Asset, assetZone: string, sourceZone: string): readonly Hop[] {
+    const guarded = sourceZone !== assetZone && assetZone !== NO_ZONE;
+    const hosted = this.hostsByAsset.has(asset.name);
+    const key = `${guarded ? `+${assetZone}` : '-'}\u0000${hosted ? asset.name : ''}\u0000${asset.securityGroupIds.length}\u0000${asset.securityGroupIds.join('\u0000')}`;
+    let hops = this.hopsCache.get(key);
+    if (!hops) this.hopsCache.set(key, (hops = this.buildHops(asset, assetZone, guarded)));
+    return hops;
+  }
+
+  private buildHops(asset: Asset, assetZone: string, guarded: boolean): Hop[] {
     const hops: Hop[] = [];
-    if (sourceZone !== assetZone && assetZone !== NO_ZONE) {
+    if (guarded) {
       for (const guard of this.network?.guards ?? []) {
         if (guard.zones.includes(assetZone)) hops.push({ kind: 'filter', filter: guard.filter, chain: guard.chain, interfaces: guard.interfaces, role: 'guard' });
       }
@@ -89,10 +104,39 @@ export class Topology {
 
 /** An asset address as the engine reads it; undefined for text that is no address (reported by the caller). */
 export function readAddress(text: string): { family: AddressFamily; value: bigint } | undefined {
+  const quad = plainIpv4(text);
+  if (quad !== undefined) return { family: 'ipv4', value: BigInt(quad) };
   try {
     const parsed = parseCidr(text.split('/')[0]!);
     return { family: parsed.family, value: parsed.lo };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * "10.1.2.3" exactly as parseCidr's dotted quad accepts it (no leading zeros, no spaces, no prefix), without a
+ * regex or allocations: inventories are mostly such addresses and this runs per asset. Anything else is undefined
+ * and takes the general path.
+ */
+function plainIpv4(text: string): number | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return undefined;
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return undefined;
+  }
+  if (dots !== 3 || digits === 0) return undefined;
+  return value * 256 + octet;
 }
