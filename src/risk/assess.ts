@@ -8,12 +8,12 @@ import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
 import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
-import type { AssetMatch } from '../inventory/model';
-import { computeDeadline, instant } from './deadline';
-import type { Assessment, AssetVerdict, Deadline, RuleTrace, Urgency } from './model';
+import type { Asset, AssetMatch } from '../inventory/model';
+import { computeDeadline, instant, urgencyDeadline, type Candidate } from './deadline';
+import type { Assessment, AssetVerdict, Deadline, FactWithSource, RuleTrace, Urgency } from './model';
 import { URGENCIES } from './model';
 import { buildPlan, type PlanItem } from './plan';
-import { assetFacts, bulletinFacts, FactPool, type FactOverrides } from './risk-facts';
+import { assetFacts, bulletinFacts, FactPool, type ExposureRoute, type FactOverrides } from './risk-facts';
 import { RuleEvaluator, type Evaluation, type FiredRule } from './rule-evaluator';
 import type { Rulebook } from './rulebook';
 import { describeInputs } from './validate-rulebook';
@@ -33,6 +33,27 @@ export interface AssessInput {
   exposureAfterMitigation?: AssetExposure[];
 }
 
+/** What the assets sharing one facts record share in their verdicts. */
+interface Combination {
+  urgency: Urgency;
+  bod: BodTimeline | undefined;
+  deadline: Deadline;
+  dueMs: number;
+  facts: Record<string, FactWithSource>;
+  rulesFired: RuleTrace[];
+  explanation: (urgencyAfterMitigation: Urgency | undefined) => string[];
+  /** One explanation per urgency after mitigation (or none), built on first use. */
+  explanations: Map<Urgency | undefined, string[]>;
+  group: VerdictGroup;
+}
+
+interface VerdictGroup {
+  /** Index in URGENCIES. */
+  rank: number;
+  dueMs: number;
+  verdicts: AssetVerdict[];
+}
+
 export async function assess(input: AssessInput): Promise<Assessment> {
   const { bulletin, rulebook } = input;
   const policy = rulebook.policy;
@@ -44,6 +65,12 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const affected = input.matches.filter((m) => m.status === 'affected');
   const unresolved = input.matches.filter((m) => m.status === 'unknown').map((m) => m.asset.name);
   const deadlines = new Map<string, { deadline: Deadline; dueMs: number; line: string }>();
+  const urgencyDeadlines = new Map<Urgency, Candidate>();
+  const ownDeadline = (urgency: Urgency): Candidate => {
+    let own = urgencyDeadlines.get(urgency);
+    if (!own) urgencyDeadlines.set(urgency, (own = urgencyDeadline(urgency, now, policy)));
+    return own;
+  };
   const releasedAt = facts.fixReleasedAt?.value;
   const fixAge = releasedAt ? Math.floor(now.diff(instant(releasedAt, policy.timezone), 'hour', true)) : undefined;
 
@@ -61,80 +88,96 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const notYetKnownLines = facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : [];
   const hoursSinceFix = fixAge !== undefined ? { value: fixAge, source: `${facts.fixReleasedAt!.value} to the assessment at ${now.format()}` } : undefined;
 
+  // Assets with the same facts record (FactPool shares it) get the same verdict apart from their id and name: the
+  // engine run, deadline, explanation and facts are worked out once per record and shared, read-only, by all of them.
   const pool = new FactPool();
-  const verdicts: AssetVerdict[] = [];
+  const combos = new Map<Record<string, FactWithSource>, Combination>();
+  const lowered = new Map<Record<string, FactWithSource>, Urgency>();
+  // verdicts grouped by (urgency, due time), each group in input order: sorting the groups and then each group by
+  // name gives the order of one stable sort over all verdicts
+  const groups = new Map<string, VerdictGroup>();
   const items: PlanItem[] = [];
   for (const match of affected) {
     const asset = match.asset;
     const af = assetFacts(asset, exposures.get(asset.id), facts, rulebook, input.overrides, pool);
-    const evaluation = await evaluator.evaluate(af.inputs);
-    const urgency = decided(evaluation, 'urgency', af.inputs) as Urgency;
-    const bod = evaluation.decisions['bod-26-04']?.value as BodTimeline | undefined;
-    const deadlineKey = `${urgency}|${bod}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}`;
-    let cached = deadlines.get(deadlineKey);
-    if (!cached) {
-      const computed = computeDeadline({
+    let combo = combos.get(af.facts);
+    if (!combo) {
+      const evaluation = await evaluator.evaluate(af.inputs);
+      const urgency = decided(evaluation, 'urgency', af.inputs) as Urgency;
+      const bod = evaluation.decisions['bod-26-04']?.value as BodTimeline | undefined;
+      const deadlineKey = `${urgency}|${bod}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}`;
+      let cached = deadlines.get(deadlineKey);
+      if (!cached) {
+        const computed = computeDeadline({
+          urgency,
+          asset,
+          now,
+          policy,
+          urgencyDeadline: ownDeadline,
+          ...(bod ? { bodTimeline: bod } : {}),
+          ...(facts.kevDueDate ? { kevDueDate: facts.kevDueDate } : {}),
+          ...(releasedAt ? { releasedAt } : {}),
+        });
+        cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf(), line: `Deadline ${computed.dueAt}: ${computed.reason}` };
+        deadlines.set(deadlineKey, cached);
+      }
+      const groupKey = `${URGENCIES.indexOf(urgency)}|${cached.dueMs}`;
+      let group = groups.get(groupKey);
+      if (!group) groups.set(groupKey, (group = { rank: URGENCIES.indexOf(urgency), dueMs: cached.dueMs, verdicts: [] }));
+      let perEvaluation = explained.get(evaluation);
+      if (!perEvaluation) explained.set(evaluation, (perEvaluation = explainRules(evaluation)));
+      const { lines, traces } = perEvaluation;
+      const f = af.facts;
+      const i = af.inputs;
+      const explanation = (urgencyAfterMitigation: Urgency | undefined): string[] => [
+        exploitationLine,
+        automatableLine,
+        line(f.systemExposure, () => `Exposure ${i.systemExposure}: ${f.systemExposure!.source}`),
+        line(f.humanImpact, () => `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`),
+        ...lines,
+        cached.line,
+        fixLine,
+        ...(asset.patchedBy === 'provider' ? [line(f.patchedBy, () => `Patched by ${f.patchedBy!.value}`)] : []),
+        ...(asset.cluster ? [line(f.clusterMember, () => `Member of cluster "${asset.cluster}": restarts can go one member at a time`)] : []),
+        ...(urgencyAfterMitigation ? [line(urgencyAfterMitigation, () => `With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
+        ...notYetKnownLines,
+      ];
+      combo = {
         urgency,
-        asset,
-        now,
-        policy,
-        ...(bod ? { bodTimeline: bod } : {}),
-        ...(facts.kevDueDate ? { kevDueDate: facts.kevDueDate } : {}),
-        ...(releasedAt ? { releasedAt } : {}),
-      });
-      cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf(), line: `Deadline ${computed.dueAt}: ${computed.reason}` };
-      deadlines.set(deadlineKey, cached);
+        bod,
+        deadline: cached.deadline,
+        dueMs: cached.dueMs,
+        facts: hoursSinceFix ? { ...f, hoursSinceFix } : f,
+        rulesFired: traces,
+        explanation,
+        explanations: new Map(),
+        group,
+      };
+      combos.set(af.facts, combo);
     }
-    const { deadline, dueMs: assetDueMs } = cached;
     let urgencyAfterMitigation: Urgency | undefined;
     const after = mitigated.get(asset.id);
     if (after) {
       const afterFacts = assetFacts(asset, after, facts, rulebook, input.overrides, pool);
-      const lowered = decided(await evaluator.evaluate(afterFacts.inputs), 'urgency', afterFacts.inputs) as Urgency;
-      if (URGENCIES.indexOf(lowered) < URGENCIES.indexOf(urgency)) urgencyAfterMitigation = lowered;
+      let urgency = lowered.get(afterFacts.facts);
+      if (!urgency) {
+        urgency = decided(await evaluator.evaluate(afterFacts.inputs), 'urgency', afterFacts.inputs) as Urgency;
+        lowered.set(afterFacts.facts, urgency);
+      }
+      if (URGENCIES.indexOf(urgency) < URGENCIES.indexOf(combo.urgency)) urgencyAfterMitigation = urgency;
     }
-    // 100,000 assets share a few distinct sentences: keep one copy of each, or the heap fills with duplicates
-    const perEvaluation = explained.get(evaluation) ?? explainRules(evaluation);
-    explained.set(evaluation, perEvaluation);
-    if (hoursSinceFix) af.facts.hoursSinceFix = hoursSinceFix;
-    const explanation = [
-      exploitationLine,
-      automatableLine,
-      line(af.facts.systemExposure, () => `Exposure ${af.inputs.systemExposure}: ${af.facts.systemExposure!.source}`),
-      line(af.facts.humanImpact, () => `Human impact ${af.inputs.humanImpact}: safety ${af.inputs.safetyImpact} (${af.facts.safetyImpact!.source}) x mission ${af.inputs.missionImpact} (${af.facts.missionImpact!.source})`),
-      ...perEvaluation.lines,
-      cached.line,
-      fixLine,
-      ...(asset.patchedBy === 'provider' ? [line(af.facts.patchedBy, () => `Patched by ${af.facts.patchedBy!.value}`)] : []),
-      ...(asset.cluster ? [line(af.facts.clusterMember, () => `Member of cluster "${asset.cluster}": restarts can go one member at a time`)] : []),
-      ...(urgencyAfterMitigation ? [line(urgencyAfterMitigation, () => `With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
-      ...notYetKnownLines,
-    ];
-    const rulesFired = perEvaluation.traces;
-    verdicts.push({
-      assetId: asset.id,
-      assetName: asset.name,
-      urgency,
-      facts: af.facts,
-      deadline,
-      explanation,
-      rulesFired,
-      ...(bod ? { bodTimeline: bod } : {}),
-      ...(urgencyAfterMitigation ? { urgencyAfterMitigation } : {}),
-    });
-    items.push({
-      asset,
-      urgency,
-      systemExposure: af.inputs.systemExposure,
-      dueAt: deadline.dueAt,
-      dueMs: assetDueMs,
-      ...(urgencyAfterMitigation ? { urgencyAfterMitigation } : {}),
-      ...(af.route ? { route: af.route } : {}),
-    });
+    let explanation = combo.explanations.get(urgencyAfterMitigation);
+    if (!explanation) combo.explanations.set(urgencyAfterMitigation, (explanation = combo.explanation(urgencyAfterMitigation)));
+    combo.group.verdicts.push(verdictOf(asset, combo, explanation, urgencyAfterMitigation));
+    items.push(planItemOf(asset, combo, af.inputs.systemExposure, urgencyAfterMitigation, af.route));
   }
 
-  const dueMs = new Map(items.map((i) => [i.asset.id, i.dueMs]));
-  verdicts.sort((a, b) => URGENCIES.indexOf(b.urgency) - URGENCIES.indexOf(a.urgency) || dueMs.get(a.assetId)! - dueMs.get(b.assetId)! || (a.assetName < b.assetName ? -1 : a.assetName > b.assetName ? 1 : 0));
+  const sortedGroups = [...groups.values()].sort((a, b) => b.rank - a.rank || a.dueMs - b.dueMs);
+  const verdicts: AssetVerdict[] = [];
+  for (const group of sortedGroups) {
+    group.verdicts.sort((a, b) => (a.assetName < b.assetName ? -1 : a.assetName > b.assetName ? 1 : 0));
+    for (const v of group.verdicts) verdicts.push(v);
+  }
   const plan = buildPlan(items, {
     bulletinId: bulletin.id,
     fixIds: facts.fixIds,
@@ -145,9 +188,14 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   });
 
   const counts = Object.fromEntries(URGENCIES.map((u) => [u, 0])) as Record<Urgency, number>;
-  for (const v of verdicts) counts[v.urgency]++;
+  let earliestGroup: VerdictGroup | undefined;
+  for (const group of sortedGroups) {
+    counts[URGENCIES[group.rank]!] += group.verdicts.length;
+    if (!earliestGroup || group.dueMs < earliestGroup.dueMs) earliestGroup = group;
+  }
   const top = verdicts[0];
-  const first = verdicts.reduce<AssetVerdict | undefined>((a, v) => (!a || dueMs.get(v.assetId)! < dueMs.get(a.assetId)! ? v : a), undefined);
+  // the first verdict, in the sorted order, of the earliest due time
+  const first = earliestGroup?.verdicts[0];
   const deadline: Deadline = first
     ? { dueAt: first.deadline.dueAt, reason: `${first.assetName}: ${first.deadline.reason}` }
     : { dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(), reason: 'no affected asset: review if the inventory changes' };
@@ -173,6 +221,26 @@ export async function assess(input: AssessInput): Promise<Assessment> {
     },
     rulebookDigest: rulebook.digest,
   };
+}
+
+// One literal per shape rather than adding the optional keys afterwards, which would give each of 100,000 objects
+// a second allocation; the key order stays that of the AssetVerdict and PlanItem interfaces.
+function verdictOf(asset: Asset, combo: Combination, explanation: string[], after: Urgency | undefined): AssetVerdict {
+  const { urgency, facts, deadline, rulesFired, bod } = combo;
+  const { id: assetId, name: assetName } = asset;
+  if (bod && after) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, bodTimeline: bod, urgencyAfterMitigation: after };
+  if (bod) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, bodTimeline: bod };
+  if (after) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, urgencyAfterMitigation: after };
+  return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired };
+}
+
+function planItemOf(asset: Asset, combo: Combination, systemExposure: string, after: Urgency | undefined, route: ExposureRoute | undefined): PlanItem {
+  const { urgency, dueMs } = combo;
+  const dueAt = combo.deadline.dueAt;
+  if (after && route) return { asset, urgency, systemExposure, dueAt, dueMs, urgencyAfterMitigation: after, route };
+  if (after) return { asset, urgency, systemExposure, dueAt, dueMs, urgencyAfterMitigation: after };
+  if (route) return { asset, urgency, systemExposure, dueAt, dueMs, route };
+  return { asset, urgency, systemExposure, dueAt, dueMs };
 }
 
 function explainRules(evaluation: Evaluation): { lines: string[]; traces: RuleTrace[] } {

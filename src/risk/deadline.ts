@@ -25,9 +25,11 @@ export interface DeadlineInput {
   releasedAt?: string;
   now: Dayjs;
   policy: Policy;
+  /** `urgencyDeadline(urgency, now, policy)` from a caller that computes many deadlines at one `now`. */
+  urgencyDeadline?: (urgency: Urgency) => Candidate;
 }
 
-interface Candidate {
+export interface Candidate {
   at: Dayjs;
   reason: string;
 }
@@ -48,7 +50,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
     candidates.push({ at: addLocalDays(now.tz(zone), bodDays, zone), reason: `BOD 26-04: ${input.bodTimeline} from the assessment` });
   } else {
     const prefix = policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline ? `BOD 26-04: ${input.bodTimeline}, so by urgency: ` : '';
-    const own = urgencyDeadline(input.urgency, now, policy);
+    const own = input.urgencyDeadline ? input.urgencyDeadline(input.urgency) : urgencyDeadline(input.urgency, now, policy);
     candidates.push({ ...own, reason: prefix + own.reason });
   }
   const earliest = candidates.reduce((a, c) => (c.at.isBefore(a.at) ? c : a));

@@ -166,29 +166,67 @@ function technicalImpactFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWi
   return { value: total ? 'total' : 'partial', source: `heuristic from the CVSS vector ${vector}` };
 }
 
-/** Shares equal facts between assets, so 100,000 verdicts hold a few hundred fact objects, not millions. */
+/**
+ * Shares equal facts between assets, so 100,000 verdicts hold a few thousand fact objects, not millions. A pool
+ * serves one rulebook: the inventory profiles it memoizes are keyed by asset fields alone.
+ */
 export class FactPool {
-  private readonly facts = new Map<string, FactWithSource>();
+  // by value, then source: no key string to build per asset
+  private readonly facts = new Map<string | number | boolean, Map<string, FactWithSource>>();
   private readonly bundles = new Map<string, unknown>();
+  private readonly routes = new Map<string, ExposureRoute>();
+  private readonly combined = new Map<BulletinFacts, Map<object, Map<FactWithSource, Map<FactWithSource, SharedFacts>>>>();
 
   /** One computation per distinct key. */
   memo<T>(key: string, make: () => T): T {
-    if (this.bundles.has(key)) return this.bundles.get(key) as T;
+    const known = this.bundles.get(key);
+    if (known !== undefined) return known as T;
     const value = make();
     this.bundles.set(key, value);
     return value;
   }
 
   fact<T extends string | number | boolean>(value: T, source: string): FactWithSource<T> {
-    const key = `${typeof value}|${String(value)}|${source}`;
-    const known = this.facts.get(key);
+    const bySource = inner(this.facts, value);
+    const known = bySource.get(source);
     if (known) return known as FactWithSource<T>;
     const fact = { value, source };
-    this.facts.set(key, fact);
+    bySource.set(source, fact);
     return fact;
+  }
+
+  /** One object per distinct route: the plan keeps one per affected asset, and most assets share a few routes. */
+  route(route: ExposureRoute): ExposureRoute {
+    // each text prefixed with its length, so no content can run two routes' keys together
+    let key = `${route.rules?.join(',')}|${route.port.length}:${route.port}${route.zone.length}:${route.zone}${route.filter.length}:${route.filter}`;
+    for (const text of route.ruleTexts ?? []) key += `${text.length}:${text}`;
+    const known = this.routes.get(key);
+    if (known) return known;
+    this.routes.set(key, route);
+    return route;
+  }
+
+  /** The facts record and inputs for one combination of shared fact objects, built once. */
+  shared(bulletin: BulletinFacts, profile: object, systemExposure: FactWithSource, publiclyExposed: FactWithSource, make: () => SharedFacts): SharedFacts {
+    const byPublic = inner(inner(inner(this.combined, bulletin), profile), systemExposure);
+    let shared = byPublic.get(publiclyExposed);
+    if (!shared) byPublic.set(publiclyExposed, (shared = make()));
+    return shared;
   }
 }
 
+function inner<K, K2, V>(map: Map<K, Map<K2, V>>, key: K): Map<K2, V> {
+  let found = map.get(key);
+  if (!found) map.set(key, (found = new Map<K2, V>()));
+  return found;
+}
+
+type SharedFacts = Pick<AssetFacts, 'inputs' | 'facts'>;
+
+/**
+ * The facts for one asset. Assets with equal facts share one `facts` record and one `inputs` object (per pool),
+ * so treat both as read-only.
+ */
 export function assetFacts(
   asset: Asset,
   exposure: AssetExposure | undefined,
@@ -202,7 +240,8 @@ export function assetFacts(
   const publiclyExposed: FactWithSource<YesNo> = exposure
     ? pool.fact(exposure.publiclyExposed ? 'yes' : 'no', exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone')
     : pool.fact('yes', 'assumed: no exposure analysis for this asset');
-  const documents = asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
+  const systemExposure = pool.fact(exposureFact.fact.value, exposureFact.fact.source);
+  const documents = asset.sources.length === 1 ? `${asset.sources[0]!.format}:${asset.sources[0]!.document}` : asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
   const profileKey = `${asset.environment}|${asset.criticality}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}|${asset.cluster}|${asset.tags.join(',')}|${documents}`;
   // assets with the same inventory profile get the same fact objects
   const profile = pool.memo(profileKey, () => {
@@ -223,37 +262,40 @@ export function assetFacts(
       clusterMember: asset.cluster ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` } : { value: false, source: 'no cluster is recorded' },
     };
   });
-  const facts: Record<string, FactWithSource> = {
-    exploitation: bulletin.exploitation,
-    automatable: bulletin.automatable,
-    systemExposure: pool.fact(exposureFact.fact.value, exposureFact.fact.source),
-    safetyImpact: profile.safetyImpact,
-    missionImpact: profile.missionImpact,
-    humanImpact: profile.humanImpact,
-    inKev: bulletin.inKev,
-    publiclyExposed,
-    technicalImpact: bulletin.technicalImpact,
-    restartRequired: bulletin.restartRequired,
-    fixSuperseded: bulletin.fixSuperseded,
-    knownIssues: bulletin.knownIssues,
-    environment: profile.environment,
-    criticality: profile.criticality,
-    patchedBy: profile.patchedBy,
-    clusterMember: profile.clusterMember,
-  };
-  if (bulletin.fixReleasedAt) facts.fixReleasedAt = bulletin.fixReleasedAt;
-  const inputs: SsvcInputs = {
-    exploitation: bulletin.exploitation.value,
-    systemExposure: exposureFact.fact.value,
-    automatable: bulletin.automatable.value,
-    humanImpact: profile.humanImpact.value,
-    safetyImpact: profile.safetyImpact.value,
-    missionImpact: profile.missionImpact.value,
-    inKev: bulletin.inKev.value,
-    publiclyExposed: publiclyExposed.value,
-    technicalImpact: bulletin.technicalImpact.value,
-  };
-  return { inputs, facts, ...(exposureFact.route ? { route: exposureFact.route } : {}) };
+  const shared = pool.shared(bulletin, profile, systemExposure, publiclyExposed, () => {
+    const facts: Record<string, FactWithSource> = {
+      exploitation: bulletin.exploitation,
+      automatable: bulletin.automatable,
+      systemExposure,
+      safetyImpact: profile.safetyImpact,
+      missionImpact: profile.missionImpact,
+      humanImpact: profile.humanImpact,
+      inKev: bulletin.inKev,
+      publiclyExposed,
+      technicalImpact: bulletin.technicalImpact,
+      restartRequired: bulletin.restartRequired,
+      fixSuperseded: bulletin.fixSuperseded,
+      knownIssues: bulletin.knownIssues,
+      environment: profile.environment,
+      criticality: profile.criticality,
+      patchedBy: profile.patchedBy,
+      clusterMember: profile.clusterMember,
+    };
+    if (bulletin.fixReleasedAt) facts.fixReleasedAt = bulletin.fixReleasedAt;
+    const inputs: SsvcInputs = {
+      exploitation: bulletin.exploitation.value,
+      systemExposure: systemExposure.value,
+      automatable: bulletin.automatable.value,
+      humanImpact: profile.humanImpact.value,
+      safetyImpact: profile.safetyImpact.value,
+      missionImpact: profile.missionImpact.value,
+      inKev: bulletin.inKev.value,
+      publiclyExposed: publiclyExposed.value,
+      technicalImpact: bulletin.technicalImpact.value,
+    };
+    return { inputs, facts };
+  });
+  return exposureFact.route ? { inputs: shared.inputs, facts: shared.facts, route: pool.route(exposureFact.route) } : { inputs: shared.inputs, facts: shared.facts };
 }
 
 function sourceOfAsset(asset: Asset): string {
@@ -279,26 +321,55 @@ function systemExposureFact(
 
 /**
  * The widest zone that reaches a vulnerable port (the internet first), and the filter rules that let it through:
- * every port open from that zone, so a block closes them all.
+ * every port open from that zone, so a block closes them all. Plain loops: this runs once per affected asset.
  */
 function decidingRoute(exposure: AssetExposure): ExposureRoute | undefined {
-  const reaches = exposure.ports.flatMap((p) => p.reachableFrom.map((z) => ({ port: `${p.protocol}/${p.port}`, zone: z })));
-  if (!reaches.length) return undefined;
-  const zone = (reaches.find((r) => r.zone.zone === 'internet') ?? reaches[0]!).zone.zone;
-  const steps = reaches
-    .filter((r) => r.zone.zone === zone)
-    .map((r) => ({ port: r.port, step: [...r.zone.path].reverse().find((s: PathStep) => s.verdict === 'accept' && s.rule) }));
-  const first = steps.find((s) => s.step) ?? steps[0]!;
-  if (!first.step) return { port: steps.map((s) => s.port).join(', '), zone, filter: NO_FILTER };
-  const sameFilter = steps.filter((s) => s.step?.filter === first.step!.filter);
-  const rules = [...new Set(sameFilter.map((s) => s.step!.rule!.number))];
-  return {
-    port: [...new Set(sameFilter.map((s) => s.port))].join(', '),
-    zone,
-    filter: first.step.filter,
-    rules,
-    ruleTexts: [...new Set(sameFilter.map((s) => s.step!.rule!.text))],
-  };
+  let zone: string | undefined;
+  widest: for (const p of exposure.ports) {
+    for (const z of p.reachableFrom) {
+      zone ??= z.zone;
+      if (z.zone === 'internet') {
+        zone = z.zone;
+        break widest;
+      }
+    }
+  }
+  if (zone === undefined) return undefined;
+  const ports: string[] = [];
+  const steps: (PathStep | undefined)[] = [];
+  for (const p of exposure.ports) {
+    for (const z of p.reachableFrom) {
+      if (z.zone !== zone) continue;
+      ports.push(`${p.protocol}/${p.port}`);
+      steps.push(lastAccepting(z.path));
+    }
+  }
+  const first = steps.find((s) => s !== undefined);
+  if (!first) return { port: ports.join(', '), zone, filter: NO_FILTER };
+  const open: string[] = [];
+  const rules: number[] = [];
+  const ruleTexts: string[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step?.filter !== first.filter) continue;
+    addOnce(open, ports[i]!);
+    addOnce(rules, step.rule!.number);
+    addOnce(ruleTexts, step.rule!.text);
+  }
+  return { port: open.join(', '), zone, filter: first.filter, rules, ruleTexts };
+}
+
+/** The last step on the path that let the traffic through by a rule. */
+function lastAccepting(path: PathStep[]): PathStep | undefined {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const step = path[i]!;
+    if (step.verdict === 'accept' && step.rule) return step;
+  }
+  return undefined;
+}
+
+function addOnce<T>(list: T[], value: T): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 function safetyImpactFact(asset: Asset, policy: Policy): FactWithSource<SafetyImpact> {
