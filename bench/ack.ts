@@ -239,12 +239,12 @@ async function checkSideEffects(ctx: AppContext, standIn: ChildProcess, real: Ch
   const statusRequests = 2 * (WARMUP + REQUESTS / 2);
   const statusReplies = Object.entries(stand.responseTexts)
     .filter(([text]) => text.startsWith(`*${DECISION}* — open:`))
-    .reduce((sum, [, n]) => sum + n, 0);
+    .reduce((sum, [, n]) => sum + n, statusRepliesInAck);
   const agreed = clickers.filter((user) => state.positions[user]?.stance === 'agree');
   const positionEvents = [...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionRecorded })].length;
   console.log(`side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`);
   console.log(`  clickers with an Agree on record: ${agreed.length}/${clickers.length}; the other clicks were repeats, which record nothing new`);
-  console.log(`  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}); Web API calls: ${JSON.stringify(stand.calls)}`);
+  console.log(`  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}, ${statusRepliesInAck} of them in the ack); Web API calls: ${JSON.stringify(stand.calls)}`);
   console.log(`  log lines at warn/error: patchcall ${realLog.warn}/${realLog.error}, bare ${bareLog.warn}/${bareLog.error}`);
   for (const line of [...realLog.sample, ...bareLog.sample]) console.log(`    ${line}`);
   const problems = [
@@ -340,7 +340,9 @@ async function fire(target: Target, make: () => { body: string; contentType: str
       const { body, contentType } = make();
       const started = performance.now();
       const res = await signedPost(target.url, body, contentType);
-      await res.arrayBuffer();
+      const answer = await res.text();
+      // /patch status answers in the ack body; count those replies alongside the ones posted to response_url
+      if (answer.includes(`*${DECISION}* — open:`)) statusRepliesInAck++;
       times.push(performance.now() - started);
       if (res.status !== 200) throw new Error(`${target.name} answered HTTP ${res.status}`);
     }
@@ -350,6 +352,7 @@ async function fire(target: Target, make: () => { body: string; contentType: str
 }
 
 let responseCounter = 0;
+let statusRepliesInAck = 0;
 const responseUrl = (info: StandInInfo) => `${info.origin}/response/bench-${++responseCounter}`;
 // no listener in this benchmark opens a modal, so the stand-in never has to know these
 const triggerId = () => `${Date.now()}.${++responseCounter}.${randomBytes(8).toString('hex')}`;

@@ -17,9 +17,13 @@ import { exportDecisionToChannel } from './export-command';
 export function registerPatchCommand(app: App, services: DecisionServices): void {
   const { deps, gateway } = services;
   app.command('/patch', async ({ command, ack, respond }) => {
-    await ack();
-    const reply = (blocks: KnownBlock[] | string) => respond(typeof blocks === 'string' ? { response_type: 'ephemeral', text: blocks } : { response_type: 'ephemeral', blocks, text: ' ' });
     const parsed = parsePatchCommand(command.text);
+    const message = (blocks: KnownBlock[] | string) => (typeof blocks === 'string' ? { response_type: 'ephemeral' as const, text: blocks } : { response_type: 'ephemeral' as const, blocks, text: ' ' });
+    // read-only answers that take microseconds go back in the ack itself: no second request to response_url
+    const immediate = quickAnswer(services, parsed);
+    if (immediate !== undefined) return void (await ack(message(immediate)));
+    await ack();
+    const reply = (blocks: KnownBlock[] | string) => respond(message(blocks));
     try {
       switch (parsed.kind) {
         case 'help':
@@ -50,6 +54,26 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
       await reply(isPatchcallError(error) && error.code !== 'INTERNAL' ? escapeMrkdwn(error.message) : 'Something went wrong; the details are in the app log.');
     }
   });
+}
+
+/** The answer to a read-only subcommand, or undefined when the command does work after the ack. */
+function quickAnswer(services: DecisionServices, parsed: ReturnType<typeof parsePatchCommand>): KnownBlock[] | string | undefined {
+  const { deps } = services;
+  try {
+    switch (parsed.kind) {
+      case 'help':
+        return helpBlocks(parsed.problem);
+      case 'roles':
+        return rolesText(readRoster(deps.ctx).roles);
+      case 'status':
+        return parsed.decision ? statusLine(findDecision(deps.ctx, parsed.decision)) : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open'));
+      default:
+        return undefined;
+    }
+  } catch (error) {
+    if (isPatchcallError(error) && error.code !== 'INTERNAL') return escapeMrkdwn(error.message);
+    throw error;
+  }
 }
 
 async function openDecision(services: DecisionServices, bulletinId: string, userId: string, respond: RespondFn): Promise<void> {
