@@ -3,9 +3,9 @@ import { assess } from '../risk/assess';
 import type { Assessment } from '../risk/model';
 import type { FactOverrides } from '../risk/risk-facts';
 import type { AppContext } from './app-context';
-import { matchBulletinAssets } from './asset-queries';
+import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
-import { bulletinExposure } from './exposure-queries';
+import { exposureOfMatches } from './exposure-queries';
 import { loadRulebook } from './load-rulebook';
 
 export interface AssessOptions {
@@ -17,8 +17,8 @@ export interface AssessOptions {
 export async function assessBulletin(ctx: AppContext, bulletinId: string, options: AssessOptions = {}): Promise<Assessment> {
   const rulebook = await loadRulebook(ctx.rulesDir);
   const bulletin = loadBulletin(ctx, bulletinId);
-  const matches = matchBulletinAssets(ctx, bulletin.id);
-  const report = bulletinExposure(ctx, bulletin.id, options.blocks?.length ? { blocks: options.blocks } : {});
+  const matches = assetMatches(ctx, bulletin);
+  const report = exposureOfMatches(ctx, bulletin, matches, options.blocks?.length ? { blocks: options.blocks } : {});
   const exposures = report.assets.flatMap((a) => (a.exposure ? [a.exposure] : []));
   const after = report.assets.flatMap((a) => (a.whatIf ? [a.whatIf.after] : []));
   return assess({

@@ -1,4 +1,5 @@
 /** Reading the inventory back: the current assets, and each asset's standing against one bulletin. */
+import type { Bulletin } from '../bulletins/model';
 import { matchAssets } from '../inventory/match-assets';
 import type { Asset, AssetMatch } from '../inventory/model';
 import { inventoryDigest, loadAssets } from '../store/inventory-store';
@@ -15,5 +16,10 @@ export function currentInventoryDigest(ctx: AppContext): string {
 }
 
 export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetMatch[] {
-  return matchAssets(loadBulletin(ctx, bulletinId), loadAssets(ctx.db));
+  return assetMatches(ctx, loadBulletin(ctx, bulletinId));
+}
+
+/** Each current asset against a bulletin the caller has already loaded. */
+export function assetMatches(ctx: AppContext, bulletin: Bulletin): AssetMatch[] {
+  return matchAssets(bulletin, loadAssets(ctx.db));
 }

@@ -1,15 +1,15 @@
 /** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
 import { join } from 'node:path';
-import type { PortSpec } from '../bulletins/model';
+import type { Bulletin, PortSpec } from '../bulletins/model';
 import { PatchcallError } from '../common/errors';
 import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
 import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
-import type { MatchStatus } from '../inventory/model';
+import type { AssetMatch, MatchStatus } from '../inventory/model';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
-import { matchBulletinAssets } from './asset-queries';
+import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
 import { loadRulesJson } from './rules-data';
 
@@ -42,7 +42,11 @@ export interface ExposureReport {
 
 export function bulletinExposure(ctx: AppContext, bulletinId: string, options: { blocks?: string[] } = {}): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
-  const matches = matchBulletinAssets(ctx, bulletin.id);
+  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
+}
+
+/** The report for a bulletin whose assets are already matched, so a caller that has both does not load them again. */
+export function exposureOfMatches(ctx: AppContext, bulletin: Bulletin, matches: AssetMatch[], options: { blocks?: string[] } = {}): ExposureReport {
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
   const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
