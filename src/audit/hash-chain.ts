@@ -113,9 +113,3 @@ export class ChainVerifier {
     return { ok: true, count: this.count, headSeq: (this.expectedSeq ?? 1) - 1, headHash: this.prevHash };
   }
 }
-
-export function verifyChain(events: Iterable<ChainedEvent>, start?: { prevHash?: string; seq?: number }): ChainVerdict {
-  const verifier = new ChainVerifier(start ?? { seq: 1 });
-  for (const event of events) if (!verifier.add(event)) break;
-  return verifier.result();
-}

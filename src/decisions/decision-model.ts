@@ -163,21 +163,10 @@ export interface DecisionEvent {
   payload: unknown;
 }
 
-export interface Position {
-  userId: string;
-  roles: SpeakingRole[];
-  stance: Stance;
-  comment?: string;
-  at: string;
-  seq: number;
-}
+/** A position as the fold keeps it: the payload without its idempotency key, with when it was recorded. */
+export type Position = Omit<PositionPayload, 'key'> & { at: string; seq: number };
 
-export interface Refusal {
-  userId: string;
-  attempted: 'position' | 'call' | 'export';
-  reason: string;
-  at: string;
-}
+export type Refusal = Omit<RefusedPayload, 'key'> & { at: string };
 
 export interface DecisionCall {
   by: string;
