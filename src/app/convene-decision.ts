@@ -68,7 +68,7 @@ export async function conveneDecision(ctx: AppContext, gateway: ConveneGateway, 
       exposures,
       members,
       roles: roster.roles,
-      snapshot: takeSnapshot(ctx, bulletin),
+      snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
       trigger: request.trigger,
     };
     state = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);

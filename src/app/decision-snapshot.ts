@@ -6,7 +6,8 @@ import { inventoryDigest } from '../store/inventory-store';
 import type { AppContext } from './app-context';
 import { readRulebookSource } from './load-rulebook';
 
-export function takeSnapshot(ctx: AppContext, bulletin: Bulletin): DecisionSnapshot {
+/** `rulebookDigest` is the digest of the rulebook that produced the assessment shown, when the caller has it. */
+export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest?: string): DecisionSnapshot {
   const advisories = ctx.bulletins.advisoryRecords(bulletin.id);
   const revision = advisories[advisories.length - 1]?.revision;
   return {
@@ -14,7 +15,7 @@ export function takeSnapshot(ctx: AppContext, bulletin: Bulletin): DecisionSnaps
     bulletinSourceSeqs: [...new Set(bulletin.sources.map((s) => s.eventSeq).filter((seq): seq is number => seq !== undefined))].sort((a, b) => a - b),
     inventoryHash: inventoryDigest(ctx.db),
     exposureInputsHash: exposureInputsDigest(ctx.db),
-    rulebookHash: readRulebookSource(ctx.rulesDir).digest,
+    rulebookHash: rulebookDigest ?? readRulebookSource(ctx.rulesDir).digest,
     logHeadSeq: ctx.events.head().seq,
   };
 }
