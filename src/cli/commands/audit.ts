@@ -1,11 +1,9 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { rebuildProjections } from '../../app/import-documents';
 import { checkAnchors, parseAnchors } from '../../audit/anchors';
 import { verifyExportedRecord } from '../../audit/verify-exported-record';
-import { InputError } from '../../common/errors';
-import { parseJsonText } from '../../common/parse-json';
+import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 interface VerifyOptions {
@@ -27,7 +25,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
       const ctx = runtime.open(global);
       const verdict = ctx.events.verify();
       if (!verdict.ok) runtime.fail(1);
-      const anchors = options.anchors && verdict.ok ? checkAnchors(parseAnchors(readAnchorFile(options.anchors)), (seq) => ctx.events.hashAt(seq)) : undefined;
+      const anchors = options.anchors && verdict.ok ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq)) : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
@@ -59,7 +57,8 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
 }
 
 function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const verdict = verifyExportedRecord(parseJsonText(file, readText(file)), file);
+  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
+  const verdict = verifyExportedRecord(doc.json, file);
   if (!verdict.ok) runtime.fail(1);
   runtime.print(global, verdict, () =>
     verdict.ok
@@ -68,15 +67,8 @@ function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: str
   );
 }
 
-function readAnchorFile(file: string): unknown {
-  const text = readText(file);
-  return /^\s*[[{]/.test(text) ? parseJsonText(file, text) : text;
-}
-
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+/** A conversations.history export (JSON) or plain text with one anchor per line. */
+function readAnchorFile(runtime: CliRuntime, file: string): unknown {
+  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
+  return doc.json ?? doc.text;
 }
