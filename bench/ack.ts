@@ -71,25 +71,41 @@ interface Target {
 // --- the children -----------------------------------------------------------------------------------------------
 
 async function runStandInChild(): Promise<void> {
-  const seed = JSON.parse(process.env.BENCH_ACK_SEED!) as { users: Record<string, string>; groups: Record<string, { handle: string; name: string; members: string[] }> };
+  const seed = JSON.parse(process.env.BENCH_ACK_SEED!) as {
+    users: Record<string, string>;
+    groups: Record<string, { handle: string; name: string; members: string[] }>;
+  };
   const standIn = await startLocalSlackStandIn({ teamId: TEAM });
   for (const [id, name] of Object.entries(seed.users)) standIn.addUser({ id, name });
-  for (const [id, g] of Object.entries(seed.groups)) standIn.addUsergroup({ id, handle: g.handle, name: g.name, users: g.members });
+  for (const [id, g] of Object.entries(seed.groups))
+    standIn.addUsergroup({ id, handle: g.handle, name: g.name, users: g.members });
   const desk = standIn.addChannel({ name: 'patch-desk', members: [...Object.keys(seed.users), standIn.botUserId] });
   serve(
-    { kind: 'ready', apiUrl: standIn.apiUrl, origin: standIn.origin, botToken: standIn.botToken, botId: standIn.botId, botUserId: standIn.botUserId, desk },
+    {
+      kind: 'ready',
+      apiUrl: standIn.apiUrl,
+      origin: standIn.origin,
+      botToken: standIn.botToken,
+      botId: standIn.botId,
+      botUserId: standIn.botUserId,
+      desk,
+    },
     {
       report: () => {
         const responseTexts: Record<string, number> = {};
         for (const { body } of standIn.responses()) {
-          const text = String((body as { text?: string }).text ?? '').replace(/\d+ positions?/, 'N positions').slice(0, 60);
+          const text = String((body as { text?: string }).text ?? '')
+            .replace(/\d+ positions?/, 'N positions')
+            .slice(0, 60);
           responseTexts[text] = (responseTexts[text] ?? 0) + 1;
         }
         const calls: Record<string, number> = {};
         const failures: Record<string, number> = {};
         for (const call of standIn.calls()) {
           calls[call.method] = (calls[call.method] ?? 0) + 1;
-          if (call.error || call.fault) failures[`${call.method}: ${call.error ?? call.fault}`] = (failures[`${call.method}: ${call.error ?? call.fault}`] ?? 0) + 1;
+          if (call.error || call.fault)
+            failures[`${call.method}: ${call.error ?? call.fault}`] =
+              (failures[`${call.method}: ${call.error ?? call.fault}`] ?? 0) + 1;
         }
         return { responses: standIn.responses().length, responseTexts, calls, failures } satisfies StandInReport;
       },
@@ -115,7 +131,13 @@ async function runAppChild(kind: 'patchcall' | 'bare'): Promise<void> {
   let port: number;
   let stop: () => Promise<void>;
   if (kind === 'patchcall') {
-    const config = readSlackConfig({ SLACK_BOT_TOKEN: setup.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: setup.apiUrl, PORT: '0', PATCHCALL_DB: setup.dbPath });
+    const config = readSlackConfig({
+      SLACK_BOT_TOKEN: setup.botToken,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: setup.apiUrl,
+      PORT: '0',
+      PATCHCALL_DB: setup.dbPath,
+    });
     const ctx = openAppContext({ dbPath: setup.dbPath });
     const slackApp = await createSlackApp({ config, ctx, logger });
     port = (await slackApp.start())!;
@@ -150,7 +172,8 @@ async function runAppChild(kind: 'patchcall' | 'bare'): Promise<void> {
 function serve(ready: Message, handlers: { report: () => unknown; stop: () => Promise<void> }): void {
   process.on('message', (message: Message) => {
     if (message.kind === 'report') process.send!({ kind: 'report', report: handlers.report() });
-    if (message.kind === 'stop') void handlers.stop().finally(() => process.send!({ kind: 'stopped' }, () => process.exit(0)));
+    if (message.kind === 'stop')
+      void handlers.stop().finally(() => process.send!({ kind: 'stopped' }, () => process.exit(0)));
   });
   process.send!(ready);
 }
@@ -161,13 +184,23 @@ async function main(): Promise<void> {
   const seeded = seedDatabase();
   const ctx = openAppContext({ dbPath: seeded.dbPath });
   const roster = readRoster(ctx);
-  const standIn = await spawn('stand-in', { BENCH_ACK_SEED: JSON.stringify({ users: roster.names, groups: roster.groups }) });
+  const standIn = await spawn('stand-in', {
+    BENCH_ACK_SEED: JSON.stringify({ users: roster.names, groups: roster.groups }),
+  });
   const info = standIn.ready as unknown as StandInInfo;
   const appEnv = { BENCH_ACK_APP: JSON.stringify({ ...info, dbPath: seeded.dbPath }) };
   const bareChild = await spawn('bare', appEnv);
   const realChild = await spawn('patchcall', appEnv);
-  const bare: Target = { name: 'bare Bolt', url: `http://127.0.0.1:${bareChild.ready.port as number}/slack/events`, child: bareChild.child };
-  const real: Target = { name: 'patchcall', url: `http://127.0.0.1:${realChild.ready.port as number}/slack/events`, child: realChild.child };
+  const bare: Target = {
+    name: 'bare Bolt',
+    url: `http://127.0.0.1:${bareChild.ready.port as number}/slack/events`,
+    child: bareChild.child,
+  };
+  const real: Target = {
+    name: 'patchcall',
+    url: `http://127.0.0.1:${realChild.ready.port as number}/slack/events`,
+    child: realChild.child,
+  };
   let failed = false;
   try {
     const opener = roster.roles.security.users[0]!;
@@ -180,8 +213,12 @@ async function main(): Promise<void> {
       { label: 'position click', body: () => clickBody(info, card, clickers[turn++ % clickers.length]!) },
     ];
 
-    console.log(`seeded db: ${seeded.imported.length} documents${seeded.skipped.length ? `; skipped ${seeded.skipped.join(', ')}` : ''}; ${DECISION} convened in #${card.channelName}, card ${card.ts}`);
-    console.log(`${REQUESTS} requests per app and kind, ${CONCURRENCY} in flight, after ${WARMUP} warm-up requests per run; apps and the Slack stand-in in separate processes\n`);
+    console.log(
+      `seeded db: ${seeded.imported.length} documents${seeded.skipped.length ? `; skipped ${seeded.skipped.join(', ')}` : ''}; ${DECISION} convened in #${card.channelName}, card ${card.ts}`,
+    );
+    console.log(
+      `${REQUESTS} requests per app and kind, ${CONCURRENCY} in flight, after ${WARMUP} warm-up requests per run; apps and the Slack stand-in in separate processes\n`,
+    );
     const before = eventCount(ctx);
     for (const kind of kinds) {
       const results: Record<string, number[]> = {};
@@ -199,10 +236,14 @@ async function main(): Promise<void> {
       const bareP99 = percentile(results[bare.name]!, 99);
       for (const target of [bare, real]) {
         const times = results[target.name]!;
-        console.log(`${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   (p99 per run: ${runP99s[target.name]!.join(', ')} ms)`);
+        console.log(
+          `${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   (p99 per run: ${runP99s[target.name]!.join(', ')} ms)`,
+        );
       }
       const ratio = percentile(results[real.name]!, 99) / bareP99;
-      console.log(`${kind.label.padEnd(16)} p99 ratio patchcall/bare = ${ratio.toFixed(2)} (target ≤ 1.50) ${ratio <= 1.5 ? 'OK' : 'OVER'}\n`);
+      console.log(
+        `${kind.label.padEnd(16)} p99 ratio patchcall/bare = ${ratio.toFixed(2)} (target ≤ 1.50) ${ratio <= 1.5 ? 'OK' : 'OVER'}\n`,
+      );
     }
     failed = !(await checkSideEffects(ctx, standIn.child, real.child, bare.child, clickers, eventCount(ctx) - before));
   } finally {
@@ -213,7 +254,12 @@ async function main(): Promise<void> {
 }
 
 /** Convenes the decision the way a person does, and waits for its card like the demo does. */
-async function convene(real: Target, info: StandInInfo, user: string, dbPath: string): Promise<{ ts: string; channel: string; channelName: string }> {
+async function convene(
+  real: Target,
+  info: StandInInfo,
+  user: string,
+  dbPath: string,
+): Promise<{ ts: string; channel: string; channelName: string }> {
   const { body, contentType } = commandBody(info, user, `open ${DECISION}`);
   const res = await signedPost(real.url, body, contentType);
   if (res.status !== 200) throw new Error(`/patch open answered HTTP ${res.status}`);
@@ -231,7 +277,14 @@ async function convene(real: Target, info: StandInInfo, user: string, dbPath: st
 }
 
 /** Prints what the measured requests did, and whether that is what they should have done. */
-async function checkSideEffects(ctx: AppContext, standIn: ChildProcess, real: ChildProcess, bare: ChildProcess, clickers: string[], appended: number): Promise<boolean> {
+async function checkSideEffects(
+  ctx: AppContext,
+  standIn: ChildProcess,
+  real: ChildProcess,
+  bare: ChildProcess,
+  clickers: string[],
+  appended: number,
+): Promise<boolean> {
   const state = loadDecision(ctx, DECISION);
   const stand = (await ask(standIn, 'report', 'report')).report as StandInReport;
   const realLog = (await ask(real, 'report', 'report')).report as LogReport;
@@ -241,15 +294,26 @@ async function checkSideEffects(ctx: AppContext, standIn: ChildProcess, real: Ch
     .filter(([text]) => text.startsWith(`*${DECISION}* — open:`))
     .reduce((sum, [, n]) => sum + n, statusRepliesInAck);
   const agreed = clickers.filter((user) => state.positions[user]?.stance === 'agree');
-  const positionEvents = [...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionRecorded })].length;
-  console.log(`side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`);
-  console.log(`  clickers with an Agree on record: ${agreed.length}/${clickers.length}; the other clicks were repeats, which record nothing new`);
-  console.log(`  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}, ${statusRepliesInAck} of them in the ack); Web API calls: ${JSON.stringify(stand.calls)}`);
-  console.log(`  log lines at warn/error: patchcall ${realLog.warn}/${realLog.error}, bare ${bareLog.warn}/${bareLog.error}`);
+  const positionEvents = [
+    ...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionRecorded }),
+  ].length;
+  console.log(
+    `side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`,
+  );
+  console.log(
+    `  clickers with an Agree on record: ${agreed.length}/${clickers.length}; the other clicks were repeats, which record nothing new`,
+  );
+  console.log(
+    `  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}, ${statusRepliesInAck} of them in the ack); Web API calls: ${JSON.stringify(stand.calls)}`,
+  );
+  console.log(
+    `  log lines at warn/error: patchcall ${realLog.warn}/${realLog.error}, bare ${bareLog.warn}/${bareLog.error}`,
+  );
   for (const line of [...realLog.sample, ...bareLog.sample]) console.log(`    ${line}`);
   const problems = [
     agreed.length !== clickers.length && 'not every clicker has an Agree recorded',
-    positionEvents !== clickers.length && `expected exactly ${clickers.length} position events (one per clicker), found ${positionEvents}`,
+    positionEvents !== clickers.length &&
+      `expected exactly ${clickers.length} position events (one per clicker), found ${positionEvents}`,
     state.refusals.length !== 0 && 'clicks by role members were refused',
     statusReplies !== statusRequests && 'not every /patch status got its reply',
     Object.keys(stand.failures).length !== 0 && `the stand-in answered errors: ${JSON.stringify(stand.failures)}`,
@@ -283,7 +347,9 @@ function seedDatabase(): { dbPath: string; imported: string[]; skipped: string[]
   const imported: string[] = [];
   const skipped: string[] = [];
   try {
-    for (const name of readdirSync(seedDir).filter((n) => !n.endsWith('.md')).sort()) {
+    for (const name of readdirSync(seedDir)
+      .filter((n) => !n.endsWith('.md'))
+      .sort()) {
       const bytes = readFileSync(join(seedDir, name));
       try {
         importDocuments(ctx, [{ doc: sniffDocument(name, bytes), bytes }], { actor: 'bench' });
@@ -299,7 +365,14 @@ function seedDatabase(): { dbPath: string; imported: string[]; skipped: string[]
 }
 
 async function spawn(role: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Message }> {
-  const child = fork(__filename, [role], { execArgv: role === 'patchcall' && process.env.BENCH_ACK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ACK_PROFILE}`] : [], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(__filename, [role], {
+    execArgv:
+      role === 'patchcall' && process.env.BENCH_ACK_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_ACK_PROFILE}`]
+        : [],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ready = await nextMessage(child, 'ready');
   return { child, ready };
 }
@@ -318,7 +391,8 @@ function nextMessage(child: ChildProcess, kind: string): Promise<Message> {
       child.off('exit', onExit);
       resolve(message);
     };
-    const onExit = (code: number | null) => reject(new Error(`bench child ${child.spawnargs.slice(-1)[0]} exited (${code}) before "${kind}"`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`bench child ${child.spawnargs.slice(-1)[0]} exited (${code}) before "${kind}"`));
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
@@ -327,11 +401,23 @@ function nextMessage(child: ChildProcess, kind: string): Promise<Message> {
 function signedPost(url: string, body: string, contentType: string): Promise<Response> {
   const timestamp = Math.floor(Date.now() / 1000);
   const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-  return fetch(url, { method: 'POST', body, headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature } });
+  return fetch(url, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': contentType,
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': signature,
+    },
+  });
 }
 
 /** Sends `count` signed requests, CONCURRENCY at a time; returns each one's time to response in ms. */
-async function fire(target: Target, make: () => { body: string; contentType: string }, count: number): Promise<number[]> {
+async function fire(
+  target: Target,
+  make: () => { body: string; contentType: string },
+  count: number,
+): Promise<number[]> {
   const times: number[] = [];
   let next = 0;
   const worker = async () => {
@@ -375,7 +461,11 @@ function commandBody(info: StandInInfo, user: string, text: string): { body: str
   return { body: form.toString(), contentType: 'application/x-www-form-urlencoded' };
 }
 
-function clickBody(info: StandInInfo, card: { ts: string; channel: string; channelName: string }, user: string): { body: string; contentType: string } {
+function clickBody(
+  info: StandInInfo,
+  card: { ts: string; channel: string; channelName: string },
+  user: string,
+): { body: string; contentType: string } {
   const payload = {
     type: 'block_actions',
     team: { id: TEAM, domain: 'bench' },
@@ -387,9 +477,21 @@ function clickBody(info: StandInInfo, card: { ts: string; channel: string; chann
     message: { type: 'message', ts: card.ts, text: '' },
     response_url: responseUrl(info),
     state: { values: {} },
-    actions: [{ type: 'button', action_id: ActionIds.agree, block_id: 'decision_actions', value: DECISION, text: { type: 'plain_text', text: 'Agree' }, action_ts: `${(Date.now() / 1000).toFixed(6)}${++responseCounter}` }],
+    actions: [
+      {
+        type: 'button',
+        action_id: ActionIds.agree,
+        block_id: 'decision_actions',
+        value: DECISION,
+        text: { type: 'plain_text', text: 'Agree' },
+        action_ts: `${(Date.now() / 1000).toFixed(6)}${++responseCounter}`,
+      },
+    ],
   };
-  return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+  return {
+    body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    contentType: 'application/x-www-form-urlencoded',
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -398,7 +500,8 @@ function percentile(values: number[], p: number): number {
 }
 
 const role = process.argv[2];
-const run = role === 'stand-in' ? runStandInChild() : role === 'patchcall' || role === 'bare' ? runAppChild(role) : main();
+const run =
+  role === 'stand-in' ? runStandInChild() : role === 'patchcall' || role === 'bare' ? runAppChild(role) : main();
 run.catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -19,7 +19,7 @@ const source = { format: 'bulletin' as const, document: 'bench' };
 
 // a deterministic generator, so every run measures the same estate
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = <T>(weighted: [T, number][]): T => {
   let r = random();
   for (const [value, weight] of weighted) if ((r -= weight) < 0) return value;
@@ -30,8 +30,19 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
   const matches: AssetMatch[] = [];
   const exposures: AssetExposure[] = [];
   for (let i = 0; i < ASSETS; i++) {
-    const environment = pick<Environment>([['production', 0.6], ['staging', 0.15], ['development', 0.15], ['test', 0.1]]);
-    const criticality = pick<Criticality>([['low', 0.35], ['medium', 0.35], ['high', 0.2], ['critical', 0.08], ['unknown', 0.02]]);
+    const environment = pick<Environment>([
+      ['production', 0.6],
+      ['staging', 0.15],
+      ['development', 0.15],
+      ['test', 0.1],
+    ]);
+    const criticality = pick<Criticality>([
+      ['low', 0.35],
+      ['medium', 0.35],
+      ['high', 0.2],
+      ['critical', 0.08],
+      ['unknown', 0.02],
+    ]);
     const provider = random() < 0.1;
     const asset: Asset = {
       id: `a${i}`,
@@ -44,7 +55,18 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
       criticality,
       environment,
       patchedBy: provider ? 'provider' : 'self',
-      ...(provider ? { provider: pick([['Contoso Hosting', 0.5], ['Fabrikam Cloud', 0.5]]), patchSlaDays: pick([[30, 0.5], [14, 0.5]]) } : {}),
+      ...(provider
+        ? {
+            provider: pick([
+              ['Contoso Hosting', 0.5],
+              ['Fabrikam Cloud', 0.5],
+            ]),
+            patchSlaDays: pick([
+              [30, 0.5],
+              [14, 0.5],
+            ]),
+          }
+        : {}),
       ...(random() < 0.2 ? { cluster: `pool${i % 500}` } : {}),
       tags: random() < 0.01 ? ['safety'] : [],
       retired: false,
@@ -53,7 +75,11 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
       sources: [source],
     };
     matches.push({ asset, status: 'affected', reasons: [], matchedProducts: [] });
-    const systemExposure = pick<AssetExposure['systemExposure']>([['small', 0.3], ['controlled', 0.6], ['open', 0.1]]);
+    const systemExposure = pick<AssetExposure['systemExposure']>([
+      ['small', 0.3],
+      ['controlled', 0.6],
+      ['open', 0.1],
+    ]);
     if (random() < 0.97) {
       const zone = systemExposure === 'open' ? 'internet' : systemExposure === 'controlled' ? 'office' : 'management';
       exposures.push({
@@ -64,7 +90,21 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
           {
             protocol: 'tcp',
             port: 445,
-            reachableFrom: [{ zone, ranges: [], path: [{ filter: 'edge', chain: 'FORWARD', verdict: 'accept', rule: { number: (i % 40) + 1, text: `rule ${(i % 40) + 1}`, locator: '', document: 'edge' }, assumptions: [] }] }],
+            reachableFrom: [
+              {
+                zone,
+                ranges: [],
+                path: [
+                  {
+                    filter: 'edge',
+                    chain: 'FORWARD',
+                    verdict: 'accept',
+                    rule: { number: (i % 40) + 1, text: `rule ${(i % 40) + 1}`, locator: '', document: 'edge' },
+                    assumptions: [],
+                  },
+                ],
+              },
+            ],
             blockedFrom: [],
           },
         ],
@@ -83,7 +123,18 @@ const bulletin: Bulletin = {
   releasedAt: { value: '2008-10-23', source },
   cves: ['CVE-2008-4250'],
   products: [],
-  remediations: [{ category: 'vendor_fix', details: 'KB958644', fixIds: ['KB958644'], restartRequired: true, supersedes: [], productIds: [], cves: [], source }],
+  remediations: [
+    {
+      category: 'vendor_fix',
+      details: 'KB958644',
+      fixIds: ['KB958644'],
+      restartRequired: true,
+      supersedes: [],
+      productIds: [],
+      cves: [],
+      source,
+    },
+  ],
   fixIds: ['KB958644'],
   restartRequired: { value: true, source },
   scores: [{ version: '2.0', baseScore: 10, vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C', source }],
@@ -115,8 +166,19 @@ async function main(): Promise<void> {
     const start = performance.now();
     const result = await assess({ bulletin, matches, exposures, rulebook, now: NOW });
     times.push(performance.now() - start);
-    counts = Object.entries(result.summary.counts).map(([u, n]) => `${u} ${n}`).join(', ');
-    combinations = new Set(result.verdicts.map((v) => JSON.stringify([v.facts.exploitation?.value, v.facts.systemExposure?.value, v.facts.humanImpact?.value, v.facts.publiclyExposed?.value]))).size;
+    counts = Object.entries(result.summary.counts)
+      .map(([u, n]) => `${u} ${n}`)
+      .join(', ');
+    combinations = new Set(
+      result.verdicts.map((v) =>
+        JSON.stringify([
+          v.facts.exploitation?.value,
+          v.facts.systemExposure?.value,
+          v.facts.humanImpact?.value,
+          v.facts.publiclyExposed?.value,
+        ]),
+      ),
+    ).size;
   }
 
   // the naive way: the same facts, but one uncached engine run per asset, on a sample
@@ -125,15 +187,22 @@ async function main(): Promise<void> {
   const byId = new Map(exposures.map((e) => [e.assetId, e]));
   const sample = matches.slice(0, NAIVE_SAMPLE);
   const naiveStart = performance.now();
-  for (const m of sample) await evaluator.evaluateUncached(assetFacts(m.asset, byId.get(m.asset.id), facts, rulebook).inputs);
+  for (const m of sample)
+    await evaluator.evaluateUncached(assetFacts(m.asset, byId.get(m.asset.id), facts, rulebook).inputs);
   const naiveSample = performance.now() - naiveStart;
   const naive = (naiveSample * ASSETS) / NAIVE_SAMPLE;
 
   const full = median(times);
-  console.log(`assess: ${ASSETS.toLocaleString('en')} affected assets, ${rulebook.rules.length} rules, ${combinations} distinct fact combinations`);
+  console.log(
+    `assess: ${ASSETS.toLocaleString('en')} affected assets, ${rulebook.rules.length} rules, ${combinations} distinct fact combinations`,
+  );
   console.log(`  verdicts: ${counts}`);
-  console.log(`  full assess (cached engine runs): median ${(full / 1000).toFixed(2)} s of ${RUNS} runs [${times.map((t) => (t / 1000).toFixed(2)).join(', ')}]`);
-  console.log(`  naive, one engine run per asset: ${(naiveSample / 1000).toFixed(2)} s for ${NAIVE_SAMPLE.toLocaleString('en')} assets, extrapolated to ${(naive / 1000).toFixed(1)} s for ${ASSETS.toLocaleString('en')}`);
+  console.log(
+    `  full assess (cached engine runs): median ${(full / 1000).toFixed(2)} s of ${RUNS} runs [${times.map((t) => (t / 1000).toFixed(2)).join(', ')}]`,
+  );
+  console.log(
+    `  naive, one engine run per asset: ${(naiveSample / 1000).toFixed(2)} s for ${NAIVE_SAMPLE.toLocaleString('en')} assets, extrapolated to ${(naive / 1000).toFixed(1)} s for ${ASSETS.toLocaleString('en')}`,
+  );
   console.log(`  ratio naive / full: ${(naive / full).toFixed(1)}x`);
   console.log(`  target ≤ 3 s: ${full <= 3000 ? 'met' : 'MISSED'}`);
 }

@@ -80,15 +80,34 @@ ctx.db.transaction(() => {
     stream,
     actor: 'U0SEC',
     payload: {
-      decisionId: 'ms08-067', bulletinId: 'MS08-067', channel: { id: 'C1', name: 'patch-ms08-067' },
-      bulletin: { id: 'MS08-067', title: 'Server service', cycle: { status: 'out-of-cycle', reason: '' }, cves: [], fixIds: [], exploitation: 'active' },
-      assets: [], exposures: [], members: { security: [], network: [], sysadmin: [], owner: [], delegate: [] },
-      roles: { security: empty, network: empty, sysadmin: empty, owner: empty, delegate: empty }, snapshot, trigger: 'command',
+      decisionId: 'ms08-067',
+      bulletinId: 'MS08-067',
+      channel: { id: 'C1', name: 'patch-ms08-067' },
+      bulletin: {
+        id: 'MS08-067',
+        title: 'Server service',
+        cycle: { status: 'out-of-cycle', reason: '' },
+        cves: [],
+        fixIds: [],
+        exploitation: 'active',
+      },
+      assets: [],
+      exposures: [],
+      members: { security: [], network: [], sysadmin: [], owner: [], delegate: [] },
+      roles: { security: empty, network: empty, sysadmin: empty, owner: empty, delegate: empty },
+      snapshot,
+      trigger: 'command',
     },
   });
   for (let i = 1; i < DECISION_EVENTS; i++) {
-    ctx.events.append({ type: DecisionEvents.positionRecorded, stream, actor: `U${i % 50}`, payload: { userId: `U${i % 50}`, roles: ['sysadmin'], stance: 'agree', comment: `click ${i}`, key: `k${i}` } });
-    if (i % 3 === 0) ctx.events.append({ type: 'other.happened', stream: 'decision:other', actor: 'U9', payload: { i } });
+    ctx.events.append({
+      type: DecisionEvents.positionRecorded,
+      stream,
+      actor: `U${i % 50}`,
+      payload: { userId: `U${i % 50}`, roles: ['sysadmin'], stance: 'agree', comment: `click ${i}`, key: `k${i}` },
+    });
+    if (i % 3 === 0)
+      ctx.events.append({ type: 'other.happened', stream: 'decision:other', actor: 'U9', payload: { i } });
   }
 })();
 let recordBytes = 0;

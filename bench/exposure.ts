@@ -69,12 +69,21 @@ function portMatch(): Pick<RuleMatch, 'protocols' | 'destinationPorts'> {
     const from = int(1, 60000);
     return { protocols, destinationPorts: { ranges: [{ from, to: from + int(0, 2000) }], negate: false } };
   }
-  const list = [...new Set(Array.from({ length: int(2, 5) }, () => pick(COMMON_PORTS)))].map((p) => ({ from: p, to: p }));
+  const list = [...new Set(Array.from({ length: int(2, 5) }, () => pick(COMMON_PORTS)))].map((p) => ({
+    from: p,
+    to: p,
+  }));
   return { protocols, destinationPorts: { ranges: list, negate: random() < 0.1 } };
 }
 
 function rule(number: number, match: Partial<RuleMatch>, action: FilterRule['action']): FilterRule {
-  return { number, text: `generated rule ${number}`, locator: String(number), match: { unknown: [], ...match }, action };
+  return {
+    number,
+    text: `generated rule ${number}`,
+    locator: String(number),
+    match: { unknown: [], ...match },
+    action,
+  };
 }
 
 function guardFilter(g: number): Filter {
@@ -89,28 +98,54 @@ function guardFilter(g: number): Filter {
   };
   const action = (): FilterRule['action'] => {
     const r = random();
-    return r < 0.55 ? { kind: 'accept' } : r < 0.85 ? { kind: 'drop' } : r < 0.9 ? { kind: 'reject' } : r < 0.95 ? { kind: 'continue', target: 'LOG' } : { kind: 'return' };
+    return r < 0.55
+      ? { kind: 'accept' }
+      : r < 0.85
+        ? { kind: 'drop' }
+        : r < 0.9
+          ? { kind: 'reject' }
+          : r < 0.95
+            ? { kind: 'continue', target: 'LOG' }
+            : { kind: 'return' };
   };
   const userChains: Chain[] = ['SMB_IN', 'WEB_IN'].map((name) => ({
     name,
     rules: Array.from({ length: 50 }, (_, i) => {
       const sources = sourceCidr();
       const dst = destination();
-      return rule(i + 1, { ...(sources ? { sources } : {}), ...(dst ? { destinations: dst } : {}), ...portMatch() }, action());
+      return rule(
+        i + 1,
+        { ...(sources ? { sources } : {}), ...(dst ? { destinations: dst } : {}), ...portMatch() },
+        action(),
+      );
     }),
   }));
-  const forward: FilterRule[] = [rule(1, { states: { values: ['ESTABLISHED', 'RELATED'], negate: false } }, { kind: 'accept' })];
+  const forward: FilterRule[] = [
+    rule(1, { states: { values: ['ESTABLISHED', 'RELATED'], negate: false } }, { kind: 'accept' }),
+  ];
   while (forward.length < RULES_PER_FILTER - 100) {
     const n = forward.length + 1;
     if (n % 60 === 0) {
       const z = onPrem[pick(zones)]!.octet;
-      forward.push(rule(n, { destinations: { cidrs: [`10.${z}.0.0/16`], negate: false } }, { kind: 'jump', chain: pick(['SMB_IN', 'WEB_IN']) }));
+      forward.push(
+        rule(
+          n,
+          { destinations: { cidrs: [`10.${z}.0.0/16`], negate: false } },
+          { kind: 'jump', chain: pick(['SMB_IN', 'WEB_IN']) },
+        ),
+      );
       continue;
     }
     const sources = sourceCidr();
     const dst = destination();
     const a = action();
-    forward.push(rule(n, { ...(sources ? { sources } : {}), ...(dst ? { destinations: dst } : {}), ...portMatch() }, a.kind === 'return' ? { kind: 'drop' } : a));
+    forward.push(
+      rule(
+        n,
+        { ...(sources ? { sources } : {}), ...(dst ? { destinations: dst } : {}), ...portMatch() },
+        a.kind === 'return' ? { kind: 'drop' } : a,
+      ),
+    );
   }
   return {
     name: `g${g}`,
@@ -173,11 +208,25 @@ function asset(i: number): Asset {
 
 const network: NetworkDescription = {
   document: 'bench-network.yaml',
-  zones: [...onPrem.map((z) => ({ name: z.name, cidrs: [`10.${z.octet}.0.0/16`], locator: '' })), ...cloud.map((z) => ({ name: z.name, cidrs: [z.cidr], locator: '' }))],
-  guards: Array.from({ length: GUARDS }, (_, g) => ({ filter: `g${g}`, chain: 'FORWARD', zones: guardedZones(g).map((z) => onPrem[z]!.name), interfaces: {}, locator: '' })),
+  zones: [
+    ...onPrem.map((z) => ({ name: z.name, cidrs: [`10.${z.octet}.0.0/16`], locator: '' })),
+    ...cloud.map((z) => ({ name: z.name, cidrs: [z.cidr], locator: '' })),
+  ],
+  guards: Array.from({ length: GUARDS }, (_, g) => ({
+    filter: `g${g}`,
+    chain: 'FORWARD',
+    zones: guardedZones(g).map((z) => onPrem[z]!.name),
+    interfaces: {},
+    locator: '',
+  })),
   hosts: [],
 };
-const rules: ExposureRules = { ownZone: 'small', zones: { internet: 'open' }, otherZone: 'controlled', unknown: 'open' };
+const rules: ExposureRules = {
+  ownZone: 'small',
+  zones: { internet: 'open' },
+  otherZone: 'controlled',
+  unknown: 'open',
+};
 
 /** The baseline: every asset, every zone's first address as its representative source, every rule walked. */
 function naiveScan(assets: Asset[], filters: Filter[]): number {
@@ -191,13 +240,24 @@ function naiveScan(assets: Asset[], filters: Filter[]): number {
     });
     return inside !== m.negate;
   };
-  const walk = (filter: Filter, chainName: string, src: bigint, dst: bigint, port: number, depth: number): 'accept' | 'drop' | 'return' => {
+  const walk = (
+    filter: Filter,
+    chainName: string,
+    src: bigint,
+    dst: bigint,
+    port: number,
+    depth: number,
+  ): 'accept' | 'drop' | 'return' => {
     const chain = filter.chains.find((c) => c.name === chainName)!;
     for (const r of chain.rules) {
       const m = r.match;
       if (m.states && !m.states.values.includes('NEW')) continue;
       if (m.protocols && !m.protocols.values.some((v) => v === 'tcp' || v === 'all')) continue;
-      if (m.destinationPorts && m.destinationPorts.ranges.some((x) => x.from <= port && port <= x.to) === m.destinationPorts.negate) continue;
+      if (
+        m.destinationPorts &&
+        m.destinationPorts.ranges.some((x) => x.from <= port && port <= x.to) === m.destinationPorts.negate
+      )
+        continue;
       if (!contains(m.sources, src) || !contains(m.destinations, dst)) continue;
       const a = r.action;
       if (a.kind === 'accept') return 'accept';
@@ -214,11 +274,16 @@ function naiveScan(assets: Asset[], filters: Filter[]): number {
   for (const a of assets) {
     const dst = parseCidr(a.addresses[0]!).lo;
     const zone = network.zones.findIndex((z) => z.cidrs.some((c) => contains({ cidrs: [c], negate: false }, dst)));
-    const guards = network.guards.filter((g) => g.zones.includes(network.zones[zone]!.name)).map((g) => byName.get(g.filter)!);
+    const guards = network.guards
+      .filter((g) => g.zones.includes(network.zones[zone]!.name))
+      .map((g) => byName.get(g.filter)!);
     for (const { port } of PORTS) {
       zoneStarts.forEach((src, z) => {
         const path = z === zone ? [] : guards;
-        const open = path.every((f) => walk(f, 'FORWARD', src, dst, port, 0) === 'accept') && (!a.securityGroupIds.length || a.securityGroupIds.some((g) => walk(byName.get(g)!, 'inbound', src, dst, port, 0) === 'accept'));
+        const open =
+          path.every((f) => walk(f, 'FORWARD', src, dst, port, 0) === 'accept') &&
+          (!a.securityGroupIds.length ||
+            a.securityGroupIds.some((g) => walk(byName.get(g)!, 'inbound', src, dst, port, 0) === 'accept'));
         if (open) reachable++;
       });
     }
@@ -228,11 +293,16 @@ function naiveScan(assets: Asset[], filters: Filter[]): number {
 
 function main(): void {
   const generateStart = performance.now();
-  const filters = [...Array.from({ length: GUARDS }, (_, g) => guardFilter(g)), ...Array.from({ length: GROUPS }, (_, s) => securityGroup(s))];
+  const filters = [
+    ...Array.from({ length: GUARDS }, (_, g) => guardFilter(g)),
+    ...Array.from({ length: GROUPS }, (_, s) => securityGroup(s)),
+  ];
   const assets = Array.from({ length: ASSETS }, (_, i) => asset(i));
   const matches: AssetMatch[] = assets.map((a) => ({ asset: a, status: 'affected', reasons: [], matchedProducts: [] }));
   const ruleCount = filters.reduce((n, f) => n + f.chains.reduce((m, c) => m + c.rules.length, 0), 0);
-  console.log(`generated ${assets.length.toLocaleString('en')} assets, ${ruleCount.toLocaleString('en')} rules over ${filters.length} filters, ${network.zones.length} zones + internet, ports tcp/139, tcp/445 in ${ms(performance.now() - generateStart)}`);
+  console.log(
+    `generated ${assets.length.toLocaleString('en')} assets, ${ruleCount.toLocaleString('en')} rules over ${filters.length} filters, ${network.zones.length} zones + internet, ports tcp/139, tcp/445 in ${ms(performance.now() - generateStart)}`,
+  );
 
   const times: number[] = [];
   const cpuTimes: number[] = [];
@@ -251,12 +321,25 @@ function main(): void {
     cpuTimes.push((cpu.user + cpu.system) / 1000);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
   }
-  const levels = result.reduce<Record<string, number>>((acc, e) => ((acc[e.systemExposure] = (acc[e.systemExposure] ?? 0) + 1), acc), {});
+  const levels = result.reduce<Record<string, number>>(
+    (acc, e) => ((acc[e.systemExposure] = (acc[e.systemExposure] ?? 0) + 1), acc),
+    {},
+  );
   const fast = median(times);
-  console.log(`exposure computation: median ${ms(fast)} wall over ${RUNS} cold runs (${times.map(ms).join(', ')}); target ≤ 2000 ms`);
+  console.log(
+    `exposure computation: median ${ms(fast)} wall over ${RUNS} cold runs (${times.map(ms).join(', ')}); target ≤ 2000 ms`,
+  );
   // the machine is shared: CPU time says what the computation costs when it has a core to itself
-  console.log(`  CPU time (user+sys, includes GC threads): median ${ms(median(cpuTimes))} (${cpuTimes.map(ms).join(', ')}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log(`  result: ${Object.entries(levels).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}`);
+  console.log(
+    `  CPU time (user+sys, includes GC threads): median ${ms(median(cpuTimes))} (${cpuTimes.map(ms).join(', ')}); load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} on ${cpus().length} cores`,
+  );
+  console.log(
+    `  result: ${Object.entries(levels)
+      .map(([k, v]) => `${k} ${v.toLocaleString('en')}`)
+      .join(', ')}`,
+  );
 
   const sample = assets.slice(0, NAIVE_SAMPLE);
   const naiveStart = performance.now();
@@ -269,7 +352,9 @@ function main(): void {
   );
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
   const maxRss = process.resourceUsage().maxRSS * 1024;
-  console.log(`peak RSS: ${(Math.max(peakRss, maxRss) / 1024 / 1024).toFixed(0)} MB (process maxRSS, whole benchmark incl. generation); target ≤ 600 MB`);
+  console.log(
+    `peak RSS: ${(Math.max(peakRss, maxRss) / 1024 / 1024).toFixed(0)} MB (process maxRSS, whole benchmark incl. generation); target ≤ 600 MB`,
+  );
 }
 
 main();

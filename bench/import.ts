@@ -15,12 +15,15 @@ const ROWS = 250_000;
 const RUNS = 5;
 
 function epssFile(dir: string): string {
-  const sample = readFileSync(join(projectRoot(), 'test/fixtures/epss/epss_scores-2026-09-29-sample.csv'), 'utf8').trimEnd().split('\n');
+  const sample = readFileSync(join(projectRoot(), 'test/fixtures/epss/epss_scores-2026-09-29-sample.csv'), 'utf8')
+    .trimEnd()
+    .split('\n');
   const [comment, header, ...rows] = sample;
   const scores = rows.map((row) => row.slice(row.indexOf(',')));
   const lines = [comment!, header!];
   // synthetic ids, real score pairs: 100,000 five-digit ids per year from 2000 on
-  for (let i = 0; i < ROWS; i++) lines.push(`CVE-${2000 + Math.floor(i / 100_000)}-${10_000 + (i % 100_000)}${scores[i % scores.length]}`);
+  for (let i = 0; i < ROWS; i++)
+    lines.push(`CVE-${2000 + Math.floor(i / 100_000)}-${10_000 + (i % 100_000)}${scores[i % scores.length]}`);
   const path = join(dir, 'epss-250k.csv');
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
@@ -40,7 +43,11 @@ function patchcallImport(dir: string, file: string, run: number): number {
 function sqliteImport(dir: string, file: string, run: number): number {
   const db = join(dir, `sqlite3-${run}.db`);
   const start = process.hrtime.bigint();
-  execFileSync('sqlite3', [db, 'CREATE TABLE epss (cve TEXT, epss REAL, percentile REAL);', `.import --csv --skip 2 ${file} epss`]);
+  execFileSync('sqlite3', [
+    db,
+    'CREATE TABLE epss (cve TEXT, epss REAL, percentile REAL);',
+    `.import --csv --skip 2 ${file} epss`,
+  ]);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const count = execFileSync('sqlite3', [db, 'SELECT count(*) FROM epss;']).toString().trim();
   if (Number(count) !== ROWS) throw new Error(`sqlite3 imported ${count} rows, expected ${ROWS}`);
@@ -80,10 +87,16 @@ function main(): void {
     const k = median(kevTimes);
     const kevEntries = (JSON.parse(readFileSync(kev, 'utf8')) as { vulnerabilities: unknown[] }).vulnerabilities.length;
     console.log(`EPSS ${ROWS} rows, median of ${RUNS} runs`);
-    console.log(`  patchcall import  ${p.toFixed(3)} s  ${Math.round(ROWS / p)} rows/s   (runs: ${ours.map((t) => t.toFixed(3)).join(' ')})`);
-    console.log(`  sqlite3 .import   ${s.toFixed(3)} s  ${Math.round(ROWS / s)} rows/s   (runs: ${theirs.map((t) => t.toFixed(3)).join(' ')})`);
+    console.log(
+      `  patchcall import  ${p.toFixed(3)} s  ${Math.round(ROWS / p)} rows/s   (runs: ${ours.map((t) => t.toFixed(3)).join(' ')})`,
+    );
+    console.log(
+      `  sqlite3 .import   ${s.toFixed(3)} s  ${Math.round(ROWS / s)} rows/s   (runs: ${theirs.map((t) => t.toFixed(3)).join(' ')})`,
+    );
     console.log(`  ratio patchcall/sqlite3  ${(p / s).toFixed(2)} (target <= 2.0)`);
-    console.log(`KEV catalog ${kevEntries} entries: patchcall import ${k.toFixed(3)} s  ${Math.round(kevEntries / k)} entries/s`);
+    console.log(
+      `KEV catalog ${kevEntries} entries: patchcall import ${k.toFixed(3)} s  ${Math.round(kevEntries / k)} entries/s`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,7 +14,11 @@ export interface AssessOptions {
   overrides?: FactOverrides;
 }
 
-export async function assessBulletin(ctx: AppContext, bulletinId: string, options: AssessOptions = {}): Promise<Assessment> {
+export async function assessBulletin(
+  ctx: AppContext,
+  bulletinId: string,
+  options: AssessOptions = {},
+): Promise<Assessment> {
   const rulebook = await loadRulebook(ctx.rulesDir);
   const bulletin = loadBulletin(ctx, bulletinId);
   const matches = assetMatches(ctx, bulletin);

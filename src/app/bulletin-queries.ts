@@ -15,7 +15,8 @@ export function listBulletins(ctx: AppContext): Bulletin[] {
  * `asOfSeq` gives the bulletin as it was known when the log ended at that event (for an audit record).
  */
 export function loadBulletin(ctx: AppContext, id: string, asOfSeq = Number.MAX_SAFE_INTEGER): Bulletin {
-  const known = <T extends { source: { eventSeq?: number } }>(records: T[]) => records.filter((r) => (r.source.eventSeq ?? 0) <= asOfSeq);
+  const known = <T extends { source: { eventSeq?: number } }>(records: T[]) =>
+    records.filter((r) => (r.source.eventSeq ?? 0) <= asOfSeq);
   const advisories = known(ctx.bulletins.advisoryRecords(id));
   if (advisories.length) {
     const canonicalId = advisories[advisories.length - 1]!.id;

@@ -7,7 +7,12 @@ import type { AssetExposure } from '../exposure/model';
 import type { Assessment } from '../risk/model';
 import { briefBulletin, assetLines } from '../decisions/decision-brief';
 import { channelNameFor } from '../decisions/channel-name';
-import { DecisionEvents, type CardPostedPayload, type ConvenedPayload, type DecisionState } from '../decisions/decision-model';
+import {
+  DecisionEvents,
+  type CardPostedPayload,
+  type ConvenedPayload,
+  type DecisionState,
+} from '../decisions/decision-model';
 import { everyone, resolveMembers } from '../decisions/apply-roster-event';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
@@ -43,14 +48,20 @@ export type ConveneResult = { status: 'convened' | 'already-convened'; state: De
 const MAX_CHANNEL_ATTEMPTS = 20;
 const TOPIC_MAX = 250;
 
-export async function conveneDecision(ctx: AppContext, gateway: ConveneGateway, request: ConveneRequest): Promise<ConveneResult> {
+export async function conveneDecision(
+  ctx: AppContext,
+  gateway: ConveneGateway,
+  request: ConveneRequest,
+): Promise<ConveneResult> {
   const bulletin = loadBulletin(ctx, request.bulletinId);
   let state = loadDecision(ctx, bulletin.id);
   if (state.cardTs) return { status: 'already-convened', state };
 
   if (!state.channel) {
     const assessment = await request.assess(ctx, bulletin.id, request.now);
-    const exposures = bulletinExposure(ctx, bulletin.id).assets.flatMap((a): AssetExposure[] => (a.exposure ? [a.exposure] : []));
+    const exposures = bulletinExposure(ctx, bulletin.id).assets.flatMap((a): AssetExposure[] =>
+      a.exposure ? [a.exposure] : [],
+    );
     const roster = readRoster(ctx);
     const groupIds = [...new Set(Object.values(roster.roles).flatMap((r) => r.groups))];
     const members = resolveMembers(roster.roles, groupIds.length ? await gateway.resolveGroups(groupIds) : {});
@@ -79,17 +90,29 @@ export async function conveneDecision(ctx: AppContext, gateway: ConveneGateway, 
   await gateway.setTopic(channel.id, topic);
   const invited = await gateway.invite(channel.id, everyone(state.members));
   const ts = await gateway.postCard(state);
-  state = appendDecisionEvent<CardPostedPayload>(ctx, state, DecisionEvents.cardPosted, request.actor, { channel: channel.id, ts, topic, invited });
+  state = appendDecisionEvent<CardPostedPayload>(ctx, state, DecisionEvents.cardPosted, request.actor, {
+    channel: channel.id,
+    ts,
+    topic,
+    invited,
+  });
   return { status: 'convened', state };
 }
 
 /** Out-of-cycle and affecting at least one asset: what makes an arriving bulletin convene by itself. */
 export function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boolean {
   const bulletin = loadBulletin(ctx, bulletinId);
-  return bulletin.cycle.status === 'out-of-cycle' && matchBulletinAssets(ctx, bulletin.id).some((m) => m.status === 'affected');
+  return (
+    bulletin.cycle.status === 'out-of-cycle' &&
+    matchBulletinAssets(ctx, bulletin.id).some((m) => m.status === 'affected')
+  );
 }
 
-async function openChannel(ctx: AppContext, gateway: ConveneGateway, bulletinId: string): Promise<{ id: string; name: string }> {
+async function openChannel(
+  ctx: AppContext,
+  gateway: ConveneGateway,
+  bulletinId: string,
+): Promise<{ id: string; name: string }> {
   const ours = recordedChannels(ctx);
   for (let attempt = 1; attempt <= MAX_CHANNEL_ATTEMPTS; attempt++) {
     const name = channelNameFor(bulletinId, attempt);

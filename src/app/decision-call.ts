@@ -5,7 +5,13 @@
 import { loadBulletin } from './bulletin-queries';
 import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
 import { rolesHeld } from '../decisions/apply-roster-event';
-import { DecisionEvents, type CallPostedPayload, type CalledPayload, type DecisionState, type RefusedPayload } from '../decisions/decision-model';
+import {
+  DecisionEvents,
+  type CallPostedPayload,
+  type CalledPayload,
+  type DecisionState,
+  type RefusedPayload,
+} from '../decisions/decision-model';
 import type { CallOutcome } from '../risk/model';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, findDecision } from './decision-log';
@@ -28,9 +34,14 @@ export type CallResult =
   | { kind: 'duplicate' | 'decided'; state: DecisionState };
 
 /** Whether the person may make the call, and as whom (owner first). */
-export async function callerRole(state: DecisionState, userId: string, currentMembers: CurrentMembers): Promise<'owner' | 'delegate' | undefined> {
+export async function callerRole(
+  state: DecisionState,
+  userId: string,
+  currentMembers: CurrentMembers,
+): Promise<'owner' | 'delegate' | undefined> {
   let held = rolesHeld(userId, state.members);
-  if (!held.includes('owner') && !held.includes('delegate')) held = rolesHeld(userId, state.members, await currentMembers());
+  if (!held.includes('owner') && !held.includes('delegate'))
+    held = rolesHeld(userId, state.members, await currentMembers());
   return held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
 }
 
@@ -38,10 +49,20 @@ export async function callerRole(state: DecisionState, userId: string, currentMe
 export function refuseCall(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
   if (state.keys.includes(key)) return state;
   const reason = 'is neither the decision owner nor the delegate';
-  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, { userId, attempted: 'call', reason, key });
+  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, {
+    userId,
+    attempted: 'call',
+    reason,
+    key,
+  });
 }
 
-export async function makeCall(ctx: AppContext, request: CallRequest, policy: QuorumPolicy, currentMembers: CurrentMembers): Promise<CallResult> {
+export async function makeCall(
+  ctx: AppContext,
+  request: CallRequest,
+  policy: QuorumPolicy,
+  currentMembers: CurrentMembers,
+): Promise<CallResult> {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
@@ -71,6 +92,11 @@ export async function makeCall(ctx: AppContext, request: CallRequest, policy: Qu
   return { kind: 'called', state, quorum };
 }
 
-export function recordCallPosted(ctx: AppContext, state: DecisionState, actor: string, posted: CallPostedPayload): DecisionState {
+export function recordCallPosted(
+  ctx: AppContext,
+  state: DecisionState,
+  actor: string,
+  posted: CallPostedPayload,
+): DecisionState {
   return appendDecisionEvent(ctx, state, DecisionEvents.callPosted, actor, posted);
 }

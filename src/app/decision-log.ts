@@ -36,7 +36,8 @@ function currentFolds(ctx: AppContext): DecisionFolds {
     const state = cached.states.get(id) ?? initialDecision(id);
     // an append by another process between head() and this read shows up here and again on the next read
     if (event.seq > state.lastSeq) cached.states.set(id, applyDecisionEvent(state, event));
-    if (event.type === DecisionEvents.convened && !cached.ids.includes(event.payload.decisionId)) cached.ids.push(event.payload.decisionId);
+    if (event.type === DecisionEvents.convened && !cached.ids.includes(event.payload.decisionId))
+      cached.ids.push(event.payload.decisionId);
     seq = Math.max(seq, event.seq);
   }
   cached.seq = Math.max(seq, head);
@@ -73,7 +74,13 @@ export function recordedChannels(ctx: AppContext): Map<string, { id: string; bul
   return channels;
 }
 
-export function appendDecisionEvent<P>(ctx: AppContext, state: DecisionState, type: string, actor: string, payload: P): DecisionState {
+export function appendDecisionEvent<P>(
+  ctx: AppContext,
+  state: DecisionState,
+  type: string,
+  actor: string,
+  payload: P,
+): DecisionState {
   const stored = ctx.events.append<P>({ type, stream: decisionStream(state.id), actor, payload });
   return applyDecisionEvent(state, stored);
 }

@@ -12,7 +12,9 @@ export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest
   const revision = advisories[advisories.length - 1]?.revision;
   return {
     ...(revision !== undefined ? { bulletinRevision: revision } : {}),
-    bulletinSourceSeqs: [...new Set(bulletin.sources.map((s) => s.eventSeq).filter((seq): seq is number => seq !== undefined))].sort((a, b) => a - b),
+    bulletinSourceSeqs: [
+      ...new Set(bulletin.sources.map((s) => s.eventSeq).filter((seq): seq is number => seq !== undefined)),
+    ].sort((a, b) => a - b),
     inventoryHash: inventoryDigest(ctx.db),
     exposureInputsHash: exposureInputsDigest(ctx.db),
     rulebookHash: rulebookDigest ?? readRulebookSource(ctx.rulesDir).digest,

@@ -28,7 +28,13 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
   const last = events[events.length - 1];
   if (!first || !last) throw new PatchcallError('NOT_FOUND', `decision "${decisionIdText}" has no events`);
   const who = (id: string): PersonRef => (options.names?.[id] ? { id, name: options.names[id] } : { id });
-  const entry = (e: (typeof events)[number]): TimelineEntry => ({ seq: e.seq, at: e.at, actor: who(e.actor), type: e.type, summary: describeDecisionEvent(e.type, e.payload) });
+  const entry = (e: (typeof events)[number]): TimelineEntry => ({
+    seq: e.seq,
+    at: e.at,
+    actor: who(e.actor),
+    type: e.type,
+    summary: describeDecisionEvent(e.type, e.payload),
+  });
 
   const asOf = state.snapshot?.logHeadSeq ?? first.seq;
   let bulletin;
@@ -55,7 +61,14 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
         .filter((e) => e.type === DecisionEvents.positionRecorded)
         .map((e) => {
           const p = e.payload as PositionPayload;
-          return { person: who(p.userId), roles: p.roles, stance: p.stance, ...(p.comment !== undefined ? { comment: p.comment } : {}), at: e.at, eventSeq: e.seq };
+          return {
+            person: who(p.userId),
+            roles: p.roles,
+            stance: p.stance,
+            ...(p.comment !== undefined ? { comment: p.comment } : {}),
+            at: e.at,
+            eventSeq: e.seq,
+          };
         }),
       refusals: events.filter((e) => e.type === DecisionEvents.refused).map(entry),
       reminders: events.filter((e) => e.type.startsWith('decision.reminder')).map(entry),
@@ -69,7 +82,11 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
               quorumMet: state.call.quorumMet,
               ...(state.call.overrideReason !== undefined ? { overrideReason: state.call.overrideReason } : {}),
               eventSeq: events.find((e) => e.type === DecisionEvents.called)?.seq ?? last.seq,
-              snapshot: { ...state.call.snapshot, recommendedCall: state.call.recommendedCall, quorum: state.call.quorumSummary },
+              snapshot: {
+                ...state.call.snapshot,
+                recommendedCall: state.call.recommendedCall,
+                quorum: state.call.quorumSummary,
+              },
             },
           }
         : {}),

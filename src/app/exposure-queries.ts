@@ -40,17 +40,31 @@ export interface ExposureReport {
   warnings: string[];
 }
 
-export function bulletinExposure(ctx: AppContext, bulletinId: string, options: { blocks?: string[] } = {}): ExposureReport {
+export function bulletinExposure(
+  ctx: AppContext,
+  bulletinId: string,
+  options: { blocks?: string[] } = {},
+): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
   return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
 }
 
 /** The report for a bulletin whose assets are already matched, so a caller that has both does not load them again. */
-export function exposureOfMatches(ctx: AppContext, bulletin: Bulletin, matches: AssetMatch[], options: { blocks?: string[] } = {}): ExposureReport {
+export function exposureOfMatches(
+  ctx: AppContext,
+  bulletin: Bulletin,
+  matches: AssetMatch[],
+  options: { blocks?: string[] } = {},
+): ExposureReport {
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
   const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
-  const inputs: ExposureInputs = { filters, ...(stored ? { network: stored.network } : {}), ports, rules: readRules(ctx, 'exposure.json', readExposureRules) };
+  const inputs: ExposureInputs = {
+    filters,
+    ...(stored ? { network: stored.network } : {}),
+    ports,
+    rules: readRules(ctx, 'exposure.json', readExposureRules),
+  };
 
   let blocks;
   try {
@@ -82,12 +96,21 @@ export function exposureOfMatches(ctx: AppContext, bulletin: Bulletin, matches: 
     portsSource: source,
     inputs: {
       digest: exposureInputsDigest(ctx.db),
-      filters: filters.map((f) => ({ name: f.name, kind: f.kind, families: f.families, document: f.source.document, ...(f.source.eventSeq !== undefined ? { eventSeq: f.source.eventSeq } : {}) })),
+      filters: filters.map((f) => ({
+        name: f.name,
+        kind: f.kind,
+        families: f.families,
+        document: f.source.document,
+        ...(f.source.eventSeq !== undefined ? { eventSeq: f.source.eventSeq } : {}),
+      })),
       network: stored ? { document: stored.network.document, eventSeq: stored.eventSeq } : null,
     },
     assets,
     blocks: options.blocks ?? [],
-    warnings: inputWarnings(inputs, matches.map((m) => m.asset.name)),
+    warnings: inputWarnings(
+      inputs,
+      matches.map((m) => m.asset.name),
+    ),
   };
 }
 
@@ -95,17 +118,30 @@ export function exposureOfMatches(ctx: AppContext, bulletin: Bulletin, matches: 
 function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
   const warnings: string[] = [];
   const names = new Set(inputs.filters.map((f) => f.name));
-  if (!inputs.network) warnings.push('no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies');
+  if (!inputs.network)
+    warnings.push(
+      'no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies',
+    );
   if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
   for (const guard of inputs.network?.guards ?? []) {
-    if (!names.has(guard.filter)) warnings.push(`${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open`);
+    if (!names.has(guard.filter))
+      warnings.push(
+        `${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open`,
+      );
   }
   const known = new Set(assetNames);
   for (const host of inputs.network?.hosts ?? []) {
-    if (!names.has(host.filter)) warnings.push(`${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open`);
-    if (!known.has(host.asset)) warnings.push(`${inputs.network!.document}: host filter "${host.filter}" names asset "${host.asset}", which is not in the inventory`);
+    if (!names.has(host.filter))
+      warnings.push(
+        `${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open`,
+      );
+    if (!known.has(host.asset))
+      warnings.push(
+        `${inputs.network!.document}: host filter "${host.filter}" names asset "${host.asset}", which is not in the inventory`,
+      );
   }
-  for (const filter of inputs.filters) for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
+  for (const filter of inputs.filters)
+    for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
   if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
   return warnings;
 }

@@ -32,12 +32,20 @@ const CMDB_MAPPING_FILE = 'cmdb-mapping.yaml';
 export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
   const path = join(rulesDir, CMDB_MAPPING_FILE);
   if (!existsSync(path)) return allFormats;
-  const doc = parseYamlText(path, readFileSync(path, 'utf8')) as { kind?: unknown; columns?: Record<string, unknown> } | null;
-  if (doc?.kind !== 'patchcall/cmdb-mapping') throw new InputError(path, 'expected "kind: patchcall/cmdb-mapping"', { pointer: '/kind' });
+  const doc = parseYamlText(path, readFileSync(path, 'utf8')) as {
+    kind?: unknown;
+    columns?: Record<string, unknown>;
+  } | null;
+  if (doc?.kind !== 'patchcall/cmdb-mapping')
+    throw new InputError(path, 'expected "kind: patchcall/cmdb-mapping"', { pointer: '/kind' });
   const columns = doc.columns ?? {};
   for (const [field, column] of Object.entries(columns)) {
-    if (!(CMDB_FIELDS as readonly string[]).includes(field)) throw new InputError(path, `unknown CMDB field "${field}"; known: ${CMDB_FIELDS.join(', ')}`, { pointer: `/columns/${field}` });
-    if (typeof column !== 'string' || !column.trim()) throw new InputError(path, 'a column name must be a non-empty string', { pointer: `/columns/${field}` });
+    if (!(CMDB_FIELDS as readonly string[]).includes(field))
+      throw new InputError(path, `unknown CMDB field "${field}"; known: ${CMDB_FIELDS.join(', ')}`, {
+        pointer: `/columns/${field}`,
+      });
+    if (typeof column !== 'string' || !column.trim())
+      throw new InputError(path, 'a column name must be a non-empty string', { pointer: `/columns/${field}` });
   }
   return formatsWith(columns as CmdbColumnMapping);
 }
@@ -47,16 +55,24 @@ export function formatNames(): string[] {
 }
 
 /** The handler named by --format, or the first whose detector recognises the document. */
-export function chooseFormat(doc: SniffedDocument, forced?: string, formats: FormatHandler<ImportBatch>[] = allFormats): FormatHandler<ImportBatch> {
+export function chooseFormat(
+  doc: SniffedDocument,
+  forced?: string,
+  formats: FormatHandler<ImportBatch>[] = allFormats,
+): FormatHandler<ImportBatch> {
   if (forced) {
     const handler = formats.find((f) => f.format === forced);
-    if (!handler) throw new InputError(doc.name, `unknown format "${forced}"; known formats: ${formatNames().join(', ')}`);
+    if (!handler)
+      throw new InputError(doc.name, `unknown format "${forced}"; known formats: ${formatNames().join(', ')}`);
     return handler;
   }
   const handler = formats.find((f) => f.detect(doc));
   if (!handler) {
     const kind = doc.json !== undefined ? 'JSON' : doc.xmlRoot ? `XML (root <${doc.xmlRoot}>)` : 'text';
-    throw new InputError(doc.name, `unknown format: this ${kind} document is none of ${formatNames().join(', ')} (use --format to name one)`);
+    throw new InputError(
+      doc.name,
+      `unknown format: this ${kind} document is none of ${formatNames().join(', ')} (use --format to name one)`,
+    );
   }
   return handler;
 }

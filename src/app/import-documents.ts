@@ -56,8 +56,19 @@ export function importDocuments(
       if (previous) {
         return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
       }
-      const payload: SourceImportedPayload = { format, document: input.doc.name, sha256, bytes: input.bytes.length, batch };
-      const event = ctx.events.append({ type: SOURCE_IMPORTED, stream: `source:${sha256}`, actor: options.actor, payload });
+      const payload: SourceImportedPayload = {
+        format,
+        document: input.doc.name,
+        sha256,
+        bytes: input.bytes.length,
+        batch,
+      };
+      const event = ctx.events.append({
+        type: SOURCE_IMPORTED,
+        stream: `source:${sha256}`,
+        actor: options.actor,
+        payload,
+      });
       projectBatch(ctx, event.seq, batch);
       options.onProgress?.('store', i + 1, parsed.length);
       return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };

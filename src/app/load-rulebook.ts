@@ -32,7 +32,10 @@ export function readRulebookSource(rulesDir: string): RulebookSource {
       hash.update(`${relative}\0${text.length}\0${text}`);
       return text;
     } catch (error) {
-      problems.push({ file: path, problem: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+      problems.push({
+        file: path,
+        problem: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      });
       return undefined;
     }
   };
@@ -49,8 +52,16 @@ export function readRulebookSource(rulesDir: string): RulebookSource {
   };
 
   const folder = join(rulesDir, RULEBOOK_FOLDER);
-  const names = existsSync(folder) ? readdirSync(folder).filter((n) => n.endsWith('.json')).sort() : [];
-  if (!names.length) problems.push({ file: folder, problem: 'no rule files (*.json) found; a rulebook needs at least the urgency rules' });
+  const names = existsSync(folder)
+    ? readdirSync(folder)
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+    : [];
+  if (!names.length)
+    problems.push({
+      file: folder,
+      problem: 'no rule files (*.json) found; a rulebook needs at least the urgency rules',
+    });
   const ruleFiles = names.map((name) => ({ file: join(folder, name), json: json(join(RULEBOOK_FOLDER, name)) }));
   const policy = { file: join(rulesDir, POLICY_FILE), json: json(POLICY_FILE) };
   const tableText = read(HUMAN_IMPACT_TABLE);

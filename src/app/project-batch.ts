@@ -32,9 +32,13 @@ export function describeBatch(batch: ImportBatch): string {
     case 'bulletins': {
       const parts: string[] = [];
       const ids = batch.advisories.map((a) => a.id);
-      if (ids.length) parts.push(`${ids.length === 1 ? 'advisory' : `${ids.length} advisories`} ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`);
+      if (ids.length)
+        parts.push(
+          `${ids.length === 1 ? 'advisory' : `${ids.length} advisories`} ${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', …' : ''}`,
+        );
       if (batch.cves.length) parts.push(`${batch.cves.length} CVE record${batch.cves.length === 1 ? '' : 's'}`);
-      if (batch.epssTable) parts.push(`${batch.epssTable.rowCount} EPSS score${batch.epssTable.rowCount === 1 ? '' : 's'}`);
+      if (batch.epssTable)
+        parts.push(`${batch.epssTable.rowCount} EPSS score${batch.epssTable.rowCount === 1 ? '' : 's'}`);
       return parts.join(' and ') || 'nothing to record';
     }
     case 'inventory':

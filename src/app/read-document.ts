@@ -11,7 +11,10 @@ import { parseJsonText } from '../common/parse-json';
 /** Largest input accepted, before and after decompression. The full KEV catalog is ~1.3 MB, a daily EPSS file ~12 MB. */
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
-export function readDocumentFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTES): { doc: SniffedDocument; bytes: Buffer } {
+export function readDocumentFile(
+  path: string,
+  maxBytes = DEFAULT_MAX_INPUT_BYTES,
+): { doc: SniffedDocument; bytes: Buffer } {
   let size: number;
   try {
     const stat = statSync(path);
@@ -21,24 +24,37 @@ export function readDocumentFile(path: string, maxBytes = DEFAULT_MAX_INPUT_BYTE
     if (error instanceof InputError) throw error;
     throw new InputError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  if (size > maxBytes) throw new InputError(path, `file is ${mib(size)}, over the import limit of ${mib(maxBytes)} (set PATCHCALL_MAX_INPUT_MB to raise it)`);
+  if (size > maxBytes)
+    throw new InputError(
+      path,
+      `file is ${mib(size)}, over the import limit of ${mib(maxBytes)} (set PATCHCALL_MAX_INPUT_MB to raise it)`,
+    );
   const bytes = readFileSync(path);
   return { doc: sniffDocument(path, bytes, maxBytes), bytes };
 }
 
 export function sniffDocument(name: string, raw: Buffer, maxBytes = DEFAULT_MAX_INPUT_BYTES): SniffedDocument {
-  if (raw.length > maxBytes) throw new InputError(name, `input is ${mib(raw.length)}, over the import limit of ${mib(maxBytes)}`);
+  if (raw.length > maxBytes)
+    throw new InputError(name, `input is ${mib(raw.length)}, over the import limit of ${mib(maxBytes)}`);
   let bytes = raw;
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: maxBytes });
     } catch (error) {
-      const tooLarge = /maxOutputLength|Cannot create a Buffer larger/i.test((error as Error).message) || (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
-      throw new InputError(name, tooLarge ? `gzip content expands beyond the import limit of ${mib(maxBytes)}` : `not a readable gzip file: ${(error as Error).message}`);
+      const tooLarge =
+        /maxOutputLength|Cannot create a Buffer larger/i.test((error as Error).message) ||
+        (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      throw new InputError(
+        name,
+        tooLarge
+          ? `gzip content expands beyond the import limit of ${mib(maxBytes)}`
+          : `not a readable gzip file: ${(error as Error).message}`,
+      );
     }
   }
   if (bytes.length === 0) throw new InputError(name, 'the file is empty');
-  if (bytes.subarray(0, 8192).includes(0)) throw new InputError(name, 'binary content (NUL bytes): expected a JSON, XML, CSV, YAML or text document');
+  if (bytes.subarray(0, 8192).includes(0))
+    throw new InputError(name, 'binary content (NUL bytes): expected a JSON, XML, CSV, YAML or text document');
   let text = bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = text.trimStart()[0];
@@ -61,7 +77,9 @@ function xmlRootOf(name: string, text: string): string {
     const what = entity ? 'an ENTITY declaration' : 'a DOCTYPE with a DTD';
     throw new InputError(name, `XML with ${what} is refused (no DTDs or entities are processed)`, { line });
   }
-  const root = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/.exec(text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''));
+  const root = /<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]/.exec(
+    text.replace(/<\?[\s\S]*?\?>|<!--[\s\S]*?-->/g, ''),
+  );
   if (!root) throw new InputError(name, 'looks like XML but has no root element', { line: 1 });
   return root[2]!;
 }

@@ -1,5 +1,12 @@
 /** The roster as the fold of roster imports and `role.assigned` events; role changes and refused attempts. */
-import { applyRosterEvent, initialRoster, type RoleAssignedPayload, type RoleRefusedPayload, type RosterEvent, type RosterState } from '../decisions/apply-roster-event';
+import {
+  applyRosterEvent,
+  initialRoster,
+  type RoleAssignedPayload,
+  type RoleRefusedPayload,
+  type RosterEvent,
+  type RosterState,
+} from '../decisions/apply-roster-event';
 import { ROSTER_STREAM, RosterEvents, type Role } from '../decisions/decision-model';
 import type { RosterBatch } from '../decisions/roster-format';
 import type { AppContext } from './app-context';
@@ -8,7 +15,8 @@ import { SOURCE_IMPORTED, type SourceImportedPayload } from './import-documents'
 export function readRoster(ctx: AppContext): RosterState {
   const events: (RosterEvent & { seq: number })[] = [];
   for (const event of ctx.events.read<SourceImportedPayload>({ type: SOURCE_IMPORTED })) {
-    if (event.payload.batch.kind === 'roster') events.push({ seq: event.seq, type: 'roster.imported', payload: event.payload.batch as RosterBatch });
+    if (event.payload.batch.kind === 'roster')
+      events.push({ seq: event.seq, type: 'roster.imported', payload: event.payload.batch as RosterBatch });
   }
   for (const event of ctx.events.read<RoleAssignedPayload>({ stream: ROSTER_STREAM, type: RosterEvents.assigned })) {
     events.push({ seq: event.seq, type: RosterEvents.assigned, payload: event.payload });
@@ -17,11 +25,21 @@ export function readRoster(ctx: AppContext): RosterState {
 }
 
 export function assignRole(ctx: AppContext, actor: string, role: Role, users: string[], groups: string[]): RosterState {
-  ctx.events.append<RoleAssignedPayload>({ type: RosterEvents.assigned, stream: ROSTER_STREAM, actor, payload: { role, users, groups } });
+  ctx.events.append<RoleAssignedPayload>({
+    type: RosterEvents.assigned,
+    stream: ROSTER_STREAM,
+    actor,
+    payload: { role, users, groups },
+  });
   return readRoster(ctx);
 }
 
 /** A role change by someone who may not make it is kept on the record. */
 export function refuseRoleChange(ctx: AppContext, userId: string, text: string, reason: string): void {
-  ctx.events.append<RoleRefusedPayload>({ type: RosterEvents.refused, stream: ROSTER_STREAM, actor: userId, payload: { userId, text, reason } });
+  ctx.events.append<RoleRefusedPayload>({
+    type: RosterEvents.refused,
+    stream: ROSTER_STREAM,
+    actor: userId,
+    payload: { userId, text, reason },
+  });
 }

@@ -15,7 +15,10 @@ export function loadRulesJson(rulesDir: string, file: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PatchcallError('CONFIG', `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new PatchcallError(
+      'CONFIG',
+      `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);

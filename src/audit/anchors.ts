@@ -42,8 +42,7 @@ export function parseAnchors(content: unknown): Anchor[] {
 }
 
 export type AnchorCheck =
-  | { ok: true; checked: number; newest?: Anchor }
-  | { ok: false; checked: number; anchor: Anchor; problem: string };
+  { ok: true; checked: number; newest?: Anchor } | { ok: false; checked: number; anchor: Anchor; problem: string };
 
 /** `hashAt(seq)` is the database's hash for that event, or undefined when it has no such event. */
 export function checkAnchors(anchors: Anchor[], hashAt: (seq: number) => string | undefined): AnchorCheck {
@@ -51,10 +50,20 @@ export function checkAnchors(anchors: Anchor[], hashAt: (seq: number) => string 
   for (const anchor of anchors) {
     const stored = hashAt(anchor.seq);
     if (stored === undefined) {
-      return { ok: false, checked, anchor, problem: `the anchor at ${anchor.where} names event #${anchor.seq}, which the database does not have: it was rolled back or truncated` };
+      return {
+        ok: false,
+        checked,
+        anchor,
+        problem: `the anchor at ${anchor.where} names event #${anchor.seq}, which the database does not have: it was rolled back or truncated`,
+      };
     }
     if (stored !== anchor.hash) {
-      return { ok: false, checked, anchor, problem: `event #${anchor.seq} has hash ${stored} in the database but ${anchor.hash} in the anchor at ${anchor.where}: the history was rewritten` };
+      return {
+        ok: false,
+        checked,
+        anchor,
+        problem: `event #${anchor.seq} has hash ${stored} in the database but ${anchor.hash} in the anchor at ${anchor.where}: the history was rewritten`,
+      };
     }
     checked++;
   }

@@ -31,7 +31,9 @@ export function buildChainSegment(stream: string, events: Iterable<ChainedEvent>
   return { stream, links };
 }
 
-export type SegmentVerdict = (ChainVerdict & { streamEvents: number }) | { ok: false; count: number; brokenAt: number; problem: string; streamEvents: number };
+export type SegmentVerdict =
+  | (ChainVerdict & { streamEvents: number })
+  | { ok: false; count: number; brokenAt: number; problem: string; streamEvents: number };
 
 export function verifyChainSegment(segment: ChainSegment): SegmentVerdict {
   const first = segment.links[0];
@@ -42,14 +44,32 @@ export function verifyChainSegment(segment: ChainSegment): SegmentVerdict {
     const { payload, prevHash, hash, ...header } = link;
     if (link.stream === segment.stream) {
       if (payload === undefined) {
-        return { ok: false, count: streamEvents, brokenAt: link.seq, problem: `event #${link.seq} of ${segment.stream} is redacted: the record is incomplete`, streamEvents };
+        return {
+          ok: false,
+          count: streamEvents,
+          brokenAt: link.seq,
+          problem: `event #${link.seq} of ${segment.stream} is redacted: the record is incomplete`,
+          streamEvents,
+        };
       }
       if (payloadDigest(canonicalJson(payload)) !== link.payloadSha256) {
-        return { ok: false, count: streamEvents, brokenAt: link.seq, problem: `the payload of event #${link.seq} does not match its digest (it was changed)`, streamEvents };
+        return {
+          ok: false,
+          count: streamEvents,
+          brokenAt: link.seq,
+          problem: `the payload of event #${link.seq} does not match its digest (it was changed)`,
+          streamEvents,
+        };
       }
       streamEvents++;
     } else if (payload !== undefined && payloadDigest(canonicalJson(payload)) !== link.payloadSha256) {
-      return { ok: false, count: streamEvents, brokenAt: link.seq, problem: `the payload of event #${link.seq} does not match its digest (it was changed)`, streamEvents };
+      return {
+        ok: false,
+        count: streamEvents,
+        brokenAt: link.seq,
+        problem: `the payload of event #${link.seq} does not match its digest (it was changed)`,
+        streamEvents,
+      };
     }
     if (!verifier.addHeader(header, prevHash, hash)) break;
   }

@@ -10,7 +10,11 @@ import {
   type RefusedPayload,
 } from '../decisions/decision-model';
 
-const STANCE_WORDS: Record<string, string> = { agree: 'agreed with the recommendation', alternative: 'proposed an alternative', 'more-info': 'asked for more information' };
+const STANCE_WORDS: Record<string, string> = {
+  agree: 'agreed with the recommendation',
+  alternative: 'proposed an alternative',
+  'more-info': 'asked for more information',
+};
 
 export function describeDecisionEvent(type: string, payload: unknown): string {
   switch (type) {

@@ -78,25 +78,63 @@ export class ChainVerifier {
 
   /** Returns false once the chain is broken; further events are ignored. */
   add(event: ChainedEvent): boolean {
-    return this.link(event.seq, event.at, event.actor, event.type, event.stream, payloadDigest(event.payloadJson), event.prevHash, event.hash);
+    return this.link(
+      event.seq,
+      event.at,
+      event.actor,
+      event.type,
+      event.stream,
+      payloadDigest(event.payloadJson),
+      event.prevHash,
+      event.hash,
+    );
   }
 
   /** A link whose payload is known only by its digest (a redacted event in an export). */
   addHeader(header: EventHeader, prevHash: string, hash: string): boolean {
-    return this.link(header.seq, header.at, header.actor, header.type, header.stream, header.payloadSha256, prevHash, hash);
+    return this.link(
+      header.seq,
+      header.at,
+      header.actor,
+      header.type,
+      header.stream,
+      header.payloadSha256,
+      prevHash,
+      hash,
+    );
   }
 
   /** Positional on purpose: it runs once per event when a million-event log is verified. */
-  link(seq: number, at: string, actor: string, type: string, stream: string, payloadSha256: string, prevHash: string, hash: string): boolean {
+  link(
+    seq: number,
+    at: string,
+    actor: string,
+    type: string,
+    stream: string,
+    payloadSha256: string,
+    prevHash: string,
+    hash: string,
+  ): boolean {
     if (this.broken) return false;
     if (this.expectedSeq !== undefined && seq !== this.expectedSeq) {
-      return this.fail(seq, `sequence number ${seq} where ${this.expectedSeq} was expected (an event is missing, inserted or moved)`, String(this.expectedSeq), String(seq));
+      return this.fail(
+        seq,
+        `sequence number ${seq} where ${this.expectedSeq} was expected (an event is missing, inserted or moved)`,
+        String(this.expectedSeq),
+        String(seq),
+      );
     }
     if (prevHash !== this.prevHash) {
-      return this.fail(seq, 'previous-hash link does not match the hash of the event before it', this.prevHash, prevHash);
+      return this.fail(
+        seq,
+        'previous-hash link does not match the hash of the event before it',
+        this.prevHash,
+        prevHash,
+      );
     }
     const recomputed = headerHash(prevHash, { seq, at, actor, type, stream, payloadSha256 });
-    if (recomputed !== hash) return this.fail(seq, 'event content does not match its hash (the event was changed)', recomputed, hash);
+    if (recomputed !== hash)
+      return this.fail(seq, 'event content does not match its hash (the event was changed)', recomputed, hash);
     this.prevHash = hash;
     this.expectedSeq = seq + 1;
     this.count++;

@@ -25,11 +25,26 @@ function renderCsv(record: AuditRecord): string {
   const hashes = new Map(record.chain.links.map((l) => [l.seq, l]));
   const rows = record.timeline.map((entry) => {
     const link = hashes.get(entry.seq);
-    return [entry.seq, entry.at, entry.actor.id, entry.actor.name ?? '', entry.type, entry.summary, link?.payloadSha256 ?? '', link?.prevHash ?? '', link?.hash ?? ''];
+    return [
+      entry.seq,
+      entry.at,
+      entry.actor.id,
+      entry.actor.name ?? '',
+      entry.type,
+      entry.summary,
+      link?.payloadSha256 ?? '',
+      link?.prevHash ?? '',
+      link?.hash ?? '',
+    ];
   });
   // a leading quote stops spreadsheet programs from running a cell that starts with = + - @ as a formula
-  const safe = rows.map((row) => row.map((cell) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)));
-  return stringify([['seq', 'at', 'actor_id', 'actor_name', 'type', 'summary', 'payload_sha256', 'prev_hash', 'hash'], ...safe]);
+  const safe = rows.map((row) =>
+    row.map((cell) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)),
+  );
+  return stringify([
+    ['seq', 'at', 'actor_id', 'actor_name', 'type', 'summary', 'payload_sha256', 'prev_hash', 'hash'],
+    ...safe,
+  ]);
 }
 
 interface Section {
@@ -52,8 +67,16 @@ function sections(record: AuditRecord): Section[] {
       ? [
           `Outcome: ${d.call.outcome}. Made by ${person(d.call.person)} at ${d.call.at}.`,
           `Rationale: ${d.call.rationale}`,
-          ...(d.call.quorumMet === false ? [`Made without quorum. Reason: ${d.call.overrideReason ?? '(none recorded)'}`] : []),
-          ...(d.call.snapshot ? [`Made on: ${Object.entries(d.call.snapshot).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`).join('; ')}`] : []),
+          ...(d.call.quorumMet === false
+            ? [`Made without quorum. Reason: ${d.call.overrideReason ?? '(none recorded)'}`]
+            : []),
+          ...(d.call.snapshot
+            ? [
+                `Made on: ${Object.entries(d.call.snapshot)
+                  .map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+                  .join('; ')}`,
+              ]
+            : []),
         ]
       : [`No call has been made; the decision is ${d.status}.`],
   });
@@ -63,22 +86,37 @@ function sections(record: AuditRecord): Section[] {
       paragraphs: [
         `${b.id}: ${b.title?.value ?? ''} (${b.vendor?.value ?? 'vendor unknown'}, released ${b.releasedAt?.value ?? 'unknown'}; ${b.cycle.status}: ${b.cycle.reason}).`,
         `CVEs: ${b.cves.join(', ') || 'none'}. Fixes: ${b.fixIds.join(', ') || 'none'}${b.restartRequired ? `; restart ${b.restartRequired.value ? 'required' : 'not required'}` : ''}.`,
-        ...b.exploitation.map((e) => `Exploitation ${e.status}: ${e.evidence} [${e.source.format}: ${e.source.document}]`),
-        ...b.scores.map((s) => `CVSS ${s.version} ${s.baseScore} ${s.vector} [${s.source.format}: ${s.source.document}]`),
+        ...b.exploitation.map(
+          (e) => `Exploitation ${e.status}: ${e.evidence} [${e.source.format}: ${e.source.document}]`,
+        ),
+        ...b.scores.map(
+          (s) => `CVSS ${s.version} ${s.baseScore} ${s.vector} [${s.source.format}: ${s.source.document}]`,
+        ),
       ],
     });
   }
   if (a) {
     result.push({
       title: 'Recommendation',
-      paragraphs: [a.summary.headline, `Deadline: ${a.summary.deadline.dueAt} (${a.summary.deadline.reason}).`, ...a.summary.reasons],
+      paragraphs: [
+        a.summary.headline,
+        `Deadline: ${a.summary.deadline.dueAt} (${a.summary.deadline.reason}).`,
+        ...a.summary.reasons,
+      ],
       table: {
         id: 'verdicts',
         head: ['Asset', 'Urgency', 'Deadline', 'Why'],
         rows: a.verdicts.map((v) => [v.assetName, v.urgency, v.deadline.dueAt, v.explanation.join(' ')]),
       },
     });
-    result.push({ title: 'Plan', table: { id: 'plan', head: ['Step', 'Assets', 'Due', 'Details'], rows: a.plan.map((s) => [s.title, s.assets.join(', '), s.dueAt ?? '', s.details]) } });
+    result.push({
+      title: 'Plan',
+      table: {
+        id: 'plan',
+        head: ['Step', 'Assets', 'Due', 'Details'],
+        rows: a.plan.map((s) => [s.title, s.assets.join(', '), s.dueAt ?? '', s.details]),
+      },
+    });
   }
   result.push({
     title: 'Exposure',
@@ -92,20 +130,41 @@ function sections(record: AuditRecord): Section[] {
           e.systemExposure,
           port ? `${port.protocol}/${port.port}${port.scanState ? ` (scan: ${port.scanState})` : ''}` : '',
           port ? port.reachableFrom.map((z) => `${z.zone} ${z.ranges.join(' ')}`).join('; ') || 'nowhere' : '',
-          port ? port.reachableFrom.flatMap((z) => z.path.map((step) => `${step.filter}/${step.chain}: ${step.rule ? `rule ${step.rule.number} (${step.rule.locator}) ${step.rule.text}` : `policy ${step.policy ?? ''}`}`)).join('; ') : '',
+          port
+            ? port.reachableFrom
+                .flatMap((z) =>
+                  z.path.map(
+                    (step) =>
+                      `${step.filter}/${step.chain}: ${step.rule ? `rule ${step.rule.number} (${step.rule.locator}) ${step.rule.text}` : `policy ${step.policy ?? ''}`}`,
+                  ),
+                )
+                .join('; ')
+            : '',
         ]),
       ),
     },
   });
   result.push({
     title: 'Positions',
-    table: { id: 'positions', head: ['Person', 'Roles', 'Position', 'Comment', 'At'], rows: d.positions.map((p) => [person(p.person), p.roles.join(', '), p.stance, p.comment ?? '', p.at]) },
+    table: {
+      id: 'positions',
+      head: ['Person', 'Roles', 'Position', 'Comment', 'At'],
+      rows: d.positions.map((p) => [person(p.person), p.roles.join(', '), p.stance, p.comment ?? '', p.at]),
+    },
   });
   result.push({
     title: 'Timeline',
-    table: { id: 'timeline', head: ['#', 'At', 'Who', 'What'], rows: record.timeline.map((t) => [String(t.seq), t.at, person(t.actor), t.summary]) },
+    table: {
+      id: 'timeline',
+      head: ['#', 'At', 'Who', 'What'],
+      rows: record.timeline.map((t) => [String(t.seq), t.at, person(t.actor), t.summary]),
+    },
   });
-  result.push({ title: 'Slack thread', thread: record.slackThread, ...(record.slackThread.length ? {} : { paragraphs: ['No messages were exported from Slack.'] }) });
+  result.push({
+    title: 'Slack thread',
+    thread: record.slackThread,
+    ...(record.slackThread.length ? {} : { paragraphs: ['No messages were exported from Slack.'] }),
+  });
   result.push({
     title: 'Verification',
     paragraphs: [
@@ -119,7 +178,10 @@ function sections(record: AuditRecord): Section[] {
 function renderMarkdown(record: AuditRecord): string {
   const md = escapeMarkdown;
   const out: string[] = [`# Audit record: decision ${md(record.decision.id)} on ${md(record.decision.bulletinId)}`, ''];
-  out.push(`Exported ${md(record.exportedAt)} by ${md(person(record.exportedBy))}. Channel: ${md(record.decision.channel ?? '-')}. Status: ${md(record.decision.status)}.`, '');
+  out.push(
+    `Exported ${md(record.exportedAt)} by ${md(person(record.exportedBy))}. Channel: ${md(record.decision.channel ?? '-')}. Status: ${md(record.decision.status)}.`,
+    '',
+  );
   for (const section of sections(record)) {
     out.push(`## ${md(section.title)}`, '');
     for (const p of section.paragraphs ?? []) out.push(md(p), '');
@@ -152,14 +214,18 @@ function renderHtml(record: AuditRecord): string {
   const h = escapeHtml;
   const body: string[] = [];
   body.push(`<h1>Audit record: decision ${h(record.decision.id)} on ${h(record.decision.bulletinId)}</h1>`);
-  body.push(`<p class="meta">Exported ${h(record.exportedAt)} by ${h(person(record.exportedBy))}. Channel: ${h(record.decision.channel ?? '-')}. Status: ${h(record.decision.status)}.</p>`);
+  body.push(
+    `<p class="meta">Exported ${h(record.exportedAt)} by ${h(person(record.exportedBy))}. Channel: ${h(record.decision.channel ?? '-')}. Status: ${h(record.decision.status)}.</p>`,
+  );
   const thread = (messages: SlackMessage[]): string =>
     `<ul class="thread">${messages.map((m) => `<li><span class="meta">${h(m.at)}</span> <b>${h(person(m.user))}</b>: ${h(m.text)}${m.replies.length ? thread(m.replies) : ''}</li>`).join('')}</ul>`;
   for (const section of sections(record)) {
     body.push(`<section><h2>${h(section.title)}</h2>`);
     for (const p of section.paragraphs ?? []) body.push(`<p>${h(p)}</p>`);
     if (section.table) {
-      body.push(`<table id="${section.table.id}"><thead><tr>${section.table.head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>`);
+      body.push(
+        `<table id="${section.table.id}"><thead><tr>${section.table.head.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>`,
+      );
       for (const row of section.table.rows) body.push(`<tr>${row.map((c) => `<td>${h(c)}</td>`).join('')}</tr>`);
       body.push('</tbody></table>');
     }

@@ -11,7 +11,12 @@ import { classifyCycle, type ReleaseCalendars } from './release-cycle';
  * `advisories` and `cveRecords` come in import order (oldest first). `id` is the advisory id, or a CVE id when
  * the bulletin is only known from CVE feeds.
  */
-export function mergeBulletin(id: string, advisories: AdvisoryRecord[], cveRecords: CveRecord[], calendars: ReleaseCalendars): Bulletin {
+export function mergeBulletin(
+  id: string,
+  advisories: AdvisoryRecord[],
+  cveRecords: CveRecord[],
+  calendars: ReleaseCalendars,
+): Bulletin {
   const latest = advisories[advisories.length - 1];
   const cves = unique([...(latest?.cves ?? []), ...(advisories.length ? [] : [id])]);
   const records = newestPerFeed(cveRecords.filter((record) => cves.includes(record.cve)));
@@ -23,9 +28,16 @@ export function mergeBulletin(id: string, advisories: AdvisoryRecord[], cveRecor
     }
     return undefined;
   };
-  const title = textFrom('title') ?? firstOf(records, (r) => (r.title ? { value: r.title, source: r.source } : undefined));
-  const vendor = textFrom('vendor') ?? firstOf(records, (r) => r.kev?.vendorProject ? { value: r.kev.vendorProject.trim(), source: r.kev.source } : undefined);
-  const releasedAt = textFrom('releasedAt') ?? firstOf(records, (r) => (r.published ? { value: r.published, source: r.source } : undefined));
+  const title =
+    textFrom('title') ?? firstOf(records, (r) => (r.title ? { value: r.title, source: r.source } : undefined));
+  const vendor =
+    textFrom('vendor') ??
+    firstOf(records, (r) =>
+      r.kev?.vendorProject ? { value: r.kev.vendorProject.trim(), source: r.kev.source } : undefined,
+    );
+  const releasedAt =
+    textFrom('releasedAt') ??
+    firstOf(records, (r) => (r.published ? { value: r.published, source: r.source } : undefined));
 
   const products = [...(latest?.products ?? []), ...records.flatMap((r) => r.products)];
   const remediations = latest?.remediations ?? [];
@@ -61,7 +73,12 @@ export function mergeBulletin(id: string, advisories: AdvisoryRecord[], cveRecor
     cwes: unique(records.flatMap((r) => r.cwes)),
     vulnerablePorts: latest?.vulnerablePorts ?? [],
     ...(latest?.automatable ? { automatable: { value: latest.automatable, source: latest.source } } : {}),
-    cycle: classifyCycle(vendor?.value, releasedAt?.value, products.map((p) => p.name), calendars),
+    cycle: classifyCycle(
+      vendor?.value,
+      releasedAt?.value,
+      products.map((p) => p.name),
+      calendars,
+    ),
     sources,
   };
 }

@@ -39,18 +39,27 @@ export function validateCalendars(data: unknown, file: string): ReleaseCalendars
   if (!Array.isArray(vendors)) throw new Error(`${file}: "vendors" must be an array`);
   vendors.forEach((entry: VendorCalendar, i: number) => {
     const where = `${file} /vendors/${i} (${entry?.vendor ?? '?'})`;
-    if (typeof entry?.vendor !== 'string' || !Array.isArray(entry.aliases)) problems.push(`${where}: needs vendor and aliases`);
+    if (typeof entry?.vendor !== 'string' || !Array.isArray(entry.aliases))
+      problems.push(`${where}: needs vendor and aliases`);
     try {
       dayjs.tz('2008-10-23', entry?.timezone);
     } catch {
       problems.push(`${where}: unknown time zone "${entry?.timezone}"`);
     }
     const calendar = entry?.calendar;
-    if (!calendar || !WEEKDAYS.includes(calendar.weekday)) problems.push(`${where}: calendar.weekday must be one of ${WEEKDAYS.join(', ')}`);
-    else if (calendar.kind === 'nth-weekday' && !(calendar.nth >= 1 && calendar.nth <= 5)) problems.push(`${where}: calendar.nth must be 1-5`);
-    else if (calendar.kind === 'weekday-closest-to-day' && !(calendar.day >= 1 && calendar.day <= 31)) problems.push(`${where}: calendar.day must be 1-31`);
-    else if (calendar.kind !== 'nth-weekday' && calendar.kind !== 'weekday-closest-to-day') problems.push(`${where}: unknown calendar.kind`);
-    if (calendar && calendar.months !== 'all' && !(Array.isArray(calendar.months) && calendar.months.every((m) => m >= 1 && m <= 12))) {
+    if (!calendar || !WEEKDAYS.includes(calendar.weekday))
+      problems.push(`${where}: calendar.weekday must be one of ${WEEKDAYS.join(', ')}`);
+    else if (calendar.kind === 'nth-weekday' && !(calendar.nth >= 1 && calendar.nth <= 5))
+      problems.push(`${where}: calendar.nth must be 1-5`);
+    else if (calendar.kind === 'weekday-closest-to-day' && !(calendar.day >= 1 && calendar.day <= 31))
+      problems.push(`${where}: calendar.day must be 1-31`);
+    else if (calendar.kind !== 'nth-weekday' && calendar.kind !== 'weekday-closest-to-day')
+      problems.push(`${where}: unknown calendar.kind`);
+    if (
+      calendar &&
+      calendar.months !== 'all' &&
+      !(Array.isArray(calendar.months) && calendar.months.every((m) => m >= 1 && m <= 12))
+    ) {
       problems.push(`${where}: calendar.months must be "all" or month numbers 1-12`);
     }
   });
@@ -58,7 +67,11 @@ export function validateCalendars(data: unknown, file: string): ReleaseCalendars
   return data as ReleaseCalendars;
 }
 
-export function findVendorCalendar(vendor: string | undefined, productNames: string[], calendars: ReleaseCalendars): VendorCalendar | undefined {
+export function findVendorCalendar(
+  vendor: string | undefined,
+  productNames: string[],
+  calendars: ReleaseCalendars,
+): VendorCalendar | undefined {
   if (!vendor) return undefined;
   const key = vendor.trim().toLowerCase();
   return calendars.vendors.find(
@@ -69,19 +82,36 @@ export function findVendorCalendar(vendor: string | undefined, productNames: str
 }
 
 /** `releasedAt` is an ISO date (read in the vendor's zone) or date-time (converted to the vendor's zone). */
-export function classifyCycle(vendor: string | undefined, releasedAt: string | undefined, productNames: string[], calendars: ReleaseCalendars): CycleVerdict {
+export function classifyCycle(
+  vendor: string | undefined,
+  releasedAt: string | undefined,
+  productNames: string[],
+  calendars: ReleaseCalendars,
+): CycleVerdict {
   if (!releasedAt) return { status: 'unknown', reason: 'the bulletin has no release date' };
   const entry = findVendorCalendar(vendor, productNames, calendars);
-  if (!entry) return { status: 'unknown', reason: vendor ? `no release calendar is known for vendor "${vendor}"` : 'the bulletin names no vendor' };
+  if (!entry)
+    return {
+      status: 'unknown',
+      reason: vendor ? `no release calendar is known for vendor "${vendor}"` : 'the bulletin names no vendor',
+    };
   const local = /T/.test(releasedAt) ? dayjs(releasedAt).tz(entry.timezone) : dayjs.tz(releasedAt, entry.timezone);
   const day = local.format('YYYY-MM-DD');
   const weekday = local.format('dddd');
   const regular = regularReleaseDay(entry.calendar, local.year(), local.month() + 1, entry.timezone);
   if (regular && regular.format('YYYY-MM-DD') === day) {
-    return { status: 'in-cycle', reason: `released ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}` };
+    return {
+      status: 'in-cycle',
+      reason: `released ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}`,
+    };
   }
-  const expected = regular ? `; that month's regular day was ${regular.format('dddd YYYY-MM-DD')}` : '; no regular release falls in that month';
-  return { status: 'out-of-cycle', reason: `released ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}` };
+  const expected = regular
+    ? `; that month's regular day was ${regular.format('dddd YYYY-MM-DD')}`
+    : '; no regular release falls in that month';
+  return {
+    status: 'out-of-cycle',
+    reason: `released ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}`,
+  };
 }
 
 /** The vendor's regular release day in a month, or undefined when the calendar has none that month. */

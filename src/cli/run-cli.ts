@@ -25,7 +25,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config,
       open(options) {
         const clock = options.at ? fixedClock(options.at) : io.clock;
-        const ctx = openAppContext({ dbPath: options.db ?? config.dbPath, rulesDir: config.rulesDir, ...(clock ? { clock } : {}) });
+        const ctx = openAppContext({
+          dbPath: options.db ?? config.dbPath,
+          rulesDir: config.rulesDir,
+          ...(clock ? { clock } : {}),
+        });
         contexts.push(ctx);
         return ctx;
       },
@@ -77,12 +81,22 @@ function fixedClock(at: string): () => Date {
 function reportError(error: unknown, io: CliIo, json: boolean): number {
   if (error instanceof CommanderError) {
     // help and version are "errors" to commander but successes to the user
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return 0;
     return 2;
   }
   const code = isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE') ? 2 : 1;
-  const message = isPatchcallError(error) ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
-  if (json) io.stdout(JSON.stringify({ error: { code: isPatchcallError(error) ? error.code : 'INTERNAL', message } }, null, 2) + '\n');
+  const message = isPatchcallError(error)
+    ? error.message
+    : `internal error: ${(error as Error)?.message ?? String(error)}`;
+  if (json)
+    io.stdout(
+      JSON.stringify({ error: { code: isPatchcallError(error) ? error.code : 'INTERNAL', message } }, null, 2) + '\n',
+    );
   io.stderr(`patchcall: ${message}\n`);
   return code;
 }

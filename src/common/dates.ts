@@ -19,7 +19,10 @@ export function readIsoDate(text: string): DateReading {
   const dateTime = dateOnly ? null : ISO_DATE_TIME.exec(value);
   const match = dateOnly ?? dateTime;
   if (!match) {
-    return { ok: false, problem: `"${truncate(value)}" is not an ISO 8601 date (expected e.g. 2008-10-23 or 2008-10-23T17:00:00Z)` };
+    return {
+      ok: false,
+      problem: `"${truncate(value)}" is not an ISO 8601 date (expected e.g. 2008-10-23 or 2008-10-23T17:00:00Z)`,
+    };
   }
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac, zone] = match;
   const year = Number(y);
@@ -32,7 +35,8 @@ export function readIsoDate(text: string): DateReading {
   const zoneText = zone ? (zone.toUpperCase() === 'Z' ? 'Z' : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2')) : 'Z';
   const millis = frac ? `.${frac.padEnd(3, '0').slice(0, 3)}` : '';
   const iso = dateOnly ? `${y}-${mo}-${d}` : `${y}-${mo}-${d}T${h}:${mi}:${s}${millis}${zoneText}`;
-  if (!dateOnly && !dayjs(iso).isValid()) return { ok: false, problem: `"${truncate(value)}" is not a valid date-time` };
+  if (!dateOnly && !dayjs(iso).isValid())
+    return { ok: false, problem: `"${truncate(value)}" is not a valid date-time` };
   return { ok: true, iso, assumedUtc: !dateOnly && !zone };
 }
 

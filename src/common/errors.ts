@@ -44,7 +44,8 @@ export class InputError extends PatchcallError {
 
 export function formatPlace(place: InputPlace): string {
   const parts: string[] = [];
-  if (place.line !== undefined) parts.push(`line ${place.line}${place.column !== undefined ? `, column ${place.column}` : ''}`);
+  if (place.line !== undefined)
+    parts.push(`line ${place.line}${place.column !== undefined ? `, column ${place.column}` : ''}`);
   if (place.pointer !== undefined) parts.push(`at ${place.pointer === '' ? '/' : place.pointer}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }

@@ -6,7 +6,10 @@ import { InputError } from './errors';
 
 export type Draft = '07' | '2020-12';
 
-export function createValidator(schema: object, options: { draft?: Draft; extraSchemas?: object[]; keywords?: string[] } = {}): ValidateFunction {
+export function createValidator(
+  schema: object,
+  options: { draft?: Draft; extraSchemas?: object[]; keywords?: string[] } = {},
+): ValidateFunction {
   const AjvClass = options.draft === '2020-12' ? Ajv2020 : Ajv;
   const ajv = new AjvClass({ allErrors: false, strict: false, validateFormats: true });
   addFormats(ajv);

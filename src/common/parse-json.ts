@@ -10,8 +10,14 @@ export function parseJsonText(file: string, text: string): unknown {
     if (position) {
       const offset = Number(position[1]);
       const { line, column } = lineAndColumn(text, offset);
-      if (offset >= text.trimEnd().length) return fail(file, 'invalid JSON: the document ends early (truncated?)', line, column);
-      return fail(file, `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}`, line, column);
+      if (offset >= text.trimEnd().length)
+        return fail(file, 'invalid JSON: the document ends early (truncated?)', line, column);
+      return fail(
+        file,
+        `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '')}`,
+        line,
+        column,
+      );
     }
     if (/Unexpected end of JSON input/.test(message)) {
       const { line, column } = lineAndColumn(text, text.length);

@@ -8,7 +8,11 @@ export function parseYamlText(file: string, text: string): unknown {
   } catch (error) {
     if (error instanceof YAMLError) {
       const start = error.linePos?.[0];
-      throw new InputError(file, `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`, start ? { line: start.line, column: start.col } : {});
+      throw new InputError(
+        file,
+        `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+        start ? { line: start.line, column: start.col } : {},
+      );
     }
     throw new InputError(file, `invalid YAML: ${(error as Error).message}`);
   }

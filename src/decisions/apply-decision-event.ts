@@ -57,12 +57,25 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
     case DecisionEvents.positionRecorded: {
       const p = event.payload as PositionPayload;
       if (state.status === 'decided') return withKey(next, p.key);
-      const position = { userId: p.userId, roles: p.roles, stance: p.stance, at: event.at, seq: event.seq, ...(p.comment !== undefined ? { comment: p.comment } : {}) };
+      const position = {
+        userId: p.userId,
+        roles: p.roles,
+        stance: p.stance,
+        at: event.at,
+        seq: event.seq,
+        ...(p.comment !== undefined ? { comment: p.comment } : {}),
+      };
       return withKey({ ...next, positions: { ...state.positions, [p.userId]: position } }, p.key);
     }
     case DecisionEvents.refused: {
       const p = event.payload as RefusedPayload;
-      return withKey({ ...next, refusals: [...state.refusals, { userId: p.userId, attempted: p.attempted, reason: p.reason, at: event.at }] }, p.key);
+      return withKey(
+        {
+          ...next,
+          refusals: [...state.refusals, { userId: p.userId, attempted: p.attempted, reason: p.reason, at: event.at }],
+        },
+        p.key,
+      );
     }
     case DecisionEvents.called: {
       const p = event.payload as CalledPayload;

@@ -1,5 +1,13 @@
 /** Who holds which role, as the fold of roster imports and `role.assigned` events; and who may speak for what. */
-import { emptyRoleMap, RosterEvents, SPEAKING_ROLES, type Role, type RoleMap, type RoleMembers, type SpeakingRole } from './decision-model';
+import {
+  emptyRoleMap,
+  RosterEvents,
+  SPEAKING_ROLES,
+  type Role,
+  type RoleMap,
+  type RoleMembers,
+  type SpeakingRole,
+} from './decision-model';
 import type { RosterBatch } from './roster-format';
 
 export interface RosterState {
@@ -35,13 +43,21 @@ export function initialRoster(): RosterState {
 export function applyRosterEvent(state: RosterState, event: RosterEvent): RosterState {
   switch (event.type) {
     case RosterEvents.assigned:
-      return { ...state, roles: { ...state.roles, [event.payload.role]: { users: event.payload.users, groups: event.payload.groups } } };
+      return {
+        ...state,
+        roles: { ...state.roles, [event.payload.role]: { users: event.payload.users, groups: event.payload.groups } },
+      };
     case 'roster.imported': {
       const batch = event.payload;
       return {
         roles: { ...state.roles, ...(batch.roles as Partial<RoleMap>) },
         names: { ...state.names, ...Object.fromEntries(batch.people.map((p) => [p.id, p.name])) },
-        groups: { ...state.groups, ...Object.fromEntries(batch.groups.map((g) => [g.id, { handle: g.handle, name: g.name, members: g.members }])) },
+        groups: {
+          ...state.groups,
+          ...Object.fromEntries(
+            batch.groups.map((g) => [g.id, { handle: g.handle, name: g.name, members: g.members }]),
+          ),
+        },
       };
     }
     case RosterEvents.refused:
@@ -51,7 +67,9 @@ export function applyRosterEvent(state: RosterState, event: RosterEvent): Roster
 
 /** Each role's members with user groups replaced by their members (as `groupMembers` gives them). */
 export function resolveMembers(roles: RoleMap, groupMembers: Record<string, string[]>): Record<Role, string[]> {
-  const resolve = (members: RoleMembers): string[] => [...new Set([...members.users, ...members.groups.flatMap((g) => groupMembers[g] ?? [])])];
+  const resolve = (members: RoleMembers): string[] => [
+    ...new Set([...members.users, ...members.groups.flatMap((g) => groupMembers[g] ?? [])]),
+  ];
   return {
     security: resolve(roles.security),
     network: resolve(roles.network),

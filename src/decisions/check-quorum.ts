@@ -52,7 +52,9 @@ export function checkQuorum(state: DecisionState, policy: QuorumPolicy, outcome:
       if (!current || r.count >= current.count) merged.set(r.role, r);
     }
   }
-  const requirements = [...merged.values()].sort((a, b) => SPEAKING_ROLES.indexOf(a.role) - SPEAKING_ROLES.indexOf(b.role));
+  const requirements = [...merged.values()].sort(
+    (a, b) => SPEAKING_ROLES.indexOf(a.role) - SPEAKING_ROLES.indexOf(b.role),
+  );
   const positions = Object.values(state.positions).sort((a, b) => a.seq - b.seq);
 
   // slots: one per person needed; people are matched to slots (bipartite matching) so the order of roles never matters
@@ -60,7 +62,9 @@ export function checkQuorum(state: DecisionState, policy: QuorumPolicy, outcome:
   const eligible = (personIndex: number, slot: number): boolean => {
     const requirement = requirements[slots[slot]!]!;
     const position = positions[personIndex]!;
-    return position.roles.includes(requirement.role) && (requirement.stances ?? DEFAULT_STANCES).includes(position.stance);
+    return (
+      position.roles.includes(requirement.role) && (requirement.stances ?? DEFAULT_STANCES).includes(position.stance)
+    );
   };
   const slotOwner: (number | undefined)[] = slots.map(() => undefined);
   const tryAssign = (person: number, seen: boolean[]): boolean => {
@@ -74,7 +78,12 @@ export function checkQuorum(state: DecisionState, policy: QuorumPolicy, outcome:
     }
     return false;
   };
-  positions.forEach((_, person) => tryAssign(person, slots.map(() => false)));
+  positions.forEach((_, person) =>
+    tryAssign(
+      person,
+      slots.map(() => false),
+    ),
+  );
 
   const statuses: RequirementStatus[] = requirements.map((r, index) => {
     const filledBy = slots
@@ -82,7 +91,13 @@ export function checkQuorum(state: DecisionState, policy: QuorumPolicy, outcome:
       .filter((person): person is number => person !== undefined)
       .sort((a, b) => a - b)
       .map((person) => positions[person]!.userId);
-    return { role: r.role, count: r.count, stances: r.stances ?? DEFAULT_STANCES, filledBy, missing: r.count - filledBy.length };
+    return {
+      role: r.role,
+      count: r.count,
+      stances: r.stances ?? DEFAULT_STANCES,
+      filledBy,
+      missing: r.count - filledBy.length,
+    };
   });
   const met = statuses.every((s) => s.missing === 0);
   const parts = statuses.map((s) => `${s.role} ${s.filledBy.length}/${s.count}`);
@@ -102,13 +117,16 @@ export function validateQuorumPolicy(value: unknown, file: string): QuorumPolicy
     return list.map((item: unknown, i) => {
       const r = item as Partial<QuorumRequirement> | null;
       const at = `${where}/${i}`;
-      if (!r || !SPEAKING_ROLES.includes(r.role as SpeakingRole)) fail(at, `role must be one of ${SPEAKING_ROLES.join(', ')}`);
+      if (!r || !SPEAKING_ROLES.includes(r.role as SpeakingRole))
+        fail(at, `role must be one of ${SPEAKING_ROLES.join(', ')}`);
       if (!Number.isInteger(r!.count) || r!.count! < 1) fail(at, 'count must be a whole number of at least 1');
-      if (r!.stances !== undefined && (!Array.isArray(r!.stances) || r!.stances.some((s) => !STANCES.includes(s)))) fail(at, `stances must list some of ${STANCES.join(', ')}`);
+      if (r!.stances !== undefined && (!Array.isArray(r!.stances) || r!.stances.some((s) => !STANCES.includes(s))))
+        fail(at, `stances must list some of ${STANCES.join(', ')}`);
       return { role: r!.role!, count: r!.count!, ...(r!.stances ? { stances: r!.stances } : {}) };
     });
   };
-  if (typeof doc.byUrgency !== 'object' || doc.byUrgency === null) return fail('/byUrgency', 'expected an object keyed by urgency');
+  if (typeof doc.byUrgency !== 'object' || doc.byUrgency === null)
+    return fail('/byUrgency', 'expected an object keyed by urgency');
   const byUrgency = Object.fromEntries(
     URGENCIES.map((urgency) => {
       const list = (doc.byUrgency as Record<string, unknown>)[urgency];
@@ -116,5 +134,8 @@ export function validateQuorumPolicy(value: unknown, file: string): QuorumPolicy
       return [urgency, requirementsAt(list, `/byUrgency/${urgency}`)];
     }),
   ) as Record<Urgency, QuorumRequirement[]>;
-  return { byUrgency, againstRecommendation: requirementsAt(doc.againstRecommendation ?? [], '/againstRecommendation') };
+  return {
+    byUrgency,
+    againstRecommendation: requirementsAt(doc.againstRecommendation ?? [], '/againstRecommendation'),
+  };
 }

@@ -5,7 +5,8 @@ import { URGENCIES, type Assessment, type AssetVerdict } from '../risk/model';
 import type { AssetLine, BulletinBrief } from './decision-model';
 
 export function briefBulletin(bulletin: Bulletin): BulletinBrief {
-  const active = bulletin.exploitation.find((e) => e.status === 'active') ?? bulletin.exploitation.find((e) => e.status === 'poc');
+  const active =
+    bulletin.exploitation.find((e) => e.status === 'active') ?? bulletin.exploitation.find((e) => e.status === 'poc');
   const kev = bulletin.kev[0];
   const exploitation = active
     ? `${active.status === 'active' ? 'exploited in the wild' : 'proof of concept public'}: ${active.evidence}`

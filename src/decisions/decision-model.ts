@@ -210,7 +210,13 @@ export interface DecisionState {
 }
 
 export function emptyRoleMap(): RoleMap {
-  return { security: emptyMembers(), network: emptyMembers(), sysadmin: emptyMembers(), owner: emptyMembers(), delegate: emptyMembers() };
+  return {
+    security: emptyMembers(),
+    network: emptyMembers(),
+    sysadmin: emptyMembers(),
+    owner: emptyMembers(),
+    delegate: emptyMembers(),
+  };
 }
 
 function emptyMembers(): RoleMembers {

@@ -17,24 +17,36 @@ export type PatchCommand =
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>/g;
 
 export function parsePatchCommand(text: string): PatchCommand {
-  const words = text.trim().split(/\s+/).filter((w) => w !== '');
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const [verb, ...rest] = words;
   switch (verb?.toLowerCase()) {
     case undefined:
     case 'help':
       return { kind: 'help' };
     case 'open':
-      return rest.length === 1 ? { kind: 'open', bulletin: rest[0]! } : { kind: 'help', problem: 'Usage: `/patch open <bulletin id or CVE>`' };
+      return rest.length === 1
+        ? { kind: 'open', bulletin: rest[0]! }
+        : { kind: 'help', problem: 'Usage: `/patch open <bulletin id or CVE>`' };
     case 'new':
       return { kind: 'new' };
     case 'status':
-      return rest.length <= 1 ? { kind: 'status', ...(rest[0] ? { decision: rest[0] } : {}) } : { kind: 'help', problem: 'Usage: `/patch status [decision id]`' };
+      return rest.length <= 1
+        ? { kind: 'status', ...(rest[0] ? { decision: rest[0] } : {}) }
+        : { kind: 'help', problem: 'Usage: `/patch status [decision id]`' };
     case 'assets':
-      return rest.length === 1 ? { kind: 'assets', decision: rest[0]! } : { kind: 'help', problem: 'Usage: `/patch assets <decision id>`' };
+      return rest.length === 1
+        ? { kind: 'assets', decision: rest[0]! }
+        : { kind: 'help', problem: 'Usage: `/patch assets <decision id>`' };
     case 'export': {
       const [decision, format, ...extra] = rest;
       if (!decision || extra.length || (format !== undefined && !['json', 'csv', 'md', 'html'].includes(format))) {
-        return { kind: 'help', problem: 'Usage: `/patch export <decision id> [json|csv|md|html]` (JSON and HTML when no format is given)' };
+        return {
+          kind: 'help',
+          problem: 'Usage: `/patch export <decision id> [json|csv|md|html]` (JSON and HTML when no format is given)',
+        };
       }
       return { kind: 'export', decision, ...(format ? { format: format as 'json' | 'csv' | 'md' | 'html' } : {}) };
     }
@@ -51,7 +63,9 @@ function parseRoles(rest: string[], text: string): PatchCommand {
   if (rest[0]!.toLowerCase() !== 'set' || rest.length < 3) return { kind: 'help', problem: usage };
   const role = rest[1]!.toLowerCase() as Role;
   if (!ROLES.includes(role)) return { kind: 'help', problem: `Unknown role "${rest[1]}". ${usage}` };
-  const afterRole = text.slice(text.toLowerCase().indexOf(rest[1]!.toLowerCase(), text.toLowerCase().indexOf('set')) + rest[1]!.length);
+  const afterRole = text.slice(
+    text.toLowerCase().indexOf(rest[1]!.toLowerCase(), text.toLowerCase().indexOf('set')) + rest[1]!.length,
+  );
   const users: string[] = [];
   const groups: string[] = [];
   for (const match of afterRole.matchAll(MENTION)) {

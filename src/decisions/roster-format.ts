@@ -52,7 +52,10 @@ const schema = {
         type: 'object',
         required: ['id', 'name'],
         additionalProperties: false,
-        properties: { id: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' }, name: { type: 'string', minLength: 1, maxLength: 80 } },
+        properties: {
+          id: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
+          name: { type: 'string', minLength: 1, maxLength: 80 },
+        },
       },
     },
     groups: {
@@ -72,7 +75,9 @@ const schema = {
     roles: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(ROLES.map((role) => [role, { type: 'array', items: { type: 'string', pattern: ID_PATTERN } }])),
+      properties: Object.fromEntries(
+        ROLES.map((role) => [role, { type: 'array', items: { type: 'string', pattern: ID_PATTERN } }]),
+      ),
     },
   },
 };
@@ -101,15 +106,26 @@ function toRosterBatch(roster: RosterDocument, doc: Pick<SniffedDocument, 'name'
     if (!ids) continue;
     ids.forEach((id, i) => {
       // an id nobody named is most likely a typo; refusing it beats a role nobody can speak for
-      if (!known.has(id)) throw new InputError(doc.name, `${id} is neither in people nor in groups`, { pointer: pointer('roles', role, i) });
+      if (!known.has(id))
+        throw new InputError(doc.name, `${id} is neither in people nor in groups`, {
+          pointer: pointer('roles', role, i),
+        });
     });
-    roles[role] = { users: unique(ids.filter((id) => USER_ID.test(id))), groups: unique(ids.filter((id) => GROUP_ID.test(id))) };
+    roles[role] = {
+      users: unique(ids.filter((id) => USER_ID.test(id))),
+      groups: unique(ids.filter((id) => GROUP_ID.test(id))),
+    };
   }
   return {
     kind: 'roster',
     roles,
     people: roster.people ?? [],
-    groups: (roster.groups ?? []).map((g) => ({ id: g.id, handle: g.handle, name: g.name, members: unique(g.members ?? []) })),
+    groups: (roster.groups ?? []).map((g) => ({
+      id: g.id,
+      handle: g.handle,
+      name: g.name,
+      members: unique(g.members ?? []),
+    })),
   };
 }
 

@@ -284,7 +284,8 @@ function coverInterval(family: AddressFamily, from: bigint, to: bigint, out: str
   while (lo <= to) {
     let size = 0;
     // grow the block while it stays aligned at `lo` and inside [lo, to]
-    while (size < bits && (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n && lo + (1n << BigInt(size + 1)) - 1n <= to) size++;
+    while (size < bits && (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n && lo + (1n << BigInt(size + 1)) - 1n <= to)
+      size++;
     out.push(`${formatAddress(family, lo)}/${bits - size}`);
     lo += 1n << BigInt(size);
   }

@@ -14,7 +14,14 @@ import { AddressSet } from './address-set';
 import { LEVEL_ORDER, type ExposureLevel, type ExposureRules } from './exposure-rules';
 import type { AddressFamily, AssetExposure, Filter, PathStep, PortReach, ZoneReach } from './model';
 import { INTERNET_ZONE, type NetworkDescription } from './network-model';
-import { describeRule, destinationClass, evaluateFilter, serviceClass, type Decision, type Traffic } from './reachability';
+import {
+  describeRule,
+  destinationClass,
+  evaluateFilter,
+  serviceClass,
+  type Decision,
+  type Traffic,
+} from './reachability';
 import { NO_ZONE, readAddress, Topology, type Hop } from './topology';
 
 export interface ExposureInputs {
@@ -122,7 +129,9 @@ export class ExposureEngine {
       usable.push({ text, family: parsed.family, value: parsed.value, zone });
       signature += `${parsed.family}:${zone}:${zone === NO_ZONE ? text : ''}:${this.hopSignature(this.topology.hops(asset, zone, INTERNET_ZONE), parsed.family, parsed.value)}|`;
     }
-    const states = this.inputs.ports.map((p) => asset.services.find((s) => s.protocol === p.protocol && s.port === p.port)?.state ?? '');
+    const states = this.inputs.ports.map(
+      (p) => asset.services.find((s) => s.protocol === p.protocol && s.port === p.port)?.state ?? '',
+    );
     // texts in a cached result never name the asset, so every asset with the same signature can share it
     signature += `§${states.join('\u0000')}§${badAddresses.join('\u0000')}`;
     let result = this.resultCache.get(signature);
@@ -131,7 +140,16 @@ export class ExposureEngine {
       this.resultCache.set(signature, result);
     }
     const { zone, ports, systemExposure, publiclyExposed, reasons, warnings } = result;
-    return { assetId: asset.id, assetName: asset.name, zone, ports, systemExposure, publiclyExposed, reasons, warnings };
+    return {
+      assetId: asset.id,
+      assetName: asset.name,
+      zone,
+      ports,
+      systemExposure,
+      publiclyExposed,
+      reasons,
+      warnings,
+    };
   }
 
   /** The hops and, per filter, the asset address's destination class: equal signatures, equal verdicts. */
@@ -165,12 +183,20 @@ export class ExposureEngine {
     const zones = [...new Set(usable.map((a) => a.zone))];
     if (zones.includes(NO_ZONE)) {
       const outside = usable.filter((a) => a.zone === NO_ZONE).map((a) => a.text);
-      warnings.push(`${outside.join(', ')} lies in no zone of the network description${this.inputs.network ? '' : ' (none is imported)'}: no zone guard applies, only its own filters`);
+      warnings.push(
+        `${outside.join(', ')} lies in no zone of the network description${this.inputs.network ? '' : ' (none is imported)'}: no zone guard applies, only its own filters`,
+      );
     }
-    if (zones.length > 1) warnings.push(`addresses in several zones (${zones.join(', ')}): each address is analysed in its own zone`);
-    if (!this.inputs.ports.length) warnings.push('the bulletin names no ports and rules/service-ports.json knows none for its products: reachability is unknown');
+    if (zones.length > 1)
+      warnings.push(`addresses in several zones (${zones.join(', ')}): each address is analysed in its own zone`);
+    if (!this.inputs.ports.length)
+      warnings.push(
+        'the bulletin names no ports and rules/service-ports.json knows none for its products: reachability is unknown',
+      );
 
-    const ports = this.inputs.ports.map((port, i) => this.portReach(asset, usable, port, states[i]!, reasons, warnings));
+    const ports = this.inputs.ports.map((port, i) =>
+      this.portReach(asset, usable, port, states[i]!, reasons, warnings),
+    );
     const reaching = ports.flatMap((p) => p.reachableFrom.map((z) => z.zone));
     const unknown = !usable.length || !this.inputs.ports.length;
     const { level, why } = this.level(reaching, zone, unknown);
@@ -187,7 +213,8 @@ export class ExposureEngine {
 
   private level(reaching: string[], ownZone: string, unknown: boolean): { level: ExposureLevel; why: string } {
     const { rules } = this.inputs;
-    if (unknown) return { level: rules.unknown, why: `reachability unknown (rules/exposure.json "unknown": ${rules.unknown})` };
+    if (unknown)
+      return { level: rules.unknown, why: `reachability unknown (rules/exposure.json "unknown": ${rules.unknown})` };
     if (!reaching.length) return { level: 'small', why: 'no zone can open a connection to a vulnerable port' };
     let best: { level: ExposureLevel; zone: string } | undefined;
     for (const zone of new Set(reaching)) {
@@ -195,10 +222,20 @@ export class ExposureEngine {
       if (!best || LEVEL_ORDER[level] > LEVEL_ORDER[best.level]) best = { level, zone };
     }
     const zones = [...new Set(reaching)].join(', ');
-    return { level: best!.level, why: `reachable from ${zones}; ${best!.zone}${best!.zone === ownZone ? ' (its own zone)' : ''} → ${best!.level} in rules/exposure.json` };
+    return {
+      level: best!.level,
+      why: `reachable from ${zones}; ${best!.zone}${best!.zone === ownZone ? ' (its own zone)' : ''} → ${best!.level} in rules/exposure.json`,
+    };
   }
 
-  private portReach(asset: Asset, usable: UsableAddress[], port: PortSpec, state: string, reasons: string[], warnings: string[]): PortReach {
+  private portReach(
+    asset: Asset,
+    usable: UsableAddress[],
+    port: PortSpec,
+    state: string,
+    reasons: string[],
+    warnings: string[],
+  ): PortReach {
     const label = `${port.protocol}/${port.port}`;
     const reachableFrom: ZoneReach[] = [];
     const blockedFrom: ZoneReach[] = [];
@@ -214,9 +251,15 @@ export class ExposureEngine {
         let side = sides[a]![which];
         if (!side) {
           const hops = this.topology.hops(asset, address.zone, zone.name);
-          side = sides[a]![which] = { hops, plain: hops.every((h) => h.kind !== 'filter' || !Object.keys(h.interfaces).length), routes: new Map() };
+          side = sides[a]![which] = {
+            hops,
+            plain: hops.every((h) => h.kind !== 'filter' || !Object.keys(h.interfaces).length),
+            routes: new Map(),
+          };
         }
-        const inKey = side.plain ? '' : side.hops.map((h) => (h.kind === 'filter' ? (h.interfaces[zone.name] ?? '') : '')).join('\u0000');
+        const inKey = side.plain
+          ? ''
+          : side.hops.map((h) => (h.kind === 'filter' ? (h.interfaces[zone.name] ?? '') : '')).join('\u0000');
         let entry = side.routes.get(inKey);
         if (!entry) side.routes.set(inKey, (entry = this.route(side.hops, address, port, zone.name, walkKeys[a]!)));
         return entry;
@@ -248,13 +291,24 @@ export class ExposureEngine {
     for (const z of blockedFrom) for (const step of z.path) warnings.push(...step.assumptions);
 
     if (NOT_LISTENING.has(state)) {
-      reasons.push(`${label} is closed in the scan: nothing listens there, whatever the rules allow${reachableFrom.length ? ` (they would let ${[...new Set(reachableFrom.map((z) => z.zone))].join(', ')} through)` : ''}`);
+      reasons.push(
+        `${label} is closed in the scan: nothing listens there, whatever the rules allow${reachableFrom.length ? ` (they would let ${[...new Set(reachableFrom.map((z) => z.zone))].join(', ')} through)` : ''}`,
+      );
       return { protocol: port.protocol, port: port.port, scanState: state, reachableFrom: [], blockedFrom };
     }
-    if (UNKNOWN_STATES.has(state)) warnings.push(`${label} was seen "${state}" by the scan: a filter answered or nothing did; that is unknown from the scanner's vantage point, not safe`);
+    if (UNKNOWN_STATES.has(state))
+      warnings.push(
+        `${label} was seen "${state}" by the scan: a filter answered or nothing did; that is unknown from the scanner's vantage point, not safe`,
+      );
     if (!reachableFrom.length) reasons.push(`${label} is reachable from no zone`);
     for (const text of texts) reasons.push(`${label} ${text}`);
-    return { protocol: port.protocol, port: port.port, ...(state ? { scanState: state } : {}), reachableFrom, blockedFrom };
+    return {
+      protocol: port.protocol,
+      port: port.port,
+      ...(state ? { scanState: state } : {}),
+      reachableFrom,
+      blockedFrom,
+    };
   }
 
   /**
@@ -263,7 +317,12 @@ export class ExposureEngine {
    * partition but not such a walk key, the later ones get a variant number and, when built, their own copies of
    * the steps, so ranges group exactly as before. Undefined when no partition repeats (nearly always).
    */
-  private identityVariants(entries: (RouteEntry | undefined)[], usable: UsableAddress[], port: PortSpec, sourceZone: string): number[][] | undefined {
+  private identityVariants(
+    entries: (RouteEntry | undefined)[],
+    usable: UsableAddress[],
+    port: PortSpec,
+    sourceZone: string,
+  ): number[][] | undefined {
     const routes = entries.map((entry) => entry?.route);
     const slots: { a: number; h: number; partition: HopPartition }[] = [];
     let repeated = false;
@@ -292,9 +351,17 @@ export class ExposureEngine {
     return variants;
   }
 
-  private route(hops: readonly Hop[], address: UsableAddress, port: PortSpec, sourceZone: string, walkKeys: Map<Hop, string>): RouteEntry {
+  private route(
+    hops: readonly Hop[],
+    address: UsableAddress,
+    port: PortSpec,
+    sourceZone: string,
+    walkKeys: Map<Hop, string>,
+  ): RouteEntry {
     const partitions = hops.map((hop) => this.hopDecisions(hop, address, port, sourceZone, walkKeys));
-    const key = partitions.length ? `|${address.family}:${partitions.map((p) => p.id).join('.')}` : `|${address.family}:open:${address.zone.length}:${address.zone}`;
+    const key = partitions.length
+      ? `|${address.family}:${partitions.map((p) => p.id).join('.')}`
+      : `|${address.family}:open:${address.zone.length}:${address.zone}`;
     return { route: { hops, partitions }, key, repeats: partitions.some((p, i) => partitions.indexOf(p) !== i) };
   }
 
@@ -302,8 +369,19 @@ export class ExposureEngine {
    * One hop's verdicts for every source address of the family, cached per service class and the interfaces the
    * traffic crosses: zones differ only in which of these sources they hold, so they share the walk.
    */
-  private hopDecisions(hop: Hop, address: UsableAddress, port: PortSpec, sourceZone: string, baseKeys: Map<Hop, string>): HopPartition {
-    const traffic: Traffic = { family: address.family, destination: address.value, protocol: port.protocol, port: port.port };
+  private hopDecisions(
+    hop: Hop,
+    address: UsableAddress,
+    port: PortSpec,
+    sourceZone: string,
+    baseKeys: Map<Hop, string>,
+  ): HopPartition {
+    const traffic: Traffic = {
+      family: address.family,
+      destination: address.value,
+      protocol: port.protocol,
+      port: port.port,
+    };
     let base = baseKeys.get(hop);
     if (base === undefined) {
       const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
@@ -311,16 +389,24 @@ export class ExposureEngine {
         const filter = this.topology.filter(n, traffic.family);
         return filter ? serviceClass(filter, traffic) : '-';
       });
-      baseKeys.set(hop, (base = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}`));
+      baseKeys.set(
+        hop,
+        (base = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}`),
+      );
     }
     const inInterface = hop.kind === 'filter' ? hop.interfaces[sourceZone] : undefined;
     const outInterface = hop.kind === 'filter' ? hop.interfaces[address.zone] : undefined;
     const key = `${base}|${inInterface ?? ''}|${outInterface ?? ''}`;
     let partition = this.hopCache.get(key);
     if (!partition) {
-      const located: Traffic = { ...traffic, ...(inInterface ? { inInterface } : {}), ...(outInterface ? { outInterface } : {}) };
+      const located: Traffic = {
+        ...traffic,
+        ...(inInterface ? { inInterface } : {}),
+        ...(outInterface ? { outInterface } : {}),
+      };
       const sources = AddressSet.allOf(traffic.family);
-      const decisions = hop.kind === 'filter' ? this.filterHop(hop, located, sources) : this.groupsHop(hop.groups, traffic, sources);
+      const decisions =
+        hop.kind === 'filter' ? this.filterHop(hop, located, sources) : this.groupsHop(hop.groups, traffic, sources);
       partition = this.canonical(toPartition(decisions, traffic.family), traffic.family);
       this.hopCache.set(key, partition);
     }
@@ -334,7 +420,8 @@ export class ExposureEngine {
    */
   private canonical(partition: HopPartition, family: AddressFamily): HopPartition {
     let key = `${family}#${partition.lo.join(',')}#${partition.hi.join(',')}#${partition.index.join(',')}`;
-    for (const d of partition.decisions) key += `#${JSON.stringify(d.step)}${d.scopes.map((s) => `;${s.ipv4.join(',')}/${s.ipv6.join(',')}`).join('')}`;
+    for (const d of partition.decisions)
+      key += `#${JSON.stringify(d.step)}${d.scopes.map((s) => `;${s.ipv4.join(',')}/${s.ipv6.join(',')}`).join('')}`;
     const known = this.partitions.get(key);
     if (known) return known;
     partition.id = this.partitions.size;
@@ -346,9 +433,27 @@ export class ExposureEngine {
     const filter = this.topology.filter(hop.filter, traffic.family);
     if (!filter) {
       const note = `filter "${hop.filter}" is named by the network description but not imported: ${hop.filter} ${hop.chain} is assumed open`;
-      return [{ sources, step: { filter: hop.filter, chain: hop.chain, verdict: 'accept', policy: 'not imported', assumptions: [note] }, scopes: [sources], variants: new Map() }];
+      return [
+        {
+          sources,
+          step: {
+            filter: hop.filter,
+            chain: hop.chain,
+            verdict: 'accept',
+            policy: 'not imported',
+            assumptions: [note],
+          },
+          scopes: [sources],
+          variants: new Map(),
+        },
+      ];
     }
-    return evaluateFilter(filter, hop.chain, traffic, sources).decisions.map((d) => ({ sources: d.sources, step: toStep(filter, d), scopes: d.assumptionScopes, variants: new Map() }));
+    return evaluateFilter(filter, hop.chain, traffic, sources).decisions.map((d) => ({
+      sources: d.sources,
+      step: toStep(filter, d),
+      scopes: d.assumptionScopes,
+      variants: new Map(),
+    }));
   }
 
   /** AWS security groups are allow-only and unordered: a source passes when any group on the instance allows it. */
@@ -360,12 +465,22 @@ export class ExposureEngine {
       const filter = this.topology.filter(name, traffic.family);
       if (!filter) {
         const note = `security group "${name}" is attached to the instance but not imported: assumed to allow everything`;
-        out.push({ sources: undecided, step: { filter: name, chain: 'inbound', verdict: 'accept', policy: 'not imported', assumptions: [note] }, scopes: [undecided], variants: new Map() });
+        out.push({
+          sources: undecided,
+          step: { filter: name, chain: 'inbound', verdict: 'accept', policy: 'not imported', assumptions: [note] },
+          scopes: [undecided],
+          variants: new Map(),
+        });
         return out;
       }
       const verdict = evaluateFilter(filter, filter.entryChains.input ?? 'inbound', traffic, undecided);
       for (const d of verdict.decisions) {
-        (d.verdict === 'accept' ? out : denials).push({ sources: d.sources, step: toStep(filter, d), scopes: d.assumptionScopes, variants: new Map() });
+        (d.verdict === 'accept' ? out : denials).push({
+          sources: d.sources,
+          step: toStep(filter, d),
+          scopes: d.assumptionScopes,
+          variants: new Map(),
+        });
       }
       undecided = undecided.subtract(verdict.accepted);
     }
@@ -373,7 +488,12 @@ export class ExposureEngine {
     for (const denial of denials) {
       const part = denial.sources.intersect(undecided);
       if (part.isEmpty()) continue;
-      out.push({ sources: part, step: { ...denial.step, policy: `${denial.step.policy ?? 'no rule'} in every group (${groups.join(', ')})` }, scopes: denial.scopes, variants: new Map() });
+      out.push({
+        sources: part,
+        step: { ...denial.step, policy: `${denial.step.policy ?? 'no rule'} in every group (${groups.join(', ')})` },
+        scopes: denial.scopes,
+        variants: new Map(),
+      });
       undecided = undecided.subtract(part);
     }
     return out;
@@ -398,7 +518,17 @@ function toStep(filter: Filter, d: Decision): PathStep {
     filter: filter.name,
     chain: d.chain,
     verdict: d.verdict,
-    ...(rule ? { rule: { number: rule.number, text: rule.text, locator: rule.locator, document: filter.source.document, ...(rule.label ? { label: rule.label } : {}) } } : {}),
+    ...(rule
+      ? {
+          rule: {
+            number: rule.number,
+            text: rule.text,
+            locator: rule.locator,
+            document: filter.source.document,
+            ...(rule.label ? { label: rule.label } : {}),
+          },
+        }
+      : {}),
     ...(d.policy ? { policy: d.policy } : {}),
     assumptions: d.assumptions,
   };
@@ -411,7 +541,13 @@ function toPartition(decisions: HopDecision[], family: AddressFamily): HopPartit
     for (let k = 0; k < intervals.length; k += 2) entries.push([intervals[k]!, intervals[k + 1]!, i]);
   });
   entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return { id: -1, decisions, lo: entries.map((e) => e[0]), hi: entries.map((e) => e[1]), index: entries.map((e) => e[2]) };
+  return {
+    id: -1,
+    decisions,
+    lo: entries.map((e) => e[0]),
+    hi: entries.map((e) => e[1]),
+    index: entries.map((e) => e[2]),
+  };
 }
 
 /** Routes with each variant partition replaced by a copy with its own step objects, one copy per variant. */
@@ -424,7 +560,14 @@ function withVariants(routes: (Route | undefined)[], variants: number[][]): (Rou
       if (!variant) return partition;
       const key = `${partition.id}v${variant}`;
       let copy = copies.get(key);
-      if (!copy) copies.set(key, (copy = { ...partition, decisions: partition.decisions.map((d) => ({ ...d, step: { ...d.step }, variants: new Map() })) }));
+      if (!copy)
+        copies.set(
+          key,
+          (copy = {
+            ...partition,
+            decisions: partition.decisions.map((d) => ({ ...d, step: { ...d.step }, variants: new Map() })),
+          }),
+        );
       return copy;
     });
     return { hops: route.hops, partitions };
@@ -432,7 +575,11 @@ function withVariants(routes: (Route | undefined)[], variants: number[][]): (Rou
 }
 
 /** What `zone`'s sources meet through each address's hop partitions (none: no filter; no route: no such sources). */
-function zoneReach(zone: { name: string; addresses: AddressSet }, usable: UsableAddress[], routes: (Route | undefined)[]): ZoneResult {
+function zoneReach(
+  zone: { name: string; addresses: AddressSet },
+  usable: UsableAddress[],
+  routes: (Route | undefined)[],
+): ZoneResult {
   const open: Segment[] = [];
   const shut: Segment[] = [];
   usable.forEach((address, a) => {
@@ -442,14 +589,24 @@ function zoneReach(zone: { name: string; addresses: AddressSet }, usable: Usable
     let segments: Segment[] = [{ sources, steps: [] }];
     if (!partitions.length) {
       const note = `no filter stands between zone ${zone.name} and the asset's ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} address in ${address.zone}: open`;
-      segments = [{ sources, steps: [{ filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] }] }];
+      segments = [
+        {
+          sources,
+          steps: [
+            { filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] },
+          ],
+        },
+      ];
     }
     for (const partition of partitions) {
       const next: Segment[] = [];
       for (const segment of segments) {
         for (const [i, part] of split(segment.sources, address.family, partition)) {
           const decision = partition.decisions[i]!;
-          (decision.step.verdict === 'accept' ? next : shut).push({ sources: part, steps: [...segment.steps, stepFor(decision, part)] });
+          (decision.step.verdict === 'accept' ? next : shut).push({
+            sources: part,
+            steps: [...segment.steps, stepFor(decision, part)],
+          });
         }
       }
       segments = next;
@@ -460,7 +617,10 @@ function zoneReach(zone: { name: string; addresses: AddressSet }, usable: Usable
 }
 
 function openTexts(result: ZoneResult): string[] {
-  return (result.openTexts ??= result.open.map((z) => `reachable from ${z.zone === INTERNET_ZONE ? 'the internet' : z.zone} (${rangesText(z.ranges)}) ${pathText(z.path)}`));
+  return (result.openTexts ??= result.open.map(
+    (z) =>
+      `reachable from ${z.zone === INTERNET_ZONE ? 'the internet' : z.zone} (${rangesText(z.ranges)}) ${pathText(z.path)}`,
+  ));
 }
 
 /** The parts of `sources` each decision of the partition takes, in one sweep over both sorted lists. */
@@ -491,7 +651,8 @@ const hopKeys = new WeakMap<Hop, string>();
 /** Hops are shared objects (see `Topology.hops`), so their keys are built once, not per asset. */
 function hopKey(hop: Hop): string {
   let key = hopKeys.get(hop);
-  if (key === undefined) hopKeys.set(hop, (key = hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`));
+  if (key === undefined)
+    hopKeys.set(hop, (key = hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`));
   return key;
 }
 
@@ -517,7 +678,9 @@ function stepId(step: PathStep): number {
 }
 
 function rangesText(ranges: string[]): string {
-  return ranges.length <= 3 ? ranges.join(', ') : `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more ranges`;
+  return ranges.length <= 3
+    ? ranges.join(', ')
+    : `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more ranges`;
 }
 
 /** "through rule 3 of edge FORWARD (line 12: …) then the policy ACCEPT of web01-host INPUT". */
@@ -528,7 +691,14 @@ export function pathText(path: PathStep[]): string {
     path
       .map((step) =>
         step.rule
-          ? describeRule(step.filter, step.chain, { number: step.rule.number, text: step.rule.text, locator: step.rule.locator, ...(step.rule.label ? { label: step.rule.label } : {}), match: { unknown: [] }, action: { kind: 'accept' } })
+          ? describeRule(step.filter, step.chain, {
+              number: step.rule.number,
+              text: step.rule.text,
+              locator: step.rule.locator,
+              ...(step.rule.label ? { label: step.rule.label } : {}),
+              match: { unknown: [] },
+              action: { kind: 'accept' },
+            })
           : `${step.filter} ${step.chain} (${step.policy ?? 'default'})`,
       )
       .join(' then ')

@@ -66,7 +66,9 @@ export function readServicePorts(value: unknown, file: string): ServicePorts {
     try {
       new RegExp(entry.productPattern, 'i');
     } catch (error) {
-      throw new InputError(file, `productPattern is not a regular expression: ${(error as Error).message}`, { pointer: pointer('services', i, 'productPattern') });
+      throw new InputError(file, `productPattern is not a regular expression: ${(error as Error).message}`, {
+        pointer: pointer('services', i, 'productPattern'),
+      });
     }
   });
   return table;
@@ -87,7 +89,9 @@ export function vulnerablePorts(bulletin: Bulletin, table: ServicePorts): { port
     const [protocol, port] = text.split('/') as ['tcp' | 'udp', string];
     ports.push({ protocol, port: Number(port) });
   }
-  const source = services.length ? `rules/service-ports.json (${services.map((s) => s.service).join(', ')})` : 'none known';
+  const source = services.length
+    ? `rules/service-ports.json (${services.map((s) => s.service).join(', ')})`
+    : 'none known';
   return { ports, source };
 }
 

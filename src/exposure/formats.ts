@@ -10,4 +10,9 @@ import { azureNsgFormat } from './parsers/azure-nsg';
 import { iptablesSaveFormat } from './parsers/iptables-save';
 import { nftablesJsonFormat } from './parsers/nftables-json';
 
-export const filterFormats: FormatHandler<FilterBatch>[] = [nftablesJsonFormat, awsSecurityGroupsFormat, azureNsgFormat, iptablesSaveFormat];
+export const filterFormats: FormatHandler<FilterBatch>[] = [
+  nftablesJsonFormat,
+  awsSecurityGroupsFormat,
+  azureNsgFormat,
+  iptablesSaveFormat,
+];

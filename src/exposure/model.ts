@@ -31,7 +31,10 @@ export interface UnknownMatch {
   text: string;
   why: string;
   /** The named thing whose contents another export holds (an Azure service tag, a security group, an ipset…), so a network description can map it to a zone. */
-  ref?: { kind: 'service-tag' | 'security-group' | 'application-security-group' | 'prefix-list' | 'ipset' | 'nft-set'; id: string };
+  ref?: {
+    kind: 'service-tag' | 'security-group' | 'application-security-group' | 'prefix-list' | 'ipset' | 'nft-set';
+    id: string;
+  };
 }
 
 export interface RuleMatch {

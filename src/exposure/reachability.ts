@@ -46,29 +46,57 @@ const ANY_PROTOCOL = new Set(['all', 'any', '*', '-1', '0', 'ip']);
  * Evaluates `sources` against `chainName` of `filter`. A filter that does not govern the traffic's family passes
  * it; a missing entry chain is assumed open. Both say so in the decision's assumptions.
  */
-export function evaluateFilter(filter: Filter, chainName: string, traffic: Traffic, sources: AddressSet): FilterVerdict {
+export function evaluateFilter(
+  filter: Filter,
+  chainName: string,
+  traffic: Traffic,
+  sources: AddressSet,
+): FilterVerdict {
   const only = sources.only(traffic.family);
   const verdict = (decisions: Decision[]): FilterVerdict => ({
     filter,
     chain: chainName,
-    accepted: decisions.filter((d) => d.verdict === 'accept').reduce((set, d) => set.union(d.sources), AddressSet.EMPTY),
+    accepted: decisions
+      .filter((d) => d.verdict === 'accept')
+      .reduce((set, d) => set.union(d.sources), AddressSet.EMPTY),
     decisions: decisions.filter((d) => !d.sources.isEmpty()),
   });
   if (!filter.families.includes(traffic.family)) {
     const note = `${filter.name} does not filter ${traffic.family === 'ipv4' ? 'IPv4' : 'IPv6'}: that traffic passes it`;
-    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'not governed', assumptions: [note], assumptionScopes: [only] }]);
+    return verdict([
+      {
+        sources: only,
+        verdict: 'accept',
+        chain: chainName,
+        policy: 'not governed',
+        assumptions: [note],
+        assumptionScopes: [only],
+      },
+    ]);
   }
   const chains = chainsOf(filter);
   const entry = chains.get(chainName);
   if (!entry) {
     const note = `${filter.name} has no chain "${chainName}": assumed open`;
-    return verdict([{ sources: only, verdict: 'accept', chain: chainName, policy: 'missing chain', assumptions: [note], assumptionScopes: [only] }]);
+    return verdict([
+      {
+        sources: only,
+        verdict: 'accept',
+        chain: chainName,
+        policy: 'missing chain',
+        assumptions: [note],
+        assumptionScopes: [only],
+      },
+    ]);
   }
   const walk = new Walk(filter, chains, traffic);
   const { fellOff } = walk.chain(entry, only, 0);
   const policy = entry.policy;
   if (policy) walk.decide(fellOff, policy, entry.name, undefined, `policy ${policy.toUpperCase()}`);
-  else walk.decide(fellOff, 'accept', entry.name, undefined, 'no policy', [`${filter.name} ${entry.name} has no policy: assumed ACCEPT`]);
+  else
+    walk.decide(fellOff, 'accept', entry.name, undefined, 'no policy', [
+      `${filter.name} ${entry.name} has no policy: assumed ACCEPT`,
+    ]);
   return verdict(walk.finish());
 }
 
@@ -100,8 +128,11 @@ class Walk {
       const action = rule.action;
       const assumeMatch = action.kind === 'accept' || action.kind === 'jump' || action.kind === 'goto';
       if (outcome !== 'yes') {
-        const consequence = assumeMatch ? 'assumed to match (the exposure may be larger than real)' : 'assumed not to match (the exposure may be larger than real)';
-        for (const why of outcome.maybe) this.assume(matched, `${describeRule(this.filter, chain.name, rule)}: ${why}; ${consequence}`);
+        const consequence = assumeMatch
+          ? 'assumed to match (the exposure may be larger than real)'
+          : 'assumed not to match (the exposure may be larger than real)';
+        for (const why of outcome.maybe)
+          this.assume(matched, `${describeRule(this.filter, chain.name, rule)}: ${why}; ${consequence}`);
         if (!assumeMatch) continue;
       }
       switch (action.kind) {
@@ -122,11 +153,17 @@ class Walk {
         case 'goto': {
           const target = this.chains.get(action.chain);
           if (!target) {
-            this.assume(matched, `${describeRule(this.filter, chain.name, rule)}: chain "${action.chain}" is not in the filter; its rules are unknown and the traffic is assumed to continue`);
+            this.assume(
+              matched,
+              `${describeRule(this.filter, chain.name, rule)}: chain "${action.chain}" is not in the filter; its rules are unknown and the traffic is assumed to continue`,
+            );
             break;
           }
           if (depth >= MAX_DEPTH) {
-            this.assume(matched, `${this.filter.name}: chains nest deeper than ${MAX_DEPTH} at "${action.chain}" (a loop?); the traffic is assumed to continue`);
+            this.assume(
+              matched,
+              `${this.filter.name}: chains nest deeper than ${MAX_DEPTH} at "${action.chain}" (a loop?); the traffic is assumed to continue`,
+            );
             break;
           }
           const back = this.chain(target, matched, depth + 1).fellOff;
@@ -136,17 +173,35 @@ class Walk {
           break;
         }
         case 'unknown':
-          this.assume(matched, `${describeRule(this.filter, chain.name, rule)}: target "${action.target}" is not modelled; the traffic is assumed to continue past it`);
+          this.assume(
+            matched,
+            `${describeRule(this.filter, chain.name, rule)}: target "${action.target}" is not modelled; the traffic is assumed to continue past it`,
+          );
           break;
       }
     }
     return { fellOff: returned.union(remaining) };
   }
 
-  decide(sources: AddressSet, verdict: 'accept' | 'drop', chain: string, rule?: FilterRule, policy?: string, notes: string[] = []): void {
+  decide(
+    sources: AddressSet,
+    verdict: 'accept' | 'drop',
+    chain: string,
+    rule?: FilterRule,
+    policy?: string,
+    notes: string[] = [],
+  ): void {
     if (sources.isEmpty()) return;
     for (const text of notes) this.assume(sources, text);
-    this.decisions.push({ sources, verdict, chain, ...(rule ? { rule } : {}), ...(policy ? { policy } : {}), assumptions: [], assumptionScopes: [] });
+    this.decisions.push({
+      sources,
+      verdict,
+      chain,
+      ...(rule ? { rule } : {}),
+      ...(policy ? { policy } : {}),
+      assumptions: [],
+      assumptionScopes: [],
+    });
   }
 
   /** Attaches each assumption to the decisions whose sources it touched. */
@@ -182,7 +237,9 @@ class Walk {
     ] as const) {
       if (!match) continue;
       if (known === undefined) {
-        maybe.push(`${match.negate ? '! ' : ''}${which} ${match.name} cannot be decided (the network description gives no interface for that side)`);
+        maybe.push(
+          `${match.negate ? '! ' : ''}${which} ${match.name} cannot be decided (the network description gives no interface for that side)`,
+        );
       } else if (interfaceMatches(match.name, known) === match.negate) return 'no';
     }
     if (m.sourcePorts) maybe.push('it matches only some client source ports');
@@ -206,7 +263,8 @@ function appliesToService(rule: FilterRule, service: Pick<Traffic, 'family' | 'p
   const m = rule.match;
   if (rule.family && rule.family !== service.family) return false;
   if (!protocolMatches(m, service.protocol)) return false;
-  if (m.destinationPorts && inPorts(m.destinationPorts.ranges, service.port) === m.destinationPorts.negate) return false;
+  if (m.destinationPorts && inPorts(m.destinationPorts.ranges, service.port) === m.destinationPorts.negate)
+    return false;
   if (m.states && m.states.values.includes('NEW') === m.states.negate) return false;
   return true;
 }
@@ -240,7 +298,11 @@ function serviceRules(chain: Chain, traffic: Pick<Traffic, 'family' | 'protocol'
   if (!byService) chainServiceRules.set(chain, (byService = new Map()));
   const key = `${traffic.family}|${traffic.protocol}/${traffic.port}`;
   let rules = byService.get(key);
-  if (!rules) byService.set(key, (rules = chain.rules.filter((rule) => rule.action.kind !== 'continue' && appliesToService(rule, traffic))));
+  if (!rules)
+    byService.set(
+      key,
+      (rules = chain.rules.filter((rule) => rule.action.kind !== 'continue' && appliesToService(rule, traffic))),
+    );
   return rules;
 }
 
@@ -257,7 +319,11 @@ function sourceSet(rule: FilterRule): AddressSet {
 /** The addresses a rule's destination match covers (all addresses when it has none). */
 export function destinationSet(rule: FilterRule): AddressSet {
   let set = destinationSets.get(rule);
-  if (!set) destinationSets.set(rule, (set = rule.match.destinations ? matchedAddresses(rule.match.destinations) : AddressSet.ALL));
+  if (!set)
+    destinationSets.set(
+      rule,
+      (set = rule.match.destinations ? matchedAddresses(rule.match.destinations) : AddressSet.ALL),
+    );
   return set;
 }
 

@@ -21,7 +21,10 @@ export class Topology {
   private readonly lookup: Record<AddressFamily, { lo: bigint; hi: bigint; zone: string }[]>;
   private readonly filtersByName = new Map<string, Filter[]>();
   private readonly hostsByAsset = new Map<string, NetworkDescription['hosts']>();
-  private readonly filterCache: Record<AddressFamily, Map<string, Filter | undefined>> = { ipv4: new Map(), ipv6: new Map() };
+  private readonly filterCache: Record<AddressFamily, Map<string, Filter | undefined>> = {
+    ipv4: new Map(),
+    ipv6: new Map(),
+  };
   /** Hop lists are asked for per asset and per zone; most assets share one, and callers only read them. */
   private readonly hopsCache = new Map<string, Hop[]>();
 
@@ -36,11 +39,13 @@ export class Topology {
     for (const zone of described) {
       for (const family of ['ipv4', 'ipv6'] as const) {
         const intervals = zone.addresses.get(family);
-        for (let i = 0; i < intervals.length; i += 2) this.lookup[family].push({ lo: intervals[i]!, hi: intervals[i + 1]!, zone: zone.name });
+        for (let i = 0; i < intervals.length; i += 2)
+          this.lookup[family].push({ lo: intervals[i]!, hi: intervals[i + 1]!, zone: zone.name });
       }
     }
     for (const family of ['ipv4', 'ipv6'] as const) this.lookup[family].sort((a, b) => (a.lo < b.lo ? -1 : 1));
-    for (const host of network?.hosts ?? []) this.hostsByAsset.set(host.asset, [...(this.hostsByAsset.get(host.asset) ?? []), host]);
+    for (const host of network?.hosts ?? [])
+      this.hostsByAsset.set(host.asset, [...(this.hostsByAsset.get(host.asset) ?? []), host]);
     for (const filter of filters) {
       const list = this.filtersByName.get(filter.name) ?? [];
       list.push(filter);
@@ -91,13 +96,21 @@ export class Topology {
     const hops: Hop[] = [];
     if (guarded) {
       for (const guard of this.network?.guards ?? []) {
-        if (guard.zones.includes(assetZone)) hops.push({ kind: 'filter', filter: guard.filter, chain: guard.chain, interfaces: guard.interfaces, role: 'guard' });
+        if (guard.zones.includes(assetZone))
+          hops.push({
+            kind: 'filter',
+            filter: guard.filter,
+            chain: guard.chain,
+            interfaces: guard.interfaces,
+            role: 'guard',
+          });
       }
     }
     for (const host of this.hostsByAsset.get(asset.name) ?? []) {
       hops.push({ kind: 'filter', filter: host.filter, chain: host.chain, interfaces: {}, role: 'host' });
     }
-    if (asset.securityGroupIds.length) hops.push({ kind: 'security-groups', groups: [...asset.securityGroupIds].sort() });
+    if (asset.securityGroupIds.length)
+      hops.push({ kind: 'security-groups', groups: [...asset.securityGroupIds].sort() });
     return hops;
   }
 }

@@ -36,19 +36,27 @@ const BLOCK = /^(tcp|udp)\/(\d{1,5})@(.+)$/i;
 export function parseBlock(text: string): Block {
   const match = BLOCK.exec(text.trim());
   const port = Number(match?.[2]);
-  if (!match || port < 1 || port > 65535) throw new Error(`--block "${text}" is not of the form proto/port@filter (e.g. tcp/445@edge)`);
+  if (!match || port < 1 || port > 65535)
+    throw new Error(`--block "${text}" is not of the form proto/port@filter (e.g. tcp/445@edge)`);
   return { protocol: match[1]!.toLowerCase() as Block['protocol'], port, filter: match[3]! };
 }
 
 /** The filters with each block's DROP rule first in the entry chains of every filter of that name. */
 export function withBlocks(filters: readonly Filter[], blocks: readonly Block[]): Filter[] {
   const unknown = blocks.filter((b) => !filters.some((f) => f.name === b.filter)).map((b) => b.filter);
-  if (unknown.length) throw new Error(`--block names ${[...new Set(unknown)].map((n) => `"${n}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not an imported filter`);
+  if (unknown.length)
+    throw new Error(
+      `--block names ${[...new Set(unknown)].map((n) => `"${n}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not an imported filter`,
+    );
   return filters.map((filter) => {
     const mine = blocks.filter((b) => b.filter === filter.name);
     if (!mine.length) return filter;
     const entries = new Set(Object.values(filter.entryChains));
-    const chains = filter.chains.map((chain) => (entries.has(chain.name) ? { ...chain, rules: [...mine.map((b) => blockRule(b, chain.name)), ...chain.rules] } : chain));
+    const chains = filter.chains.map((chain) =>
+      entries.has(chain.name)
+        ? { ...chain, rules: [...mine.map((b) => blockRule(b, chain.name)), ...chain.rules] }
+        : chain,
+    );
     return { ...filter, chains };
   });
 }
@@ -61,7 +69,9 @@ export function whatIf(matches: readonly AssetMatch[], inputs: ExposureInputs, b
     const stoppedZones: Record<string, string[]> = {};
     for (const port of b.ports) {
       const label = `${port.protocol}/${port.port}`;
-      const still = new Set(a.ports.find((p) => p.protocol === port.protocol && p.port === port.port)?.reachableFrom.map((z) => z.zone));
+      const still = new Set(
+        a.ports.find((p) => p.protocol === port.protocol && p.port === port.port)?.reachableFrom.map((z) => z.zone),
+      );
       const stopped = [...new Set(port.reachableFrom.map((z) => z.zone))].filter((z) => !still.has(z));
       if (stopped.length) stoppedZones[label] = stopped;
     }
@@ -84,7 +94,11 @@ function blockRule(block: Block, chain: string): FilterRule {
     text: `-I ${chain} 1 -p ${block.protocol} --dport ${block.port} -j DROP`,
     locator: `what-if --block ${block.protocol}/${block.port}@${block.filter}`,
     label: 'what-if',
-    match: { protocols: { values: [block.protocol], negate: false }, destinationPorts: { ranges: [{ from: block.port, to: block.port }], negate: false }, unknown: [] },
+    match: {
+      protocols: { values: [block.protocol], negate: false },
+      destinationPorts: { ranges: [{ from: block.port, to: block.port }], negate: false },
+      unknown: [],
+    },
     action: { kind: 'drop' },
   };
 }

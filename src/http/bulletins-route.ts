@@ -23,10 +23,17 @@ export interface BulletinsRouteOptions {
   afterImport?: (outcomes: ImportOutcome[], source: { actor: string }) => Promise<void>;
 }
 
-export function bulletinsRoute(options: BulletinsRouteOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function bulletinsRoute(
+  options: BulletinsRouteOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const expected = options.ingestToken === undefined ? undefined : digest(options.ingestToken);
   return async (req, res) => {
-    if (expected === undefined) return sendJson(res, 503, { ok: false, error: 'ingest_disabled', message: 'set PATCHCALL_INGEST_TOKEN to accept bulletins over HTTP' });
+    if (expected === undefined)
+      return sendJson(res, 503, {
+        ok: false,
+        error: 'ingest_disabled',
+        message: 'set PATCHCALL_INGEST_TOKEN to accept bulletins over HTTP',
+      });
     const presented = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     // compare digests so neither the content nor the length of the token leaks through timing
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
@@ -39,15 +46,23 @@ export function bulletinsRoute(options: BulletinsRouteOptions): (req: IncomingMe
     let outcomes: ImportOutcome[];
     try {
       const bytes = await readRequestBody(req, options.maxBytes);
-      outcomes = importDocuments(options.ctx, [{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }], { format, actor: INGEST_ACTOR });
+      outcomes = importDocuments(options.ctx, [{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }], {
+        format,
+        actor: INGEST_ACTOR,
+      });
     } catch (error) {
-      if (error instanceof RequestTooLargeError) return sendJson(res, 413, { ok: false, error: 'too_large', message: error.message });
-      if (isPatchcallError(error) && error.code === 'BAD_INPUT') return sendJson(res, 400, { ok: false, error: 'bad_input', message: error.message });
+      if (error instanceof RequestTooLargeError)
+        return sendJson(res, 413, { ok: false, error: 'too_large', message: error.message });
+      if (isPatchcallError(error) && error.code === 'BAD_INPUT')
+        return sendJson(res, 400, { ok: false, error: 'bad_input', message: error.message });
       options.logger.error({ err: (error as Error).message }, 'ingest failed');
       return sendJson(res, 500, { ok: false, error: 'internal_error' });
     }
     const created = outcomes.some((o) => o.status === 'imported');
-    options.logger.info({ documents: outcomes.map((o) => ({ format: o.format, status: o.status, eventSeq: o.eventSeq })) }, 'ingest');
+    options.logger.info(
+      { documents: outcomes.map((o) => ({ format: o.format, status: o.status, eventSeq: o.eventSeq })) },
+      'ingest',
+    );
     sendJson(res, created ? 201 : 200, { ok: true, status: created ? 'imported' : 'unchanged', imported: outcomes });
     await options.afterImport?.(outcomes, { actor: INGEST_ACTOR });
   };

@@ -31,19 +31,34 @@ export class FeedPoller {
     if (this.lastModified) headers['if-modified-since'] = this.lastModified;
     let response: Response;
     try {
-      response = await (this.options.fetch ?? fetch)(this.location, { headers, redirect: 'follow', signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000) });
+      response = await (this.options.fetch ?? fetch)(this.location, {
+        headers,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
+      });
     } catch (error) {
-      throw new InputError(this.location, `cannot fetch: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`);
+      throw new InputError(
+        this.location,
+        `cannot fetch: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      );
     }
     if (response.status === 304) return { changed: false };
-    if (!response.ok) throw new InputError(this.location, `the server answered HTTP ${response.status} ${response.statusText}`);
+    if (!response.ok)
+      throw new InputError(this.location, `the server answered HTTP ${response.status} ${response.statusText}`);
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > this.options.maxBytes) {
       await response.body?.cancel();
-      throw new InputError(this.location, `the feed is ${declared} bytes, over the import limit of ${this.options.maxBytes}`);
+      throw new InputError(
+        this.location,
+        `the feed is ${declared} bytes, over the import limit of ${this.options.maxBytes}`,
+      );
     }
     const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > this.options.maxBytes) throw new InputError(this.location, `the feed is ${bytes.length} bytes, over the import limit of ${this.options.maxBytes}`);
+    if (bytes.length > this.options.maxBytes)
+      throw new InputError(
+        this.location,
+        `the feed is ${bytes.length} bytes, over the import limit of ${this.options.maxBytes}`,
+      );
     this.etag = response.headers.get('etag') ?? undefined;
     this.lastModified = response.headers.get('last-modified') ?? undefined;
     return { changed: true, name: this.location, bytes };
@@ -54,11 +69,18 @@ export class FeedPoller {
     try {
       const stat = statSync(this.location);
       if (!stat.isFile()) throw new InputError(this.location, 'not a regular file');
-      if (stat.size > this.options.maxBytes) throw new InputError(this.location, `file is ${stat.size} bytes, over the import limit of ${this.options.maxBytes}`);
+      if (stat.size > this.options.maxBytes)
+        throw new InputError(
+          this.location,
+          `file is ${stat.size} bytes, over the import limit of ${this.options.maxBytes}`,
+        );
       stamp = `${stat.mtimeMs}:${stat.size}`;
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(this.location, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new InputError(
+        this.location,
+        `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     if (stamp === this.fileStamp) return { changed: false };
     this.fileStamp = stamp;

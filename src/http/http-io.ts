@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export class RequestTooLargeError extends Error {
   constructor(limit: number) {
-    super(`the request body is over the limit of ${(limit / 1024 / 1024).toFixed(1)} MiB (set PATCHCALL_MAX_INPUT_MB to raise it)`);
+    super(
+      `the request body is over the limit of ${(limit / 1024 / 1024).toFixed(1)} MiB (set PATCHCALL_MAX_INPUT_MB to raise it)`,
+    );
   }
 }
 

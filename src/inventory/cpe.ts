@@ -6,7 +6,19 @@
 import { toCpe23 as bindCpeUri } from '../common/cpe';
 
 /** The eleven attributes after "cpe:2.3:", in order. */
-export const CPE_ATTRIBUTES = ['part', 'vendor', 'product', 'version', 'update', 'edition', 'language', 'sw_edition', 'target_sw', 'target_hw', 'other'] as const;
+export const CPE_ATTRIBUTES = [
+  'part',
+  'vendor',
+  'product',
+  'version',
+  'update',
+  'edition',
+  'language',
+  'sw_edition',
+  'target_sw',
+  'target_hw',
+  'other',
+] as const;
 
 const ANY = '*';
 const NA = '-';
@@ -33,7 +45,8 @@ export function toCpe23(text: string): string | undefined {
   return parts ? `cpe:2.3:${parts.join(':')}` : undefined;
 }
 
-export type CpeComparison = { outcome: 'match' } | { outcome: 'possible'; unknown: string[] } | { outcome: 'no-match'; differs: string };
+export type CpeComparison =
+  { outcome: 'match' } | { outcome: 'possible'; unknown: string[] } | { outcome: 'no-match'; differs: string };
 
 /**
  * Compares an asset's CPE (a name; "*" there means the inventory did not say) with a bulletin's CPE (a pattern).
@@ -61,11 +74,15 @@ export function compareCpe(pattern: string, asset: string): CpeComparison {
 }
 
 /** Replaces attributes of a CPE 2.3 string by name. */
-export function withCpeAttributes(cpe: string, values: Partial<Record<(typeof CPE_ATTRIBUTES)[number], string>>): string {
+export function withCpeAttributes(
+  cpe: string,
+  values: Partial<Record<(typeof CPE_ATTRIBUTES)[number], string>>,
+): string {
   const parts = cpeParts(cpe);
   if (!parts) return cpe;
   for (const [name, value] of Object.entries(values)) {
-    if (value !== undefined) parts[CPE_ATTRIBUTES.indexOf(name as (typeof CPE_ATTRIBUTES)[number])] = value.toLowerCase();
+    if (value !== undefined)
+      parts[CPE_ATTRIBUTES.indexOf(name as (typeof CPE_ATTRIBUTES)[number])] = value.toLowerCase();
   }
   return `cpe:2.3:${parts.join(':')}`;
 }

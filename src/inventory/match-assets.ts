@@ -11,8 +11,12 @@ import { normalizeOs } from './normalize-os';
 
 export function matchAssets(bulletin: Bulletin, assets: Asset[]): AssetMatch[] {
   const fixIds = new Set(bulletin.fixIds.map((id) => id.toUpperCase()));
-  const affected = bulletin.products.filter((p) => p.status === 'affected').map((p) => ({ product: p, cpe: productCpe(p) }));
-  const unaffected = bulletin.products.filter((p) => p.status === 'fixed' || p.status === 'not_affected').map((p) => ({ product: p, cpe: productCpe(p) }));
+  const affected = bulletin.products
+    .filter((p) => p.status === 'affected')
+    .map((p) => ({ product: p, cpe: productCpe(p) }));
+  const unaffected = bulletin.products
+    .filter((p) => p.status === 'fixed' || p.status === 'not_affected')
+    .map((p) => ({ product: p, cpe: productCpe(p) }));
   return assets.map((asset) => matchAsset(bulletin, asset, fixIds, affected, unaffected));
 }
 
@@ -21,19 +25,44 @@ interface Candidate {
   cpe?: string;
 }
 
-function matchAsset(bulletin: Bulletin, asset: Asset, fixIds: Set<string>, affected: Candidate[], unaffected: Candidate[]): AssetMatch {
-  const result = (status: AssetMatch['status'], reasons: string[], matchedProducts: string[] = []): AssetMatch => ({ asset, status, reasons, matchedProducts });
-  if (asset.retired) return result('retired', [`retired in the inventory (${describe(asset.sources.find((s) => String(s.format) === 'servicenow-cmdb') ?? asset.sources[0])}): kept, never counted as affected`]);
+function matchAsset(
+  bulletin: Bulletin,
+  asset: Asset,
+  fixIds: Set<string>,
+  affected: Candidate[],
+  unaffected: Candidate[],
+): AssetMatch {
+  const result = (status: AssetMatch['status'], reasons: string[], matchedProducts: string[] = []): AssetMatch => ({
+    asset,
+    status,
+    reasons,
+    matchedProducts,
+  });
+  if (asset.retired)
+    return result('retired', [
+      `retired in the inventory (${describe(asset.sources.find((s) => String(s.format) === 'servicenow-cmdb') ?? asset.sources[0])}): kept, never counted as affected`,
+    ]);
 
   const fix = asset.installedFixes.find((f) => fixIds.has(f.id.toUpperCase()));
-  if (fix) return result('patched', [`${fix.id} is installed${fix.installedOn ? ` (on ${fix.installedOn})` : ''} according to ${describe(fix.source)}`]);
+  if (fix)
+    return result('patched', [
+      `${fix.id} is installed${fix.installedOn ? ` (on ${fix.installedOn})` : ''} according to ${describe(fix.source)}`,
+    ]);
 
   const os = asset.os;
   if (!os) {
-    const guesses = asset.osCandidates.length ? `; only weak guesses: ${asset.osCandidates.slice(0, 3).map((c) => `"${c.raw}" (${c.confidence} %)`).join(', ')}` : '';
+    const guesses = asset.osCandidates.length
+      ? `; only weak guesses: ${asset.osCandidates
+          .slice(0, 3)
+          .map((c) => `"${c.raw}" (${c.confidence} %)`)
+          .join(', ')}`
+      : '';
     return result('unknown', [`no source states the OS of ${asset.name}${guesses}`]);
   }
-  if (!os.cpe) return result('unknown', [`OS "${os.raw}" (${describe(os.source)}) is not in the OS name table, so it cannot be compared with the bulletin's products`]);
+  if (!os.cpe)
+    return result('unknown', [
+      `OS "${os.raw}" (${describe(os.source)}) is not in the OS name table, so it cannot be compared with the bulletin's products`,
+    ]);
 
   const conflictNote = asset.conflicts.filter((c) => c.field === 'os').map((c) => `note: ${c.note}`);
   const osText = `OS "${os.raw}" (${os.cpe}${os.note ? `; ${os.note}` : ''}; ${describe(os.source)})`;
@@ -46,17 +75,39 @@ function matchAsset(bulletin: Bulletin, asset: Asset, fixIds: Set<string>, affec
     if (comparison.outcome === 'match') definite.push(product.name);
     else possible.push(`${product.name} (${comparison.unknown.join(', ')} not known for the asset)`);
   }
-  if (definite.length) return result('affected', [`${osText} matches the affected product${definite.length > 1 ? 's' : ''} ${definite.map((n) => `"${n}"`).join(', ')} of ${bulletin.id}`, ...conflictNote], definite);
+  if (definite.length)
+    return result(
+      'affected',
+      [
+        `${osText} matches the affected product${definite.length > 1 ? 's' : ''} ${definite.map((n) => `"${n}"`).join(', ')} of ${bulletin.id}`,
+        ...conflictNote,
+      ],
+      definite,
+    );
 
   const excluded = unaffected.find(({ cpe }) => cpe && compareCpe(cpe, os.cpe!).outcome === 'match');
-  if (excluded) return result('not_affected', [`${osText} is listed as ${excluded.product.status.replace('_', ' ')} by ${describe(excluded.product.source)}: "${excluded.product.name}"`, ...conflictNote]);
+  if (excluded)
+    return result('not_affected', [
+      `${osText} is listed as ${excluded.product.status.replace('_', ' ')} by ${describe(excluded.product.source)}: "${excluded.product.name}"`,
+      ...conflictNote,
+    ]);
 
   if (possible.length) {
-    return result('affected', [`${osText} possibly matches ${possible.map((p) => `"${p}"`).join(', ')}; counted as affected until the inventory says more`, ...conflictNote], possible.map((p) => p.replace(/ \(.*\)$/, '')));
+    return result(
+      'affected',
+      [
+        `${osText} possibly matches ${possible.map((p) => `"${p}"`).join(', ')}; counted as affected until the inventory says more`,
+        ...conflictNote,
+      ],
+      possible.map((p) => p.replace(/ \(.*\)$/, '')),
+    );
   }
   const unmapped = affected.filter((c) => !c.cpe).map((c) => c.product.name);
   const reasons = [`${osText} matches none of the ${affected.length} affected products of ${bulletin.id}`];
-  if (unmapped.length) reasons.push(`could not compare with ${unmapped.length} product(s) that have no CPE: ${unmapped.slice(0, 3).join(', ')}${unmapped.length > 3 ? ', …' : ''}`);
+  if (unmapped.length)
+    reasons.push(
+      `could not compare with ${unmapped.length} product(s) that have no CPE: ${unmapped.slice(0, 3).join(', ')}${unmapped.length > 3 ? ', …' : ''}`,
+    );
   return result('not_affected', [...reasons, ...conflictNote]);
 }
 

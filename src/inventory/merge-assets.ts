@@ -39,8 +39,13 @@ export function viewsOfBatch(batch: InventoryBatch): Asset[] {
   const byHost = new Map<string, Asset>();
   for (const fix of batch.fixes) {
     const key = fix.host.toLowerCase();
-    const view = byHost.get(key) ?? newAsset({ id: fix.host, name: fix.host, hostnames: [fix.host], sources: [fix.source] });
-    view.installedFixes.push({ id: fix.id, ...(fix.installedOn ? { installedOn: fix.installedOn } : {}), source: fix.source });
+    const view =
+      byHost.get(key) ?? newAsset({ id: fix.host, name: fix.host, hostnames: [fix.host], sources: [fix.source] });
+    view.installedFixes.push({
+      id: fix.id,
+      ...(fix.installedOn ? { installedOn: fix.installedOn } : {}),
+      source: fix.source,
+    });
     byHost.set(key, view);
   }
   return [...batch.assets, ...byHost.values()];
@@ -59,7 +64,9 @@ export function mergeAssetViews(views: Asset[]): Asset[] {
     const joined = [...matching.flat(), view];
     const sortedBySeq = joined.sort((a, b) => seqOf(a) - seqOf(b));
     const first = matching[0]!;
-    groups = groups.filter((group) => group === first || !matching.includes(group)).map((group) => (group === first ? sortedBySeq : group));
+    groups = groups
+      .filter((group) => group === first || !matching.includes(group))
+      .map((group) => (group === first ? sortedBySeq : group));
   }
   return groups.map(mergeGroup);
 }
@@ -111,15 +118,29 @@ function mergeGroup(views: Asset[]): Asset {
     hostnames: unique(current.flatMap((v) => [v.name, ...v.hostnames]).filter((n) => n && !isAddress(n.toLowerCase()))),
     osCandidates,
     services: mergeServices(current),
-    installedFixes: uniqueBy(views.flatMap((v) => v.installedFixes), (f) => f.id),
-    criticality: record?.criticality ?? latestWith((v) => (v.criticality === 'unknown' ? undefined : v.criticality)) ?? 'unknown',
-    environment: record?.environment ?? latestWith((v) => (v.environment === 'unknown' ? undefined : v.environment)) ?? 'unknown',
+    installedFixes: uniqueBy(
+      views.flatMap((v) => v.installedFixes),
+      (f) => f.id,
+    ),
+    criticality:
+      record?.criticality ?? latestWith((v) => (v.criticality === 'unknown' ? undefined : v.criticality)) ?? 'unknown',
+    environment:
+      record?.environment ?? latestWith((v) => (v.environment === 'unknown' ? undefined : v.environment)) ?? 'unknown',
     patchedBy: record?.patchedBy ?? 'self',
     tags: unique(current.flatMap((v) => v.tags)),
     retired: record?.retired ?? false,
     securityGroupIds: cloud?.securityGroupIds ?? [],
-    conflicts: [...uniqueBy(current.flatMap((v) => v.conflicts), (c) => `${c.field}|${c.note}`), ...osConflicts(osCandidates, preferred)],
-    sources: uniqueBy(views.flatMap((v) => v.sources), (s) => `${s.format}|${s.document}|${s.eventSeq ?? ''}`),
+    conflicts: [
+      ...uniqueBy(
+        current.flatMap((v) => v.conflicts),
+        (c) => `${c.field}|${c.note}`,
+      ),
+      ...osConflicts(osCandidates, preferred),
+    ],
+    sources: uniqueBy(
+      views.flatMap((v) => v.sources),
+      (s) => `${s.format}|${s.document}|${s.eventSeq ?? ''}`,
+    ),
   };
   if (preferred) asset.os = preferred;
   const owner = record?.owner ?? latestWith((v) => v.owner);
@@ -161,7 +182,12 @@ export function preferredOs(candidates: OsIdentity[]): OsIdentity | undefined {
   let best: OsIdentity | undefined;
   for (const c of candidates) {
     if ((c.method ?? 'fingerprint') === 'fingerprint' && c.confidence < FINGERPRINT_MIN_ACCURACY) continue;
-    if (!best || rank(c) > rank(best) || (rank(c) === rank(best) && (c.source.eventSeq ?? 0) > (best.source.eventSeq ?? 0))) best = c;
+    if (
+      !best ||
+      rank(c) > rank(best) ||
+      (rank(c) === rank(best) && (c.source.eventSeq ?? 0) > (best.source.eventSeq ?? 0))
+    )
+      best = c;
   }
   return best;
 }
@@ -178,7 +204,12 @@ export function osConflicts(candidates: OsIdentity[], preferred = preferredOs(ca
   if (!preferred?.cpe) return [];
   const best = new Map<string, OsIdentity>();
   for (const c of candidates) {
-    if (!c.cpe || cpeParts(c.cpe)?.[0] !== 'o' || ((c.method ?? 'fingerprint') === 'fingerprint' && c.confidence < FINGERPRINT_MIN_ACCURACY)) continue;
+    if (
+      !c.cpe ||
+      cpeParts(c.cpe)?.[0] !== 'o' ||
+      ((c.method ?? 'fingerprint') === 'fingerprint' && c.confidence < FINGERPRINT_MIN_ACCURACY)
+    )
+      continue;
     const key = `${c.method ?? 'fingerprint'}|${c.source.format}`;
     const held = best.get(key);
     if (!held || c.confidence > held.confidence) best.set(key, c);
@@ -188,7 +219,10 @@ export function osConflicts(candidates: OsIdentity[], preferred = preferredOs(ca
   return [
     {
       field: 'os',
-      values: [preferred, ...disagreeing].map((c) => ({ value: `${c.raw}${c.cpe ? ` (${c.cpe})` : ''}`, source: c.source })),
+      values: [preferred, ...disagreeing].map((c) => ({
+        value: `${c.raw}${c.cpe ? ` (${c.cpe})` : ''}`,
+        source: c.source,
+      })),
       note: `sources disagree about the OS; preferring ${describeMethod(preferred)} "${preferred.raw}" over ${disagreeing.map((c) => `${describeMethod(c)} "${c.raw}"`).join(', ')}`,
     },
   ];
@@ -211,7 +245,13 @@ function osFamily(parts: string[]): string {
 
 function describeMethod(c: OsIdentity): string {
   const method = c.method ?? 'fingerprint';
-  const label = { inventory: 'the inventory record', smb: 'the SMB answer', service: 'a service banner', fingerprint: `the ${c.confidence} % fingerprint`, cloud: 'cloud metadata' }[method];
+  const label = {
+    inventory: 'the inventory record',
+    smb: 'the SMB answer',
+    service: 'a service banner',
+    fingerprint: `the ${c.confidence} % fingerprint`,
+    cloud: 'cloud metadata',
+  }[method];
   return `${label} (${c.source.format}: ${c.source.document})`;
 }
 

@@ -85,8 +85,13 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const exploitationLine = `Exploitation ${facts.exploitation.value}: ${facts.exploitation.source}`;
   const automatableLine = `Automatable ${facts.automatable.value}: ${facts.automatable.source}`;
   const fixLine = `Fix ${facts.fixIds.join(', ') || '(none named)'}${releasedAt ? ` released ${releasedAt.slice(0, 10)}${fixAge !== undefined ? ` (${fixAge} h before the assessment)` : ''}` : ''}; restart ${facts.restartRequired.value ? 'required' : 'not required'} (${facts.restartRequired.source})`;
-  const notYetKnownLines = facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : [];
-  const hoursSinceFix = fixAge !== undefined ? { value: fixAge, source: `${facts.fixReleasedAt!.value} to the assessment at ${now.format()}` } : undefined;
+  const notYetKnownLines = facts.notYetKnown.length
+    ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`]
+    : [];
+  const hoursSinceFix =
+    fixAge !== undefined
+      ? { value: fixAge, source: `${facts.fixReleasedAt!.value} to the assessment at ${now.format()}` }
+      : undefined;
 
   // Assets with the same facts record (FactPool shares it) get the same verdict apart from their id and name: the
   // engine run, deadline, explanation and facts are worked out once per record and shared, read-only, by all of them.
@@ -118,12 +123,17 @@ export async function assess(input: AssessInput): Promise<Assessment> {
           ...(facts.kevDueDate ? { kevDueDate: facts.kevDueDate } : {}),
           ...(releasedAt ? { releasedAt } : {}),
         });
-        cached = { deadline: computed, dueMs: dayjs(computed.dueAt).valueOf(), line: `Deadline ${computed.dueAt}: ${computed.reason}` };
+        cached = {
+          deadline: computed,
+          dueMs: dayjs(computed.dueAt).valueOf(),
+          line: `Deadline ${computed.dueAt}: ${computed.reason}`,
+        };
         deadlines.set(deadlineKey, cached);
       }
       const groupKey = `${URGENCIES.indexOf(urgency)}|${cached.dueMs}`;
       let group = groups.get(groupKey);
-      if (!group) groups.set(groupKey, (group = { rank: URGENCIES.indexOf(urgency), dueMs: cached.dueMs, verdicts: [] }));
+      if (!group)
+        groups.set(groupKey, (group = { rank: URGENCIES.indexOf(urgency), dueMs: cached.dueMs, verdicts: [] }));
       let perEvaluation = explained.get(evaluation);
       if (!perEvaluation) explained.set(evaluation, (perEvaluation = explainRules(evaluation)));
       const { lines, traces } = perEvaluation;
@@ -133,13 +143,21 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         exploitationLine,
         automatableLine,
         line(f.systemExposure, () => `Exposure ${i.systemExposure}: ${f.systemExposure!.source}`),
-        line(f.humanImpact, () => `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`),
+        line(
+          f.humanImpact,
+          () =>
+            `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`,
+        ),
         ...lines,
         cached.line,
         fixLine,
         ...(asset.patchedBy === 'provider' ? [line(f.patchedBy, () => `Patched by ${f.patchedBy!.value}`)] : []),
-        ...(asset.cluster ? [line(f.clusterMember, () => `Member of cluster "${asset.cluster}": restarts can go one member at a time`)] : []),
-        ...(urgencyAfterMitigation ? [line(urgencyAfterMitigation, () => `With the suggested block in place: urgency ${urgencyAfterMitigation}`)] : []),
+        ...(asset.cluster
+          ? [line(f.clusterMember, () => `Member of cluster "${asset.cluster}": restarts can go one member at a time`)]
+          : []),
+        ...(urgencyAfterMitigation
+          ? [line(urgencyAfterMitigation, () => `With the suggested block in place: urgency ${urgencyAfterMitigation}`)]
+          : []),
         ...notYetKnownLines,
       ];
       combo = {
@@ -167,7 +185,8 @@ export async function assess(input: AssessInput): Promise<Assessment> {
       if (URGENCIES.indexOf(urgency) < URGENCIES.indexOf(combo.urgency)) urgencyAfterMitigation = urgency;
     }
     let explanation = combo.explanations.get(urgencyAfterMitigation);
-    if (!explanation) combo.explanations.set(urgencyAfterMitigation, (explanation = combo.explanation(urgencyAfterMitigation)));
+    if (!explanation)
+      combo.explanations.set(urgencyAfterMitigation, (explanation = combo.explanation(urgencyAfterMitigation)));
     combo.group.verdicts.push(verdictOf(asset, combo, explanation, urgencyAfterMitigation));
     items.push(planItemOf(asset, combo, af.inputs.systemExposure, urgencyAfterMitigation, af.route));
   }
@@ -198,13 +217,25 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const first = earliestGroup?.verdicts[0];
   const deadline: Deadline = first
     ? { dueAt: first.deadline.dueAt, reason: `${first.assetName}: ${first.deadline.reason}` }
-    : { dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(), reason: 'no affected asset: review if the inventory changes' };
-  const countText = URGENCIES.slice().reverse().filter((u) => counts[u]).map((u) => `${counts[u]} ${u}`).join(', ') || 'no affected assets';
+    : {
+        dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(),
+        reason: 'no affected asset: review if the inventory changes',
+      };
+  const countText =
+    URGENCIES.slice()
+      .reverse()
+      .filter((u) => counts[u])
+      .map((u) => `${counts[u]} ${u}`)
+      .join(', ') || 'no affected assets';
   const reasons = [
     `Recommended: ${plan.call} (${plan.why})`,
     ...(top ? [`Most urgent: ${top.assetName} is ${top.urgency} (${describeTop(top)})`] : []),
     ...(facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : []),
-    ...(unresolved.length ? [`Could not tell whether ${unresolved.join(', ')} ${unresolved.length === 1 ? 'is' : 'are'} affected: check by hand`] : []),
+    ...(unresolved.length
+      ? [
+          `Could not tell whether ${unresolved.join(', ')} ${unresolved.length === 1 ? 'is' : 'are'} affected: check by hand`,
+        ]
+      : []),
   ];
   return {
     bulletinId: bulletin.id,
@@ -228,13 +259,31 @@ export async function assess(input: AssessInput): Promise<Assessment> {
 function verdictOf(asset: Asset, combo: Combination, explanation: string[], after: Urgency | undefined): AssetVerdict {
   const { urgency, facts, deadline, rulesFired, bod } = combo;
   const { id: assetId, name: assetName } = asset;
-  if (bod && after) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, bodTimeline: bod, urgencyAfterMitigation: after };
+  if (bod && after)
+    return {
+      assetId,
+      assetName,
+      urgency,
+      facts,
+      deadline,
+      explanation,
+      rulesFired,
+      bodTimeline: bod,
+      urgencyAfterMitigation: after,
+    };
   if (bod) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, bodTimeline: bod };
-  if (after) return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, urgencyAfterMitigation: after };
+  if (after)
+    return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired, urgencyAfterMitigation: after };
   return { assetId, assetName, urgency, facts, deadline, explanation, rulesFired };
 }
 
-function planItemOf(asset: Asset, combo: Combination, systemExposure: string, after: Urgency | undefined, route: ExposureRoute | undefined): PlanItem {
+function planItemOf(
+  asset: Asset,
+  combo: Combination,
+  systemExposure: string,
+  after: Urgency | undefined,
+  route: ExposureRoute | undefined,
+): PlanItem {
   const { urgency, dueMs } = combo;
   const dueAt = combo.deadline.dueAt;
   if (after && route) return { asset, urgency, systemExposure, dueAt, dueMs, urgencyAfterMitigation: after, route };
@@ -246,9 +295,13 @@ function planItemOf(asset: Asset, combo: Combination, systemExposure: string, af
 function explainRules(evaluation: Evaluation): { lines: string[]; traces: RuleTrace[] } {
   const urgency = evaluation.decisions.urgency;
   const bod = evaluation.decisions['bod-26-04'];
-  const describe = (rules: FiredRule[]) => rules.map((r) => `rule "${r.rule}" (${r.trace.conditions.join(', ')})`).join('; ');
+  const describe = (rules: FiredRule[]) =>
+    rules.map((r) => `rule "${r.rule}" (${r.trace.conditions.join(', ')})`).join('; ');
   return {
-    lines: [...(urgency ? [`Urgency ${urgency.value}: ${describe(urgency.rules)}`] : []), ...(bod ? [`BOD 26-04 timeline ${bod.value}: ${describe(bod.rules)}`] : [])],
+    lines: [
+      ...(urgency ? [`Urgency ${urgency.value}: ${describe(urgency.rules)}`] : []),
+      ...(bod ? [`BOD 26-04 timeline ${bod.value}: ${describe(bod.rules)}`] : []),
+    ],
     traces: [...(urgency?.rules ?? []), ...(bod?.rules ?? [])].map((r) => r.trace),
   };
 }
@@ -256,7 +309,9 @@ function explainRules(evaluation: Evaluation): { lines: string[]; traces: RuleTr
 function decided(evaluation: Evaluation, type: 'urgency', inputs: object): string {
   if (evaluation.conflicts.length) {
     const c = evaluation.conflicts[0]!;
-    throw new Error(`rules ${c.rules.map((r) => `"${r.rule}"`).join(', ')} disagree on ${c.type} at priority ${c.priority} for ${describeInputs(inputs)}`);
+    throw new Error(
+      `rules ${c.rules.map((r) => `"${r.rule}"`).join(', ')} disagree on ${c.type} at priority ${c.priority} for ${describeInputs(inputs)}`,
+    );
   }
   const decision = evaluation.decisions[type];
   if (!decision) throw new Error(`no rule sets ${type} for ${describeInputs(inputs)}`);

@@ -38,7 +38,8 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   const { policy, now } = input;
   const zone = policy.timezone;
   const candidates: Candidate[] = [];
-  if (input.kevDueDate) candidates.push({ at: localTime(input.kevDueDate, '23:59', zone), reason: `KEV due date ${input.kevDueDate}` });
+  if (input.kevDueDate)
+    candidates.push({ at: localTime(input.kevDueDate, '23:59', zone), reason: `KEV due date ${input.kevDueDate}` });
   if (input.asset.patchedBy === 'provider' && input.asset.patchSlaDays !== undefined && input.releasedAt) {
     candidates.push({
       at: contractualDeadline(input.releasedAt, input.asset.patchSlaDays, zone),
@@ -47,17 +48,28 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   }
   const bodDays = input.bodTimeline ? policy.bodTimelineDays[input.bodTimeline] : undefined;
   if (policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline && bodDays !== null && bodDays !== undefined) {
-    candidates.push({ at: addLocalDays(now.tz(zone), bodDays, zone), reason: `BOD 26-04: ${input.bodTimeline} from the assessment` });
+    candidates.push({
+      at: addLocalDays(now.tz(zone), bodDays, zone),
+      reason: `BOD 26-04: ${input.bodTimeline} from the assessment`,
+    });
   } else {
-    const prefix = policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline ? `BOD 26-04: ${input.bodTimeline}, so by urgency: ` : '';
-    const own = input.urgencyDeadline ? input.urgencyDeadline(input.urgency) : urgencyDeadline(input.urgency, now, policy);
+    const prefix =
+      policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline
+        ? `BOD 26-04: ${input.bodTimeline}, so by urgency: `
+        : '';
+    const own = input.urgencyDeadline
+      ? input.urgencyDeadline(input.urgency)
+      : urgencyDeadline(input.urgency, now, policy);
     candidates.push({ ...own, reason: prefix + own.reason });
   }
   const earliest = candidates.reduce((a, c) => (c.at.isBefore(a.at) ? c : a));
   const freeze = freezeAt(earliest.at, input.urgency, policy);
   if (freeze) {
     const end = localDateTime(freeze.to, zone);
-    return { dueAt: end.format(), reason: `${earliest.reason}; falls in the ${freeze.name} (${freeze.from} to ${freeze.to}), so moved to its end` };
+    return {
+      dueAt: end.format(),
+      reason: `${earliest.reason}; falls in the ${freeze.name} (${freeze.from} to ${freeze.to}), so moved to its end`,
+    };
   }
   return { dueAt: earliest.at.format(), reason: earliest.reason };
 }
@@ -70,14 +82,27 @@ export function urgencyDeadline(urgency: Urgency, now: Dayjs, policy: Policy): C
     case 'immediate':
       return { at: addHours(now, sla.immediate.hours, zone), reason: `Immediate: ${sla.immediate.hours} h` };
     case 'out-of-cycle':
-      return { at: addHours(now, sla['out-of-cycle'].hours, zone), reason: `Out-of-cycle: ${sla['out-of-cycle'].hours} h` };
+      return {
+        at: addHours(now, sla['out-of-cycle'].hours, zone),
+        reason: `Out-of-cycle: ${sla['out-of-cycle'].hours} h`,
+      };
     case 'scheduled': {
       const window = nextWindow(now, policy, sla.scheduled.nextWindowWithinDays, urgency);
-      if (window) return { at: window.end, reason: `Scheduled: the ${window.window.name} ${window.start.format('ddd YYYY-MM-DD HH:mm')}–${window.end.format('HH:mm')} (${zone})` };
-      return { at: addLocalDays(now.tz(zone), sla.scheduled.nextWindowWithinDays, zone), reason: `Scheduled: no maintenance window outside a freeze in the next ${sla.scheduled.nextWindowWithinDays} days, so ${sla.scheduled.nextWindowWithinDays} days` };
+      if (window)
+        return {
+          at: window.end,
+          reason: `Scheduled: the ${window.window.name} ${window.start.format('ddd YYYY-MM-DD HH:mm')}–${window.end.format('HH:mm')} (${zone})`,
+        };
+      return {
+        at: addLocalDays(now.tz(zone), sla.scheduled.nextWindowWithinDays, zone),
+        reason: `Scheduled: no maintenance window outside a freeze in the next ${sla.scheduled.nextWindowWithinDays} days, so ${sla.scheduled.nextWindowWithinDays} days`,
+      };
     }
     case 'defer':
-      return { at: addLocalDays(now.tz(zone), sla.defer.reviewAfterDays, zone), reason: `Defer: review again in ${sla.defer.reviewAfterDays} days` };
+      return {
+        at: addLocalDays(now.tz(zone), sla.defer.reviewAfterDays, zone),
+        reason: `Defer: review again in ${sla.defer.reviewAfterDays} days`,
+      };
   }
 }
 
@@ -88,7 +113,12 @@ export interface WindowOccurrence {
 }
 
 /** The first window still open after `after` within `withinDays`, skipping windows that overlap a freeze. */
-export function nextWindow(after: Dayjs, policy: Policy, withinDays: number, urgency: Urgency): WindowOccurrence | undefined {
+export function nextWindow(
+  after: Dayjs,
+  policy: Policy,
+  withinDays: number,
+  urgency: Urgency,
+): WindowOccurrence | undefined {
   const zone = policy.timezone;
   const local = after.tz(zone);
   const limit = addLocalDays(local, withinDays, zone);
@@ -123,7 +153,8 @@ function overlaps(freeze: ChangeFreeze, start: Dayjs, end: Dayjs, zone: string):
 
 /** Release + N calendar days; a date-only release counts to the end of the last day. */
 export function contractualDeadline(releasedAt: string, days: number, zone: string): Dayjs {
-  if (!/T/.test(releasedAt)) return localTime(dayjs.utc(releasedAt).add(days, 'day').format('YYYY-MM-DD'), '23:59', zone);
+  if (!/T/.test(releasedAt))
+    return localTime(dayjs.utc(releasedAt).add(days, 'day').format('YYYY-MM-DD'), '23:59', zone);
   return addLocalDays(dayjs(releasedAt).tz(zone), days, zone);
 }
 

@@ -15,12 +15,24 @@ export interface HumanImpactTable {
 export function readHumanImpactTable(file: string, rows: Record<string, string>[]): HumanImpactTable {
   const problems: RulebookProblem[] = [];
   const columns = Object.keys(rows[0] ?? {});
-  const column = (name: string) => columns.find((c) => c.replace(/\s+v[\d.]+(\s*\(.*\))?$/i, '').trim().toLowerCase() === name.toLowerCase());
+  const column = (name: string) =>
+    columns.find(
+      (c) =>
+        c
+          .replace(/\s+v[\d.]+(\s*\(.*\))?$/i, '')
+          .trim()
+          .toLowerCase() === name.toLowerCase(),
+    );
   const safetyCol = column('Safety Impact');
   const missionCol = column('Mission Impact');
   const humanCol = column('Human Impact');
   if (!safetyCol || !missionCol || !humanCol) {
-    throw new RulebookError([{ file, problem: `needs the columns Safety Impact, Mission Impact and Human Impact; found ${columns.join(', ') || 'none'}` }]);
+    throw new RulebookError([
+      {
+        file,
+        problem: `needs the columns Safety Impact, Mission Impact and Human Impact; found ${columns.join(', ') || 'none'}`,
+      },
+    ]);
   }
   const lookup = new Map<string, HumanImpact>();
   rows.forEach((row, i) => {
@@ -28,15 +40,20 @@ export function readHumanImpactTable(file: string, rows: Record<string, string>[
     const mission = row[missionCol] as MissionImpact;
     const human = row[humanCol] as HumanImpact;
     const where = `row ${i + 1}`;
-    if (!SAFETY_IMPACT.includes(safety)) problems.push({ file, problem: `${where}: unknown Safety Impact "${safety}"` });
-    else if (!MISSION_IMPACT.includes(mission)) problems.push({ file, problem: `${where}: unknown Mission Impact "${mission}"` });
-    else if (!HUMAN_IMPACT.includes(human)) problems.push({ file, problem: `${where}: unknown Human Impact "${human}"` });
-    else if (lookup.has(key(safety, mission))) problems.push({ file, problem: `${where}: ${safety} x ${mission} appears twice` });
+    if (!SAFETY_IMPACT.includes(safety))
+      problems.push({ file, problem: `${where}: unknown Safety Impact "${safety}"` });
+    else if (!MISSION_IMPACT.includes(mission))
+      problems.push({ file, problem: `${where}: unknown Mission Impact "${mission}"` });
+    else if (!HUMAN_IMPACT.includes(human))
+      problems.push({ file, problem: `${where}: unknown Human Impact "${human}"` });
+    else if (lookup.has(key(safety, mission)))
+      problems.push({ file, problem: `${where}: ${safety} x ${mission} appears twice` });
     else lookup.set(key(safety, mission), human);
   });
   for (const safety of SAFETY_IMPACT) {
     for (const mission of MISSION_IMPACT) {
-      if (!problems.length && !lookup.has(key(safety, mission))) problems.push({ file, problem: `no row for ${safety} x ${mission}` });
+      if (!problems.length && !lookup.has(key(safety, mission)))
+        problems.push({ file, problem: `no row for ${safety} x ${mission}` });
     }
   }
   if (problems.length) throw new RulebookError(problems);

@@ -52,8 +52,17 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
   const effective = (i: PlanItem) => i.urgencyAfterMitigation ?? i.urgency;
   const earliest = (list: PlanItem[]) => list.reduce((a, i) => (i.dueMs < a.dueMs ? i : a)).dueAt;
 
-  const blockable = self.filter((i) => (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') && i.systemExposure === 'open' && i.route && i.route.filter !== NO_FILTER);
-  for (const group of groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`).values()) {
+  const blockable = self.filter(
+    (i) =>
+      (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') &&
+      i.systemExposure === 'open' &&
+      i.route &&
+      i.route.filter !== NO_FILTER,
+  );
+  for (const group of groupBy(
+    blockable,
+    (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`,
+  ).values()) {
     const route = group[0]!.route!;
     const lowered = group.filter((i) => i.urgencyAfterMitigation);
     steps.push({
@@ -65,7 +74,9 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       details:
         `${route.rules ? `${route.filter} ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
         `blocking it there (the bulletin's workaround) closes that route until ${fix} is installed.` +
-        (lowered.length ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.` : ' The patch stays due as planned.'),
+        (lowered.length
+          ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.`
+          : ' The patch stays due as planned.'),
     });
   }
 
@@ -83,11 +94,23 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
 
   const waves = self.filter((i) => effective(i) === 'out-of-cycle' || effective(i) === 'scheduled');
   if (waves.length && staged) {
-    const first = waves.filter((i) => i.asset.environment !== 'production' || i.asset.criticality === 'low' || i.asset.criticality === 'medium');
+    const first = waves.filter(
+      (i) => i.asset.environment !== 'production' || i.asset.criticality === 'low' || i.asset.criticality === 'medium',
+    );
     const inFirst = new Set(first);
     const second = waves.filter((i) => !inFirst.has(i));
-    const soakEnd = maxOf(now, ctx.fixReleasedAt ? addHours(instant(ctx.fixReleasedAt, zone), ctx.policy.soakHours, zone) : addHours(now, ctx.policy.soakHours, zone));
-    const because = [young ? `the fix is ${fixAgeHours === undefined ? 'of unknown age' : `${Math.floor(fixAgeHours)} h old`} (soak time ${ctx.policy.soakHours} h)` : '', ctx.restartRequired ? 'it needs a restart' : '']
+    const soakEnd = maxOf(
+      now,
+      ctx.fixReleasedAt
+        ? addHours(instant(ctx.fixReleasedAt, zone), ctx.policy.soakHours, zone)
+        : addHours(now, ctx.policy.soakHours, zone),
+    );
+    const because = [
+      young
+        ? `the fix is ${fixAgeHours === undefined ? 'of unknown age' : `${Math.floor(fixAgeHours)} h old`} (soak time ${ctx.policy.soakHours} h)`
+        : '',
+      ctx.restartRequired ? 'it needs a restart' : '',
+    ]
       .filter(Boolean)
       .join(' and ');
     if (first.length) {
@@ -110,9 +133,13 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
         startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
         dueAt: due,
         details:
-          (young ? `Install ${fix} once it has soaked ${ctx.policy.soakHours} h since release and wave 1 shows no problems.` : `Install ${fix} once wave 1 shows no problems after its restart.`) +
+          (young
+            ? `Install ${fix} once it has soaked ${ctx.policy.soakHours} h since release and wave 1 shows no problems.`
+            : `Install ${fix} once wave 1 shows no problems after its restart.`) +
           clusterNote(second) +
-          (late ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.` : ''),
+          (late
+            ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.`
+            : ''),
       });
     }
   } else if (waves.length) {
@@ -133,10 +160,14 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
   for (const [name, group] of groupBy(provider, (i) => i.asset.provider ?? 'the provider')) {
     const due = earliest(group);
     const slas = [...new Set(group.map((i) => i.asset.patchSlaDays))];
-    const contract = slas.length === 1 && slas[0] !== undefined && ctx.fixReleasedAt
-      ? `Under our contract (${slas[0]} days from the release on ${ctx.fixReleasedAt.slice(0, 10)}) it is due by ${contractualDeadline(ctx.fixReleasedAt, slas[0], zone).format('YYYY-MM-DD HH:mm')} (${zone}).`
-      : 'Please confirm the deadline your contract gives.';
-    const worst = group.reduce((a, i) => (URGENCIES.indexOf(i.urgency) > URGENCIES.indexOf(a) ? i.urgency : a), 'defer' as Urgency);
+    const contract =
+      slas.length === 1 && slas[0] !== undefined && ctx.fixReleasedAt
+        ? `Under our contract (${slas[0]} days from the release on ${ctx.fixReleasedAt.slice(0, 10)}) it is due by ${contractualDeadline(ctx.fixReleasedAt, slas[0], zone).format('YYYY-MM-DD HH:mm')} (${zone}).`
+        : 'Please confirm the deadline your contract gives.';
+    const worst = group.reduce(
+      (a, i) => (URGENCIES.indexOf(i.urgency) > URGENCIES.indexOf(a) ? i.urgency : a),
+      'defer' as Urgency,
+    );
     steps.push({
       kind: 'ask-provider',
       title: `Ask ${name} to patch`,
@@ -163,21 +194,44 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
   return { steps, staged, ...recommend(items, self, provider, effective, staged) };
 }
 
-function recommend(items: PlanItem[], self: PlanItem[], provider: PlanItem[], effective: (i: PlanItem) => Urgency, staged: boolean): { call: CallOutcome; why: string } {
+function recommend(
+  items: PlanItem[],
+  self: PlanItem[],
+  provider: PlanItem[],
+  effective: (i: PlanItem) => Urgency,
+  staged: boolean,
+): { call: CallOutcome; why: string } {
   if (!items.length) return { call: 'defer', why: 'no affected asset' };
-  if (!self.length) return { call: 'ask-provider', why: `every affected asset is patched by a provider (${provider.length})` };
-  if (self.some((i) => effective(i) === 'immediate')) return { call: 'patch-now', why: 'an asset we patch ourselves is immediate' };
-  if (self.some((i) => i.urgency === 'immediate')) return { call: 'mitigate-and-defer', why: 'the mitigation lowers every immediate asset, so the patch can follow in waves' };
+  if (!self.length)
+    return { call: 'ask-provider', why: `every affected asset is patched by a provider (${provider.length})` };
+  if (self.some((i) => effective(i) === 'immediate'))
+    return { call: 'patch-now', why: 'an asset we patch ourselves is immediate' };
+  if (self.some((i) => i.urgency === 'immediate'))
+    return {
+      call: 'mitigate-and-defer',
+      why: 'the mitigation lowers every immediate asset, so the patch can follow in waves',
+    };
   if (self.some((i) => effective(i) === 'out-of-cycle')) {
-    return staged ? { call: 'waves', why: 'out-of-cycle, and the fix is young or needs a restart: stage it' } : { call: 'patch-now', why: 'out-of-cycle, and the fix is proven' };
+    return staged
+      ? { call: 'waves', why: 'out-of-cycle, and the fix is young or needs a restart: stage it' }
+      : { call: 'patch-now', why: 'out-of-cycle, and the fix is proven' };
   }
-  if (self.some((i) => effective(i) === 'scheduled')) return { call: 'waves', why: 'scheduled: patch in the regular windows' };
+  if (self.some((i) => effective(i) === 'scheduled'))
+    return { call: 'waves', why: 'scheduled: patch in the regular windows' };
   return { call: 'defer', why: 'every asset can be deferred' };
 }
 
 function clusterNote(items: PlanItem[]): string {
-  const clusters = groupBy(items.filter((i) => i.asset.cluster), (i) => i.asset.cluster!);
-  return [...clusters].map(([cluster, group]) => ` Cluster "${cluster}": ${names(group).join(', ')} one member at a time, so the service stays up.`).join('');
+  const clusters = groupBy(
+    items.filter((i) => i.asset.cluster),
+    (i) => i.asset.cluster!,
+  );
+  return [...clusters]
+    .map(
+      ([cluster, group]) =>
+        ` Cluster "${cluster}": ${names(group).join(', ')} one member at a time, so the service stays up.`,
+    )
+    .join('');
 }
 
 function names(items: PlanItem[]): string[] {

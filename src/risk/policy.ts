@@ -64,26 +64,36 @@ export function validatePolicy(file: string, json: unknown): Policy {
   const problems: RulebookProblem[] = [];
   const bad = (path: string, problem: string) => problems.push({ file, problem: `${path}: ${problem}` });
   const p = (json ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new RulebookError([{ file, problem: 'must be a JSON object' }]);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new RulebookError([{ file, problem: 'must be a JSON object' }]);
 
-  if (typeof p.timezone !== 'string' || !validZone(p.timezone)) bad('/timezone', `"${p.timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`);
-  if (p.deadlinePolicy !== 'ssvc-sla' && p.deadlinePolicy !== 'bod-26-04') bad('/deadlinePolicy', `must be "ssvc-sla" or "bod-26-04", not ${JSON.stringify(p.deadlinePolicy)}`);
-  if (!(typeof p.epssThreshold === 'number' && p.epssThreshold > 0 && p.epssThreshold <= 1)) bad('/epssThreshold', 'must be a probability above 0 and at most 1');
+  if (typeof p.timezone !== 'string' || !validZone(p.timezone))
+    bad('/timezone', `"${p.timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`);
+  if (p.deadlinePolicy !== 'ssvc-sla' && p.deadlinePolicy !== 'bod-26-04')
+    bad('/deadlinePolicy', `must be "ssvc-sla" or "bod-26-04", not ${JSON.stringify(p.deadlinePolicy)}`);
+  if (!(typeof p.epssThreshold === 'number' && p.epssThreshold > 0 && p.epssThreshold <= 1))
+    bad('/epssThreshold', 'must be a probability above 0 and at most 1');
   if (!(typeof p.soakHours === 'number' && p.soakHours >= 0)) bad('/soakHours', 'must be a number of hours, 0 or more');
   const sla = p.urgencySla ?? {};
   if (!positive(sla.immediate?.hours)) bad('/urgencySla/immediate/hours', 'must be a positive number');
   if (!positive(sla['out-of-cycle']?.hours)) bad('/urgencySla/out-of-cycle/hours', 'must be a positive number');
-  if (!positive(sla.scheduled?.nextWindowWithinDays)) bad('/urgencySla/scheduled/nextWindowWithinDays', 'must be a positive number');
+  if (!positive(sla.scheduled?.nextWindowWithinDays))
+    bad('/urgencySla/scheduled/nextWindowWithinDays', 'must be a positive number');
   if (!positive(sla.defer?.reviewAfterDays)) bad('/urgencySla/defer/reviewAfterDays', 'must be a positive number');
   for (const timeline of BOD_TIMELINES) {
     const days = p.bodTimelineDays?.[timeline];
-    if (!(days === null || positive(days))) bad(`/bodTimelineDays/${timeline}`, 'must be a positive number of days or null (no date: fix at the next upgrade)');
+    if (!(days === null || positive(days)))
+      bad(
+        `/bodTimelineDays/${timeline}`,
+        'must be a positive number of days or null (no date: fix at the next upgrade)',
+      );
   }
   if (!Array.isArray(p.maintenanceWindows)) bad('/maintenanceWindows', 'must be an array (it may be empty)');
   else {
     p.maintenanceWindows.forEach((w: Record<string, unknown>, i: number) => {
       if (typeof w?.name !== 'string') bad(`/maintenanceWindows/${i}/name`, 'must be a string');
-      if (!WEEKDAYS.includes(w?.weekday as Weekday)) bad(`/maintenanceWindows/${i}/weekday`, `must be one of ${WEEKDAYS.join(', ')}`);
+      if (!WEEKDAYS.includes(w?.weekday as Weekday))
+        bad(`/maintenanceWindows/${i}/weekday`, `must be one of ${WEEKDAYS.join(', ')}`);
       if (!CLOCK.test(String(w?.start))) bad(`/maintenanceWindows/${i}/start`, 'must be a time of day such as "22:00"');
       if (!CLOCK.test(String(w?.end))) bad(`/maintenanceWindows/${i}/end`, 'must be a time of day such as "04:00"');
     });
@@ -92,10 +102,13 @@ export function validatePolicy(file: string, json: unknown): Policy {
   else {
     p.changeFreezes.forEach((f: Record<string, unknown>, i: number) => {
       if (typeof f?.name !== 'string') bad(`/changeFreezes/${i}/name`, 'must be a string');
-      if (!LOCAL_DATE_TIME.test(String(f?.from))) bad(`/changeFreezes/${i}/from`, 'must be a local date-time such as "2008-12-19T18:00"');
-      if (!LOCAL_DATE_TIME.test(String(f?.to))) bad(`/changeFreezes/${i}/to`, 'must be a local date-time such as "2009-01-05T08:00"');
+      if (!LOCAL_DATE_TIME.test(String(f?.from)))
+        bad(`/changeFreezes/${i}/from`, 'must be a local date-time such as "2008-12-19T18:00"');
+      if (!LOCAL_DATE_TIME.test(String(f?.to)))
+        bad(`/changeFreezes/${i}/to`, 'must be a local date-time such as "2009-01-05T08:00"');
       else if (String(f.to) <= String(f.from)) bad(`/changeFreezes/${i}/to`, 'must be after "from"');
-      if (!Array.isArray(f?.exempt) || !f.exempt.every((u) => URGENCIES.includes(u))) bad(`/changeFreezes/${i}/exempt`, `must list urgencies among ${URGENCIES.join(', ')}`);
+      if (!Array.isArray(f?.exempt) || !f.exempt.every((u) => URGENCIES.includes(u)))
+        bad(`/changeFreezes/${i}/exempt`, `must list urgencies among ${URGENCIES.join(', ')}`);
     });
   }
   const mission = p.missionImpact ?? {};
@@ -104,14 +117,20 @@ export function validatePolicy(file: string, json: unknown): Policy {
       bad(`/missionImpact/byCriticality/${criticality}`, `must be one of ${MISSION_IMPACT.join(', ')}`);
     }
   }
-  if (!Array.isArray(mission.nonProductionEnvironments) || !mission.nonProductionEnvironments.every((e: Environment) => ENVIRONMENTS.includes(e))) {
+  if (
+    !Array.isArray(mission.nonProductionEnvironments) ||
+    !mission.nonProductionEnvironments.every((e: Environment) => ENVIRONMENTS.includes(e))
+  ) {
     bad('/missionImpact/nonProductionEnvironments', `must list environments among ${ENVIRONMENTS.join(', ')}`);
   }
-  if (!MISSION_IMPACT.includes(mission.nonProduction)) bad('/missionImpact/nonProduction', `must be one of ${MISSION_IMPACT.join(', ')}`);
+  if (!MISSION_IMPACT.includes(mission.nonProduction))
+    bad('/missionImpact/nonProduction', `must be one of ${MISSION_IMPACT.join(', ')}`);
   const safety = p.safetyImpact ?? {};
-  if (!SAFETY_IMPACT.includes(safety.default)) bad('/safetyImpact/default', `must be one of ${SAFETY_IMPACT.join(', ')}`);
+  if (!SAFETY_IMPACT.includes(safety.default))
+    bad('/safetyImpact/default', `must be one of ${SAFETY_IMPACT.join(', ')}`);
   for (const [tag, value] of Object.entries(safety.byTag ?? {})) {
-    if (!SAFETY_IMPACT.includes(value as SafetyImpact)) bad(`/safetyImpact/byTag/${tag}`, `must be one of ${SAFETY_IMPACT.join(', ')}`);
+    if (!SAFETY_IMPACT.includes(value as SafetyImpact))
+      bad(`/safetyImpact/byTag/${tag}`, `must be one of ${SAFETY_IMPACT.join(', ')}`);
   }
   if (problems.length) throw new RulebookError(problems);
   return { ...(p as Omit<Policy, 'file'>), file };

@@ -10,7 +10,15 @@ import type { Asset } from '../inventory/model';
 import { instant } from './deadline';
 import { describeSource } from './describe-source';
 import { humanImpactOf } from './human-impact-table';
-import type { Automatable, Exploitation, FactWithSource, HumanImpact, MissionImpact, SafetyImpact, SystemExposure } from './model';
+import type {
+  Automatable,
+  Exploitation,
+  FactWithSource,
+  HumanImpact,
+  MissionImpact,
+  SafetyImpact,
+  SystemExposure,
+} from './model';
 import type { Policy } from './policy';
 import type { Rulebook } from './rulebook';
 import { EXPLOITATION, SAFETY_IMPACT, type SsvcInputs, type TechnicalImpact, type YesNo } from './ssvc-values';
@@ -68,7 +76,12 @@ export interface AssetFacts {
   route?: ExposureRoute;
 }
 
-export function bulletinFacts(bulletin: Bulletin, policy: Policy, now: Dayjs, overrides: FactOverrides = {}): BulletinFacts {
+export function bulletinFacts(
+  bulletin: Bulletin,
+  policy: Policy,
+  now: Dayjs,
+  overrides: FactOverrides = {},
+): BulletinFacts {
   const notYetKnown: string[] = [];
   const known = (date: string | undefined, what: string): boolean => {
     if (!date || !instant(date, policy.timezone).isAfter(now)) return true;
@@ -81,26 +94,47 @@ export function bulletinFacts(bulletin: Bulletin, policy: Policy, now: Dayjs, ov
     ? overridden(overrides.exploitation)
     : strongestExploitation(bulletin, kev, ssvc, policy, known);
   const automatable = overrides.automatable ? overridden(overrides.automatable) : automatableFact(bulletin, ssvc);
-  const technicalImpact = overrides.technicalImpact ? overridden(overrides.technicalImpact) : technicalImpactFact(bulletin, ssvc);
+  const technicalImpact = overrides.technicalImpact
+    ? overridden(overrides.technicalImpact)
+    : technicalImpactFact(bulletin, ssvc);
   const fix = bulletin.remediations.find((r) => r.category === 'vendor_fix');
   const fixDate = fix?.date ?? bulletin.releasedAt?.value;
   const fixIds = bulletin.fixIds;
   const superseding = bulletin.remediations.find((r) => r.supersedes.some((id) => fixIds.includes(id)));
-  const issues = bulletin.descriptions.concat(bulletin.remediations.map((r) => ({ text: r.details, source: r.source }))).filter((t) => /known issue/i.test(t.text));
+  const issues = bulletin.descriptions
+    .concat(bulletin.remediations.map((r) => ({ text: r.details, source: r.source })))
+    .filter((t) => /known issue/i.test(t.text));
   return {
     exploitation,
     automatable,
     technicalImpact,
-    inKev: kev ? { value: 'yes', source: `CISA KEV lists ${kev.cve} since ${kev.dateAdded}` } : { value: 'no', source: `not in CISA KEV${bulletin.kev.length ? ' at the assessment time' : ' (no KEV entry imported)'}` },
+    inKev: kev
+      ? { value: 'yes', source: `CISA KEV lists ${kev.cve} since ${kev.dateAdded}` }
+      : {
+          value: 'no',
+          source: `not in CISA KEV${bulletin.kev.length ? ' at the assessment time' : ' (no KEV entry imported)'}`,
+        },
     ...(kev?.dueDate ? { kevDueDate: kev.dueDate } : {}),
     ...(kev ? { kevDateAdded: kev.dateAdded } : {}),
-    ...(fixDate ? { fixReleasedAt: { value: fixDate, source: fix?.date ? `${fix.fixIds.join(', ') || 'the vendor fix'} dated by ${describeSource(fix.source)}` : `release date of ${bulletin.id} (${describeSource(bulletin.releasedAt!.source)})` } } : {}),
+    ...(fixDate
+      ? {
+          fixReleasedAt: {
+            value: fixDate,
+            source: fix?.date
+              ? `${fix.fixIds.join(', ') || 'the vendor fix'} dated by ${describeSource(fix.source)}`
+              : `release date of ${bulletin.id} (${describeSource(bulletin.releasedAt!.source)})`,
+          },
+        }
+      : {}),
     restartRequired: bulletin.restartRequired
       ? { value: bulletin.restartRequired.value, source: describeSource(bulletin.restartRequired.source) }
       : { value: true, source: 'assumed: no source says whether a restart is needed' },
     fixIds,
     fixSuperseded: superseding
-      ? { value: true, source: `${superseding.fixIds.join(', ') || superseding.details} replaces it (${describeSource(superseding.source)})` }
+      ? {
+          value: true,
+          source: `${superseding.fixIds.join(', ') || superseding.details} replaces it (${describeSource(superseding.source)})`,
+        }
       : { value: false, source: `no later fix in ${bulletin.id} replaces ${fixIds.join(', ') || 'the fix'}` },
     knownIssues: issues.length
       ? { value: issues[0]!.text, source: describeSource(issues[0]!.source) }
@@ -122,30 +156,54 @@ function strongestExploitation(
 ): FactWithSource<Exploitation> {
   const candidates: FactWithSource<Exploitation>[] = [];
   for (const s of ssvc) {
-    if (s.exploitation) candidates.push({ value: s.exploitation === 'poc' ? 'public poc' : s.exploitation, source: `CISA's SSVC record for ${s.cve} says ${s.exploitation}` });
+    if (s.exploitation)
+      candidates.push({
+        value: s.exploitation === 'poc' ? 'public poc' : s.exploitation,
+        source: `CISA's SSVC record for ${s.cve} says ${s.exploitation}`,
+      });
   }
-  if (kev) candidates.push({ value: 'active', source: `CISA KEV lists ${kev.cve} as exploited (added ${kev.dateAdded})` });
+  if (kev)
+    candidates.push({ value: 'active', source: `CISA KEV lists ${kev.cve} as exploited (added ${kev.dateAdded})` });
   for (const e of bulletin.exploitation) {
     if (known(e.date, `${describeSource(e.source)}: ${e.evidence}`)) {
-      candidates.push({ value: e.status === 'poc' ? 'public poc' : e.status, source: `${describeSource(e.source)}: ${e.evidence}` });
+      candidates.push({
+        value: e.status === 'poc' ? 'public poc' : e.status,
+        source: `${describeSource(e.source)}: ${e.evidence}`,
+      });
     }
   }
   const exploitRef = bulletin.references.find((r) => r.tags.some((t) => t.toLowerCase() === 'exploit'));
-  if (exploitRef) candidates.push({ value: 'public poc', source: `${describeSource(exploitRef.source)} lists an exploit reference (${exploitRef.url})` });
+  if (exploitRef)
+    candidates.push({
+      value: 'public poc',
+      source: `${describeSource(exploitRef.source)} lists an exploit reference (${exploitRef.url})`,
+    });
   for (const e of bulletin.epss) {
     if (e.score >= policy.epssThreshold && known(e.scoreDate, `EPSS ${e.score} for ${e.cve}`)) {
-      candidates.push({ value: 'public poc', source: `EPSS gives ${e.cve} ${e.score} (at or above the policy threshold ${policy.epssThreshold})` });
+      candidates.push({
+        value: 'public poc',
+        source: `EPSS gives ${e.cve} ${e.score} (at or above the policy threshold ${policy.epssThreshold})`,
+      });
     }
   }
   const best = candidates.reduce<FactWithSource<Exploitation> | undefined>(
     (a, c) => (!a || EXPLOITATION.indexOf(c.value) > EXPLOITATION.indexOf(a.value) ? c : a),
     undefined,
   );
-  return best ?? { value: 'none', source: `no source reports exploitation or a public exploit for ${bulletin.cves.join(', ') || bulletin.id}` };
+  return (
+    best ?? {
+      value: 'none',
+      source: `no source reports exploitation or a public exploit for ${bulletin.cves.join(', ') || bulletin.id}`,
+    }
+  );
 }
 
 function automatableFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWithSource<Automatable> {
-  if (bulletin.automatable) return { value: bulletin.automatable.value, source: `${describeSource(bulletin.automatable.source)} says it is ${bulletin.automatable.value === 'yes' ? 'wormable' : 'not automatable'}` };
+  if (bulletin.automatable)
+    return {
+      value: bulletin.automatable.value,
+      source: `${describeSource(bulletin.automatable.source)} says it is ${bulletin.automatable.value === 'yes' ? 'wormable' : 'not automatable'}`,
+    };
   const cisa = ssvc.find((s) => s.automatable);
   if (cisa) return { value: cisa.automatable!, source: `CISA's SSVC record for ${cisa.cve} says ${cisa.automatable}` };
   const score = bulletin.scores.find((s) => /AV:N/.test(s.vector));
@@ -154,12 +212,16 @@ function automatableFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWithSo
   const v3 = /AV:N/.test(vector) && /AC:L/.test(vector) && /PR:N/.test(vector) && /UI:N/.test(vector);
   const v2 = /AV:N/.test(vector) && /AC:L/.test(vector) && /Au:N/.test(vector);
   const yes = v3 || v2;
-  return { value: yes ? 'yes' : 'no', source: `heuristic from the CVSS vector ${vector}: ${yes ? 'network, low complexity, no privileges or interaction' : 'needs access, privileges or interaction'}` };
+  return {
+    value: yes ? 'yes' : 'no',
+    source: `heuristic from the CVSS vector ${vector}: ${yes ? 'network, low complexity, no privileges or interaction' : 'needs access, privileges or interaction'}`,
+  };
 }
 
 function technicalImpactFact(bulletin: Bulletin, ssvc: Bulletin['ssvc']): FactWithSource<TechnicalImpact> {
   const cisa = ssvc.find((s) => s.technicalImpact);
-  if (cisa) return { value: cisa.technicalImpact!, source: `CISA's SSVC record for ${cisa.cve} says ${cisa.technicalImpact}` };
+  if (cisa)
+    return { value: cisa.technicalImpact!, source: `CISA's SSVC record for ${cisa.cve} says ${cisa.technicalImpact}` };
   const vector = bulletin.scores[0]?.vector;
   if (!vector) return { value: 'total', source: 'assumed: no source says, and there is no CVSS vector to judge from' };
   const total = /C:H\/I:H\/A:H/.test(vector) || /C:C\/I:C\/A:C/.test(vector);
@@ -175,7 +237,10 @@ export class FactPool {
   private readonly facts = new Map<string | number | boolean, Map<string, FactWithSource>>();
   private readonly bundles = new Map<string, unknown>();
   private readonly routes = new Map<string, ExposureRoute>();
-  private readonly combined = new Map<BulletinFacts, Map<object, Map<FactWithSource, Map<FactWithSource, SharedFacts>>>>();
+  private readonly combined = new Map<
+    BulletinFacts,
+    Map<object, Map<FactWithSource, Map<FactWithSource, SharedFacts>>>
+  >();
 
   /** One computation per distinct key. */
   memo<T>(key: string, make: () => T): T {
@@ -207,7 +272,13 @@ export class FactPool {
   }
 
   /** The facts record and inputs for one combination of shared fact objects, built once. */
-  shared(bulletin: BulletinFacts, profile: object, systemExposure: FactWithSource, publiclyExposed: FactWithSource, make: () => SharedFacts): SharedFacts {
+  shared(
+    bulletin: BulletinFacts,
+    profile: object,
+    systemExposure: FactWithSource,
+    publiclyExposed: FactWithSource,
+    make: () => SharedFacts,
+  ): SharedFacts {
     const byPublic = inner(inner(inner(this.combined, bulletin), profile), systemExposure);
     let shared = byPublic.get(publiclyExposed);
     if (!shared) byPublic.set(publiclyExposed, (shared = make()));
@@ -238,10 +309,16 @@ export function assetFacts(
   const policy = rulebook.policy;
   const exposureFact = systemExposureFact(asset, exposure, overrides.systemExposure?.[asset.id]);
   const publiclyExposed: FactWithSource<YesNo> = exposure
-    ? pool.fact(exposure.publiclyExposed ? 'yes' : 'no', exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone')
+    ? pool.fact(
+        exposure.publiclyExposed ? 'yes' : 'no',
+        exposure.publiclyExposed ? 'reachable from the internet zone' : 'not reachable from the internet zone',
+      )
     : pool.fact('yes', 'assumed: no exposure analysis for this asset');
   const systemExposure = pool.fact(exposureFact.fact.value, exposureFact.fact.source);
-  const documents = asset.sources.length === 1 ? `${asset.sources[0]!.format}:${asset.sources[0]!.document}` : asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
+  const documents =
+    asset.sources.length === 1
+      ? `${asset.sources[0]!.format}:${asset.sources[0]!.document}`
+      : asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
   const profileKey = `${asset.environment}|${asset.criticality}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}|${asset.cluster}|${asset.tags.join(',')}|${documents}`;
   // assets with the same inventory profile get the same fact objects
   const profile = pool.memo(profileKey, () => {
@@ -252,14 +329,22 @@ export function assetFacts(
     return {
       safetyImpact: safety,
       missionImpact: mission,
-      humanImpact: { value: humanImpact, source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}` } as FactWithSource<HumanImpact>,
+      humanImpact: {
+        value: humanImpact,
+        source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}`,
+      } as FactWithSource<HumanImpact>,
       environment: { value: asset.environment, source: inventory },
       criticality: { value: asset.criticality, source: inventory },
       patchedBy:
         asset.patchedBy === 'provider'
-          ? { value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`, source: inventory }
+          ? {
+              value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`,
+              source: inventory,
+            }
           : { value: 'self', source: inventory },
-      clusterMember: asset.cluster ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` } : { value: false, source: 'no cluster is recorded' },
+      clusterMember: asset.cluster
+        ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` }
+        : { value: false, source: 'no cluster is recorded' },
     };
   });
   const shared = pool.shared(bulletin, profile, systemExposure, publiclyExposed, () => {
@@ -295,7 +380,9 @@ export function assetFacts(
     };
     return { inputs, facts };
   });
-  return exposureFact.route ? { inputs: shared.inputs, facts: shared.facts, route: pool.route(exposureFact.route) } : { inputs: shared.inputs, facts: shared.facts };
+  return exposureFact.route
+    ? { inputs: shared.inputs, facts: shared.facts, route: pool.route(exposureFact.route) }
+    : { inputs: shared.inputs, facts: shared.facts };
 }
 
 function sourceOfAsset(asset: Asset): string {
@@ -309,13 +396,17 @@ function systemExposureFact(
 ): { fact: FactWithSource<SystemExposure>; route?: ExposureRoute } {
   const route = exposure ? decidingRoute(exposure) : undefined;
   if (override) return { fact: overridden(override), ...(route ? { route } : {}) };
-  if (!exposure) return { fact: { value: 'open', source: `assumed: no exposure analysis for ${asset.name}, so it is treated as open` } };
-  const from = route && `${route.port} reachable from ${route.zone === 'internet' ? 'the internet' : `zone ${route.zone}`}`;
+  if (!exposure)
+    return {
+      fact: { value: 'open', source: `assumed: no exposure analysis for ${asset.name}, so it is treated as open` },
+    };
+  const from =
+    route && `${route.port} reachable from ${route.zone === 'internet' ? 'the internet' : `zone ${route.zone}`}`;
   const reason = route?.rules
     ? `${from} through ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} of ${route.filter}`
     : route
       ? `${from}${exposure.reasons[0] ? ` (${exposure.reasons[0]})` : ', with no filter rule on the path'}`
-      : exposure.reasons[0] ?? `no vulnerable port is reachable (zone ${exposure.zone})`;
+      : (exposure.reasons[0] ?? `no vulnerable port is reachable (zone ${exposure.zone})`);
   return { fact: { value: exposure.systemExposure, source: reason }, ...(route ? { route } : {}) };
 }
 
@@ -387,7 +478,13 @@ function safetyImpactFact(asset: Asset, policy: Policy): FactWithSource<SafetyIm
 function missionImpactFact(asset: Asset, policy: Policy): FactWithSource<MissionImpact> {
   const m = policy.missionImpact;
   if (m.nonProductionEnvironments.includes(asset.environment)) {
-    return { value: m.nonProduction, source: `${asset.environment} environment (policy.json missionImpact.nonProduction)` };
+    return {
+      value: m.nonProduction,
+      source: `${asset.environment} environment (policy.json missionImpact.nonProduction)`,
+    };
   }
-  return { value: m.byCriticality[asset.criticality], source: `criticality ${asset.criticality} (policy.json missionImpact.byCriticality)` };
+  return {
+    value: m.byCriticality[asset.criticality],
+    source: `criticality ${asset.criticality} (policy.json missionImpact.byCriticality)`,
+  };
 }

@@ -91,7 +91,13 @@ export class RuleEvaluator {
   private fired(result: RuleResult, type: RuleEventType): FiredRule {
     const rule = this.byName.get(result.name)!;
     const value = String(result.event?.params?.[RULE_EVENTS[type].param]);
-    return { rule: rule.name, file: rule.file, priority: rule.priority, value, trace: { rule: rule.name, conditions: heldConditions(result.conditions) } };
+    return {
+      rule: rule.name,
+      file: rule.file,
+      priority: rule.priority,
+      value,
+      trace: { rule: rule.name, conditions: heldConditions(result.conditions) },
+    };
   }
 }
 
@@ -99,7 +105,8 @@ export class RuleEvaluator {
 function heldConditions(node: TopLevelConditionResult | Record<string, unknown>): string[] {
   const n = node as Record<string, unknown>;
   if (Array.isArray(n.all)) return (n.all as Record<string, unknown>[]).flatMap(heldConditions);
-  if (Array.isArray(n.any)) return (n.any as Record<string, unknown>[]).filter((c) => c.result === true).flatMap(heldConditions);
+  if (Array.isArray(n.any))
+    return (n.any as Record<string, unknown>[]).filter((c) => c.result === true).flatMap(heldConditions);
   if (n.not) return [`not (${describeLeaf(n.not as Record<string, unknown>)})`];
   if (typeof n.condition === 'string') return [`condition ${n.condition}`];
   if (n.result !== true) return [];
@@ -116,7 +123,9 @@ function describeLeaf(n: Record<string, unknown>): string {
     case 'notEqual':
       return `${n.fact} = ${seen} (not ${value})`;
     case 'in':
-      return Array.isArray(n.value) && n.value.length === 1 ? `${n.fact} = ${seen}` : `${n.fact} = ${seen} (one of ${value})`;
+      return Array.isArray(n.value) && n.value.length === 1
+        ? `${n.fact} = ${seen}`
+        : `${n.fact} = ${seen} (one of ${value})`;
     case 'notIn':
       return `${n.fact} = ${seen} (none of ${value})`;
     default:

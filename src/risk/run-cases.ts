@@ -6,7 +6,14 @@ import { InputError } from '../common/errors';
 import { humanImpactOf } from './human-impact-table';
 import type { Rulebook } from './rulebook';
 import { RuleEvaluator } from './rule-evaluator';
-import { RULE_EVENTS, RULE_FACTS, RULE_FACT_NAMES, type RuleEventType, type RuleFactName, type SsvcInputs } from './ssvc-values';
+import {
+  RULE_EVENTS,
+  RULE_FACTS,
+  RULE_FACT_NAMES,
+  type RuleEventType,
+  type RuleFactName,
+  type SsvcInputs,
+} from './ssvc-values';
 
 export interface RuleCase {
   name: string;
@@ -41,18 +48,41 @@ export function readCases(file: string, json: unknown): RuleCase[] {
     const c = raw as Record<string, unknown>;
     const at = (p: string) => ({ pointer: `/${i}${p}` });
     if (typeof c?.name !== 'string' || !c.name) throw new InputError(file, 'each case needs a "name"', at('/name'));
-    if (typeof c.facts !== 'object' || c.facts === null) throw new InputError(file, `case "${c.name}" needs "facts"`, at('/facts'));
+    if (typeof c.facts !== 'object' || c.facts === null)
+      throw new InputError(file, `case "${c.name}" needs "facts"`, at('/facts'));
     for (const [fact, value] of Object.entries(c.facts as Record<string, unknown>)) {
       const domain = RULE_FACTS[fact as RuleFactName] as readonly string[] | undefined;
-      if (!domain) throw new InputError(file, `case "${c.name}": unknown fact "${fact}" (known: ${RULE_FACT_NAMES.join(', ')})`, at(`/facts/${fact}`));
-      if (!domain.includes(value as string)) throw new InputError(file, `case "${c.name}": ${JSON.stringify(value)} is not a ${fact} value (${domain.join(', ')})`, at(`/facts/${fact}`));
+      if (!domain)
+        throw new InputError(
+          file,
+          `case "${c.name}": unknown fact "${fact}" (known: ${RULE_FACT_NAMES.join(', ')})`,
+          at(`/facts/${fact}`),
+        );
+      if (!domain.includes(value as string))
+        throw new InputError(
+          file,
+          `case "${c.name}": ${JSON.stringify(value)} is not a ${fact} value (${domain.join(', ')})`,
+          at(`/facts/${fact}`),
+        );
     }
-    if (typeof c.expect !== 'object' || c.expect === null || !Object.keys(c.expect).length) throw new InputError(file, `case "${c.name}" needs "expect"`, at('/expect'));
+    if (typeof c.expect !== 'object' || c.expect === null || !Object.keys(c.expect).length)
+      throw new InputError(file, `case "${c.name}" needs "expect"`, at('/expect'));
     for (const [key, value] of Object.entries(c.expect as Record<string, unknown>)) {
       const spec = EXPECTATIONS[key];
-      if (!spec) throw new InputError(file, `case "${c.name}": unknown expectation "${key}" (known: ${Object.keys(EXPECTATIONS).join(', ')})`, at(`/expect/${key}`));
-      if (spec.values && !spec.values.includes(value as string)) throw new InputError(file, `case "${c.name}": expect.${key} must be one of ${spec.values.join(', ')}`, at(`/expect/${key}`));
-      if (key === 'rules' && !(Array.isArray(value) && value.every((v) => typeof v === 'string'))) throw new InputError(file, `case "${c.name}": expect.rules must be a list of rule names`, at('/expect/rules'));
+      if (!spec)
+        throw new InputError(
+          file,
+          `case "${c.name}": unknown expectation "${key}" (known: ${Object.keys(EXPECTATIONS).join(', ')})`,
+          at(`/expect/${key}`),
+        );
+      if (spec.values && !spec.values.includes(value as string))
+        throw new InputError(
+          file,
+          `case "${c.name}": expect.${key} must be one of ${spec.values.join(', ')}`,
+          at(`/expect/${key}`),
+        );
+      if (key === 'rules' && !(Array.isArray(value) && value.every((v) => typeof v === 'string')))
+        throw new InputError(file, `case "${c.name}": expect.rules must be a list of rule names`, at('/expect/rules'));
     }
     return c as unknown as RuleCase;
   });
@@ -63,11 +93,16 @@ export async function runCases(rulebook: Rulebook, cases: RuleCase[]): Promise<C
   const results: CaseResult[] = [];
   for (const c of cases) {
     const inputs = { ...c.facts } as Partial<SsvcInputs>;
-    if (!inputs.humanImpact && inputs.safetyImpact && inputs.missionImpact) inputs.humanImpact = humanImpactOf(rulebook.humanImpact, inputs.safetyImpact, inputs.missionImpact);
+    if (!inputs.humanImpact && inputs.safetyImpact && inputs.missionImpact)
+      inputs.humanImpact = humanImpactOf(rulebook.humanImpact, inputs.safetyImpact, inputs.missionImpact);
     const mismatches: CaseMismatch[] = [];
     const rules: string[] = [];
     if (c.expect.humanImpact !== undefined && inputs.humanImpact !== c.expect.humanImpact) {
-      mismatches.push({ field: 'humanImpact', expected: c.expect.humanImpact, actual: inputs.humanImpact ?? '(not given)' });
+      mismatches.push({
+        field: 'humanImpact',
+        expected: c.expect.humanImpact,
+        actual: inputs.humanImpact ?? '(not given)',
+      });
     }
     for (const field of ['urgency', 'bodTimeline'] as const) {
       const expected = c.expect[field];
@@ -78,7 +113,9 @@ export async function runCases(rulebook: Rulebook, cases: RuleCase[]): Promise<C
         const decision = evaluation.decisions[type];
         rules.push(...(decision?.rules.map((r) => r.rule) ?? []));
         const conflict = evaluation.conflicts[0];
-        const actual = conflict ? `conflict between ${conflict.rules.map((r) => `"${r.rule}" (${r.value})`).join(', ')}` : decision?.value ?? '(no rule fired)';
+        const actual = conflict
+          ? `conflict between ${conflict.rules.map((r) => `"${r.rule}" (${r.value})`).join(', ')}`
+          : (decision?.value ?? '(no rule fired)');
         if (actual !== expected) mismatches.push({ field, expected, actual });
       } catch (error) {
         mismatches.push({ field, expected, actual: `error: ${(error as Error).message} (add the fact to the case)` });

@@ -12,8 +12,15 @@ export type TechnicalImpact = 'partial' | 'total';
 export const YES_NO: YesNo[] = ['no', 'yes'];
 export const TECHNICAL_IMPACT: TechnicalImpact[] = ['partial', 'total'];
 
-export type BodTimeline = 'fix on system upgrade' | '60 days' | '14 days' | '3 days' | '3 days & forensic investigation';
-export const BOD_TIMELINES: BodTimeline[] = ['fix on system upgrade', '60 days', '14 days', '3 days', '3 days & forensic investigation'];
+export type BodTimeline =
+  'fix on system upgrade' | '60 days' | '14 days' | '3 days' | '3 days & forensic investigation';
+export const BOD_TIMELINES: BodTimeline[] = [
+  'fix on system upgrade',
+  '60 days',
+  '14 days',
+  '3 days',
+  '3 days & forensic investigation',
+];
 
 /** The facts a rule may name, each with its domain. A rule naming anything else is refused at load time. */
 export const RULE_FACTS = {

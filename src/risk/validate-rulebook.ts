@@ -47,12 +47,21 @@ export async function validateRulebook(source: RulebookSource): Promise<Rulebook
   const seen = new Map<string, string>();
   for (const rule of rules) {
     const earlier = seen.get(rule.name);
-    if (earlier) problems.push({ file: rule.file, rule: rule.name, problem: `the name is already used by a rule in ${earlier}; names must be unique` });
+    if (earlier)
+      problems.push({
+        file: rule.file,
+        rule: rule.name,
+        problem: `the name is already used by a rule in ${earlier}; names must be unique`,
+      });
     seen.set(rule.name, rule.file);
   }
-  if (!rules.some((r) => r.event.type === 'urgency')) problems.push({ file: source.dir, problem: 'no rule sets an urgency (event type "urgency")' });
+  if (!rules.some((r) => r.event.type === 'urgency'))
+    problems.push({ file: source.dir, problem: 'no rule sets an urgency (event type "urgency")' });
   if (policy?.deadlinePolicy === 'bod-26-04' && !rules.some((r) => r.event.type === 'bod-26-04')) {
-    problems.push({ file: source.policy.file, problem: 'deadlinePolicy is "bod-26-04" but no rule sets a BOD 26-04 timeline (event type "bod-26-04")' });
+    problems.push({
+      file: source.policy.file,
+      problem: 'deadlinePolicy is "bod-26-04" but no rule sets a BOD 26-04 timeline (event type "bod-26-04")',
+    });
   }
   if (problems.length) throw new RulebookError(problems);
 
@@ -75,16 +84,25 @@ function readRuleFile(file: string, json: unknown, problems: RulebookProblem[]):
     const bad = (problem: string) => problems.push({ file, rule: label, problem });
     if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) return bad('must be a JSON object');
     if (typeof rule.name !== 'string' || !rule.name) bad('needs a "name" so verdicts and errors can cite it');
-    for (const key of Object.keys(rule)) if (!RULE_KEYS.has(key)) bad(`unknown key "${key}" (allowed: ${[...RULE_KEYS].join(', ')})`);
-    if (!(Number.isInteger(rule.priority) && (rule.priority as number) >= 1)) bad('"priority" must be a whole number, 1 or more');
+    for (const key of Object.keys(rule))
+      if (!RULE_KEYS.has(key)) bad(`unknown key "${key}" (allowed: ${[...RULE_KEYS].join(', ')})`);
+    if (!(Number.isInteger(rule.priority) && (rule.priority as number) >= 1))
+      bad('"priority" must be a whole number, 1 or more');
     checkEvent(rule.event, bad);
-    if (typeof rule.conditions !== 'object' || rule.conditions === null) bad('needs "conditions" with "all", "any" or "not" at the top');
-    else if (!['all', 'any', 'not'].some((k) => k in (rule.conditions as Json))) bad('"conditions" must start with "all", "any" or "not"');
+    if (typeof rule.conditions !== 'object' || rule.conditions === null)
+      bad('needs "conditions" with "all", "any" or "not" at the top');
+    else if (!['all', 'any', 'not'].some((k) => k in (rule.conditions as Json)))
+      bad('"conditions" must start with "all", "any" or "not"');
     else checkCondition(rule.conditions as Json, '/conditions', bad);
     if (problems.length === before) {
       try {
         // json-rules-engine's own checks, so anything it would reject at run time is reported here with the rule named
-        new Engine([], { allowUndefinedFacts: false }).addRule({ name: label, priority: rule.priority as number, conditions: rule.conditions as never, event: rule.event as never });
+        new Engine([], { allowUndefinedFacts: false }).addRule({
+          name: label,
+          priority: rule.priority as number,
+          conditions: rule.conditions as never,
+          event: rule.event as never,
+        });
       } catch (error) {
         bad(`json-rules-engine refuses it: ${(error as Error).message}`);
       }
@@ -103,7 +121,8 @@ function checkEvent(event: unknown, bad: (p: string) => void): void {
   }
   const { param, values } = RULE_EVENTS[type];
   const value = (e.params as Json | undefined)?.[param];
-  if (!(values as readonly string[]).includes(value as string)) bad(`"event.params.${param}" must be one of ${values.join(', ')}, not ${JSON.stringify(value)}`);
+  if (!(values as readonly string[]).includes(value as string))
+    bad(`"event.params.${param}" must be one of ${values.join(', ')}, not ${JSON.stringify(value)}`);
 }
 
 function checkCondition(node: Json, path: string, bad: (p: string) => void): void {
@@ -115,12 +134,17 @@ function checkCondition(node: Json, path: string, bad: (p: string) => void): voi
     }
   }
   if ('not' in node) return checkCondition(node.not as Json, `${path}/not`, bad);
-  if ('condition' in node) return bad(`${path}: shared conditions ("condition" references) are not supported; write the conditions out`);
+  if ('condition' in node)
+    return bad(`${path}: shared conditions ("condition" references) are not supported; write the conditions out`);
   const fact = node.fact as RuleFactName;
-  if (!RULE_FACT_NAMES.includes(fact)) return bad(`${path}: unknown fact ${JSON.stringify(node.fact)}; rules may read ${RULE_FACT_NAMES.join(', ')}`);
+  if (!RULE_FACT_NAMES.includes(fact))
+    return bad(`${path}: unknown fact ${JSON.stringify(node.fact)}; rules may read ${RULE_FACT_NAMES.join(', ')}`);
   if ('path' in node || 'params' in node) bad(`${path}: "path" and "params" are not used by patchcall's facts`);
   const operator = node.operator;
-  if (typeof operator !== 'string' || !(operatorCatalog as unknown as { operators: { get(n: string): unknown } }).operators.get(operator)) {
+  if (
+    typeof operator !== 'string' ||
+    !(operatorCatalog as unknown as { operators: { get(n: string): unknown } }).operators.get(operator)
+  ) {
     return bad(`${path}: unknown operator ${JSON.stringify(operator)} for fact "${fact}"`);
   }
   if (!('value' in node)) return bad(`${path}: needs a "value"`);
@@ -128,18 +152,24 @@ function checkCondition(node: Json, path: string, bad: (p: string) => void): voi
   const value = node.value;
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const other = (value as Json).fact as RuleFactName;
-    if (!RULE_FACT_NAMES.includes(other)) bad(`${path}/value: compares with unknown fact ${JSON.stringify((value as Json).fact)}`);
+    if (!RULE_FACT_NAMES.includes(other))
+      bad(`${path}/value: compares with unknown fact ${JSON.stringify((value as Json).fact)}`);
     return;
   }
   const values = LIST_OPERATORS.has(operator) ? value : [value];
   if (!Array.isArray(values)) return bad(`${path}: operator "${operator}" needs a list of ${fact} values`);
   if (operator === 'equal' || operator === 'notEqual' || LIST_OPERATORS.has(operator)) {
-    for (const v of values) if (!domain.includes(v as string)) bad(`${path}: ${JSON.stringify(v)} is not a ${fact} value (${domain.join(', ')})`);
+    for (const v of values)
+      if (!domain.includes(v as string))
+        bad(`${path}: ${JSON.stringify(v)} is not a ${fact} value (${domain.join(', ')})`);
   }
 }
 
 /** Every combination of the inputs the rules of one outcome type read must give exactly one outcome. */
-async function checkEveryCombination(rules: RuleDefinition[], humanImpact: HumanImpactTable): Promise<RulebookProblem[]> {
+async function checkEveryCombination(
+  rules: RuleDefinition[],
+  humanImpact: HumanImpactTable,
+): Promise<RulebookProblem[]> {
   const problems: RulebookProblem[] = [];
   const evaluator = new RuleEvaluator(rules);
   for (const type of evaluator.types()) {
@@ -151,7 +181,10 @@ async function checkEveryCombination(rules: RuleDefinition[], humanImpact: Human
       const evaluation = await evaluator.evaluateUncached(inputs, [type]);
       const where = describeInputs(inputs);
       for (const conflict of evaluation.conflicts) {
-        const key = conflict.rules.map((r) => r.rule).sort().join('|');
+        const key = conflict.rules
+          .map((r) => r.rule)
+          .sort()
+          .join('|');
         if (reported.has(key)) continue;
         reported.add(key);
         const [first, ...others] = conflict.rules;
@@ -162,18 +195,29 @@ async function checkEveryCombination(rules: RuleDefinition[], humanImpact: Human
         });
       }
       if (!evaluation.decisions[type] && ++missing <= 3) {
-        problems.push({ file: ofType[0]!.file, problem: `no rule sets ${type} for ${where}; add a rule (or a low-priority catch-all) that covers it` });
+        problems.push({
+          file: ofType[0]!.file,
+          problem: `no rule sets ${type} for ${where}; add a rule (or a low-priority catch-all) that covers it`,
+        });
       }
     }
-    if (missing > 3) problems.push({ file: ofType[0]!.file, problem: `… and ${missing - 3} more combinations where no rule sets ${type}` });
+    if (missing > 3)
+      problems.push({
+        file: ofType[0]!.file,
+        problem: `… and ${missing - 3} more combinations where no rule sets ${type}`,
+      });
   }
   return problems;
 }
 
 function factsOf(node: Json): RuleFactName[] {
-  for (const key of ['all', 'any'] as const) if (Array.isArray(node[key])) return (node[key] as Json[]).flatMap(factsOf);
+  for (const key of ['all', 'any'] as const)
+    if (Array.isArray(node[key])) return (node[key] as Json[]).flatMap(factsOf);
   if (node.not) return factsOf(node.not as Json);
-  const compared = typeof node.value === 'object' && node.value !== null && !Array.isArray(node.value) ? [(node.value as Json).fact as RuleFactName] : [];
+  const compared =
+    typeof node.value === 'object' && node.value !== null && !Array.isArray(node.value)
+      ? [(node.value as Json).fact as RuleFactName]
+      : [];
   return [node.fact as RuleFactName, ...compared];
 }
 
@@ -182,7 +226,13 @@ function* combinations(facts: Set<RuleFactName>, humanImpact: HumanImpactTable):
   const impactFacts = ['humanImpact', 'safetyImpact', 'missionImpact'] as const;
   const usesParts = facts.has('safetyImpact') || facts.has('missionImpact');
   const impacts: Partial<SsvcInputs>[] = usesParts
-    ? SAFETY_IMPACT.flatMap((safetyImpact) => MISSION_IMPACT.map((missionImpact) => ({ safetyImpact, missionImpact, humanImpact: humanImpactOf(humanImpact, safetyImpact, missionImpact) })))
+    ? SAFETY_IMPACT.flatMap((safetyImpact) =>
+        MISSION_IMPACT.map((missionImpact) => ({
+          safetyImpact,
+          missionImpact,
+          humanImpact: humanImpactOf(humanImpact, safetyImpact, missionImpact),
+        })),
+      )
     : facts.has('humanImpact')
       ? HUMAN_IMPACT.map((humanImpact) => ({ humanImpact }))
       : [{}];

@@ -17,12 +17,25 @@ export interface AnchoredPayload {
 }
 
 /** Posts one anchor; does nothing when no audit channel is configured. */
-export async function postAnchor(deps: SlackDeps, reason: AnchoredPayload['reason']): Promise<AnchoredPayload | undefined> {
+export async function postAnchor(
+  deps: SlackDeps,
+  reason: AnchoredPayload['reason'],
+): Promise<AnchoredPayload | undefined> {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
   const head = deps.ctx.events.head();
-  const answer = await deps.clients.background.chat.postMessage({ channel, text: `${anchorText(head, deps.now().toISOString())} (${reason})`, unfurl_links: false });
-  const payload: AnchoredPayload = { seq: head.seq, hash: head.hash, channel, reason, ...(answer.ts ? { ts: answer.ts } : {}) };
+  const answer = await deps.clients.background.chat.postMessage({
+    channel,
+    text: `${anchorText(head, deps.now().toISOString())} (${reason})`,
+    unfurl_links: false,
+  });
+  const payload: AnchoredPayload = {
+    seq: head.seq,
+    hash: head.hash,
+    channel,
+    reason,
+    ...(answer.ts ? { ts: answer.ts } : {}),
+  };
   // recorded after the post, so the log also says which anchors Slack holds
   deps.ctx.events.append({ type: ANCHORED, stream: 'audit', actor: 'system', payload });
   return payload;
@@ -38,13 +51,18 @@ export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () =
   for (const event of deps.ctx.events.read({ stream: 'audit', type: ANCHORED })) last = event.at;
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
   const post = () =>
-    void postAnchor(deps, 'daily').catch((error: Error) => deps.logger.warn({ err: error.message }, 'posting the daily anchor failed; the next one will try again'));
+    void postAnchor(deps, 'daily').catch((error: Error) =>
+      deps.logger.warn({ err: error.message }, 'posting the daily anchor failed; the next one will try again'),
+    );
   let interval: NodeJS.Timeout | undefined;
-  const first = setTimeout(() => {
-    post();
-    interval = setInterval(post, intervalMs);
-    interval.unref();
-  }, Math.max(0, intervalMs - sinceLast));
+  const first = setTimeout(
+    () => {
+      post();
+      interval = setInterval(post, intervalMs);
+      interval.unref();
+    },
+    Math.max(0, intervalMs - sinceLast),
+  );
   first.unref();
   return () => {
     clearTimeout(first);

@@ -75,11 +75,18 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     botId: identity.bot_id as string,
     botUserId: identity.user_id as string,
     logger: slackLogger,
-    clientOptions: { slackApiUrl: config.slackApiUrl, retryConfig: backgroundRetryConfig(config), timeout: config.webApi.backgroundTimeoutMs },
+    clientOptions: {
+      slackApiUrl: config.slackApiUrl,
+      retryConfig: backgroundRetryConfig(config),
+      timeout: config.webApi.backgroundTimeoutMs,
+    },
   });
   app.error(async (error) => {
     const data = (error as { data?: { error?: string } }).data;
-    logger.error({ code: error.code, name: error.name, err: error.message, slackError: data?.error }, 'error in a Slack listener');
+    logger.error(
+      { code: error.code, name: error.name, err: error.message, slackError: data?.error },
+      'error in a Slack listener',
+    );
   });
   (options.register ?? registerListeners)(app, deps);
 
@@ -107,7 +114,11 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   };
 }
 
-function buildReceiver(config: SlackConfig, customRoutes: CustomRoute[], logger: ReturnType<typeof boltLogger>): Receiver {
+function buildReceiver(
+  config: SlackConfig,
+  customRoutes: CustomRoute[],
+  logger: ReturnType<typeof boltLogger>,
+): Receiver {
   if (config.mode === 'socket') {
     return new SocketModeReceiver({
       appToken: config.appToken!,

@@ -17,12 +17,17 @@ interface RawMessage {
 
 const PAGE = 200;
 
-export async function fetchSlackThread(client: WebClient, channel: string): Promise<{ messages: SlackMessage[]; names: Record<string, string> }> {
+export async function fetchSlackThread(
+  client: WebClient,
+  channel: string,
+): Promise<{ messages: SlackMessage[]; names: Record<string, string> }> {
   const names: Record<string, string> = {};
   const resolve = async (user: string | undefined): Promise<void> => {
     if (!user || names[user] !== undefined) return;
     try {
-      const info = (await client.users.info({ user })) as { user?: { real_name?: string; name?: string; profile?: { display_name?: string } } };
+      const info = (await client.users.info({ user })) as {
+        user?: { real_name?: string; name?: string; profile?: { display_name?: string } };
+      };
       names[user] = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || user;
     } catch {
       names[user] = user; // a deleted or invisible user keeps their id, which is the identity anyway
@@ -30,8 +35,11 @@ export async function fetchSlackThread(client: WebClient, channel: string): Prom
   };
 
   const history: RawMessage[] = [];
-  for (let cursor: string | undefined; ; ) {
-    const page = (await client.conversations.history({ channel, limit: PAGE, ...(cursor ? { cursor } : {}) })) as { messages?: RawMessage[]; response_metadata?: { next_cursor?: string } };
+  for (let cursor: string | undefined; ;) {
+    const page = (await client.conversations.history({ channel, limit: PAGE, ...(cursor ? { cursor } : {}) })) as {
+      messages?: RawMessage[];
+      response_metadata?: { next_cursor?: string };
+    };
     history.push(...(page.messages ?? []));
     cursor = page.response_metadata?.next_cursor || undefined;
     if (!cursor) break;
@@ -40,7 +48,13 @@ export async function fetchSlackThread(client: WebClient, channel: string): Prom
   const toMessage = async (raw: RawMessage, replies: SlackMessage[]): Promise<SlackMessage> => {
     await resolve(raw.user);
     const id = raw.user ?? (raw.bot_id ? `bot:${raw.bot_id}` : 'unknown');
-    return { ts: raw.ts ?? '0.0', at: tsToIso(raw.ts), user: names[id] ? { id, name: names[id] } : { id, ...(raw.username ? { name: raw.username } : {}) }, text: raw.text ?? '', replies };
+    return {
+      ts: raw.ts ?? '0.0',
+      at: tsToIso(raw.ts),
+      user: names[id] ? { id, name: names[id] } : { id, ...(raw.username ? { name: raw.username } : {}) },
+      text: raw.text ?? '',
+      replies,
+    };
   };
 
   const messages: SlackMessage[] = [];
@@ -48,8 +62,13 @@ export async function fetchSlackThread(client: WebClient, channel: string): Prom
   for (const raw of [...history].sort((a, b) => Number(a.ts) - Number(b.ts))) {
     const replies: SlackMessage[] = [];
     if (raw.reply_count && raw.ts) {
-      for (let cursor: string | undefined; ; ) {
-        const page = (await client.conversations.replies({ channel, ts: raw.ts, limit: PAGE, ...(cursor ? { cursor } : {}) })) as { messages?: RawMessage[]; response_metadata?: { next_cursor?: string } };
+      for (let cursor: string | undefined; ;) {
+        const page = (await client.conversations.replies({
+          channel,
+          ts: raw.ts,
+          limit: PAGE,
+          ...(cursor ? { cursor } : {}),
+        })) as { messages?: RawMessage[]; response_metadata?: { next_cursor?: string } };
         // the first message of every replies page is the parent itself
         for (const reply of page.messages ?? []) if (reply.ts !== raw.ts) replies.push(await toMessage(reply, []));
         cursor = page.response_metadata?.next_cursor || undefined;

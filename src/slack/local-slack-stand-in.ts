@@ -222,7 +222,8 @@ export class LocalSlackStandIn {
   }
 
   addUsergroup(group: StandInUsergroup): void {
-    for (const id of group.users) if (!this.users.has(id)) throw new Error(`stand-in: user group ${group.id} lists unknown user ${id}`);
+    for (const id of group.users)
+      if (!this.users.has(id)) throw new Error(`stand-in: user group ${group.id} lists unknown user ${id}`);
     this.usergroups.set(group.id, { ...group, users: [...group.users] });
   }
 
@@ -298,8 +299,10 @@ export class LocalSlackStandIn {
     try {
       const url = new URL(req.url ?? '/', this.baseUrl);
       const body = await readBody(req);
-      if (req.method === 'POST' && url.pathname.startsWith('/api/')) return this.handleApi(url.pathname.slice(5), req, body, res);
-      if (req.method === 'POST' && url.pathname.startsWith('/upload/')) return this.handleUpload(url.pathname.slice(8), req, body, res);
+      if (req.method === 'POST' && url.pathname.startsWith('/api/'))
+        return this.handleApi(url.pathname.slice(5), req, body, res);
+      if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
+        return this.handleUpload(url.pathname.slice(8), req, body, res);
       if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
         this.responseUrlPosts.push({ id: url.pathname.slice(10), body: parseMaybeJson(body.toString('utf8')) });
         return send(res, 200, 'ok', 'text/plain');
@@ -350,7 +353,8 @@ export class LocalSlackStandIn {
     if (token === undefined) return this.fail(res, call, new SlackError('not_authed'));
     if (token !== expected) return this.fail(res, call, new SlackError('invalid_auth'));
     const problems = this.checkArguments(method, args);
-    if (problems.length) return this.fail(res, call, new SlackError('invalid_arguments', { response_metadata: { messages: problems } }));
+    if (problems.length)
+      return this.fail(res, call, new SlackError('invalid_arguments', { response_metadata: { messages: problems } }));
     try {
       send(res, 200, { ok: true, ...handler(args, { token }) });
     } catch (error) {
@@ -368,7 +372,8 @@ export class LocalSlackStandIn {
     const rules = this.rules.get(method);
     if (!rules) return [];
     const problems: string[] = [];
-    for (const name of rules.required) if (args[name] === undefined || args[name] === '') problems.push(`[ERROR] missing required field: ${name}`);
+    for (const name of rules.required)
+      if (args[name] === undefined || args[name] === '') problems.push(`[ERROR] missing required field: ${name}`);
     for (const name of Object.keys(args)) if (!rules.known.has(name)) problems.push(`[ERROR] unknown field: ${name}`);
     return problems;
   }
@@ -403,7 +408,10 @@ export class LocalSlackStandIn {
       'conversations.invite': (args) => {
         const channel = this.channelFor(args.channel);
         this.requireMember(channel);
-        const ids = str(args.users).split(',').map((id) => id.trim()).filter(Boolean);
+        const ids = str(args.users)
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
         if (ids.length === 0) throw new SlackError('no_user');
         if (ids.length > MAX_INVITES) throw new SlackError('too_many_users');
         const errors: { user: string; ok: false; error: string }[] = [];
@@ -412,7 +420,8 @@ export class LocalSlackStandIn {
           else if (!this.users.has(id)) errors.push({ user: id, ok: false, error: 'user_not_found' });
           else if (channel.members.has(id)) errors.push({ user: id, ok: false, error: 'already_in_channel' });
         }
-        if (errors.length && !(bool(args.force) && errors.length < ids.length)) throw new SlackError(errors[0]!.error, { errors });
+        if (errors.length && !(bool(args.force) && errors.length < ids.length))
+          throw new SlackError(errors[0]!.error, { errors });
         for (const id of ids) if (this.users.has(id)) channel.members.add(id);
         return { channel: channelInfo(channel), ...(errors.length ? { errors } : {}) };
       },
@@ -475,7 +484,10 @@ export class LocalSlackStandIn {
         const channel = this.channelFor(args.channel);
         const ts = str(args.message_ts);
         if (!channel.messages.some((m) => m.ts === ts)) throw new SlackError('message_not_found');
-        return { channel: channel.id, permalink: `https://patchcall-standin.slack.com/archives/${channel.id}/p${ts.replace('.', '')}` };
+        return {
+          channel: channel.id,
+          permalink: `https://patchcall-standin.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`,
+        };
       },
       'pins.add': (args) => {
         const channel = this.channelFor(args.channel);
@@ -490,7 +502,12 @@ export class LocalSlackStandIn {
       'views.open': (args) => {
         this.useTrigger(str(args.trigger_id ?? args.interactivity_pointer));
         const view = this.checkView(args.view);
-        const stored: StandInView = { id: `V${this.nextId()}`, hash: this.newHash(), view, ...(view.external_id ? { external_id: String(view.external_id) } : {}) };
+        const stored: StandInView = {
+          id: `V${this.nextId()}`,
+          hash: this.newHash(),
+          view,
+          ...(view.external_id ? { external_id: String(view.external_id) } : {}),
+        };
         this.viewsById.set(stored.id, stored);
         return { view: viewInfo(stored, this.teamId) };
       },
@@ -504,7 +521,9 @@ export class LocalSlackStandIn {
         const stored =
           args.view_id !== undefined
             ? this.viewsById.get(str(args.view_id))
-            : [...this.viewsById.values()].find((v) => v.external_id !== undefined && v.external_id === str(args.external_id));
+            : [...this.viewsById.values()].find(
+                (v) => v.external_id !== undefined && v.external_id === str(args.external_id),
+              );
         if (args.view_id === undefined && args.external_id === undefined) throw new SlackError('invalid_arguments');
         if (!stored) throw new SlackError('not_found');
         if (args.hash !== undefined && str(args.hash) !== stored.hash) throw new SlackError('hash_conflict');
@@ -516,8 +535,16 @@ export class LocalSlackStandIn {
         const user = str(args.user_id);
         if (!this.users.has(user)) throw new SlackError('user_not_found');
         const view = this.checkView(args.view);
-        if (view.type !== 'home') throw new SlackError('invalid_arguments', { response_metadata: { messages: ['[ERROR] views.publish takes a view of type home'] } });
-        const stored: StandInView = { id: this.homeViews.get(user)?.id ?? `V${this.nextId()}`, hash: this.newHash(), view, user };
+        if (view.type !== 'home')
+          throw new SlackError('invalid_arguments', {
+            response_metadata: { messages: ['[ERROR] views.publish takes a view of type home'] },
+          });
+        const stored: StandInView = {
+          id: this.homeViews.get(user)?.id ?? `V${this.nextId()}`,
+          hash: this.newHash(),
+          view,
+          user,
+        };
         this.homeViews.set(user, stored);
         return { view: viewInfo(stored, this.teamId) };
       },
@@ -557,7 +584,9 @@ export class LocalSlackStandIn {
             files: files.map((f) => ({ id: f.id, name: f.filename, title: f.title ?? f.filename })),
           });
         }
-        return { files: files.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.content?.length ?? 0 })) };
+        return {
+          files: files.map((f) => ({ id: f.id, name: f.filename, title: f.title, size: f.content?.length ?? 0 })),
+        };
       },
     };
   }
@@ -568,7 +597,10 @@ export class LocalSlackStandIn {
     if (name === '') throw new SlackError('invalid_name_required');
     if ([...name].length > 80) throw new SlackError('invalid_name_maxlength');
     // Slack: "lowercase letters, numbers, hyphens, and underscores"
-    if (/[^a-z0-9_-]/.test(name)) throw new SlackError(/[A-Z]/.test(name) || /[^\x20-\x7e]/.test(name) ? 'invalid_name_specials' : 'invalid_name_punctuation');
+    if (/[^a-z0-9_-]/.test(name))
+      throw new SlackError(
+        /[A-Z]/.test(name) || /[^\x20-\x7e]/.test(name) ? 'invalid_name_specials' : 'invalid_name_punctuation',
+      );
     if ([...this.channelsById.values()].some((c) => c.name === name)) throw new SlackError('name_taken');
     const channel: Channel = {
       id: `${isPrivate ? 'G' : 'C'}${this.nextId()}`,
@@ -604,7 +636,8 @@ export class LocalSlackStandIn {
     if (args.files === undefined) checkContent(args, true);
     const threadTs = args.thread_ts !== undefined ? str(args.thread_ts) : undefined;
     const parent = threadTs !== undefined ? channel.messages.find((m) => m.ts === threadTs) : undefined;
-    if (threadTs !== undefined && (!parent || parent.thread_ts !== undefined && parent.thread_ts !== parent.ts)) throw new SlackError('thread_not_found');
+    if (threadTs !== undefined && (!parent || (parent.thread_ts !== undefined && parent.thread_ts !== parent.ts)))
+      throw new SlackError('thread_not_found');
     const message: StandInMessage = {
       ts: this.nextTs(),
       channel: channel.id,
@@ -635,7 +668,10 @@ export class LocalSlackStandIn {
     if (typeof value !== 'object' || value === null) throw new SlackError('invalid_arguments');
     const view = value as Record<string, unknown>;
     if (Array.isArray(view.blocks) && view.blocks.length > MAX_VIEW_BLOCKS) throw new SlackError('view_too_large');
-    if (!Array.isArray(view.blocks)) throw new SlackError('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing required field: blocks'] } });
+    if (!Array.isArray(view.blocks))
+      throw new SlackError('invalid_arguments', {
+        response_metadata: { messages: ['[ERROR] missing required field: blocks'] },
+      });
     return view;
   }
 
@@ -666,10 +702,17 @@ export function loadMethodRules(specDir: string): Map<string, MethodRules> {
   const rules = new Map<string, MethodRules>();
   const specPath = join(specDir, 'slack_web_openapi_v2.json');
   if (existsSync(specPath)) {
-    const spec = JSON.parse(readFileSync(specPath, 'utf8')) as { paths: Record<string, Record<string, { parameters?: { name: string; required?: boolean }[] }>> };
+    const spec = JSON.parse(readFileSync(specPath, 'utf8')) as {
+      paths: Record<string, Record<string, { parameters?: { name: string; required?: boolean }[] }>>;
+    };
     for (const [path, operations] of Object.entries(spec.paths)) {
-      const params = Object.values(operations).flatMap((op) => op.parameters ?? []).filter((p) => p.name !== 'token');
-      rules.set(path.replace(/^\//, ''), { required: params.filter((p) => p.required).map((p) => p.name), known: new Set(params.map((p) => p.name)) });
+      const params = Object.values(operations)
+        .flatMap((op) => op.parameters ?? [])
+        .filter((p) => p.name !== 'token');
+      rules.set(path.replace(/^\//, ''), {
+        required: params.filter((p) => p.required).map((p) => p.name),
+        known: new Set(params.map((p) => p.name)),
+      });
     }
   }
   for (const [method, doc] of Object.entries(loadMethodDocs(specDir))) {
@@ -693,20 +736,29 @@ export function loadMethodDocs(specDir: string): Record<string, MethodDoc> {
   const docs: Record<string, MethodDoc> = {};
   const dir = join(specDir, 'method-docs');
   if (existsSync(dir)) {
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) docs[file.slice(0, -5)] = JSON.parse(readFileSync(join(dir, file), 'utf8')) as MethodDoc;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
+      docs[file.slice(0, -5)] = JSON.parse(readFileSync(join(dir, file), 'utf8')) as MethodDoc;
   }
   const supplement = join(specDir, 'method-docs-supplement.json');
-  if (existsSync(supplement)) Object.assign(docs, JSON.parse(readFileSync(supplement, 'utf8')) as Record<string, MethodDoc>);
+  if (existsSync(supplement))
+    Object.assign(docs, JSON.parse(readFileSync(supplement, 'utf8')) as Record<string, MethodDoc>);
   return docs;
 }
 
 function checkContent(args: Record<string, unknown>, required: boolean): void {
-  if (required && args.text === undefined && args.blocks === undefined && args.attachments === undefined) throw new SlackError('no_text');
-  if (args.blocks !== undefined && (!Array.isArray(args.blocks) || args.blocks.length > MAX_MESSAGE_BLOCKS)) throw new SlackError('invalid_blocks');
+  if (required && args.text === undefined && args.blocks === undefined && args.attachments === undefined)
+    throw new SlackError('no_text');
+  if (args.blocks !== undefined && (!Array.isArray(args.blocks) || args.blocks.length > MAX_MESSAGE_BLOCKS))
+    throw new SlackError('invalid_blocks');
   if (args.text !== undefined && str(args.text).length > MAX_TEXT) throw new SlackError('msg_too_long');
 }
 
-function paginate(items: StandInMessage[], args: Record<string, unknown>, defaultLimit: number, maxLimit: number): Record<string, unknown> {
+function paginate(
+  items: StandInMessage[],
+  args: Record<string, unknown>,
+  defaultLimit: number,
+  maxLimit: number,
+): Record<string, unknown> {
   const limit = Math.min(args.limit !== undefined ? Number(args.limit) || defaultLimit : defaultLimit, maxLimit);
   let offset = 0;
   if (args.cursor !== undefined && args.cursor !== '') {
@@ -741,7 +793,14 @@ function channelInfo(channel: Channel): Record<string, unknown> {
 }
 
 function viewInfo(stored: StandInView, teamId: string): Record<string, unknown> {
-  return { ...stored.view, id: stored.id, team_id: teamId, hash: stored.hash, state: { values: {} }, root_view_id: stored.id };
+  return {
+    ...stored.view,
+    id: stored.id,
+    team_id: teamId,
+    hash: stored.hash,
+    state: { values: {} },
+    root_view_id: stored.id,
+  };
 }
 
 function userInfo(user: StandInUser, teamId: string): Record<string, unknown> {
@@ -815,7 +874,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function send(res: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = 'application/json; charset=utf-8',
+): void {
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
   res.end(typeof body === 'string' ? body : JSON.stringify(body));

@@ -63,8 +63,10 @@ const BOLT_TO_PINO: Record<LogLevel, string> = {
 /** Bolt and WebClient take their own logger shape; this one writes through pino so the same masking applies. */
 export function boltLogger(logger: Logger, name = 'bolt'): BoltLogger {
   let child = logger.child({ component: name });
-  const write = (level: 'debug' | 'info' | 'warn' | 'error') => (...messages: unknown[]) =>
-    child[level](messages.map((m) => (typeof m === 'string' ? m : safeString(m))).join(' '));
+  const write =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...messages: unknown[]) =>
+      child[level](messages.map((m) => (typeof m === 'string' ? m : safeString(m))).join(' '));
   return {
     debug: write('debug'),
     info: write('info'),

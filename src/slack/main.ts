@@ -6,7 +6,10 @@ import { createLogger } from './logger';
 import { readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
-export async function main(env: NodeJS.ProcessEnv = process.env, stderr: (text: string) => void = (t) => process.stderr.write(t)): Promise<number> {
+export async function main(
+  env: NodeJS.ProcessEnv = process.env,
+  stderr: (text: string) => void = (t) => process.stderr.write(t),
+): Promise<number> {
   let config;
   try {
     config = readSlackConfig(env);
@@ -27,9 +30,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env, stderr: (text: 
     return 2;
   }
   const port = await slackApp.start();
-  if (config.mode === 'socket') logger.info({ port }, `connected to Slack over Socket Mode; /healthz and /bulletins on port ${port}`);
+  if (config.mode === 'socket')
+    logger.info({ port }, `connected to Slack over Socket Mode; /healthz and /bulletins on port ${port}`);
   else logger.info({ port }, `listening on port ${port}: Slack requests at ${SLACK_EVENTS_PATH}, /healthz, /bulletins`);
-  logger.info({ db: config.dbPath, slackApiUrl: config.slackApiUrl, ingest: config.ingestToken !== undefined }, 'patchcall is ready');
+  logger.info(
+    { db: config.dbPath, slackApiUrl: config.slackApiUrl, ingest: config.ingestToken !== undefined },
+    'patchcall is ready',
+  );
 
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -66,14 +66,19 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
   const appToken = nonEmpty(env.SLACK_APP_TOKEN);
   const signingSecret = nonEmpty(env.SLACK_SIGNING_SECRET);
   if (!botToken && !appToken && !signingSecret) throw new MissingSlackTokensError();
-  if (!botToken) throw configError('SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app\'s "OAuth & Permissions" page');
+  if (!botToken)
+    throw configError('SLACK_BOT_TOKEN is required: the bot token (xoxb-…) from the app\'s "OAuth & Permissions" page');
   if (!botToken.startsWith('xoxb-')) throw configError('SLACK_BOT_TOKEN must be a bot token starting with "xoxb-"');
   if (appToken !== undefined && !appToken.startsWith('xapp-')) {
-    throw configError('SLACK_APP_TOKEN must be an app-level token starting with "xapp-" (with the connections:write scope)');
+    throw configError(
+      'SLACK_APP_TOKEN must be an app-level token starting with "xapp-" (with the connections:write scope)',
+    );
   }
   const mode = appToken ? 'socket' : 'http';
   if (mode === 'http' && !signingSecret) {
-    throw configError('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode): the "Signing Secret" from the app\'s "Basic Information" page');
+    throw configError(
+      'SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode): the "Signing Secret" from the app\'s "Basic Information" page',
+    );
   }
   return {
     ...base,
@@ -102,7 +107,8 @@ function configError(message: string): PatchcallError {
 function readPort(value: string | undefined): number {
   if (nonEmpty(value) === undefined) return DEFAULT_PORT;
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw configError(`PORT must be a TCP port number (0–65535), not "${value}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw configError(`PORT must be a TCP port number (0–65535), not "${value}"`);
   return port;
 }
 
@@ -115,8 +121,15 @@ function readApiUrl(value: string | undefined): string {
   } catch {
     throw configError(`SLACK_API_URL must be a URL such as https://slack.com/api/, not "${text}"`);
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.endsWith('/api/') || url.search || url.hash) {
-    throw configError(`SLACK_API_URL must be an http(s) base URL ending in "/api/" (like https://slack.com/api/), not "${text}"`);
+  if (
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    !url.pathname.endsWith('/api/') ||
+    url.search ||
+    url.hash
+  ) {
+    throw configError(
+      `SLACK_API_URL must be an http(s) base URL ending in "/api/" (like https://slack.com/api/), not "${text}"`,
+    );
   }
   return url.toString();
 }
@@ -124,16 +137,23 @@ function readApiUrl(value: string | undefined): string {
 function readIngestToken(value: string): string {
   const token = value.trim();
   // a short token can be guessed; the route compares in constant time but that does not help a weak secret
-  if (token.length < 16) throw configError('PATCHCALL_INGEST_TOKEN must be at least 16 characters long (use a random string)');
+  if (token.length < 16)
+    throw configError('PATCHCALL_INGEST_TOKEN must be at least 16 characters long (use a random string)');
   return token;
 }
 
 function readAdmins(value: string | undefined): string[] {
   const text = nonEmpty(value);
   if (text === undefined) return [];
-  const ids = text.split(',').map((id) => id.trim()).filter((id) => id !== '');
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   const bad = ids.find((id) => !/^[UW][A-Z0-9]+$/.test(id));
-  if (bad !== undefined) throw configError(`PATCHCALL_ADMINS must be a comma-separated list of Slack user ids (U… or W…), and "${bad}" is not one`);
+  if (bad !== undefined)
+    throw configError(
+      `PATCHCALL_ADMINS must be a comma-separated list of Slack user ids (U… or W…), and "${bad}" is not one`,
+    );
   return ids;
 }
 

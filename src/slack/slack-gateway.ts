@@ -30,7 +30,9 @@ export class SlackGateway implements ConveneGateway {
     return Object.fromEntries(entries);
   }
 
-  async createChannel(name: string): Promise<{ ok: true; id: string; name: string } | { ok: false; error: 'name_taken' }> {
+  async createChannel(
+    name: string,
+  ): Promise<{ ok: true; id: string; name: string } | { ok: false; error: 'name_taken' }> {
     try {
       const answer = await this.clients.background.conversations.create({ name });
       return { ok: true, id: answer.channel!.id!, name: answer.channel!.name ?? name };
@@ -57,13 +59,23 @@ export class SlackGateway implements ConveneGateway {
 
   async postCard(state: DecisionState): Promise<string> {
     const card = this.renderCard(state);
-    const answer = await this.clients.background.chat.postMessage({ channel: state.channel!.id, blocks: card.blocks, text: card.text, unfurl_links: false });
+    const answer = await this.clients.background.chat.postMessage({
+      channel: state.channel!.id,
+      blocks: card.blocks,
+      text: card.text,
+      unfurl_links: false,
+    });
     return answer.ts!;
   }
 
   async updateCard(state: DecisionState): Promise<void> {
     const card = this.renderCard(state);
-    await this.clients.background.chat.update({ channel: state.channel!.id, ts: state.cardTs!, blocks: card.blocks, text: card.text });
+    await this.clients.background.chat.update({
+      channel: state.channel!.id,
+      ts: state.cardTs!,
+      blocks: card.blocks,
+      text: card.text,
+    });
   }
 
   /** Posts the call in the channel and pins it; the pin failing leaves the call posted. */
@@ -79,7 +91,12 @@ export class SlackGateway implements ConveneGateway {
   }
 
   async ephemeral(channel: string, user: string, blocks: KnownBlock[]): Promise<void> {
-    await this.clients.interactive.chat.postEphemeral({ channel, user, blocks, text: blocksToText(blocks).slice(0, 3000) });
+    await this.clients.interactive.chat.postEphemeral({
+      channel,
+      user,
+      blocks,
+      text: blocksToText(blocks).slice(0, 3000),
+    });
   }
 
   /** A direct message, for answers that have no channel to be ephemeral in (after a modal). */
@@ -88,7 +105,11 @@ export class SlackGateway implements ConveneGateway {
   }
 
   /** Uploads a file into a channel (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
-  async uploadFile(channel: string, file: { name: string; title: string; content: string }, comment?: string): Promise<string | undefined> {
+  async uploadFile(
+    channel: string,
+    file: { name: string; title: string; content: string },
+    comment?: string,
+  ): Promise<string | undefined> {
     const answer = (await this.clients.background.filesUploadV2({
       channel_id: channel,
       file: Buffer.from(file.content, 'utf8'),

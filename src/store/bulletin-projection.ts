@@ -15,7 +15,9 @@ export class BulletinProjection {
     this.insertAdvisory = db.prepare('INSERT INTO advisory_records (event_seq, id, record) VALUES (?, ?, ?)');
     this.insertCve = db.prepare('INSERT INTO cve_records (event_seq, cve, format, record) VALUES (?, ?, ?, ?)');
     this.linkCve = db.prepare('INSERT OR IGNORE INTO advisory_cves (advisory_id, cve) VALUES (?, ?)');
-    this.insertEpssImport = db.prepare('INSERT INTO epss_imports (event_seq, document, model_version, score_date, first_line) VALUES (?, ?, ?, ?, ?)');
+    this.insertEpssImport = db.prepare(
+      'INSERT INTO epss_imports (event_seq, document, model_version, score_date, first_line) VALUES (?, ?, ?, ?, ?)',
+    );
     this.insertEpssBucket = db.prepare('INSERT INTO epss_buckets (bucket, event_seq, rows) VALUES (?, ?, ?)');
     this.epssRows = db.prepare(`SELECT b.event_seq, b.rows, i.document, i.model_version, i.score_date, i.first_line
       FROM epss_buckets b JOIN epss_imports i ON i.event_seq = b.event_seq WHERE b.bucket = ? ORDER BY b.event_seq`);
@@ -27,12 +29,19 @@ export class BulletinProjection {
       this.insertAdvisory.run(eventSeq, advisory.id, JSON.stringify(advisory));
       for (const cve of advisory.cves) this.linkCve.run(advisory.id, cve);
     }
-    for (const record of batch.cves) this.insertCve.run(eventSeq, record.cve, record.source.format, JSON.stringify(record));
+    for (const record of batch.cves)
+      this.insertCve.run(eventSeq, record.cve, record.source.format, JSON.stringify(record));
     if (batch.epssTable) this.projectEpss(eventSeq, batch.epssTable);
   }
 
   private projectEpss(eventSeq: number, table: EpssTable): void {
-    this.insertEpssImport.run(eventSeq, table.source.document, table.modelVersion ?? null, table.scoreDate ?? null, table.firstLine);
+    this.insertEpssImport.run(
+      eventSeq,
+      table.source.document,
+      table.modelVersion ?? null,
+      table.scoreDate ?? null,
+      table.firstLine,
+    );
     const buckets = new Map<string, string[]>();
     forEachEpssRow(table, (row, cve, index) => {
       const key = epssBucket(cve);
@@ -45,7 +54,14 @@ export class BulletinProjection {
 
   /** The EPSS rows for one CVE, oldest import first. */
   private epssRecords(cve: string): { event_seq: number; record: CveRecord }[] {
-    const rows = this.epssRows.all(epssBucket(cve)) as { event_seq: number; rows: string; document: string; model_version: string | null; score_date: string | null; first_line: number }[];
+    const rows = this.epssRows.all(epssBucket(cve)) as {
+      event_seq: number;
+      rows: string;
+      document: string;
+      model_version: string | null;
+      score_date: string | null;
+      first_line: number;
+    }[];
     return rows.flatMap((row) => {
       const line = row.rows.split('\n').find((text) => text.startsWith(cve + ','));
       if (!line) return [];
@@ -56,12 +72,16 @@ export class BulletinProjection {
         ...(row.model_version ? { modelVersion: row.model_version } : {}),
         ...(row.score_date ? { scoreDate: row.score_date } : {}),
       };
-      return [{ event_seq: row.event_seq, record: epssRecord(table, Number(line.slice(comma + 1)), line.slice(0, comma)) }];
+      return [
+        { event_seq: row.event_seq, record: epssRecord(table, Number(line.slice(comma + 1)), line.slice(0, comma)) },
+      ];
     });
   }
 
   clear(): void {
-    this.db.exec('DELETE FROM advisory_records; DELETE FROM cve_records; DELETE FROM advisory_cves; DELETE FROM epss_buckets; DELETE FROM epss_imports;');
+    this.db.exec(
+      'DELETE FROM advisory_records; DELETE FROM cve_records; DELETE FROM advisory_cves; DELETE FROM epss_buckets; DELETE FROM epss_imports;',
+    );
   }
 
   advisoryRecords(id: string): AdvisoryRecord[] {
@@ -76,7 +96,10 @@ export class BulletinProjection {
     const statement = this.db.prepare('SELECT event_seq, record FROM cve_records WHERE cve = ? ORDER BY event_seq');
     return cves
       .flatMap((cve) => [
-        ...(statement.all(cve.toUpperCase()) as { event_seq: number; record: string }[]).map((row) => ({ event_seq: row.event_seq, record: JSON.parse(row.record) as CveRecord })),
+        ...(statement.all(cve.toUpperCase()) as { event_seq: number; record: string }[]).map((row) => ({
+          event_seq: row.event_seq,
+          record: JSON.parse(row.record) as CveRecord,
+        })),
         ...this.epssRecords(cve.toUpperCase()),
       ])
       .sort((a, b) => a.event_seq - b.event_seq)
@@ -85,7 +108,10 @@ export class BulletinProjection {
 
   hasCve(cve: string): boolean {
     const id = cve.toUpperCase();
-    return this.db.prepare('SELECT 1 FROM cve_records WHERE cve = ? LIMIT 1').get(id) !== undefined || this.epssRecords(id).length > 0;
+    return (
+      this.db.prepare('SELECT 1 FROM cve_records WHERE cve = ? LIMIT 1').get(id) !== undefined ||
+      this.epssRecords(id).length > 0
+    );
   }
 
   /** Advisory ids with the newest record's title and the event that last touched them. */
@@ -96,7 +122,11 @@ export class BulletinProjection {
   }
 
   advisoriesForCve(cve: string): string[] {
-    return (this.db.prepare('SELECT advisory_id FROM advisory_cves WHERE cve = ?').all(cve.toUpperCase()) as { advisory_id: string }[]).map((r) => r.advisory_id);
+    return (
+      this.db.prepare('SELECT advisory_id FROM advisory_cves WHERE cve = ?').all(cve.toUpperCase()) as {
+        advisory_id: string;
+      }[]
+    ).map((r) => r.advisory_id);
   }
 }
 
@@ -106,7 +136,8 @@ function withSeq<T>(record: T, eventSeq: number): T {
     if (Array.isArray(value)) value.forEach(stamp);
     else if (value && typeof value === 'object') {
       const object = value as Record<string, unknown>;
-      if (object.source && typeof object.source === 'object' && 'format' in (object.source as object)) (object.source as { eventSeq?: number }).eventSeq = eventSeq;
+      if (object.source && typeof object.source === 'object' && 'format' in (object.source as object))
+        (object.source as { eventSeq?: number }).eventSeq = eventSeq;
       for (const child of Object.values(object)) if (child && typeof child === 'object') stamp(child);
     }
   };

@@ -4,7 +4,14 @@
  */
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '../common/canonical-json';
-import { ChainVerifier, GENESIS_HASH, eventHash, payloadDigest, type ChainVerdict, type ChainedEvent } from '../audit/hash-chain';
+import {
+  ChainVerifier,
+  GENESIS_HASH,
+  eventHash,
+  payloadDigest,
+  type ChainVerdict,
+  type ChainedEvent,
+} from '../audit/hash-chain';
 
 export interface NewEvent {
   type: string;
@@ -87,7 +94,16 @@ export class EventLog {
         payloadJson: canonicalJson(event.payload),
       };
       const hash = eventHash(head.hash, chained);
-      this.insert.run(chained.seq, chained.at, chained.actor, chained.type, chained.stream, chained.payloadJson, head.hash, hash);
+      this.insert.run(
+        chained.seq,
+        chained.at,
+        chained.actor,
+        chained.type,
+        chained.stream,
+        chained.payloadJson,
+        head.hash,
+        hash,
+      );
       return { ...chained, payload: event.payload, prevHash: head.hash, hash } as StoredEvent<P>;
     })();
   }
@@ -132,9 +148,10 @@ export class EventLog {
   verify(): ChainVerdict {
     const verifier = new ChainVerifier({ seq: 1 });
     // raw rows and positional arguments: this loop runs once per event of the whole log
-    const rows = this.db.prepare('SELECT seq, at, actor, type, stream, payload, prev_hash, hash FROM events ORDER BY seq').raw().iterate() as Iterable<
-      [number, string, string, string, string, string, string, string]
-    >;
+    const rows = this.db
+      .prepare('SELECT seq, at, actor, type, stream, payload, prev_hash, hash FROM events ORDER BY seq')
+      .raw()
+      .iterate() as Iterable<[number, string, string, string, string, string, string, string]>;
     for (const [seq, at, actor, type, stream, payload, prevHash, hash] of rows) {
       if (!verifier.link(seq, at, actor, type, stream, payloadDigest(payload), prevHash, hash)) break;
     }

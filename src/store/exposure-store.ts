@@ -33,19 +33,27 @@ export function clearExposureInputs(db: Database.Database): void {
 
 /** Current filters, oldest import first (the engine lets a later filter of the same name and family win). */
 export function loadFilters(db: Database.Database): Filter[] {
-  const rows = db.prepare('SELECT filter FROM exposure_filters ORDER BY event_seq, name, families').all() as { filter: string }[];
+  const rows = db.prepare('SELECT filter FROM exposure_filters ORDER BY event_seq, name, families').all() as {
+    filter: string;
+  }[];
   return rows.map((row) => JSON.parse(row.filter) as Filter);
 }
 
 export function loadNetwork(db: Database.Database): { network: NetworkDescription; eventSeq: number } | undefined {
-  const row = db.prepare('SELECT event_seq, network FROM exposure_network WHERE id = 1').get() as { event_seq: number; network: string } | undefined;
+  const row = db.prepare('SELECT event_seq, network FROM exposure_network WHERE id = 1').get() as
+    { event_seq: number; network: string } | undefined;
   return row ? { network: JSON.parse(row.network) as NetworkDescription, eventSeq: row.event_seq } : undefined;
 }
 
 /** sha256 over the current filters and network description: the exposure snapshot a decision was made on. */
 export function exposureInputsDigest(db: Database.Database): string {
-  const filters = db.prepare('SELECT name, families, filter FROM exposure_filters ORDER BY name, families').all() as { name: string; families: string; filter: string }[];
-  const network = db.prepare('SELECT network FROM exposure_network WHERE id = 1').get() as { network: string } | undefined;
+  const filters = db.prepare('SELECT name, families, filter FROM exposure_filters ORDER BY name, families').all() as {
+    name: string;
+    families: string;
+    filter: string;
+  }[];
+  const network = db.prepare('SELECT network FROM exposure_network WHERE id = 1').get() as
+    { network: string } | undefined;
   const hash = createHash('sha256');
   for (const row of filters) hash.update(`filter\0${row.name}\0${row.families}\0${row.filter}\n`);
   hash.update(`network\0${network?.network ?? ''}\n`);

@@ -27,11 +27,15 @@ export function loadAssets(db: Database.Database): Asset[] {
 
 /** sha256 over the canonical JSON of the current merged inventory: the snapshot a decision was made on. */
 export function inventoryDigest(db: Database.Database): string {
-  return createHash('sha256').update(canonicalJson(loadAssets(db))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(loadAssets(db)))
+    .digest('hex');
 }
 
 function refreshCurrent(db: Database.Database): void {
-  const views = (db.prepare('SELECT view FROM inventory_views ORDER BY event_seq, position').all() as { view: string }[]).map((r) => JSON.parse(r.view) as Asset);
+  const views = (
+    db.prepare('SELECT view FROM inventory_views ORDER BY event_seq, position').all() as { view: string }[]
+  ).map((r) => JSON.parse(r.view) as Asset);
   db.exec('DELETE FROM inventory_assets');
   const insert = db.prepare('INSERT INTO inventory_assets (id, ord, name, asset) VALUES (?, ?, ?, ?)');
   mergeAssetViews(views).forEach((asset, i) => insert.run(asset.id, i, asset.name, JSON.stringify(asset)));

@@ -13,8 +13,18 @@ function interleavedLog(): { log: EventLog; path: string } {
   const log = new EventLog(openDatabase(path), () => new Date('2008-10-23T17:00:00Z'));
   log.append({ type: 'source.imported', stream: 'source:x', actor: 'cli', payload: { n: 0 } });
   for (let i = 1; i <= 4; i++) {
-    log.append({ type: 'decision.position', stream: 'decision:a', actor: `U${i}`, payload: { stance: 'agree', comment: `c${i}` } });
-    log.append({ type: 'decision.position', stream: 'decision:b', actor: `U${i}`, payload: { secret: `other decision ${i}` } });
+    log.append({
+      type: 'decision.position',
+      stream: 'decision:a',
+      actor: `U${i}`,
+      payload: { stance: 'agree', comment: `c${i}` },
+    });
+    log.append({
+      type: 'decision.position',
+      stream: 'decision:b',
+      actor: `U${i}`,
+      payload: { secret: `other decision ${i}` },
+    });
   }
   return { log, path };
 }
@@ -30,7 +40,9 @@ describe('an exported chain segment', () => {
   it('verifies untouched, holding the stream in full and the others redacted', () => {
     const segment = segmentOf(interleavedLog().log, 'decision:a');
     expect(segment.links.map((l) => l.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]);
-    expect(segment.links.filter((l) => l.payload !== undefined).map((l) => l.stream)).toEqual(Array(4).fill('decision:a'));
+    expect(segment.links.filter((l) => l.payload !== undefined).map((l) => l.stream)).toEqual(
+      Array(4).fill('decision:a'),
+    );
     expect(JSON.stringify(segment)).not.toContain('other decision');
     expect(verifyChainSegment(segment)).toMatchObject({ ok: true, streamEvents: 4, count: 7, headSeq: 8 });
   });
@@ -56,12 +68,20 @@ describe('an exported chain segment', () => {
 
     const hidden = clone(segment);
     delete hidden.links[2]!.payload;
-    expect(verifyChainSegment(hidden)).toMatchObject({ ok: false, brokenAt: 4, problem: expect.stringContaining('redacted') });
+    expect(verifyChainSegment(hidden)).toMatchObject({
+      ok: false,
+      brokenAt: 4,
+      problem: expect.stringContaining('redacted'),
+    });
 
     const relabelled = clone(segment);
     delete relabelled.links[2]!.payload;
     relabelled.links[2]!.stream = 'decision:b';
-    expect(verifyChainSegment(relabelled)).toMatchObject({ ok: false, brokenAt: 4, problem: expect.stringContaining('changed') });
+    expect(verifyChainSegment(relabelled)).toMatchObject({
+      ok: false,
+      brokenAt: 4,
+      problem: expect.stringContaining('changed'),
+    });
   });
 
   it('verifies through `patchcall audit verify --export` without a database', async () => {
@@ -85,23 +105,41 @@ describe('anchors', () => {
   it('reads anchors from a channel export and finds a rolled-back or rewritten database', async () => {
     const { log, path } = interleavedLog();
     const at5 = { seq: 5, hash: log.hashAt(5)! };
-    const history = { ok: true, messages: [{ ts: '1.0', text: anchorText(at5, '2008-10-23T17:00:00Z') }, { ts: '2.0', text: 'chatter' }] };
-    expect(parseAnchors(history)).toEqual([{ seq: 5, hash: at5.hash, at: '2008-10-23T17:00:00Z', where: 'message ts 1.0' }]);
+    const history = {
+      ok: true,
+      messages: [
+        { ts: '1.0', text: anchorText(at5, '2008-10-23T17:00:00Z') },
+        { ts: '2.0', text: 'chatter' },
+      ],
+    };
+    expect(parseAnchors(history)).toEqual([
+      { seq: 5, hash: at5.hash, at: '2008-10-23T17:00:00Z', where: 'message ts 1.0' },
+    ]);
     expect(checkAnchors(parseAnchors(history), (seq) => log.hashAt(seq))).toMatchObject({ ok: true, checked: 1 });
 
     const file = join(dirname(path), 'audit-channel.json');
     writeFileSync(file, JSON.stringify(history));
-    expect((await patchcall(['--db', path, 'audit', 'verify', '--anchors', file])).stdout).toMatch(/anchors ok: 1 anchor match/);
+    expect((await patchcall(['--db', path, 'audit', 'verify', '--anchors', file])).stdout).toMatch(
+      /anchors ok: 1 anchor match/,
+    );
 
     // a database rebuilt from scratch with fewer events verifies on its own, but not against the anchor
     const rolledBack = interleavedLog();
     const shorter = tempDbPath();
     const rewritten = new EventLog(openDatabase(shorter), () => new Date('2008-10-24T00:00:00Z'));
     rewritten.append({ type: 'source.imported', stream: 'source:x', actor: 'cli', payload: { n: 0 } });
-    expect(checkAnchors(parseAnchors(history), (seq) => rewritten.hashAt(seq))).toMatchObject({ ok: false, problem: expect.stringContaining('rolled back') });
-    expect(checkAnchors(parseAnchors(history), (seq) => rolledBack.log.hashAt(seq) && 'f'.repeat(64))).toMatchObject({ ok: false, problem: expect.stringContaining('rewritten') });
+    expect(checkAnchors(parseAnchors(history), (seq) => rewritten.hashAt(seq))).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('rolled back'),
+    });
+    expect(checkAnchors(parseAnchors(history), (seq) => rolledBack.log.hashAt(seq) && 'f'.repeat(64))).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('rewritten'),
+    });
     const cli = await patchcall(['--db', shorter, 'audit', 'verify', '--anchors', file]);
     expect(cli.code).toBe(1);
-    expect(cli.stdout).toMatch(/chain ok: 1 events[\s\S]*anchors MISMATCH: .*event #5, which the database does not have/);
+    expect(cli.stdout).toMatch(
+      /chain ok: 1 events[\s\S]*anchors MISMATCH: .*event #5, which the database does not have/,
+    );
   });
 });

@@ -1,7 +1,14 @@
 import { canonicalJson } from '../../src/common/canonical-json';
 import { canonicalEventText, ChainVerifier, eventHash, GENESIS_HASH, payloadDigest } from '../../src/audit/hash-chain';
 
-const event = { seq: 1, at: '2008-10-23T17:00:00.000Z', actor: 'U1 "quoted"', type: 'x.y', stream: 'decision:ms08-067', payloadJson: canonicalJson({ b: 1, a: 'ü<>' }) };
+const event = {
+  seq: 1,
+  at: '2008-10-23T17:00:00.000Z',
+  actor: 'U1 "quoted"',
+  type: 'x.y',
+  stream: 'decision:ms08-067',
+  payloadJson: canonicalJson({ b: 1, a: 'ü<>' }),
+};
 
 describe('hash chain', () => {
   it('hashes exactly the canonical JSON of the header with the payload digest', () => {
@@ -19,6 +26,8 @@ describe('hash chain', () => {
     expect(redacted.addHeader({ ...rest, payloadSha256: payloadDigest(payloadJson) }, GENESIS_HASH, hash)).toBe(true);
     expect(redacted.result()).toEqual(full.result());
     const forged = new ChainVerifier({ seq: 1 });
-    expect(forged.addHeader({ ...rest, payloadSha256: payloadDigest('{"a":"changed"}') }, GENESIS_HASH, hash)).toBe(false);
+    expect(forged.addHeader({ ...rest, payloadSha256: payloadDigest('{"a":"changed"}') }, GENESIS_HASH, hash)).toBe(
+      false,
+    );
   });
 });

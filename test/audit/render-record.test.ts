@@ -42,7 +42,7 @@ describe('audit record formats', () => {
 
   it('HTML: self-contained, no script can run, hostile text escaped', () => {
     const html = renderRecord(record, 'html');
-    expect(html).toContain("Content-Security-Policy\" content=\"default-src 'none'");
+    expect(html).toContain('Content-Security-Policy" content="default-src \'none\'');
     expect(html).not.toMatch(/<script|<link|src="http|href="http/);
     expect(html).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
     expect(html).toContain('<table id="timeline">');

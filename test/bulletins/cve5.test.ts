@@ -22,7 +22,14 @@ describe('CVE JSON 5 import (CISA Vulnrichment)', () => {
     expect((await patchcall(['--db', db, 'import', RECORD])).code).toBe(0);
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2008-4250', '--json'])).json();
     expect(shown.scores).toEqual([
-      expect.objectContaining({ version: '3.1', baseScore: 9.8, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H', severity: 'CRITICAL', scoredBy: 'CISA-ADP', source: expect.objectContaining({ locator: '/containers/adp/1/metrics/0/cvssV3_1' }) }),
+      expect.objectContaining({
+        version: '3.1',
+        baseScore: 9.8,
+        vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H',
+        severity: 'CRITICAL',
+        scoredBy: 'CISA-ADP',
+        source: expect.objectContaining({ locator: '/containers/adp/1/metrics/0/cvssV3_1' }),
+      }),
     ]);
     expect(shown.ssvc).toEqual([
       {
@@ -36,8 +43,13 @@ describe('CVE JSON 5 import (CISA Vulnrichment)', () => {
         source: { format: 'cve5', document: RECORD, locator: '/containers/adp/1/metrics/1/other', eventSeq: 1 },
       },
     ]);
-    expect(shown.kev[0]).toMatchObject({ dateAdded: '2026-05-20', source: { locator: '/containers/adp/1/metrics/2/other' } });
-    const active = shown.exploitation.filter((e: { status: string }) => e.status === 'active').map((e: { evidence: string }) => e.evidence);
+    expect(shown.kev[0]).toMatchObject({
+      dateAdded: '2026-05-20',
+      source: { locator: '/containers/adp/1/metrics/2/other' },
+    });
+    const active = shown.exploitation
+      .filter((e: { status: string }) => e.status === 'active')
+      .map((e: { evidence: string }) => e.evidence);
     expect(active).toEqual(['CISA-ADP SSVC Exploitation: active', 'listed in CISA KEV on 2026-05-20 (per CISA-ADP)']);
     expect(shown.cwes).toEqual(['CWE-119']);
     expect(shown.releasedAt.value).toBe('2008-10-23T21:00:00.000Z');
@@ -50,12 +62,16 @@ describe('CVE JSON 5 import (CISA Vulnrichment)', () => {
     badSsvc.containers.adp[1].metrics[1].other.content.options[0].Exploitation = 'widespread';
     const ssvc = await patchcall(['--db', db, 'import', file('cve5.json', JSON.stringify(badSsvc))]);
     expect(ssvc.code).toBe(2);
-    expect(ssvc.stderr).toContain('cve5.json (at /containers/adp/1/metrics/1/other/content/options): SSVC Exploitation "widespread" is none of none, poc, active');
+    expect(ssvc.stderr).toContain(
+      'cve5.json (at /containers/adp/1/metrics/1/other/content/options): SSVC Exploitation "widespread" is none of none, poc, active',
+    );
 
     const badDate = JSON.parse(text);
     badDate.containers.adp[1].metrics[2].other.content.dateAdded = '05/20/2026';
     const date = await patchcall(['--db', db, 'import', file('cve5.json', JSON.stringify(badDate))]);
-    expect(date.stderr).toContain('cve5.json (at /containers/adp/1/metrics/2/other/content/dateAdded): "05/20/2026" is not an ISO 8601 date');
+    expect(date.stderr).toContain(
+      'cve5.json (at /containers/adp/1/metrics/2/other/content/dateAdded): "05/20/2026" is not an ISO 8601 date',
+    );
 
     const wrongShape = JSON.parse(text);
     wrongShape.containers.cna.references = 'none';

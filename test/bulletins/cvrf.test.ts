@@ -24,7 +24,12 @@ function parseFile(path: string) {
 /** The facts without where they were read from, which differs between the XML and the JSON form by design. */
 function withoutSources(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSources);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([key]) => key !== 'source').map(([key, v]) => [key, withoutSources(v)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([key]) => key !== 'source')
+        .map(([key, v]) => [key, withoutSources(v)]),
+    );
   return value;
 }
 
@@ -49,17 +54,32 @@ describe('MSRC CVRF XML: the October 2016 out-of-band release (with a byte-order
     expect(shown.fixIds).toEqual(['KB3201860']);
     expect(shown.restartRequired.value).toBe(true);
     expect(shown.products).toHaveLength(11);
-    expect(shown.products.every((p: { status: string; vendor: string }) => p.status === 'affected' && p.vendor === 'Microsoft')).toBe(true);
-    expect(shown.products.map((p: { name: string }) => p.name)).toContain('Adobe Flash Player on Windows Server 2012 R2');
+    expect(
+      shown.products.every(
+        (p: { status: string; vendor: string }) => p.status === 'affected' && p.vendor === 'Microsoft',
+      ),
+    ).toBe(true);
+    expect(shown.products.map((p: { name: string }) => p.name)).toContain(
+      'Adobe Flash Player on Windows Server 2012 R2',
+    );
     expect(shown.exploitation).toEqual([
       {
         cve: 'CVE-2016-7855',
         status: 'active',
         evidence: 'Publicly Disclosed:No;Exploited:Yes;',
-        source: { format: 'cvrf', document: OOB_XML, locator: '/cvrfdoc/Vulnerability[1]/Threats/Threat[17]', eventSeq: 1 },
+        source: {
+          format: 'cvrf',
+          document: OOB_XML,
+          locator: '/cvrfdoc/Vulnerability[1]/Threats/Threat[17]',
+          eventSeq: 1,
+        },
       },
     ]);
-    expect(shown.remediations.map((r: { category: string }) => r.category)).toEqual([...Array(6).fill('vendor_fix'), 'mitigation', 'workaround']);
+    expect(shown.remediations.map((r: { category: string }) => r.category)).toEqual([
+      ...Array(6).fill('vendor_fix'),
+      'mitigation',
+      'workaround',
+    ]);
     expect(shown.remediations[2]).toMatchObject({
       details: '3201860',
       fixIds: ['KB3201860'],
@@ -75,9 +95,17 @@ describe('MSRC CVRF XML: the October 2016 out-of-band release (with a byte-order
 
   it('reads the zone-less release date as UTC and says so; keeps the MSRC id and alias', () => {
     const advisory = parseFile(OOB_XML);
-    expect(advisory).toMatchObject({ id: '2016-Oct-OOB', releasedAt: '2016-10-27T07:00:00Z', releasedAtNote: 'no time zone given; read as UTC', revision: '1.0', severity: 'Critical' });
+    expect(advisory).toMatchObject({
+      id: '2016-Oct-OOB',
+      releasedAt: '2016-10-27T07:00:00Z',
+      releasedAtNote: 'no time zone given; read as UTC',
+      revision: '1.0',
+      severity: 'Critical',
+    });
     expect(advisory.notes.map((n) => n.text)).toContain('MSRC id Oct-OOB, alias 2016-Oct-27');
-    expect(advisory.notes.find((n) => n.text === 'impact: Remote Code Execution')?.source.locator).toBe('/cvrfdoc/Vulnerability[1]/Threats/Threat[1]');
+    expect(advisory.notes.find((n) => n.text === 'impact: Remote Code Execution')?.source.locator).toBe(
+      '/cvrfdoc/Vulnerability[1]/Threats/Threat[1]',
+    );
   });
 });
 
@@ -95,7 +123,9 @@ describe('MSRC CVRF JSON: the same document as the API serves it in JSON', () =>
     const db = tempDbPath();
     const imported = await patchcall(['--db', db, 'import', OOB_JSON, '--json']);
     expect(imported.json().imported[0]).toMatchObject({ format: 'msrc-json', status: 'imported' });
-    expect((await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2016-7855', '--json'])).json().id).toBe('2016-Oct-OOB');
+    expect((await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2016-7855', '--json'])).json().id).toBe(
+      '2016-Oct-OOB',
+    );
   });
 });
 
@@ -105,12 +135,29 @@ describe('MSRC CVRF XML: the February 2026 monthly release (1.5 MB)', () => {
   it('has its 141 vulnerabilities, six exploited, and CVSS 3.1 scores', () => {
     expect(advisory.id).toBe('2026-Feb');
     expect(advisory.cves).toHaveLength(141);
-    const active = advisory.exploitation.filter((e) => e.status === 'active').map((e) => e.cve).sort();
-    expect(active).toEqual(['CVE-2026-21510', 'CVE-2026-21513', 'CVE-2026-21514', 'CVE-2026-21519', 'CVE-2026-21525', 'CVE-2026-21533']);
-    expect(advisory.exploitation.find((e) => e.cve === 'CVE-2026-21510')?.evidence).toBe('Publicly Disclosed:Yes;Exploited:Yes;Latest Software Release:Exploitation Detected');
+    const active = advisory.exploitation
+      .filter((e) => e.status === 'active')
+      .map((e) => e.cve)
+      .sort();
+    expect(active).toEqual([
+      'CVE-2026-21510',
+      'CVE-2026-21513',
+      'CVE-2026-21514',
+      'CVE-2026-21519',
+      'CVE-2026-21525',
+      'CVE-2026-21533',
+    ]);
+    expect(advisory.exploitation.find((e) => e.cve === 'CVE-2026-21510')?.evidence).toBe(
+      'Publicly Disclosed:Yes;Exploited:Yes;Latest Software Release:Exploitation Detected',
+    );
     expect(advisory.exploitation.filter((e) => e.status === 'poc')).toEqual([]);
     const mariner = advisory.scores.find((s) => s.cve === 'CVE-2026-23212');
-    expect(mariner).toMatchObject({ version: '3.1', baseScore: 5.5, vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H', scoredBy: 'Microsoft' });
+    expect(mariner).toMatchObject({
+      version: '3.1',
+      baseScore: 5.5,
+      vector: 'CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H',
+      scoredBy: 'Microsoft',
+    });
   });
 
   it('maps RestartRequired Yes/No/Maybe to true/false/unknown, and a KB-less fix to its fixed build', () => {
@@ -122,7 +169,12 @@ describe('MSRC CVRF XML: the February 2026 monthly release (1.5 MB)', () => {
     expect(maybe).toHaveLength(37);
     expect(maybe.every((r) => r.restartRequired === undefined)).toBe(true);
     const mariner = fixes.find((r) => r.cves.includes('CVE-2026-23212'));
-    expect(mariner).toMatchObject({ details: 'CBL-Mariner Releases', fixIds: ['6.6.126.1-1'], restartRequired: false, productIds: ['20860-17084'] });
+    expect(mariner).toMatchObject({
+      details: 'CBL-Mariner Releases',
+      fixIds: ['6.6.126.1-1'],
+      restartRequired: false,
+      productIds: ['20860-17084'],
+    });
     expect(fixes.some((r) => r.fixIds.includes('KB5077181'))).toBe(true);
     expect(advisory.references.every((r) => r.tags[0] === 'release-notes')).toBe(true);
   });
@@ -136,14 +188,24 @@ describe('MSRC CVRF: bad input names the file and the place, and stores nothing'
     const broken = file('broken.xml', xml.replace('</vuln:Title>', '</vuln:Titel>'));
     const result = await patchcall(['--db', db, 'import', broken]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/broken\.xml \(line 59, column \d+\): malformed XML: Expected closing tag 'vuln:Title'/);
+    expect(result.stderr).toMatch(
+      /broken\.xml \(line 59, column \d+\): malformed XML: Expected closing tag 'vuln:Title'/,
+    );
     await expectNothingStored(db);
   });
 
   it('a DOCTYPE with an entity: refused before parsing', async () => {
     const db = tempDbPath();
-    const withEntity = xml.replace('<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE cvrfdoc [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>');
-    const result = await patchcall(['--db', db, 'import', file('xxe.xml', withEntity.replace('Adobe Flash OOB', '&xxe;'))]);
+    const withEntity = xml.replace(
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE cvrfdoc [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
+    );
+    const result = await patchcall([
+      '--db',
+      db,
+      'import',
+      file('xxe.xml', withEntity.replace('Adobe Flash OOB', '&xxe;')),
+    ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/xxe\.xml \(line 2\): XML with an? (DOCTYPE|ENTITY) declaration is refused/);
     await expectNothingStored(db);
@@ -151,10 +213,15 @@ describe('MSRC CVRF: bad input names the file and the place, and stores nothing'
 
   it('an odd date form: the element path and its line', async () => {
     const db = tempDbPath();
-    const odd = file('odd-date.xml', xml.replace('<cvrf:InitialReleaseDate>2016-10-27T07:00:00', '<cvrf:InitialReleaseDate>10/27/2016 07:00'));
+    const odd = file(
+      'odd-date.xml',
+      xml.replace('<cvrf:InitialReleaseDate>2016-10-27T07:00:00', '<cvrf:InitialReleaseDate>10/27/2016 07:00'),
+    );
     const result = await patchcall(['--db', db, 'import', odd]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/odd-date\.xml \(line 23, at \/cvrfdoc\/DocumentTracking\/InitialReleaseDate\): "10\/27\/2016 07:00" is not an ISO 8601 date/);
+    expect(result.stderr).toMatch(
+      /odd-date\.xml \(line 23, at \/cvrfdoc\/DocumentTracking\/InitialReleaseDate\): "10\/27\/2016 07:00" is not an ISO 8601 date/,
+    );
     await expectNothingStored(db);
   });
 
@@ -163,7 +230,9 @@ describe('MSRC CVRF: bad input names the file and the place, and stores nothing'
     const json = JSON.parse(readFileSync(OOB_JSON, 'utf8'));
     json.DocumentTracking.CurrentReleaseDate = '27.10.2016';
     const result = await patchcall(['--db', db, 'import', file('odd-date.json', JSON.stringify(json))]);
-    expect(result.stderr).toMatch(/odd-date\.json \(at \/DocumentTracking\/CurrentReleaseDate\): "27\.10\.2016" is not an ISO 8601 date/);
+    expect(result.stderr).toMatch(
+      /odd-date\.json \(at \/DocumentTracking\/CurrentReleaseDate\): "27\.10\.2016" is not an ISO 8601 date/,
+    );
     await expectNothingStored(db);
   });
 

@@ -49,7 +49,12 @@ describe('EPSS CSV import', () => {
         percentile: 0.99925,
         modelVersion: 'v2026.06.15',
         scoreDate: '2026-09-29T12:00:22Z',
-        source: { format: 'epss', document: SAMPLE, locator: `line ${sample.split('\n').indexOf('CVE-2008-4250,0.98751,0.99925') + 1}`, eventSeq: 1 },
+        source: {
+          format: 'epss',
+          document: SAMPLE,
+          locator: `line ${sample.split('\n').indexOf('CVE-2008-4250,0.98751,0.99925') + 1}`,
+          eventSeq: 1,
+        },
       },
     ]);
     const first = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-1999-0001', '--json'])).json();
@@ -67,7 +72,12 @@ describe('EPSS CSV import', () => {
   it('shows the newest import of a CVE score, and a rebuild from the event log restores the lookups', async () => {
     const db = tempDbPath();
     await patchcall(['--db', db, 'import', SAMPLE]);
-    const newer = sample.replace('#model_version:v2026.06.15,score_date:2026-09-29T12:00:22Z', '#model_version:v2026.06.15,score_date:2026-09-30T12:00:00Z').replace('CVE-2008-4250,0.98751,0.99925', 'CVE-2008-4250,0.9,0.999');
+    const newer = sample
+      .replace(
+        '#model_version:v2026.06.15,score_date:2026-09-29T12:00:22Z',
+        '#model_version:v2026.06.15,score_date:2026-09-30T12:00:00Z',
+      )
+      .replace('CVE-2008-4250,0.98751,0.99925', 'CVE-2008-4250,0.9,0.999');
     await patchcall(['--db', db, 'import', file('next-day.csv', newer)]);
     const before = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2008-4250', '--json'])).json();
     expect(before.epss).toHaveLength(1);
@@ -77,15 +87,37 @@ describe('EPSS CSV import', () => {
     expect(rebuilt.code).toBe(0);
     const after = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2008-4250', '--json'])).json();
     expect(after.epss).toEqual(before.epss);
-    expect((await patchcall(['--db', db, 'bulletin', 'show', 'CVE-1999-0080', '--json'])).json().epss[0].score).toBe(0.03972);
+    expect((await patchcall(['--db', db, 'bulletin', 'show', 'CVE-1999-0080', '--json'])).json().epss[0].score).toBe(
+      0.03972,
+    );
   });
 
   it.each([
-    ['a broken header', (t: string) => t.replace('cve,epss,percentile', 'cve;epss;percentile'), /\(line 2\): expected the EPSS header "cve,epss,percentile"/],
-    ['a score above 1', (t: string) => t.replace('CVE-2008-4250,0.98751', 'CVE-2008-4250,1.98751'), /\(line \d+, column 15\): epss "1.98751" is not a number between 0 and 1/],
-    ['a malformed CVE id', (t: string) => t.replace('CVE-1999-0003,', 'CVE-99-3,'), /\(line 5, column 1\): "CVE-99-3" is not a CVE id/],
-    ['a missing percentile', (t: string) => t.replace('CVE-1999-0004,0.02794,0.85892', 'CVE-1999-0004,0.02794'), /\(line 6\): expected 3 fields/],
-    ['an odd score_date', (t: string) => t.replace('2026-09-29T12:00:22Z', '09/29/2026'), /\(line 1\): score_date: "09\/29\/2026" is not an ISO 8601 date/],
+    [
+      'a broken header',
+      (t: string) => t.replace('cve,epss,percentile', 'cve;epss;percentile'),
+      /\(line 2\): expected the EPSS header "cve,epss,percentile"/,
+    ],
+    [
+      'a score above 1',
+      (t: string) => t.replace('CVE-2008-4250,0.98751', 'CVE-2008-4250,1.98751'),
+      /\(line \d+, column 15\): epss "1.98751" is not a number between 0 and 1/,
+    ],
+    [
+      'a malformed CVE id',
+      (t: string) => t.replace('CVE-1999-0003,', 'CVE-99-3,'),
+      /\(line 5, column 1\): "CVE-99-3" is not a CVE id/,
+    ],
+    [
+      'a missing percentile',
+      (t: string) => t.replace('CVE-1999-0004,0.02794,0.85892', 'CVE-1999-0004,0.02794'),
+      /\(line 6\): expected 3 fields/,
+    ],
+    [
+      'an odd score_date',
+      (t: string) => t.replace('2026-09-29T12:00:22Z', '09/29/2026'),
+      /\(line 1\): score_date: "09\/29\/2026" is not an ISO 8601 date/,
+    ],
   ])('refuses %s, naming the line, and stores nothing', async (_what, edit, message) => {
     const db = tempDbPath();
     const result = await patchcall(['--db', db, 'import', file('epss.csv', edit(sample))]);
@@ -97,9 +129,13 @@ describe('EPSS CSV import', () => {
 
   it('refuses a 2 MB file when PATCHCALL_MAX_INPUT_MB is 1, naming the limit, and stores nothing', async () => {
     const db = tempDbPath();
-    const result = await patchcall(['--db', db, 'import', file('epss.csv', bigEpss(2))], { env: { PATCHCALL_MAX_INPUT_MB: '1' } });
+    const result = await patchcall(['--db', db, 'import', file('epss.csv', bigEpss(2))], {
+      env: { PATCHCALL_MAX_INPUT_MB: '1' },
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/epss\.csv: file is 1\.9 MiB, over the import limit of 1\.0 MiB \(set PATCHCALL_MAX_INPUT_MB to raise it\)/);
+    expect(result.stderr).toMatch(
+      /epss\.csv: file is 1\.9 MiB, over the import limit of 1\.0 MiB \(set PATCHCALL_MAX_INPUT_MB to raise it\)/,
+    );
     expect(await eventCount(db)).toBe(0);
   });
 
@@ -108,7 +144,9 @@ describe('EPSS CSV import', () => {
   // 50 MB file with a lower limit, and the import path on a 5 MB one.
   it('refuses a 50 MB file cleanly when the limit is 32 MiB', async () => {
     const db = tempDbPath();
-    const result = await patchcall(['--db', db, 'import', file('epss-50mb.csv', fiftyMegabytes())], { env: { PATCHCALL_MAX_INPUT_MB: '32' } });
+    const result = await patchcall(['--db', db, 'import', file('epss-50mb.csv', fiftyMegabytes())], {
+      env: { PATCHCALL_MAX_INPUT_MB: '32' },
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/epss-50mb\.csv: file is 47\.7 MiB, over the import limit of 32\.0 MiB/);
     expect(await eventCount(db)).toBe(0);
@@ -121,6 +159,11 @@ describe('EPSS CSV import', () => {
     const rows = text.trimEnd().split('\n');
     const last = rows[rows.length - 1]!.split(',')[0]!;
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', last, '--json'])).json();
-    expect(shown.epss[0]).toMatchObject({ cve: last, score: 0.00043, percentile: 0.1234, source: { locator: `line ${rows.length}` } });
+    expect(shown.epss[0]).toMatchObject({
+      cve: last,
+      score: 0.00043,
+      percentile: 0.1234,
+      source: { locator: `line ${rows.length}` },
+    });
   }, 30_000);
 });

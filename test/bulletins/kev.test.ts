@@ -26,9 +26,23 @@ describe('CISA KEV catalog import', () => {
 
     const eternalBlue = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2017-0144', '--json'])).json();
     expect(eternalBlue.kev).toHaveLength(1);
-    expect(eternalBlue.kev[0]).toMatchObject({ dateAdded: '2022-02-10', dueDate: '2022-08-10', vendorProject: 'Microsoft', product: 'SMBv1', knownRansomwareCampaignUse: 'Known' });
-    expect(eternalBlue.exploitation[0]).toMatchObject({ status: 'active', evidence: 'listed in CISA KEV on 2022-02-10', date: '2022-02-10' });
-    expect(eternalBlue.kev[0].source).toMatchObject({ format: 'kev', locator: expect.stringMatching(/^\/vulnerabilities\/\d+$/), eventSeq: 1 });
+    expect(eternalBlue.kev[0]).toMatchObject({
+      dateAdded: '2022-02-10',
+      dueDate: '2022-08-10',
+      vendorProject: 'Microsoft',
+      product: 'SMBv1',
+      knownRansomwareCampaignUse: 'Known',
+    });
+    expect(eternalBlue.exploitation[0]).toMatchObject({
+      status: 'active',
+      evidence: 'listed in CISA KEV on 2022-02-10',
+      date: '2022-02-10',
+    });
+    expect(eternalBlue.kev[0].source).toMatchObject({
+      format: 'kev',
+      locator: expect.stringMatching(/^\/vulnerabilities\/\d+$/),
+      eventSeq: 1,
+    });
   });
 
   it('keeps a dueDate before dateAdded as given and trims padded vendor names', async () => {
@@ -36,7 +50,9 @@ describe('CISA KEV catalog import', () => {
     await patchcall(['--db', db, 'import', KEV_JSON]);
     const zerologon = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2020-1472', '--json'])).json();
     expect(zerologon.kev[0]).toMatchObject({ dateAdded: '2021-11-03', dueDate: '2020-09-21' });
-    const catalog = JSON.parse(readFileSync(KEV_JSON, 'utf8')) as { vulnerabilities: { cveID: string; vendorProject: string }[] };
+    const catalog = JSON.parse(readFileSync(KEV_JSON, 'utf8')) as {
+      vulnerabilities: { cveID: string; vendorProject: string }[];
+    };
     const padded = catalog.vulnerabilities.find((v) => v.vendorProject !== v.vendorProject.trim())!;
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', padded.cveID, '--json'])).json();
     expect(shown.kev[0].vendorProject).toBe(padded.vendorProject.trim());
@@ -46,7 +62,11 @@ describe('CISA KEV catalog import', () => {
     const db = tempDbPath();
     expect((await patchcall(['--db', db, 'import', KEV_CSV])).stdout).toContain('kev, 1404 CVE records');
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2025-48384', '--json'])).json();
-    expect(shown.kev[0]).toMatchObject({ dateAdded: '2025-08-25', dueDate: '2025-09-15', source: { locator: 'line 2' } });
+    expect(shown.kev[0]).toMatchObject({
+      dateAdded: '2025-08-25',
+      dueDate: '2025-09-15',
+      source: { locator: 'line 2' },
+    });
     expect(shown.cwes).toEqual(['CWE-59', 'CWE-436']);
   });
 
@@ -87,7 +107,9 @@ describe('CISA KEV catalog import', () => {
     const catalog = JSON.parse(text);
     delete catalog.vulnerabilities[7].requiredAction;
     const wrong = await patchcall(['--db', db, 'import', file('kev.json', JSON.stringify(catalog))]);
-    expect(wrong.stderr).toContain('(at /vulnerabilities/7): not a valid CISA KEV catalog: missing required property "requiredAction"');
+    expect(wrong.stderr).toContain(
+      '(at /vulnerabilities/7): not a valid CISA KEV catalog: missing required property "requiredAction"',
+    );
     expect(await eventCount(db)).toBe(0);
   });
 });

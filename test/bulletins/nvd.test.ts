@@ -22,13 +22,28 @@ describe('NVD CVE API 2.0 import', () => {
     expect((await patchcall(['--db', db, 'import', MS08_067])).code).toBe(0);
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2008-4250', '--json'])).json();
     expect(shown.scores).toEqual([
-      expect.objectContaining({ version: '2.0', baseScore: 10, vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C', severity: 'HIGH', scoredBy: 'nvd@nist.gov (Primary)', source: expect.objectContaining({ format: 'nvd', locator: '/metrics/cvssMetricV2/0' }) }),
+      expect.objectContaining({
+        version: '2.0',
+        baseScore: 10,
+        vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C',
+        severity: 'HIGH',
+        scoredBy: 'nvd@nist.gov (Primary)',
+        source: expect.objectContaining({ format: 'nvd', locator: '/metrics/cvssMetricV2/0' }),
+      }),
     ]);
     expect(shown.cwes).toEqual(['CWE-94']);
     expect(shown.products).toHaveLength(18);
-    expect(shown.products.every((p: { status: string; cpe: string }) => p.status === 'affected' && p.cpe.startsWith('cpe:2.3:o:microsoft:'))).toBe(true);
-    expect(shown.products.map((p: { cpe: string }) => p.cpe)).toContain('cpe:2.3:o:microsoft:windows_server_2008:-:*:*:*:-:*:x64:*');
-    expect(shown.exploitation.map((e: { status: string; evidence: string }) => `${e.status} ${e.evidence}`)).toContain('poc NVD reference tagged Exploit: https://www.exploit-db.com/exploits/6824');
+    expect(
+      shown.products.every(
+        (p: { status: string; cpe: string }) => p.status === 'affected' && p.cpe.startsWith('cpe:2.3:o:microsoft:'),
+      ),
+    ).toBe(true);
+    expect(shown.products.map((p: { cpe: string }) => p.cpe)).toContain(
+      'cpe:2.3:o:microsoft:windows_server_2008:-:*:*:*:-:*:x64:*',
+    );
+    expect(shown.exploitation.map((e: { status: string; evidence: string }) => `${e.status} ${e.evidence}`)).toContain(
+      'poc NVD reference tagged Exploit: https://www.exploit-db.com/exploits/6824',
+    );
     expect(shown.exploitation.filter((e: { evidence: string }) => e.evidence.endsWith('/6824'))).toHaveLength(1);
     expect(shown.releasedAt).toMatchObject({ value: '2008-10-23T22:00:01.357Z' });
     expect(shown.descriptions[0].text).toMatch(/^The Server service in Microsoft Windows 2000 SP4/);
@@ -38,7 +53,12 @@ describe('NVD CVE API 2.0 import', () => {
     const db = tempDbPath();
     await patchcall(['--db', db, 'import', ETERNALBLUE]);
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2017-0144', '--json'])).json();
-    expect(shown.kev[0]).toMatchObject({ dateAdded: '2022-02-10', dueDate: '2022-08-10', requiredAction: 'Apply updates per vendor instructions.', source: { format: 'nvd', locator: '/cisaExploitAdd' } });
+    expect(shown.kev[0]).toMatchObject({
+      dateAdded: '2022-02-10',
+      dueDate: '2022-08-10',
+      requiredAction: 'Apply updates per vendor instructions.',
+      source: { format: 'nvd', locator: '/cisaExploitAdd' },
+    });
     expect(shown.exploitation[0]).toMatchObject({ status: 'active', date: '2022-02-10' });
     expect(shown.scores.map((s: { version: string; scoredBy: string }) => `${s.version} ${s.scoredBy}`)).toEqual([
       '3.1 nvd@nist.gov (Primary)',
@@ -49,13 +69,24 @@ describe('NVD CVE API 2.0 import', () => {
     expect(cpes).toContain('cpe:2.3:a:microsoft:server_message_block:1.0:*:*:*:*:*:*:*');
     expect(cpes).not.toContain('cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*');
     const record = JSON.parse(readFileSync(ETERNALBLUE, 'utf8'));
-    const vulnerable = record.configurations.flatMap((c: { nodes: { cpeMatch: { vulnerable: boolean; criteria: string }[] }[] }) => c.nodes.flatMap((n) => n.cpeMatch.filter((m) => m.vulnerable).map((m) => m.criteria)));
+    const vulnerable = record.configurations.flatMap(
+      (c: { nodes: { cpeMatch: { vulnerable: boolean; criteria: string }[] }[] }) =>
+        c.nodes.flatMap((n) => n.cpeMatch.filter((m) => m.vulnerable).map((m) => m.criteria)),
+    );
     expect(new Set(cpes)).toEqual(new Set(vulnerable));
   });
 
   it('reads an API response envelope and locates facts inside it', async () => {
     const cve = JSON.parse(readFileSync(MS08_067, 'utf8'));
-    const response = { resultsPerPage: 1, startIndex: 0, totalResults: 1, format: 'NVD_CVE', version: '2.0', timestamp: '2026-05-01T00:00:00.000', vulnerabilities: [{ cve }] };
+    const response = {
+      resultsPerPage: 1,
+      startIndex: 0,
+      totalResults: 1,
+      format: 'NVD_CVE',
+      version: '2.0',
+      timestamp: '2026-05-01T00:00:00.000',
+      vulnerabilities: [{ cve }],
+    };
     const db = tempDbPath();
     expect((await patchcall(['--db', db, 'import', file('response.json', JSON.stringify(response))])).code).toBe(0);
     const shown = (await patchcall(['--db', db, 'bulletin', 'show', 'CVE-2008-4250', '--json'])).json();
@@ -80,7 +111,9 @@ describe('NVD CVE API 2.0 import', () => {
     wrong.metrics.cvssMetricV2[0].cvssData.baseScore = 'ten';
     const schema = await patchcall(['--db', db, 'import', file('nvd.json', JSON.stringify(wrong))]);
     expect(schema.code).toBe(2);
-    expect(schema.stderr).toContain('nvd.json (at /metrics/cvssMetricV2/0/cvssData/baseScore): not a valid NVD CVE record: must be number');
+    expect(schema.stderr).toContain(
+      'nvd.json (at /metrics/cvssMetricV2/0/cvssData/baseScore): not a valid NVD CVE record: must be number',
+    );
 
     const odd = JSON.parse(text);
     odd.published = '10/23/2008';

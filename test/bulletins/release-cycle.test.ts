@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyCycle, regularReleaseDay, validateCalendars } from '../../src/bulletins/release-cycle';
 
-const calendars = validateCalendars(JSON.parse(readFileSync(join(__dirname, '../../rules/release-calendars.json'), 'utf8')), 'rules/release-calendars.json');
+const calendars = validateCalendars(
+  JSON.parse(readFileSync(join(__dirname, '../../rules/release-calendars.json'), 'utf8')),
+  'rules/release-calendars.json',
+);
 
 describe('out-of-cycle detection from the vendor calendars in rules/', () => {
   it('finds MS08-067 (Thursday 2008-10-23) out of cycle', () => {
@@ -24,7 +27,14 @@ describe('out-of-cycle detection from the vendor calendars in rules/', () => {
 
   it('knows the Oracle CPU is the Tuesday closest to the 17th of Jan/Apr/Jul/Oct', () => {
     // October 2008: the 17th was a Friday, so the CPU fell on Tuesday the 14th
-    expect(regularReleaseDay(calendars.vendors.find((v) => v.vendor === 'Oracle')!.calendar, 2008, 10, 'America/Los_Angeles')!.format('YYYY-MM-DD')).toBe('2008-10-14');
+    expect(
+      regularReleaseDay(
+        calendars.vendors.find((v) => v.vendor === 'Oracle')!.calendar,
+        2008,
+        10,
+        'America/Los_Angeles',
+      )!.format('YYYY-MM-DD'),
+    ).toBe('2008-10-14');
     expect(classifyCycle('Oracle Corporation', '2024-10-15', [], calendars).status).toBe('in-cycle');
     expect(classifyCycle('Oracle', '2024-11-12', [], calendars).status).toBe('out-of-cycle');
   });
@@ -42,7 +52,35 @@ describe('out-of-cycle detection from the vendor calendars in rules/', () => {
   });
 
   it('refuses calendar data with a typo instead of misjudging', () => {
-    expect(() => validateCalendars({ vendors: [{ vendor: 'X', aliases: [], timezone: 'Mars/Olympus', calendar: { kind: 'nth-weekday', nth: 2, weekday: 'tuesday', months: 'all' } }] }, 'f.json')).toThrow(/unknown time zone/);
-    expect(() => validateCalendars({ vendors: [{ vendor: 'X', aliases: [], timezone: 'UTC', calendar: { kind: 'nth-weekday', nth: 2, weekday: 'tusday', months: 'all' } }] }, 'f.json')).toThrow(/weekday/);
+    expect(() =>
+      validateCalendars(
+        {
+          vendors: [
+            {
+              vendor: 'X',
+              aliases: [],
+              timezone: 'Mars/Olympus',
+              calendar: { kind: 'nth-weekday', nth: 2, weekday: 'tuesday', months: 'all' },
+            },
+          ],
+        },
+        'f.json',
+      ),
+    ).toThrow(/unknown time zone/);
+    expect(() =>
+      validateCalendars(
+        {
+          vendors: [
+            {
+              vendor: 'X',
+              aliases: [],
+              timezone: 'UTC',
+              calendar: { kind: 'nth-weekday', nth: 2, weekday: 'tusday', months: 'all' },
+            },
+          ],
+        },
+        'f.json',
+      ),
+    ).toThrow(/weekday/);
   });
 });

@@ -15,14 +15,17 @@ describe('a CMDB export with other column names', () => {
   const csv = 'Host Name,IP,OS Name,Tier,State\nweb09,10.10.0.19,Windows Server 2003 SP2,1 - most critical,1\n';
 
   it('imports through the mapping in the rules folder', async () => {
-    const rules = rulesWithMapping('kind: patchcall/cmdb-mapping\ncolumns:\n  name: Host Name\n  ip_address: IP\n  os: OS Name\n  busines_criticality: Tier\n  install_status: State\n');
+    const rules = rulesWithMapping(
+      'kind: patchcall/cmdb-mapping\ncolumns:\n  name: Host Name\n  ip_address: IP\n  os: OS Name\n  busines_criticality: Tier\n  install_status: State\n',
+    );
     const file = join(mkdtempSync(join(tmpdir(), 'cmdb-')), 'other-cmdb.csv');
     writeFileSync(file, csv);
     const db = tempDbPath();
     const imported = await patchcall(['--db', db, 'import', file], { env: { PATCHCALL_RULES: rules } });
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
-    const assets = (await patchcall(['--db', db, 'assets', '--json'], { env: { PATCHCALL_RULES: rules } })).json().assets;
+    const assets = (await patchcall(['--db', db, 'assets', '--json'], { env: { PATCHCALL_RULES: rules } })).json()
+      .assets;
     expect(assets).toHaveLength(1);
     expect(assets[0]).toMatchObject({ name: 'web09', addresses: ['10.10.0.19'], criticality: 'critical' });
   });
@@ -33,6 +36,8 @@ describe('a CMDB export with other column names', () => {
     writeFileSync(file, csv);
     const result = await patchcall(['--db', tempDbPath(), 'import', file], { env: { PATCHCALL_RULES: rules } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cmdb-mapping\.yaml \(at \/columns\/hostname_typo\): unknown CMDB field "hostname_typo"/);
+    expect(result.stderr).toMatch(
+      /cmdb-mapping\.yaml \(at \/columns\/hostname_typo\): unknown CMDB field "hostname_typo"/,
+    );
   });
 });

@@ -31,7 +31,10 @@ describe('patchcall import: the hand-written MS08-067 bulletin', () => {
     expect(shown.fixIds).toEqual(['KB958644']);
     expect(shown.restartRequired.value).toBe(true);
     expect(shown.cycle.status).toBe('out-of-cycle');
-    expect(shown.vulnerablePorts).toEqual([{ protocol: 'tcp', port: 139 }, { protocol: 'tcp', port: 445 }]);
+    expect(shown.vulnerablePorts).toEqual([
+      { protocol: 'tcp', port: 139 },
+      { protocol: 'tcp', port: 445 },
+    ]);
     expect(shown.automatable.value).toBe('yes');
     expect(shown.products).toHaveLength(16);
     expect(shown.title.source).toMatchObject({ format: 'bulletin', eventSeq: 1 });
@@ -68,23 +71,60 @@ describe('patchcall import: the hand-written MS08-067 bulletin', () => {
     await patchcall(['--db', db, 'import', SEED_BULLETIN]);
     const rebuilt = await patchcall(['--db', db, 'audit', 'rebuild', '--json']);
     expect(rebuilt.json()).toEqual({ replayed: 1 });
-    expect((await patchcall(['--db', db, 'bulletin', 'show', 'MS08-067', '--json'])).json().fixIds).toEqual(['KB958644']);
+    expect((await patchcall(['--db', db, 'bulletin', 'show', 'MS08-067', '--json'])).json().fixIds).toEqual([
+      'KB958644',
+    ]);
   });
 });
 
 describe('patchcall import: bad input is refused whole, with the file and the place', () => {
   const cases: [string, string | Buffer, RegExp][] = [
-    ['truncated.json', '{"kind": "patchcall/bulletin", "id": "X", "cves": [', /truncated\.json \(line 1, column \d+\): invalid JSON: the document ends early/],
-    ['wrong-schema.json', JSON.stringify({ kind: 'patchcall/bulletin', id: 'MS08-067', title: 't', vendor: 'Microsoft', released_at: '2008-10-23', cves: ['CVE-08-1'] }), /wrong-schema\.json \(at \/cves\/0\): not a valid hand-written bulletin: must match pattern/],
-    ['odd-date.yaml', seedText.replace('released_at: "2008-10-23"', 'released_at: "10/23/2008"'), /odd-date\.yaml \(at \/released_at\): "10\/23\/2008" is not an ISO 8601 date/],
-    ['feb30.yaml', seedText.replace('released_at: "2008-10-23"', 'released_at: "2008-02-30"'), /feb30\.yaml \(at \/released_at\): "2008-02-30" is not a real calendar date/],
+    [
+      'truncated.json',
+      '{"kind": "patchcall/bulletin", "id": "X", "cves": [',
+      /truncated\.json \(line 1, column \d+\): invalid JSON: the document ends early/,
+    ],
+    [
+      'wrong-schema.json',
+      JSON.stringify({
+        kind: 'patchcall/bulletin',
+        id: 'MS08-067',
+        title: 't',
+        vendor: 'Microsoft',
+        released_at: '2008-10-23',
+        cves: ['CVE-08-1'],
+      }),
+      /wrong-schema\.json \(at \/cves\/0\): not a valid hand-written bulletin: must match pattern/,
+    ],
+    [
+      'odd-date.yaml',
+      seedText.replace('released_at: "2008-10-23"', 'released_at: "10/23/2008"'),
+      /odd-date\.yaml \(at \/released_at\): "10\/23\/2008" is not an ISO 8601 date/,
+    ],
+    [
+      'feb30.yaml',
+      seedText.replace('released_at: "2008-10-23"', 'released_at: "2008-02-30"'),
+      /feb30\.yaml \(at \/released_at\): "2008-02-30" is not a real calendar date/,
+    ],
     ['bad.yaml', 'kind: patchcall/bulletin\nid: [unclosed\n', /bad\.yaml \(line \d+, column \d+\): invalid YAML/],
     ['unknown.json', '{"hello": "world"}', /unknown\.json: unknown format: this JSON document is none of/],
-    ['entity.xml', '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<cvrfdoc>&e;</cvrfdoc>', /entity\.xml \(line 2\): XML with an ENTITY declaration is refused/],
-    ['dtd.xml', '<?xml version="1.0"?>\n<!DOCTYPE cvrfdoc SYSTEM "http://evil.example/x.dtd">\n<cvrfdoc/>', /dtd\.xml \(line 2\): XML with a DOCTYPE with a DTD is refused/],
+    [
+      'entity.xml',
+      '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<cvrfdoc>&e;</cvrfdoc>',
+      /entity\.xml \(line 2\): XML with an ENTITY declaration is refused/,
+    ],
+    [
+      'dtd.xml',
+      '<?xml version="1.0"?>\n<!DOCTYPE cvrfdoc SYSTEM "http://evil.example/x.dtd">\n<cvrfdoc/>',
+      /dtd\.xml \(line 2\): XML with a DOCTYPE with a DTD is refused/,
+    ],
     ['empty.csv', '', /empty\.csv: the file is empty/],
     ['binary.bin', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]), /binary\.bin: binary content/],
-    ['bomb.gz', Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not gzip at all')]), /bomb\.gz: not a readable gzip file/],
+    [
+      'bomb.gz',
+      Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.from('not gzip at all')]),
+      /bomb\.gz: not a readable gzip file/,
+    ],
   ];
 
   it.each(cases)('%s', async (name, content, message) => {
@@ -98,7 +138,13 @@ describe('patchcall import: bad input is refused whole, with the file and the pl
 
   it('stores nothing when the second of two files is bad', async () => {
     const db = tempDbPath();
-    const result = await patchcall(['--db', db, 'import', SEED_BULLETIN, file('bad.json', '{"kind": "patchcall/bulletin"')]);
+    const result = await patchcall([
+      '--db',
+      db,
+      'import',
+      SEED_BULLETIN,
+      file('bad.json', '{"kind": "patchcall/bulletin"'),
+    ]);
     expect(result.code).toBe(2);
     expect(await storedEvents(db)).toBe(0);
   });
@@ -108,7 +154,9 @@ describe('patchcall import: bad input is refused whole, with the file and the pl
     const big = file('big.csv', 'x'.repeat(2 * 1024 * 1024));
     const result = await patchcall(['--db', db, 'import', big], { env: { PATCHCALL_MAX_INPUT_MB: '1' } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/big\.csv: file is 2\.0 MiB, over the import limit of 1\.0 MiB \(set PATCHCALL_MAX_INPUT_MB/);
+    expect(result.stderr).toMatch(
+      /big\.csv: file is 2\.0 MiB, over the import limit of 1\.0 MiB \(set PATCHCALL_MAX_INPUT_MB/,
+    );
   });
 
   it('refuses a gzip bomb that expands past the limit', async () => {
@@ -121,8 +169,12 @@ describe('patchcall import: bad input is refused whole, with the file and the pl
 
   it('names a missing file, a forced unknown format and a bad setting', async () => {
     const db = tempDbPath();
-    expect((await patchcall(['--db', db, 'import', '/nonexistent/x.json'])).stderr).toMatch(/\/nonexistent\/x\.json: cannot read: ENOENT/);
-    expect((await patchcall(['--db', db, 'import', SEED_BULLETIN, '--format', 'docx'])).stderr).toMatch(/unknown format "docx"; known formats: /);
+    expect((await patchcall(['--db', db, 'import', '/nonexistent/x.json'])).stderr).toMatch(
+      /\/nonexistent\/x\.json: cannot read: ENOENT/,
+    );
+    expect((await patchcall(['--db', db, 'import', SEED_BULLETIN, '--format', 'docx'])).stderr).toMatch(
+      /unknown format "docx"; known formats: /,
+    );
     const badEnv = await patchcall(['--db', db, 'bulletins'], { env: { PATCHCALL_MAX_INPUT_MB: 'lots' } });
     expect(badEnv.code).toBe(1);
     expect(badEnv.stderr).toMatch(/PATCHCALL_MAX_INPUT_MB must be a positive number/);
@@ -165,7 +217,9 @@ describe('patchcall import: real nmap scans', () => {
     const db = tempDbPath();
     const dir = join(__dirname, '../fixtures/nmap');
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const scans = (require('node:fs').readdirSync(dir) as string[]).filter((f) => f.endsWith('.xml')).map((f) => join(dir, f));
+    const scans = (require('node:fs').readdirSync(dir) as string[])
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => join(dir, f));
     const result = await patchcall(['--db', db, 'import', ...scans]);
     expect(result.stderr).toBe('');
     expect(result.stdout.match(/: nmap, \d+ asset views?/g)).toHaveLength(scans.length);

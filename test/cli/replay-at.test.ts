@@ -3,13 +3,17 @@ import { join } from 'node:path';
 import { patchcall, tempDbPath } from '../helpers/run-patchcall';
 
 const seedDir = join(__dirname, '../../db/seed');
-const seeds = readdirSync(seedDir).filter((f) => !f.endsWith('.md')).map((f) => join(seedDir, f));
+const seeds = readdirSync(seedDir)
+  .filter((f) => !f.endsWith('.md'))
+  .map((f) => join(seedDir, f));
 
 describe('patchcall --at: replaying the day MS08-067 came out', () => {
   it('assesses as of the given moment: evidence from later years is left out, deadlines count from then', async () => {
     const db = tempDbPath();
     expect((await patchcall(['--db', db, 'import', ...seeds])).code).toBe(0);
-    const assessment = (await patchcall(['--db', db, '--at', '2008-10-23T18:30:00Z', 'assess', 'MS08-067', '--json'])).json();
+    const assessment = (
+      await patchcall(['--db', db, '--at', '2008-10-23T18:30:00Z', 'assess', 'MS08-067', '--json'])
+    ).json();
     expect(Date.parse(assessment.assessedAt)).toBe(Date.parse('2008-10-23T18:30:00Z'));
     const web01 = assessment.verdicts.find((v: { assetName: string }) => v.assetName === 'web01');
     expect(web01.urgency).toBe('immediate');

@@ -26,7 +26,10 @@ describe('the decision fold', () => {
       'MS08-067',
       eventsFrom([
         convened,
-        { type: DecisionEvents.cardPosted, payload: { channel: 'C0PATCH01', ts: '1.000100', topic: 't', invited: [PEOPLE.sec1] } },
+        {
+          type: DecisionEvents.cardPosted,
+          payload: { channel: 'C0PATCH01', ts: '1.000100', topic: 't', invited: [PEOPLE.sec1] },
+        },
         position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'view:V0', 'Which servers need a reboot window?'),
         position(PEOPLE.sec1, ['security'], 'agree', 'action:1'),
         position(PEOPLE.sys1, ['sysadmin'], 'agree', 'action:2'),
@@ -45,7 +48,11 @@ describe('the decision fold', () => {
   });
 
   it('keeps the first call when a second one races it', () => {
-    const second = { ...call, actor: PEOPLE.delegate, payload: { ...call.payload, userId: PEOPLE.delegate, as: 'delegate', outcome: 'defer', key: 'view:V2' } };
+    const second = {
+      ...call,
+      actor: PEOPLE.delegate,
+      payload: { ...call.payload, userId: PEOPLE.delegate, as: 'delegate', outcome: 'defer', key: 'view:V2' },
+    };
     const state = foldDecision('MS08-067', eventsFrom([convened, call, second]));
     expect(state.call!.by).toBe(PEOPLE.owner);
   });
@@ -53,18 +60,32 @@ describe('the decision fold', () => {
   it('records refusals and ignores unknown event types', () => {
     const state = foldDecision(
       'MS08-067',
-      eventsFrom([convened, { type: DecisionEvents.refused, payload: { userId: PEOPLE.outsider, attempted: 'position', reason: 'holds no role', key: 'action:9' } }, { type: 'decision.something-new', payload: {} }]),
+      eventsFrom([
+        convened,
+        {
+          type: DecisionEvents.refused,
+          payload: { userId: PEOPLE.outsider, attempted: 'position', reason: 'holds no role', key: 'action:9' },
+        },
+        { type: 'decision.something-new', payload: {} },
+      ]),
     );
-    expect(state.refusals).toEqual([{ userId: PEOPLE.outsider, attempted: 'position', reason: 'holds no role', at: '2008-10-23T16:01:00.000Z' }]);
+    expect(state.refusals).toEqual([
+      { userId: PEOPLE.outsider, attempted: 'position', reason: 'holds no role', at: '2008-10-23T16:01:00.000Z' },
+    ]);
     expect(state.lastSeq).toBe(3);
   });
 
   it('gives the same state for the same events, however often it is folded', () => {
     const people = [PEOPLE.sec1, PEOPLE.sec2, PEOPLE.net, PEOPLE.sys1];
     const anEvent = fc.oneof(
-      fc.record({ who: fc.constantFrom(...people), stance: fc.constantFrom('agree' as const, 'alternative' as const, 'more-info' as const), comment: fc.string({ maxLength: 20 }), key: fc.string({ minLength: 1, maxLength: 6 }) }).map((p) =>
-        position(p.who, ['security'], p.stance, p.key, p.comment || undefined),
-      ),
+      fc
+        .record({
+          who: fc.constantFrom(...people),
+          stance: fc.constantFrom('agree' as const, 'alternative' as const, 'more-info' as const),
+          comment: fc.string({ maxLength: 20 }),
+          key: fc.string({ minLength: 1, maxLength: 6 }),
+        })
+        .map((p) => position(p.who, ['security'], p.stance, p.key, p.comment || undefined)),
       fc.constant(call),
     );
     fc.assert(

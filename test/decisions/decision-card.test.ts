@@ -8,7 +8,10 @@ import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
 
 function state(extra: ReturnType<typeof position>[] = [], overrides = {}) {
-  return foldDecision('MS08-067', eventsFrom([{ type: DecisionEvents.convened, payload: convenedPayload(overrides) }, ...extra]));
+  return foldDecision(
+    'MS08-067',
+    eventsFrom([{ type: DecisionEvents.convened, payload: convenedPayload(overrides) }, ...extra]),
+  );
 }
 
 function allText(blocks: unknown[]): string {
@@ -50,13 +53,18 @@ describe('the decision card', () => {
 
   it('respects Block Kit limits with many assets', () => {
     const payload = convenedPayload();
-    const many = Array.from({ length: 400 }, (_, i) => ({ ...payload.assets[0]!, assetId: `a${i}`, name: `server-${i}-${'x'.repeat(60)}` }));
+    const many = Array.from({ length: 400 }, (_, i) => ({
+      ...payload.assets[0]!,
+      assetId: `a${i}`,
+      name: `server-${i}-${'x'.repeat(60)}`,
+    }));
     const s = state([], { assets: many });
     const card = decisionCard(s);
     const table = assetsTable(s);
     for (const blocks of [card, table]) {
       expect(blocks.length).toBeLessThanOrEqual(50);
-      for (const block of blocks) if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
+      for (const block of blocks)
+        if (block.type === 'section' && block.text) expect(block.text.text.length).toBeLessThanOrEqual(3000);
     }
     expect(blocksToText(card)).toContain('…and 394 more');
     expect(blocksToText(table)).toContain('server-399');

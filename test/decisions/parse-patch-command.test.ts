@@ -23,14 +23,19 @@ describe('parsePatchCommand', () => {
   });
 
   it('reads ids from escaped mentions only', () => {
-    expect(parsePatchCommand('roles set sysadmin <@U0SYS0001|alice> <!subteam^S0SYSADMIN|@win-admins> <@U0SYS0001>')).toEqual({
+    expect(
+      parsePatchCommand('roles set sysadmin <@U0SYS0001|alice> <!subteam^S0SYSADMIN|@win-admins> <@U0SYS0001>'),
+    ).toEqual({
       kind: 'roles-set',
       role: 'sysadmin',
       users: ['U0SYS0001'],
       groups: ['S0SYSADMIN'],
     });
     expect(parsePatchCommand('roles set security @alice')).toMatchObject({ kind: 'help' });
-    expect(parsePatchCommand('roles set dba <@U0SYS0001>')).toMatchObject({ kind: 'help', problem: expect.stringContaining('Unknown role "dba"') });
+    expect(parsePatchCommand('roles set dba <@U0SYS0001>')).toMatchObject({
+      kind: 'help',
+      problem: expect.stringContaining('Unknown role "dba"'),
+    });
   });
 });
 

@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sniffDocument } from '../../src/app/read-document';
 import { rosterFormat } from '../../src/decisions/roster-format';
-import { applyRosterEvent, initialRoster, resolveMembers, everyone, rolesHeld } from '../../src/decisions/apply-roster-event';
+import {
+  applyRosterEvent,
+  initialRoster,
+  resolveMembers,
+  everyone,
+  rolesHeld,
+} from '../../src/decisions/apply-roster-event';
 
 const seed = join(__dirname, '../../db/seed/roster.yaml');
 
@@ -20,8 +26,13 @@ describe('the roster format', () => {
   });
 
   it('refuses an id nobody named, with the place', () => {
-    const doc = sniffDocument('r.yaml', Buffer.from('kind: patchcall/roster\npeople:\n  - { id: U0AAA, name: A }\nroles:\n  security: [U0AAA, U0TYPO]\n'));
-    expect(() => rosterFormat.parse(doc)).toThrow('r.yaml (at /roles/security/1): U0TYPO is neither in people nor in groups');
+    const doc = sniffDocument(
+      'r.yaml',
+      Buffer.from('kind: patchcall/roster\npeople:\n  - { id: U0AAA, name: A }\nroles:\n  security: [U0AAA, U0TYPO]\n'),
+    );
+    expect(() => rosterFormat.parse(doc)).toThrow(
+      'r.yaml (at /roles/security/1): U0TYPO is neither in people nor in groups',
+    );
   });
 
   it('refuses a display name where an id belongs', () => {

@@ -1,5 +1,11 @@
 /** A hand-made MS08-067 assessment and convened event, for tests of the fold, the quorum and the card. */
-import type { ConvenedPayload, DecisionEvent, PositionPayload, Stance, SpeakingRole } from '../../src/decisions/decision-model';
+import type {
+  ConvenedPayload,
+  DecisionEvent,
+  PositionPayload,
+  Stance,
+  SpeakingRole,
+} from '../../src/decisions/decision-model';
 import type { Assessment, AssetVerdict, Urgency } from '../../src/risk/model';
 
 function verdict(assetId: string, urgency: Urgency, exposure: string): AssetVerdict {
@@ -18,10 +24,25 @@ export function sampleAssessment(overrides: Partial<Assessment['summary']> = {})
   return {
     bulletinId: 'MS08-067',
     assessedAt: '2008-10-23T16:00:00.000Z',
-    verdicts: [verdict('stage01', 'out-of-cycle', 'small'), verdict('web01', 'immediate', 'open'), verdict('fs01', 'immediate', 'controlled')],
+    verdicts: [
+      verdict('stage01', 'out-of-cycle', 'small'),
+      verdict('web01', 'immediate', 'open'),
+      verdict('fs01', 'immediate', 'controlled'),
+    ],
     plan: [
-      { kind: 'patch-wave', title: 'Wave 1: staging', assets: ['stage01'], dueAt: '2008-10-23T22:00:00.000Z', details: 'soak first' },
-      { kind: 'patch-now', title: 'Patch the internet-facing server', assets: ['web01'], details: 'open to the internet' },
+      {
+        kind: 'patch-wave',
+        title: 'Wave 1: staging',
+        assets: ['stage01'],
+        dueAt: '2008-10-23T22:00:00.000Z',
+        details: 'soak first',
+      },
+      {
+        kind: 'patch-now',
+        title: 'Patch the internet-facing server',
+        assets: ['web01'],
+        details: 'open to the internet',
+      },
     ],
     summary: {
       counts: { immediate: 2, 'out-of-cycle': 1, scheduled: 0, defer: 0 },
@@ -64,9 +85,30 @@ export function convenedPayload(overrides: Partial<ConvenedPayload> = {}): Conve
     },
     assessment: sampleAssessment(),
     assets: [
-      { assetId: 'web01', name: 'web01', urgency: 'immediate', exposure: 'open', publiclyExposed: true, reach: 'tcp/445 from internet' },
-      { assetId: 'fs01', name: 'fs01', urgency: 'immediate', exposure: 'controlled', publiclyExposed: false, reach: 'tcp/445 from office' },
-      { assetId: 'stage01', name: 'stage01', urgency: 'out-of-cycle', exposure: 'small', publiclyExposed: false, reach: '' },
+      {
+        assetId: 'web01',
+        name: 'web01',
+        urgency: 'immediate',
+        exposure: 'open',
+        publiclyExposed: true,
+        reach: 'tcp/445 from internet',
+      },
+      {
+        assetId: 'fs01',
+        name: 'fs01',
+        urgency: 'immediate',
+        exposure: 'controlled',
+        publiclyExposed: false,
+        reach: 'tcp/445 from office',
+      },
+      {
+        assetId: 'stage01',
+        name: 'stage01',
+        urgency: 'out-of-cycle',
+        exposure: 'small',
+        publiclyExposed: false,
+        reach: '',
+      },
     ],
     exposures: [],
     members: {
@@ -83,7 +125,14 @@ export function convenedPayload(overrides: Partial<ConvenedPayload> = {}): Conve
       owner: { users: [PEOPLE.owner], groups: [] },
       delegate: { users: [PEOPLE.delegate], groups: [] },
     },
-    snapshot: { bulletinRevision: '1.0', bulletinSourceSeqs: [1], inventoryHash: 'a'.repeat(64), exposureInputsHash: 'b'.repeat(64), rulebookHash: 'c'.repeat(64), logHeadSeq: 10 },
+    snapshot: {
+      bulletinRevision: '1.0',
+      bulletinSourceSeqs: [1],
+      inventoryHash: 'a'.repeat(64),
+      exposureInputsHash: 'b'.repeat(64),
+      rulebookHash: 'c'.repeat(64),
+      logHeadSeq: 10,
+    },
     trigger: 'command',
     ...overrides,
   };
@@ -91,9 +140,25 @@ export function convenedPayload(overrides: Partial<ConvenedPayload> = {}): Conve
 
 /** Events numbered from 1, one minute apart. */
 export function eventsFrom(items: { type: string; actor?: string; payload: unknown }[]): DecisionEvent[] {
-  return items.map((item, i) => ({ seq: i + 1, at: new Date(Date.UTC(2008, 9, 23, 16, i)).toISOString(), actor: item.actor ?? 'U0SEC0001', type: item.type, payload: item.payload }));
+  return items.map((item, i) => ({
+    seq: i + 1,
+    at: new Date(Date.UTC(2008, 9, 23, 16, i)).toISOString(),
+    actor: item.actor ?? 'U0SEC0001',
+    type: item.type,
+    payload: item.payload,
+  }));
 }
 
-export function position(userId: string, roles: SpeakingRole[], stance: Stance, key: string, comment?: string): { type: string; actor: string; payload: PositionPayload } {
-  return { type: 'decision.position-recorded', actor: userId, payload: { userId, roles, stance, key, ...(comment ? { comment } : {}) } };
+export function position(
+  userId: string,
+  roles: SpeakingRole[],
+  stance: Stance,
+  key: string,
+  comment?: string,
+): { type: string; actor: string; payload: PositionPayload } {
+  return {
+    type: 'decision.position-recorded',
+    actor: userId,
+    payload: { userId, roles, stance, key, ...(comment ? { comment } : {}) },
+  };
 }

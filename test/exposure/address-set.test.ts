@@ -3,24 +3,48 @@ import ipaddr from 'ipaddr.js';
 import { AddressSet, matchedAddresses, parseCidr } from '../../src/exposure/address-set';
 
 const v4Cidr = fc
-  .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 32 }))
+  .tuple(
+    fc.integer({ min: 0, max: 255 }),
+    fc.integer({ min: 0, max: 255 }),
+    fc.integer({ min: 0, max: 255 }),
+    fc.integer({ min: 0, max: 255 }),
+    fc.integer({ min: 0, max: 32 }),
+  )
   .map(([a, b, c, d, p]) => `${a}.${b}.${c}.${d}/${p}`);
 const v6Cidr = fc
-  .tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }))
+  .tuple(
+    fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+    fc.integer({ min: 0, max: 128 }),
+  )
   .map(([parts, p]) => `${parts.map((x) => x.toString(16)).join(':')}/${p}`);
 const cidrs = fc.array(fc.oneof(v4Cidr, v4Cidr, v6Cidr), { maxLength: 6 });
 const sets = cidrs.map((list) => AddressSet.fromCidrs(list));
 
 describe('AddressSet', () => {
   test('merges overlapping and adjacent CIDRs and prints the minimal cover', () => {
-    const set = AddressSet.fromCidrs(['10.0.0.0/25', '10.0.0.128/25', '10.0.0.64/26', '2001:db8::/33', '2001:db8:8000::/33']);
+    const set = AddressSet.fromCidrs([
+      '10.0.0.0/25',
+      '10.0.0.128/25',
+      '10.0.0.64/26',
+      '2001:db8::/33',
+      '2001:db8:8000::/33',
+    ]);
     expect(set.toCidrs()).toEqual(['10.0.0.0/24', '2001:db8::/32']);
     expect(set.intervalCount()).toBe(2);
   });
 
   test('subtracting a host from a /24 leaves eight CIDRs', () => {
     const rest = AddressSet.fromCidrs(['10.10.0.0/24']).subtract(AddressSet.single('10.10.0.11'));
-    expect(rest.toCidrs()).toEqual(['10.10.0.0/29', '10.10.0.8/31', '10.10.0.10/32', '10.10.0.12/30', '10.10.0.16/28', '10.10.0.32/27', '10.10.0.64/26', '10.10.0.128/25']);
+    expect(rest.toCidrs()).toEqual([
+      '10.10.0.0/29',
+      '10.10.0.8/31',
+      '10.10.0.10/32',
+      '10.10.0.12/30',
+      '10.10.0.16/28',
+      '10.10.0.32/27',
+      '10.10.0.64/26',
+      '10.10.0.128/25',
+    ]);
     expect(rest.contains('10.10.0.11')).toBe(false);
     expect(rest.contains('10.10.0.12')).toBe(true);
   });
@@ -88,7 +112,9 @@ describe('AddressSet', () => {
         const [address, prefix] = ipaddr.parseCIDR(cidr);
         const value = address.toByteArray().reduce((v, b) => (v << 8n) | BigInt(b), 0n);
         const size = 1n << BigInt(32 - prefix);
-        return parseCidr(cidr).lo === value - (value % size) && parseCidr(cidr).hi === value - (value % size) + size - 1n;
+        return (
+          parseCidr(cidr).lo === value - (value % size) && parseCidr(cidr).hi === value - (value % size) + size - 1n
+        );
       }),
     );
   });

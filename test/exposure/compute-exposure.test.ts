@@ -4,7 +4,17 @@ import type { AssetExposure } from '../../src/exposure/model';
 import type { Bulletin } from '../../src/bulletins/model';
 import servicePortsJson from '../../rules/service-ports.json';
 import exposureJson from '../../rules/exposure.json';
-import { affected, asset, chain, exposureRules, filter, guard, network, securityGroup, service } from './helpers/build-filters';
+import {
+  affected,
+  asset,
+  chain,
+  exposureRules,
+  filter,
+  guard,
+  network,
+  securityGroup,
+  service,
+} from './helpers/build-filters';
 import { seedAssets, seedFilters, seedNetwork } from './helpers/seed-estate';
 
 const ports = [
@@ -30,10 +40,19 @@ describe('exposure of the seed estate (hand-built filters)', () => {
     expect(zonesReaching(e, 445)).toEqual(['cloud', 'dmz', 'internet', 'management', 'office', 'servers', 'staging']);
     const internet = e.ports.find((p) => p.port === 445)!.reachableFrom.filter((z) => z.zone === 'internet');
     expect(internet).toHaveLength(1);
-    expect(internet[0]!.path).toEqual([expect.objectContaining({ filter: 'edge', chain: 'DMZ_IN', verdict: 'accept', rule: expect.objectContaining({ number: 1, locator: '27' }) })]);
+    expect(internet[0]!.path).toEqual([
+      expect.objectContaining({
+        filter: 'edge',
+        chain: 'DMZ_IN',
+        verdict: 'accept',
+        rule: expect.objectContaining({ number: 1, locator: '27' }),
+      }),
+    ]);
     // IPv4 internet only: IPv6 from the internet is dropped by the ip6tables policy
     expect(internet[0]!.ranges.every((r) => !r.includes(':'))).toBe(true);
-    expect(e.reasons.join('\n')).toMatch(/tcp\/445 reachable from the internet \(.*\) through rule 1 of edge DMZ_IN \(line 27/);
+    expect(e.reasons.join('\n')).toMatch(
+      /tcp\/445 reachable from the internet \(.*\) through rule 1 of edge DMZ_IN \(line 27/,
+    );
     expect(e.reasons[0]).toMatch(/^System Exposure open: .*internet → open/);
   });
 
@@ -43,7 +62,9 @@ describe('exposure of the seed estate (hand-built filters)', () => {
     expect(e.systemExposure).toBe('small');
     expect(e.publiclyExposed).toBe(false);
     const office = e.ports.find((p) => p.port === 445)!.blockedFrom.find((z) => z.zone === 'office')!;
-    expect(office.path[0]).toEqual(expect.objectContaining({ verdict: 'drop', chain: 'DMZ_IN', rule: expect.objectContaining({ number: 5 }) }));
+    expect(office.path[0]).toEqual(
+      expect.objectContaining({ verdict: 'drop', chain: 'DMZ_IN', rule: expect.objectContaining({ number: 5 }) }),
+    );
   });
 
   test('fs01 is controlled: office passes edge and core; management passes edge but not core', () => {
@@ -52,9 +73,15 @@ describe('exposure of the seed estate (hand-built filters)', () => {
     expect(e.systemExposure).toBe('controlled');
     const office = e.ports.find((p) => p.port === 445)!.reachableFrom.find((z) => z.zone === 'office')!;
     expect(office.ranges).toEqual(['10.30.0.0/16']);
-    expect(office.path.map((s) => `${s.filter} ${s.chain} #${s.rule?.number}`)).toEqual(['edge FORWARD #5', 'core forward #3']);
+    expect(office.path.map((s) => `${s.filter} ${s.chain} #${s.rule?.number}`)).toEqual([
+      'edge FORWARD #5',
+      'core forward #3',
+    ]);
     const management = e.ports.find((p) => p.port === 445)!.blockedFrom.find((z) => z.zone === 'management')!;
-    expect(management.path.map((s) => `${s.filter}:${s.verdict}:${s.policy ?? s.rule?.number}`)).toEqual(['edge:accept:1', 'core:drop:policy DROP']);
+    expect(management.path.map((s) => `${s.filter}:${s.verdict}:${s.policy ?? s.rule?.number}`)).toEqual([
+      'edge:accept:1',
+      'core:drop:policy DROP',
+    ]);
     // within its own zone only host filters apply, and it has none
     const own = e.ports.find((p) => p.port === 445)!.reachableFrom.find((z) => z.zone === 'servers')!;
     expect(own.path[0]!.policy).toBe('no filter on the path');
@@ -84,8 +111,23 @@ describe('exposure of the seed estate (hand-built filters)', () => {
 
 describe('exposure on other topologies', () => {
   test('a host firewall stricter than the edge narrows web01 to management', () => {
-    const host = filter('web01-host', [chain('INPUT', 'drop', [{ s: ['10.99.0.0/24'], p: 'tcp', dports: [[139, 139], [445, 445]], j: 'ACCEPT' }])]);
-    const net = { ...seedNetwork, hosts: [{ asset: 'web01', filter: 'web01-host', chain: 'INPUT', locator: '/hosts/0' }] };
+    const host = filter('web01-host', [
+      chain('INPUT', 'drop', [
+        {
+          s: ['10.99.0.0/24'],
+          p: 'tcp',
+          dports: [
+            [139, 139],
+            [445, 445],
+          ],
+          j: 'ACCEPT',
+        },
+      ]),
+    ]);
+    const net = {
+      ...seedNetwork,
+      hosts: [{ asset: 'web01', filter: 'web01-host', chain: 'INPUT', locator: '/hosts/0' }],
+    };
     const e = exposureOf(asset('web01', ['10.10.0.11']), { filters: [...seedFilters, host], network: net });
     expect(zonesReaching(e, 445)).toEqual(['management']);
     expect(e.systemExposure).toBe('small');
@@ -94,15 +136,21 @@ describe('exposure on other topologies', () => {
   });
 
   test('security groups: the union of two groups, each range naming the group that allowed it', () => {
-    const second = securityGroup('sg-0smbadmin', [{ p: 'tcp', ports: [139, 445], cidrs: ['10.99.0.0/24', '10.30.5.0/24'] }]);
+    const second = securityGroup('sg-0smbadmin', [
+      { p: 'tcp', ports: [139, 445], cidrs: ['10.99.0.0/24', '10.30.5.0/24'] },
+    ]);
     const a = asset('cloud-app01', ['172.31.5.10'], { securityGroupIds: ['sg-0cloudapp01', 'sg-0smbadmin'] });
     const e = exposureOf(a, { filters: [...seedFilters, second] });
     expect(zonesReaching(e, 445)).toEqual(['management', 'office']);
     expect(zonesReaching(e, 139)).toEqual(['management', 'office']);
     const office445 = e.ports.find((p) => p.port === 445)!.reachableFrom.filter((z) => z.zone === 'office');
-    expect(office445.map((z) => `${z.ranges.join(' ')} via ${z.path[0]!.filter}`)).toEqual(['10.30.0.0/16 via sg-0cloudapp01']);
+    expect(office445.map((z) => `${z.ranges.join(' ')} via ${z.path[0]!.filter}`)).toEqual([
+      '10.30.0.0/16 via sg-0cloudapp01',
+    ]);
     const office139 = e.ports.find((p) => p.port === 139)!.reachableFrom.filter((z) => z.zone === 'office');
-    expect(office139.map((z) => `${z.ranges.join(' ')} via ${z.path[0]!.filter}`)).toEqual(['10.30.5.0/24 via sg-0smbadmin']);
+    expect(office139.map((z) => `${z.ranges.join(' ')} via ${z.path[0]!.filter}`)).toEqual([
+      '10.30.5.0/24 via sg-0smbadmin',
+    ]);
   });
 
   test('a port the scan saw closed is not reachable whatever the rules; filtered is a warning, not safety', () => {
@@ -129,7 +177,9 @@ describe('exposure on other topologies', () => {
     expect(e.zone).toBe('no zone');
     expect(zonesReaching(e, 445)).toEqual(['internet']);
     expect(e.systemExposure).toBe('open');
-    expect(e.warnings.join('\n')).toMatch(/192\.0\.2\.7 lies in no zone of the network description \(none is imported\)/);
+    expect(e.warnings.join('\n')).toMatch(
+      /192\.0\.2\.7 lies in no zone of the network description \(none is imported\)/,
+    );
   });
 
   test('no address: reachability unknown, exposure from the "unknown" entry of rules/exposure.json', () => {
@@ -139,7 +189,14 @@ describe('exposure on other topologies', () => {
   });
 
   test('assets with equal signatures share the computation but keep their own names', () => {
-    const [a, b] = computeExposure([affected(asset('w1', ['10.10.0.50'])), affected(asset('w2', ['10.10.0.51'])), { ...affected(asset('x', ['10.10.0.52'])), status: 'patched' }], inputs);
+    const [a, b] = computeExposure(
+      [
+        affected(asset('w1', ['10.10.0.50'])),
+        affected(asset('w2', ['10.10.0.51'])),
+        { ...affected(asset('x', ['10.10.0.52'])), status: 'patched' },
+      ],
+      inputs,
+    );
     expect([a!.assetName, b!.assetName]).toEqual(['w1', 'w2']);
     expect(a!.ports).toBe(b!.ports);
   });
@@ -147,11 +204,25 @@ describe('exposure on other topologies', () => {
 
 describe('rules tables', () => {
   const bulletin = (vulnerable: { protocol: 'tcp'; port: number }[]) =>
-    ({ id: 'MS08-067', vulnerablePorts: vulnerable, products: [{ name: 'Windows Server 2003 Service Pack 2', status: 'affected', cves: [], source: { format: 'manual', document: 'x' } }] }) as unknown as Bulletin;
+    ({
+      id: 'MS08-067',
+      vulnerablePorts: vulnerable,
+      products: [
+        {
+          name: 'Windows Server 2003 Service Pack 2',
+          status: 'affected',
+          cves: [],
+          source: { format: 'manual', document: 'x' },
+        },
+      ],
+    }) as unknown as Bulletin;
 
   test('ports come from the bulletin, else from rules/service-ports.json', () => {
     const table = readServicePorts(servicePortsJson, 'rules/service-ports.json');
-    expect(vulnerablePorts(bulletin([{ protocol: 'tcp', port: 445 }]), table)).toEqual({ ports: [{ protocol: 'tcp', port: 445 }], source: 'bulletin MS08-067' });
+    expect(vulnerablePorts(bulletin([{ protocol: 'tcp', port: 445 }]), table)).toEqual({
+      ports: [{ protocol: 'tcp', port: 445 }],
+      source: 'bulletin MS08-067',
+    });
     const derived = vulnerablePorts(bulletin([]), table);
     expect(derived.ports).toEqual(ports);
     expect(derived.source).toMatch(/service-ports\.json \(Windows Server service/);
@@ -159,6 +230,8 @@ describe('rules tables', () => {
 
   test('the exposure table is validated', () => {
     expect(readExposureRules(exposureJson, 'rules/exposure.json').zones.internet).toBe('open');
-    expect(() => readExposureRules({ ...exposureJson, ownZone: 'tiny' }, 'rules/exposure.json')).toThrow(/rules\/exposure.json \(at \/ownZone\)/);
+    expect(() => readExposureRules({ ...exposureJson, ownZone: 'tiny' }, 'rules/exposure.json')).toThrow(
+      /rules\/exposure.json \(at \/ownZone\)/,
+    );
   });
 });

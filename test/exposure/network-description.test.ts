@@ -22,7 +22,11 @@ describe('network description format', () => {
       ['dmz', ['10.10.0.0/24', '2001:db8:10::/64']],
       ['servers', ['10.20.0.0/16']],
     ]);
-    expect(network.guards[0]).toMatchObject({ filter: 'edge', chain: 'FORWARD', interfaces: { internet: 'eth0', dmz: 'eth1' } });
+    expect(network.guards[0]).toMatchObject({
+      filter: 'edge',
+      chain: 'FORWARD',
+      interfaces: { internet: 'eth0', dmz: 'eth1' },
+    });
     expect(network.hosts[0]).toMatchObject({ asset: 'db01', filter: 'db01-host', chain: 'INPUT' });
     const json = { kind: 'patchcall/network', zones: { dmz: ['10.10.0.0/24'] } };
     const doc = { name: 'net.json', text: JSON.stringify(json), json };
@@ -32,11 +36,31 @@ describe('network description format', () => {
   });
 
   test.each([
-    ['a bad CIDR, by pointer', 'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24, 10.10.0.300/24]\n', /net\.yaml \(at \/zones\/dmz\/1\): zone "dmz": "10\.10\.0\.300\/24" is not/],
-    ['a guard naming an undefined zone', 'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24]\nguards:\n  - { filter: edge, chain: FORWARD, zones: [dmz, lab] }\n', /\(at \/guards\/0\/zones\/1\): guard of filter "edge" names zone "lab"/],
-    ['a definition of the internet zone', 'kind: patchcall/network\nzones:\n  internet: [0.0.0.0/0]\n', /zone "internet" is every address outside/],
-    ['overlapping zones, IPv6', 'kind: patchcall/network\nzones:\n  a: ["2001:db8::/32"]\n  b: ["2001:db8:1::/48"]\n', /zones "a" and "b" overlap in 2001:db8:1::\/48/],
-    ['an unknown key', 'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24]\nrouters: []\n', /unexpected property "routers"/],
+    [
+      'a bad CIDR, by pointer',
+      'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24, 10.10.0.300/24]\n',
+      /net\.yaml \(at \/zones\/dmz\/1\): zone "dmz": "10\.10\.0\.300\/24" is not/,
+    ],
+    [
+      'a guard naming an undefined zone',
+      'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24]\nguards:\n  - { filter: edge, chain: FORWARD, zones: [dmz, lab] }\n',
+      /\(at \/guards\/0\/zones\/1\): guard of filter "edge" names zone "lab"/,
+    ],
+    [
+      'a definition of the internet zone',
+      'kind: patchcall/network\nzones:\n  internet: [0.0.0.0/0]\n',
+      /zone "internet" is every address outside/,
+    ],
+    [
+      'overlapping zones, IPv6',
+      'kind: patchcall/network\nzones:\n  a: ["2001:db8::/32"]\n  b: ["2001:db8:1::/48"]\n',
+      /zones "a" and "b" overlap in 2001:db8:1::\/48/,
+    ],
+    [
+      'an unknown key',
+      'kind: patchcall/network\nzones:\n  dmz: [10.10.0.0/24]\nrouters: []\n',
+      /unexpected property "routers"/,
+    ],
   ])('refuses %s', (_what, text, message) => {
     expect(() => handler.parse(yamlDoc(text))).toThrow(message);
   });

@@ -15,14 +15,20 @@ function run(f: Filter, traffic: Traffic, sources: AddressSet = ALL4, entry = f.
   const v = evaluateFilter(f, entry, traffic, sources);
   return {
     accepted: v.accepted.toCidrs(),
-    decided: v.decisions.map((d) => `${d.verdict} ${d.sources.toCidrs().join(' ')} by ${d.rule ? `${d.chain}#${d.rule.number}` : d.policy}`),
+    decided: v.decisions.map(
+      (d) => `${d.verdict} ${d.sources.toCidrs().join(' ')} by ${d.rule ? `${d.chain}#${d.rule.number}` : d.policy}`,
+    ),
     assumptions: v.decisions.flatMap((d) => d.assumptions),
   };
 }
 
 describe('evaluateFilter', () => {
   test('DROP policy with an ACCEPT for one subnet: only that subnet passes, the policy decides the rest', () => {
-    const f = filter('edge', [chain('FORWARD', 'drop', [{ s: ['10.30.0.0/16'], d: ['10.20.1.21'], p: 'tcp', dports: [[445, 445]], j: 'ACCEPT' }])]);
+    const f = filter('edge', [
+      chain('FORWARD', 'drop', [
+        { s: ['10.30.0.0/16'], d: ['10.20.1.21'], p: 'tcp', dports: [[445, 445]], j: 'ACCEPT' },
+      ]),
+    ]);
     const r = run(f, to('10.20.1.21'));
     expect(r.accepted).toEqual(['10.30.0.0/16']);
     expect(r.decided).toContain('accept 10.30.0.0/16 by FORWARD#1');
@@ -50,12 +56,18 @@ describe('evaluateFilter', () => {
       ]),
     ]);
     const r = run(f, to('10.20.1.21'));
-    expect(AddressSet.fromCidrs(r.accepted).equals(AddressSet.fromCidrs(['10.30.0.0/16']).subtract(AddressSet.fromCidrs(['10.30.5.0/24'])))).toBe(true);
+    expect(
+      AddressSet.fromCidrs(r.accepted).equals(
+        AddressSet.fromCidrs(['10.30.0.0/16']).subtract(AddressSet.fromCidrs(['10.30.5.0/24'])),
+      ),
+    ).toBe(true);
     expect(r.decided).toContain('drop 10.30.5.0/24 by FORWARD#1');
   });
 
   test('negated source: "! -s 10.0.0.0/8 -j DROP" leaves only 10/8 to the ACCEPT policy', () => {
-    const f = filter('edge', [chain('FORWARD', 'accept', [{ notS: ['10.0.0.0/8'], p: 'tcp', dports: [[445, 445]], j: 'DROP' }])]);
+    const f = filter('edge', [
+      chain('FORWARD', 'accept', [{ notS: ['10.0.0.0/8'], p: 'tcp', dports: [[445, 445]], j: 'DROP' }]),
+    ]);
     expect(run(f, to('10.20.1.21')).accepted).toEqual(['10.0.0.0/8']);
     expect(run(f, to('10.20.1.21', 80)).accepted).toEqual(['0.0.0.0/0']);
   });
@@ -64,7 +76,13 @@ describe('evaluateFilter', () => {
     const f = filter('edge', [
       chain('FORWARD', 'drop', [
         { notD: ['10.10.0.0/24'], j: 'ACCEPT' },
-        { notDports: [[135, 139], [445, 445]], j: 'ACCEPT' },
+        {
+          notDports: [
+            [135, 139],
+            [445, 445],
+          ],
+          j: 'ACCEPT',
+        },
       ]),
     ]);
     expect(run(f, to('10.20.1.21')).accepted).toEqual(['0.0.0.0/0']);
@@ -76,7 +94,16 @@ describe('evaluateFilter', () => {
     const f = filter('edge', [
       chain('FORWARD', 'drop', [
         { s: ['192.0.2.0/24'], p: 'tcp', dports: [[135, 139]], j: 'ACCEPT' },
-        { s: ['198.51.100.0/24'], p: '6', dports: [[80, 80], [443, 443], [445, 445]], j: 'ACCEPT' },
+        {
+          s: ['198.51.100.0/24'],
+          p: '6',
+          dports: [
+            [80, 80],
+            [443, 443],
+            [445, 445],
+          ],
+          j: 'ACCEPT',
+        },
         { s: ['203.0.113.0/24'], p: 'udp', dports: [[1, 65535]], j: 'ACCEPT' },
       ]),
     ]);
@@ -116,7 +143,13 @@ describe('evaluateFilter', () => {
     ]);
     const r = run(f, to('10.20.1.21'));
     // the rest of office falls off OFFICE and, after a goto, reaches the policy instead of rule 3
-    expect(AddressSet.fromCidrs(r.accepted).equals(AddressSet.fromCidrs(['10.0.0.0/8']).subtract(AddressSet.fromCidrs(['10.30.0.0/16'])).union(AddressSet.fromCidrs(['10.30.1.0/24'])))).toBe(true);
+    expect(
+      AddressSet.fromCidrs(r.accepted).equals(
+        AddressSet.fromCidrs(['10.0.0.0/8'])
+          .subtract(AddressSet.fromCidrs(['10.30.0.0/16']))
+          .union(AddressSet.fromCidrs(['10.30.1.0/24'])),
+      ),
+    ).toBe(true);
     expect(r.decided.find((d) => d.startsWith('drop'))).toMatch(/by policy DROP$/);
   });
 
@@ -138,7 +171,22 @@ describe('evaluateFilter', () => {
     expect(r4.accepted).toEqual(['::/0']);
     expect(r4.assumptions[0]).toMatch(/does not filter IPv6/);
 
-    const v6 = filter('edge6', [chain('FORWARD', 'drop', [{ s: ['2001:db8:30::/48'], d: ['2001:db8:10::/64'], p: 'tcp', dports: [[445, 445]], j: 'ACCEPT', family: 'ipv6' }])], { families: ['ipv6'] });
+    const v6 = filter(
+      'edge6',
+      [
+        chain('FORWARD', 'drop', [
+          {
+            s: ['2001:db8:30::/48'],
+            d: ['2001:db8:10::/64'],
+            p: 'tcp',
+            dports: [[445, 445]],
+            j: 'ACCEPT',
+            family: 'ipv6',
+          },
+        ]),
+      ],
+      { families: ['ipv6'] },
+    );
     expect(run(v6, to('2001:db8:10::11'), AddressSet.ALL).accepted).toEqual(['2001:db8:30::/48']);
     expect(run(v6, to('2001:db8:20::11'), AddressSet.ALL).accepted).toEqual([]);
   });
@@ -146,7 +194,11 @@ describe('evaluateFilter', () => {
   test('unknown matches: an ACCEPT is assumed to match, a DROP not to; both are reported', () => {
     const f = filter('edge', [
       chain('FORWARD', 'drop', [
-        { s: ['192.0.2.0/24'], unknown: [{ text: '-m set --match-set blocklist src', why: 'ipset contents are not in the dump' }], j: 'DROP' },
+        {
+          s: ['192.0.2.0/24'],
+          unknown: [{ text: '-m set --match-set blocklist src', why: 'ipset contents are not in the dump' }],
+          j: 'DROP',
+        },
         { s: ['192.0.2.0/24'], unknown: [{ text: '-m geoip --src-cc XX', why: 'unknown module' }], j: 'ACCEPT' },
       ]),
     ]);
@@ -171,7 +223,9 @@ describe('evaluateFilter', () => {
   });
 
   test('a source-port restriction matches only some connections: assumed to match an ACCEPT', () => {
-    const f = filter('edge', [chain('FORWARD', 'drop', [{ sourcePorts: { ranges: [{ from: 1024, to: 65535 }], negate: false }, j: 'ACCEPT' }])]);
+    const f = filter('edge', [
+      chain('FORWARD', 'drop', [{ sourcePorts: { ranges: [{ from: 1024, to: 65535 }], negate: false }, j: 'ACCEPT' }]),
+    ]);
     const r = run(f, to('10.10.0.11'));
     expect(r.accepted).toEqual(['0.0.0.0/0']);
     expect(r.assumptions[0]).toMatch(/source ports/);

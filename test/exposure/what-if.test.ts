@@ -14,24 +14,48 @@ describe('what-if blocks', () => {
   test('the DROP goes first in every entry chain of each filter of that name, and nowhere else', () => {
     const blocked = withBlocks(seedFilters, [parseBlock('tcp/445@edge')]);
     const forward = blocked.find((f) => f.name === 'edge')!.chains.find((c) => c.name === 'FORWARD')!;
-    expect(forward.rules[0]).toMatchObject({ label: 'what-if', action: { kind: 'drop' }, match: { destinationPorts: { ranges: [{ from: 445, to: 445 }] } } });
+    expect(forward.rules[0]).toMatchObject({
+      label: 'what-if',
+      action: { kind: 'drop' },
+      match: { destinationPorts: { ranges: [{ from: 445, to: 445 }] } },
+    });
     expect(forward.rules).toHaveLength(edge.chains[0]!.rules.length + 1);
-    expect(blocked.filter((f) => f.name === 'edge').every((f) => f.chains.find((c) => c.name === 'FORWARD')!.rules[0]!.label === 'what-if')).toBe(true);
+    expect(
+      blocked
+        .filter((f) => f.name === 'edge')
+        .every((f) => f.chains.find((c) => c.name === 'FORWARD')!.rules[0]!.label === 'what-if'),
+    ).toBe(true);
     expect(blocked.find((f) => f.name === 'core')).toBe(seedFilters.find((f) => f.name === 'core'));
-    expect(() => withBlocks(seedFilters, [parseBlock('tcp/445@nowhere')])).toThrow(/"nowhere", which is not an imported filter/);
+    expect(() => withBlocks(seedFilters, [parseBlock('tcp/445@nowhere')])).toThrow(
+      /"nowhere", which is not an imported filter/,
+    );
   });
 
   test('blocking 445 at the edge: web01 goes from open to small; fs01 keeps its own zone; the SG host is untouched', () => {
     const matches = [seedAssets.web01, seedAssets.fs01, seedAssets.cloudApp01].map(affected);
-    const result = whatIf(matches, { filters: seedFilters, network: seedNetwork, ports, rules: exposureRules }, [parseBlock('tcp/445@edge')]);
+    const result = whatIf(matches, { filters: seedFilters, network: seedNetwork, ports, rules: exposureRules }, [
+      parseBlock('tcp/445@edge'),
+    ]);
     expect(result.changes.map((c) => [c.assetName, c.before, c.after])).toEqual([
       ['web01', 'open', 'small'],
       ['fs01', 'controlled', 'small'],
       ['cloud-app01', 'controlled', 'controlled'],
     ]);
-    expect(result.changes[0]!.stoppedZones['tcp/445']).toEqual(['servers', 'office', 'staging', 'management', 'cloud', 'internet']);
+    expect(result.changes[0]!.stoppedZones['tcp/445']).toEqual([
+      'servers',
+      'office',
+      'staging',
+      'management',
+      'cloud',
+      'internet',
+    ]);
     expect(result.changes[1]!.stoppedZones['tcp/445']).toEqual(['office']);
     const blockedBy = result.after[0]!.ports[0]!.blockedFrom.find((z) => z.zone === 'internet')!.path[0]!;
-    expect(blockedBy).toMatchObject({ filter: 'edge', chain: 'FORWARD', verdict: 'drop', rule: { number: 0, locator: 'what-if --block tcp/445@edge' } });
+    expect(blockedBy).toMatchObject({
+      filter: 'edge',
+      chain: 'FORWARD',
+      verdict: 'drop',
+      rule: { number: 0, locator: 'what-if --block tcp/445@edge' },
+    });
   });
 });

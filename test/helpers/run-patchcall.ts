@@ -15,7 +15,10 @@ export function tempDbPath(): string {
   return join(mkdtempSync(join(tmpdir(), 'patchcall-test-')), 'patchcall.db');
 }
 
-export async function patchcall(args: string[], options: { env?: NodeJS.ProcessEnv; now?: Date } = {}): Promise<CliResult> {
+export async function patchcall(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; now?: Date } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(args, {

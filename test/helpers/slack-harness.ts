@@ -151,8 +151,18 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   let slackApp!: SlackApp;
   let url = '';
   const boot = async () => {
-    ctx = openAppContext({ dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}), ...(options.clock ? { clock: options.clock } : {}) });
-    slackApp = await createSlackApp({ config, ctx, logger, ...(options.register ? { register: options.register } : {}), ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}) });
+    ctx = openAppContext({
+      dbPath,
+      ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    slackApp = await createSlackApp({
+      config,
+      ctx,
+      logger,
+      ...(options.register ? { register: options.register } : {}),
+      ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
+    });
     const port = await slackApp.start();
     url = `http://127.0.0.1:${port}`;
   };
@@ -175,14 +185,25 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
         'content-type': contentType,
         'x-slack-request-timestamp': String(timestamp),
         'x-slack-signature': signature,
-        ...(sign.retryNum !== undefined ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' } : {}),
+        ...(sign.retryNum !== undefined
+          ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' }
+          : {}),
         ...sign.headers,
       },
     });
   };
   const interaction = (payload: Record<string, unknown>, sign?: SignOptions) =>
-    signedPost(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', sign);
-  const userOf = (id: string | undefined) => ({ id: id ?? TEST_USER.id, username: 'tester', name: 'tester', team_id: TEST_TEAM_ID });
+    signedPost(
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      'application/x-www-form-urlencoded',
+      sign,
+    );
+  const userOf = (id: string | undefined) => ({
+    id: id ?? TEST_USER.id,
+    username: 'tester',
+    name: 'tester',
+    team_id: TEST_TEAM_ID,
+  });
 
   return {
     standIn,
@@ -244,7 +265,12 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
           trigger_id: opts.triggerId ?? standIn.issueTriggerId(),
           is_enterprise_install: false,
           container: inMessage
-            ? { type: 'message', message_ts: opts.messageTs, channel_id: opts.channelId ?? channelId, is_ephemeral: false }
+            ? {
+                type: 'message',
+                message_ts: opts.messageTs,
+                channel_id: opts.channelId ?? channelId,
+                is_ephemeral: false,
+              }
             : { type: 'view', view_id: (opts.view?.id as string | undefined) ?? 'V0UNKNOWN' },
           ...(inMessage
             ? {
@@ -296,7 +322,9 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
         type: 'event_callback',
         event_id: `Ev${Date.now()}${Math.floor(Math.random() * 1e6)}`,
         event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ team_id: TEST_TEAM_ID, user_id: standIn.botUserId, is_bot: true, is_enterprise_install: false }],
+        authorizations: [
+          { team_id: TEST_TEAM_ID, user_id: standIn.botUserId, is_bot: true, is_enterprise_install: false },
+        ],
       });
       return signedPost(body, 'application/json', sign);
     },

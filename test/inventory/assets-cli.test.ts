@@ -25,14 +25,19 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
     const result = await patchcall(['assets', '--bulletin', 'MS08-067', '--json', '--db', db]);
     expect(result.code).toBe(0);
     const out = result.json();
-    const names = (status: string) => out.matches.filter((m: { status: string }) => m.status === status).map((m: { asset: { name: string } }) => m.asset.name).sort();
+    const names = (status: string) =>
+      out.matches
+        .filter((m: { status: string }) => m.status === status)
+        .map((m: { asset: { name: string } }) => m.asset.name)
+        .sort();
     expect(names('affected')).toEqual(['cloud-app01', 'fs01', 'stage01', 'web01', 'web02']);
     expect(names('patched')).toEqual(['fs02']);
     expect(names('not_affected')).toEqual(['db01']);
     expect(names('retired')).toEqual(['nt4-legacy']);
     expect(names('unknown')).toEqual(['printsrv']);
     expect(out.counts).toEqual({ affected: 5, patched: 1, not_affected: 1, unknown: 1, retired: 1 });
-    const reasons = (name: string) => out.matches.find((m: { asset: { name: string } }) => m.asset.name === name).reasons.join(' ');
+    const reasons = (name: string) =>
+      out.matches.find((m: { asset: { name: string } }) => m.asset.name === name).reasons.join(' ');
     expect(reasons('fs02')).toMatch(/KB958644 is installed according to get-hotfix/);
     expect(reasons('fs01')).toMatch(/"Windows Server 2003 Service Pack 1"/);
     expect(reasons('db01')).toMatch(/matches none of the 16 affected products/);
@@ -40,10 +45,24 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
 
   it('lists one merged asset per host, with the CMDB preferred and the Samba answer flagged', async () => {
     const out = (await patchcall(['assets', '--json', '--db', db])).json();
-    expect(out.assets.map((a: { name: string }) => a.name).sort()).toEqual(['cloud-app01', 'db01', 'fs01', 'fs02', 'nt4-legacy', 'printsrv', 'stage01', 'web01', 'web02']);
+    expect(out.assets.map((a: { name: string }) => a.name).sort()).toEqual([
+      'cloud-app01',
+      'db01',
+      'fs01',
+      'fs02',
+      'nt4-legacy',
+      'printsrv',
+      'stage01',
+      'web01',
+      'web02',
+    ]);
     const asset = (name: string) => out.assets.find((a: { name: string }) => a.name === name);
     expect(asset('db01').os).toMatchObject({ raw: 'Debian GNU/Linux 4.0', method: 'inventory' });
-    expect(asset('db01').conflicts.map((c: { note: string }) => c.note).join(' ')).toMatch(/SMB answers "Windows 5\.0" but the server is Samba 3\.0\.24/);
+    expect(
+      asset('db01')
+        .conflicts.map((c: { note: string }) => c.note)
+        .join(' '),
+    ).toMatch(/SMB answers "Windows 5\.0" but the server is Samba 3\.0\.24/);
     expect(asset('cloud-app01')).toMatchObject({
       id: '3a1f0c2e1b2d4e5f8a9b0c1d2e3f4a07',
       addresses: ['172.31.5.10', '203.0.113.50'],
@@ -60,7 +79,9 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
 
   it('prints a human table and the reasons per asset', async () => {
     const list = await patchcall(['assets', '--db', db]);
-    expect(list.stdout).toMatch(/^nt4-legacy\t10\.20\.1\.99\tWindows 2000 Server Service Pack 4\tmedium\tproduction\tself\tRETIRED$/m);
+    expect(list.stdout).toMatch(
+      /^nt4-legacy\t10\.20\.1\.99\tWindows 2000 Server Service Pack 4\tmedium\tproduction\tself\tRETIRED$/m,
+    );
     const match = await patchcall(['assets', '--bulletin', 'MS08-067', '--db', db]);
     expect(match.stdout.split('\n')[0]).toBe('MS08-067: 5 affected, 1 patched, 1 not affected, 1 unknown, 1 retired');
   });
@@ -83,7 +104,8 @@ describe('re-import and failed import', () => {
     writeFileSync(updated, text.replace(/(stage01,.*?),4 - not critical,/, '$1,3 - less critical,'));
     expect((await patchcall(['import', updated, '--db', db])).code).toBe(0);
     const after = (await patchcall(['assets', '--json', '--db', db])).json();
-    const stage = (out: { assets: { name: string; criticality: string }[] }) => out.assets.find((a) => a.name === 'stage01')!;
+    const stage = (out: { assets: { name: string; criticality: string }[] }) =>
+      out.assets.find((a) => a.name === 'stage01')!;
     expect(stage(before).criticality).toBe('low');
     expect(stage(after).criticality).toBe('medium');
     expect(after.assets).toHaveLength(9);

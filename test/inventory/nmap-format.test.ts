@@ -50,7 +50,9 @@ describe('nmap XML', () => {
     expect(preferred.method).toBe('smb');
     expect(preferred.cpe).toBe('cpe:2.3:o:microsoft:windows_xp:*:-:*:*:*:*:*:*');
     const [conflict] = osConflicts(host!.osCandidates);
-    expect(conflict!.note).toMatch(/preferring the SMB answer .*"Windows XP.* over the 100 % fingerprint .*"Linux 4\.15 - 5\.6"/);
+    expect(conflict!.note).toMatch(
+      /preferring the SMB answer .*"Windows XP.* over the 100 % fingerprint .*"Linux 4\.15 - 5\.6"/,
+    );
   });
 
   it('reads the 1.03 layout (osclass beside osmatch, no CPE) and 1.04 osclass CPEs inside osmatch', () => {

@@ -31,28 +31,58 @@ describe('ServiceNow CMDB CSV', () => {
 
   it('reads criticality, environment, owner, cluster, retirement and provider patching', () => {
     expect(assets).toHaveLength(8);
-    expect(byName('fs01')).toMatchObject({ criticality: 'critical', environment: 'production', owner: 'Infrastructure', id: '3a1f0c2e1b2d4e5f8a9b0c1d2e3f4a03' });
+    expect(byName('fs01')).toMatchObject({
+      criticality: 'critical',
+      environment: 'production',
+      owner: 'Infrastructure',
+      id: '3a1f0c2e1b2d4e5f8a9b0c1d2e3f4a03',
+    });
     expect(byName('stage01')).toMatchObject({ criticality: 'low', environment: 'staging' });
     expect(byName('web02')).toMatchObject({ criticality: 'high', cluster: 'web', retired: false });
     expect(byName('nt4-legacy').retired).toBe(true);
-    expect(byName('cloud-app01')).toMatchObject({ patchedBy: 'provider', provider: 'Contoso Hosting', patchSlaDays: 30 });
+    expect(byName('cloud-app01')).toMatchObject({
+      patchedBy: 'provider',
+      provider: 'Contoso Hosting',
+      patchSlaDays: 30,
+    });
     expect(byName('web01').addresses).toEqual(['10.10.0.11', '2001:db8:10::11']);
   });
 
   it('normalizes the OS columns to CPE 2.3 with the service pack in the update field', () => {
-    expect(byName('fs01').os).toMatchObject({ raw: 'Windows Server 2003, Standard Edition Service Pack 1', cpe: 'cpe:2.3:o:microsoft:windows_server_2003:-:sp1:*:*:*:*:*:*', confidence: 100, method: 'inventory' });
+    expect(byName('fs01').os).toMatchObject({
+      raw: 'Windows Server 2003, Standard Edition Service Pack 1',
+      cpe: 'cpe:2.3:o:microsoft:windows_server_2003:-:sp1:*:*:*:*:*:*',
+      confidence: 100,
+      method: 'inventory',
+    });
     expect(byName('fs02').os!.cpe).toBe('cpe:2.3:o:microsoft:windows_2000:-:sp4:*:*:*:*:*:*');
     expect(byName('cloud-app01').os!.cpe).toBe('cpe:2.3:o:microsoft:windows_server_2008:-:*:*:*:*:*:x64:*');
     expect(byName('db01').os!.cpe).toBe('cpe:2.3:o:debian:debian_linux:4.0:*:*:*:*:*:*:*');
   });
 
   it('reads display-label headers and a column mapping for other CMDBs', () => {
-    const labelled = csv('Name,IP Address,Operating System,OS Service Pack,Install Status,Business criticality\nfs9,10.0.0.9,Windows 2000 Server,SP4,Retired,1 - most critical\n');
-    expect(labelled.assets[0]).toMatchObject({ name: 'fs9', retired: true, criticality: 'critical', addresses: ['10.0.0.9'] });
-    const [mapped] = createCmdbFormats({ name: 'Host Name', ip_address: 'IP', os: 'OS Name', busines_criticality: 'Tier' });
+    const labelled = csv(
+      'Name,IP Address,Operating System,OS Service Pack,Install Status,Business criticality\nfs9,10.0.0.9,Windows 2000 Server,SP4,Retired,1 - most critical\n',
+    );
+    expect(labelled.assets[0]).toMatchObject({
+      name: 'fs9',
+      retired: true,
+      criticality: 'critical',
+      addresses: ['10.0.0.9'],
+    });
+    const [mapped] = createCmdbFormats({
+      name: 'Host Name',
+      ip_address: 'IP',
+      os: 'OS Name',
+      busines_criticality: 'Tier',
+    });
     const text = 'Host Name,IP,OS Name,Tier\nweb9,10.0.0.19,Microsoft Windows Server 2003 SP2,critical\n';
     expect(mapped!.detect({ name: 'other.csv', text })).toBe(true);
-    expect(mapped!.parse({ name: 'other.csv', text }).assets[0]).toMatchObject({ name: 'web9', criticality: 'critical', os: { cpe: 'cpe:2.3:o:microsoft:windows_server_2003:-:sp2:*:*:*:*:*:*' } });
+    expect(mapped!.parse({ name: 'other.csv', text }).assets[0]).toMatchObject({
+      name: 'web9',
+      criticality: 'critical',
+      os: { cpe: 'cpe:2.3:o:microsoft:windows_server_2003:-:sp2:*:*:*:*:*:*' },
+    });
   });
 
   it('names the line of a row with the wrong number of columns', () => {
@@ -71,7 +101,9 @@ describe('ServiceNow CMDB CSV', () => {
     const status = placeOf(() => csv('name,os,install_status\na,Windows 2000,decommissioned\n'));
     expect(status.place).toEqual({ line: 2, column: 3 });
     expect(status.problem).toMatch(/unknown install_status "decommissioned"/);
-    const criticality = placeOf(() => csv('name,os,busines_criticality\na,Windows 2000,\n"b",Windows 2000,5 - whatever\n'));
+    const criticality = placeOf(() =>
+      csv('name,os,busines_criticality\na,Windows 2000,\n"b",Windows 2000,5 - whatever\n'),
+    );
     expect(criticality.place).toEqual({ line: 3, column: 3 });
     expect(criticality.problem).toMatch(/unknown business criticality "5 - whatever"/);
   });
@@ -82,7 +114,13 @@ describe('ServiceNow CMDB JSON', () => {
     const json = JSON.parse(seedJson());
     expect(jsonFormat!.detect({ name: 'x.json', text: '', json })).toBe(true);
     const [asset] = jsonFormat!.parse({ name: 'x.json', text: '', json }).assets;
-    expect(asset).toMatchObject({ name: 'fs01', id: 'a1', retired: false, criticality: 'critical', owner: 'Infrastructure' });
+    expect(asset).toMatchObject({
+      name: 'fs01',
+      id: 'a1',
+      retired: false,
+      criticality: 'critical',
+      owner: 'Infrastructure',
+    });
   });
 
   it('reads Table API {"result": […]} with reference and choice fields as objects', () => {
@@ -94,7 +132,11 @@ describe('ServiceNow CMDB JSON', () => {
           os: 'Windows 2000 Server',
           os_service_pack: 'Service Pack 4',
           install_status: { value: '7', display_value: 'Retired' },
-          support_group: { link: 'https://example.service-now.com/api/now/table/sys_user_group/9', value: '9', display_value: 'Infrastructure' },
+          support_group: {
+            link: 'https://example.service-now.com/api/now/table/sys_user_group/9',
+            value: '9',
+            display_value: 'Infrastructure',
+          },
         },
       ],
     };
@@ -104,11 +146,27 @@ describe('ServiceNow CMDB JSON', () => {
 
   it('names the JSON pointer of a bad value', () => {
     const json = { records: [{ sys_id: 'a', name: 'x', install_status: '42' }] };
-    expect(placeOf(() => jsonFormat!.parse({ name: 'r.json', text: '', json })).place).toEqual({ pointer: '/records/0/install_status' });
+    expect(placeOf(() => jsonFormat!.parse({ name: 'r.json', text: '', json })).place).toEqual({
+      pointer: '/records/0/install_status',
+    });
   });
 
   function seedJson(): string {
-    return JSON.stringify({ records: [{ sys_id: 'a1', name: 'fs01', ip_address: '10.20.1.21', os: 'Windows Server 2003', os_service_pack: 'Service Pack 1', install_status: '1', busines_criticality: '1 - most critical', support_group: 'Infrastructure', sys_class_name: 'cmdb_ci_win_server' }] });
+    return JSON.stringify({
+      records: [
+        {
+          sys_id: 'a1',
+          name: 'fs01',
+          ip_address: '10.20.1.21',
+          os: 'Windows Server 2003',
+          os_service_pack: 'Service Pack 1',
+          install_status: '1',
+          busines_criticality: '1 - most critical',
+          support_group: 'Infrastructure',
+          sys_class_name: 'cmdb_ci_win_server',
+        },
+      ],
+    });
   }
 });
 
@@ -122,11 +180,34 @@ describe('installed fixes', () => {
   });
 
   it('reads osqueryi --json rows (host in csname) and results-log entries (hostIdentifier)', () => {
-    const rows = [{ csname: 'FS02', hotfix_id: 'KB958644', caption: 'http://support.microsoft.com/?kbid=958644', description: 'Security Update', installed_on: '2008-10-24' }];
+    const rows = [
+      {
+        csname: 'FS02',
+        hotfix_id: 'KB958644',
+        caption: 'http://support.microsoft.com/?kbid=958644',
+        description: 'Security Update',
+        installed_on: '2008-10-24',
+      },
+    ];
     expect(osqueryPatchesFormat.detect({ name: 'p.json', text: '', json: rows })).toBe(true);
-    expect(osqueryPatchesFormat.parse({ name: 'p.json', text: '', json: rows }).fixes).toEqual([expect.objectContaining({ host: 'FS02', id: 'KB958644', installedOn: '2008-10-24' })]);
-    const log = [{ name: 'patches', hostIdentifier: 'web01', calendarTime: 'Fri Oct 24 09:00:00 2008 UTC', unixTime: 1224838800, action: 'added', columns: { hotfix_id: 'KB951748', installed_on: '' } }];
-    expect(osqueryPatchesFormat.parse({ name: 'log.json', text: '', json: log }).fixes[0]).toMatchObject({ host: 'web01', id: 'KB951748', source: { locator: '/0/columns' } });
+    expect(osqueryPatchesFormat.parse({ name: 'p.json', text: '', json: rows }).fixes).toEqual([
+      expect.objectContaining({ host: 'FS02', id: 'KB958644', installedOn: '2008-10-24' }),
+    ]);
+    const log = [
+      {
+        name: 'patches',
+        hostIdentifier: 'web01',
+        calendarTime: 'Fri Oct 24 09:00:00 2008 UTC',
+        unixTime: 1224838800,
+        action: 'added',
+        columns: { hotfix_id: 'KB951748', installed_on: '' },
+      },
+    ];
+    expect(osqueryPatchesFormat.parse({ name: 'log.json', text: '', json: log }).fixes[0]).toMatchObject({
+      host: 'web01',
+      id: 'KB951748',
+      source: { locator: '/0/columns' },
+    });
   });
 });
 
@@ -138,14 +219,22 @@ describe('AWS describe-instances', () => {
     const { assets } = awsInstancesFormat.parse({ name: 'Reservations.json', text: '', json });
     const instances = json.Reservations.flatMap((r: { Instances: unknown[] }) => r.Instances);
     expect(assets).toHaveLength(instances.length);
-    expect(assets.find((a) => a.id === 'i-075dc46a9bc347264')).toMatchObject({ addresses: expect.arrayContaining(['192.168.1.25']), securityGroupIds: ['sg-331ad04e'] });
+    expect(assets.find((a) => a.id === 'i-075dc46a9bc347264')).toMatchObject({
+      addresses: expect.arrayContaining(['192.168.1.25']),
+      securityGroupIds: ['sg-331ad04e'],
+    });
     expect(assets.every((a) => a.osCandidates.every((c) => c.method === 'cloud'))).toBe(true);
   });
 
   it('reads the seed instance: public address, the cloud-app01 security group, Windows', () => {
     const json = JSON.parse(seed('aws-instances.json'));
     const [asset] = awsInstancesFormat.parse({ name: 'aws-instances.json', text: '', json }).assets;
-    expect(asset).toMatchObject({ id: 'i-0c10da0a9e1cf0001', name: 'cloud-app01', addresses: ['172.31.5.10', '203.0.113.50'], securityGroupIds: ['sg-0cloudapp01'] });
+    expect(asset).toMatchObject({
+      id: 'i-0c10da0a9e1cf0001',
+      name: 'cloud-app01',
+      addresses: ['172.31.5.10', '203.0.113.50'],
+      securityGroupIds: ['sg-0cloudapp01'],
+    });
     expect(asset!.osCandidates[0]).toMatchObject({ raw: 'Windows', method: 'cloud' });
   });
 });

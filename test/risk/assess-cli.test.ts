@@ -8,7 +8,9 @@ describe('patchcall assess on the bundled seed', () => {
   const db = tempDbPath();
   const now = new Date('2008-10-23T13:00:00Z');
   beforeAll(async () => {
-    const files = readdirSync(SEED).filter((f) => !/\.md$|^roster\.yaml$/.test(f)).map((f) => join(SEED, f));
+    const files = readdirSync(SEED)
+      .filter((f) => !/\.md$|^roster\.yaml$/.test(f))
+      .map((f) => join(SEED, f));
     const imported = await patchcall(['--db', db, 'import', ...files], { now });
     if (imported.code !== 0) throw new Error(imported.stderr);
   });

@@ -26,28 +26,46 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
 
   it('explains web01 with the facts, their sources and the rules that fired', () => {
     const text = verdict('web01').explanation.join('\n');
-    expect(text).toContain('Exploitation active: the bulletin (ms08-067.bulletin.yaml): Microsoft is aware of limited, targeted attacks');
+    expect(text).toContain(
+      'Exploitation active: the bulletin (ms08-067.bulletin.yaml): Microsoft is aware of limited, targeted attacks',
+    );
     expect(text).toContain('Automatable yes: the bulletin (ms08-067.bulletin.yaml) says it is wormable');
     expect(text).toContain('Exposure open: tcp/445 reachable from the internet through rule 3 of edge');
     expect(text).toContain('Human impact very high: safety negligible');
-    expect(text).toMatch(/Urgency immediate: rule "immediate-active-open-automatable-high-impact" \(exploitation = active, systemExposure = open, automatable = yes, humanImpact = very high \(one of high, very high\)\)/);
-    expect(verdict('web01').rulesFired.map((r) => r.rule)).toEqual(['immediate-active-open-automatable-high-impact', 'immediate-active-open-very-high-impact', 'bod-3-days-exposed-automatable-total']);
+    expect(text).toMatch(
+      /Urgency immediate: rule "immediate-active-open-automatable-high-impact" \(exploitation = active, systemExposure = open, automatable = yes, humanImpact = very high \(one of high, very high\)\)/,
+    );
+    expect(verdict('web01').rulesFired.map((r) => r.rule)).toEqual([
+      'immediate-active-open-automatable-high-impact',
+      'immediate-active-open-very-high-impact',
+      'bod-3-days-exposed-automatable-total',
+    ]);
   });
 
   it('leaves out what was not known in 2008 (the 2026 KEV listing and CISA SSVC record)', () => {
     expect(verdict('web01').facts.inKev).toEqual({ value: 'no', source: 'not in CISA KEV at the assessment time' });
-    expect(result.summary.reasons.join('\n')).toMatch(/Not yet known at the assessment time: CISA KEV lists CVE-2008-4250 \(dated 2026-05-20/);
+    expect(result.summary.reasons.join('\n')).toMatch(
+      /Not yet known at the assessment time: CISA KEV lists CVE-2008-4250 \(dated 2026-05-20/,
+    );
   });
 
   it('rates fs01, the internal file server, out-of-cycle with a 72 h deadline across the DST change', () => {
     expect(verdict('fs01').urgency).toBe('out-of-cycle');
-    expect(verdict('fs01').facts.systemExposure!.source).toBe('tcp/445 reachable from zone office through rule 2 of core');
+    expect(verdict('fs01').facts.systemExposure!.source).toBe(
+      'tcp/445 reachable from zone office through rule 2 of core',
+    );
     // 72 elapsed hours; Berlin leaves summer time on 2008-10-26, so the wall clock shows 14:00
     expect(verdict('fs01').deadline.dueAt).toBe('2008-10-26T14:00:00+01:00');
   });
 
   it('leaves the patched fs02, the Linux db01 and the retired host out, and flags printsrv', () => {
-    expect(result.verdicts.map((v) => v.assetName).sort()).toEqual(['cloud-app01', 'fs01', 'stage01', 'web01', 'web02']);
+    expect(result.verdicts.map((v) => v.assetName).sort()).toEqual([
+      'cloud-app01',
+      'fs01',
+      'stage01',
+      'web01',
+      'web02',
+    ]);
     expect(result.plan.flatMap((s) => s.assets)).not.toContain('fs02');
     expect(result.summary.reasons.join('\n')).toContain('Could not tell whether printsrv is affected');
   });
@@ -55,7 +73,11 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
   it('mitigates web01 at the edge rule that exposes it and patches it now', () => {
     const block = step(/^Block/);
     expect(block).toMatchObject({ kind: 'mitigate', title: 'Block tcp/445 at edge (rule 3)', assets: ['web01'] });
-    expect(step(/^Patch now/)).toMatchObject({ kind: 'patch-now', assets: ['web01'], dueAt: '2008-10-24T15:00:00+02:00' });
+    expect(step(/^Patch now/)).toMatchObject({
+      kind: 'patch-now',
+      assets: ['web01'],
+      dueAt: '2008-10-24T15:00:00+02:00',
+    });
   });
 
   it('patches staging first and production after the soak, cluster members one at a time', () => {
@@ -64,13 +86,17 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(wave2.assets.sort()).toEqual(['fs01', 'web02']);
     expect(wave2.startAt).toBe('2008-10-25T00:00:00+02:00'); // release day 00:00 + 48 h soak
     expect(wave2.details).toContain('Cluster "web": web02 one member at a time');
-    expect(result.plan.findIndex((s) => s.kind === 'patch-wave')).toBeGreaterThan(result.plan.findIndex((s) => s.kind === 'patch-now'));
+    expect(result.plan.findIndex((s) => s.kind === 'patch-wave')).toBeGreaterThan(
+      result.plan.findIndex((s) => s.kind === 'patch-now'),
+    );
   });
 
   it('asks Contoso Hosting for cloud-app01 with the contractual deadline (release + 30 days)', () => {
     const ask = step(/^Ask/);
     expect(ask).toMatchObject({ kind: 'ask-provider', title: 'Ask Contoso Hosting to patch', assets: ['cloud-app01'] });
-    expect(ask.details).toContain('Under our contract (30 days from the release on 2008-10-23) it is due by 2008-11-22 23:59 (Europe/Berlin)');
+    expect(ask.details).toContain(
+      'Under our contract (30 days from the release on 2008-10-23) it is due by 2008-11-22 23:59 (Europe/Berlin)',
+    );
     expect(ask.details).toContain('We rate it out-of-cycle and ask for it by 2008-10-26 14:00');
     expect(verdict('cloud-app01').explanation).toContain('Patched by provider Contoso Hosting, contract SLA 30 days');
   });
@@ -79,26 +105,46 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(result.summary.counts).toEqual({ defer: 0, scheduled: 0, 'out-of-cycle': 4, immediate: 1 });
     expect(result.summary.recommendedCall).toBe('patch-now');
     expect(result.summary.urgency).toBe('immediate');
-    expect(result.summary.headline).toBe('MS08-067: patch-now — 1 immediate, 4 out-of-cycle; first deadline Fri 2008-10-24 15:00 (web01)');
+    expect(result.summary.headline).toBe(
+      'MS08-067: patch-now — 1 immediate, 4 out-of-cycle; first deadline Fri 2008-10-24 15:00 (web01)',
+    );
     expect(result.rulebookDigest).toBe(rulebook.digest);
   });
 
   it('recommends mitigate-and-defer when the what-if shows the block lowers web01', async () => {
-    const withBlock = await assess({ bulletin: ms08067(), matches: seedMatches, exposures: seedExposures, rulebook, now: NOW, exposureAfterMitigation: [web01Blocked] });
+    const withBlock = await assess({
+      bulletin: ms08067(),
+      matches: seedMatches,
+      exposures: seedExposures,
+      rulebook,
+      now: NOW,
+      exposureAfterMitigation: [web01Blocked],
+    });
     const web01 = withBlock.verdicts.find((v) => v.assetName === 'web01')!;
     expect(web01).toMatchObject({ urgency: 'immediate', urgencyAfterMitigation: 'out-of-cycle' });
     expect(withBlock.summary.recommendedCall).toBe('mitigate-and-defer');
     expect(withBlock.plan.find((s) => s.kind === 'patch-now')).toBeUndefined();
-    expect(withBlock.plan.find((s) => s.kind === 'mitigate')!.details).toContain('lowers web01 from immediate to out-of-cycle');
+    expect(withBlock.plan.find((s) => s.kind === 'mitigate')!.details).toContain(
+      'lowers web01 from immediate to out-of-cycle',
+    );
   });
 
   it('in 2026 counts the KEV listing and CISA SSVC record, and BOD 26-04 can set the deadline', async () => {
     const bod = { ...rulebook, policy: { ...rulebook.policy, deadlinePolicy: 'bod-26-04' as const } };
-    const later = await assess({ bulletin: ms08067(), matches: seedMatches, exposures: seedExposures, rulebook: bod, now: '2026-06-01T09:00:00Z' });
+    const later = await assess({
+      bulletin: ms08067(),
+      matches: seedMatches,
+      exposures: seedExposures,
+      rulebook: bod,
+      now: '2026-06-01T09:00:00Z',
+    });
     const fs01 = later.verdicts.find((v) => v.assetName === 'fs01')!;
     expect(fs01.facts.inKev!.value).toBe('yes');
     expect(fs01.bodTimeline).toBe('3 days & forensic investigation');
-    expect(fs01.deadline).toEqual({ dueAt: '2026-06-04T11:00:00+02:00', reason: 'BOD 26-04: 3 days & forensic investigation from the assessment' });
+    expect(fs01.deadline).toEqual({
+      dueAt: '2026-06-04T11:00:00+02:00',
+      reason: 'BOD 26-04: 3 days & forensic investigation from the assessment',
+    });
     // the fix is 17 years old: no soak, but the restart still stages the waves
     expect(later.plan.find((s) => /^Wave 2/.test(s.title))!.startAt).toBe('2026-06-01T11:00:00+02:00');
   });
@@ -114,11 +160,20 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     });
     const stage01 = r.verdicts.find((v) => v.assetName === 'stage01')!;
     expect(stage01.facts.exploitation).toEqual({ value: 'none', source: 'set by hand by alice: lab replay' });
-    expect(stage01.facts.systemExposure).toEqual({ value: 'open', source: 'assumed: no exposure analysis for stage01, so it is treated as open' });
+    expect(stage01.facts.systemExposure).toEqual({
+      value: 'open',
+      source: 'assumed: no exposure analysis for stage01, so it is treated as open',
+    });
   });
 
   it('derives automatable from the CVSS vector when no source states it, labelled as a heuristic', async () => {
-    const r = await assess({ bulletin: ms08067({ automatable: undefined, ssvc: [] }), matches: seedMatches, exposures: seedExposures, rulebook, now: NOW });
+    const r = await assess({
+      bulletin: ms08067({ automatable: undefined, ssvc: [] }),
+      matches: seedMatches,
+      exposures: seedExposures,
+      rulebook,
+      now: NOW,
+    });
     expect(r.verdicts[0]!.facts.automatable!.source).toMatch(/^heuristic from the CVSS vector AV:N\/AC:L\/Au:N/);
   });
 });

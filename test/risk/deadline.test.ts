@@ -15,7 +15,10 @@ describe('deadlines in the policy time zone', () => {
     computeDeadline({ urgency, asset: asset('h', fields), now: dayjs(now), policy: p, releasedAt: '2008-10-23' });
 
   it('Immediate is 24 elapsed hours, also across the end of summer time (Berlin, 2008-10-26)', () => {
-    expect(due('immediate', '2008-10-25T12:00:00+02:00')).toEqual({ dueAt: '2008-10-26T11:00:00+01:00', reason: 'Immediate: 24 h' });
+    expect(due('immediate', '2008-10-25T12:00:00+02:00')).toEqual({
+      dueAt: '2008-10-26T11:00:00+01:00',
+      reason: 'Immediate: 24 h',
+    });
   });
 
   it('and in New York, which left summer time a week later (2008-11-02)', () => {
@@ -30,14 +33,16 @@ describe('deadlines in the policy time zone', () => {
     });
   });
 
-  it('a window already under way counts (Sunday 01:00 is inside Saturday night\'s window)', () => {
+  it("a window already under way counts (Sunday 01:00 is inside Saturday night's window)", () => {
     expect(due('scheduled', '2008-10-26T01:00:00+02:00').dueAt).toBe('2008-10-26T04:00:00+01:00');
   });
 
   it('a change freeze pushes the date to its end, unless the urgency is exempt', () => {
     const ooc = due('out-of-cycle', '2008-12-18T10:00:00+01:00');
     expect(ooc.dueAt).toBe('2009-01-05T08:00:00+01:00');
-    expect(ooc.reason).toBe('Out-of-cycle: 72 h; falls in the year-end change freeze (2008-12-19T18:00 to 2009-01-05T08:00), so moved to its end');
+    expect(ooc.reason).toBe(
+      'Out-of-cycle: 72 h; falls in the year-end change freeze (2008-12-19T18:00 to 2009-01-05T08:00), so moved to its end',
+    );
     expect(due('immediate', '2008-12-18T10:00:00+01:00').dueAt).toBe('2008-12-19T10:00:00+01:00');
   });
 
@@ -51,21 +56,39 @@ describe('deadlines in the policy time zone', () => {
   });
 
   it('Defer gives a review date', () => {
-    expect(due('defer', '2008-10-23T15:00:00+02:00')).toEqual({ dueAt: '2008-11-22T15:00:00+01:00', reason: 'Defer: review again in 30 days' });
+    expect(due('defer', '2008-10-23T15:00:00+02:00')).toEqual({
+      dueAt: '2008-11-22T15:00:00+01:00',
+      reason: 'Defer: review again in 30 days',
+    });
   });
 
   it('the earliest wins: a provider contract shorter than the urgency SLA', () => {
-    const d = due('scheduled', '2008-10-23T15:00:00+02:00', policy, { patchedBy: 'provider', provider: 'Contoso Hosting', patchSlaDays: 2 });
-    expect(d).toEqual({ dueAt: '2008-10-25T23:59:00+02:00', reason: 'contract SLA of Contoso Hosting: 2 days from release (2008-10-23)' });
+    const d = due('scheduled', '2008-10-23T15:00:00+02:00', policy, {
+      patchedBy: 'provider',
+      provider: 'Contoso Hosting',
+      patchSlaDays: 2,
+    });
+    expect(d).toEqual({
+      dueAt: '2008-10-25T23:59:00+02:00',
+      reason: 'contract SLA of Contoso Hosting: 2 days from release (2008-10-23)',
+    });
   });
 
   it('the KEV due date when it comes first, at the end of that day', () => {
-    const d = computeDeadline({ urgency: 'scheduled', asset: asset('h'), now: dayjs('2026-06-01T09:00:00Z'), policy, kevDueDate: '2026-06-03' });
+    const d = computeDeadline({
+      urgency: 'scheduled',
+      asset: asset('h'),
+      now: dayjs('2026-06-01T09:00:00Z'),
+      policy,
+      kevDueDate: '2026-06-03',
+    });
     expect(d).toEqual({ dueAt: '2026-06-03T23:59:00+02:00', reason: 'KEV due date 2026-06-03' });
   });
 
   it('contract days are calendar days: release 2008-10-23 + 30 days is 2008-11-22 (after the DST change)', () => {
     expect(contractualDeadline('2008-10-23', 30, 'Europe/Berlin').format()).toBe('2008-11-22T23:59:00+01:00');
-    expect(contractualDeadline('2008-10-23T19:00:00Z', 30, 'America/New_York').format()).toBe('2008-11-22T15:00:00-05:00');
+    expect(contractualDeadline('2008-10-23T19:00:00Z', 30, 'America/New_York').format()).toBe(
+      '2008-11-22T15:00:00-05:00',
+    );
   });
 });

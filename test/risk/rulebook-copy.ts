@@ -11,7 +11,8 @@ export function copyRules(): string {
   return dir;
 }
 
-export function editJson(path: string, edit: (json: any) => void): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function editJson(path: string, edit: (json: any) => void): void {
   const json = JSON.parse(readFileSync(path, 'utf8'));
   edit(json);
   writeFileSync(path, JSON.stringify(json, null, 2));
@@ -39,7 +40,13 @@ function splitCsvLine(line: string): string[] {
 
 /** The column whose decision-point name (without version and namespace) is `name`. */
 export function column(row: Record<string, string>, name: string): string {
-  const key = Object.keys(row).find((k) => k.replace(/\s+v[\d.]+(\s*\(.*\))?$/i, '').trim().toLowerCase() === name.toLowerCase());
+  const key = Object.keys(row).find(
+    (k) =>
+      k
+        .replace(/\s+v[\d.]+(\s*\(.*\))?$/i, '')
+        .trim()
+        .toLowerCase() === name.toLowerCase(),
+  );
   if (!key) throw new Error(`no column "${name}" in ${Object.keys(row).join(', ')}`);
   return row[key]!;
 }

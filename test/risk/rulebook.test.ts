@@ -6,7 +6,14 @@ import { humanImpactOf } from '../../src/risk/human-impact-table';
 import { URGENCIES, type Urgency } from '../../src/risk/model';
 import { RuleEvaluator } from '../../src/risk/rule-evaluator';
 import { RulebookError } from '../../src/risk/rulebook-error';
-import { AUTOMATABLE, BOD_TIMELINES, EXPLOITATION, HUMAN_IMPACT, SYSTEM_EXPOSURE, type SsvcInputs } from '../../src/risk/ssvc-values';
+import {
+  AUTOMATABLE,
+  BOD_TIMELINES,
+  EXPLOITATION,
+  HUMAN_IMPACT,
+  SYSTEM_EXPOSURE,
+  type SsvcInputs,
+} from '../../src/risk/ssvc-values';
 import { column, copyRules, editJson, readCsv, SHIPPED_RULES } from './rulebook-copy';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'ssvc');
@@ -50,16 +57,39 @@ describe('the shipped rulebook', () => {
     const points = table.decision_points as Record<string, { name: string; values: { key: string; name: string }[] }>;
     expect(Object.keys(points)[0]).toBe('cisa:PE:1.0.0'); // the trap: JSON order differs from CSV order
     const asNames = (m: Record<string, string>) =>
-      Object.fromEntries(Object.entries(m).map(([id, key]) => [points[id]!.name.toLowerCase(), points[id]!.values.find((v) => v.key === key)!.name.toLowerCase()]));
-    const fromJson = (table.mapping as Record<string, string>[]).map(asNames).map((m) => JSON.stringify([m['in kev'], m['publicly exposed'], m['automatable'], m['technical impact'], m['cisa bod 26-04 remediation timelines']]));
-    const fromCsv = bodRows.map((r) => JSON.stringify(['In KEV', 'Publicly Exposed', 'Automatable', 'Technical Impact', 'CISA BOD 26-04 Remediation Timelines'].map((c) => column(r, c))));
+      Object.fromEntries(
+        Object.entries(m).map(([id, key]) => [
+          points[id]!.name.toLowerCase(),
+          points[id]!.values.find((v) => v.key === key)!.name.toLowerCase(),
+        ]),
+      );
+    const fromJson = (table.mapping as Record<string, string>[])
+      .map(asNames)
+      .map((m) =>
+        JSON.stringify([
+          m['in kev'],
+          m['publicly exposed'],
+          m['automatable'],
+          m['technical impact'],
+          m['cisa bod 26-04 remediation timelines'],
+        ]),
+      );
+    const fromCsv = bodRows.map((r) =>
+      JSON.stringify(
+        ['In KEV', 'Publicly Exposed', 'Automatable', 'Technical Impact', 'CISA BOD 26-04 Remediation Timelines'].map(
+          (c) => column(r, c),
+        ),
+      ),
+    );
     expect(new Set(fromJson)).toEqual(new Set(fromCsv));
   });
 
   it('uses the Human Impact table, not the prose definitions', async () => {
     const rulebook = await loadRulebook(SHIPPED_RULES);
     for (const r of readCsv(join(FIXTURES, 'human_impact_1_0_0.csv'))) {
-      expect(humanImpactOf(rulebook.humanImpact, column(r, 'Safety Impact') as never, column(r, 'Mission Impact') as never)).toBe(column(r, 'Human Impact'));
+      expect(
+        humanImpactOf(rulebook.humanImpact, column(r, 'Safety Impact') as never, column(r, 'Mission Impact') as never),
+      ).toBe(column(r, 'Human Impact'));
     }
     expect(humanImpactOf(rulebook.humanImpact, 'critical', 'degraded')).toBe('medium');
     expect(humanImpactOf(rulebook.humanImpact, 'marginal', 'mef failure')).toBe('medium');
@@ -84,7 +114,9 @@ describe('the shipped rulebook', () => {
   });
 
   it('has a BOD timeline for every outcome value it can produce', () => {
-    expect(new Set(bodRows.map((r) => column(r, 'CISA BOD 26-04 Remediation Timelines')))).toEqual(new Set(BOD_TIMELINES));
+    expect(new Set(bodRows.map((r) => column(r, 'CISA BOD 26-04 Remediation Timelines')))).toEqual(
+      new Set(BOD_TIMELINES),
+    );
   });
 });
 
@@ -113,17 +145,21 @@ describe('rulebook errors name the file and the rule', () => {
     const dir = copyRules();
     editJson(deployer(dir), (j) => (j.rules[3].conditions.all[0].fact = 'exploitaton'));
     const error = await loadError(dir);
-    expect(error.message).toContain(`${deployer(dir)} rule "defer-unexploited-small-low-impact": /conditions/all/0: unknown fact "exploitaton"`);
+    expect(error.message).toContain(
+      `${deployer(dir)} rule "defer-unexploited-small-low-impact": /conditions/all/0: unknown fact "exploitaton"`,
+    );
   });
 
   it('an unknown operator', async () => {
     const dir = copyRules();
     editJson(deployer(dir), (j) => (j.rules[15].conditions.all[2].operator = 'equals'));
     const error = await loadError(dir);
-    expect(error.message).toContain('rule "immediate-active-open-very-high-impact": /conditions/all/2: unknown operator "equals"');
+    expect(error.message).toContain(
+      'rule "immediate-active-open-very-high-impact": /conditions/all/2: unknown operator "equals"',
+    );
   });
 
-  it('a value outside the fact\'s domain (a typo that would never match)', async () => {
+  it("a value outside the fact's domain (a typo that would never match)", async () => {
     const dir = copyRules();
     editJson(deployer(dir), (j) => (j.rules[15].conditions.all[0].value = 'Active'));
     expect((await loadError(dir)).message).toContain('"Active" is not a exploitation value');
@@ -138,7 +174,12 @@ describe('rulebook errors name the file and the rule', () => {
           {
             name: 'our-dmz-rule',
             priority: 20,
-            conditions: { all: [{ fact: 'systemExposure', operator: 'equal', value: 'open' }, { fact: 'exploitation', operator: 'equal', value: 'active' }] },
+            conditions: {
+              all: [
+                { fact: 'systemExposure', operator: 'equal', value: 'open' },
+                { fact: 'exploitation', operator: 'equal', value: 'active' },
+              ],
+            },
             event: { type: 'urgency', params: { urgency: 'out-of-cycle' } },
           },
         ],
@@ -158,22 +199,35 @@ describe('rulebook errors name the file and the rule', () => {
           {
             name: 'open-and-active-is-immediate-here',
             priority: 30,
-            conditions: { all: [{ fact: 'systemExposure', operator: 'equal', value: 'open' }, { fact: 'exploitation', operator: 'equal', value: 'active' }] },
+            conditions: {
+              all: [
+                { fact: 'systemExposure', operator: 'equal', value: 'open' },
+                { fact: 'exploitation', operator: 'equal', value: 'active' },
+              ],
+            },
             event: { type: 'urgency', params: { urgency: 'immediate' } },
           },
         ],
       }),
     );
     const rulebook = await loadRulebook(dir);
-    const result = await new RuleEvaluator(rulebook.rules).evaluate({ exploitation: 'active', systemExposure: 'open', automatable: 'no', humanImpact: 'low' }, ['urgency']);
-    expect(result.decisions.urgency).toMatchObject({ value: 'immediate', rules: [{ rule: 'open-and-active-is-immediate-here' }] });
+    const result = await new RuleEvaluator(rulebook.rules).evaluate(
+      { exploitation: 'active', systemExposure: 'open', automatable: 'no', humanImpact: 'low' },
+      ['urgency'],
+    );
+    expect(result.decisions.urgency).toMatchObject({
+      value: 'immediate',
+      rules: [{ rule: 'open-and-active-is-immediate-here' }],
+    });
   });
 
   it('a combination no rule decides', async () => {
     const dir = copyRules();
     editJson(deployer(dir), (j) => j.rules.shift());
     const message = (await loadError(dir)).message;
-    expect(message).toMatch(/ssvc-deployer\.json: no rule sets urgency for exploitation=none, systemExposure=controlled, automatable=yes, humanImpact=low/);
+    expect(message).toMatch(
+      /ssvc-deployer\.json: no rule sets urgency for exploitation=none, systemExposure=controlled, automatable=yes, humanImpact=low/,
+    );
     expect(message).toContain('… and 39 more combinations where no rule sets urgency');
   });
 
@@ -188,7 +242,9 @@ describe('rulebook errors name the file and the rule', () => {
     editJson(deployer(dir2), (j) => (j.rules[1].event.params.urgency = 'asap'));
     editJson(join(dir2, 'policy.json'), (j) => (j.timezone = 'Europe/Berln'));
     const message2 = (await loadError(dir2)).message;
-    expect(message2).toContain('rule "defer-unexploited-manual-low-impact": "event.params.urgency" must be one of defer, scheduled, out-of-cycle, immediate, not "asap"');
+    expect(message2).toContain(
+      'rule "defer-unexploited-manual-low-impact": "event.params.urgency" must be one of defer, scheduled, out-of-cycle, immediate, not "asap"',
+    );
     expect(message2).toContain('policy.json: /timezone: "Europe/Berln" is not an IANA time zone');
   });
 });

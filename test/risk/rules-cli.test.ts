@@ -13,10 +13,18 @@ describe('patchcall rules', () => {
   });
 
   it('test passes all 72 SSVC deployer rows and all 16 BOD 26-04 rows', async () => {
-    const deployer = await patchcall(['rules', 'test', join(CASES, 'ssvc-deployer.cases.json'), '--rules', SHIPPED_RULES]);
+    const deployer = await patchcall([
+      'rules',
+      'test',
+      join(CASES, 'ssvc-deployer.cases.json'),
+      '--rules',
+      SHIPPED_RULES,
+    ]);
     expect(deployer.code).toBe(0);
     expect(deployer.stdout).toContain('ok: 72 of 72 cases pass');
-    const bod = await patchcall(['--json', 'rules', 'test', join(CASES, 'bod-26-04.cases.json')], { env: { PATCHCALL_RULES: SHIPPED_RULES } });
+    const bod = await patchcall(['--json', 'rules', 'test', join(CASES, 'bod-26-04.cases.json')], {
+      env: { PATCHCALL_RULES: SHIPPED_RULES },
+    });
     expect(bod.code).toBe(0);
     expect(bod.json()).toMatchObject({ ok: true, passed: 16, failed: 0 });
   });
@@ -31,7 +39,9 @@ describe('patchcall rules', () => {
     expect((await patchcall(['rules', 'check', '--rules', dir])).code).toBe(0);
     const r = await patchcall(['rules', 'test', join(CASES, 'ssvc-deployer.cases.json'), '--rules', dir]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('✗ deployer row 65: active, open, automatable no, human impact medium\n    urgency: expected out-of-cycle, got scheduled\n    deciding rules: out-of-cycle-active-open-manual-medium-high');
+    expect(r.stdout).toContain(
+      '✗ deployer row 65: active, open, automatable no, human impact medium\n    urgency: expected out-of-cycle, got scheduled\n    deciding rules: out-of-cycle-active-open-manual-medium-high',
+    );
     expect(r.stdout).toContain('✗ deployer row 66: active, open, automatable no, human impact high');
     expect(r.stdout).toContain('FAIL: 70 of 72 cases pass');
   });
@@ -41,7 +51,9 @@ describe('patchcall rules', () => {
     editJson(join(dir, 'rulebook', 'bod-26-04.json'), (j) => (j.rules[2].conditions.all[0].fact = 'automatible'));
     const r = await patchcall(['rules', 'check', '--rules', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${join(dir, 'rulebook', 'bod-26-04.json')} rule "bod-60-days-automatable": /conditions/all/0: unknown fact "automatible"`);
+    expect(r.stderr).toContain(
+      `${join(dir, 'rulebook', 'bod-26-04.json')} rule "bod-60-days-automatable": /conditions/all/0: unknown fact "automatible"`,
+    );
   });
 
   it('cases may give safety and mission impact instead of human impact, and expect the deciding rules', async () => {
@@ -51,8 +63,18 @@ describe('patchcall rules', () => {
       JSON.stringify([
         {
           name: 'safety-tagged controller, reachable from the plant network',
-          facts: { exploitation: 'public poc', systemExposure: 'controlled', automatable: 'yes', safetyImpact: 'catastrophic', missionImpact: 'degraded' },
-          expect: { humanImpact: 'very high', urgency: 'out-of-cycle', rules: ['out-of-cycle-poc-controlled-automatable-very-high'] },
+          facts: {
+            exploitation: 'public poc',
+            systemExposure: 'controlled',
+            automatable: 'yes',
+            safetyImpact: 'catastrophic',
+            missionImpact: 'degraded',
+          },
+          expect: {
+            humanImpact: 'very high',
+            urgency: 'out-of-cycle',
+            rules: ['out-of-cycle-poc-controlled-automatable-very-high'],
+          },
         },
       ]),
     );
@@ -63,9 +85,14 @@ describe('patchcall rules', () => {
 
   it('a bad case file is bad input (exit 2) with the place named', async () => {
     const file = join(copyRules(), 'bad.cases.json');
-    writeFileSync(file, JSON.stringify([{ name: 'typo', facts: { exploitation: 'poc' }, expect: { urgency: 'scheduled' } }]));
+    writeFileSync(
+      file,
+      JSON.stringify([{ name: 'typo', facts: { exploitation: 'poc' }, expect: { urgency: 'scheduled' } }]),
+    );
     const r = await patchcall(['rules', 'test', file, '--rules', SHIPPED_RULES]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file} (at /0/facts/exploitation): case "typo": "poc" is not a exploitation value (none, public poc, active)`);
+    expect(r.stderr).toContain(
+      `${file} (at /0/facts/exploitation): case "typo": "poc" is not a exploitation value (none, public poc, active)`,
+    );
   });
 });

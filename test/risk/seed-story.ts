@@ -29,12 +29,22 @@ export function ms08067(overrides: Partial<Bulletin> = {}): Bulletin {
     ],
     fixIds: ['KB958644'],
     restartRequired: { value: true, source: handwritten },
-    scores: [{ cve: 'CVE-2008-4250', version: '2.0', baseScore: 10, vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C', scoredBy: 'nvd@nist.gov', source: { format: 'nvd', document: 'CVE-2008-4250.json' } }],
+    scores: [
+      {
+        cve: 'CVE-2008-4250',
+        version: '2.0',
+        baseScore: 10,
+        vector: 'AV:N/AC:L/Au:N/C:C/I:C/A:C',
+        scoredBy: 'nvd@nist.gov',
+        source: { format: 'nvd', document: 'CVE-2008-4250.json' },
+      },
+    ],
     exploitation: [
       {
         cve: 'CVE-2008-4250',
         status: 'active',
-        evidence: 'Microsoft is aware of limited, targeted attacks that attempt to exploit the vulnerability (bulletin FAQ)',
+        evidence:
+          'Microsoft is aware of limited, targeted attacks that attempt to exploit the vulnerability (bulletin FAQ)',
         date: '2008-10-23',
         source: handwritten,
       },
@@ -51,8 +61,23 @@ export function ms08067(overrides: Partial<Bulletin> = {}): Bulletin {
         source: { format: 'cve5', document: 'CVE-2008-4250.cve5.json' },
       },
     ],
-    kev: [{ cve: 'CVE-2008-4250', dateAdded: '2026-05-20', dueDate: '2026-06-10', source: { format: 'cve5', document: 'CVE-2008-4250.cve5.json' } }],
-    epss: [{ cve: 'CVE-2008-4250', score: 0.98751, percentile: 0.99925, scoreDate: '2026-09-29', source: { format: 'epss', document: 'epss.csv' } }],
+    kev: [
+      {
+        cve: 'CVE-2008-4250',
+        dateAdded: '2026-05-20',
+        dueDate: '2026-06-10',
+        source: { format: 'cve5', document: 'CVE-2008-4250.cve5.json' },
+      },
+    ],
+    epss: [
+      {
+        cve: 'CVE-2008-4250',
+        score: 0.98751,
+        percentile: 0.99925,
+        scoreDate: '2026-09-29',
+        source: { format: 'epss', document: 'epss.csv' },
+      },
+    ],
     references: [],
     descriptions: [],
     cwes: [],
@@ -101,14 +126,28 @@ function reach(zone: string, filter: string, rule?: number, text?: string): Zone
         filter,
         chain: 'FORWARD',
         verdict: 'accept',
-        ...(rule !== undefined ? { rule: { number: rule, text: text ?? '', locator: `line ${rule + 10}`, document: `${filter}.iptables-save` } } : { policy: 'ACCEPT' }),
+        ...(rule !== undefined
+          ? {
+              rule: {
+                number: rule,
+                text: text ?? '',
+                locator: `line ${rule + 10}`,
+                document: `${filter}.iptables-save`,
+              },
+            }
+          : { policy: 'ACCEPT' }),
         assumptions: [],
       },
     ],
   };
 }
 
-export function exposure(a: Asset, systemExposure: AssetExposure['systemExposure'], zones: ZoneReach[], zone = 'dmz'): AssetExposure {
+export function exposure(
+  a: Asset,
+  systemExposure: AssetExposure['systemExposure'],
+  zones: ZoneReach[],
+  zone = 'dmz',
+): AssetExposure {
   return {
     assetId: a.id,
     assetName: a.name,
@@ -127,7 +166,12 @@ export const fs01 = asset('fs01', { criticality: 'critical' });
 export const fs02 = asset('fs02', { criticality: 'high' });
 export const db01 = asset('db01', { criticality: 'medium' });
 export const stage01 = asset('stage01', { criticality: 'low', environment: 'staging' });
-export const cloudApp01 = asset('cloud-app01', { criticality: 'high', patchedBy: 'provider', provider: 'Contoso Hosting', patchSlaDays: 30 });
+export const cloudApp01 = asset('cloud-app01', {
+  criticality: 'high',
+  patchedBy: 'provider',
+  provider: 'Contoso Hosting',
+  patchSlaDays: 30,
+});
 export const printsrv = asset('printsrv', { criticality: 'unknown', environment: 'unknown' });
 
 export const seedMatches: AssetMatch[] = [
@@ -142,7 +186,10 @@ export const seedMatches: AssetMatch[] = [
 ];
 
 export const seedExposures: AssetExposure[] = [
-  exposure(web01, 'open', [reach('internet', 'edge', 3, '-A FORWARD -d 10.10.0.11/32 -p tcp --dport 445 -j ACCEPT'), reach('management', 'edge', 5)]),
+  exposure(web01, 'open', [
+    reach('internet', 'edge', 3, '-A FORWARD -d 10.10.0.11/32 -p tcp --dport 445 -j ACCEPT'),
+    reach('management', 'edge', 5),
+  ]),
   exposure(web02, 'controlled', [reach('management', 'edge', 5)]),
   exposure(fs01, 'controlled', [reach('office', 'core', 2), reach('servers', 'core', 2)], 'servers'),
   exposure(stage01, 'controlled', [reach('management', 'edge', 5)], 'staging'),

@@ -9,7 +9,8 @@ function logWithEvents(count: number): { path: string; log: EventLog; db: Databa
   const db = openDatabase(path);
   let tick = Date.parse('2008-10-23T17:00:00Z');
   const log = new EventLog(db, () => new Date((tick += 1000)));
-  for (let i = 1; i <= count; i++) log.append({ type: 'test.happened', stream: 'test:1', actor: 'U123', payload: { n: i, text: `event ${i}` } });
+  for (let i = 1; i <= count; i++)
+    log.append({ type: 'test.happened', stream: 'test:1', actor: 'U123', payload: { n: i, text: `event ${i}` } });
   return { path, log, db };
 }
 
@@ -43,8 +44,21 @@ describe('event log hash chain', () => {
     const { db, log } = logWithEvents(4);
     tamper(db, "UPDATE events SET actor = 'U999' WHERE seq = 2");
     // recomputing event 2's own hash is not enough: event 3's prev_hash still names the old one
-    const row = db.prepare('SELECT * FROM events WHERE seq = 2').get() as { prev_hash: string; at: string; type: string; stream: string; payload: string };
-    const forged = eventHash(row.prev_hash, { seq: 2, at: row.at, actor: 'U999', type: row.type, stream: row.stream, payloadJson: row.payload });
+    const row = db.prepare('SELECT * FROM events WHERE seq = 2').get() as {
+      prev_hash: string;
+      at: string;
+      type: string;
+      stream: string;
+      payload: string;
+    };
+    const forged = eventHash(row.prev_hash, {
+      seq: 2,
+      at: row.at,
+      actor: 'U999',
+      type: row.type,
+      stream: row.stream,
+      payloadJson: row.payload,
+    });
     db.prepare('UPDATE events SET hash = ? WHERE seq = 2').run(forged);
     expect(log.verify()).toMatchObject({ ok: false, brokenAt: 3 });
   });
@@ -63,19 +77,35 @@ describe('event log hash chain', () => {
 
   it('detects reordered events', () => {
     const { db, log } = logWithEvents(5);
-    tamper(db, 'UPDATE events SET seq = 100 WHERE seq = 2; UPDATE events SET seq = 2 WHERE seq = 3; UPDATE events SET seq = 3 WHERE seq = 100;');
+    tamper(
+      db,
+      'UPDATE events SET seq = 100 WHERE seq = 2; UPDATE events SET seq = 2 WHERE seq = 3; UPDATE events SET seq = 3 WHERE seq = 100;',
+    );
     expect(log.verify()).toMatchObject({ ok: false, brokenAt: 2 });
   });
 
   it('detects an inserted event', () => {
     const { db, log } = logWithEvents(3);
-    tamper(db, "UPDATE events SET seq = seq + 10 WHERE seq >= 2; INSERT INTO events VALUES (2, '2008-10-23T18:00:00.000Z', 'U1', 'x', 's', '{}', 'aa', 'bb');");
+    tamper(
+      db,
+      "UPDATE events SET seq = seq + 10 WHERE seq >= 2; INSERT INTO events VALUES (2, '2008-10-23T18:00:00.000Z', 'U1', 'x', 's', '{}', 'aa', 'bb');",
+    );
     expect(log.verify()).toMatchObject({ ok: false, brokenAt: 2 });
   });
 
   it('hashes the canonical form, so key order in a payload does not matter', () => {
-    const a = logWithEvents(0).log.append({ type: 't', stream: 's', actor: 'a', payload: { x: 1, y: [1, { b: 2, a: 1 }] } });
-    const b = logWithEvents(0).log.append({ type: 't', stream: 's', actor: 'a', payload: { y: [1, { a: 1, b: 2 }], x: 1 } });
+    const a = logWithEvents(0).log.append({
+      type: 't',
+      stream: 's',
+      actor: 'a',
+      payload: { x: 1, y: [1, { b: 2, a: 1 }] },
+    });
+    const b = logWithEvents(0).log.append({
+      type: 't',
+      stream: 's',
+      actor: 'a',
+      payload: { y: [1, { a: 1, b: 2 }], x: 1 },
+    });
     expect(a.hash).toBe(b.hash);
   });
 });

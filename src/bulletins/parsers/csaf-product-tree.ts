@@ -54,7 +54,12 @@ export interface FlatProductTree {
 export function flattenProductTree(tree: CsafProductTree | undefined): FlatProductTree {
   const products = new Map<string, CsafProduct>();
   const vendors: string[] = [];
-  const walk = (branches: CsafBranch[], path: (string | number)[], vendor: string | undefined, range: string | undefined): void => {
+  const walk = (
+    branches: CsafBranch[],
+    path: (string | number)[],
+    vendor: string | undefined,
+    range: string | undefined,
+  ): void => {
     branches.forEach((branch, i) => {
       const here = [...path, i];
       if (branch.category === 'vendor' && !vendors.includes(branch.name)) vendors.push(branch.name);
@@ -72,7 +77,10 @@ export function flattenProductTree(tree: CsafProductTree | undefined): FlatProdu
   walk(tree?.branches ?? [], ['product_tree', 'branches'], undefined, undefined);
 
   (tree?.full_product_names ?? []).forEach((product, i) => {
-    products.set(product.product_id, { ref: productRef(product, undefined, undefined), locator: pointer('product_tree', 'full_product_names', i) });
+    products.set(product.product_id, {
+      ref: productRef(product, undefined, undefined),
+      locator: pointer('product_tree', 'full_product_names', i),
+    });
   });
 
   // a relationship names a composite such as "package X as a component of RHEL 7": the package's purl and the
@@ -80,21 +88,34 @@ export function flattenProductTree(tree: CsafProductTree | undefined): FlatProdu
   (tree?.relationships ?? []).forEach((relationship, i) => {
     const component = products.get(relationship.product_reference)?.ref;
     const platform = products.get(relationship.relates_to_product_reference)?.ref;
-    const own = productRef(relationship.full_product_name, component?.vendor ?? platform?.vendor, component?.versionRange);
+    const own = productRef(
+      relationship.full_product_name,
+      component?.vendor ?? platform?.vendor,
+      component?.versionRange,
+    );
     const ref: ProductRef = { ...own };
     if (!ref.purl && component?.purl) ref.purl = component.purl;
     if (!ref.cpe && !ref.cpeRaw && platform?.cpeRaw) {
       ref.cpeRaw = platform.cpeRaw;
       if (platform.cpe) ref.cpe = platform.cpe;
     }
-    products.set(relationship.full_product_name.product_id, { ref, locator: pointer('product_tree', 'relationships', i, 'full_product_name') });
+    products.set(relationship.full_product_name.product_id, {
+      ref,
+      locator: pointer('product_tree', 'relationships', i, 'full_product_name'),
+    });
   });
 
-  const groups = new Map<string, string[]>((tree?.product_groups ?? []).map((group) => [group.group_id, group.product_ids]));
+  const groups = new Map<string, string[]>(
+    (tree?.product_groups ?? []).map((group) => [group.group_id, group.product_ids]),
+  );
   return { products, groups, vendors };
 }
 
-function productRef(product: CsafFullProductName, vendor: string | undefined, versionRange: string | undefined): ProductRef {
+function productRef(
+  product: CsafFullProductName,
+  vendor: string | undefined,
+  versionRange: string | undefined,
+): ProductRef {
   const helper = product.product_identification_helper;
   const ref: ProductRef = { productId: product.product_id, name: product.name };
   if (vendor) ref.vendor = vendor;

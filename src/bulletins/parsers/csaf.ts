@@ -74,7 +74,13 @@ interface CsafDocument {
     aggregate_severity?: { text: string };
     notes?: CsafNote[];
     references?: CsafReference[];
-    tracking: { id: string; version: string; initial_release_date: string; current_release_date: string; status: string };
+    tracking: {
+      id: string;
+      version: string;
+      initial_release_date: string;
+      current_release_date: string;
+      status: string;
+    };
   };
   product_tree?: CsafProductTree;
   vulnerabilities?: CsafVulnerability[];
@@ -136,7 +142,12 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
         return;
       }
       const product = tree.products.get(productId);
-      products.set(key, { ...(product?.ref ?? { productId, name: productId }), status, cves: [...cves], source: locator });
+      products.set(key, {
+        ...(product?.ref ?? { productId, name: productId }),
+        status,
+        cves: [...cves],
+        source: locator,
+      });
     };
 
     for (const [category, ids] of Object.entries(vulnerability.product_status ?? {})) {
@@ -147,7 +158,11 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
     (vulnerability.flags ?? []).forEach((flag, f) => {
       const ids = productIds(tree, flag.product_ids, flag.group_ids);
       ids.forEach((id) => addStatus(id, 'not_affected', at(...here, 'flags', f)));
-      notes.push({ ...cveOf(cves), text: `not affected (${flag.label}): ${ids.map((id) => tree.products.get(id)?.ref.name ?? id).join(', ')}`, source: at(...here, 'flags', f) });
+      notes.push({
+        ...cveOf(cves),
+        text: `not affected (${flag.label}): ${ids.map((id) => tree.products.get(id)?.ref.name ?? id).join(', ')}`,
+        source: at(...here, 'flags', f),
+      });
     });
 
     (vulnerability.remediations ?? []).forEach((remediation, r) => {
@@ -158,7 +173,9 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
         fixIds: fixIdsIn(remediation.category, remediation.details, remediation.url),
         ...(remediation.url ? { url: remediation.url } : {}),
         ...(remediation.date ? { date: date(remediation.date, ...here, 'remediations', r, 'date') } : {}),
-        ...(restart ? { restartRequired: restart.category !== 'none', restartDetails: restart.details ?? restart.category } : {}),
+        ...(restart
+          ? { restartRequired: restart.category !== 'none', restartDetails: restart.details ?? restart.category }
+          : {}),
         supersedes: [],
         productIds: productIds(tree, remediation.product_ids, remediation.group_ids),
         cves,
@@ -171,7 +188,13 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
         const cvss = score[key];
         if (!cvss) continue;
         const version = cvss.version as CvssVersion;
-        if (scores.some((known) => known.cve === vulnerability.cve && known.version === version && known.vector === cvss.vectorString)) continue;
+        if (
+          scores.some(
+            (known) =>
+              known.cve === vulnerability.cve && known.version === version && known.vector === cvss.vectorString,
+          )
+        )
+          continue;
         scores.push({
           ...cveOf(cves),
           version,
@@ -234,14 +257,29 @@ function productIds(tree: FlatProductTree, ids: string[] = [], groupIds: string[
   return [...new Set([...ids, ...groupIds.flatMap((group) => tree.groups.get(group) ?? [])])];
 }
 
-function noteFacts(notes: CsafNote[] | undefined, at: (...path: (string | number)[]) => SourceRef, path: (string | number)[], cves: string[] = []): TextFact[] {
+function noteFacts(
+  notes: CsafNote[] | undefined,
+  at: (...path: (string | number)[]) => SourceRef,
+  path: (string | number)[],
+  cves: string[] = [],
+): TextFact[] {
   return (notes ?? []).flatMap((note, i) =>
-    SKIPPED_NOTE_CATEGORIES.has(note.category) ? [] : [{ ...cveOf(cves), text: note.title ? `${note.title}: ${note.text}` : note.text, source: at(...path, i) }],
+    SKIPPED_NOTE_CATEGORIES.has(note.category)
+      ? []
+      : [{ ...cveOf(cves), text: note.title ? `${note.title}: ${note.text}` : note.text, source: at(...path, i) }],
   );
 }
 
-function referenceFacts(references: CsafReference[] | undefined, at: (...path: (string | number)[]) => SourceRef, path: (string | number)[]): Reference[] {
-  return (references ?? []).map((reference, i) => ({ url: reference.url, tags: [reference.category ?? 'external'], source: at(...path, i) }));
+function referenceFacts(
+  references: CsafReference[] | undefined,
+  at: (...path: (string | number)[]) => SourceRef,
+  path: (string | number)[],
+): Reference[] {
+  return (references ?? []).map((reference, i) => ({
+    url: reference.url,
+    tags: [reference.category ?? 'external'],
+    source: at(...path, i),
+  }));
 }
 
 /** Ids a person would type into a patch tool: Microsoft KB numbers and Red Hat errata named in the text or URL. */

@@ -4,7 +4,17 @@ import { InputError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
 import { pointer } from '../../common/json-pointer';
 import type { SourceRef } from '../../common/provenance';
-import type { BulletinBatch, CveRecord, CvssVersion, ExploitationFact, KevFact, Reference, Score, SsvcFact, TextFact } from '../model';
+import type {
+  BulletinBatch,
+  CveRecord,
+  CvssVersion,
+  ExploitationFact,
+  KevFact,
+  Reference,
+  Score,
+  SsvcFact,
+  TextFact,
+} from '../model';
 
 const CVE_ID = /^CVE-\d{4}-\d{4,19}$/;
 const CVSS_KEYS: [string, CvssVersion][] = [
@@ -22,7 +32,11 @@ export const cve5Format: FormatHandler<BulletinBatch> = {
   description: 'CVE JSON 5 record (dataType CVE_RECORD), with ADP containers such as CISA Vulnrichment',
   detect(doc) {
     const json = doc.json as Json | null | undefined;
-    return !!json && typeof json === 'object' && (json.dataType === 'CVE_RECORD' || (isObject(json.cveMetadata) && isObject(json.containers)));
+    return (
+      !!json &&
+      typeof json === 'object' &&
+      (json.dataType === 'CVE_RECORD' || (isObject(json.cveMetadata) && isObject(json.containers)))
+    );
   },
   parse(doc) {
     const file = doc.name;
@@ -66,9 +80,26 @@ export const cve5Format: FormatHandler<BulletinBatch> = {
     ];
     for (const { json, path } of containerList) {
       const at: At = (...rest) => pointer(...path, ...rest);
-      const source = (...rest: (string | number)[]): SourceRef => ({ format: 'cve5', document: file, locator: at(...rest) });
-      const provider = isObject(json.providerMetadata) && typeof json.providerMetadata.shortName === 'string' ? json.providerMetadata.shortName : path.length === 2 ? 'CNA' : 'ADP';
-      readContainer({ cve, json, provider, source, fail: (problem, ...rest) => fail(problem, [...path, ...rest]), date: (v, ...rest) => date(v, [...path, ...rest]), into: result });
+      const source = (...rest: (string | number)[]): SourceRef => ({
+        format: 'cve5',
+        document: file,
+        locator: at(...rest),
+      });
+      const provider =
+        isObject(json.providerMetadata) && typeof json.providerMetadata.shortName === 'string'
+          ? json.providerMetadata.shortName
+          : path.length === 2
+            ? 'CNA'
+            : 'ADP';
+      readContainer({
+        cve,
+        json,
+        provider,
+        source,
+        fail: (problem, ...rest) => fail(problem, [...path, ...rest]),
+        date: (v, ...rest) => date(v, [...path, ...rest]),
+        into: result,
+      });
     }
     result.cwes = [...new Set(result.cwes)];
     return { kind: 'bulletins', advisories: [], cves: [result] };
@@ -87,11 +118,16 @@ interface ContainerContext {
 
 function readContainer(c: ContainerContext): void {
   const { cve, json, into } = c;
-  const list = (key: string): unknown[] => (json[key] === undefined ? [] : array(json[key], [key], (p, path) => c.fail(p, ...path)));
+  const list = (key: string): unknown[] =>
+    json[key] === undefined ? [] : array(json[key], [key], (p, path) => c.fail(p, ...path));
 
   list('descriptions').forEach((d, i) => {
     const description = object(d, ['descriptions', i], (p, path) => c.fail(p, ...path));
-    if (typeof description.lang === 'string' && description.lang.toLowerCase().startsWith('en') && typeof description.value === 'string') {
+    if (
+      typeof description.lang === 'string' &&
+      description.lang.toLowerCase().startsWith('en') &&
+      typeof description.value === 'string'
+    ) {
       into.descriptions.push({ cve, text: description.value, source: c.source('descriptions', i) } satisfies TextFact);
     }
   });
@@ -101,12 +137,19 @@ function readContainer(c: ContainerContext): void {
     const tags = Array.isArray(reference.tags) ? reference.tags.filter((t): t is string => typeof t === 'string') : [];
     into.references.push({ url, tags, source: c.source('references', i) } satisfies Reference);
     // the CNA and the CVE Program container repeat the same references: one fact per exploit URL
-    if (tags.includes('exploit') && !into.exploitation.some((e) => e.evidence.endsWith(` ${url}`))) into.exploitation.push({ cve, status: 'poc', evidence: `${c.provider} reference tagged exploit: ${url}`, source: c.source('references', i) });
+    if (tags.includes('exploit') && !into.exploitation.some((e) => e.evidence.endsWith(` ${url}`)))
+      into.exploitation.push({
+        cve,
+        status: 'poc',
+        evidence: `${c.provider} reference tagged exploit: ${url}`,
+        source: c.source('references', i),
+      });
   });
   list('problemTypes').forEach((p, i) => {
     const problemType = object(p, ['problemTypes', i], (problem, path) => c.fail(problem, ...path));
     const descriptions = Array.isArray(problemType.descriptions) ? problemType.descriptions : [];
-    for (const d of descriptions) if (isObject(d) && typeof d.cweId === 'string' && /^CWE-\d+$/.test(d.cweId)) into.cwes.push(d.cweId);
+    for (const d of descriptions)
+      if (isObject(d) && typeof d.cweId === 'string' && /^CWE-\d+$/.test(d.cweId)) into.cwes.push(d.cweId);
   });
   list('metrics').forEach((m, i) => {
     const metric = object(m, ['metrics', i], (p, path) => c.fail(p, ...path));
@@ -114,7 +157,8 @@ function readContainer(c: ContainerContext): void {
       if (metric[key] === undefined) continue;
       const cvss = object(metric[key], ['metrics', i, key], (p, path) => c.fail(p, ...path));
       const baseScore = cvss.baseScore;
-      if (typeof baseScore !== 'number' || baseScore < 0 || baseScore > 10) c.fail('baseScore must be a number 0-10', 'metrics', i, key, 'baseScore');
+      if (typeof baseScore !== 'number' || baseScore < 0 || baseScore > 10)
+        c.fail('baseScore must be a number 0-10', 'metrics', i, key, 'baseScore');
       const vector = string(cvss.vectorString, ['metrics', i, key, 'vectorString'], (p, path) => c.fail(p, ...path));
       into.scores.push({
         cve,
@@ -130,7 +174,12 @@ function readContainer(c: ContainerContext): void {
   });
 }
 
-const SSVC_EXPLOITATION: Record<string, SsvcFact['exploitation']> = { none: 'none', poc: 'poc', 'public poc': 'poc', active: 'active' };
+const SSVC_EXPLOITATION: Record<string, SsvcFact['exploitation']> = {
+  none: 'none',
+  poc: 'poc',
+  'public poc': 'poc',
+  active: 'active',
+};
 
 /** `metrics[].other`: CISA-ADP's SSVC decision points and its KEV listing; other kinds are not read. */
 function readOther(c: ContainerContext, other: Json, i: number): void {
@@ -140,15 +189,35 @@ function readOther(c: ContainerContext, other: Json, i: number): void {
     const options = Array.isArray(content.options) ? content.options : [];
     // options are single-key objects with human labels: [{"Exploitation":"active"},{"Technical Impact":"total"}]
     const values = new Map<string, string>();
-    for (const option of options) if (isObject(option)) for (const [k, v] of Object.entries(option)) if (typeof v === 'string') values.set(k.toLowerCase(), v.toLowerCase());
+    for (const option of options)
+      if (isObject(option))
+        for (const [k, v] of Object.entries(option))
+          if (typeof v === 'string') values.set(k.toLowerCase(), v.toLowerCase());
     const source = c.source('metrics', i, 'other');
     const exploitationText = values.get('exploitation');
     const exploitation = exploitationText === undefined ? undefined : SSVC_EXPLOITATION[exploitationText];
-    if (exploitationText !== undefined && !exploitation) c.fail(`SSVC Exploitation "${exploitationText}" is none of none, poc, active`, 'metrics', i, 'other', 'content', 'options');
+    if (exploitationText !== undefined && !exploitation)
+      c.fail(
+        `SSVC Exploitation "${exploitationText}" is none of none, poc, active`,
+        'metrics',
+        i,
+        'other',
+        'content',
+        'options',
+      );
     const automatable = values.get('automatable');
-    if (automatable !== undefined && automatable !== 'yes' && automatable !== 'no') c.fail(`SSVC Automatable "${automatable}" is neither yes nor no`, 'metrics', i, 'other', 'content', 'options');
+    if (automatable !== undefined && automatable !== 'yes' && automatable !== 'no')
+      c.fail(`SSVC Automatable "${automatable}" is neither yes nor no`, 'metrics', i, 'other', 'content', 'options');
     const impact = values.get('technical impact');
-    if (impact !== undefined && impact !== 'partial' && impact !== 'total') c.fail(`SSVC Technical Impact "${impact}" is neither partial nor total`, 'metrics', i, 'other', 'content', 'options');
+    if (impact !== undefined && impact !== 'partial' && impact !== 'total')
+      c.fail(
+        `SSVC Technical Impact "${impact}" is neither partial nor total`,
+        'metrics',
+        i,
+        'other',
+        'content',
+        'options',
+      );
     const timestamp = c.date(content.timestamp, 'metrics', i, 'other', 'content', 'timestamp');
     const ssvc: SsvcFact = {
       cve,
@@ -162,15 +231,32 @@ function readOther(c: ContainerContext, other: Json, i: number): void {
     };
     into.ssvc = ssvc;
     if (exploitation === 'active' || exploitation === 'poc') {
-      into.exploitation.push({ cve, status: exploitation, evidence: `${c.provider} SSVC Exploitation: ${exploitationText}`, ...(timestamp ? { date: timestamp.slice(0, 10) } : {}), source } satisfies ExploitationFact);
+      into.exploitation.push({
+        cve,
+        status: exploitation,
+        evidence: `${c.provider} SSVC Exploitation: ${exploitationText}`,
+        ...(timestamp ? { date: timestamp.slice(0, 10) } : {}),
+        source,
+      } satisfies ExploitationFact);
     }
   }
   if (other.type === 'kev') {
     const dateAdded = c.date(content.dateAdded, 'metrics', i, 'other', 'content', 'dateAdded');
     if (!dateAdded) return c.fail('a KEV entry needs dateAdded', 'metrics', i, 'other', 'content');
     const source = c.source('metrics', i, 'other');
-    into.kev = { cve, dateAdded, ...(typeof content.reference === 'string' ? { notes: content.reference } : {}), source } satisfies KevFact;
-    into.exploitation.push({ cve, status: 'active', evidence: `listed in CISA KEV on ${dateAdded} (per ${c.provider})`, date: dateAdded, source });
+    into.kev = {
+      cve,
+      dateAdded,
+      ...(typeof content.reference === 'string' ? { notes: content.reference } : {}),
+      source,
+    } satisfies KevFact;
+    into.exploitation.push({
+      cve,
+      status: 'active',
+      evidence: `listed in CISA KEV on ${dateAdded} (per ${c.provider})`,
+      date: dateAdded,
+      source,
+    });
   }
 }
 
@@ -178,14 +264,26 @@ function isObject(value: unknown): value is Json {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
-function object(value: unknown, path: (string | number)[], fail: (problem: string, path: (string | number)[]) => never): Json {
+function object(
+  value: unknown,
+  path: (string | number)[],
+  fail: (problem: string, path: (string | number)[]) => never,
+): Json {
   return isObject(value) ? value : fail('expected an object', path);
 }
 
-function array(value: unknown, path: (string | number)[], fail: (problem: string, path: (string | number)[]) => never): unknown[] {
+function array(
+  value: unknown,
+  path: (string | number)[],
+  fail: (problem: string, path: (string | number)[]) => never,
+): unknown[] {
   return Array.isArray(value) ? value : fail('expected an array', path);
 }
 
-function string(value: unknown, path: (string | number)[], fail: (problem: string, path: (string | number)[]) => never): string {
+function string(
+  value: unknown,
+  path: (string | number)[],
+  fail: (problem: string, path: (string | number)[]) => never,
+): string {
   return typeof value === 'string' ? value : fail('expected a string', path);
 }

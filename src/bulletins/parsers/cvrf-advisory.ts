@@ -50,7 +50,8 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
   const at = (locator: string): SourceRef => ({ ...source, locator });
   const readDate = (date: CvrfText): { iso: string; assumedUtc: boolean } => {
     const reading = readIsoDate(date.text);
-    if (!reading.ok) throw new InputError(file, reading.problem, { ...(date.line ? { line: date.line } : {}), pointer: date.at });
+    if (!reading.ok)
+      throw new InputError(file, reading.problem, { ...(date.line ? { line: date.line } : {}), pointer: date.at });
     return reading;
   };
   const released = cvrf.initialReleaseDate ? readDate(cvrf.initialReleaseDate) : undefined;
@@ -82,7 +83,14 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
           for (const id of cves) if (!existing.cves.includes(id)) existing.cves.push(id);
           continue;
         }
-        products.set(key, { productId, name: names.get(productId) ?? productId, vendor, status: mapped, cves: [...cves], source: at(status.at) });
+        products.set(key, {
+          productId,
+          name: names.get(productId) ?? productId,
+          vendor,
+          status: mapped,
+          cves: [...cves],
+          source: at(status.at),
+        });
       }
     }
 
@@ -90,7 +98,12 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
     for (const threat of vulnerability.threats) {
       if (threat.type === 'Exploit Status') {
         if (exploitation.some((known) => known.cve === cve.cve && known.evidence === threat.description)) continue;
-        exploitation.push({ ...cve, status: exploitStatus(threat.description), evidence: threat.description, source: at(threat.at) });
+        exploitation.push({
+          ...cve,
+          status: exploitStatus(threat.description),
+          evidence: threat.description,
+          source: at(threat.at),
+        });
       } else if (threat.type === 'Severity' && threat.description) {
         severities.add(threat.description);
       } else if (threat.type === 'Impact' && threat.description && !impacts.has(threat.description)) {
@@ -102,16 +115,36 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
     for (const set of vulnerability.scoreSets) {
       const version = /^CVSS:(3\.[01]|4\.0)\//.exec(set.vector ?? '')?.[1] as CvssVersion | undefined;
       if (!version || set.baseScore === undefined) continue;
-      if (scores.some((known) => known.cve === cve.cve && known.vector === set.vector && known.baseScore === set.baseScore)) continue;
-      scores.push({ ...cve, version, baseScore: set.baseScore, vector: set.vector!, scoredBy: vendor, source: at(set.at) });
+      if (
+        scores.some(
+          (known) => known.cve === cve.cve && known.vector === set.vector && known.baseScore === set.baseScore,
+        )
+      )
+        continue;
+      scores.push({
+        ...cve,
+        version,
+        baseScore: set.baseScore,
+        vector: set.vector!,
+        scoredBy: vendor,
+        source: at(set.at),
+      });
     }
 
     for (const remediation of vulnerability.remediations) {
       const category = REMEDIATION_OF[remediation.type];
       if (category) remediations.push(toRemediation(remediation, category, cves, at));
       else if (remediation.type === 'Known Issue') {
-        notes.push({ ...cve, text: `known issue: ${[remediation.description, remediation.url].filter(Boolean).join(' ')}`, source: at(remediation.at) });
-      } else if (remediation.type === 'Release Notes' && remediation.url && !references.some((known) => known.url === remediation.url)) {
+        notes.push({
+          ...cve,
+          text: `known issue: ${[remediation.description, remediation.url].filter(Boolean).join(' ')}`,
+          source: at(remediation.at),
+        });
+      } else if (
+        remediation.type === 'Release Notes' &&
+        remediation.url &&
+        !references.some((known) => known.url === remediation.url)
+      ) {
         references.push({ url: remediation.url, tags: ['release-notes'], source: at(remediation.at) });
       }
     }
@@ -156,13 +189,22 @@ function advisoryId(id: string, releasedAt: string | undefined): string {
 /** An MSRC advisory entry (ADV160008) names the CVEs it covers only in its description. */
 function cvesOf(vulnerability: CvrfVulnerability): string[] {
   if (vulnerability.cve && /^CVE-/i.test(vulnerability.cve)) return [vulnerability.cve.toUpperCase()];
-  const description = vulnerability.notes.filter((note) => note.type === 'Description').map((note) => note.text).join(' ');
+  const description = vulnerability.notes
+    .filter((note) => note.type === 'Description')
+    .map((note) => note.text)
+    .join(' ');
   return [...new Set(description.match(CVE_ID) ?? [])];
 }
 
-function toRemediation(remediation: CvrfRemediation, category: RemediationCategory, cves: string[], at: (locator: string) => SourceRef): Remediation {
+function toRemediation(
+  remediation: CvrfRemediation,
+  category: RemediationCategory,
+  cves: string[],
+  at: (locator: string) => SourceRef,
+): Remediation {
   const description = remediation.description ?? '';
-  const kb = category === 'vendor_fix' && /^(kb)?\d{6,7}$/i.test(description.trim()) ? [normalizeFixId(description)] : [];
+  const kb =
+    category === 'vendor_fix' && /^(kb)?\d{6,7}$/i.test(description.trim()) ? [normalizeFixId(description)] : [];
   // a fix without a KB number (Azure Linux, Mariner) is known by the build that carries it
   const fixIds = kb.length || category !== 'vendor_fix' ? kb : remediation.fixedBuild ? [remediation.fixedBuild] : [];
   const restart = remediation.restartRequired?.trim();
@@ -173,7 +215,10 @@ function toRemediation(remediation: CvrfRemediation, category: RemediationCatego
     ...(remediation.url ? { url: remediation.url } : {}),
     ...(restart === 'Yes' ? { restartRequired: true } : restart === 'No' ? { restartRequired: false } : {}),
     ...(restart && restart !== 'Yes' && restart !== 'No' ? { restartDetails: restart } : {}),
-    supersedes: (remediation.supercedence ?? '').split(/[\s,;]+/).filter(Boolean).map(normalizeFixId),
+    supersedes: (remediation.supercedence ?? '')
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map(normalizeFixId),
     productIds: remediation.productIds,
     cves,
     source: at(remediation.at),
@@ -197,5 +242,9 @@ function exploitStatus(description: string): ExploitationStatus {
 function noteFacts(notes: CvrfDocument['notes'], cves: string[], at: (locator: string) => SourceRef): TextFact[] {
   return notes
     .filter((note) => KEPT_NOTE_TYPES.has(note.type) && note.text)
-    .map((note) => ({ ...(cves.length === 1 ? { cve: cves[0]! } : {}), text: note.title ? `${note.title}: ${note.text}` : note.text, source: at(note.at) }));
+    .map((note) => ({
+      ...(cves.length === 1 ? { cve: cves[0]! } : {}),
+      text: note.title ? `${note.title}: ${note.text}` : note.text,
+      source: at(note.at),
+    }));
 }

@@ -11,10 +11,26 @@ import type { CvrfDocument, CvrfNote, CvrfText, CvrfVulnerability } from './cvrf
 
 type Json = Record<string, unknown>;
 
-const STATUS_TYPES = ['First Affected', 'First Fixed', 'Fixed', 'Known Affected', 'Known Not Affected', 'Last Affected', 'Recommended'];
+const STATUS_TYPES = [
+  'First Affected',
+  'First Fixed',
+  'Fixed',
+  'Known Affected',
+  'Known Not Affected',
+  'Last Affected',
+  'Recommended',
+];
 const THREAT_TYPES = ['Impact', 'Exploit Status', 'Target Set', 'Severity'];
 /** 5 and 6 are MSRC additions after CVRF's five; their order is inferred, and they only become notes and links. */
-const REMEDIATION_TYPES = ['Workaround', 'Mitigation', 'Vendor Fix', 'None Available', 'Will Not Fix', 'Known Issue', 'Release Notes'];
+const REMEDIATION_TYPES = [
+  'Workaround',
+  'Mitigation',
+  'Vendor Fix',
+  'None Available',
+  'Will Not Fix',
+  'Known Issue',
+  'Release Notes',
+];
 /** 7 and above are MSRC additions (Tag, CNA …), which are not kept. */
 const NOTE_TYPES = ['General', 'Details', 'Description', 'Summary', 'FAQ', 'Legal Disclaimer', 'Other'];
 const BRANCH_VENDOR = 0;
@@ -22,7 +38,10 @@ const BRANCH_VENDOR = 0;
 /** Cheap shape test for detection: the API's JSON always carries these two. */
 export function looksLikeMsrcJson(json: unknown): boolean {
   const doc = json as Json | null;
-  return typeof (value(obj(obj(obj(doc?.DocumentTracking)?.Identification)?.ID))) === 'string' && Array.isArray(doc?.Vulnerability);
+  return (
+    typeof value(obj(obj(obj(doc?.DocumentTracking)?.Identification)?.ID)) === 'string' &&
+    Array.isArray(doc?.Vulnerability)
+  );
 }
 
 export function readMsrcJson(doc: SniffedDocument): CvrfDocument {
@@ -30,11 +49,15 @@ export function readMsrcJson(doc: SniffedDocument): CvrfDocument {
   const tracking = obj(root.DocumentTracking);
   const identification = obj(tracking?.Identification);
   const id = value(obj(identification?.ID));
-  if (!id) throw new InputError(doc.name, 'the document has no DocumentTracking.Identification.ID.Value', { pointer: '/DocumentTracking/Identification/ID' });
+  if (!id)
+    throw new InputError(doc.name, 'the document has no DocumentTracking.Identification.ID.Value', {
+      pointer: '/DocumentTracking/Identification/ID',
+    });
   const date = (name: string): CvrfText | undefined => {
     const text = tracking?.[name];
     if (text === undefined) return undefined;
-    if (typeof text !== 'string') throw new InputError(doc.name, `${name} must be a string`, { pointer: pointer('DocumentTracking', name) });
+    if (typeof text !== 'string')
+      throw new InputError(doc.name, `${name} must be a string`, { pointer: pointer('DocumentTracking', name) });
     return { text, at: pointer('DocumentTracking', name) };
   };
 
@@ -47,7 +70,11 @@ export function readMsrcJson(doc: SniffedDocument): CvrfDocument {
       const productId = string(product.ProductID);
       if (productId && !seen.has(productId)) {
         seen.add(productId);
-        products.push({ id: productId, name: string(product.Value) ?? productId, at: pointer(...path, 'FullProductName', i) });
+        products.push({
+          id: productId,
+          name: string(product.Value) ?? productId,
+          at: pointer(...path, 'FullProductName', i),
+        });
       }
     });
     // branches nest as Items; an item holding ProductID is a product, one holding Items is a branch
@@ -79,7 +106,9 @@ export function readMsrcJson(doc: SniffedDocument): CvrfDocument {
     ...(vendor ? { vendor } : {}),
     products,
     notes: notes(root.DocumentNotes, ['DocumentNotes']),
-    vulnerabilities: array(root.Vulnerability).map((vulnerability, i) => readVulnerability(vulnerability, ['Vulnerability', i])),
+    vulnerabilities: array(root.Vulnerability).map((vulnerability, i) =>
+      readVulnerability(vulnerability, ['Vulnerability', i]),
+    ),
   };
 }
 
@@ -87,13 +116,21 @@ function readVulnerability(node: Json, path: (string | number)[]): CvrfVulnerabi
   const cve = string(node.CVE);
   const title = value(obj(node.Title));
   const productIds = (item: Json): string[] =>
-    Array.isArray(item.ProductID) ? item.ProductID.filter((id): id is string => typeof id === 'string') : typeof item.ProductID === 'string' ? [item.ProductID] : [];
+    Array.isArray(item.ProductID)
+      ? item.ProductID.filter((id): id is string => typeof id === 'string')
+      : typeof item.ProductID === 'string'
+        ? [item.ProductID]
+        : [];
   return {
     at: pointer(...path),
     ...(cve ? { cve } : {}),
     ...(title ? { title } : {}),
     notes: notes(node.Notes, [...path, 'Notes']),
-    statuses: array(node.ProductStatuses).map((status, i) => ({ at: pointer(...path, 'ProductStatuses', i), type: typeName(status.Type, STATUS_TYPES), productIds: productIds(status) })),
+    statuses: array(node.ProductStatuses).map((status, i) => ({
+      at: pointer(...path, 'ProductStatuses', i),
+      type: typeName(status.Type, STATUS_TYPES),
+      productIds: productIds(status),
+    })),
     threats: array(node.Threats).map((threat, i) => ({
       at: pointer(...path, 'Threats', i),
       type: typeName(threat.Type, THREAT_TYPES),
@@ -127,7 +164,12 @@ function readVulnerability(node: Json, path: (string | number)[]): CvrfVulnerabi
 function notes(value: unknown, path: (string | number)[]): CvrfNote[] {
   return array(value).map((note, i) => {
     const title = string(note.Title);
-    return { at: pointer(...path, i), text: string(note.Value) ?? '', type: typeName(note.Type, NOTE_TYPES), ...(title ? { title } : {}) };
+    return {
+      at: pointer(...path, i),
+      text: string(note.Value) ?? '',
+      type: typeName(note.Type, NOTE_TYPES),
+      ...(title ? { title } : {}),
+    };
   });
 }
 

@@ -9,7 +9,18 @@ import type { CvrfDocument, CvrfNote, CvrfText, CvrfVulnerability } from './cvrf
 
 type XmlNode = Record<string, unknown>;
 
-const REPEATED = new Set(['Branch', 'FullProductName', 'Note', 'Vulnerability', 'Status', 'ProductID', 'Threat', 'ScoreSet', 'Remediation', 'Revision']);
+const REPEATED = new Set([
+  'Branch',
+  'FullProductName',
+  'Note',
+  'Vulnerability',
+  'Status',
+  'ProductID',
+  'Threat',
+  'ScoreSet',
+  'Remediation',
+  'Revision',
+]);
 
 const parser = new XMLParser({
   processEntities: false,
@@ -24,14 +35,19 @@ const parser = new XMLParser({
 
 export function readCvrfXml(doc: SniffedDocument): CvrfDocument {
   const valid = XMLValidator.validate(doc.text);
-  if (valid !== true) throw new InputError(doc.name, `malformed XML: ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
+  if (valid !== true)
+    throw new InputError(doc.name, `malformed XML: ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
   const root = (parser.parse(doc.text) as XmlNode).cvrfdoc as XmlNode | undefined;
-  if (!root || typeof root !== 'object') throw new InputError(doc.name, 'not a CVRF document: no cvrfdoc element', { line: 1 });
+  if (!root || typeof root !== 'object')
+    throw new InputError(doc.name, 'not a CVRF document: no cvrfdoc element', { line: 1 });
 
   const tracking = child(root, 'DocumentTracking');
   const identification = child(tracking, 'Identification');
   const idText = text(identification?.ID);
-  if (!idText) throw new InputError(doc.name, 'the document has no DocumentTracking/Identification/ID', { pointer: '/cvrfdoc/DocumentTracking/Identification/ID' });
+  if (!idText)
+    throw new InputError(doc.name, 'the document has no DocumentTracking/Identification/ID', {
+      pointer: '/cvrfdoc/DocumentTracking/Identification/ID',
+    });
   const date = (name: string): CvrfText | undefined => {
     const value = text(tracking?.[name]);
     return value ? { text: value, at: `/cvrfdoc/DocumentTracking/${name}`, line: lineOf(doc.text, name) } : undefined;
@@ -63,7 +79,9 @@ export function readCvrfXml(doc: SniffedDocument): CvrfDocument {
     ...optional('vendor', vendorBranch ? attribute(vendorBranch, 'Name') : undefined),
     products,
     notes: notes(child(root, 'DocumentNotes'), '/cvrfdoc/DocumentNotes'),
-    vulnerabilities: list(root.Vulnerability).map((vulnerability, i) => readVulnerability(vulnerability, `/cvrfdoc/Vulnerability[${i + 1}]`)),
+    vulnerabilities: list(root.Vulnerability).map((vulnerability, i) =>
+      readVulnerability(vulnerability, `/cvrfdoc/Vulnerability[${i + 1}]`),
+    ),
   };
 }
 
@@ -122,12 +140,15 @@ function child(node: XmlNode | undefined, name: string): XmlNode | undefined {
 }
 
 function list(value: unknown): XmlNode[] {
-  return Array.isArray(value) ? value.map((item) => (typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item })) : [];
+  return Array.isArray(value)
+    ? value.map((item) => (typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item }))
+    : [];
 }
 
 /** The element's text, decoded; undefined when the element is absent or empty (MSRC writes many `<URL />`). */
 function text(value: unknown): string | undefined {
-  const raw = typeof value === 'string' ? value : value && typeof value === 'object' ? (value as XmlNode)['#text'] : undefined;
+  const raw =
+    typeof value === 'string' ? value : value && typeof value === 'object' ? (value as XmlNode)['#text'] : undefined;
   if (raw === undefined || raw === null || raw === '') return undefined;
   return decodeXmlText(String(raw));
 }

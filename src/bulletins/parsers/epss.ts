@@ -57,7 +57,9 @@ export function parseEpss(file: string, text: string): EpssTable {
     line = nextLine();
   }
   if (line === undefined || line.trim().toLowerCase() !== HEADER) {
-    throw new InputError(file, `expected the EPSS header "${HEADER}", found "${(line ?? '').slice(0, 60)}"`, { line: lineNo || 1 });
+    throw new InputError(file, `expected the EPSS header "${HEADER}", found "${(line ?? '').slice(0, 60)}"`, {
+      line: lineNo || 1,
+    });
   }
 
   const firstLine = lineNo + 1;
@@ -72,24 +74,41 @@ export function parseEpss(file: string, text: string): EpssTable {
     if (blankAt) throw new InputError(file, 'blank line between EPSS rows', { line: blankAt });
     const comma1 = line.indexOf(',');
     const comma2 = comma1 < 0 ? -1 : line.indexOf(',', comma1 + 1);
-    if (comma2 < 0 || line.indexOf(',', comma2 + 1) >= 0) throw new InputError(file, `expected 3 fields (cve,epss,percentile), found "${line.slice(0, 60)}"`, { line: lineNo });
+    if (comma2 < 0 || line.indexOf(',', comma2 + 1) >= 0)
+      throw new InputError(file, `expected 3 fields (cve,epss,percentile), found "${line.slice(0, 60)}"`, {
+        line: lineNo,
+      });
     const cve = line.slice(0, comma1);
-    if (!CVE_ID.test(cve)) throw new InputError(file, `"${cve.slice(0, 40)}" is not a CVE id (CVE-YYYY-NNNN)`, { line: lineNo, column: 1 });
+    if (!CVE_ID.test(cve))
+      throw new InputError(file, `"${cve.slice(0, 40)}" is not a CVE id (CVE-YYYY-NNNN)`, { line: lineNo, column: 1 });
     probability(file, line.slice(comma1 + 1, comma2), 'epss', lineNo, comma1 + 2);
     probability(file, line.slice(comma2 + 1), 'percentile', lineNo, comma2 + 2);
     rows.push(line);
   }
   if (rows.length === 0) throw new InputError(file, 'no EPSS rows after the header', { line: lineNo });
-  return { ...meta, source: { format: 'epss', document: file }, firstLine, rowCount: rows.length, rows: rows.join(' ') };
+  return {
+    ...meta,
+    source: { format: 'epss', document: file },
+    firstLine,
+    rowCount: rows.length,
+    rows: rows.join(' '),
+  };
 }
 
 function probability(file: string, text: string, column: string, line: number, at: number): void {
   const value = DECIMAL.test(text) ? Number(text) : NaN;
-  if (!(value >= 0 && value <= 1)) throw new InputError(file, `${column} "${text.slice(0, 20)}" is not a number between 0 and 1`, { line, column: at });
+  if (!(value >= 0 && value <= 1))
+    throw new InputError(file, `${column} "${text.slice(0, 20)}" is not a number between 0 and 1`, {
+      line,
+      column: at,
+    });
 }
 
 /** Calls `visit` for each row of a table, in file order, with the row's text and its parts. */
-export function forEachEpssRow(table: Pick<EpssTable, 'rows'>, visit: (row: string, cve: string, index: number) => void): void {
+export function forEachEpssRow(
+  table: Pick<EpssTable, 'rows'>,
+  visit: (row: string, cve: string, index: number) => void,
+): void {
   const text = table.rows;
   let start = 0;
   for (let index = 0; start < text.length; index++) {
@@ -102,7 +121,11 @@ export function forEachEpssRow(table: Pick<EpssTable, 'rows'>, visit: (row: stri
 }
 
 /** A stored row (`cve,epss,percentile`, index `index` in its file) as the CveRecord a bulletin merges. */
-export function epssRecord(table: Pick<EpssTable, 'modelVersion' | 'scoreDate' | 'source' | 'firstLine'>, index: number, row: string): CveRecord {
+export function epssRecord(
+  table: Pick<EpssTable, 'modelVersion' | 'scoreDate' | 'source' | 'firstLine'>,
+  index: number,
+  row: string,
+): CveRecord {
   const [cve, score, percentile] = row.split(',') as [string, string, string];
   const source: SourceRef = { ...table.source, locator: `line ${table.firstLine + index}` };
   const epss: EpssFact = {

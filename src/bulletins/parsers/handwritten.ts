@@ -25,7 +25,14 @@ export interface HandwrittenBulletin {
   wormable?: boolean;
   exploitation?: { status: 'none' | 'poc' | 'active'; evidence: string; date?: string };
   products?: { name: string; cpe?: string; purl?: string; status?: ProductEntry['status']; severity?: string }[];
-  fixes?: { id: string; url?: string; date?: string; restart_required?: boolean; supersedes?: string[]; details?: string }[];
+  fixes?: {
+    id: string;
+    url?: string;
+    date?: string;
+    restart_required?: boolean;
+    supersedes?: string[];
+    details?: string;
+  }[];
   workarounds?: string[];
   vulnerable_ports?: string[];
   cvss?: { version: Score['version']; base_score: number; vector: string }[];
@@ -98,7 +105,8 @@ export function toAdvisory(bulletin: HandwrittenBulletin, doc: Pick<SniffedDocum
   const vulnerablePorts: PortSpec[] = (bulletin.vulnerable_ports ?? []).map((spec, i) => {
     const [protocol, port] = spec.split('/') as ['tcp' | 'udp', string];
     const number = Number(port);
-    if (number < 1 || number > 65535) throw new InputError(doc.name, `port ${port} is outside 1-65535`, { pointer: pointer('vulnerable_ports', i) });
+    if (number < 1 || number > 65535)
+      throw new InputError(doc.name, `port ${port} is outside 1-65535`, { pointer: pointer('vulnerable_ports', i) });
     return { protocol, port: number };
   });
 
@@ -125,7 +133,9 @@ export function toAdvisory(bulletin: HandwrittenBulletin, doc: Pick<SniffedDocum
           cve,
           status: bulletin.exploitation!.status,
           evidence: bulletin.exploitation!.evidence,
-          ...(bulletin.exploitation!.date ? { date: date(bulletin.exploitation!.date, ['exploitation', 'date']).iso } : {}),
+          ...(bulletin.exploitation!.date
+            ? { date: date(bulletin.exploitation!.date, ['exploitation', 'date']).iso }
+            : {}),
           source: at('exploitation'),
         }))
       : [],

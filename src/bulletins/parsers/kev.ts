@@ -40,15 +40,27 @@ export const kevFormat: FormatHandler<BulletinBatch> = {
   detect(doc) {
     if (doc.json !== undefined) {
       const json = doc.json as { catalogVersion?: unknown; vulnerabilities?: { cveID?: unknown }[] } | null;
-      return typeof json?.catalogVersion === 'string' && Array.isArray(json.vulnerabilities) && (json.vulnerabilities.length === 0 || typeof json.vulnerabilities[0]?.cveID === 'string');
+      return (
+        typeof json?.catalogVersion === 'string' &&
+        Array.isArray(json.vulnerabilities) &&
+        (json.vulnerabilities.length === 0 || typeof json.vulnerabilities[0]?.cveID === 'string')
+      );
     }
     return doc.xmlRoot === undefined && doc.text.startsWith(CSV_HEADER);
   },
   parse(doc) {
     if (doc.json !== undefined) {
       const catalog = assertValid<KevCatalog>(validate, doc.json, doc.name, 'CISA KEV catalog');
-      const source = (i: number): SourceRef => ({ format: 'kev', document: doc.name, locator: pointer('vulnerabilities', i) });
-      return { kind: 'bulletins', advisories: [], cves: catalog.vulnerabilities.map((entry, i) => toRecord(entry, source(i))) };
+      const source = (i: number): SourceRef => ({
+        format: 'kev',
+        document: doc.name,
+        locator: pointer('vulnerabilities', i),
+      });
+      return {
+        kind: 'bulletins',
+        advisories: [],
+        cves: catalog.vulnerabilities.map((entry, i) => toRecord(entry, source(i))),
+      };
     }
     return { kind: 'bulletins', advisories: [], cves: parseKevCsv(doc.name, doc.text) };
   },
@@ -60,23 +72,36 @@ function parseKevCsv(file: string, text: string): CveRecord[] {
     rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true }) as typeof rows;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    throw new InputError(file, `not a readable KEV CSV: ${(error as Error).message.replace(/^Invalid \w+ (Length|Format|Quote)[^:]*:\s*/i, '')}`, line ? { line } : {});
+    throw new InputError(
+      file,
+      `not a readable KEV CSV: ${(error as Error).message.replace(/^Invalid \w+ (Length|Format|Quote)[^:]*:\s*/i, '')}`,
+      line ? { line } : {},
+    );
   }
   return rows.map(({ record, info }) => {
     // info.lines is the line the record ends on; KEV rows hold no line breaks, so it is the row's line
     const line = info.lines;
     const field = (name: keyof KevEntry): string => {
       const value = record[name];
-      if (value === undefined || (value === '' && CSV_HEADER.includes(name))) throw new InputError(file, `column ${name} is empty or missing`, { line });
+      if (value === undefined || (value === '' && CSV_HEADER.includes(name)))
+        throw new InputError(file, `column ${name} is empty or missing`, { line });
       return value;
     };
     const cve = field('cveID');
     if (!CVE_ID.test(cve)) throw new InputError(file, `cveID "${cve.slice(0, 40)}" is not a CVE id`, { line });
     for (const name of ['dateAdded', 'dueDate'] as const) {
       const reading = readIsoDate(field(name));
-      if (!reading.ok || reading.iso.length !== 10) throw new InputError(file, `${name}: ${reading.ok ? `"${field(name)}" is not a YYYY-MM-DD date` : reading.problem}`, { line });
+      if (!reading.ok || reading.iso.length !== 10)
+        throw new InputError(
+          file,
+          `${name}: ${reading.ok ? `"${field(name)}" is not a YYYY-MM-DD date` : reading.problem}`,
+          { line },
+        );
     }
-    const cwes = (record.cwes ?? '').split(',').map((cwe) => cwe.trim()).filter(Boolean);
+    const cwes = (record.cwes ?? '')
+      .split(',')
+      .map((cwe) => cwe.trim())
+      .filter(Boolean);
     const entry: KevEntry = {
       cveID: cve,
       vendorProject: field('vendorProject'),
@@ -103,7 +128,9 @@ function toRecord(entry: KevEntry, source: SourceRef): CveRecord {
     descriptions: entry.shortDescription ? [{ cve, text: entry.shortDescription, source }] : [],
     products: [],
     scores: [],
-    exploitation: [{ cve, status: 'active', evidence: `listed in CISA KEV on ${entry.dateAdded}`, date: entry.dateAdded, source }],
+    exploitation: [
+      { cve, status: 'active', evidence: `listed in CISA KEV on ${entry.dateAdded}`, date: entry.dateAdded, source },
+    ],
     kev: {
       cve,
       dateAdded: entry.dateAdded,

@@ -61,13 +61,18 @@ const METRICS: [MetricKey, CvssVersion][] = [
 function withoutDateFormats(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutDateFormats);
   if (!node || typeof node !== 'object') return node;
-  const entries = Object.entries(node).filter(([key, value]) => !(key === 'format' && (value === 'date-time' || value === 'date')));
+  const entries = Object.entries(node).filter(
+    ([key, value]) => !(key === 'format' && (value === 'date-time' || value === 'date')),
+  );
   return Object.fromEntries(entries.map(([key, value]) => [key, withoutDateFormats(value)]));
 }
 
 // the NIST schema $refs FIRST's CVSS schemas by URL; cvss-data.schema.json stands in for them with the fields read here
 const validate = createValidator(withoutDateFormats(responseSchema) as object, {
-  extraSchemas: ['2.0', '3.0', '3.1', '4.0'].map((v) => ({ ...cvssDataSchema, $id: `https://csrc.nist.gov/schema/nvd/api/2.0/external/cvss-v${v}.json` })),
+  extraSchemas: ['2.0', '3.0', '3.1', '4.0'].map((v) => ({
+    ...cvssDataSchema,
+    $id: `https://csrc.nist.gov/schema/nvd/api/2.0/external/cvss-v${v}.json`,
+  })),
 });
 
 export const nvdFormat: FormatHandler<BulletinBatch> = {
@@ -76,18 +81,35 @@ export const nvdFormat: FormatHandler<BulletinBatch> = {
   detect(doc) {
     const json = doc.json as Record<string, unknown> | null | undefined;
     if (!json || typeof json !== 'object') return false;
-    return json.format === 'NVD_CVE' || (typeof json.id === 'string' && typeof json.sourceIdentifier === 'string' && Array.isArray(json.descriptions));
+    return (
+      json.format === 'NVD_CVE' ||
+      (typeof json.id === 'string' && typeof json.sourceIdentifier === 'string' && Array.isArray(json.descriptions))
+    );
   },
   parse(doc) {
     const json = doc.json as Record<string, unknown>;
     // a bare cve object (what the NVD JSON mirrors store per file) is read as a one-entry response
     const bare = json.format !== 'NVD_CVE';
-    const response = bare ? { format: 'NVD_CVE', version: '2.0', resultsPerPage: 1, startIndex: 0, totalResults: 1, timestamp: '', vulnerabilities: [{ cve: json }] } : json;
-    const valid = bare ? validateBare(doc, response) : assertValid<{ vulnerabilities: { cve: NvdCve }[] }>(validate, response, doc.name, 'NVD CVE API 2.0 response');
+    const response = bare
+      ? {
+          format: 'NVD_CVE',
+          version: '2.0',
+          resultsPerPage: 1,
+          startIndex: 0,
+          totalResults: 1,
+          timestamp: '',
+          vulnerabilities: [{ cve: json }],
+        }
+      : json;
+    const valid = bare
+      ? validateBare(doc, response)
+      : assertValid<{ vulnerabilities: { cve: NvdCve }[] }>(validate, response, doc.name, 'NVD CVE API 2.0 response');
     return {
       kind: 'bulletins',
       advisories: [],
-      cves: valid.vulnerabilities.map(({ cve }, i) => toRecord(doc, cve, bare ? '' : pointer('vulnerabilities', i, 'cve'))),
+      cves: valid.vulnerabilities.map(({ cve }, i) =>
+        toRecord(doc, cve, bare ? '' : pointer('vulnerabilities', i, 'cve')),
+      ),
     };
   },
 };
@@ -105,7 +127,11 @@ function validateBare(doc: SniffedDocument, response: unknown): { vulnerabilitie
 
 function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
   const id = cve.id;
-  const at = (...path: (string | number)[]): SourceRef => ({ format: 'nvd', document: doc.name, locator: childPointer(base, ...path) });
+  const at = (...path: (string | number)[]): SourceRef => ({
+    format: 'nvd',
+    document: doc.name,
+    locator: childPointer(base, ...path),
+  });
   const date = (text: string, ...path: (string | number)[]): string => {
     const reading = readIsoDate(text);
     if (!reading.ok) throw new InputError(doc.name, reading.problem, { pointer: childPointer(base, ...path) });
@@ -132,7 +158,14 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
   const exploitation: ExploitationFact[] = cve.references.flatMap((reference, i) => {
     if (!reference.tags?.includes('Exploit') || exploitUrls.has(reference.url)) return [];
     exploitUrls.add(reference.url);
-    return [{ cve: id, status: 'poc' as const, evidence: `NVD reference tagged Exploit: ${reference.url}`, source: at('references', i) }];
+    return [
+      {
+        cve: id,
+        status: 'poc' as const,
+        evidence: `NVD reference tagged Exploit: ${reference.url}`,
+        source: at('references', i),
+      },
+    ];
   });
   let kev: CveRecord['kev'];
   if (cve.cisaExploitAdd) {
@@ -146,7 +179,13 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
       ...(cve.cisaVulnerabilityName ? { vulnerabilityName: cve.cisaVulnerabilityName } : {}),
       source,
     };
-    exploitation.unshift({ cve: id, status: 'active', evidence: `listed in CISA KEV on ${dateAdded} (per NVD)`, date: dateAdded, source });
+    exploitation.unshift({
+      cve: id,
+      status: 'active',
+      evidence: `listed in CISA KEV on ${dateAdded} (per NVD)`,
+      date: dateAdded,
+      source,
+    });
   }
 
   const english = cve.descriptions.findIndex((d) => d.lang === 'en');
@@ -155,13 +194,22 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
     ...(cve.cisaVulnerabilityName ? { title: cve.cisaVulnerabilityName } : {}),
     published: date(cve.published, 'published'),
     lastModified: date(cve.lastModified, 'lastModified'),
-    descriptions: english >= 0 ? [{ cve: id, text: cve.descriptions[english]!.value, source: at('descriptions', english) }] : [],
+    descriptions:
+      english >= 0 ? [{ cve: id, text: cve.descriptions[english]!.value, source: at('descriptions', english) }] : [],
     products: affectedProducts(id, cve.configurations ?? [], at),
     scores,
     exploitation,
     ...(kev ? { kev } : {}),
-    cwes: [...new Set((cve.weaknesses ?? []).flatMap((w) => w.description.map((d) => d.value)).filter((v) => /^CWE-\d+$/.test(v)))],
-    references: cve.references.map((reference, i) => ({ url: reference.url, tags: reference.tags ?? [], source: at('references', i) })),
+    cwes: [
+      ...new Set(
+        (cve.weaknesses ?? []).flatMap((w) => w.description.map((d) => d.value)).filter((v) => /^CWE-\d+$/.test(v)),
+      ),
+    ],
+    references: cve.references.map((reference, i) => ({
+      url: reference.url,
+      tags: reference.tags ?? [],
+      source: at('references', i),
+    })),
     source: { format: 'nvd', document: doc.name, ...(base ? { locator: base } : {}) },
   };
 }
@@ -171,7 +219,11 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
  * the platforms the product must run on, not products of their own. A negated node says "not these", so its
  * matches are never listed as affected.
  */
-function affectedProducts(cve: string, configurations: NonNullable<NvdCve['configurations']>, at: (...path: (string | number)[]) => SourceRef): ProductEntry[] {
+function affectedProducts(
+  cve: string,
+  configurations: NonNullable<NvdCve['configurations']>,
+  at: (...path: (string | number)[]) => SourceRef,
+): ProductEntry[] {
   const seen = new Set<string>();
   const products: ProductEntry[] = [];
   configurations.forEach((configuration, c) => {
@@ -180,10 +232,21 @@ function affectedProducts(cve: string, configurations: NonNullable<NvdCve['confi
       if (node.negate) return;
       node.cpeMatch.forEach((match, m) => {
         if (!match.vulnerable) return;
-        const key = JSON.stringify([match.criteria, match.versionStartIncluding, match.versionStartExcluding, match.versionEndIncluding, match.versionEndExcluding]);
+        const key = JSON.stringify([
+          match.criteria,
+          match.versionStartIncluding,
+          match.versionStartExcluding,
+          match.versionEndIncluding,
+          match.versionEndExcluding,
+        ]);
         if (seen.has(key)) return;
         seen.add(key);
-        products.push({ ...productOf(match), status: 'affected', cves: [cve], source: at('configurations', c, 'nodes', n, 'cpeMatch', m) });
+        products.push({
+          ...productOf(match),
+          status: 'affected',
+          cves: [cve],
+          source: at('configurations', c, 'nodes', n, 'cpeMatch', m),
+        });
       });
     });
   });

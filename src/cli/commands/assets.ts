@@ -10,7 +10,10 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
   program
     .command('assets')
     .description('list the current assets (merged from every inventory import), or match them against a bulletin')
-    .option('--bulletin <id>', 'show each asset as affected, patched, not_affected, unknown or retired for this bulletin (MS08-067 or a CVE id)')
+    .option(
+      '--bulletin <id>',
+      'show each asset as affected, patched, not_affected, unknown or retired for this bulletin (MS08-067 or a CVE id)',
+    )
     .action((options: { bulletin?: string }, command: Command) => {
       const global = globalOptions(command);
       const ctx = runtime.open(global);
@@ -19,13 +22,20 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
         const counts = Object.fromEntries(STATUSES.map((s) => [s, matches.filter((m) => m.status === s).length]));
         runtime.print(
           global,
-          { bulletin: options.bulletin, inventoryDigest: currentInventoryDigest(ctx), counts, matches: matches.map(matchJson) },
+          {
+            bulletin: options.bulletin,
+            inventoryDigest: currentInventoryDigest(ctx),
+            counts,
+            matches: matches.map(matchJson),
+          },
           () => renderMatches(options.bulletin!, matches, counts),
         );
         return;
       }
       const assets = listAssets(ctx);
-      runtime.print(global, { inventoryDigest: currentInventoryDigest(ctx), assets: assets.map(assetJson) }, () => renderAssets(assets));
+      runtime.print(global, { inventoryDigest: currentInventoryDigest(ctx), assets: assets.map(assetJson) }, () =>
+        renderAssets(assets),
+      );
     });
 }
 
@@ -35,7 +45,15 @@ function assetJson(a: Asset) {
     name: a.name,
     addresses: a.addresses,
     hostnames: a.hostnames,
-    os: a.os ? { raw: a.os.raw, cpe: a.os.cpe ?? null, confidence: a.os.confidence, method: a.os.method ?? null, source: a.os.source } : null,
+    os: a.os
+      ? {
+          raw: a.os.raw,
+          cpe: a.os.cpe ?? null,
+          confidence: a.os.confidence,
+          method: a.os.method ?? null,
+          source: a.os.source,
+        }
+      : null,
     criticality: a.criticality,
     environment: a.environment,
     owner: a.owner ?? null,
@@ -54,18 +72,45 @@ function assetJson(a: Asset) {
 }
 
 function matchJson(m: AssetMatch) {
-  return { asset: { id: m.asset.id, name: m.asset.name, addresses: m.asset.addresses, os: m.asset.os?.raw ?? null }, status: m.status, reasons: m.reasons, matchedProducts: m.matchedProducts };
+  return {
+    asset: { id: m.asset.id, name: m.asset.name, addresses: m.asset.addresses, os: m.asset.os?.raw ?? null },
+    status: m.status,
+    reasons: m.reasons,
+    matchedProducts: m.matchedProducts,
+  };
 }
 
 function renderAssets(assets: Asset[]): string {
   if (!assets.length) return 'no assets imported yet (patchcall import <cmdb.csv|scan.xml|…>)\n';
   const lines = assets.map((a) => {
-    const patched = a.patchedBy === 'provider' ? `provider ${a.provider ?? '?'}${a.patchSlaDays !== undefined ? ` (SLA ${a.patchSlaDays} d)` : ''}` : 'self';
-    const flags = [a.retired ? 'RETIRED' : '', a.conflicts.length ? `${a.conflicts.length} conflict${a.conflicts.length > 1 ? 's' : ''}` : ''].filter(Boolean).join(', ');
-    return [a.name, a.addresses.join(' ') || '-', a.os?.raw ?? '(OS unknown)', a.criticality, a.environment, patched, flags].join('\t');
+    const patched =
+      a.patchedBy === 'provider'
+        ? `provider ${a.provider ?? '?'}${a.patchSlaDays !== undefined ? ` (SLA ${a.patchSlaDays} d)` : ''}`
+        : 'self';
+    const flags = [
+      a.retired ? 'RETIRED' : '',
+      a.conflicts.length ? `${a.conflicts.length} conflict${a.conflicts.length > 1 ? 's' : ''}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return [
+      a.name,
+      a.addresses.join(' ') || '-',
+      a.os?.raw ?? '(OS unknown)',
+      a.criticality,
+      a.environment,
+      patched,
+      flags,
+    ].join('\t');
   });
   const notes = assets.flatMap((a) => a.conflicts.map((c) => `  ${a.name}: ${c.note}`));
-  return ['name\taddresses\tOS\tcriticality\tenvironment\tpatched by\tflags', ...lines, ...(notes.length ? ['conflicts:', ...notes] : [])].join('\n') + '\n';
+  return (
+    [
+      'name\taddresses\tOS\tcriticality\tenvironment\tpatched by\tflags',
+      ...lines,
+      ...(notes.length ? ['conflicts:', ...notes] : []),
+    ].join('\n') + '\n'
+  );
 }
 
 function renderMatches(bulletin: string, matches: AssetMatch[], counts: Record<string, number>): string {

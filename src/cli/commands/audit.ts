@@ -18,14 +18,17 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .command('verify')
     .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
-    .option('--anchors <file>', "also compare the database with the anchors in an export of the audit channel")
+    .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export);
       const ctx = runtime.open(global);
       const verdict = ctx.events.verify();
       if (!verdict.ok) runtime.fail(1);
-      const anchors = options.anchors && verdict.ok ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq)) : undefined;
+      const anchors =
+        options.anchors && verdict.ok
+          ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq))
+          : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok

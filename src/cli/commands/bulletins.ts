@@ -11,13 +11,15 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
       const bulletins = listBulletins(runtime.open(global));
-      runtime.print(
-        global,
-        { bulletins: bulletins.map(summary) },
-        () =>
-          bulletins.length
-            ? bulletins.map((b) => `${b.id}\t${b.releasedAt?.value.slice(0, 10) ?? '?'}\t${b.cycle.status}\t${b.title?.value ?? ''}\n`).join('')
-            : 'no bulletins imported yet (patchcall import <file>)\n',
+      runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
+        bulletins.length
+          ? bulletins
+              .map(
+                (b) =>
+                  `${b.id}\t${b.releasedAt?.value.slice(0, 10) ?? '?'}\t${b.cycle.status}\t${b.title?.value ?? ''}\n`,
+              )
+              .join('')
+          : 'no bulletins imported yet (patchcall import <file>)\n',
       );
     });
 
@@ -55,17 +57,29 @@ function renderBulletin(b: Bulletin): string {
   lines.push(`  cycle        ${b.cycle.status}: ${b.cycle.reason}`);
   lines.push(`  CVEs         ${b.cves.join(', ') || '-'}`);
   if (b.fixIds.length) lines.push(`  fixes        ${b.fixIds.join(', ')}`);
-  if (b.restartRequired) lines.push(`  restart      ${b.restartRequired.value ? 'required' : 'not required'} ${src(b.restartRequired.source)}`);
+  if (b.restartRequired)
+    lines.push(
+      `  restart      ${b.restartRequired.value ? 'required' : 'not required'} ${src(b.restartRequired.source)}`,
+    );
   for (const s of b.scores) lines.push(`  CVSS ${s.version.padEnd(7)} ${s.baseScore} ${s.vector} ${src(s.source)}`);
   for (const e of b.exploitation) lines.push(`  exploitation ${e.status}: ${e.evidence} ${src(e.source)}`);
   for (const s of b.ssvc) {
-    lines.push(`  SSVC (CISA)  exploitation ${s.exploitation ?? '?'}, automatable ${s.automatable ?? '?'}, technical impact ${s.technicalImpact ?? '?'} ${src(s.source)}`);
+    lines.push(
+      `  SSVC (CISA)  exploitation ${s.exploitation ?? '?'}, automatable ${s.automatable ?? '?'}, technical impact ${s.technicalImpact ?? '?'} ${src(s.source)}`,
+    );
   }
-  for (const k of b.kev) lines.push(`  KEV          added ${k.dateAdded}${k.dueDate ? `, due ${k.dueDate}` : ''} ${src(k.source)}`);
-  for (const e of b.epss) lines.push(`  EPSS         ${e.score} (percentile ${e.percentile}, model ${e.modelVersion ?? '?'}, ${e.scoreDate ?? '?'}) ${src(e.source)}`);
-  if (b.vulnerablePorts.length) lines.push(`  ports        ${b.vulnerablePorts.map((p) => `${p.protocol}/${p.port}`).join(', ')}`);
+  for (const k of b.kev)
+    lines.push(`  KEV          added ${k.dateAdded}${k.dueDate ? `, due ${k.dueDate}` : ''} ${src(k.source)}`);
+  for (const e of b.epss)
+    lines.push(
+      `  EPSS         ${e.score} (percentile ${e.percentile}, model ${e.modelVersion ?? '?'}, ${e.scoreDate ?? '?'}) ${src(e.source)}`,
+    );
+  if (b.vulnerablePorts.length)
+    lines.push(`  ports        ${b.vulnerablePorts.map((p) => `${p.protocol}/${p.port}`).join(', ')}`);
   const affected = b.products.filter((p) => p.status === 'affected');
-  lines.push(`  products     ${affected.length} affected${b.products.length > affected.length ? `, ${b.products.length - affected.length} other` : ''}`);
+  lines.push(
+    `  products     ${affected.length} affected${b.products.length > affected.length ? `, ${b.products.length - affected.length} other` : ''}`,
+  );
   for (const p of affected.slice(0, 12)) lines.push(`    - ${p.name}${p.cpe ? ` (${p.cpe})` : ''}`);
   if (affected.length > 12) lines.push(`    … ${affected.length - 12} more (--json for all)`);
   lines.push(`  sources      ${b.sources.map(src).join(' ')}`);

@@ -32,7 +32,11 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
     .action(async (decision: string | undefined, options: ExportCliOptions, command: Command) => {
       const global = globalOptions(command);
       const format = options.format as RecordFormat;
-      if (!RECORD_FORMATS.includes(format)) throw new PatchcallError('USAGE', `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`);
+      if (!RECORD_FORMATS.includes(format))
+        throw new PatchcallError(
+          'USAGE',
+          `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
+        );
       const ctx = runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
       if (options.all) return exportAll(ctx, runtime, options, actor);
@@ -46,7 +50,12 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
     });
 }
 
-async function exportAll(ctx: AppContext, runtime: CliRuntime, options: ExportCliOptions, actor: string): Promise<void> {
+async function exportAll(
+  ctx: AppContext,
+  runtime: CliRuntime,
+  options: ExportCliOptions,
+  actor: string,
+): Promise<void> {
   if (!options.out) throw new PatchcallError('USAGE', 'export --all needs --out <folder>');
   let since: string | undefined;
   if (options.since) {
@@ -57,23 +66,41 @@ async function exportAll(ctx: AppContext, runtime: CliRuntime, options: ExportCl
   mkdirSync(options.out, { recursive: true });
   const index: string[] = ['decision,bulletin,status,convened_at,call,file_json,file_html'];
   for (const id of decisionsSince(ctx, since)) {
-    const record = buildDecisionRecord(ctx, id, { exportedBy: actor, ...(await slackThreadFor(runtime.io.env, ctx, id)) });
+    const record = buildDecisionRecord(ctx, id, {
+      exportedBy: actor,
+      ...(await slackThreadFor(runtime.io.env, ctx, id)),
+    });
     const base = id.replace(/[^A-Za-z0-9._-]/g, '_');
     writeFileSync(join(options.out, `${base}.json`), renderRecord(record, 'json'));
     writeFileSync(join(options.out, `${base}.html`), renderRecord(record, 'html'));
-    index.push([id, record.decision.bulletinId, record.decision.status, record.decision.convenedAt ?? '', record.decision.call?.outcome ?? '', `${base}.json`, `${base}.html`].join(','));
+    index.push(
+      [
+        id,
+        record.decision.bulletinId,
+        record.decision.status,
+        record.decision.convenedAt ?? '',
+        record.decision.call?.outcome ?? '',
+        `${base}.json`,
+        `${base}.html`,
+      ].join(','),
+    );
   }
   writeFileSync(join(options.out, 'index.csv'), index.join('\n') + '\n');
   runtime.io.stderr(`wrote ${index.length - 1} decision record${index.length === 2 ? '' : 's'} to ${options.out}\n`);
 }
 
 /** The channel's thread, when a bot token is configured; an audit record without it says so by being empty. */
-async function slackThreadFor(env: NodeJS.ProcessEnv, ctx: AppContext, decision: string): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, string> }> {
+async function slackThreadFor(
+  env: NodeJS.ProcessEnv,
+  ctx: AppContext,
+  decision: string,
+): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, string> }> {
   const token = env.SLACK_BOT_TOKEN;
   const channel = loadDecisionChannel(ctx, decision);
   if (!token || !channel) return {};
   const slackApiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
-  if (!/^https?:\/\/.+\/api\/$/.test(slackApiUrl)) throw new PatchcallError('CONFIG', `SLACK_API_URL must be a base URL ending in /api/, not "${slackApiUrl}"`);
+  if (!/^https?:\/\/.+\/api\/$/.test(slackApiUrl))
+    throw new PatchcallError('CONFIG', `SLACK_API_URL must be a base URL ending in /api/, not "${slackApiUrl}"`);
   const client = new webApi.WebClient(token, { slackApiUrl, retryConfig: { retries: 3 } });
   const { messages, names } = await fetchSlackThread(client, channel);
   return { slackThread: messages, names };

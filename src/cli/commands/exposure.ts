@@ -9,7 +9,10 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
     .command('exposure')
     .description('which zones can reach the vulnerable ports of each affected asset, through which firewall rules')
     .argument('<bulletin>', 'advisory id (MS08-067) or CVE id')
-    .option('--block <proto/port@filter...>', 'what if: drop that port first thing in the named filter (repeatable), e.g. tcp/445@edge')
+    .option(
+      '--block <proto/port@filter...>',
+      'what if: drop that port first thing in the named filter (repeatable), e.g. tcp/445@edge',
+    )
     .option('--verbose', 'every reason and warning per asset')
     .action((bulletinId: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
       const global = globalOptions(command);
@@ -21,8 +24,18 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
 function renderReport(report: ExposureReport, verbose: boolean): string {
   const ports = report.ports.map((p) => `${p.protocol}/${p.port}`);
   const whatIf = report.blocks.length > 0;
-  const lines = [`${report.bulletin}: ports ${ports.join(', ') || 'none known'} (from ${report.portsSource})${whatIf ? `; what if ${report.blocks.map((b) => `--block ${b}`).join(' ')}` : ''}`, ''];
-  const header = ['ASSET', 'STATUS', 'ZONE', whatIf ? 'EXPOSURE BEFORE → AFTER' : 'EXPOSURE', 'PUBLIC', ...ports.map((p) => `${p} REACHABLE FROM`)];
+  const lines = [
+    `${report.bulletin}: ports ${ports.join(', ') || 'none known'} (from ${report.portsSource})${whatIf ? `; what if ${report.blocks.map((b) => `--block ${b}`).join(' ')}` : ''}`,
+    '',
+  ];
+  const header = [
+    'ASSET',
+    'STATUS',
+    'ZONE',
+    whatIf ? 'EXPOSURE BEFORE → AFTER' : 'EXPOSURE',
+    'PUBLIC',
+    ...ports.map((p) => `${p} REACHABLE FROM`),
+  ];
   const rows = report.assets.map((entry) => row(entry, ports, whatIf));
   lines.push(...table([header, ...rows]), '');
 
@@ -33,8 +46,12 @@ function renderReport(report: ExposureReport, verbose: boolean): string {
     lines.push(`${entry.asset}:`);
     for (const reason of reasons) lines.push(`  - ${reason}`);
     if (entry.whatIf) {
-      const stopped = Object.entries(entry.whatIf.change.stoppedZones).map(([port, zones]) => `${port} no longer from ${zones.join(', ')}`);
-      lines.push(`  what if: ${entry.whatIf.change.before} → ${entry.whatIf.change.after}${stopped.length ? `; ${stopped.join('; ')}` : '; nothing changes'}`);
+      const stopped = Object.entries(entry.whatIf.change.stoppedZones).map(
+        ([port, zones]) => `${port} no longer from ${zones.join(', ')}`,
+      );
+      lines.push(
+        `  what if: ${entry.whatIf.change.before} → ${entry.whatIf.change.after}${stopped.length ? `; ${stopped.join('; ')}` : '; nothing changes'}`,
+      );
     }
     const warnings = verbose ? e.warnings : e.warnings.slice(0, 3);
     for (const warning of warnings) lines.push(`  ! ${warning}`);
@@ -66,5 +83,10 @@ function yes(value: boolean): string {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }

@@ -18,7 +18,11 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
       const ctx = runtime.open(global);
       try {
-        const outcomes = importDocuments(ctx, inputs, { format: options.format, actor: `cli:${runtime.io.user}`, onProgress: progress?.update });
+        const outcomes = importDocuments(ctx, inputs, {
+          format: options.format,
+          actor: `cli:${runtime.io.user}`,
+          onProgress: progress?.update,
+        });
         runtime.print(global, { imported: outcomes }, () =>
           outcomes
             .map((o) =>
@@ -37,7 +41,11 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
 /** A progress bar on a terminal; none when output is piped or in CI. */
 function progressBar(runtime: CliRuntime, files: number): { update: ImportProgress; stop: () => void } | undefined {
   if (!runtime.io.interactive) return undefined;
-  const bar = new SingleBar({ format: '{stage} [{bar}] {value}/{total}', clearOnComplete: true, stream: process.stderr });
+  const bar = new SingleBar({
+    format: '{stage} [{bar}] {value}/{total}',
+    clearOnComplete: true,
+    stream: process.stderr,
+  });
   let started = false;
   return {
     update: (stage, done, total) => {

@@ -28,7 +28,15 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
       const files = [...new Set(rulebook.rules.map((r) => r.file))];
       runtime.print(
         global,
-        { ok: true, dir: rulebook.dir, digest: rulebook.digest, files, rules: rulebook.rules.length, policy: rulebook.policy.file, deadlinePolicy: rulebook.policy.deadlinePolicy },
+        {
+          ok: true,
+          dir: rulebook.dir,
+          digest: rulebook.digest,
+          files,
+          rules: rulebook.rules.length,
+          policy: rulebook.policy.file,
+          deadlinePolicy: rulebook.policy.deadlinePolicy,
+        },
         () =>
           `ok: ${rulebook.rules.length} rules in ${files.length} files, policy ${rulebook.policy.file} (${rulebook.policy.deadlinePolicy}, ${rulebook.policy.timezone})\n` +
           files.map((f) => `  ${f}\n`).join('') +
@@ -49,20 +57,31 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
       const results = await runCases(rulebook, cases);
       const failed = results.filter((r) => !r.ok);
       if (failed.length) runtime.fail(1);
-      runtime.print(global, { ok: !failed.length, passed: results.length - failed.length, failed: failed.length, results }, () => {
-        const lines = failed.map(
-          (r) =>
-            `✗ ${r.name}\n` +
-            r.mismatches.map((m) => `    ${m.field}: expected ${m.expected}, got ${m.actual}\n`).join('') +
-            `    deciding rules: ${r.rules.join(', ') || '(none)'}\n`,
-        );
-        return lines.join('') + `${failed.length ? 'FAIL' : 'ok'}: ${results.length - failed.length} of ${results.length} cases pass (${file})\n`;
-      });
+      runtime.print(
+        global,
+        { ok: !failed.length, passed: results.length - failed.length, failed: failed.length, results },
+        () => {
+          const lines = failed.map(
+            (r) =>
+              `✗ ${r.name}\n` +
+              r.mismatches.map((m) => `    ${m.field}: expected ${m.expected}, got ${m.actual}\n`).join('') +
+              `    deciding rules: ${r.rules.join(', ') || '(none)'}\n`,
+          );
+          return (
+            lines.join('') +
+            `${failed.length ? 'FAIL' : 'ok'}: ${results.length - failed.length} of ${results.length} cases pass (${file})\n`
+          );
+        },
+      );
     });
 }
 
 /** A bad rulebook is the answer of `rules check`, not a crash: print the problems and exit 1. */
-async function load(runtime: CliRuntime, global: { json?: boolean }, options: RulesOptions): Promise<Rulebook | undefined> {
+async function load(
+  runtime: CliRuntime,
+  global: { json?: boolean },
+  options: RulesOptions,
+): Promise<Rulebook | undefined> {
   const dir = options.rules ?? runtime.config.rulesDir ?? defaultRulesDir();
   try {
     return await loadRulebook(dir);
@@ -70,7 +89,9 @@ async function load(runtime: CliRuntime, global: { json?: boolean }, options: Ru
     if (!(error instanceof RulebookError)) throw error;
     runtime.fail(1);
     if (global.json) runtime.io.stdout(JSON.stringify({ ok: false, dir, problems: error.problems }, null, 2) + '\n');
-    runtime.io.stderr(`patchcall: the rulebook in ${dir} is not usable:\n${error.problems.map(formatProblem).join('\n')}\n`);
+    runtime.io.stderr(
+      `patchcall: the rulebook in ${dir} is not usable:\n${error.problems.map(formatProblem).join('\n')}\n`,
+    );
     return undefined;
   }
 }

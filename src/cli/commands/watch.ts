@@ -35,10 +35,14 @@ export async function watchFeed(ctx: AppContext, location: string, options: Watc
       const result = await poller.poll();
       if (!result.changed) options.onReport({ at: clock(), kind: 'unchanged-feed' });
       else {
-        const outcomes = importDocuments(ctx, [{ doc: sniffDocument(result.name, result.bytes, options.maxBytes), bytes: result.bytes }], {
-          ...(options.format ? { format: options.format } : {}),
-          actor: options.actor,
-        });
+        const outcomes = importDocuments(
+          ctx,
+          [{ doc: sniffDocument(result.name, result.bytes, options.maxBytes), bytes: result.bytes }],
+          {
+            ...(options.format ? { format: options.format } : {}),
+            actor: options.actor,
+          },
+        );
         options.onReport({ at: clock(), kind: 'imported', outcomes });
       }
     } catch (error) {
@@ -55,7 +59,8 @@ export async function watchFeed(ctx: AppContext, location: string, options: Watc
 export function parseDuration(text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-  if (!match || Number(match[1]) === 0) throw new PatchcallError('USAGE', `--every takes a duration such as 30s, 15m or 1h, not "${text}"`);
+  if (!match || Number(match[1]) === 0)
+    throw new PatchcallError('USAGE', `--every takes a duration such as 30s, 15m or 1h, not "${text}"`);
   return Number(match[1]) * unit[match[2] as keyof typeof unit];
 }
 
@@ -63,14 +68,18 @@ export function registerWatch(program: Command, runtime: CliRuntime): void {
   program
     .command('watch')
     .description('poll a KEV or CSAF feed (URL or file) and import each new version')
-    .argument('<location>', 'http(s) URL (fetched with ETag/If-Modified-Since) or local file (checked by modification time)')
+    .argument(
+      '<location>',
+      'http(s) URL (fetched with ETag/If-Modified-Since) or local file (checked by modification time)',
+    )
     .option('--every <duration>', 'how often to poll: 30s, 15m, 1h', '1h')
     .option('--once', 'poll once and exit')
     .option('--format <name>', 'force the format instead of detecting it')
     .action(async (location: string, options: { every: string; once?: boolean; format?: string }, command: Command) => {
       const global = globalOptions(command);
       const everyMs = parseDuration(options.every);
-      if (!/^https?:\/\//i.test(location) && /^[a-z]+:\/\//i.test(location)) throw new InputError(location, 'only http(s) URLs and local files can be watched');
+      if (!/^https?:\/\//i.test(location) && /^[a-z]+:\/\//i.test(location))
+        throw new InputError(location, 'only http(s) URLs and local files can be watched');
       const ctx = runtime.open(global);
       const stop = new AbortController();
       const onSignal = () => stop.abort();
@@ -94,21 +103,32 @@ export function registerWatch(program: Command, runtime: CliRuntime): void {
     });
 }
 
-function printReport(runtime: CliRuntime, global: { json?: boolean }, location: string, report: WatchReport, once: boolean): void {
+function printReport(
+  runtime: CliRuntime,
+  global: { json?: boolean },
+  location: string,
+  report: WatchReport,
+  once: boolean,
+): void {
   const at = report.at.toISOString();
   if (report.kind === 'error') {
     runtime.io.stderr(`patchcall: ${at} ${report.message}\n`);
     return;
   }
   if (global.json) {
-    const json = report.kind === 'imported' ? { at, location, imported: report.outcomes } : { at, location, imported: [] };
+    const json =
+      report.kind === 'imported' ? { at, location, imported: report.outcomes } : { at, location, imported: [] };
     runtime.io.stdout(JSON.stringify(json, null, once ? 2 : undefined) + '\n');
     return;
   }
   if (report.kind === 'unchanged-feed') runtime.io.stdout(`${at} ${location}: not modified\n`);
   else
     for (const o of report.outcomes)
-      runtime.io.stdout(o.status === 'unchanged' ? `${at} ${location}: same content as event ${o.eventSeq}, nothing new\n` : `${at} ${location}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`);
+      runtime.io.stdout(
+        o.status === 'unchanged'
+          ? `${at} ${location}: same content as event ${o.eventSeq}, nothing new\n`
+          : `${at} ${location}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`,
+      );
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

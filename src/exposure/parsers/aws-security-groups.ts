@@ -30,17 +30,24 @@ export const awsSecurityGroupsFormat: FormatHandler<FilterBatch> = {
 export function parseSecurityGroups(doc: Pick<SniffedDocument, 'name' | 'json'>): Filter[] {
   const file = doc.name;
   const root = doc.json;
-  if (!isObject(root) || !Array.isArray(root.SecurityGroups)) throw new InputError(file, 'no "SecurityGroups" array: not `aws ec2 describe-security-groups` output', { pointer: '' });
+  if (!isObject(root) || !Array.isArray(root.SecurityGroups))
+    throw new InputError(file, 'no "SecurityGroups" array: not `aws ec2 describe-security-groups` output', {
+      pointer: '',
+    });
   const seen = new Set<string>();
   return root.SecurityGroups.map((group, g) => {
     const at = pointer('SecurityGroups', g);
     if (!isObject(group)) throw new InputError(file, 'a security group must be an object', { pointer: at });
     const groupId = stringAt(file, group.GroupId, `${at}/GroupId`);
-    if (seen.has(groupId)) throw new InputError(file, `security group ${groupId} is listed twice`, { pointer: `${at}/GroupId` });
+    if (seen.has(groupId))
+      throw new InputError(file, `security group ${groupId} is listed twice`, { pointer: `${at}/GroupId` });
     seen.add(groupId);
     const permissions = group.IpPermissions ?? [];
-    if (!Array.isArray(permissions)) throw new InputError(file, 'IpPermissions must be an array', { pointer: `${at}/IpPermissions` });
-    const rules = permissions.flatMap((permission, p) => readPermission(file, groupId, permission, `${at}/IpPermissions/${p}`));
+    if (!Array.isArray(permissions))
+      throw new InputError(file, 'IpPermissions must be an array', { pointer: `${at}/IpPermissions` });
+    const rules = permissions.flatMap((permission, p) =>
+      readPermission(file, groupId, permission, `${at}/IpPermissions/${p}`),
+    );
     rules.forEach((rule, i) => (rule.number = i + 1));
     const warnings = rules.flatMap((rule) => rule.match.unknown.map((u) => `${rule.locator}: ${u.text}: ${u.why}`));
     const groupName = typeof group.GroupName === 'string' ? group.GroupName : undefined;
@@ -61,7 +68,8 @@ export function parseSecurityGroups(doc: Pick<SniffedDocument, 'name' | 'json'>)
 function readPermission(file: string, groupId: string, permission: unknown, at: string): FilterRule[] {
   if (!isObject(permission)) throw new InputError(file, 'a permission must be an object', { pointer: at });
   const rawProtocol = permission.IpProtocol;
-  if (typeof rawProtocol !== 'string' && typeof rawProtocol !== 'number') throw new InputError(file, 'IpProtocol is missing', { pointer: `${at}/IpProtocol` });
+  if (typeof rawProtocol !== 'string' && typeof rawProtocol !== 'number')
+    throw new InputError(file, 'IpProtocol is missing', { pointer: `${at}/IpProtocol` });
   const protocol = normalizeProtocol(String(rawProtocol));
   const base: RuleMatch = { unknown: [] };
   let what = protocol ?? 'all traffic';
@@ -79,7 +87,13 @@ function readPermission(file: string, groupId: string, permission: unknown, at: 
   }
 
   const rules: FilterRule[] = [];
-  const add = (suffix: string, source: string, extra: Partial<RuleMatch>, family: AddressFamily | undefined, description: unknown): void => {
+  const add = (
+    suffix: string,
+    source: string,
+    extra: Partial<RuleMatch>,
+    family: AddressFamily | undefined,
+    description: unknown,
+  ): void => {
     const label = typeof description === 'string' && description !== '' ? description : undefined;
     rules.push({
       number: 0,
@@ -102,15 +116,42 @@ function readPermission(file: string, groupId: string, permission: unknown, at: 
   });
   list(file, permission.PrefixListIds, `${at}/PrefixListIds`).forEach((entry, r) => {
     const id = stringAt(file, entry.PrefixListId, `${at}/PrefixListIds/${r}/PrefixListId`);
-    add(`PrefixListIds/${r}`, `prefix list ${id}`, { unknown: [{ text: `source prefix list ${id}`, why: 'managed prefix list contents are not in describe-security-groups output (see describe-managed-prefix-lists)', ref: { kind: 'prefix-list', id } }] }, undefined, entry.Description);
+    add(
+      `PrefixListIds/${r}`,
+      `prefix list ${id}`,
+      {
+        unknown: [
+          {
+            text: `source prefix list ${id}`,
+            why: 'managed prefix list contents are not in describe-security-groups output (see describe-managed-prefix-lists)',
+            ref: { kind: 'prefix-list', id },
+          },
+        ],
+      },
+      undefined,
+      entry.Description,
+    );
   });
   list(file, permission.UserIdGroupPairs, `${at}/UserIdGroupPairs`).forEach((pair, r) => {
     const id = stringAt(file, pair.GroupId, `${at}/UserIdGroupPairs/${r}/GroupId`);
     const self = id === groupId ? ' (this group itself)' : '';
-    const peering = typeof pair.VpcPeeringConnectionId === 'string' ? ` via peering ${pair.VpcPeeringConnectionId}` : '';
-    add(`UserIdGroupPairs/${r}`, `security group ${id}${self}${peering}`, {
-      unknown: [{ text: `source security group ${id}${self}`, why: 'the source is every network interface in that group; their addresses are not in this file', ref: { kind: 'security-group', id } }],
-    }, undefined, pair.Description);
+    const peering =
+      typeof pair.VpcPeeringConnectionId === 'string' ? ` via peering ${pair.VpcPeeringConnectionId}` : '';
+    add(
+      `UserIdGroupPairs/${r}`,
+      `security group ${id}${self}${peering}`,
+      {
+        unknown: [
+          {
+            text: `source security group ${id}${self}`,
+            why: 'the source is every network interface in that group; their addresses are not in this file',
+            ref: { kind: 'security-group', id },
+          },
+        ],
+      },
+      undefined,
+      pair.Description,
+    );
   });
   return rules;
 }
@@ -132,17 +173,20 @@ function cidrAt(file: string, value: unknown, family: AddressFamily, at: string)
   } catch (error) {
     throw new InputError(file, (error as Error).message, { pointer: at });
   }
-  if (!cidr.includes('/') || found !== family) throw new InputError(file, `"${cidr}" is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR`, { pointer: at });
+  if (!cidr.includes('/') || found !== family)
+    throw new InputError(file, `"${cidr}" is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} CIDR`, { pointer: at });
   return cidr;
 }
 
 function port(file: string, value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) throw new InputError(file, `expected a port number 0-65535, found ${JSON.stringify(value)}`, { pointer: at });
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535)
+    throw new InputError(file, `expected a port number 0-65535, found ${JSON.stringify(value)}`, { pointer: at });
   return value;
 }
 
 function stringAt(file: string, value: unknown, at: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(file, 'expected a non-empty string', { pointer: at });
+  if (typeof value !== 'string' || value === '')
+    throw new InputError(file, 'expected a non-empty string', { pointer: at });
   return value;
 }
 

@@ -10,7 +10,16 @@
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { pointer } from '../../common/json-pointer';
-import type { AddressMatch, Filter, FilterBatch, FilterRule, PortMatch, RuleAction, RuleMatch, UnknownMatch } from '../model';
+import type {
+  AddressMatch,
+  Filter,
+  FilterBatch,
+  FilterRule,
+  PortMatch,
+  RuleAction,
+  RuleMatch,
+  UnknownMatch,
+} from '../model';
 import { addressFamily } from './filter-address';
 import { normalizeProtocol } from './filter-protocol';
 import { filterSource } from './filter-source';
@@ -47,7 +56,8 @@ export function parseAzureNsgs(doc: Pick<SniffedDocument, 'name' | 'json'>): Fil
   return listed.map(([nsg, at]) => {
     if (!isObject(nsg)) throw new InputError(file, 'a network security group must be an object', { pointer: at });
     const name = stringAt(file, nsg.name, `${at}/name`);
-    if (names.has(name)) throw new InputError(file, `network security group ${name} is listed twice`, { pointer: `${at}/name` });
+    if (names.has(name))
+      throw new InputError(file, `network security group ${name} is listed twice`, { pointer: `${at}/name` });
     names.add(name);
     return readNsg(file, nsg, name, at);
   });
@@ -78,25 +88,48 @@ function readNsg(file: string, nsg: JsonObject, name: string, at: string): Filte
       const fields = nested ? (rule.properties as JsonObject) : rule;
       const fieldsAt = nested ? `${ruleAt}/properties` : ruleAt;
       const direction = stringAt(file, fields.direction, `${fieldsAt}/direction`);
-      if (direction !== 'Inbound' && direction !== 'Outbound') throw new InputError(file, `direction "${direction}" is neither Inbound nor Outbound`, { pointer: `${fieldsAt}/direction` });
+      if (direction !== 'Inbound' && direction !== 'Outbound')
+        throw new InputError(file, `direction "${direction}" is neither Inbound nor Outbound`, {
+          pointer: `${fieldsAt}/direction`,
+        });
       const priority = fields.priority;
       const allowed = isDefault ? DEFAULT_PRIORITIES : CUSTOM_PRIORITIES;
-      if (typeof priority !== 'number' || !Number.isInteger(priority) || priority < allowed.from || priority > allowed.to) {
-        throw new InputError(file, `priority ${JSON.stringify(priority)} is outside ${allowed.from}-${allowed.to}${isDefault ? ' (default rules)' : ''}`, { pointer: `${fieldsAt}/priority` });
+      if (
+        typeof priority !== 'number' ||
+        !Number.isInteger(priority) ||
+        priority < allowed.from ||
+        priority > allowed.to
+      ) {
+        throw new InputError(
+          file,
+          `priority ${JSON.stringify(priority)} is outside ${allowed.from}-${allowed.to}${isDefault ? ' (default rules)' : ''}`,
+          { pointer: `${fieldsAt}/priority` },
+        );
       }
-      if (direction === 'Inbound') inbound.push({ priority, isDefault, name: stringAt(file, rule.name, `${ruleAt}/name`), at: fieldsAt, fields });
+      if (direction === 'Inbound')
+        inbound.push({ priority, isDefault, name: stringAt(file, rule.name, `${ruleAt}/name`), at: fieldsAt, fields });
     });
   }
   const custom = inbound.filter((r) => !r.isDefault).sort((a, b) => a.priority - b.priority);
   custom.forEach((rule, i) => {
     const previous = custom[i - 1];
-    if (previous && previous.priority === rule.priority) throw new InputError(file, `priority ${rule.priority} is used by both ${previous.name} and ${rule.name}; Azure requires distinct priorities per direction`, { pointer: `${rule.at}/priority` });
+    if (previous && previous.priority === rule.priority)
+      throw new InputError(
+        file,
+        `priority ${rule.priority} is used by both ${previous.name} and ${rule.name}; Azure requires distinct priorities per direction`,
+        { pointer: `${rule.at}/priority` },
+      );
   });
   const defaults = inbound.filter((r) => r.isDefault).sort((a, b) => a.priority - b.priority);
-  if (defaults.length === 0) warnings.push('no inbound default rules in the file: Azure always ends with AllowVnetInBound, AllowAzureLoadBalancerInBound and DenyAllInBound; only the final deny is assumed here');
+  if (defaults.length === 0)
+    warnings.push(
+      'no inbound default rules in the file: Azure always ends with AllowVnetInBound, AllowAzureLoadBalancerInBound and DenyAllInBound; only the final deny is assumed here',
+    );
 
   const rules = [...custom, ...defaults].flatMap((rule, i) => readRule(file, rule, i + 1));
-  for (const rule of rules) for (const unknown of rule.match.unknown) warnings.push(`${rule.label ?? rule.locator} (${rule.locator}): ${unknown.text}: ${unknown.why}`);
+  for (const rule of rules)
+    for (const unknown of rule.match.unknown)
+      warnings.push(`${rule.label ?? rule.locator} (${rule.locator}): ${unknown.text}: ${unknown.why}`);
   return {
     name,
     kind: 'azure-nsg',
@@ -112,7 +145,8 @@ function readNsg(file: string, nsg: JsonObject, name: string, at: string): Filte
 function readRule(file: string, rule: ReadRule, number: number): FilterRule[] {
   const { fields, at } = rule;
   const access = stringAt(file, fields.access, `${at}/access`);
-  if (access !== 'Allow' && access !== 'Deny') throw new InputError(file, `access "${access}" is neither Allow nor Deny`, { pointer: `${at}/access` });
+  if (access !== 'Allow' && access !== 'Deny')
+    throw new InputError(file, `access "${access}" is neither Allow nor Deny`, { pointer: `${at}/access` });
   const action: RuleAction = { kind: access === 'Allow' ? 'accept' : 'drop' };
   const protocolText = stringAt(file, fields.protocol, `${at}/protocol`);
   const protocol = normalizeProtocol(protocolText);
@@ -157,18 +191,35 @@ type Choice = AddressMatch | UnknownMatch | { any: true };
  * The alternatives a prefix list stands for: all CIDRs as one address match, and each service tag on its own
  * (an unknown match cannot be OR-ed with addresses inside one rule, so the rule is repeated per tag).
  */
-function prefixes(file: string, fields: JsonObject, side: 'source' | 'destination', at: string): { choices: Choice[]; written: string } {
+function prefixes(
+  file: string,
+  fields: JsonObject,
+  side: 'source' | 'destination',
+  at: string,
+): { choices: Choice[]; written: string } {
   const single = fields[`${side}AddressPrefix`];
   const many = fields[`${side}AddressPrefixes`] ?? [];
   const groups = fields[`${side}ApplicationSecurityGroups`] ?? [];
-  if (!Array.isArray(many)) throw new InputError(file, 'expected an array', { pointer: `${at}/${side}AddressPrefixes` });
-  if (!Array.isArray(groups)) throw new InputError(file, 'expected an array', { pointer: `${at}/${side}ApplicationSecurityGroups` });
+  if (!Array.isArray(many))
+    throw new InputError(file, 'expected an array', { pointer: `${at}/${side}AddressPrefixes` });
+  if (!Array.isArray(groups))
+    throw new InputError(file, 'expected an array', { pointer: `${at}/${side}ApplicationSecurityGroups` });
   const values: [string, string][] = [
-    ...(typeof single === 'string' && single !== '' ? [[single, `${at}/${side}AddressPrefix`] as [string, string]] : []),
-    ...many.map((value, i): [string, string] => [stringAt(file, value, `${at}/${side}AddressPrefixes/${i}`), `${at}/${side}AddressPrefixes/${i}`]),
+    ...(typeof single === 'string' && single !== ''
+      ? [[single, `${at}/${side}AddressPrefix`] as [string, string]]
+      : []),
+    ...many.map((value, i): [string, string] => [
+      stringAt(file, value, `${at}/${side}AddressPrefixes/${i}`),
+      `${at}/${side}AddressPrefixes/${i}`,
+    ]),
   ];
-  const asgs = groups.map((group, i) => (isObject(group) ? stringAt(file, group.id, `${at}/${side}ApplicationSecurityGroups/${i}/id`) : stringAt(file, group, `${at}/${side}ApplicationSecurityGroups/${i}`)));
-  if (values.length === 0 && asgs.length === 0) throw new InputError(file, `no ${side} address prefix`, { pointer: `${at}/${side}AddressPrefix` });
+  const asgs = groups.map((group, i) =>
+    isObject(group)
+      ? stringAt(file, group.id, `${at}/${side}ApplicationSecurityGroups/${i}/id`)
+      : stringAt(file, group, `${at}/${side}ApplicationSecurityGroups/${i}`),
+  );
+  if (values.length === 0 && asgs.length === 0)
+    throw new InputError(file, `no ${side} address prefix`, { pointer: `${at}/${side}AddressPrefix` });
   if (values.some(([value]) => ANY_ADDRESS.has(value.toLowerCase()))) return { choices: [{ any: true }], written: '*' };
 
   const cidrs: string[] = [];
@@ -187,16 +238,23 @@ function prefixes(file: string, fields: JsonObject, side: 'source' | 'destinatio
   }
   for (const id of asgs) {
     const short = id.split('/').pop() ?? id;
-    choices.push({ text: `${side} application security group ${short}`, why: 'the addresses of the NICs in an application security group are not in this file', ref: { kind: 'application-security-group', id } });
+    choices.push({
+      text: `${side} application security group ${short}`,
+      why: 'the addresses of the NICs in an application security group are not in this file',
+      ref: { kind: 'application-security-group', id },
+    });
   }
   if (cidrs.length) choices.unshift({ cidrs, negate: false });
   return { choices, written: [...values.map(([v]) => v), ...asgs.map((id) => id.split('/').pop() ?? id)].join(',') };
 }
 
 function tagWhy(tag: string): string {
-  if (tag === 'Internet') return 'service tag Internet means every address outside the virtual network; the virtual network address space is not in this file';
-  if (tag === 'VirtualNetwork') return 'service tag VirtualNetwork means the virtual network address space and peered or connected networks, which are not in this file';
-  if (tag === 'AzureLoadBalancer') return "service tag AzureLoadBalancer means Azure's health probe source (168.63.129.16), not load-balanced client traffic";
+  if (tag === 'Internet')
+    return 'service tag Internet means every address outside the virtual network; the virtual network address space is not in this file';
+  if (tag === 'VirtualNetwork')
+    return 'service tag VirtualNetwork means the virtual network address space and peered or connected networks, which are not in this file';
+  if (tag === 'AzureLoadBalancer')
+    return "service tag AzureLoadBalancer means Azure's health probe source (168.63.129.16), not load-balanced client traffic";
   return `service tag ${tag} stands for address ranges Azure publishes separately`;
 }
 
@@ -208,7 +266,10 @@ function ports(file: string, fields: JsonObject, side: 'source' | 'destination',
       const range = /^(\d+)(?:-(\d+))?$/.exec(value.trim());
       const from = range ? Number(range[1]) : NaN;
       const to = range?.[2] !== undefined ? Number(range[2]) : from;
-      if (!range || from > to || to > 65535) throw new InputError(file, `"${value}" is not a port, a port range like 1000-2000, or *`, { pointer: `${at}/${where}` });
+      if (!range || from > to || to > 65535)
+        throw new InputError(file, `"${value}" is not a port, a port range like 1000-2000, or *`, {
+          pointer: `${at}/${where}`,
+        });
       return { from, to };
     }),
     negate: false,
@@ -225,7 +286,11 @@ function portList(fields: JsonObject, side: 'source' | 'destination'): [string, 
 }
 
 function portsWritten(fields: JsonObject, side: 'source' | 'destination'): string {
-  return portList(fields, side).map(([value]) => value).join(',') || '*';
+  return (
+    portList(fields, side)
+      .map(([value]) => value)
+      .join(',') || '*'
+  );
 }
 
 function isNsg(value: unknown): boolean {
@@ -236,7 +301,8 @@ function isNsg(value: unknown): boolean {
 }
 
 function stringAt(file: string, value: unknown, at: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(file, 'expected a non-empty string', { pointer: at });
+  if (typeof value !== 'string' || value === '')
+    throw new InputError(file, 'expected a non-empty string', { pointer: at });
   return value;
 }
 

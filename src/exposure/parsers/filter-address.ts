@@ -19,7 +19,12 @@ export function rangeToCidrs(from: string, to: string): string[] {
   while (start <= hi.hi) {
     let size = 0;
     // widen the block while it stays aligned at `start` and inside the range
-    while (size < bits && (start & ((1n << BigInt(size + 1)) - 1n)) === 0n && start + (1n << BigInt(size + 1)) - 1n <= hi.hi) size++;
+    while (
+      size < bits &&
+      (start & ((1n << BigInt(size + 1)) - 1n)) === 0n &&
+      start + (1n << BigInt(size + 1)) - 1n <= hi.hi
+    )
+      size++;
     out.push(`${formatAddress(lo.family, start)}/${bits - size}`);
     start += 1n << BigInt(size);
   }

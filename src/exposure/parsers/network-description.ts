@@ -8,7 +8,13 @@ import { assertValid, createValidator } from '../../common/json-schema';
 import { pointer } from '../../common/json-pointer';
 import { parseYamlText } from '../../common/parse-yaml';
 import { AddressSet } from '../address-set';
-import { INTERNET_ZONE, type NetworkDescription, type NetworkZone, type ZoneGuard, type HostGuard } from '../network-model';
+import {
+  INTERNET_ZONE,
+  type NetworkDescription,
+  type NetworkZone,
+  type ZoneGuard,
+  type HostGuard,
+} from '../network-model';
 
 export const NETWORK_KIND = 'patchcall/network';
 
@@ -71,7 +77,8 @@ interface RawNetwork {
 }
 
 export function isNetworkDocument(doc: SniffedDocument): boolean {
-  if (doc.json !== undefined) return typeof doc.json === 'object' && doc.json !== null && (doc.json as { kind?: unknown }).kind === NETWORK_KIND;
+  if (doc.json !== undefined)
+    return typeof doc.json === 'object' && doc.json !== null && (doc.json as { kind?: unknown }).kind === NETWORK_KIND;
   return new RegExp(`^kind:\\s*["']?${NETWORK_KIND}["']?\\s*(#.*)?$`, 'm').test(doc.text);
 }
 
@@ -82,7 +89,12 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
 
   const zones = Object.entries(raw.zones).map(([name, entry]): NetworkZone => {
     const at = pointer('zones', name);
-    if (name === INTERNET_ZONE) throw new InputError(doc.name, `zone "${INTERNET_ZONE}" is every address outside the other zones and cannot be defined`, { pointer: at });
+    if (name === INTERNET_ZONE)
+      throw new InputError(
+        doc.name,
+        `zone "${INTERNET_ZONE}" is every address outside the other zones and cannot be defined`,
+        { pointer: at },
+      );
     const cidrs = Array.isArray(entry) ? entry : entry.cidrs;
     const description = Array.isArray(entry) ? undefined : entry.description;
     if (cidrs.length === 0) throw new InputError(doc.name, `zone "${name}" has no CIDRs`, { pointer: at });
@@ -90,7 +102,9 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
       try {
         AddressSet.fromCidrs([cidr]);
       } catch (error) {
-        throw new InputError(doc.name, `zone "${name}": ${(error as Error).message}`, { pointer: Array.isArray(entry) ? pointer('zones', name, j) : pointer('zones', name, 'cidrs', j) });
+        throw new InputError(doc.name, `zone "${name}": ${(error as Error).message}`, {
+          pointer: Array.isArray(entry) ? pointer('zones', name, j) : pointer('zones', name, 'cidrs', j),
+        });
       }
     });
     return { name, cidrs, ...(description ? { description } : {}), locator: at };
@@ -100,14 +114,31 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
   const known = new Set([...zones.map((z) => z.name), INTERNET_ZONE]);
   const guards = (raw.guards ?? []).map((g, i): ZoneGuard => {
     g.zones.forEach((zone, j) => {
-      if (!known.has(zone)) throw new InputError(doc.name, `guard of filter "${g.filter}" names zone "${zone}", which is not defined`, { pointer: pointer('guards', i, 'zones', j) });
+      if (!known.has(zone))
+        throw new InputError(doc.name, `guard of filter "${g.filter}" names zone "${zone}", which is not defined`, {
+          pointer: pointer('guards', i, 'zones', j),
+        });
     });
     for (const zone of Object.keys(g.interfaces ?? {})) {
-      if (!known.has(zone)) throw new InputError(doc.name, `interfaces of filter "${g.filter}" name zone "${zone}", which is not defined`, { pointer: pointer('guards', i, 'interfaces', zone) });
+      if (!known.has(zone))
+        throw new InputError(doc.name, `interfaces of filter "${g.filter}" name zone "${zone}", which is not defined`, {
+          pointer: pointer('guards', i, 'interfaces', zone),
+        });
     }
-    return { filter: g.filter, chain: g.chain, zones: g.zones, interfaces: g.interfaces ?? {}, locator: pointer('guards', i) };
+    return {
+      filter: g.filter,
+      chain: g.chain,
+      zones: g.zones,
+      interfaces: g.interfaces ?? {},
+      locator: pointer('guards', i),
+    };
   });
-  const hosts = (raw.hosts ?? []).map((h, i): HostGuard => ({ asset: h.asset, filter: h.filter, chain: h.chain, locator: pointer('hosts', i) }));
+  const hosts = (raw.hosts ?? []).map((h, i): HostGuard => ({
+    asset: h.asset,
+    filter: h.filter,
+    chain: h.chain,
+    locator: pointer('hosts', i),
+  }));
   return { document: doc.name, zones, guards, hosts };
 }
 

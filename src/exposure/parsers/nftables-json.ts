@@ -6,7 +6,18 @@
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { childPointer, pointer } from '../../common/json-pointer';
-import type { AddressFamily, AddressMatch, Chain, Filter, FilterBatch, FilterRule, PortMatch, PortRange, RuleAction, RuleMatch } from '../model';
+import type {
+  AddressFamily,
+  AddressMatch,
+  Chain,
+  Filter,
+  FilterBatch,
+  FilterRule,
+  PortMatch,
+  PortRange,
+  RuleAction,
+  RuleMatch,
+} from '../model';
 import { addressFamily, rangeToCidrs } from './filter-address';
 import { normalizeProtocol } from './filter-protocol';
 import { filterBaseName, filterSource } from './filter-source';
@@ -18,7 +29,28 @@ const FAMILIES: Record<string, AddressFamily[]> = { ip: ['ipv4'], ip6: ['ipv6'],
 const ENTRY_HOOKS = ['input', 'forward'] as const;
 const L4_PROTOCOLS = new Set(['tcp', 'udp', 'sctp', 'dccp', 'udplite']);
 /** Statements that act on the packet and let it go on within the same rule. */
-const SIDE_EFFECTS = new Set(['counter', 'log', 'mangle', 'meta', 'ct', 'notrack', 'set', 'map', 'quota-reset', 'synproxy', 'tproxy', 'dup', 'fwd', 'snat', 'dnat', 'masquerade', 'redirect', 'ct helper', 'ct timeout', 'ct expectation']);
+const SIDE_EFFECTS = new Set([
+  'counter',
+  'log',
+  'mangle',
+  'meta',
+  'ct',
+  'notrack',
+  'set',
+  'map',
+  'quota-reset',
+  'synproxy',
+  'tproxy',
+  'dup',
+  'fwd',
+  'snat',
+  'dnat',
+  'masquerade',
+  'redirect',
+  'ct helper',
+  'ct timeout',
+  'ct expectation',
+]);
 const VERDICTS = new Set(['accept', 'drop', 'reject', 'return', 'jump', 'goto', 'continue', 'queue']);
 
 export const nftablesJsonFormat: FormatHandler<FilterBatch> = {
@@ -49,12 +81,16 @@ interface NftTable {
 export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): Filter[] {
   const file = doc.name;
   const root = doc.json;
-  if (!isObject(root) || !Array.isArray(root.nftables)) throw new InputError(file, 'no "nftables" array: not the output of `nft -j list ruleset`', { pointer: '' });
+  if (!isObject(root) || !Array.isArray(root.nftables))
+    throw new InputError(file, 'no "nftables" array: not the output of `nft -j list ruleset`', { pointer: '' });
   const tables = new Map<string, NftTable>();
   const tableOf = (object: JsonObject, at: string): NftTable => {
     const key = `${text(file, object.family, `${at}/family`)} ${text(file, object.table, `${at}/table`)}`;
     const table = tables.get(key);
-    if (!table) throw new InputError(file, `refers to table ${key}, which the ruleset does not list before it`, { pointer: `${at}/table` });
+    if (!table)
+      throw new InputError(file, `refers to table ${key}, which the ruleset does not list before it`, {
+        pointer: `${at}/table`,
+      });
     return table;
   };
 
@@ -83,14 +119,19 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
   });
 
   const base = filterBaseName(file);
-  const units: { table: NftTable; entries: Partial<Record<(typeof ENTRY_HOOKS)[number], string>>; warnings: string[] }[] = [];
+  const units: {
+    table: NftTable;
+    entries: Partial<Record<(typeof ENTRY_HOOKS)[number], string>>;
+    warnings: string[];
+  }[] = [];
   const natWarnings: string[] = [];
   for (const table of tables.values()) {
     const families = FAMILIES[table.family];
     const byHook = new Map<string, { name: string; prio: number }[]>();
     for (const [name, { chain }] of table.chains) {
       if (chain.hook === undefined) continue;
-      if (chain.type === 'nat' && (chain.hook === 'prerouting' || chain.hook === 'output')) natWarnings.push(...destinationRewrites(table, name));
+      if (chain.type === 'nat' && (chain.hook === 'prerouting' || chain.hook === 'output'))
+        natWarnings.push(...destinationRewrites(table, name));
       if (chain.type !== 'filter' || !families) continue;
       const list = byHook.get(String(chain.hook)) ?? [];
       list.push({ name, prio: typeof chain.prio === 'number' ? chain.prio : 0 });
@@ -104,7 +145,13 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
         const chain = [...(byHook.get(hook) ?? [])].sort((a, b) => a.prio - b.prio)[k];
         if (chain) entries[hook] = chain.name;
       }
-      const warnings = otherHooks.map((hook) => `table ${table.family} ${table.name} also filters at hook ${hook} (${byHook.get(hook)!.map((c) => c.name).join(', ')}), which is not modelled`);
+      const warnings = otherHooks.map(
+        (hook) =>
+          `table ${table.family} ${table.name} also filters at hook ${hook} (${byHook
+            .get(hook)!
+            .map((c) => c.name)
+            .join(', ')}), which is not modelled`,
+      );
       units.push({ table, entries, warnings });
     }
     if (!families && [...table.chains.values()].some(({ chain }) => chain.type === 'filter')) {
@@ -113,14 +160,29 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
   }
 
   if (units.length === 0) {
-    return [{ name: base, kind: 'nftables', families: ['ipv4', 'ipv6'], chains: [], entryChains: {}, warnings: ['no filter base chain on the input or forward hook: this ruleset filters nothing', ...natWarnings], source: filterSource('nft-json', file) }];
+    return [
+      {
+        name: base,
+        kind: 'nftables',
+        families: ['ipv4', 'ipv6'],
+        chains: [],
+        entryChains: {},
+        warnings: ['no filter base chain on the input or forward hook: this ruleset filters nothing', ...natWarnings],
+        source: filterSource('nft-json', file),
+      },
+    ];
   }
   const perTable = new Map<NftTable, number>();
   return units.map(({ table, entries, warnings }) => {
     const index = perTable.get(table) ?? 0;
     perTable.set(table, index + 1);
     const name = units.length === 1 ? base : `${base}:${table.family}:${table.name}${index > 0 ? `:${index + 1}` : ''}`;
-    const setWarnings = [...table.sets].filter(([, set]) => set.dynamic).map(([setName, set]) => `set @${setName} is dynamic (timeout/dynamic flags): its ${set.elements.length} element(s) are a snapshot of when the ruleset was listed`);
+    const setWarnings = [...table.sets]
+      .filter(([, set]) => set.dynamic)
+      .map(
+        ([setName, set]) =>
+          `set @${setName} is dynamic (timeout/dynamic flags): its ${set.elements.length} element(s) are a snapshot of when the ruleset was listed`,
+      );
     return {
       name,
       label: `table ${table.family} ${table.name}`,
@@ -138,7 +200,12 @@ function readChains(file: string, table: NftTable, warnings: string[]): Chain[] 
   const chains = new Map<string, Chain>();
   for (const [name, { chain, at }] of table.chains) {
     if (chain.type !== undefined && chain.type !== 'filter') continue;
-    const policy = chain.policy === undefined ? undefined : chain.policy === 'accept' || chain.policy === 'drop' ? chain.policy : fail(file, `policy "${String(chain.policy)}" is neither accept nor drop`, `${at}/policy`);
+    const policy =
+      chain.policy === undefined
+        ? undefined
+        : chain.policy === 'accept' || chain.policy === 'drop'
+          ? chain.policy
+          : fail(file, `policy "${String(chain.policy)}" is neither accept nor drop`, `${at}/policy`);
     chains.set(name, { name, ...(chain.hook !== undefined ? { policy: policy ?? 'accept' } : {}), rules: [] });
   }
   // a verdict map becomes several rules that share the number of the rule the source lists
@@ -163,12 +230,21 @@ interface Reading {
   parts: string[];
 }
 
-function readRule(file: string, table: NftTable, rule: JsonObject, at: string, number: number, chains: Map<string, Chain>, warnings: string[]): FilterRule[] {
+function readRule(
+  file: string,
+  table: NftTable,
+  rule: JsonObject,
+  at: string,
+  number: number,
+  chains: Map<string, Chain>,
+  warnings: string[],
+): FilterRule[] {
   if (!Array.isArray(rule.expr)) throw new InputError(file, 'a rule needs an "expr" array', { pointer: `${at}/expr` });
   const reading: Reading = { match: { unknown: [] }, side: [], parts: [] };
   rule.expr.forEach((expr, i) => readExpression(file, table, expr, `${at}/expr/${i}`, reading, chains));
   const handle = rule.handle === undefined ? undefined : `handle ${String(rule.handle)}`;
-  const label = [handle, typeof rule.comment === 'string' ? rule.comment : undefined].filter(Boolean).join(': ') || undefined;
+  const label =
+    [handle, typeof rule.comment === 'string' ? rule.comment : undefined].filter(Boolean).join(': ') || undefined;
   const common = { number, text: reading.parts.join(' '), ...(label ? { label } : {}) };
   for (const unknown of reading.match.unknown) warnings.push(`${at} (${common.text}): ${unknown.text}: ${unknown.why}`);
   const family = reading.family ? { family: reading.family } : {};
@@ -177,14 +253,28 @@ function readRule(file: string, table: NftTable, rule: JsonObject, at: string, n
     return entries.map(([key, action, elementAt]) => {
       const split: Reading = { match: structuredClone(reading.match), side: [], parts: [] };
       readMatch(file, table, { op: '==', left, right: key }, elementAt, split);
-      return { ...common, locator: elementAt, ...family, ...(split.family ? { family: split.family } : {}), match: split.match, action };
+      return {
+        ...common,
+        locator: elementAt,
+        ...family,
+        ...(split.family ? { family: split.family } : {}),
+        match: split.match,
+        action,
+      };
     });
   }
   const action = reading.action ?? { kind: 'continue', target: reading.side.join(' ') || '(no verdict)' };
   return [{ ...common, locator: at, ...family, match: reading.match, action }];
 }
 
-function readExpression(file: string, table: NftTable, expr: Json, at: string, reading: Reading, chains: Map<string, Chain>): void {
+function readExpression(
+  file: string,
+  table: NftTable,
+  expr: Json,
+  at: string,
+  reading: Reading,
+  chains: Map<string, Chain>,
+): void {
   if (!isObject(expr)) throw new InputError(file, 'a rule expression must be an object', { pointer: at });
   const [kind, body] = Object.entries(expr)[0] ?? ['?', undefined];
   const bodyAt = childPointer(at, kind);
@@ -195,12 +285,21 @@ function readExpression(file: string, table: NftTable, expr: Json, at: string, r
   } else if (VERDICTS.has(kind)) {
     reading.parts.push(renderVerdict(kind, body));
     reading.action ??= verdict(file, kind, body, bodyAt, chains);
-  } else if (kind === 'vmap' && isObject(body) && isObject(body.key) && isObject(body.data) && Array.isArray(body.data.set)) {
-    reading.parts.push(`${renderValue(body.key)} vmap { ${body.data.set.map((pair) => (Array.isArray(pair) ? `${renderValue(pair[0])} : ${renderVerdictObject(pair[1])}` : '?')).join(', ')} }`);
+  } else if (
+    kind === 'vmap' &&
+    isObject(body) &&
+    isObject(body.key) &&
+    isObject(body.data) &&
+    Array.isArray(body.data.set)
+  ) {
+    reading.parts.push(
+      `${renderValue(body.key)} vmap { ${body.data.set.map((pair) => (Array.isArray(pair) ? `${renderValue(pair[0])} : ${renderVerdictObject(pair[1])}` : '?')).join(', ')} }`,
+    );
     const key = body.key;
     const entries = body.data.set.map((pair, j): [Json, RuleAction, string] => {
       const elementAt = `${bodyAt}/data/set/${j}`;
-      if (!Array.isArray(pair) || pair.length !== 2 || !isObject(pair[1])) throw new InputError(file, 'a verdict map element must be [key, verdict]', { pointer: elementAt });
+      if (!Array.isArray(pair) || pair.length !== 2 || !isObject(pair[1]))
+        throw new InputError(file, 'a verdict map element must be [key, verdict]', { pointer: elementAt });
       const [verdictKind, verdictBody] = Object.entries(pair[1])[0] ?? ['?', undefined];
       return [pair[0], verdict(file, verdictKind, verdictBody, `${elementAt}/1`, chains), elementAt];
     });
@@ -212,10 +311,17 @@ function readExpression(file: string, table: NftTable, expr: Json, at: string, r
     else reading.match.unknown.push({ text: `xt match ${name}`, why: 'opaque xt match left by iptables-nft' });
   } else if (kind === 'limit' || kind === 'quota') {
     reading.parts.push(renderStatement(kind, body));
-    reading.match.unknown.push({ text: renderStatement(kind, body), why: kind === 'limit' ? 'rate limit: matches only while traffic stays under the limit' : 'quota: matches only until the byte count is used up' });
+    reading.match.unknown.push({
+      text: renderStatement(kind, body),
+      why:
+        kind === 'limit'
+          ? 'rate limit: matches only while traffic stays under the limit'
+          : 'quota: matches only until the byte count is used up',
+    });
   } else {
     reading.parts.push(renderStatement(kind, body));
-    if (!SIDE_EFFECTS.has(kind)) reading.match.unknown.push({ text: renderStatement(kind, body), why: `expression "${kind}" is not understood` });
+    if (!SIDE_EFFECTS.has(kind))
+      reading.match.unknown.push({ text: renderStatement(kind, body), why: `expression "${kind}" is not understood` });
     else reading.side.push(kind);
   }
 }
@@ -274,7 +380,8 @@ function readMatch(file: string, table: NftTable, body: JsonObject, at: string, 
     }
     if (key === 'nfproto') {
       const values = scalars(file, table, right, `${at}/right`);
-      if (values.length !== 1 || (values[0] !== 'ipv4' && values[0] !== 'ipv6')) return unknown('meta nfproto other than ipv4/ipv6');
+      if (values.length !== 1 || (values[0] !== 'ipv4' && values[0] !== 'ipv6'))
+        return unknown('meta nfproto other than ipv4/ipv6');
       return setFamily(negate ? (values[0] === 'ipv4' ? 'ipv6' : 'ipv4') : values[0]);
     }
     return unknown(`meta ${key} is not modelled`);
@@ -290,13 +397,21 @@ function setProtocols(reading: Reading, values: string[], negate: boolean): void
   const normalized = values.map((v) => normalizeProtocol(v)).filter((v): v is string => v !== undefined);
   const existing = reading.match.protocols;
   // `meta l4proto { tcp, udp } tcp dport 445` means tcp only: keep the intersection of what both allow
-  if (existing && !existing.negate && !negate) reading.match.protocols = { values: existing.values.filter((v) => normalized.includes(v)), negate: false };
+  if (existing && !existing.negate && !negate)
+    reading.match.protocols = { values: existing.values.filter((v) => normalized.includes(v)), negate: false };
   else reading.match.protocols = { values: normalized, negate };
 }
 
 function compare(op: string, right: Json): PortMatch | undefined {
   if (typeof right !== 'number') return undefined;
-  const range: PortRange = op === '<' ? { from: 0, to: right - 1 } : op === '<=' ? { from: 0, to: right } : op === '>' ? { from: right + 1, to: 65535 } : { from: right, to: 65535 };
+  const range: PortRange =
+    op === '<'
+      ? { from: 0, to: right - 1 }
+      : op === '<='
+        ? { from: 0, to: right }
+        : op === '>'
+          ? { from: right + 1, to: 65535 }
+          : { from: right, to: 65535 };
   return { ranges: range.from <= range.to ? [range] : [], negate: false };
 }
 
@@ -304,10 +419,20 @@ function compare(op: string, right: Json): PortMatch | undefined {
 function elements(file: string, table: NftTable, right: Json, at: string): { value: Json; at: string }[] {
   if (typeof right === 'string' && right.startsWith('@')) {
     const set = table.sets.get(right.slice(1));
-    if (!set) throw new InputError(file, `named set ${right} is not defined in table ${table.family} ${table.name}`, { pointer: at });
-    return set.elements.map((value) => ({ value: isObject(value) && isObject(value.elem) ? value.elem.val : value, at }));
+    if (!set)
+      throw new InputError(file, `named set ${right} is not defined in table ${table.family} ${table.name}`, {
+        pointer: at,
+      });
+    return set.elements.map((value) => ({
+      value: isObject(value) && isObject(value.elem) ? value.elem.val : value,
+      at,
+    }));
   }
-  if (isObject(right) && Array.isArray(right.set)) return right.set.map((value, i) => ({ value: isObject(value) && isObject(value.elem) ? value.elem.val : value, at: `${at}/set/${i}` }));
+  if (isObject(right) && Array.isArray(right.set))
+    return right.set.map((value, i) => ({
+      value: isObject(value) && isObject(value.elem) ? value.elem.val : value,
+      at: `${at}/set/${i}`,
+    }));
   if (Array.isArray(right)) return right.map((value, i) => ({ value, at: `${at}/${i}` }));
   return [{ value: right, at }];
 }
@@ -318,21 +443,24 @@ function addresses(file: string, table: NftTable, right: Json, at: string, readi
     const check = (cidr: string): string => {
       try {
         const family = addressFamily(cidr);
-        if (reading.family && family !== reading.family) throw new Error(`${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+        if (reading.family && family !== reading.family)
+          throw new Error(`${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
       } catch (error) {
         throw new InputError(file, (error as Error).message, { pointer: where });
       }
       return cidr;
     };
     if (typeof value === 'string') cidrs.push(check(value));
-    else if (isObject(value) && isObject(value.prefix)) cidrs.push(check(`${String(value.prefix.addr)}/${String(value.prefix.len)}`));
+    else if (isObject(value) && isObject(value.prefix))
+      cidrs.push(check(`${String(value.prefix.addr)}/${String(value.prefix.len)}`));
     else if (isObject(value) && Array.isArray(value.range)) {
       try {
         cidrs.push(...rangeToCidrs(String(value.range[0]), String(value.range[1])));
       } catch (error) {
         throw new InputError(file, (error as Error).message, { pointer: where });
       }
-    } else throw new InputError(file, `${JSON.stringify(value)} is not an address, prefix or range`, { pointer: where });
+    } else
+      throw new InputError(file, `${JSON.stringify(value)} is not an address, prefix or range`, { pointer: where });
   }
   return cidrs;
 }
@@ -340,14 +468,16 @@ function addresses(file: string, table: NftTable, right: Json, at: string, readi
 function portRanges(file: string, table: NftTable, right: Json, at: string): PortRange[] {
   return elements(file, table, right, at).map(({ value, at: where }) => {
     const [from, to] = isObject(value) && Array.isArray(value.range) ? value.range : [value, value];
-    if (!isPort(from) || !isPort(to) || from > to) throw new InputError(file, `${JSON.stringify(value)} is not a port or port range (0-65535)`, { pointer: where });
+    if (!isPort(from) || !isPort(to) || from > to)
+      throw new InputError(file, `${JSON.stringify(value)} is not a port or port range (0-65535)`, { pointer: where });
     return { from, to };
   });
 }
 
 function scalars(file: string, table: NftTable, right: Json, at: string): string[] {
   return elements(file, table, right, at).map(({ value, at: where }) => {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new InputError(file, `expected a name or number, found ${JSON.stringify(value)}`, { pointer: where });
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new InputError(file, `expected a name or number, found ${JSON.stringify(value)}`, { pointer: where });
     return String(value);
   });
 }
@@ -364,7 +494,10 @@ function verdict(file: string, kind: string, body: Json, at: string, chains: Map
     case 'jump':
     case 'goto': {
       const target = isObject(body) ? body.target : undefined;
-      if (typeof target !== 'string' || !chains.has(target)) throw new InputError(file, `${kind} to ${JSON.stringify(target)}, which is not a chain of this table`, { pointer: `${at}/target` });
+      if (typeof target !== 'string' || !chains.has(target))
+        throw new InputError(file, `${kind} to ${JSON.stringify(target)}, which is not a chain of this table`, {
+          pointer: `${at}/target`,
+        });
       return { kind, chain: target };
     }
     default:
@@ -374,15 +507,29 @@ function verdict(file: string, kind: string, body: Json, at: string, chains: Map
 
 /** iptables-nft keeps the target's name even where it drops its parameters. */
 function xtTarget(name: string): RuleAction {
-  if (name === 'ACCEPT' || name === 'DROP' || name === 'REJECT' || name === 'RETURN') return { kind: name.toLowerCase() as 'accept' | 'drop' | 'reject' | 'return' };
-  if (['LOG', 'NFLOG', 'MARK', 'CONNMARK', 'CT', 'NOTRACK', 'TCPMSS'].includes(name)) return { kind: 'continue', target: name };
+  if (name === 'ACCEPT' || name === 'DROP' || name === 'REJECT' || name === 'RETURN')
+    return { kind: name.toLowerCase() as 'accept' | 'drop' | 'reject' | 'return' };
+  if (['LOG', 'NFLOG', 'MARK', 'CONNMARK', 'CT', 'NOTRACK', 'TCPMSS'].includes(name))
+    return { kind: 'continue', target: name };
   return { kind: 'unknown', target: name };
 }
 
 function destinationRewrites(table: NftTable, chain: string): string[] {
   return table.rules
-    .filter(({ rule }) => rule.chain === chain && Array.isArray(rule.expr) && rule.expr.some((e) => isObject(e) && ('dnat' in e || 'redirect' in e || (isObject(e.xt) && (e.xt.name === 'DNAT' || e.xt.name === 'REDIRECT')))))
-    .map(({ at }) => `${at}: table ${table.family} ${table.name} rewrites destinations before filtering (chain ${chain}); filter rules match the translated address and port, and NAT is not modelled`);
+    .filter(
+      ({ rule }) =>
+        rule.chain === chain &&
+        Array.isArray(rule.expr) &&
+        rule.expr.some(
+          (e) =>
+            isObject(e) &&
+            ('dnat' in e || 'redirect' in e || (isObject(e.xt) && (e.xt.name === 'DNAT' || e.xt.name === 'REDIRECT'))),
+        ),
+    )
+    .map(
+      ({ at }) =>
+        `${at}: table ${table.family} ${table.name} rewrites destinations before filtering (chain ${chain}); filter rules match the translated address and port, and NAT is not modelled`,
+    );
 }
 
 function renderMatch(body: JsonObject): string {
@@ -395,20 +542,25 @@ function renderValue(value: Json): string {
   if (Array.isArray(value)) return value.map(renderValue).join(',');
   if (!isObject(value)) return JSON.stringify(value);
   if (isObject(value.payload)) return `${String(value.payload.protocol)} ${String(value.payload.field)}`;
-  if (isObject(value.meta)) return ['iifname', 'oifname', 'iif', 'oif'].includes(String(value.meta.key)) ? String(value.meta.key) : `meta ${String(value.meta.key)}`;
+  if (isObject(value.meta))
+    return ['iifname', 'oifname', 'iif', 'oif'].includes(String(value.meta.key))
+      ? String(value.meta.key)
+      : `meta ${String(value.meta.key)}`;
   if (isObject(value.ct)) return `ct ${String(value.ct.key)}`;
   if (isObject(value.prefix)) return `${String(value.prefix.addr)}/${String(value.prefix.len)}`;
   if (Array.isArray(value.range)) return `${renderValue(value.range[0])}-${renderValue(value.range[1])}`;
   if (Array.isArray(value.set)) return `{ ${value.set.map(renderValue).join(', ')} }`;
   if (isObject(value.elem)) return renderValue(value.elem.val);
   const [operator, operands] = Object.entries(value)[0] ?? ['?', undefined];
-  if ((operator === '&' || operator === '|' || operator === '^') && Array.isArray(operands)) return `(${operands.map(renderValue).join(` ${operator} `)})`;
+  if ((operator === '&' || operator === '|' || operator === '^') && Array.isArray(operands))
+    return `(${operands.map(renderValue).join(` ${operator} `)})`;
   return JSON.stringify(value);
 }
 
 function renderVerdict(kind: string, body: Json): string {
   if ((kind === 'jump' || kind === 'goto') && isObject(body)) return `${kind} ${String(body.target)}`;
-  if (kind === 'reject' && isObject(body) && body.type !== undefined) return `reject with ${String(body.type)}${body.expr !== undefined ? ` ${String(body.expr)}` : ''}`;
+  if (kind === 'reject' && isObject(body) && body.type !== undefined)
+    return `reject with ${String(body.type)}${body.expr !== undefined ? ` ${String(body.expr)}` : ''}`;
   return kind;
 }
 
@@ -422,7 +574,9 @@ function renderStatement(kind: string, body: Json): string {
   if (kind === 'log') return body.prefix !== undefined ? `log prefix "${String(body.prefix)}"` : 'log';
   if (kind === 'limit') return `limit rate ${String(body.rate)}/${String(body.per ?? 'second')}`;
   if (kind === 'counter') return 'counter';
-  return `${kind} ${Object.entries(body).map(([k, v]) => `${k} ${renderValue(v)}`).join(' ')}`;
+  return `${kind} ${Object.entries(body)
+    .map(([k, v]) => `${k} ${renderValue(v)}`)
+    .join(' ')}`;
 }
 
 function isObject(value: Json): value is JsonObject {
@@ -434,7 +588,8 @@ function isPort(value: Json): value is number {
 }
 
 function text(file: string, value: Json, at: string): string {
-  if (typeof value !== 'string' || value === '') throw new InputError(file, 'expected a non-empty string', { pointer: at });
+  if (typeof value !== 'string' || value === '')
+    throw new InputError(file, 'expected a non-empty string', { pointer: at });
   return value;
 }
 

@@ -22,8 +22,11 @@ function parseAwsInstances(doc: SniffedDocument): InventoryBatch {
   const reservations = (doc.json as Json).Reservations as unknown[];
   const assets = reservations.flatMap((reservation, r) => {
     const instances = (reservation as Json | null)?.Instances;
-    if (!Array.isArray(instances)) throw new InputError(doc.name, 'a reservation has no Instances list', { pointer: pointer('Reservations', r) });
-    return instances.map((instance, i) => instanceToAsset(instance as Json, doc.name, pointer('Reservations', r, 'Instances', i)));
+    if (!Array.isArray(instances))
+      throw new InputError(doc.name, 'a reservation has no Instances list', { pointer: pointer('Reservations', r) });
+    return instances.map((instance, i) =>
+      instanceToAsset(instance as Json, doc.name, pointer('Reservations', r, 'Instances', i)),
+    );
   });
   return { kind: 'inventory', assets, fixes: [] };
 }
@@ -37,12 +40,17 @@ function instanceToAsset(instance: Json, file: string, at: string): Asset {
     str(instance.PrivateIpAddress),
     str(instance.PublicIpAddress),
     ...interfaces.flatMap((eni) => [
-      ...arr(eni.PrivateIpAddresses).flatMap((p) => [str(p.PrivateIpAddress), str((p.Association as Json | undefined)?.PublicIp)]),
+      ...arr(eni.PrivateIpAddresses).flatMap((p) => [
+        str(p.PrivateIpAddress),
+        str((p.Association as Json | undefined)?.PublicIp),
+      ]),
       ...arr(eni.Ipv6Addresses).map((a) => str(a.Ipv6Address)),
     ]),
   ].filter((a): a is string => !!a);
   const tags = Object.fromEntries(arr(instance.Tags).map((t) => [str(t.Key) ?? '', str(t.Value) ?? '']));
-  const groups = [...arr(instance.SecurityGroups), ...interfaces.flatMap((eni) => arr(eni.Groups))].map((g) => str(g.GroupId)).filter((g): g is string => !!g);
+  const groups = [...arr(instance.SecurityGroups), ...interfaces.flatMap((eni) => arr(eni.Groups))]
+    .map((g) => str(g.GroupId))
+    .filter((g): g is string => !!g);
   const dnsNames = [str(instance.PrivateDnsName), str(instance.PublicDnsName)].filter((n): n is string => !!n);
   const asset = newAsset({
     id,
@@ -50,7 +58,9 @@ function instanceToAsset(instance: Json, file: string, at: string): Asset {
     addresses: [...new Set(addresses)],
     hostnames: dnsNames,
     securityGroupIds: [...new Set(groups)],
-    tags: Object.entries(tags).filter(([k]) => k !== 'Name').map(([k, v]) => `${k}=${v}`),
+    tags: Object.entries(tags)
+      .filter(([k]) => k !== 'Name')
+      .map(([k, v]) => `${k}=${v}`),
     sources: [source],
   });
   const platform = str(instance.PlatformDetails) ?? (str(instance.Platform) === 'windows' ? 'Windows' : undefined);

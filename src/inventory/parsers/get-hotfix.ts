@@ -14,7 +14,8 @@ const HOST_COLUMNS = ['PSComputerName', 'CSName', 'Source'];
 export const getHotfixFormat: FormatHandler<InventoryBatch> = {
   format: 'get-hotfix',
   description: 'Windows Get-HotFix | Export-Csv (installed KBs per host)',
-  detect: (doc) => doc.json === undefined && !doc.xmlRoot && /^(#TYPE[^\n]*\r?\n)?[^\n]*\bHotFixID\b/i.test(doc.text.slice(0, 4096)),
+  detect: (doc) =>
+    doc.json === undefined && !doc.xmlRoot && /^(#TYPE[^\n]*\r?\n)?[^\n]*\bHotFixID\b/i.test(doc.text.slice(0, 4096)),
   parse: parseGetHotfix,
 };
 
@@ -22,14 +23,28 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
   const typeLine = /^#TYPE[^\n]*\n/.test(doc.text) ? 1 : 0;
   let records: Record<string, string>[];
   try {
-    records = parseCsv(doc.text, { columns: true, comment: '#', comment_no_infix: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+    records = parseCsv(doc.text, {
+      columns: true,
+      comment: '#',
+      comment_no_infix: true,
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+    }) as Record<string, string>[];
   } catch (error) {
     const e = error as Error & { lines?: number };
-    throw new InputError(doc.name, `not a readable CSV: ${e.message.replace(/ on line \d+$/, '')}`, e.lines ? { line: e.lines } : {});
+    throw new InputError(
+      doc.name,
+      `not a readable CSV: ${e.message.replace(/ on line \d+$/, '')}`,
+      e.lines ? { line: e.lines } : {},
+    );
   }
   const header = Object.keys(records[0] ?? {});
   const hostColumn = HOST_COLUMNS.find((c) => header.includes(c));
-  if (records.length && !hostColumn) throw new InputError(doc.name, `no host column: expected one of ${HOST_COLUMNS.join(', ')}`, { line: typeLine + 1 });
+  if (records.length && !hostColumn)
+    throw new InputError(doc.name, `no host column: expected one of ${HOST_COLUMNS.join(', ')}`, {
+      line: typeLine + 1,
+    });
   return {
     kind: 'inventory',
     assets: [],
@@ -41,7 +56,14 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
       // Windows lists service packs and rollups with placeholder ids ("File 1"); only KB ids identify a fix
       if (!id) return [];
       const installedOn = readInstalledOn(row.InstalledOn);
-      return [{ host, id, ...(installedOn ? { installedOn } : {}), source: inventorySource('get-hotfix', doc.name, `line ${line}`) }];
+      return [
+        {
+          host,
+          id,
+          ...(installedOn ? { installedOn } : {}),
+          source: inventorySource('get-hotfix', doc.name, `line ${line}`),
+        },
+      ];
     }),
   };
 }

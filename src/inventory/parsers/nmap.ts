@@ -14,8 +14,27 @@ import { normalizeOs } from '../normalize-os';
 
 type Node = Record<string, unknown>;
 
-const LISTS = new Set(['host', 'address', 'hostname', 'port', 'extraports', 'osmatch', 'osclass', 'cpe', 'script', 'elem', 'table']);
-const PORT_STATES = new Set<PortState>(['open', 'closed', 'filtered', 'open|filtered', 'closed|filtered', 'unfiltered']);
+const LISTS = new Set([
+  'host',
+  'address',
+  'hostname',
+  'port',
+  'extraports',
+  'osmatch',
+  'osclass',
+  'cpe',
+  'script',
+  'elem',
+  'table',
+]);
+const PORT_STATES = new Set<PortState>([
+  'open',
+  'closed',
+  'filtered',
+  'open|filtered',
+  'closed|filtered',
+  'unfiltered',
+]);
 /** Confidence given to SMB's own answer and to a service's OS CPE (nmap's conf is 0-10 for services). */
 const SMB_CONFIDENCE = 95;
 
@@ -28,7 +47,8 @@ export const nmapFormat: FormatHandler<InventoryBatch> = {
 
 function parseNmap(doc: SniffedDocument): InventoryBatch {
   const valid = XMLValidator.validate(doc.text);
-  if (valid !== true) throw new InputError(doc.name, `malformed XML: ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
+  if (valid !== true)
+    throw new InputError(doc.name, `malformed XML: ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -64,7 +84,11 @@ function hostToAsset(host: Node, file: string, path: string, seenAt: string | un
     .filter(Boolean);
   const services = readServices(host, source, seenAt);
   const smb = readSmbOs(host, source);
-  const osCandidates = [...(smb?.candidate ? [smb.candidate] : []), ...serviceOs(host, source), ...fingerprintOs(host, source)];
+  const osCandidates = [
+    ...(smb?.candidate ? [smb.candidate] : []),
+    ...serviceOs(host, source),
+    ...fingerprintOs(host, source),
+  ];
   const asset = newAsset({
     id: addresses[0]!,
     name: names[0] ?? smb?.computerName ?? addresses[0]!,
@@ -148,10 +172,20 @@ function readSmbOs(host: Node, source: Asset['sources'][number]): SmbReading | u
 function serviceOs(host: Node, source: Asset['sources'][number]): OsIdentity[] {
   return list(child(host, 'ports')?.port).flatMap((port) => {
     const service = child(port, 'service');
-    const cpe = list(service?.cpe).map(text).find((c) => c.startsWith('cpe:/o:'));
+    const cpe = list(service?.cpe)
+      .map(text)
+      .find((c) => c.startsWith('cpe:/o:'));
     if (!cpe) return [];
     const conf = Number(attr(service, 'conf') ?? '0');
-    return [{ raw: cpe, cpe: toCpe23(cpe)!, confidence: Math.min(100, conf * 10), method: 'service' as const, source: { ...source, locator: `${source.locator}/ports/port[@portid=${attr(port, 'portid')}]/service` } }];
+    return [
+      {
+        raw: cpe,
+        cpe: toCpe23(cpe)!,
+        confidence: Math.min(100, conf * 10),
+        method: 'service' as const,
+        source: { ...source, locator: `${source.locator}/ports/port[@portid=${attr(port, 'portid')}]/service` },
+      },
+    ];
   });
 }
 
@@ -163,18 +197,32 @@ function fingerprintOs(host: Node, source: Asset['sources'][number]): OsIdentity
   const os = child(host, 'os');
   return list(os?.osmatch).flatMap((match, i) => {
     const name = attr(match, 'name') ?? '';
-    const fromClasses = [...new Set(list(match.osclass).flatMap((c) => list(c.cpe).map(text)).filter((c) => c.startsWith('cpe:/o:')))];
+    const fromClasses = [
+      ...new Set(
+        list(match.osclass)
+          .flatMap((c) => list(c.cpe).map(text))
+          .filter((c) => c.startsWith('cpe:/o:')),
+      ),
+    ];
     const cpes = fromClasses.length ? fromClasses.map((c) => toCpe23(c)) : [normalizeOs(name).cpe];
     const confidence = Number(attr(match, 'accuracy') ?? '0');
     const at = { ...source, locator: `${source.locator}/os/osmatch[${i + 1}]` };
-    return cpes.map((cpe): OsIdentity => ({ raw: name, ...(cpe ? { cpe } : {}), confidence, method: 'fingerprint', source: at }));
+    return cpes.map((cpe): OsIdentity => ({
+      raw: name,
+      ...(cpe ? { cpe } : {}),
+      confidence,
+      method: 'fingerprint',
+      source: at,
+    }));
   });
 }
 
 function list(value: unknown): Node[] {
   if (value === undefined || value === null || value === '') return [];
   // an element with text only arrives as a string, one with attributes as an object
-  return (Array.isArray(value) ? value : [value]).flatMap((v): Node[] => (typeof v === 'string' ? [{ '#text': v }] : v && typeof v === 'object' ? [v as Node] : []));
+  return (Array.isArray(value) ? value : [value]).flatMap((v): Node[] =>
+    typeof v === 'string' ? [{ '#text': v }] : v && typeof v === 'object' ? [v as Node] : [],
+  );
 }
 
 function child(node: Node | undefined, name: string): Node | undefined {

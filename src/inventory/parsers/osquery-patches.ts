@@ -34,8 +34,14 @@ function patchRows(json: unknown): PatchRow[] {
     const e = entry as Record<string, unknown>;
     const base = Array.isArray(json) ? pointer(i) : '';
     const host = typeof e.hostIdentifier === 'string' ? e.hostIdentifier : undefined;
-    if (e.columns && typeof e.columns === 'object') return [{ row: e.columns as Record<string, unknown>, ...(host ? { host } : {}), at: `${base}/columns` }];
-    if (Array.isArray(e.snapshot)) return e.snapshot.map((row, j) => ({ row: row as Record<string, unknown>, ...(host ? { host } : {}), at: `${base}/snapshot/${j}` }));
+    if (e.columns && typeof e.columns === 'object')
+      return [{ row: e.columns as Record<string, unknown>, ...(host ? { host } : {}), at: `${base}/columns` }];
+    if (Array.isArray(e.snapshot))
+      return e.snapshot.map((row, j) => ({
+        row: row as Record<string, unknown>,
+        ...(host ? { host } : {}),
+        at: `${base}/snapshot/${j}`,
+      }));
     return [{ row: e, at: base }];
   });
 }
@@ -46,11 +52,23 @@ function parseOsqueryPatches(doc: SniffedDocument): InventoryBatch {
     assets: [],
     fixes: patchRows(doc.json).flatMap(({ row, host, at }) => {
       const name = text(row.csname) ?? text(row.hostname) ?? text(row.host_identifier) ?? host;
-      if (!name) throw new InputError(doc.name, 'a patches row names no host (csname, hostname, host_identifier or the log entry\'s hostIdentifier)', { pointer: at });
+      if (!name)
+        throw new InputError(
+          doc.name,
+          "a patches row names no host (csname, hostname, host_identifier or the log entry's hostIdentifier)",
+          { pointer: at },
+        );
       const id = normalizeKb(text(row.hotfix_id) ?? '');
       if (!id) return [];
       const date = readIsoDate(text(row.installed_on) ?? '');
-      return [{ host: name, id, ...(date.ok ? { installedOn: date.iso } : {}), source: inventorySource('osquery-patches', doc.name, at) }];
+      return [
+        {
+          host: name,
+          id,
+          ...(date.ok ? { installedOn: date.iso } : {}),
+          source: inventorySource('osquery-patches', doc.name, at),
+        },
+      ];
     }),
   };
 }

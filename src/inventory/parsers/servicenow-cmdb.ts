@@ -15,9 +15,26 @@ import { normalizeOs } from '../normalize-os';
 
 /** The fields patchcall reads, by ServiceNow field name. */
 export const CMDB_FIELDS = [
-  'sys_id', 'name', 'host_name', 'fqdn', 'ip_address', 'os', 'os_version', 'os_service_pack', 'classification', 'used_for',
-  'environment', 'install_status', 'busines_criticality', 'support_group', 'managed_by', 'sys_class_name',
-  'u_patched_by', 'u_patch_sla_days', 'u_cluster', 'u_tags',
+  'sys_id',
+  'name',
+  'host_name',
+  'fqdn',
+  'ip_address',
+  'os',
+  'os_version',
+  'os_service_pack',
+  'classification',
+  'used_for',
+  'environment',
+  'install_status',
+  'busines_criticality',
+  'support_group',
+  'managed_by',
+  'sys_class_name',
+  'u_patched_by',
+  'u_patch_sla_days',
+  'u_cluster',
+  'u_tags',
 ] as const;
 export type CmdbField = (typeof CMDB_FIELDS)[number];
 
@@ -36,7 +53,12 @@ const DEFAULT_COLUMNS: Record<CmdbField, string[]> = {
   environment: ['environment', 'u_environment', 'Environment'],
   // ServiceNow's own field name is misspelt ("busines"); the label and later releases spell it right
   install_status: ['install_status', 'Install Status', 'Status'],
-  busines_criticality: ['busines_criticality', 'business_criticality', 'u_business_criticality', 'Business criticality'],
+  busines_criticality: [
+    'busines_criticality',
+    'business_criticality',
+    'u_business_criticality',
+    'Business criticality',
+  ],
   support_group: ['support_group', 'Support group'],
   managed_by: ['managed_by', 'Managed by'],
   sys_class_name: ['sys_class_name', 'Class'],
@@ -53,7 +75,9 @@ type Row = Partial<Record<CmdbField, string>>;
 type Locate = (field?: CmdbField) => InputPlace;
 
 export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandler<InventoryBatch>[] {
-  const columns = Object.fromEntries(CMDB_FIELDS.map((f) => [f, mapping[f] ? [mapping[f]!] : DEFAULT_COLUMNS[f]])) as Record<CmdbField, string[]>;
+  const columns = Object.fromEntries(
+    CMDB_FIELDS.map((f) => [f, mapping[f] ? [mapping[f]!] : DEFAULT_COLUMNS[f]]),
+  ) as Record<CmdbField, string[]>;
   const csv: FormatHandler<InventoryBatch> = {
     format: 'servicenow-cmdb-csv',
     description: 'ServiceNow CMDB server export (CSV, by field name or label)',
@@ -89,20 +113,30 @@ function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>
     records = parseCsv(doc.text, { skip_empty_lines: true, bom: true, trim: true }) as string[][];
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
-    throw new InputError(doc.name, `not a readable CSV: ${e.message.replace(/ on line \d+$/, '')}`, e.lines ? { line: e.lines } : {});
+    throw new InputError(
+      doc.name,
+      `not a readable CSV: ${e.message.replace(/ on line \d+$/, '')}`,
+      e.lines ? { line: e.lines } : {},
+    );
   }
   const [header, ...rows] = records;
   if (!header) throw new InputError(doc.name, 'the CSV has no header row', { line: 1 });
   header.forEach((cell, i) => {
     if (!cell) throw new InputError(doc.name, `header column ${i + 1} has no name`, { line: 1, column: i + 1 });
-    if (header.indexOf(cell) !== i) throw new InputError(doc.name, `header names column "${cell}" twice`, { line: 1, column: i + 1 });
+    if (header.indexOf(cell) !== i)
+      throw new InputError(doc.name, `header names column "${cell}" twice`, { line: 1, column: i + 1 });
   });
   const index = new Map<CmdbField, number>();
   for (const field of CMDB_FIELDS) {
     const at = header.findIndex((cell) => columns[field].includes(cell));
     if (at >= 0) index.set(field, at);
   }
-  if (!index.has('name')) throw new InputError(doc.name, `the header has no name column (expected one of ${columns.name.map((c) => `"${c}"`).join(', ')})`, { line: 1 });
+  if (!index.has('name'))
+    throw new InputError(
+      doc.name,
+      `the header has no name column (expected one of ${columns.name.map((c) => `"${c}"`).join(', ')})`,
+      { line: 1 },
+    );
   // csv-parse has already refused rows whose length differs from the header's; data lines start at 2
   return {
     kind: 'inventory',
@@ -110,7 +144,9 @@ function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>
       const row: Row = {};
       for (const [field, at] of index) row[field] = cells[at];
       const line = lineOfRecord(doc.text, i + 2);
-      return rowToAsset(row, doc.name, `line ${line}`, (field) => (field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line }));
+      return rowToAsset(row, doc.name, `line ${line}`, (field) =>
+        field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line },
+      );
     }),
     fixes: [],
   };
@@ -147,10 +183,13 @@ function parseCmdbJson(doc: SniffedDocument): InventoryBatch {
     kind: 'inventory',
     assets: records.map((record, i) => {
       const at = pointer(key, i);
-      if (!record || typeof record !== 'object') throw new InputError(doc.name, 'a CMDB record must be an object', { pointer: at });
+      if (!record || typeof record !== 'object')
+        throw new InputError(doc.name, 'a CMDB record must be an object', { pointer: at });
       const row: Row = {};
       for (const field of CMDB_FIELDS) {
-        const value = DEFAULT_COLUMNS[field].map((name) => (record as Record<string, unknown>)[name]).find((v) => v !== undefined);
+        const value = DEFAULT_COLUMNS[field]
+          .map((name) => (record as Record<string, unknown>)[name])
+          .find((v) => v !== undefined);
         const text = cellText(value, field);
         if (text !== undefined) row[field] = text;
       }
@@ -202,7 +241,12 @@ function rowToAsset(row: Row, file: string, locator: string, place: Locate): Ass
   }
   if (row.u_patch_sla_days) {
     const days = Number(row.u_patch_sla_days);
-    if (!Number.isInteger(days) || days < 0) throw new InputError(file, `u_patch_sla_days "${row.u_patch_sla_days}" is not a whole number of days`, place('u_patch_sla_days'));
+    if (!Number.isInteger(days) || days < 0)
+      throw new InputError(
+        file,
+        `u_patch_sla_days "${row.u_patch_sla_days}" is not a whole number of days`,
+        place('u_patch_sla_days'),
+      );
     asset.patchSlaDays = days;
   }
   return asset;
@@ -221,19 +265,44 @@ function readCriticality(value: string | undefined, file: string, place: InputPl
   if (code) return byCode[code]!;
   if (['critical', 'high', 'medium', 'low'].includes(v)) return v as Criticality;
   if (v === 'unknown') return 'unknown';
-  throw new InputError(file, `unknown business criticality "${value}" (expected "1 - most critical" … "4 - not critical", or critical/high/medium/low)`, place);
+  throw new InputError(
+    file,
+    `unknown business criticality "${value}" (expected "1 - most critical" … "4 - not critical", or critical/high/medium/low)`,
+    place,
+  );
 }
 
 /** install_status choices of the base system; 7 (Retired) keeps the record but takes it out of every count. */
 const INSTALL_STATUS: Record<string, boolean> = {
-  '1': false, installed: false, '2': false, 'on order': false, '3': false, 'in maintenance': false, '4': false, 'pending install': false,
-  '5': false, 'pending repair': false, '6': false, 'in stock': false, '7': true, retired: true, '8': false, stolen: false, '100': false, absent: false,
+  '1': false,
+  installed: false,
+  '2': false,
+  'on order': false,
+  '3': false,
+  'in maintenance': false,
+  '4': false,
+  'pending install': false,
+  '5': false,
+  'pending repair': false,
+  '6': false,
+  'in stock': false,
+  '7': true,
+  retired: true,
+  '8': false,
+  stolen: false,
+  '100': false,
+  absent: false,
 };
 
 function readRetired(value: string | undefined, file: string, place: InputPlace): boolean {
   if (!value) return false;
   const known = INSTALL_STATUS[value.toLowerCase().trim()];
-  if (known === undefined) throw new InputError(file, `unknown install_status "${value}" (expected a ServiceNow choice: 1 Installed … 7 Retired, 8 Stolen, 100 Absent)`, place);
+  if (known === undefined)
+    throw new InputError(
+      file,
+      `unknown install_status "${value}" (expected a ServiceNow choice: 1 Installed … 7 Retired, 8 Stolen, 100 Absent)`,
+      place,
+    );
   return known;
 }
 

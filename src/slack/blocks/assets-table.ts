@@ -16,7 +16,9 @@ export function assetsTable(state: DecisionState): KnownBlock[] {
       ? exposure.ports.flatMap((p) =>
           p.reachableFrom.map((z) => {
             const step = z.path.find((s) => s.verdict === 'accept' && s.rule) ?? z.path[z.path.length - 1];
-            const rule = step?.rule ? ` via ${escapeAndTruncate(step.filter, 40)} rule ${step.rule.number} \`${escapeAndTruncate(step.rule.text, 120)}\`` : '';
+            const rule = step?.rule
+              ? ` via ${escapeAndTruncate(step.filter, 40)} rule ${step.rule.number} \`${escapeAndTruncate(step.rule.text, 120)}\``
+              : '';
             return `    ${p.protocol}/${p.port} from ${escapeMrkdwn(z.zone)}${rule}`;
           }),
         )
@@ -29,7 +31,8 @@ export function assetsTable(state: DecisionState): KnownBlock[] {
   const chunks: string[] = [];
   for (const entry of entries) {
     const last = chunks[chunks.length - 1];
-    if (last !== undefined && last.length + 1 + entry.length <= SECTION_MAX) chunks[chunks.length - 1] = `${last}\n${entry}`;
+    if (last !== undefined && last.length + 1 + entry.length <= SECTION_MAX)
+      chunks[chunks.length - 1] = `${last}\n${entry}`;
     else chunks.push(entry.slice(0, SECTION_MAX));
   }
   const shown = chunks.slice(0, MAX_SECTIONS);
@@ -37,7 +40,10 @@ export function assetsTable(state: DecisionState): KnownBlock[] {
     { type: 'header', text: { type: 'plain_text', text: `Affected assets: ${state.bulletinId}`.slice(0, 150) } },
     ...shown.map((text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } })),
   ];
-  const note = chunks.length > MAX_SECTIONS ? `Showing part of ${state.assets.length} assets; \`patchcall assets\` lists them all.` : `${state.assets.length} assets, most exposed first.`;
+  const note =
+    chunks.length > MAX_SECTIONS
+      ? `Showing part of ${state.assets.length} assets; \`patchcall assets\` lists them all.`
+      : `${state.assets.length} assets, most exposed first.`;
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: note }] });
   return blocks;
 }

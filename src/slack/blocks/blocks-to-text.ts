@@ -2,7 +2,10 @@
 import type { KnownBlock, View } from '@slack/types';
 
 export function blocksToText(blocks: readonly unknown[]): string {
-  return (blocks as KnownBlock[]).map(blockToText).filter((line) => line !== '').join('\n');
+  return (blocks as KnownBlock[])
+    .map(blockToText)
+    .filter((line) => line !== '')
+    .join('\n');
 }
 
 export function viewToText(view: View): string {
@@ -16,7 +19,10 @@ function blockToText(block: KnownBlock): string {
       return `== ${block.text.text} ==`;
     case 'section': {
       const parts = [block.text ? readable(block.text.text) : '', ...(block.fields ?? []).map((f) => readable(f.text))];
-      const accessory = block.accessory && 'text' in block.accessory && block.accessory.type === 'button' ? ` [${block.accessory.text.text}]` : '';
+      const accessory =
+        block.accessory && 'text' in block.accessory && block.accessory.type === 'button'
+          ? ` [${block.accessory.text.text}]`
+          : '';
       return parts.filter((p) => p !== '').join('\n') + accessory;
     }
     case 'divider':
@@ -24,7 +30,9 @@ function blockToText(block: KnownBlock): string {
     case 'context':
       return block.elements.map((e) => ('text' in e ? readable(e.text) : '')).join(' ');
     case 'actions':
-      return block.elements.map((e) => ('text' in e && e.text && typeof e.text === 'object' ? `[${e.text.text}]` : `[${e.type}]`)).join(' ');
+      return block.elements
+        .map((e) => ('text' in e && e.text && typeof e.text === 'object' ? `[${e.text.text}]` : `[${e.type}]`))
+        .join(' ');
     case 'input': {
       const optional = block.optional ? ' (optional)' : '';
       return `${block.label.text}${optional}: ____`;

@@ -12,7 +12,10 @@ export interface CallModalMetadata {
 }
 
 export function callModal(decisionId: string, recommended: CallOutcome, quorum: QuorumResult): View {
-  const option = (outcome: CallOutcome) => ({ text: { type: 'plain_text' as const, text: OUTCOME_LABELS[outcome] }, value: outcome });
+  const option = (outcome: CallOutcome) => ({
+    text: { type: 'plain_text' as const, text: OUTCOME_LABELS[outcome] },
+    value: outcome,
+  });
   return {
     type: 'modal',
     callback_id: CallbackIds.call,
@@ -33,7 +36,12 @@ export function callModal(decisionId: string, recommended: CallOutcome, quorum: 
         type: 'input',
         block_id: BlockIds.outcome,
         label: { type: 'plain_text', text: 'The call' },
-        element: { type: 'static_select', action_id: ActionIds.callOutcome, options: CALL_OUTCOMES.map(option), initial_option: option(recommended) },
+        element: {
+          type: 'static_select',
+          action_id: ActionIds.callOutcome,
+          options: CALL_OUTCOMES.map(option),
+          initial_option: option(recommended),
+        },
       },
       {
         type: 'input',

@@ -18,7 +18,9 @@ export const HELP_TEXT = [
 
 export function helpBlocks(problem?: string): KnownBlock[] {
   return [
-    ...(problem ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: escapeMrkdwn(problem), verbatim: true } }] : []),
+    ...(problem
+      ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: escapeMrkdwn(problem), verbatim: true } }]
+      : []),
     // escaped too: Slack reads <…> in mrkdwn as a link or mention, even inside backticks
     { type: 'section', text: { type: 'mrkdwn', text: escapeMrkdwn(HELP_TEXT) } },
   ];
@@ -44,6 +46,8 @@ export function statusLine(state: DecisionState): string {
     return `*${escapeMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at)} · ${channel}`;
   }
   const summary = state.assessment?.summary;
-  const recommended = summary ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt)}` : 'not assessed';
+  const recommended = summary
+    ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt)}`
+    : 'not assessed';
   return `*${escapeMrkdwn(state.id)}* — open: ${recommended} · ${positions} position${positions === 1 ? '' : 's'} · ${channel}`;
 }

@@ -20,14 +20,26 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
   const summary = assessment.summary;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncatePlain(`Patch call: ${bulletin.id}${bulletin.vendor ? ` (${bulletin.vendor})` : ''}`, 150) } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncatePlain(`Patch call: ${bulletin.id}${bulletin.vendor ? ` (${bulletin.vendor})` : ''}`, 150),
+      },
+    },
     section(
       [
         `*${escapeAndTruncate(bulletin.title, 300)}*`,
         [
-          bulletin.cycle.status === 'out-of-cycle' ? '*Out-of-cycle*' : bulletin.cycle.status === 'in-cycle' ? 'In cycle' : 'Release cycle unknown',
+          bulletin.cycle.status === 'out-of-cycle'
+            ? '*Out-of-cycle*'
+            : bulletin.cycle.status === 'in-cycle'
+              ? 'In cycle'
+              : 'Release cycle unknown',
           bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
-          bulletin.fixIds.length ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}` : 'no fix yet',
+          bulletin.fixIds.length
+            ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}`
+            : 'no fix yet',
           escapeAndTruncate(bulletin.exploitation, 400),
         ]
           .filter((part) => part !== undefined)
@@ -51,22 +63,48 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
       const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
       return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
     });
-    if (assessment.plan.length > PLAN_STEPS_ON_CARD) steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
+    if (assessment.plan.length > PLAN_STEPS_ON_CARD)
+      steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
     blocks.push(section(`*Plan*\n${steps.join('\n')}`));
   }
   blocks.push({ type: 'divider' }, section(positionsText(state)));
   if (state.call) {
     blocks.push(section(callText(state)));
   } else {
-    if (quorum) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `Quorum for the recommended call: ${escapeMrkdwn(quorum.summary)}` }] });
+    if (quorum)
+      blocks.push({
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Quorum for the recommended call: ${escapeMrkdwn(quorum.summary)}` }],
+      });
     blocks.push({
       type: 'actions',
       block_id: BlockIds.actions,
       elements: [
-        { type: 'button', action_id: ActionIds.agree, text: { type: 'plain_text', text: 'Agree' }, style: 'primary', value: state.id },
-        { type: 'button', action_id: ActionIds.proposeAlternative, text: { type: 'plain_text', text: 'Propose alternative' }, value: state.id },
-        { type: 'button', action_id: ActionIds.needMoreInfo, text: { type: 'plain_text', text: 'Need more info' }, value: state.id },
-        { type: 'button', action_id: ActionIds.makeCall, text: { type: 'plain_text', text: 'Make the call' }, value: state.id },
+        {
+          type: 'button',
+          action_id: ActionIds.agree,
+          text: { type: 'plain_text', text: 'Agree' },
+          style: 'primary',
+          value: state.id,
+        },
+        {
+          type: 'button',
+          action_id: ActionIds.proposeAlternative,
+          text: { type: 'plain_text', text: 'Propose alternative' },
+          value: state.id,
+        },
+        {
+          type: 'button',
+          action_id: ActionIds.needMoreInfo,
+          text: { type: 'plain_text', text: 'Need more info' },
+          value: state.id,
+        },
+        {
+          type: 'button',
+          action_id: ActionIds.makeCall,
+          text: { type: 'plain_text', text: 'Make the call' },
+          value: state.id,
+        },
       ],
     });
   }
@@ -99,7 +137,12 @@ function assetBlocks(state: DecisionState): KnownBlock[] {
     {
       type: 'section',
       text: { type: 'mrkdwn', text: clip([head, ...lines].join('\n') + more), verbatim: true },
-      accessory: { type: 'button', action_id: ActionIds.showAssets, text: { type: 'plain_text', text: 'All assets' }, value: state.id },
+      accessory: {
+        type: 'button',
+        action_id: ActionIds.showAssets,
+        text: { type: 'plain_text', text: 'All assets' },
+        value: state.id,
+      },
     },
   ];
 }
@@ -120,7 +163,8 @@ function positionsText(state: DecisionState): string {
 
 function callText(state: DecisionState): string {
   const call = state.call!;
-  const against = call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
+  const against =
+    call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
   return clip(
     [
       `*The call: ${OUTCOME_LABELS[call.outcome]}*${against}`,
@@ -137,9 +181,13 @@ function callText(state: DecisionState): string {
 function contextText(state: DecisionState): string {
   const s = state.snapshot;
   const parts = [`Decision ${escapeMrkdwn(state.id)}`];
-  if (state.convenedBy && /^[UW][A-Z0-9]+$/.test(state.convenedBy)) parts.push(`convened by ${mentionUser(state.convenedBy)}`);
+  if (state.convenedBy && /^[UW][A-Z0-9]+$/.test(state.convenedBy))
+    parts.push(`convened by ${mentionUser(state.convenedBy)}`);
   if (state.convenedAt) parts.push(formatTime(state.convenedAt));
-  if (s) parts.push(`inputs: bulletin rev ${escapeMrkdwn(s.bulletinRevision ?? '?')}, inventory ${s.inventoryHash.slice(0, 8)}, network ${s.exposureInputsHash.slice(0, 8)}, rules ${s.rulebookHash.slice(0, 8)}`);
+  if (s)
+    parts.push(
+      `inputs: bulletin rev ${escapeMrkdwn(s.bulletinRevision ?? '?')}, inventory ${s.inventoryHash.slice(0, 8)}, network ${s.exposureInputsHash.slice(0, 8)}, rules ${s.rulebookHash.slice(0, 8)}`,
+    );
   return parts.join(' · ');
 }
 

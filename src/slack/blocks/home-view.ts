@@ -8,15 +8,34 @@ const MAX_LISTED = 40; // a home view holds 100 blocks; leave room for headers a
 export function homeView(decisions: DecisionState[]): View {
   const open = decisions.filter((d) => d.status !== 'decided');
   const decided = decisions.filter((d) => d.status === 'decided').reverse();
-  const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } });
+  const section = (text: string): KnownBlock => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+  });
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'patchcall' } },
     { type: 'header', text: { type: 'plain_text', text: `Open decisions (${open.length})` } },
-    ...(open.length ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d))) : [section('No open decisions. `/patch open <bulletin or CVE>` convenes one; `/patch new` types a bulletin in by hand.')]),
+    ...(open.length
+      ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d)))
+      : [
+          section(
+            'No open decisions. `/patch open <bulletin or CVE>` convenes one; `/patch new` types a bulletin in by hand.',
+          ),
+        ]),
     { type: 'divider' },
     { type: 'header', text: { type: 'plain_text', text: `Decided (${decided.length})` } },
-    ...(decided.length ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d))) : [section('Nothing decided yet.')]),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: '`/patch help` lists the commands. Every position and call is on the record: `/patch export <id>`.' }] },
+    ...(decided.length
+      ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d)))
+      : [section('Nothing decided yet.')]),
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: '`/patch help` lists the commands. Every position and call is on the record: `/patch export <id>`.',
+        },
+      ],
+    },
   ];
   return { type: 'home', blocks };
 }

@@ -3,7 +3,11 @@ import type { View } from '@slack/types';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 
 export function newBulletinModal(today: string): View {
-  const text = (blockId: string, label: string, options: { placeholder?: string; optional?: boolean; multiline?: boolean; max?: number } = {}) => ({
+  const text = (
+    blockId: string,
+    label: string,
+    options: { placeholder?: string; optional?: boolean; multiline?: boolean; max?: number } = {},
+  ) => ({
     type: 'input' as const,
     block_id: blockId,
     ...(options.optional ? { optional: true } : {}),
@@ -24,7 +28,10 @@ export function newBulletinModal(today: string): View {
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       text(BlockIds.bulletinId, 'Bulletin id', { placeholder: 'MS08-067', max: 64 }),
-      text(BlockIds.title, 'Title', { placeholder: 'Vulnerability in Server Service Could Allow Remote Code Execution', max: 300 }),
+      text(BlockIds.title, 'Title', {
+        placeholder: 'Vulnerability in Server Service Could Allow Remote Code Execution',
+        max: 300,
+      }),
       text(BlockIds.vendor, 'Vendor', { placeholder: 'Microsoft', max: 100 }),
       text(BlockIds.cves, 'CVEs (comma-separated)', { placeholder: 'CVE-2008-4250', max: 500 }),
       text(BlockIds.products, 'Affected products (one per line; a CPE 2.3 name may follow after " | ")', {

@@ -19,11 +19,21 @@ export function positionModal(meta: PositionModalMetadata, bulletinTitle: string
     submit: { type: 'plain_text', text: 'Record' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text: `*${escapeMrkdwn(meta.decisionId)}*: ${escapeMrkdwn(bulletinTitle).slice(0, 2000)}`, verbatim: true } },
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `*${escapeMrkdwn(meta.decisionId)}*: ${escapeMrkdwn(bulletinTitle).slice(0, 2000)}`,
+          verbatim: true,
+        },
+      },
       {
         type: 'input',
         block_id: BlockIds.comment,
-        label: { type: 'plain_text', text: alternative ? 'What do you propose instead, and why?' : 'What do you need to know?' },
+        label: {
+          type: 'plain_text',
+          text: alternative ? 'What do you propose instead, and why?' : 'What do you need to know?',
+        },
         element: { type: 'plain_text_input', action_id: ActionIds.text, multiline: true, max_length: 2000 },
       },
     ],
@@ -32,6 +42,7 @@ export function positionModal(meta: PositionModalMetadata, bulletinTitle: string
 
 export function readPositionMetadata(text: string): PositionModalMetadata {
   const meta = JSON.parse(text) as Partial<PositionModalMetadata>;
-  if (typeof meta.decisionId !== 'string' || (meta.stance !== 'alternative' && meta.stance !== 'more-info')) throw new Error('malformed position modal metadata');
+  if (typeof meta.decisionId !== 'string' || (meta.stance !== 'alternative' && meta.stance !== 'more-info'))
+    throw new Error('malformed position modal metadata');
   return { decisionId: meta.decisionId, stance: meta.stance };
 }

@@ -38,12 +38,24 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   app.action<BlockButtonAction>(
     ActionIds.agree,
     guarded(async ({ body, action }) => {
-      const result = await recordPosition(deps.ctx, { decisionId: action.value!, userId: body.user.id, stance: 'agree', key: `action:${action.action_ts}:${body.user.id}` }, services.currentMembers);
+      const result = await recordPosition(
+        deps.ctx,
+        {
+          decisionId: action.value!,
+          userId: body.user.id,
+          stance: 'agree',
+          key: `action:${action.action_ts}:${body.user.id}`,
+        },
+        services.currentMembers,
+      );
       if (result.kind === 'recorded') {
         await refreshCard(services, result.state);
         await note(body, `Recorded: you ${STANCE_LABELS.agree} (${result.roles.join(', ')}).`);
       } else if (result.kind === 'refused') {
-        await note(body, `You cannot take a position on ${result.state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`);
+        await note(
+          body,
+          `You cannot take a position on ${result.state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
+        );
       } else if (result.kind === 'decided') {
         await note(body, `The call on ${result.state.id} has been made; positions are closed.`);
       }
@@ -58,18 +70,31 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       actionId,
       guarded(async ({ body, action }) => {
         let state = findDecision(deps.ctx, action.value!);
-        if (state.status === 'decided') return void (await note(body, `The call on ${state.id} has been made; positions are closed.`));
+        if (state.status === 'decided')
+          return void (await note(body, `The call on ${state.id} has been made; positions are closed.`));
         let roles = speakingRoles(rolesHeld(body.user.id, state.members));
-        if (roles.length === 0) roles = speakingRoles(rolesHeld(body.user.id, state.members, await services.currentMembers()));
+        if (roles.length === 0)
+          roles = speakingRoles(rolesHeld(body.user.id, state.members, await services.currentMembers()));
         if (roles.length === 0) {
           const key = `action:${action.action_ts}:${body.user.id}`;
           state = findDecision(deps.ctx, state.id);
           if (!state.keys.includes(key)) {
-            appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, body.user.id, { userId: body.user.id, attempted: 'position', reason: 'holds none of the roles security, network or sysadmin for this decision', key });
+            appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, body.user.id, {
+              userId: body.user.id,
+              attempted: 'position',
+              reason: 'holds none of the roles security, network or sysadmin for this decision',
+              key,
+            });
           }
-          return void (await note(body, `You cannot take a position on ${state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`));
+          return void (await note(
+            body,
+            `You cannot take a position on ${state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
+          ));
         }
-        await gateway.openModal(body.trigger_id, positionModal({ decisionId: state.id, stance }, state.bulletin?.title ?? state.id));
+        await gateway.openModal(
+          body.trigger_id,
+          positionModal({ decisionId: state.id, stance }, state.bulletin?.title ?? state.id),
+        );
       }),
     );
   }
@@ -81,18 +106,33 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       if (state.status === 'decided') return void (await note(body, `The call on ${state.id} has already been made.`));
       const as = await callerRole(state, body.user.id, services.currentMembers);
       if (!as) {
-        refuseCall(deps.ctx, findDecision(deps.ctx, state.id), body.user.id, `action:${action.action_ts}:${body.user.id}`);
-        return void (await note(body, `Only the decision owner or the delegate can make the call on ${state.id}. Your attempt has been recorded.`));
+        refuseCall(
+          deps.ctx,
+          findDecision(deps.ctx, state.id),
+          body.user.id,
+          `action:${action.action_ts}:${body.user.id}`,
+        );
+        return void (await note(
+          body,
+          `Only the decision owner or the delegate can make the call on ${state.id}. Your attempt has been recorded.`,
+        ));
       }
       const recommended = state.assessment!.summary.recommendedCall;
-      await gateway.openModal(body.trigger_id, callModal(state.id, recommended, checkQuorum(state, services.policy, recommended)));
+      await gateway.openModal(
+        body.trigger_id,
+        callModal(state.id, recommended, checkQuorum(state, services.policy, recommended)),
+      );
     }),
   );
 
   app.action<BlockButtonAction>(
     ActionIds.showAssets,
     guarded(async ({ body, action }) => {
-      await gateway.ephemeral(body.channel?.id ?? body.container.channel_id, body.user.id, assetsTable(findDecision(deps.ctx, action.value!)));
+      await gateway.ephemeral(
+        body.channel?.id ?? body.container.channel_id,
+        body.user.id,
+        assetsTable(findDecision(deps.ctx, action.value!)),
+      );
     }),
   );
 }

@@ -21,7 +21,10 @@ export interface DecisionServices {
 export function createDecisionServices(deps: SlackDeps, assess: AssessFn): DecisionServices {
   const policy = loadQuorumPolicy(deps.ctx.rulesDir);
   const render = (state: DecisionState) => ({
-    blocks: decisionCard(state, state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined),
+    blocks: decisionCard(
+      state,
+      state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined,
+    ),
     text: decisionCardText(state),
   });
   const gateway = new SlackGateway(deps.clients, render);
@@ -44,6 +47,9 @@ export async function refreshCard(services: DecisionServices, state: DecisionSta
   try {
     await services.gateway.updateCard(state);
   } catch (error) {
-    services.deps.logger.warn({ decision: state.id, err: (error as Error).message }, 'card update failed; the log holds the change');
+    services.deps.logger.warn(
+      { decision: state.id, err: (error as Error).message },
+      'card update failed; the log holds the change',
+    );
   }
 }

@@ -13,11 +13,15 @@ import type { DecisionServices } from './decision-services';
 
 export type ExportReply = { ok: true; text: string } | { ok: false; text: string };
 
-export async function exportDecisionToChannel(services: DecisionServices, request: { decision: string; format?: RecordFormat; userId: string }): Promise<ExportReply> {
+export async function exportDecisionToChannel(
+  services: DecisionServices,
+  request: { decision: string; format?: RecordFormat; userId: string },
+): Promise<ExportReply> {
   const { deps, gateway } = services;
   let state = findDecision(deps.ctx, request.decision);
   const members = await services.currentMembers();
-  const allowed = deps.config.admins.includes(request.userId) || Object.values(members).some((ids) => ids.includes(request.userId));
+  const allowed =
+    deps.config.admins.includes(request.userId) || Object.values(members).some((ids) => ids.includes(request.userId));
   if (!allowed) {
     appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, request.userId, {
       userId: request.userId,
@@ -25,23 +29,44 @@ export async function exportDecisionToChannel(services: DecisionServices, reques
       reason: 'not a member of any role and not an admin',
       key: `export:${request.userId}:${deps.now().toISOString()}`,
     });
-    return { ok: false, text: 'Only the members of the decision roles and patchcall admins can export a decision. Your attempt has been recorded.' };
+    return {
+      ok: false,
+      text: 'Only the members of the decision roles and patchcall admins can export a decision. Your attempt has been recorded.',
+    };
   }
   const channel = state.channel?.id;
   if (!channel) return { ok: false, text: `${escapeMrkdwn(state.id)} has no channel to upload into.` };
 
   const thread = await fetchSlackThread(deps.clients.background, channel);
-  const record = buildDecisionRecord(deps.ctx, state.id, { exportedBy: request.userId, slackThread: thread.messages, names: thread.names });
+  const record = buildDecisionRecord(deps.ctx, state.id, {
+    exportedBy: request.userId,
+    slackThread: thread.messages,
+    names: thread.names,
+  });
   const formats: RecordFormat[] = request.format ? [request.format] : ['json', 'html'];
   const files: ExportedPayload['files'] = [];
   for (const format of formats) {
     const content = renderRecord(record, format);
     const name = `audit-${state.id}.${format}`;
-    const fileId = await gateway.uploadFile(channel, { name, title: `Audit record of ${state.id} (${format.toUpperCase()})`, content });
-    files.push({ name, format, sha256: createHash('sha256').update(content).digest('hex'), ...(fileId ? { fileId } : {}) });
+    const fileId = await gateway.uploadFile(channel, {
+      name,
+      title: `Audit record of ${state.id} (${format.toUpperCase()})`,
+      content,
+    });
+    files.push({
+      name,
+      format,
+      sha256: createHash('sha256').update(content).digest('hex'),
+      ...(fileId ? { fileId } : {}),
+    });
   }
   const coversThroughSeq = record.chain.links[record.chain.links.length - 1]!.seq;
-  state = appendDecisionEvent<ExportedPayload>(deps.ctx, state, DecisionEvents.exported, request.userId, { userId: request.userId, channel, files, coversThroughSeq });
+  state = appendDecisionEvent<ExportedPayload>(deps.ctx, state, DecisionEvents.exported, request.userId, {
+    userId: request.userId,
+    channel,
+    files,
+    coversThroughSeq,
+  });
   return {
     ok: true,
     text: `Uploaded ${files.map((f) => `\`${f.name}\``).join(' and ')} to <#${channel}>: the record of ${escapeMrkdwn(state.id)} through event #${coversThroughSeq}. Check the JSON with \`patchcall audit verify --export <file>\`.`,

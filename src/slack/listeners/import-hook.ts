@@ -9,18 +9,31 @@ export function registerImportHook(services: DecisionServices): void {
   });
 }
 
-export async function conveneArrivals(services: DecisionServices, outcomes: ImportOutcome[], actor: string, trigger: 'import' | 'new-bulletin' = 'import'): Promise<string[]> {
+export async function conveneArrivals(
+  services: DecisionServices,
+  outcomes: ImportOutcome[],
+  actor: string,
+  trigger: 'import' | 'new-bulletin' = 'import',
+): Promise<string[]> {
   const { ctx } = services.deps;
   const ids = outcomes
     .filter((o) => o.status === 'imported' && o.kind === 'bulletins')
     .flatMap((o) => {
       const event = ctx.events.first<SourceImportedPayload>({ afterSeq: o.eventSeq - 1, type: SOURCE_IMPORTED });
-      return event?.seq === o.eventSeq && event.payload.batch.kind === 'bulletins' ? event.payload.batch.advisories.map((a) => a.id) : [];
+      return event?.seq === o.eventSeq && event.payload.batch.kind === 'bulletins'
+        ? event.payload.batch.advisories.map((a) => a.id)
+        : [];
     });
   const convened: string[] = [];
   for (const id of new Set(ids)) {
     if (!shouldConveneOnArrival(ctx, id)) continue;
-    const result = await conveneDecision(ctx, services.gateway, { bulletinId: id, actor, trigger, now: services.deps.now(), assess: services.assess });
+    const result = await conveneDecision(ctx, services.gateway, {
+      bulletinId: id,
+      actor,
+      trigger,
+      now: services.deps.now(),
+      assess: services.assess,
+    });
     if (result.status === 'convened') convened.push(result.state.channel!.name);
   }
   return convened;

@@ -18,7 +18,10 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
   const { deps, gateway } = services;
   app.command('/patch', async ({ command, ack, respond }) => {
     const parsed = parsePatchCommand(command.text);
-    const message = (blocks: KnownBlock[] | string) => (typeof blocks === 'string' ? { response_type: 'ephemeral' as const, text: blocks } : { response_type: 'ephemeral' as const, blocks, text: ' ' });
+    const message = (blocks: KnownBlock[] | string) =>
+      typeof blocks === 'string'
+        ? { response_type: 'ephemeral' as const, text: blocks }
+        : { response_type: 'ephemeral' as const, blocks, text: ' ' };
     // read-only answers that take microseconds go back in the ack itself: no second request to response_url
     const immediate = quickAnswer(services, parsed);
     if (immediate !== undefined) return void (await ack(message(immediate)));
@@ -29,7 +32,15 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
         case 'help':
           return void (await reply(helpBlocks(parsed.problem)));
         case 'export':
-          return void (await reply((await exportDecisionToChannel(services, { decision: parsed.decision, ...(parsed.format ? { format: parsed.format } : {}), userId: command.user_id })).text));
+          return void (await reply(
+            (
+              await exportDecisionToChannel(services, {
+                decision: parsed.decision,
+                ...(parsed.format ? { format: parsed.format } : {}),
+                userId: command.user_id,
+              })
+            ).text,
+          ));
         case 'roles':
           return void (await reply(rolesText(readRoster(deps.ctx).roles)));
         case 'roles-set': {
@@ -41,23 +52,37 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
           return void (await reply(`${ROLE_LABELS[parsed.role]} updated.\n${rolesText(roster.roles)}`));
         }
         case 'status':
-          return void (await reply(parsed.decision ? statusLine(findDecision(deps.ctx, parsed.decision)) : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open'))));
+          return void (await reply(
+            parsed.decision
+              ? statusLine(findDecision(deps.ctx, parsed.decision))
+              : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open')),
+          ));
         case 'assets':
           return void (await reply(assetsTable(findDecision(deps.ctx, parsed.decision))));
         case 'new':
-          return void (await gateway.openModal(command.trigger_id, newBulletinModal(deps.now().toISOString().slice(0, 10))));
+          return void (await gateway.openModal(
+            command.trigger_id,
+            newBulletinModal(deps.now().toISOString().slice(0, 10)),
+          ));
         case 'open':
           return void (await openDecision(services, parsed.bulletin, command.user_id, respond));
       }
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, command: parsed.kind }, '/patch failed');
-      await reply(isPatchcallError(error) && error.code !== 'INTERNAL' ? escapeMrkdwn(error.message) : 'Something went wrong; the details are in the app log.');
+      await reply(
+        isPatchcallError(error) && error.code !== 'INTERNAL'
+          ? escapeMrkdwn(error.message)
+          : 'Something went wrong; the details are in the app log.',
+      );
     }
   });
 }
 
 /** The answer to a read-only subcommand, or undefined when the command does work after the ack. */
-function quickAnswer(services: DecisionServices, parsed: ReturnType<typeof parsePatchCommand>): KnownBlock[] | string | undefined {
+function quickAnswer(
+  services: DecisionServices,
+  parsed: ReturnType<typeof parsePatchCommand>,
+): KnownBlock[] | string | undefined {
   const { deps } = services;
   try {
     switch (parsed.kind) {
@@ -66,7 +91,9 @@ function quickAnswer(services: DecisionServices, parsed: ReturnType<typeof parse
       case 'roles':
         return rolesText(readRoster(deps.ctx).roles);
       case 'status':
-        return parsed.decision ? statusLine(findDecision(deps.ctx, parsed.decision)) : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open'));
+        return parsed.decision
+          ? statusLine(findDecision(deps.ctx, parsed.decision))
+          : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open'));
       default:
         return undefined;
     }
@@ -76,9 +103,20 @@ function quickAnswer(services: DecisionServices, parsed: ReturnType<typeof parse
   }
 }
 
-async function openDecision(services: DecisionServices, bulletinId: string, userId: string, respond: RespondFn): Promise<void> {
+async function openDecision(
+  services: DecisionServices,
+  bulletinId: string,
+  userId: string,
+  respond: RespondFn,
+): Promise<void> {
   const { deps, gateway } = services;
-  const result = await conveneDecision(deps.ctx, gateway, { bulletinId, actor: userId, trigger: 'command', now: deps.now(), assess: services.assess });
+  const result = await conveneDecision(deps.ctx, gateway, {
+    bulletinId,
+    actor: userId,
+    trigger: 'command',
+    now: deps.now(),
+    assess: services.assess,
+  });
   const channel = `<#${result.state.channel!.id}>`;
   const text =
     result.status === 'already-convened'

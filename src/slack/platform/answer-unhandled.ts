@@ -33,15 +33,28 @@ export function answerUnhandled(inner: Receiver, logger: Logger): Receiver {
 async function answer(event: ReceiverEvent, logger: Logger): Promise<void> {
   const body = event.body;
   const kind = typeof body.command === 'string' ? 'command' : String(body.type ?? 'unknown');
-  logger.warn({ kind, command: body.command, actions: actionIds(body), callbackId: body.view?.callback_id }, 'no listener answered a Slack request');
+  logger.warn(
+    { kind, command: body.command, actions: actionIds(body), callbackId: body.view?.callback_id },
+    'no listener answered a Slack request',
+  );
   if (kind === 'command') {
     await event.ack({ response_type: 'ephemeral', text: UNHANDLED_TEXT });
   } else if (kind === 'view_submission') {
-    const inputBlock = (body.view?.blocks as { type?: string; block_id?: string }[] | undefined)?.find((b) => b.type === 'input' && b.block_id);
-    await event.ack(inputBlock ? { response_action: 'errors', errors: { [inputBlock.block_id!]: 'patchcall could not handle this form. Please try again.' } } : undefined);
+    const inputBlock = (body.view?.blocks as { type?: string; block_id?: string }[] | undefined)?.find(
+      (b) => b.type === 'input' && b.block_id,
+    );
+    await event.ack(
+      inputBlock
+        ? {
+            response_action: 'errors',
+            errors: { [inputBlock.block_id!]: 'patchcall could not handle this form. Please try again.' },
+          }
+        : undefined,
+    );
   } else {
     await event.ack();
-    if (kind === 'block_actions' && typeof body.response_url === 'string') void tellViaResponseUrl(body.response_url, logger);
+    if (kind === 'block_actions' && typeof body.response_url === 'string')
+      void tellViaResponseUrl(body.response_url, logger);
   }
 }
 

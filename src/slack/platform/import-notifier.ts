@@ -20,7 +20,10 @@ export class ImportNotifier implements ImportHooks {
         try {
           await listener(outcomes, source);
         } catch (error) {
-          this.logger.error({ err: (error as Error).message, documents: outcomes.map((o) => o.document) }, 'an import listener failed');
+          this.logger.error(
+            { err: (error as Error).message, documents: outcomes.map((o) => o.document) },
+            'an import listener failed',
+          );
         }
       }),
     );

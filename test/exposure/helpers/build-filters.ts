@@ -1,6 +1,14 @@
 /** Hand-built filters and assets for exposure tests: the model values a parser would produce, written out. */
 import type { Asset, AssetMatch, ObservedService } from '../../../src/inventory/model';
-import type { AddressFamily, Chain, Filter, FilterKind, FilterRule, RuleAction, RuleMatch } from '../../../src/exposure/model';
+import type {
+  AddressFamily,
+  Chain,
+  Filter,
+  FilterKind,
+  FilterRule,
+  RuleAction,
+  RuleMatch,
+} from '../../../src/exposure/model';
 import type { NetworkDescription } from '../../../src/exposure/network-model';
 import type { ExposureRules } from '../../../src/exposure/exposure-rules';
 import exposureJson from '../../../rules/exposure.json';
@@ -41,17 +49,35 @@ export function chain(name: string, policy: 'accept' | 'drop' | undefined, specs
       unknown: [],
       ...rest,
       ...(s ? { sources: { cidrs: s, negate: false } } : notS ? { sources: { cidrs: notS, negate: true } } : {}),
-      ...(d ? { destinations: { cidrs: d, negate: false } } : notD ? { destinations: { cidrs: notD, negate: true } } : {}),
+      ...(d
+        ? { destinations: { cidrs: d, negate: false } }
+        : notD
+          ? { destinations: { cidrs: notD, negate: true } }
+          : {}),
       ...(p ? { protocols: { values: [p], negate: false } } : {}),
       ...(dports ? { destinationPorts: { ranges: dports.map(([from, to]) => ({ from, to })), negate: false } } : {}),
-      ...(notDports ? { destinationPorts: { ranges: notDports.map(([from, to]) => ({ from, to })), negate: true } } : {}),
+      ...(notDports
+        ? { destinationPorts: { ranges: notDports.map(([from, to]) => ({ from, to })), negate: true } }
+        : {}),
     };
-    return { number: i + 1, text: `${name} rule ${i + 1} -j ${j}`, locator: String(firstLine + i), ...(label ? { label } : {}), ...(family ? { family } : {}), match, action: action(j) };
+    return {
+      number: i + 1,
+      text: `${name} rule ${i + 1} -j ${j}`,
+      locator: String(firstLine + i),
+      ...(label ? { label } : {}),
+      ...(family ? { family } : {}),
+      match,
+      action: action(j),
+    };
   });
   return { name, ...(policy ? { policy } : {}), rules };
 }
 
-export function filter(name: string, chains: Chain[], options: { kind?: FilterKind; families?: AddressFamily[]; entry?: string } = {}): Filter {
+export function filter(
+  name: string,
+  chains: Chain[],
+  options: { kind?: FilterKind; families?: AddressFamily[]; entry?: string } = {},
+): Filter {
   const kind = options.kind ?? 'iptables';
   const entry = options.entry ?? chains[0]!.name;
   return {
@@ -59,7 +85,8 @@ export function filter(name: string, chains: Chain[], options: { kind?: FilterKi
     kind,
     families: options.families ?? ['ipv4'],
     chains,
-    entryChains: kind === 'aws-security-group' || kind === 'azure-nsg' ? { input: entry } : { forward: entry, input: entry },
+    entryChains:
+      kind === 'aws-security-group' || kind === 'azure-nsg' ? { input: entry } : { forward: entry, input: entry },
     warnings: [],
     source: { format: 'manual', document: `${name}.rules` },
   };
@@ -67,7 +94,17 @@ export function filter(name: string, chains: Chain[], options: { kind?: FilterKi
 
 /** An AWS security group: allow-only inbound rules and an implicit deny. */
 export function securityGroup(id: string, allows: { p: string; ports: [number, number]; cidrs: string[] }[]): Filter {
-  return filter(id, [chain('inbound', 'drop', allows.map((a) => ({ p: a.p, dports: [a.ports], s: a.cidrs, j: 'ACCEPT' as const })))], { kind: 'aws-security-group', families: ['ipv4', 'ipv6'] });
+  return filter(
+    id,
+    [
+      chain(
+        'inbound',
+        'drop',
+        allows.map((a) => ({ p: a.p, dports: [a.ports], s: a.cidrs, j: 'ACCEPT' as const })),
+      ),
+    ],
+    { kind: 'aws-security-group', families: ['ipv4', 'ipv6'] },
+  );
 }
 
 export function asset(name: string, addresses: string[], extra: Partial<Asset> = {}): Asset {
@@ -99,10 +136,24 @@ export function affected(a: Asset): AssetMatch {
   return { asset: a, status: 'affected', reasons: ['hand-built'], matchedProducts: [] };
 }
 
-export function network(zones: Record<string, string[]>, guards: NetworkDescription['guards'] = [], hosts: NetworkDescription['hosts'] = []): NetworkDescription {
-  return { document: 'network.yaml', zones: Object.entries(zones).map(([name, cidrs]) => ({ name, cidrs, locator: `/zones/${name}` })), guards, hosts };
+export function network(
+  zones: Record<string, string[]>,
+  guards: NetworkDescription['guards'] = [],
+  hosts: NetworkDescription['hosts'] = [],
+): NetworkDescription {
+  return {
+    document: 'network.yaml',
+    zones: Object.entries(zones).map(([name, cidrs]) => ({ name, cidrs, locator: `/zones/${name}` })),
+    guards,
+    hosts,
+  };
 }
 
-export function guard(filterName: string, chainName: string, zones: string[], interfaces: Record<string, string> = {}): NetworkDescription['guards'][number] {
+export function guard(
+  filterName: string,
+  chainName: string,
+  zones: string[],
+  interfaces: Record<string, string> = {},
+): NetworkDescription['guards'][number] {
   return { filter: filterName, chain: chainName, zones, interfaces, locator: '/guards/0' };
 }

@@ -5,39 +5,91 @@
 import type { Filter } from '../../../src/exposure/model';
 import { asset, chain, filter, guard, network, securityGroup } from './build-filters';
 
-const smb: [number, number][] = [[139, 139], [445, 445]];
-const web: [number, number][] = [[80, 80], [443, 443]];
+const smb: [number, number][] = [
+  [139, 139],
+  [445, 445],
+];
+const web: [number, number][] = [
+  [80, 80],
+  [443, 443],
+];
 const est = { states: { values: ['RELATED', 'ESTABLISHED'], negate: false } };
 
 export const edge: Filter = filter('edge', [
-  chain('FORWARD', 'drop', [
-    { ...est, j: 'ACCEPT' },
-    { states: { values: ['INVALID'], negate: false }, j: 'DROP' },
-    { s: ['10.99.0.0/24'], inInterface: { name: 'eth5', negate: false }, j: 'jump MGMT' },
-    { d: ['10.10.0.0/24'], outInterface: { name: 'eth1', negate: false }, j: 'jump DMZ_IN' },
-    { s: ['10.30.0.0/16'], d: ['10.20.0.0/16'], inInterface: { name: 'eth3', negate: false }, outInterface: { name: 'eth2', negate: false }, p: 'tcp', dports: smb, j: 'ACCEPT' },
-    { s: ['10.30.0.0/16'], d: ['10.40.0.0/24'], inInterface: { name: 'eth3', negate: false }, outInterface: { name: 'eth4', negate: false }, p: 'tcp', dports: [[3389, 3389]], j: 'ACCEPT' },
-    { inInterface: { name: 'eth0', negate: false }, p: 'tcp', dports: [[135, 139], [445, 445]], j: 'LOG' },
-  ], 20),
-  chain('DMZ_IN', undefined, [
-    { d: ['10.10.0.11/32'], p: 'tcp', dports: [...web, [445, 445]], j: 'ACCEPT' },
-    { d: ['10.10.0.11/32'], p: 'tcp', dports: [[139, 139]], j: 'ACCEPT' },
-    { d: ['10.10.0.12/32'], p: 'tcp', dports: web, j: 'ACCEPT' },
-    { s: ['10.30.0.0/16'], inInterface: { name: 'eth3', negate: false }, p: 'tcp', dports: web, j: 'ACCEPT' },
-    { p: 'tcp', dports: [[135, 139], [445, 445]], j: 'DROP' },
-  ], 27),
+  chain(
+    'FORWARD',
+    'drop',
+    [
+      { ...est, j: 'ACCEPT' },
+      { states: { values: ['INVALID'], negate: false }, j: 'DROP' },
+      { s: ['10.99.0.0/24'], inInterface: { name: 'eth5', negate: false }, j: 'jump MGMT' },
+      { d: ['10.10.0.0/24'], outInterface: { name: 'eth1', negate: false }, j: 'jump DMZ_IN' },
+      {
+        s: ['10.30.0.0/16'],
+        d: ['10.20.0.0/16'],
+        inInterface: { name: 'eth3', negate: false },
+        outInterface: { name: 'eth2', negate: false },
+        p: 'tcp',
+        dports: smb,
+        j: 'ACCEPT',
+      },
+      {
+        s: ['10.30.0.0/16'],
+        d: ['10.40.0.0/24'],
+        inInterface: { name: 'eth3', negate: false },
+        outInterface: { name: 'eth4', negate: false },
+        p: 'tcp',
+        dports: [[3389, 3389]],
+        j: 'ACCEPT',
+      },
+      {
+        inInterface: { name: 'eth0', negate: false },
+        p: 'tcp',
+        dports: [
+          [135, 139],
+          [445, 445],
+        ],
+        j: 'LOG',
+      },
+    ],
+    20,
+  ),
+  chain(
+    'DMZ_IN',
+    undefined,
+    [
+      { d: ['10.10.0.11/32'], p: 'tcp', dports: [...web, [445, 445]], j: 'ACCEPT' },
+      { d: ['10.10.0.11/32'], p: 'tcp', dports: [[139, 139]], j: 'ACCEPT' },
+      { d: ['10.10.0.12/32'], p: 'tcp', dports: web, j: 'ACCEPT' },
+      { s: ['10.30.0.0/16'], inInterface: { name: 'eth3', negate: false }, p: 'tcp', dports: web, j: 'ACCEPT' },
+      {
+        p: 'tcp',
+        dports: [
+          [135, 139],
+          [445, 445],
+        ],
+        j: 'DROP',
+      },
+    ],
+    27,
+  ),
   chain('MGMT', undefined, [{ j: 'ACCEPT' }], 32),
 ]);
 
 export const edge6: Filter = filter(
   'edge',
   [
-    chain('FORWARD', 'drop', [
-      { ...est, j: 'ACCEPT' },
-      { p: 'ipv6-icmp', j: 'ACCEPT' },
-      { d: ['2001:db8:10::/64'], p: 'tcp', dports: web, j: 'ACCEPT' },
-      { s: ['2001:db8:30::/48'], d: ['2001:db8:20::/48'], p: 'tcp', dports: smb, j: 'ACCEPT' },
-    ], 7),
+    chain(
+      'FORWARD',
+      'drop',
+      [
+        { ...est, j: 'ACCEPT' },
+        { p: 'ipv6-icmp', j: 'ACCEPT' },
+        { d: ['2001:db8:10::/64'], p: 'tcp', dports: web, j: 'ACCEPT' },
+        { s: ['2001:db8:30::/48'], d: ['2001:db8:20::/48'], p: 'tcp', dports: smb, j: 'ACCEPT' },
+      ],
+      7,
+    ),
   ],
   { families: ['ipv6'] },
 );
@@ -49,7 +101,15 @@ export const core: Filter = filter(
       { ...est, j: 'ACCEPT' },
       { states: { values: ['INVALID'], negate: false }, j: 'DROP' },
       { s: ['10.20.0.0/16', '10.30.0.0/16'], d: ['10.20.1.21', '10.20.1.22'], p: 'tcp', dports: smb, j: 'ACCEPT' },
-      { s: ['10.99.0.0/24'], p: 'tcp', dports: [[22, 22], [3389, 3389]], j: 'ACCEPT' },
+      {
+        s: ['10.99.0.0/24'],
+        p: 'tcp',
+        dports: [
+          [22, 22],
+          [3389, 3389],
+        ],
+        j: 'ACCEPT',
+      },
       { s: ['10.20.0.0/16', '10.30.0.0/16'], d: ['10.20.1.0/24'], p: 'tcp', dports: [[1433, 1434]], j: 'ACCEPT' },
     ]),
   ],
@@ -60,7 +120,9 @@ export const sgCloudApp = securityGroup('sg-0cloudapp01', [
   { p: 'tcp', ports: [443, 443], cidrs: ['0.0.0.0/0'] },
   { p: 'tcp', ports: [445, 445], cidrs: ['10.30.0.0/16'] },
 ]);
-export const sgCloudAdmin = securityGroup('sg-0cloudadmin01', [{ p: 'tcp', ports: [3389, 3389], cidrs: ['10.99.0.0/24'] }]);
+export const sgCloudAdmin = securityGroup('sg-0cloudadmin01', [
+  { p: 'tcp', ports: [3389, 3389], cidrs: ['10.99.0.0/24'] },
+]);
 
 export const seedFilters: Filter[] = [edge, edge6, core, sgCloudApp, sgCloudAdmin];
 
@@ -74,7 +136,15 @@ export const seedNetwork = network(
     cloud: ['172.31.0.0/16'],
   },
   [
-    guard('edge', 'FORWARD', ['dmz', 'servers', 'office', 'staging', 'management'], { internet: 'eth0', dmz: 'eth1', servers: 'eth2', office: 'eth3', staging: 'eth4', management: 'eth5', cloud: 'eth0' }),
+    guard('edge', 'FORWARD', ['dmz', 'servers', 'office', 'staging', 'management'], {
+      internet: 'eth0',
+      dmz: 'eth1',
+      servers: 'eth2',
+      office: 'eth3',
+      staging: 'eth4',
+      management: 'eth5',
+      cloud: 'eth0',
+    }),
     guard('core', 'forward', ['servers']),
   ],
 );

@@ -60,7 +60,10 @@ describe('AWS describe-security-groups (batfish hybrid-cloud account)', () => {
       [5, '38.140.26.7/32', { ranges: [{ from: 22, to: 22 }], negate: false }],
       [6, '0.0.0.0/0', { ranges: [{ from: 22, to: 22 }], negate: false }],
     ]);
-    expect(ssh[5]).toMatchObject({ text: 'allow icmp from 38.140.26.0/24', match: { protocols: { values: ['icmp'], negate: false }, unknown: [] } });
+    expect(ssh[5]).toMatchObject({
+      text: 'allow icmp from 38.140.26.0/24',
+      match: { protocols: { values: ['icmp'], negate: false }, unknown: [] },
+    });
   });
 
   it('reads IPv6 ranges', () => {
@@ -76,12 +79,19 @@ describe('AWS describe-security-groups (batfish hybrid-cloud account)', () => {
     expect(rds[5]).toMatchObject({
       text: 'allow tcp 3306 from security group sg-cf3f86b3',
       label: 'jump host',
-      match: { destinationPorts: { ranges: [{ from: 3306, to: 3306 }] }, unknown: [{ text: 'source security group sg-cf3f86b3', ref: { kind: 'security-group', id: 'sg-cf3f86b3' } }] },
+      match: {
+        destinationPorts: { ranges: [{ from: 3306, to: 3306 }] },
+        unknown: [{ text: 'source security group sg-cf3f86b3', ref: { kind: 'security-group', id: 'sg-cf3f86b3' } }],
+      },
     });
     expect(rds[5]!.match.sources).toBeUndefined();
     const self = group(filters, 'sg-eed02393');
-    expect(self.chains[0]!.rules[0]!.match.unknown[0]!.text).toBe('source security group sg-eed02393 (this group itself)');
-    expect(self.warnings[0]).toMatch(/^\/SecurityGroups\/10\/IpPermissions\/0\/UserIdGroupPairs\/0: source security group sg-eed02393/);
+    expect(self.chains[0]!.rules[0]!.match.unknown[0]!.text).toBe(
+      'source security group sg-eed02393 (this group itself)',
+    );
+    expect(self.warnings[0]).toMatch(
+      /^\/SecurityGroups\/10\/IpPermissions\/0\/UserIdGroupPairs\/0: source security group sg-eed02393/,
+    );
   });
 
   it('is detected by its SecurityGroups key', () => {
@@ -91,21 +101,48 @@ describe('AWS describe-security-groups (batfish hybrid-cloud account)', () => {
 });
 
 describe('AWS security groups: bad input names the JSON pointer', () => {
-  const withPermission = (permission: object): unknown => ({ SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [permission] }] });
+  const withPermission = (permission: object): unknown => ({
+    SecurityGroups: [{ GroupId: 'sg-1', IpPermissions: [permission] }],
+  });
 
   it('refuses a bad CIDR', () => {
-    expect(refusal(withPermission({ IpProtocol: 'tcp', FromPort: 445, ToPort: 445, IpRanges: [{ CidrIp: '10.0.0.0/33' }] }))).toBe('sg.json (at /SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp): "10.0.0.0/33" is not an IPv4 or IPv6 address or CIDR');
-    expect(refusal(withPermission({ IpProtocol: 'tcp', FromPort: 445, ToPort: 445, Ipv6Ranges: [{ CidrIpv6: '10.0.0.0/8' }] }))).toBe('sg.json (at /SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6): "10.0.0.0/8" is not an IPv6 CIDR');
+    expect(
+      refusal(withPermission({ IpProtocol: 'tcp', FromPort: 445, ToPort: 445, IpRanges: [{ CidrIp: '10.0.0.0/33' }] })),
+    ).toBe(
+      'sg.json (at /SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp): "10.0.0.0/33" is not an IPv4 or IPv6 address or CIDR',
+    );
+    expect(
+      refusal(
+        withPermission({ IpProtocol: 'tcp', FromPort: 445, ToPort: 445, Ipv6Ranges: [{ CidrIpv6: '10.0.0.0/8' }] }),
+      ),
+    ).toBe('sg.json (at /SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6): "10.0.0.0/8" is not an IPv6 CIDR');
   });
 
   it('refuses missing or inverted ports and a group without an id', () => {
-    expect(refusal(withPermission({ IpProtocol: 'tcp', ToPort: 445 }))).toMatch(/\(at \/SecurityGroups\/0\/IpPermissions\/0\/FromPort\): expected a port number/);
-    expect(refusal(withPermission({ IpProtocol: 'udp', FromPort: 139, ToPort: 137 }))).toMatch(/FromPort 139 is above ToPort 137/);
-    expect(refusal({ SecurityGroups: [{ GroupName: 'x' }] })).toBe('sg.json (at /SecurityGroups/0/GroupId): expected a non-empty string');
+    expect(refusal(withPermission({ IpProtocol: 'tcp', ToPort: 445 }))).toMatch(
+      /\(at \/SecurityGroups\/0\/IpPermissions\/0\/FromPort\): expected a port number/,
+    );
+    expect(refusal(withPermission({ IpProtocol: 'udp', FromPort: 139, ToPort: 137 }))).toMatch(
+      /FromPort 139 is above ToPort 137/,
+    );
+    expect(refusal({ SecurityGroups: [{ GroupName: 'x' }] })).toBe(
+      'sg.json (at /SecurityGroups/0/GroupId): expected a non-empty string',
+    );
   });
 
   it('keeps prefix lists as unknown sources', () => {
-    const [filter] = parseSecurityGroups({ name: 'sg.json', json: withPermission({ IpProtocol: '6', FromPort: 445, ToPort: 445, PrefixListIds: [{ PrefixListId: 'pl-123' }] }) });
-    expect(filter!.chains[0]!.rules[0]!.match).toMatchObject({ protocols: { values: ['tcp'] }, unknown: [{ text: 'source prefix list pl-123', ref: { kind: 'prefix-list', id: 'pl-123' } }] });
+    const [filter] = parseSecurityGroups({
+      name: 'sg.json',
+      json: withPermission({
+        IpProtocol: '6',
+        FromPort: 445,
+        ToPort: 445,
+        PrefixListIds: [{ PrefixListId: 'pl-123' }],
+      }),
+    });
+    expect(filter!.chains[0]!.rules[0]!.match).toMatchObject({
+      protocols: { values: ['tcp'] },
+      unknown: [{ text: 'source prefix list pl-123', ref: { kind: 'prefix-list', id: 'pl-123' } }],
+    });
   });
 });

@@ -26,9 +26,16 @@ describe('patchcall import: firewall and cloud filter files', () => {
       ['azure-nsg', '1 filter (VM1-nsg)'],
     ]);
 
-    const text = await patchcall(['--db', tempDbPath(), 'import', join(FIREWALL, 'generated/nft_json_ruleset_from_iptables-nft.json')]);
+    const text = await patchcall([
+      '--db',
+      tempDbPath(),
+      'import',
+      join(FIREWALL, 'generated/nft_json_ruleset_from_iptables-nft.json'),
+    ]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('2 filters (nft_json_ruleset_from_iptables-nft:ip:filter, nft_json_ruleset_from_iptables-nft:ip6:filter)');
+    expect(text.stdout).toContain(
+      '2 filters (nft_json_ruleset_from_iptables-nft:ip:filter, nft_json_ruleset_from_iptables-nft:ip6:filter)',
+    );
 
     const verify = await patchcall(['--db', db, 'audit', 'verify']);
     expect(verify.code).toBe(0);

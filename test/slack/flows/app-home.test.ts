@@ -12,7 +12,13 @@ describe('the App Home tab', () => {
     h = await startDecisionHarness();
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
-    const response = await h.event({ type: 'app_home_opened', user: PEOPLE.sec1, channel: 'D0HOME', tab: 'home', event_ts: '1224777600.000100' });
+    const response = await h.event({
+      type: 'app_home_opened',
+      user: PEOPLE.sec1,
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '1224777600.000100',
+    });
     expect(response.status).toBe(200);
     const home = await eventually(() => h.standIn.homeView(PEOPLE.sec1), 'the published home view');
     const text = blocksToText(home.view.blocks as never);

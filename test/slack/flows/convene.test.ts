@@ -17,20 +17,29 @@ describe('/patch open', () => {
     const ack = await h.command('open MS08-067');
     expect(ack.status).toBe(200);
     expect(ack.ackMs).toBeLessThan(3000);
-    const reply = await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Convened')), 'the reply');
+    const reply = await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Convened')),
+      'the reply',
+    );
     expect(JSON.stringify(reply.body)).toContain('<#');
     const channel = h.standIn.channel('patch-ms08-067')!;
     expect(channel.topic).toMatch(/^MS08-067: recommended immediate \(patch-now\), deadline 2008-10-24 16:00 UTC/);
     expect(channel.topic.length).toBeLessThanOrEqual(250);
     expect(h.standIn.calls('usergroups.users.list')[0]!.args.usergroup).toBe('S0SYSADMIN');
     const invited = String(h.standIn.calls('conversations.invite')[0]!.args.users).split(',');
-    expect(invited.sort()).toEqual([PEOPLE.sec1, PEOPLE.sec2, PEOPLE.net, PEOPLE.sys1, PEOPLE.sys2, PEOPLE.owner, PEOPLE.delegate].sort());
+    expect(invited.sort()).toEqual(
+      [PEOPLE.sec1, PEOPLE.sec2, PEOPLE.net, PEOPLE.sys1, PEOPLE.sys2, PEOPLE.owner, PEOPLE.delegate].sort(),
+    );
     const card = channel.messages[0]!;
     const text = blocksToText(card.blocks!);
     expect(text).toContain('Recommended: Immediate — Patch now');
     expect(text).toContain('[Agree] [Propose alternative] [Need more info] [Make the call]');
     const state = loadDecision(h.ctx, 'MS08-067');
-    expect(state).toMatchObject({ status: 'open', cardTs: card.ts, channel: { id: channel.id, name: 'patch-ms08-067' } });
+    expect(state).toMatchObject({
+      status: 'open',
+      cardTs: card.ts,
+      channel: { id: channel.id, name: 'patch-ms08-067' },
+    });
     expect(state.snapshot!.bulletinSourceSeqs.length).toBeGreaterThan(0);
   });
 
@@ -38,7 +47,10 @@ describe('/patch open', () => {
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     await h.command('open cve-2008-4250');
-    const reply = await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('already being decided')), 'the pointer');
+    const reply = await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('already being decided')),
+      'the pointer',
+    );
     expect(JSON.stringify(reply.body)).toContain(loadDecision(h.ctx, 'MS08-067').channel!.id);
     expect(h.standIn.calls('conversations.create')).toHaveLength(1);
   });
@@ -47,12 +59,20 @@ describe('/patch open', () => {
     h.standIn.addChannel({ name: 'patch-ms08-067', members: [] });
     h.standIn.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await h.command('open MS08-067');
-    await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('went wrong')), 'the failure reply');
+    await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('went wrong')),
+      'the failure reply',
+    );
     expect(loadDecision(h.ctx, 'MS08-067').channel!.name).toBe('patch-ms08-067-2');
     expect(loadDecision(h.ctx, 'MS08-067').cardTs).toBeUndefined();
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
-    expect(h.standIn.calls('conversations.create').filter((c) => !c.error).map((c) => c.args.name)).toEqual(['patch-ms08-067-2']);
+    expect(
+      h.standIn
+        .calls('conversations.create')
+        .filter((c) => !c.error)
+        .map((c) => c.args.name),
+    ).toEqual(['patch-ms08-067-2']);
     expect(h.standIn.channel('patch-ms08-067-2')!.messages).toHaveLength(1);
   });
 });

@@ -10,20 +10,32 @@ import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 export const ADMIN = 'U0ADMIN01';
 const seedDir = join(__dirname, '../../../db/seed');
 
-export async function startDecisionHarness(options: { clock?: () => Date; env?: NodeJS.ProcessEnv; anchorIntervalMs?: number } = {}): Promise<SlackHarness> {
+export async function startDecisionHarness(
+  options: { clock?: () => Date; env?: NodeJS.ProcessEnv; anchorIntervalMs?: number } = {},
+): Promise<SlackHarness> {
   const harness = await startSlackHarness({
     env: { PATCHCALL_ADMINS: ADMIN, ...options.env },
     ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
-    register: (app, deps) => registerListeners(app, deps, { assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }) }),
+    register: (app, deps) =>
+      registerListeners(app, deps, {
+        assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
+      }),
   });
-  for (const file of readdirSync(seedDir).filter((f) => !f.endsWith('.md')).sort()) {
+  for (const file of readdirSync(seedDir)
+    .filter((f) => !f.endsWith('.md'))
+    .sort()) {
     importDocuments(harness.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
   }
   for (const [key, id] of Object.entries(PEOPLE)) harness.standIn.addUser({ id, name: key });
   harness.standIn.addUser({ id: ADMIN, name: 'admin' });
-  harness.standIn.addUsergroup({ id: 'S0SYSADMIN', handle: 'win-sysadmins', name: 'Windows sysadmins', users: [PEOPLE.sys1, PEOPLE.sys2] });
+  harness.standIn.addUsergroup({
+    id: 'S0SYSADMIN',
+    handle: 'win-sysadmins',
+    name: 'Windows sysadmins',
+    users: [PEOPLE.sys1, PEOPLE.sys2],
+  });
   return harness;
 }
 

@@ -24,8 +24,17 @@ describe('/patch export and anchors', () => {
     await h.command('open MS08-067');
     cardTs = await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     channel = loadDecision(h.ctx, 'MS08-067').channel!.id;
-    await h.blockAction({ actionId: ActionIds.makeCall, value: 'MS08-067', userId: PEOPLE.owner, messageTs: cardTs, channelId: channel });
-    const modal = await eventually(() => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)), 'the call modal');
+    await h.blockAction({
+      actionId: ActionIds.makeCall,
+      value: 'MS08-067',
+      userId: PEOPLE.owner,
+      messageTs: cardTs,
+      channelId: channel,
+    });
+    const modal = await eventually(
+      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
+      'the call modal',
+    );
     await h.viewSubmission({
       callbackId: CallbackIds.call,
       viewId: 'V0CALL',
@@ -33,8 +42,12 @@ describe('/patch export and anchors', () => {
       userId: PEOPLE.owner,
       values: {
         [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'waves' } } },
-        [BlockIds.rationale]: { [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' } },
-        [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait for quorum' } },
+        [BlockIds.rationale]: {
+          [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' },
+        },
+        [BlockIds.override]: {
+          [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait for quorum' },
+        },
       },
     });
     await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message, 'the call posted');
@@ -52,7 +65,13 @@ describe('/patch export and anchors', () => {
     h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT } });
     await openAndCall();
     // the app anchors once when it starts (no earlier anchor), then at the call
-    const anchor = await eventually(() => h.standIn.channel(AUDIT)!.messages.find((m) => m.text.startsWith('patchcall anchor') && m.text.endsWith('(call)')), 'the anchor');
+    const anchor = await eventually(
+      () =>
+        h.standIn
+          .channel(AUDIT)!
+          .messages.find((m) => m.text.startsWith('patchcall anchor') && m.text.endsWith('(call)')),
+      'the anchor',
+    );
     const seq = Number(/seq=(\d+)/.exec(anchor.text)![1]);
     const called = [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.called' })][0]!;
     expect(seq).toBeGreaterThanOrEqual(called.seq); // the anchor covers the call
@@ -69,7 +88,9 @@ describe('/patch export and anchors', () => {
     h = await startDecisionHarness();
     await openAndCall();
     expect(await reply('export MS08-067', PEOPLE.outsider)).toContain('Only the members of the decision roles');
-    expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })].map((e) => e.payload)).toContainEqual(expect.objectContaining({ userId: PEOPLE.outsider, attempted: 'export' }));
+    expect(
+      [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })].map((e) => e.payload),
+    ).toContainEqual(expect.objectContaining({ userId: PEOPLE.outsider, attempted: 'export' }));
     expect(h.standIn.files()).toHaveLength(0);
 
     const answer = await reply('export MS08-067', PEOPLE.sec1);
@@ -80,15 +101,31 @@ describe('/patch export and anchors', () => {
     expect(verifyExportedRecord(record, 'upload')).toMatchObject({ ok: true });
     expect(record.decision.call).toMatchObject({ person: { id: PEOPLE.owner }, outcome: 'waves' });
     expect(record.slackThread.length).toBeGreaterThan(0);
-    expect(files.find((f) => f.filename.endsWith('.html'))!.content!.toString('utf8')).toContain('<table id="timeline">');
+    expect(files.find((f) => f.filename.endsWith('.html'))!.content!.toString('utf8')).toContain(
+      '<table id="timeline">',
+    );
     const exported = [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.exported' })];
-    expect(exported[0]!.payload).toMatchObject({ userId: PEOPLE.sec1, channel, files: [{ name: 'audit-MS08-067.json' }, { name: 'audit-MS08-067.html' }] });
+    expect(exported[0]!.payload).toMatchObject({
+      userId: PEOPLE.sec1,
+      channel,
+      files: [{ name: 'audit-MS08-067.json' }, { name: 'audit-MS08-067.html' }],
+    });
   });
 
   it('anchors daily while it runs', async () => {
     h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT }, anchorIntervalMs: 300 });
     h.standIn.addChannel({ name: AUDIT, members: [h.standIn.botUserId] });
-    const daily = await eventually(() => [...h.ctx.events.read({ stream: 'audit', type: 'audit.anchored' })].find((e) => (e.payload as { reason: string }).reason === 'daily'), 'a daily anchor');
-    expect(h.standIn.channel(AUDIT)!.messages.some((m) => m.text.includes(`hash=${(daily.payload as { hash: string }).hash}`))).toBe(true);
+    const daily = await eventually(
+      () =>
+        [...h.ctx.events.read({ stream: 'audit', type: 'audit.anchored' })].find(
+          (e) => (e.payload as { reason: string }).reason === 'daily',
+        ),
+      'a daily anchor',
+    );
+    expect(
+      h.standIn
+        .channel(AUDIT)!
+        .messages.some((m) => m.text.includes(`hash=${(daily.payload as { hash: string }).hash}`)),
+    ).toBe(true);
   });
 });

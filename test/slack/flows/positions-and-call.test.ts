@@ -16,14 +16,20 @@ describe('positions and the call', () => {
     await h.command('open MS08-067');
     cardTs = await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     channel = loadDecision(h.ctx, 'MS08-067').channel!.id;
-    await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Convened')), 'the convene reply');
+    await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Convened')),
+      'the convene reply',
+    );
   });
   afterEach(async () => {
     await h.stop();
   });
-  const click = (userId: string, actionId: string) => h.blockAction({ actionId, value: 'MS08-067', userId, messageTs: cardTs, channelId: channel });
+  const click = (userId: string, actionId: string) =>
+    h.blockAction({ actionId, value: 'MS08-067', userId, messageTs: cardTs, channelId: channel });
   const cardText = () => blocksToText(h.standIn.channel(channel)!.messages.find((m) => m.ts === cardTs)!.blocks!);
-  const positionEvents = () => [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.position-recorded' })];
+  const positionEvents = () => [
+    ...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.position-recorded' }),
+  ];
 
   it('records positions per role, updates the card, refuses outsiders on the record', async () => {
     await click(PEOPLE.sec1, ActionIds.agree);
@@ -32,8 +38,13 @@ describe('positions and the call', () => {
     await eventually(() => cardText().includes(`@${PEOPLE.sys2} agrees`), 'the card update');
     expect(cardText()).toContain(`*Security*: @${PEOPLE.sec1} agrees`);
     await click(PEOPLE.outsider, ActionIds.agree);
-    await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('cannot take a position')), 'the refusal');
-    expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })][0]!.payload).toMatchObject({ userId: PEOPLE.outsider, attempted: 'position' });
+    await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('cannot take a position')),
+      'the refusal',
+    );
+    expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })][0]!.payload).toMatchObject(
+      { userId: PEOPLE.outsider, attempted: 'position' },
+    );
   });
 
   it('records one position for a replay and for a double click; a later different click replaces it', async () => {
@@ -47,21 +58,49 @@ describe('positions and the call', () => {
       channel: { id: channel, name: 'patch-ms08-067' },
       message: { type: 'message', ts: cardTs, text: '' },
       response_url: h.standIn.responseUrl(),
-      actions: [{ type: 'button', action_id: ActionIds.agree, block_id: 'x', value: 'MS08-067', action_ts: '1224777600.000001' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: ActionIds.agree,
+          block_id: 'x',
+          value: 'MS08-067',
+          action_ts: '1224777600.000001',
+        },
+      ],
     };
     await Promise.all([h.interaction(payload), h.interaction(payload), h.interaction(payload, { retryNum: 1 })]);
     await click(PEOPLE.net, ActionIds.agree);
-    await eventually(() => h.standIn.responses().some((r) => JSON.stringify(r.body).includes('Recorded')), 'the confirmation');
+    await eventually(
+      () => h.standIn.responses().some((r) => JSON.stringify(r.body).includes('Recorded')),
+      'the confirmation',
+    );
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(positionEvents()).toHaveLength(1);
     await click(PEOPLE.net, ActionIds.needMoreInfo);
-    const modal = await eventually(() => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.position)), 'the modal');
+    const modal = await eventually(
+      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.position)),
+      'the modal',
+    );
     const view = modal.args.view as { private_metadata: string };
-    const empty = await h.viewSubmission({ callbackId: CallbackIds.position, privateMetadata: view.private_metadata, userId: PEOPLE.net, values: { [BlockIds.comment]: { [ActionIds.text]: { type: 'plain_text_input', value: '  ' } } } });
+    const empty = await h.viewSubmission({
+      callbackId: CallbackIds.position,
+      privateMetadata: view.private_metadata,
+      userId: PEOPLE.net,
+      values: { [BlockIds.comment]: { [ActionIds.text]: { type: 'plain_text_input', value: '  ' } } },
+    });
     expect(empty.json()).toEqual({ response_action: 'errors', errors: { [BlockIds.comment]: expect.any(String) } });
-    await h.viewSubmission({ callbackId: CallbackIds.position, viewId: 'V0NET1', privateMetadata: view.private_metadata, userId: PEOPLE.net, values: { [BlockIds.comment]: { [ActionIds.text]: { type: 'plain_text_input', value: HOSTILE } } } });
+    await h.viewSubmission({
+      callbackId: CallbackIds.position,
+      viewId: 'V0NET1',
+      privateMetadata: view.private_metadata,
+      userId: PEOPLE.net,
+      values: { [BlockIds.comment]: { [ActionIds.text]: { type: 'plain_text_input', value: HOSTILE } } },
+    });
     await eventually(() => positionEvents().length === 2, 'the replacing position');
-    expect(loadDecision(h.ctx, 'MS08-067').positions[PEOPLE.net]).toMatchObject({ stance: 'more-info', comment: HOSTILE });
+    expect(loadDecision(h.ctx, 'MS08-067').positions[PEOPLE.net]).toMatchObject({
+      stance: 'more-info',
+      comment: HOSTILE,
+    });
     const raw = await eventually(() => {
       const blocks = JSON.stringify(h.standIn.channel(channel)!.messages.find((m) => m.ts === cardTs)!.blocks);
       return blocks.includes('needs more information') ? blocks : undefined;
@@ -73,19 +112,49 @@ describe('positions and the call', () => {
 
   it('lets only the owner make the call, enforces quorum with an override reason, pins it and closes the card', async () => {
     await click(PEOPLE.sec1, ActionIds.makeCall);
-    await eventually(() => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Only the decision owner')), 'the refusal');
+    await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Only the decision owner')),
+      'the refusal',
+    );
     await click(PEOPLE.owner, ActionIds.makeCall);
-    const modal = await eventually(() => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)), 'the call modal');
+    const modal = await eventually(
+      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
+      'the call modal',
+    );
     const meta = (modal.args.view as { private_metadata: string }).private_metadata;
-    const submit = (viewId: string, values: Record<string, Record<string, unknown>>) => h.viewSubmission({ callbackId: CallbackIds.call, viewId, privateMetadata: meta, userId: PEOPLE.owner, values });
-    const outcome = { [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'patch-now' } } } };
-    const rationale = { [BlockIds.rationale]: { [ActionIds.text]: { type: 'plain_text_input', value: 'Wormable and exposed; patch tonight.' } } };
+    const submit = (viewId: string, values: Record<string, Record<string, unknown>>) =>
+      h.viewSubmission({ callbackId: CallbackIds.call, viewId, privateMetadata: meta, userId: PEOPLE.owner, values });
+    const outcome = {
+      [BlockIds.outcome]: {
+        [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'patch-now' } },
+      },
+    };
+    const rationale = {
+      [BlockIds.rationale]: {
+        [ActionIds.text]: { type: 'plain_text_input', value: 'Wormable and exposed; patch tonight.' },
+      },
+    };
     expect((await submit('V1', { ...outcome })).json().errors).toHaveProperty(BlockIds.rationale);
     const noQuorum = await submit('V2', { ...outcome, ...rationale });
     expect(noQuorum.json().errors[BlockIds.override]).toContain('quorum not met');
-    await submit('V3', { ...outcome, ...rationale, [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'Worm expected tonight; network lead unreachable.' } } });
-    const state = await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message && loadDecision(h.ctx, 'MS08-067'), 'the call posted');
-    expect(state.call).toMatchObject({ by: PEOPLE.owner, as: 'owner', outcome: 'patch-now', quorumMet: false, overrideReason: 'Worm expected tonight; network lead unreachable.' });
+    await submit('V3', {
+      ...outcome,
+      ...rationale,
+      [BlockIds.override]: {
+        [ActionIds.text]: { type: 'plain_text_input', value: 'Worm expected tonight; network lead unreachable.' },
+      },
+    });
+    const state = await eventually(
+      () => loadDecision(h.ctx, 'MS08-067').call?.message && loadDecision(h.ctx, 'MS08-067'),
+      'the call posted',
+    );
+    expect(state.call).toMatchObject({
+      by: PEOPLE.owner,
+      as: 'owner',
+      outcome: 'patch-now',
+      quorumMet: false,
+      overrideReason: 'Worm expected tonight; network lead unreachable.',
+    });
     expect(state.call!.snapshot.rulebookHash).toMatch(/^[0-9a-f]{64}$/);
     expect(h.standIn.channel(channel)!.pins).toContain(state.call!.message!.ts);
     await eventually(() => cardText().includes('The call: Patch now') || undefined, 'the final card');
@@ -96,9 +165,19 @@ describe('positions and the call', () => {
     await click(PEOPLE.sec1, ActionIds.agree);
     await eventually(() => positionEvents().length === 1, 'the first position');
     await h.restart();
-    await h.blockAction({ actionId: ActionIds.agree, value: 'MS08-067', userId: PEOPLE.sys1, messageTs: cardTs, channelId: channel });
+    await h.blockAction({
+      actionId: ActionIds.agree,
+      value: 'MS08-067',
+      userId: PEOPLE.sys1,
+      messageTs: cardTs,
+      channelId: channel,
+    });
     await eventually(() => positionEvents().length === 2, 'the second position');
-    await eventually(() => (cardText().includes(`@${PEOPLE.sec1} agrees`) && cardText().includes(`@${PEOPLE.sys1} agrees`)) || undefined, 'both on the card');
+    await eventually(
+      () =>
+        (cardText().includes(`@${PEOPLE.sec1} agrees`) && cardText().includes(`@${PEOPLE.sys1} agrees`)) || undefined,
+      'both on the card',
+    );
   });
 
   it('answers status, assets, help, unknown subcommands and refuses role changes by non-admins', async () => {
@@ -118,7 +197,9 @@ describe('positions and the call', () => {
     expect(await replyTo('export')).toContain('Usage: `/patch export &lt;decision id&gt; [json|csv|md|html]`');
     expect(await replyTo(`roles set network <@${PEOPLE.sec2}|sam>`)).toContain('Only patchcall admins');
     expect([...h.ctx.events.read({ stream: 'roles', type: 'role.refused' })]).toHaveLength(1);
-    expect(await replyTo(`roles set network <@${PEOPLE.sec2}|sam> <!subteam^S0SYSADMIN|@win-sysadmins>`, ADMIN)).toContain('Network updated');
+    expect(
+      await replyTo(`roles set network <@${PEOPLE.sec2}|sam> <!subteam^S0SYSADMIN|@win-sysadmins>`, ADMIN),
+    ).toContain('Network updated');
     expect(await replyTo('roles')).toContain(`Network*: <@${PEOPLE.sec2}>, <!subteam^S0SYSADMIN>`);
   });
 });

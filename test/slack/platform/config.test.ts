@@ -25,7 +25,14 @@ describe('readSlackConfig', () => {
       PATCHCALL_AUDIT_CHANNEL: '#patch-audit',
       PATCHCALL_DB: '/tmp/x.db',
     });
-    expect(config).toMatchObject({ port: 8080, slackApiUrl: 'http://127.0.0.1:9999/api/', ingestToken: 'a-long-random-ingest-token', admins: ['U012ABC', 'W0XYZ'], auditChannel: 'patch-audit', dbPath: '/tmp/x.db' });
+    expect(config).toMatchObject({
+      port: 8080,
+      slackApiUrl: 'http://127.0.0.1:9999/api/',
+      ingestToken: 'a-long-random-ingest-token',
+      admins: ['U012ABC', 'W0XYZ'],
+      auditChannel: 'patch-audit',
+      dbPath: '/tmp/x.db',
+    });
   });
 
   it.each([
@@ -42,7 +49,9 @@ describe('readSlackConfig', () => {
     [{ ...valid, PATCHCALL_AUDIT_CHANNEL: 'Not A Channel!' }, 'PATCHCALL_AUDIT_CHANNEL'],
     [{ ...valid, PATCHCALL_MAX_INPUT_MB: '-1' }, 'PATCHCALL_MAX_INPUT_MB'],
   ])('names the variable that is wrong: %j → %s', (env, variable) => {
-    expect(() => readSlackConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG', message: expect.stringContaining(variable) }));
+    expect(() => readSlackConfig(env)).toThrow(
+      expect.objectContaining({ code: 'CONFIG', message: expect.stringContaining(variable) }),
+    );
   });
 });
 
@@ -67,7 +76,17 @@ describe('npm start (main)', () => {
     const standIn = await startLocalSlackStandIn();
     try {
       let stderr = '';
-      const code = await main({ SLACK_BOT_TOKEN: 'xoxb-revoked', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: standIn.apiUrl, PATCHCALL_DB: ':memory:', PORT: '0', LOG_LEVEL: 'silent' }, (text) => (stderr += text));
+      const code = await main(
+        {
+          SLACK_BOT_TOKEN: 'xoxb-revoked',
+          SLACK_SIGNING_SECRET: 's',
+          SLACK_API_URL: standIn.apiUrl,
+          PATCHCALL_DB: ':memory:',
+          PORT: '0',
+          LOG_LEVEL: 'silent',
+        },
+        (text) => (stderr += text),
+      );
       expect(code).toBe(2);
       expect(stderr).toMatch(/Slack refused SLACK_BOT_TOKEN \(auth.test answered "invalid_auth"/);
     } finally {
@@ -78,7 +97,10 @@ describe('npm start (main)', () => {
   it('when the Web API cannot be reached names SLACK_API_URL and exits 2', async () => {
     let stderr = '';
     // nothing listens on port 9 (discard) of the loopback address
-    const code = await main({ ...valid, SLACK_API_URL: 'http://127.0.0.1:9/api/', PATCHCALL_DB: ':memory:', PORT: '0', LOG_LEVEL: 'silent' }, (text) => (stderr += text));
+    const code = await main(
+      { ...valid, SLACK_API_URL: 'http://127.0.0.1:9/api/', PATCHCALL_DB: ':memory:', PORT: '0', LOG_LEVEL: 'silent' },
+      (text) => (stderr += text),
+    );
     expect(code).toBe(2);
     expect(stderr).toMatch(/cannot reach the Slack Web API at http:\/\/127.0.0.1:9\/api\/ \(check SLACK_API_URL/);
   });

@@ -12,7 +12,8 @@ describe('POST /bulletins', () => {
   beforeAll(async () => {
     harness = await startSlackHarness({
       env: { PATCHCALL_INGEST_TOKEN: INGEST_TOKEN, PATCHCALL_MAX_INPUT_MB: '1' },
-      register: (_app, deps) => deps.imports.onImported((outcomes, source) => void heard.push({ outcomes, actor: source.actor })),
+      register: (_app, deps) =>
+        deps.imports.onImported((outcomes, source) => void heard.push({ outcomes, actor: source.actor })),
     });
   });
   afterAll(() => harness.stop());
@@ -21,7 +22,10 @@ describe('POST /bulletins', () => {
     harness.request(`/bulletins${query}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/octet-stream', ...(token !== null ? { authorization: `Bearer ${token}` } : {}) },
+      headers: {
+        'content-type': 'application/octet-stream',
+        ...(token !== null ? { authorization: `Bearer ${token}` } : {}),
+      },
     });
 
   it('refuses a request without the bearer token, or with a wrong one', async () => {
@@ -36,7 +40,11 @@ describe('POST /bulletins', () => {
     const res = await post(bulletin, INGEST_TOKEN, '?name=ms08-067.bulletin.yaml');
     expect(res.status).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ ok: true, status: 'imported', imported: [{ status: 'imported', document: 'ms08-067.bulletin.yaml' }] });
+    expect(body).toMatchObject({
+      ok: true,
+      status: 'imported',
+      imported: [{ status: 'imported', document: 'ms08-067.bulletin.yaml' }],
+    });
     const stored = harness.ctx.events.first({ type: 'source.imported', stream: `source:${body.imported[0].sha256}` });
     expect(stored?.actor).toBe('ingest');
     expect(heard).toHaveLength(1);
@@ -54,7 +62,11 @@ describe('POST /bulletins', () => {
     const head = harness.ctx.events.head().seq;
     const res = await post('{"document": {"category": "csaf_security_advisory"', INGEST_TOKEN);
     expect(res.status).toBe(400);
-    expect(res.json()).toMatchObject({ ok: false, error: 'bad_input', message: expect.stringMatching(/^request body/) });
+    expect(res.json()).toMatchObject({
+      ok: false,
+      error: 'bad_input',
+      message: expect.stringMatching(/^request body/),
+    });
     expect(harness.ctx.events.head().seq).toBe(head);
   });
 
@@ -68,7 +80,11 @@ describe('POST /bulletins without PATCHCALL_INGEST_TOKEN', () => {
   it('answers 503 and imports nothing', async () => {
     const harness = await startSlackHarness();
     try {
-      const res = await harness.request('/bulletins', { method: 'POST', body: bulletin, headers: { authorization: 'Bearer anything-at-all-here' } });
+      const res = await harness.request('/bulletins', {
+        method: 'POST',
+        body: bulletin,
+        headers: { authorization: 'Bearer anything-at-all-here' },
+      });
       expect(res.status).toBe(503);
       expect(res.json()).toMatchObject({ error: 'ingest_disabled' });
     } finally {

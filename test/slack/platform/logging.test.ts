@@ -7,8 +7,18 @@ const INGEST_TOKEN = 'ingest-secret-that-must-not-leak-42';
 describe('logging', () => {
   it('redacts secrets by field and masks tokens inside text', () => {
     let out = '';
-    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, done) => ((out += c), done()) }) });
-    logger.info({ token: 'xoxb-111-222-aaa', headers: { authorization: 'Bearer abc.def' }, config: { signingSecret: 's3cr3t', appToken: 'xapp-1-A1-2-b' } }, 'settings');
+    const logger = createLogger({
+      level: 'debug',
+      destination: new Writable({ write: (c, _e, done) => ((out += c), done()) }),
+    });
+    logger.info(
+      {
+        token: 'xoxb-111-222-aaa',
+        headers: { authorization: 'Bearer abc.def' },
+        config: { signingSecret: 's3cr3t', appToken: 'xapp-1-A1-2-b' },
+      },
+      'settings',
+    );
     logger.warn('request with Authorization: Bearer hunter2hunter2 and xapp-1-A0-123-xyz failed');
     expect(out).not.toMatch(/xoxb-111|abc\.def|s3cr3t|xapp-1-A1|hunter2|xapp-1-A0/);
     expect(out).toContain('[Redacted]');
@@ -20,15 +30,28 @@ describe('logging', () => {
     try {
       await harness.command('status');
       await harness.command('x', { signingSecret: 'forged' });
-      await harness.request('/bulletins', { method: 'POST', body: 'not an advisory', headers: { authorization: `Bearer ${INGEST_TOKEN}` } });
-      await harness.request('/bulletins', { method: 'POST', body: 'x', headers: { authorization: 'Bearer wrong-token-wrong-token' } });
+      await harness.request('/bulletins', {
+        method: 'POST',
+        body: 'not an advisory',
+        headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+      });
+      await harness.request('/bulletins', {
+        method: 'POST',
+        body: 'x',
+        headers: { authorization: 'Bearer wrong-token-wrong-token' },
+      });
       harness.standIn.failNext('chat.postMessage', { kind: 'server_error' }, 10);
-      await harness.deps.clients.background.chat.postMessage({ channel: harness.channelId, text: 'x' }).catch(() => undefined);
-      await harness.deps.clients.background.chat.postMessage({ channel: 'C0MISSING', text: 'x' }).catch(() => undefined);
+      await harness.deps.clients.background.chat
+        .postMessage({ channel: harness.channelId, text: 'x' })
+        .catch(() => undefined);
+      await harness.deps.clients.background.chat
+        .postMessage({ channel: 'C0MISSING', text: 'x' })
+        .catch(() => undefined);
       const logs = harness.logs();
       expect(logs.length).toBeGreaterThan(0);
       expect(logs).toContain('http request headers'); // web-api's debug lines, which carry the Authorization header, did reach the log
-      for (const secret of [harness.standIn.botToken, TEST_SIGNING_SECRET, INGEST_TOKEN]) expect(logs).not.toContain(secret);
+      for (const secret of [harness.standIn.botToken, TEST_SIGNING_SECRET, INGEST_TOKEN])
+        expect(logs).not.toContain(secret);
     } finally {
       await harness.stop();
     }

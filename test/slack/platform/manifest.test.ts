@@ -16,7 +16,10 @@ const botScopes: string[] = manifest.oauth_config.scopes.bot;
 function calledMethods(): Set<string> {
   const methods = new Set<string>();
   const namespaces = 'auth|chat|conversations|views|pins|users|usergroups|files|bookmarks|reactions|team|apps';
-  const call = new RegExp(`\\b(?:client|interactive|background)\\.(${namespaces})\\.((?:[a-z][A-Za-z]*\\.)*[a-z][A-Za-z]*)\\(`, 'g');
+  const call = new RegExp(
+    `\\b(?:client|interactive|background)\\.(${namespaces})\\.((?:[a-z][A-Za-z]*\\.)*[a-z][A-Za-z]*)\\(`,
+    'g',
+  );
   const apiCall = /\.apiCall\(\s*['"]([a-z]+\.[A-Za-z.]+)['"]/g;
   for (const file of sourceFiles(join(root, 'src'))) {
     if (file.endsWith('local-slack-stand-in.ts')) continue;
@@ -24,7 +27,8 @@ function calledMethods(): Set<string> {
     for (const match of text.matchAll(call)) methods.add(`${match[1]}.${match[2]}`);
     for (const match of text.matchAll(apiCall)) methods.add(match[1]!);
     // filesUploadV2 is the two-step upload
-    if (/\.filesUploadV2\(/.test(text)) ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
+    if (/\.filesUploadV2\(/.test(text))
+      ['files.getUploadURLExternal', 'files.completeUploadExternal'].forEach((m) => methods.add(m));
   }
   return methods;
 }
@@ -38,7 +42,8 @@ function sourceFiles(dir: string): string[] {
 
 function scopesOf(method: string): string[] {
   const doc = docs[method];
-  if (!doc) throw new Error(`no scope data for ${method}: add it to test/fixtures/slack-api-spec/method-docs-supplement.json`);
+  if (!doc)
+    throw new Error(`no scope data for ${method}: add it to test/fixtures/slack-api-spec/method-docs-supplement.json`);
   return (doc.scopes?.bot ?? []).map((s) => s.name);
 }
 
@@ -48,7 +53,10 @@ describe('manifest.yml', () => {
     addFormats(ajv);
     for (const version of ['1.0.0', '2.0.0']) {
       const schema = JSON.parse(readFileSync(join(schemaDir, `manifest.schema.${version}.json`), 'utf8'));
-      ajv.addSchema(schema, `https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.${version}.json`);
+      ajv.addSchema(
+        schema,
+        `https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.${version}.json`,
+      );
     }
     const validate = ajv.compile(JSON.parse(readFileSync(join(schemaDir, 'manifest.schema.json'), 'utf8')));
     const valid = validate(manifest);
@@ -63,7 +71,8 @@ describe('manifest.yml', () => {
     const [patch, ...others] = manifest.features.slash_commands;
     expect(others).toEqual([]);
     expect(patch).toMatchObject({ command: '/patch', should_escape: true });
-    for (const sub of ['open', 'new', 'status', 'assets', 'roles', 'export', 'help']) expect(patch.usage_hint).toContain(sub);
+    for (const sub of ['open', 'new', 'status', 'assets', 'roles', 'export', 'help'])
+      expect(patch.usage_hint).toContain(sub);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
     expect(manifest.settings.socket_mode_enabled).toBe(true);
@@ -73,7 +82,10 @@ describe('manifest.yml', () => {
     for (const method of calledMethods()) {
       const needed = scopesOf(method);
       if (needed.length === 0) continue;
-      expect({ method, granted: needed.filter((s) => botScopes.includes(s)).length > 0 }).toEqual({ method, granted: true });
+      expect({ method, granted: needed.filter((s) => botScopes.includes(s)).length > 0 }).toEqual({
+        method,
+        granted: true,
+      });
     }
   });
 

@@ -52,24 +52,47 @@ describe('requests to /slack/events', () => {
 
   it('acks a button no listener handles and tells the user through response_url', async () => {
     const before = harness.standIn.responses().length;
-    const res = await harness.blockAction({ actionId: 'no_such_action_anywhere', value: 'x', messageTs: '1224763200.000100' });
+    const res = await harness.blockAction({
+      actionId: 'no_such_action_anywhere',
+      value: 'x',
+      messageTs: '1224763200.000100',
+    });
     expect(res.status).toBe(200);
     await waitFor(() => harness.standIn.responses().length > before);
-    expect(harness.standIn.responses().at(-1)?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(harness.standIn.responses().at(-1)?.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+    });
   });
 
   it('answers a form no listener handles with an error on its first input', async () => {
     const res = await harness.viewSubmission({
       callbackId: 'no_such_modal',
-      blocks: [{ type: 'input', block_id: 'reason', label: { type: 'plain_text', text: 'Reason' }, element: { type: 'plain_text_input', action_id: 'value' } }],
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'reason',
+          label: { type: 'plain_text', text: 'Reason' },
+          element: { type: 'plain_text_input', action_id: 'value' },
+        },
+      ],
     });
     expect(res.status).toBe(200);
     expect(res.json()).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
   });
 
   it('acks an Events API event, retries included', async () => {
-    const first = await harness.event({ type: 'app_home_opened', user: 'U0TESTER1', channel: 'D0HOME', tab: 'home', event_ts: '1224763200.000200' });
-    const retried = await harness.event({ type: 'app_home_opened', user: 'U0TESTER1', channel: 'D0HOME', tab: 'home', event_ts: '1224763200.000200' }, { retryNum: 1 });
+    const first = await harness.event({
+      type: 'app_home_opened',
+      user: 'U0TESTER1',
+      channel: 'D0HOME',
+      tab: 'home',
+      event_ts: '1224763200.000200',
+    });
+    const retried = await harness.event(
+      { type: 'app_home_opened', user: 'U0TESTER1', channel: 'D0HOME', tab: 'home', event_ts: '1224763200.000200' },
+      { retryNum: 1 },
+    );
     expect(first.status).toBe(200);
     expect(retried.status).toBe(200);
   });

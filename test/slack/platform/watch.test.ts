@@ -13,8 +13,17 @@ const kev = readFileSync(kevPath);
 /** The catalog as CISA would publish it the next day: one more entry, a new version. */
 function nextVersion(): Buffer {
   const catalog = JSON.parse(kev.toString('utf8'));
-  const added = { ...catalog.vulnerabilities[0], cveID: 'CVE-2008-4250', dateAdded: '2026-10-01', vendorProject: 'Microsoft', product: 'Windows' };
-  catalog.vulnerabilities = [added, ...catalog.vulnerabilities.filter((v: { cveID: string }) => v.cveID !== 'CVE-2008-4250')];
+  const added = {
+    ...catalog.vulnerabilities[0],
+    cveID: 'CVE-2008-4250',
+    dateAdded: '2026-10-01',
+    vendorProject: 'Microsoft',
+    product: 'Windows',
+  };
+  catalog.vulnerabilities = [
+    added,
+    ...catalog.vulnerabilities.filter((v: { cveID: string }) => v.cveID !== 'CVE-2008-4250'),
+  ];
   catalog.catalogVersion = '2026.10.01';
   catalog.count = catalog.vulnerabilities.length;
   return Buffer.from(JSON.stringify(catalog));
@@ -77,7 +86,9 @@ describe('patchcall watch', () => {
       expect(kinds[1]).toBe('unchanged-feed'); // 304: the ETag was sent back
       expect(kinds.at(-1)).toBe('imported');
       expect(requests[1]?.ifNoneMatch).toBeDefined();
-      const imports = reports.filter((r): r is Extract<WatchReport, { kind: 'imported' }> => r.kind === 'imported').map((r) => r.outcomes[0]!);
+      const imports = reports
+        .filter((r): r is Extract<WatchReport, { kind: 'imported' }> => r.kind === 'imported')
+        .map((r) => r.outcomes[0]!);
       expect(imports.map((o) => o.status)).toEqual(['imported', 'imported']);
       expect(imports[0]!.sha256).not.toBe(imports[1]!.sha256);
     } finally {

@@ -10,7 +10,10 @@ describe('the two Web API clients', () => {
   let channel: string;
   beforeEach(async () => {
     standIn = await startLocalSlackStandIn();
-    clients = createWebClients({ botToken: standIn.botToken, slackApiUrl: standIn.apiUrl, webApi: TEST_WEB_API_TUNING }, boltLogger(createLogger({ level: 'silent' })));
+    clients = createWebClients(
+      { botToken: standIn.botToken, slackApiUrl: standIn.apiUrl, webApi: TEST_WEB_API_TUNING },
+      boltLogger(createLogger({ level: 'silent' })),
+    );
     channel = standIn.addChannel({ name: 'patch-ms08-067', members: [standIn.botUserId] });
   });
   afterEach(() => standIn.stop());
@@ -46,14 +49,19 @@ describe('the two Web API clients', () => {
   it('interactive: a 429 fails at once instead of waiting (the trigger would expire)', async () => {
     standIn.failNext('views.open', { kind: 'ratelimited', retryAfterSeconds: 30 });
     await expect(
-      clients.interactive.views.open({ trigger_id: standIn.issueTriggerId(), view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] } }),
+      clients.interactive.views.open({
+        trigger_id: standIn.issueTriggerId(),
+        view: { type: 'modal', title: { type: 'plain_text', text: 'x' }, blocks: [] },
+      }),
     ).rejects.toMatchObject({ code: webApi.ErrorCode.RateLimitedError, retryAfter: 30 });
     expect(standIn.calls('views.open')).toHaveLength(1);
   });
 
   it('background: a 5xx answer is retried', async () => {
     standIn.failNext('conversations.setTopic', { kind: 'server_error', status: 503 }, 2);
-    await expect(clients.background.conversations.setTopic({ channel, topic: 'MS08-067: decide by 18:00' })).resolves.toMatchObject({ ok: true });
+    await expect(
+      clients.background.conversations.setTopic({ channel, topic: 'MS08-067: decide by 18:00' }),
+    ).resolves.toMatchObject({ ok: true });
     expect(standIn.calls('conversations.setTopic')).toHaveLength(3);
     expect(standIn.channel(channel)?.topic).toBe('MS08-067: decide by 18:00');
   });
@@ -68,13 +76,17 @@ describe('the two Web API clients', () => {
 
   it('background: retries are bounded, then the error reaches the caller', async () => {
     standIn.failNext('chat.update', { kind: 'server_error' }, 10);
-    await expect(clients.background.chat.update({ channel, ts: '1.000001', text: 'x' })).rejects.toMatchObject({ code: webApi.ErrorCode.HTTPError });
+    await expect(clients.background.chat.update({ channel, ts: '1.000001', text: 'x' })).rejects.toMatchObject({
+      code: webApi.ErrorCode.HTTPError,
+    });
     expect(standIn.calls('chat.update')).toHaveLength(TEST_WEB_API_TUNING.backgroundRetries + 1);
   });
 
   it('a platform error (ok:false) is not retried', async () => {
     await clients.background.conversations.create({ name: 'patch-ms08-067-b' });
-    await expect(clients.background.conversations.create({ name: 'patch-ms08-067-b' })).rejects.toMatchObject({ data: { error: 'name_taken' } });
+    await expect(clients.background.conversations.create({ name: 'patch-ms08-067-b' })).rejects.toMatchObject({
+      data: { error: 'name_taken' },
+    });
     expect(standIn.calls('conversations.create')).toHaveLength(2);
   });
 });
