@@ -7,7 +7,6 @@ import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/
 import { rolesHeld } from '../decisions/apply-roster-event';
 import {
   DecisionEvents,
-  type CallPostedPayload,
   type CalledPayload,
   type DecisionState,
   type RefusedPayload,
@@ -34,14 +33,13 @@ export type CallResult =
   | { kind: 'duplicate' | 'decided'; state: DecisionState };
 
 /** Whether the person may make the call, and as whom (owner first). */
-export async function callerRole(
+export function callerRole(
   state: DecisionState,
   userId: string,
   currentMembers: CurrentMembers,
-): Promise<'owner' | 'delegate' | undefined> {
+): 'owner' | 'delegate' | undefined {
   let held = rolesHeld(userId, state.members);
-  if (!held.includes('owner') && !held.includes('delegate'))
-    held = rolesHeld(userId, state.members, await currentMembers());
+  if (!held.includes('owner') && !held.includes('delegate')) held = rolesHeld(userId, state.members, currentMembers());
   return held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
 }
 
@@ -57,22 +55,21 @@ export function refuseCall(ctx: AppContext, state: DecisionState, userId: string
   });
 }
 
-export async function makeCall(
+/** Synchronous from the read to the append, so the caller acks after the call is in the log. */
+export function makeCall(
   ctx: AppContext,
   request: CallRequest,
   policy: QuorumPolicy,
   currentMembers: CurrentMembers,
-): Promise<CallResult> {
+): CallResult {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
-  const as = await callerRole(state, request.userId, currentMembers);
-  state = findDecision(ctx, state.id);
+  const as = callerRole(state, request.userId, currentMembers);
   if (!as) {
     const refused = refuseCall(ctx, state, request.userId, request.key);
     return { kind: 'refused', state: refused, reason: 'only the decision owner or the delegate can make the call' };
   }
-  if (state.status === 'decided') return { kind: 'decided', state };
   const quorum = checkQuorum(state, policy, request.outcome);
   const overrideReason = request.overrideReason?.trim() || undefined;
   if (!quorum.met && !overrideReason) return { kind: 'needs-override', state, quorum };
@@ -90,13 +87,4 @@ export async function makeCall(
   };
   state = appendDecisionEvent(ctx, state, DecisionEvents.called, request.userId, payload);
   return { kind: 'called', state, quorum };
-}
-
-export function recordCallPosted(
-  ctx: AppContext,
-  state: DecisionState,
-  actor: string,
-  posted: CallPostedPayload,
-): DecisionState {
-  return appendDecisionEvent(ctx, state, DecisionEvents.callPosted, actor, posted);
 }

@@ -69,7 +69,8 @@ export function listDecisions(ctx: AppContext): DecisionState[] {
 export function recordedChannels(ctx: AppContext): Map<string, { id: string; bulletinId: string }> {
   const channels = new Map<string, { id: string; bulletinId: string }>();
   for (const event of ctx.events.read<ConvenedPayload>({ type: DecisionEvents.convened })) {
-    channels.set(event.payload.channel.name, { id: event.payload.channel.id, bulletinId: event.payload.bulletinId });
+    if (event.payload.channel)
+      channels.set(event.payload.channel.name, { id: event.payload.channel.id, bulletinId: event.payload.bulletinId });
   }
   return channels;
 }

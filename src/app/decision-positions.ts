@@ -23,6 +23,27 @@ export interface PositionRequest {
   key: string;
 }
 
+/** Whether a person may take a position (convene-time members, then the current ones). */
+export function maySpeak(state: DecisionState, userId: string, currentMembers: CurrentMembers): boolean {
+  return (
+    speakingRoles(rolesHeld(userId, state.members)).length > 0 ||
+    speakingRoles(rolesHeld(userId, state.members, currentMembers())).length > 0
+  );
+}
+
+/** A refused attempt to take a position, kept on the record (once per Slack key). */
+export function refusePosition(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
+  if (state.keys.includes(key)) return state;
+  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, {
+    userId,
+    attempted: 'position',
+    reason: POSITION_REFUSAL,
+    key,
+  });
+}
+
+const POSITION_REFUSAL = 'holds none of the roles security, network or sysadmin for this decision';
+
 export type PositionResult =
   | { kind: 'recorded'; state: DecisionState; roles: Role[] }
   | { kind: 'duplicate'; state: DecisionState }
@@ -30,31 +51,26 @@ export type PositionResult =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'decided'; state: DecisionState };
 
-/** Roles a person may speak for, from the convene-time members and (for a newcomer) the current ones. */
-export type CurrentMembers = () => Promise<Record<Role, string[]>>;
+/**
+ * Each role's members now, for a newcomer to a role since convening. Synchronous on purpose: it reads the cached
+ * user groups (RoleMembership), so a click is recorded and acknowledged without waiting on Slack.
+ */
+export type CurrentMembers = () => Record<Role, string[]>;
 
-export async function recordPosition(
+/** Synchronous from the read to the append, so nothing can land in between and the caller acks after it. */
+export function recordPosition(
   ctx: AppContext,
   request: PositionRequest,
   currentMembers: CurrentMembers,
-): Promise<PositionResult> {
+): PositionResult {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
   let roles = speakingRoles(rolesHeld(request.userId, state.members));
-  if (roles.length === 0) roles = speakingRoles(rolesHeld(request.userId, state.members, await currentMembers()));
-  // the roster lookup awaited Slack: a replay may have landed meanwhile
-  state = findDecision(ctx, state.id);
-  if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
+  if (roles.length === 0) roles = speakingRoles(rolesHeld(request.userId, state.members, currentMembers()));
   if (roles.length === 0) {
-    const reason = 'holds none of the roles security, network or sysadmin for this decision';
-    state = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
-      userId: request.userId,
-      attempted: 'position',
-      reason,
-      key: request.key,
-    });
-    return { kind: 'refused', state, reason };
+    state = refusePosition(ctx, state, request.userId, request.key);
+    return { kind: 'refused', state, reason: POSITION_REFUSAL };
   }
   const current = state.positions[request.userId];
   const comment = request.comment?.trim() || undefined;

@@ -4,7 +4,11 @@ import {
   type CalledPayload,
   type CallPostedPayload,
   type CardPostedPayload,
+  type ChannelCreatedPayload,
   type ConvenedPayload,
+  type EffectFailedPayload,
+  type InvitedPayload,
+  type TopicSetPayload,
   type ExportedPayload,
   type PositionPayload,
   type RefusedPayload,
@@ -21,11 +25,28 @@ export function describeDecisionEvent(type: string, payload: unknown): string {
     case DecisionEvents.convened: {
       const p = payload as ConvenedPayload;
       const s = p.assessment?.summary;
-      return `convened #${p.channel.name} on ${p.bulletinId} (${p.trigger}); recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, by ${s.deadline.dueAt}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
+      return `convened #${p.channel?.name ?? p.channelName} on ${p.bulletinId} (${p.trigger}); recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, by ${s.deadline.dueAt}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
     }
     case DecisionEvents.cardPosted: {
       const p = payload as CardPostedPayload;
+      if (p.topic === undefined || p.invited === undefined)
+        return `${p.found ? 'found' : 'posted'} the decision card (ts ${p.ts})`;
       return `posted the decision card (ts ${p.ts}), topic "${p.topic}", invited ${p.invited.length} people`;
+    }
+    case DecisionEvents.channelCreated: {
+      const p = payload as ChannelCreatedPayload;
+      return `${p.found ? 'found its channel' : 'created the channel'} #${p.name} (${p.id})`;
+    }
+    case DecisionEvents.topicSet:
+      return `set the channel topic to "${(payload as TopicSetPayload).topic}"`;
+    case DecisionEvents.invited: {
+      const p = payload as InvitedPayload;
+      const refused = p.refused.map((r) => `${r.userId} (${r.error})`).join(', ');
+      return `invited ${p.invited.length} ${p.invited.length === 1 ? 'person' : 'people'}${refused ? `; Slack refused ${refused}` : ''}`;
+    }
+    case DecisionEvents.effectFailed: {
+      const p = payload as EffectFailedPayload;
+      return `Slack refused the ${p.effect} for good: ${p.error}`;
     }
     case DecisionEvents.positionRecorded: {
       const p = payload as PositionPayload;

@@ -36,6 +36,15 @@ export const DecisionEvents = {
   called: 'decision.called',
   callPosted: 'decision.call-posted',
   exported: 'decision.exported',
+  // the Slack outbox's record of what it did (src/decisions/slack-effects.ts derives what is still to do)
+  channelNamed: 'decision.channel-named',
+  channelCreated: 'decision.channel-created',
+  topicSet: 'decision.topic-set',
+  invited: 'decision.invited',
+  effectAttempted: 'decision.effect-attempted',
+  callPinned: 'decision.call-pinned',
+  effectFailed: 'decision.effect-failed',
+  effectsRetried: 'decision.effects-retried',
 } as const;
 
 export const RosterEvents = {
@@ -90,7 +99,10 @@ export interface DecisionSnapshot {
 export interface ConvenedPayload {
   decisionId: string;
   bulletinId: string;
-  channel: { id: string; name: string };
+  /** The channel name chosen before anything is created, so a retry finds the channel it made (outbox). */
+  channelName?: string;
+  /** Decisions convened before the outbox created their channel inside convening. */
+  channel?: { id: string; name: string };
   bulletin: BulletinBrief;
   assessment: Assessment;
   assets: AssetLine[];
@@ -106,8 +118,52 @@ export interface ConvenedPayload {
 export interface CardPostedPayload {
   channel: string;
   ts: string;
+  /** Set by decisions convened before the outbox; later ones record them in topic-set and invited. */
+  topic?: string;
+  invited?: string[];
+  /** The card was found in the channel's history after an unknown outcome, not posted again. */
+  found?: boolean;
+}
+
+/** A further channel name, after Slack said the previous one is taken by a channel that is not ours. */
+export interface ChannelNamedPayload {
+  name: string;
+}
+
+export interface ChannelCreatedPayload {
+  id: string;
+  name: string;
+  /** Found (by its name and creator) after an unknown outcome of conversations.create, not created again. */
+  found?: boolean;
+}
+
+export interface TopicSetPayload {
+  channel: string;
   topic: string;
+}
+
+/** Who is now in the channel because of us, and whom Slack refused, with its reason. */
+export interface InvitedPayload {
+  channel: string;
   invited: string[];
+  refused: { userId: string; error: string }[];
+}
+
+/** Written before a post that Slack cannot de-duplicate: a retry first looks for what the attempt may have left. */
+export interface EffectAttemptedPayload {
+  effect: 'card' | 'call';
+  key: string;
+}
+
+export interface CallPinnedPayload {
+  channel: string;
+  ts: string;
+}
+
+/** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
+export interface EffectFailedPayload {
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin';
+  error: string;
 }
 
 export interface PositionPayload {
@@ -189,10 +245,22 @@ export interface DecisionState {
   status: 'new' | 'open' | 'decided';
   convenedAt?: string;
   convenedBy?: string;
+  /** The name the outbox creates (or found) the channel under. */
+  channelName?: string;
   channel?: { id: string; name: string };
   cardTs?: string;
   topic?: string;
   invited: string[];
+  /** People Slack would not invite, with its reason. */
+  inviteRefused: { userId: string; error: string }[];
+  /** Invitations done (or given up): the card follows. */
+  invitesDone: boolean;
+  /** Outbox attempts whose outcome is unknown until found in Slack: effect → key. */
+  attempts: Partial<Record<EffectAttemptedPayload['effect'], string>>;
+  /** Effects Slack refused for good, with its error. */
+  failed: Partial<Record<EffectFailedPayload['effect'], string>>;
+  /** Sequence number of the last event the card shows: the card's version. */
+  cardVersion: number;
   bulletin?: BulletinBrief;
   assessment?: Assessment;
   assets: AssetLine[];

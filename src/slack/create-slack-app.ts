@@ -18,6 +18,14 @@ import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
 import { backgroundRetryConfig, createWebClients } from './web-clients';
 import { PatchcallError } from '../common/errors';
+import { loadQuorumPolicy } from '../app/decision-quorum-policy';
+import { RoleMembership } from '../app/role-membership';
+import { SlackOutbox, type OutboxOptions } from '../app/slack-outbox';
+import { checkQuorum } from '../decisions/check-quorum';
+import type { DecisionState } from '../decisions/decision-model';
+import { decisionCard, decisionCardText } from './blocks/decision-card';
+import { SlackGateway } from './slack-gateway';
+import { tellAboutRefusedEffect } from './listeners/tell-user';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -30,7 +38,13 @@ export interface CreateSlackAppOptions {
   register?: (app: App, deps: SlackDeps) => void;
   /** How often the chain head is anchored in the audit channel; a day unless a test says otherwise. */
   anchorIntervalMs?: number;
+  /** Outbox timings (tests and benchmarks shorten them). */
+  outbox?: Omit<OutboxOptions, 'logger' | 'onRefused'>;
+  /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
+  groupRefreshMs?: number;
 }
+
+const GROUP_REFRESH_MS = 10 * 60 * 1000;
 
 export interface SlackApp {
   app: App;
@@ -55,7 +69,34 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     );
   });
   const notifier = new ImportNotifier(logger);
-  const deps: SlackDeps = { ctx, clients, config, logger, now: options.now ?? ctx.clock, imports: notifier };
+  const policy = loadQuorumPolicy(ctx.rulesDir);
+  const renderCard = (state: DecisionState) => ({
+    blocks: decisionCard(
+      state,
+      state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined,
+    ),
+    text: decisionCardText(state),
+  });
+  const gateway = new SlackGateway(clients, renderCard, identity.user_id as string);
+  const membership = new RoleMembership(ctx, gateway, logger);
+  const deps = {} as SlackDeps;
+  const outbox = new SlackOutbox(ctx, gateway, {
+    ...options.outbox,
+    logger,
+    onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
+  });
+  Object.assign(deps, {
+    ctx,
+    clients,
+    config,
+    logger,
+    now: options.now ?? ctx.clock,
+    imports: notifier,
+    outbox,
+    membership,
+    gateway,
+    policy,
+  } satisfies SlackDeps);
   const ingest = bulletinsRoute({
     ctx,
     ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
@@ -97,6 +138,10 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     deps,
     async start() {
       stopAnchors = scheduleDailyAnchors(deps, options.anchorIntervalMs);
+      // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
+      outbox.start();
+      membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
+      void membership.refresh();
       if (config.mode === 'socket') {
         await app.start();
         return config.port;
@@ -106,6 +151,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     },
     async stop() {
       stopAnchors();
+      membership.stop();
+      await outbox.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

@@ -91,7 +91,11 @@ export type StandInFault =
   | { kind: 'ratelimited'; retryAfterSeconds: number }
   | { kind: 'server_error'; status?: number }
   | { kind: 'hang' }
-  | { kind: 'error'; error: string };
+  | { kind: 'error'; error: string }
+  /** Slack did the work, but the reply arrives only after `ms` (a client with a shorter time-out gives up). */
+  | { kind: 'reply-late'; ms: number }
+  /** Slack is slow: the work and the reply happen after `ms`. */
+  | { kind: 'slow'; ms: number };
 
 export interface StandInOptions {
   botToken?: string;
@@ -156,6 +160,8 @@ export class LocalSlackStandIn {
   private readonly handlers: Record<string, Handler>;
   private readonly recorded: StandInCall[] = [];
   private readonly faults = new Map<string, StandInFault[]>();
+  private readonly randomFaults = new Map<string, { rate: number; fault: StandInFault }>();
+  private random: () => number = Math.random;
   private readonly channelsById = new Map<string, Channel>();
   private readonly users = new Map<string, StandInUser>();
   private readonly usergroups = new Map<string, StandInUsergroup>();
@@ -293,6 +299,16 @@ export class LocalSlackStandIn {
     this.faults.set(method, queue);
   }
 
+  /**
+   * From now on, each call of `method` answers with `fault` with probability `rate` (0 stops it). `random` makes a
+   * run repeatable (benchmarks seed it).
+   */
+  failRandomly(method: string, rate: number, fault: StandInFault, random?: () => number): void {
+    if (rate <= 0) this.randomFaults.delete(method);
+    else this.randomFaults.set(method, { rate, fault });
+    if (random) this.random = random;
+  }
+
   // --- HTTP ----------------------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -325,10 +341,26 @@ export class LocalSlackStandIn {
     const call: StandInCall = { method, args, at: this.clock() };
     this.recorded.push(call);
 
-    const fault = this.faults.get(method)?.shift();
+    const randomFault = this.randomFaults.get(method);
+    const fault =
+      this.faults.get(method)?.shift() ??
+      (randomFault && this.random() < randomFault.rate ? randomFault.fault : undefined);
     if (fault) {
       call.fault = fault.kind;
       switch (fault.kind) {
+        case 'reply-late': {
+          // the work is done now; only the answer is late
+          const answer = this.answer(method, args, token, call);
+          this.hanging.add(res);
+          res.on('close', () => this.hanging.delete(res));
+          setTimeout(() => answer(res), fault.ms).unref();
+          return;
+        }
+        case 'slow':
+          this.hanging.add(res);
+          res.on('close', () => this.hanging.delete(res));
+          setTimeout(() => this.answer(method, args, token, call)(res), fault.ms).unref();
+          return;
         case 'ratelimited':
           res.setHeader('Retry-After', String(fault.retryAfterSeconds));
           return send(res, 429, { ok: false, error: 'ratelimited' });
@@ -344,21 +376,33 @@ export class LocalSlackStandIn {
       }
     }
 
+    this.answer(method, args, token, call)(res);
+  }
+
+  /** Does the method's work now and returns how to send its answer (at once, or later for a late reply). */
+  private answer(
+    method: string,
+    args: Record<string, unknown>,
+    token: string | undefined,
+    call: StandInCall,
+  ): (res: ServerResponse) => void {
+    const failWith = (error: SlackError) => (res: ServerResponse) => this.fail(res, call, error);
     const handler = this.handlers[method];
     if (!handler) {
       call.error = 'unknown_method';
-      return send(res, 200, { ok: false, error: 'unknown_method' });
+      return (res) => send(res, 200, { ok: false, error: 'unknown_method' });
     }
     const expected = method === 'apps.connections.open' ? this.appToken : this.botToken;
-    if (token === undefined) return this.fail(res, call, new SlackError('not_authed'));
-    if (token !== expected) return this.fail(res, call, new SlackError('invalid_auth'));
+    if (token === undefined) return failWith(new SlackError('not_authed'));
+    if (token !== expected) return failWith(new SlackError('invalid_auth'));
     const problems = this.checkArguments(method, args);
     if (problems.length)
-      return this.fail(res, call, new SlackError('invalid_arguments', { response_metadata: { messages: problems } }));
+      return failWith(new SlackError('invalid_arguments', { response_metadata: { messages: problems } }));
     try {
-      send(res, 200, { ok: true, ...handler(args, { token }) });
+      const body = { ok: true, ...handler(args, { token }) };
+      return (res) => send(res, 200, body);
     } catch (error) {
-      if (error instanceof SlackError) return this.fail(res, call, error);
+      if (error instanceof SlackError) return failWith(error);
       throw error;
     }
   }
@@ -405,6 +449,20 @@ export class LocalSlackStandIn {
         return { channel: channelInfo(channel) };
       },
       'conversations.info': (args) => ({ channel: channelInfo(this.channelFor(args.channel)) }),
+      'conversations.list': (args) => {
+        const types = str(args.types || 'public_channel').split(',');
+        const channels = [...this.channelsById.values()].filter((c) =>
+          types.includes(c.is_private ? 'private_channel' : 'public_channel'),
+        );
+        const limit = Math.min(Number(args.limit) || 100, 1000);
+        const offset = args.cursor ? Number(Buffer.from(str(args.cursor), 'base64').toString('utf8')) || 0 : 0;
+        const page = channels.slice(offset, offset + limit);
+        const more = offset + limit < channels.length;
+        return {
+          channels: page.map(channelInfo),
+          response_metadata: { next_cursor: more ? Buffer.from(String(offset + limit)).toString('base64') : '' },
+        };
+      },
       'conversations.invite': (args) => {
         const channel = this.channelFor(args.channel);
         this.requireMember(channel);
@@ -437,7 +495,9 @@ export class LocalSlackStandIn {
         const channel = this.channelFor(args.channel);
         this.requireMember(channel);
         const topLevel = channel.messages.filter((m) => m.thread_ts === undefined || m.thread_ts === m.ts).reverse();
-        return paginate(topLevel, args, 100, 999);
+        // Slack returns message metadata only when asked for it
+        const shown = bool(args.include_all_metadata) ? topLevel : topLevel.map(({ metadata: _m, ...rest }) => rest);
+        return paginate(shown, args, 100, 999);
       },
       'conversations.replies': (args) => {
         const channel = this.channelFor(args.channel);

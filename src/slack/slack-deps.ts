@@ -1,5 +1,9 @@
 /** What every Slack listener receives: the store, the two Web API clients, settings, a logger and the clock. */
 import type { AppContext } from '../app/app-context';
+import type { RoleMembership } from '../app/role-membership';
+import type { SlackOutbox } from '../app/slack-outbox';
+import type { QuorumPolicy } from '../decisions/check-quorum';
+import type { SlackGateway } from './slack-gateway';
 import type { ImportOutcome } from '../app/import-documents';
 import type { Logger } from './logger';
 import type { SlackConfig } from './slack-config';
@@ -23,4 +27,10 @@ export interface SlackDeps {
   logger: Logger;
   now: () => Date;
   imports: ImportHooks;
+  /** Brings Slack to the state the log describes; listeners append and nudge it, never call Slack for effects. */
+  outbox: SlackOutbox;
+  /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
+  membership: RoleMembership;
+  gateway: SlackGateway;
+  policy: QuorumPolicy;
 }

@@ -3,6 +3,7 @@ import { DecisionEvents } from '../../src/decisions/decision-model';
 import { decisionCard } from '../../src/slack/blocks/decision-card';
 import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
 import { assetsTable } from '../../src/slack/blocks/assets-table';
+import { mrkdwnOf, richTextOf } from '../helpers/block-kit';
 import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision';
 
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
@@ -33,7 +34,8 @@ describe('the decision card', () => {
 
   it('shows who said what for which role, mentions built from ids', () => {
     const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
-    expect(allText(blocks)).toContain(`<@${PEOPLE.sys1}> needs more information: “reboot window?”`);
+    expect(blocksToText(blocks)).toContain(`@${PEOPLE.sys1} needs more information: “reboot window?”`);
+    expect(allText(blocks)).toContain(`{"type":"user","user_id":"${PEOPLE.sys1}"}`);
   });
 
   it('escapes bulletin titles, asset names and comments', () => {
@@ -44,11 +46,25 @@ describe('the decision card', () => {
         assets: [{ ...payload.assets[0]!, name: HOSTILE }],
       }),
     );
-    const json = allText(blocks);
-    expect(json).not.toContain('<!channel>');
-    expect(json).not.toContain('<@U999>');
-    expect(json).not.toContain('<https://evil|click>');
-    expect(json).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+    // mrkdwn escapes the control characters; rich text (title, comments) shows them as written, unparsed
+    const mrkdwn = mrkdwnOf(blocks).join('\n');
+    expect(mrkdwn).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
+    expect(mrkdwn).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+    expect(richTextOf(blocks)).toContain(HOSTILE);
+    expect(richTextOf(blocks)).toContain(`“${HOSTILE}”`);
+  });
+
+  it('shows formatting characters in comments and titles as written', () => {
+    const literal = '*not* _urgent_ ~ever~ `rm -rf`';
+    const payload = convenedPayload();
+    const blocks = decisionCard(
+      state([position(PEOPLE.sec1, ['security'], 'alternative', 'v1', literal)], {
+        bulletin: { ...payload.bulletin, title: literal },
+      }),
+    );
+    expect(mrkdwnOf(blocks).join('\n')).not.toContain('*not*');
+    expect(richTextOf(blocks)).toContain(literal);
+    expect(richTextOf(blocks)).toContain(`“${literal}”`);
   });
 
   it('respects Block Kit limits with many assets', () => {

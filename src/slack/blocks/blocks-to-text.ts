@@ -33,6 +33,16 @@ function blockToText(block: KnownBlock): string {
       return block.elements
         .map((e) => ('text' in e && e.text && typeof e.text === 'object' ? `[${e.text.text}]` : `[${e.type}]`))
         .join(' ');
+    case 'rich_text':
+      return block.elements
+        .map((part) =>
+          'elements' in part
+            ? (part.elements as { type: string; text?: string; user_id?: string; style?: { bold?: boolean } }[])
+                .map((e) => (e.type === 'user' ? `@${e.user_id}` : e.style?.bold ? `*${e.text}*` : (e.text ?? '')))
+                .join('')
+            : '',
+        )
+        .join('\n');
     case 'input': {
       const optional = block.optional ? ' (optional)' : '';
       return `${block.label.text}${optional}: ____`;

@@ -9,6 +9,7 @@ import { SPEAKING_ROLES, type DecisionState } from '../../decisions/decision-mod
 import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, STANCE_LABELS, URGENCY_LABELS, formatTime } from './labels';
+import { bold, clipText, richText, text, user, type Piece } from './rich-text';
 
 const SECTION_MAX = 3000;
 const ASSETS_ON_CARD = 6;
@@ -27,24 +28,23 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
         text: truncatePlain(`Patch call: ${bulletin.id}${bulletin.vendor ? ` (${bulletin.vendor})` : ''}`, 150),
       },
     },
+    // the title is the bulletin's own text: rich text, so its * _ ~ ` show as written
+    richText([[bold(clipText(bulletin.title, 300))]]),
     section(
       [
-        `*${escapeAndTruncate(bulletin.title, 300)}*`,
-        [
-          bulletin.cycle.status === 'out-of-cycle'
-            ? '*Out-of-cycle*'
-            : bulletin.cycle.status === 'in-cycle'
-              ? 'In cycle'
-              : 'Release cycle unknown',
-          bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
-          bulletin.fixIds.length
-            ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}`
-            : 'no fix yet',
-          escapeAndTruncate(bulletin.exploitation, 400),
-        ]
-          .filter((part) => part !== undefined)
-          .join(' · '),
-      ].join('\n'),
+        bulletin.cycle.status === 'out-of-cycle'
+          ? '*Out-of-cycle*'
+          : bulletin.cycle.status === 'in-cycle'
+            ? 'In cycle'
+            : 'Release cycle unknown',
+        bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
+        bulletin.fixIds.length
+          ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}`
+          : 'no fix yet',
+        escapeAndTruncate(bulletin.exploitation, 400),
+      ]
+        .filter((part) => part !== undefined)
+        .join(' · '),
     ),
     { type: 'divider' },
     ...assetBlocks(state),
@@ -67,9 +67,9 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
       steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
     blocks.push(section(`*Plan*\n${steps.join('\n')}`));
   }
-  blocks.push({ type: 'divider' }, section(positionsText(state)));
+  blocks.push({ type: 'divider' }, positionsBlock(state));
   if (state.call) {
-    blocks.push(section(callText(state)));
+    blocks.push(callBlock(state));
   } else {
     if (quorum)
       blocks.push({
@@ -147,35 +147,48 @@ function assetBlocks(state: DecisionState): KnownBlock[] {
   ];
 }
 
-function positionsText(state: DecisionState): string {
+function positionsBlock(state: DecisionState): KnownBlock {
   const positions = Object.values(state.positions).sort((a, b) => a.seq - b.seq);
-  const lines = SPEAKING_ROLES.map((role) => {
+  const lines = SPEAKING_ROLES.map((role): Piece[] => {
     const spoken = positions.filter((p) => p.roles.includes(role));
-    if (spoken.length === 0) return `*${ROLE_LABELS[role]}*: no position yet`;
-    const said = spoken.map((p) => {
-      const comment = p.comment ? `: “${escapeAndTruncate(p.comment, 300)}”` : '';
-      return `${mentionUser(p.userId)} ${STANCE_LABELS[p.stance]}${comment} (${formatTime(p.at)})`;
-    });
-    return `*${ROLE_LABELS[role]}*: ${said.join('; ')}`;
+    if (spoken.length === 0) return [bold(ROLE_LABELS[role]), text(': no position yet')];
+    const said = spoken.flatMap((p, i): Piece[] => [
+      ...(i > 0 ? [text('; ')] : []),
+      user(p.userId),
+      text(` ${STANCE_LABELS[p.stance]}${p.comment ? `: “${clipText(p.comment, 300)}”` : ''} (${formatTime(p.at)})`),
+    ]);
+    return [bold(ROLE_LABELS[role]), text(': '), ...said];
   });
-  return clip(`*Positions*\n${lines.join('\n')}`);
+  return richText([[bold('Positions')], ...lines]);
 }
 
-function callText(state: DecisionState): string {
+function callBlock(state: DecisionState): KnownBlock {
   const call = state.call!;
   const against =
     call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
-  return clip(
+  const lines: Piece[][] = [
+    [bold(`The call: ${OUTCOME_LABELS[call.outcome]}`), text(against)],
     [
-      `*The call: ${OUTCOME_LABELS[call.outcome]}*${against}`,
-      `Made by ${mentionUser(call.by)} (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at)}`,
-      `> ${escapeAndTruncate(call.rationale, 1200).replace(/\n/g, '\n> ')}`,
-      escapeMrkdwn(call.quorumSummary),
-      call.overrideReason ? `Called without quorum because: ${escapeAndTruncate(call.overrideReason, 600)}` : undefined,
-    ]
-      .filter((line) => line !== undefined)
-      .join('\n'),
-  );
+      text('Made by '),
+      user(call.by),
+      text(` (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at)}`),
+    ],
+    [text(`“${clipText(call.rationale, 1200)}”`)],
+    [text(call.quorumSummary)],
+  ];
+  if (call.overrideReason) lines.push([text(`Called without quorum because: ${clipText(call.overrideReason, 600)}`)]);
+  return richText(lines);
+}
+
+/** The message that announces the call in the channel (then pinned). */
+export function callMessage(state: DecisionState): { blocks: KnownBlock[]; text: string } {
+  return {
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: truncatePlain(`The call on ${state.id}`, 150) } },
+      callBlock(state),
+    ],
+    text: `The call on ${escapeMrkdwn(state.id)}: ${OUTCOME_LABELS[state.call!.outcome]}`,
+  };
 }
 
 function contextText(state: DecisionState): string {

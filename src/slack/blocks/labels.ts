@@ -16,6 +16,13 @@ export const STANCE_LABELS: Record<Stance, string> = {
   'more-info': 'needs more information',
 };
 
+/** The same stances said to the person who took them: "Recorded: you agree". */
+export const YOUR_STANCE_LABELS: Record<Stance, string> = {
+  agree: 'agree',
+  alternative: 'propose an alternative',
+  'more-info': 'need more information',
+};
+
 export const ROLE_LABELS: Record<Role, string> = {
   security: 'Security',
   network: 'Network',

@@ -1,64 +1,81 @@
-/** The card's buttons: agree records at once; the other positions and the call open a modal; assets are listed. */
+/**
+ * The card's buttons. Whatever a click changes (a position, a refusal) is appended to the log before Slack gets
+ * its ack; the card, the modal and the answer come after it. No role check waits on Slack: user groups come from
+ * the membership cache.
+ */
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { findDecision } from '../../app/decision-log';
-import { recordPosition } from '../../app/decision-positions';
 import { callerRole, refuseCall } from '../../app/decision-call';
-import { rolesHeld, speakingRoles } from '../../decisions/apply-roster-event';
+import { findDecision } from '../../app/decision-log';
+import { maySpeak, recordPosition, refusePosition } from '../../app/decision-positions';
 import { checkQuorum } from '../../decisions/check-quorum';
-import { DecisionEvents, type RefusedPayload } from '../../decisions/decision-model';
-import { appendDecisionEvent } from '../../app/decision-log';
 import { ActionIds } from '../action-ids';
 import { assetsTable } from '../blocks/assets-table';
 import { callModal } from '../blocks/call-modal';
-import { STANCE_LABELS } from '../blocks/labels';
+import { YOUR_STANCE_LABELS } from '../blocks/labels';
 import { positionModal } from '../blocks/position-modal';
+import { escapeMrkdwn } from '../escape-mrkdwn';
 import { afterPendingAcks } from './after-ack';
-import { refreshCard, type DecisionServices } from './decision-services';
+import type { DecisionServices } from './decision-services';
+import { failureText, modalFailureText, tell } from './tell-user';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction>;
 
+/** What a click wrote before its ack, and what to do after it. */
+type AfterAck = () => Promise<void>;
+
+const POSITION_REFUSED = (id: string) =>
+  `You cannot take a position on ${escapeMrkdwn(id)}: only members of security, network or the sysadmins can. Your attempt has been recorded.`;
+const CLOSED = (id: string) => `The call on ${escapeMrkdwn(id)} has been made; positions are closed.`;
+
 export function registerDecisionActions(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
-  // answered through response_url: it reaches the clicker even when they are not a member of the channel
-  const respondTo = new WeakMap<BlockButtonAction, ButtonArgs['respond']>();
-  const note = async (body: BlockButtonAction, text: string) => {
-    await respondTo.get(body)?.({ response_type: 'ephemeral', replace_original: false, text });
-  };
-  const guarded = (handler: (args: ButtonArgs) => Promise<void>) => async (args: ButtonArgs) => {
-    await args.ack();
-    respondTo.set(args.body, args.respond);
+  const { deps } = services;
+  const members = () => deps.membership.current();
+
+  /** Runs the synchronous, log-writing part, acks, then the rest; any failure reaches the person who clicked. */
+  const button = (handler: (args: ButtonArgs, key: string) => AfterAck) => async (args: ButtonArgs) => {
+    const audience = { user: args.body.user.id, respond: args.respond };
+    let after: AfterAck | undefined;
+    let failure: unknown;
     try {
-      await afterPendingAcks();
-      await handler(args);
+      after = handler(args, `action:${args.action.action_ts}:${args.body.user.id}`);
     } catch (error) {
-      deps.logger.error({ err: (error as Error).message, action: args.action.action_id }, 'decision button failed');
+      failure = error;
+    }
+    await args.ack();
+    await afterPendingAcks();
+    try {
+      if (failure !== undefined) throw failure;
+      await after?.();
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message, action: args.action.action_id }, 'decision button failed');
+      await tell(deps, audience, failureText(error));
+    }
+  };
+  const say = (args: ButtonArgs, text: string) => tell(deps, { user: args.body.user.id, respond: args.respond }, text);
+  const openModal = async (args: ButtonArgs, view: Parameters<typeof deps.gateway.openModal>[1]) => {
+    try {
+      await deps.gateway.openModal(args.body.trigger_id, view);
+    } catch (error) {
+      deps.logger.warn({ err: (error as Error).message }, 'a modal could not open');
+      await say(args, modalFailureText(error));
     }
   };
 
   app.action<BlockButtonAction>(
     ActionIds.agree,
-    guarded(async ({ body, action }) => {
-      const result = await recordPosition(
+    button((args, key) => {
+      const result = recordPosition(
         deps.ctx,
-        {
-          decisionId: action.value!,
-          userId: body.user.id,
-          stance: 'agree',
-          key: `action:${action.action_ts}:${body.user.id}`,
-        },
-        services.currentMembers,
+        { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
+        members,
       );
-      if (result.kind === 'recorded') {
-        await refreshCard(services, result.state);
-        await note(body, `Recorded: you ${STANCE_LABELS.agree} (${result.roles.join(', ')}).`);
-      } else if (result.kind === 'refused') {
-        await note(
-          body,
-          `You cannot take a position on ${result.state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
-        );
-      } else if (result.kind === 'decided') {
-        await note(body, `The call on ${result.state.id} has been made; positions are closed.`);
-      }
+      if (result.kind === 'recorded') deps.outbox.nudge(result.state.id);
+      return async () => {
+        if (result.kind === 'recorded')
+          await say(args, `Recorded: you ${YOUR_STANCE_LABELS.agree} (${result.roles.join(', ')}).`);
+        else if (result.kind === 'refused') await say(args, POSITION_REFUSED(result.state.id));
+        else if (result.kind === 'decided') await say(args, CLOSED(result.state.id));
+      };
     }),
   );
 
@@ -68,71 +85,48 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   ] as const) {
     app.action<BlockButtonAction>(
       actionId,
-      guarded(async ({ body, action }) => {
-        let state = findDecision(deps.ctx, action.value!);
-        if (state.status === 'decided')
-          return void (await note(body, `The call on ${state.id} has been made; positions are closed.`));
-        let roles = speakingRoles(rolesHeld(body.user.id, state.members));
-        if (roles.length === 0)
-          roles = speakingRoles(rolesHeld(body.user.id, state.members, await services.currentMembers()));
-        if (roles.length === 0) {
-          const key = `action:${action.action_ts}:${body.user.id}`;
-          state = findDecision(deps.ctx, state.id);
-          if (!state.keys.includes(key)) {
-            appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, body.user.id, {
-              userId: body.user.id,
-              attempted: 'position',
-              reason: 'holds none of the roles security, network or sysadmin for this decision',
-              key,
-            });
-          }
-          return void (await note(
-            body,
-            `You cannot take a position on ${state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
-          ));
+      button((args, key) => {
+        const state = findDecision(deps.ctx, args.action.value!);
+        if (state.status === 'decided') return () => say(args, CLOSED(state.id));
+        if (!maySpeak(state, args.body.user.id, members)) {
+          refusePosition(deps.ctx, state, args.body.user.id, key);
+          return () => say(args, POSITION_REFUSED(state.id));
         }
-        await gateway.openModal(
-          body.trigger_id,
-          positionModal({ decisionId: state.id, stance }, state.bulletin?.title ?? state.id),
-        );
+        return () =>
+          openModal(args, positionModal({ decisionId: state.id, stance }, state.bulletin?.title ?? state.id));
       }),
     );
   }
 
   app.action<BlockButtonAction>(
     ActionIds.makeCall,
-    guarded(async ({ body, action }) => {
-      const state = findDecision(deps.ctx, action.value!);
-      if (state.status === 'decided') return void (await note(body, `The call on ${state.id} has already been made.`));
-      const as = await callerRole(state, body.user.id, services.currentMembers);
-      if (!as) {
-        refuseCall(
-          deps.ctx,
-          findDecision(deps.ctx, state.id),
-          body.user.id,
-          `action:${action.action_ts}:${body.user.id}`,
-        );
-        return void (await note(
-          body,
-          `Only the decision owner or the delegate can make the call on ${state.id}. Your attempt has been recorded.`,
-        ));
+    button((args, key) => {
+      const state = findDecision(deps.ctx, args.action.value!);
+      if (state.status === 'decided')
+        return () => say(args, `The call on ${escapeMrkdwn(state.id)} has already been made.`);
+      if (!callerRole(state, args.body.user.id, members)) {
+        refuseCall(deps.ctx, state, args.body.user.id, key);
+        return () =>
+          say(
+            args,
+            `Only the decision owner or the delegate can make the call on ${escapeMrkdwn(state.id)}. Your attempt has been recorded.`,
+          );
       }
       const recommended = state.assessment!.summary.recommendedCall;
-      await gateway.openModal(
-        body.trigger_id,
-        callModal(state.id, recommended, checkQuorum(state, services.policy, recommended)),
-      );
+      return () => openModal(args, callModal(state.id, recommended, checkQuorum(state, deps.policy, recommended)));
     }),
   );
 
   app.action<BlockButtonAction>(
     ActionIds.showAssets,
-    guarded(async ({ body, action }) => {
-      await gateway.ephemeral(
-        body.channel?.id ?? body.container.channel_id,
-        body.user.id,
-        assetsTable(findDecision(deps.ctx, action.value!)),
-      );
+    button((args) => {
+      const state = findDecision(deps.ctx, args.action.value!);
+      return () =>
+        deps.gateway.ephemeral(
+          args.body.channel?.id ?? args.body.container.channel_id,
+          args.body.user.id,
+          assetsTable(state),
+        );
     }),
   );
 }

@@ -1,19 +1,22 @@
-/** Modal submissions: a position with its comment, and the call (rationale required; reason required without quorum). */
+/**
+ * Modal submissions: a position with its comment, and the call (rationale required; reason required without
+ * quorum). Each is appended to the log before the ack; the card, the call message and its pin follow through the
+ * outbox, and the answer to the person after the ack.
+ */
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
-import { makeCall, recordCallPosted } from '../../app/decision-call';
-import { postAnchor } from '../audit-anchors';
+import { makeCall } from '../../app/decision-call';
 import { recordPosition } from '../../app/decision-positions';
-import { CALL_OUTCOMES } from '../../decisions/decision-model';
+import { CALL_OUTCOMES, type DecisionState } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
-import { decisionCard } from '../blocks/decision-card';
-import { OUTCOME_LABELS, STANCE_LABELS } from '../blocks/labels';
+import { YOUR_STANCE_LABELS } from '../blocks/labels';
 import { readCallMetadata } from '../blocks/call-modal';
 import { readPositionMetadata } from '../blocks/position-modal';
+import { postAnchor } from '../audit-anchors';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import { afterPendingAcks } from './after-ack';
-import { refreshCard, type DecisionServices } from './decision-services';
+import type { DecisionServices } from './decision-services';
+import { failureText, tell } from './tell-user';
 
 type StateValues = Record<
   string,
@@ -21,9 +24,10 @@ type StateValues = Record<
 >;
 
 export function registerDecisionViews(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
-  const note = (channel: string, user: string, text: string) =>
-    gateway.ephemeral(channel, user, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+  const { deps } = services;
+  const members = () => deps.membership.current();
+  const note = (state: DecisionState | undefined, user: string, text: string) =>
+    tell(deps, { user, ...(state?.channel ? { channel: state.channel.id } : {}) }, text);
 
   app.view(CallbackIds.position, async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
@@ -33,32 +37,45 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         response_action: 'errors',
         errors: { [BlockIds.comment]: 'A comment is required: say what you propose or what you need to know.' },
       }));
+    const meta = readPositionMetadata(view.private_metadata);
+    let result: ReturnType<typeof recordPosition>;
+    try {
+      result = recordPosition(
+        deps.ctx,
+        {
+          decisionId: meta.decisionId,
+          userId: body.user.id,
+          stance: meta.stance,
+          comment,
+          key: `view:${view.id}:${body.user.id}`,
+        },
+        members,
+      );
+    } catch (error) {
+      await ack();
+      return void (await note(undefined, body.user.id, failureText(error)));
+    }
     await ack();
     await afterPendingAcks();
-    const meta = readPositionMetadata(view.private_metadata);
-    const result = await recordPosition(
-      deps.ctx,
-      {
-        decisionId: meta.decisionId,
-        userId: body.user.id,
-        stance: meta.stance,
-        comment,
-        key: `view:${view.id}:${body.user.id}`,
-      },
-      services.currentMembers,
-    );
-    const channel = result.state.channel!.id;
     if (result.kind === 'recorded') {
-      await refreshCard(services, result.state);
-      await note(channel, body.user.id, `Recorded: you ${STANCE_LABELS[meta.stance]} (${result.roles.join(', ')}).`);
+      deps.outbox.nudge(result.state.id);
+      await note(
+        result.state,
+        body.user.id,
+        `Recorded: you ${YOUR_STANCE_LABELS[meta.stance]} (${result.roles.join(', ')}).`,
+      );
     } else if (result.kind === 'refused') {
       await note(
-        channel,
+        result.state,
         body.user.id,
-        `You cannot take a position on ${result.state.id}. Your attempt has been recorded.`,
+        `You cannot take a position on ${escapeMrkdwn(result.state.id)}. Your attempt has been recorded.`,
       );
     } else if (result.kind === 'decided') {
-      await note(channel, body.user.id, `The call on ${result.state.id} has been made; positions are closed.`);
+      await note(
+        result.state,
+        body.user.id,
+        `The call on ${escapeMrkdwn(result.state.id)} has been made; positions are closed.`,
+      );
     }
   });
 
@@ -73,19 +90,25 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
     if (Object.keys(errors).length) return void (await ack({ response_action: 'errors', errors }));
     const meta = readCallMetadata(view.private_metadata);
-    const result = await makeCall(
-      deps.ctx,
-      {
-        decisionId: meta.decisionId,
-        userId: body.user.id,
-        outcome: outcome!,
-        rationale,
-        ...(overrideReason ? { overrideReason } : {}),
-        key: `view:${view.id}:${body.user.id}`,
-      },
-      services.policy,
-      services.currentMembers,
-    );
+    let result: ReturnType<typeof makeCall>;
+    try {
+      result = makeCall(
+        deps.ctx,
+        {
+          decisionId: meta.decisionId,
+          userId: body.user.id,
+          outcome: outcome!,
+          rationale,
+          ...(overrideReason ? { overrideReason } : {}),
+          key: `view:${view.id}:${body.user.id}`,
+        },
+        deps.policy,
+        members,
+      );
+    } catch (error) {
+      await ack();
+      return void (await note(undefined, body.user.id, failureText(error)));
+    }
     if (result.kind === 'needs-override') {
       return void (await ack({
         response_action: 'errors',
@@ -95,40 +118,27 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
       }));
     }
     await ack();
-    const channel = result.state.channel!.id;
+    await afterPendingAcks();
     if (result.kind === 'refused')
       return void (await note(
-        channel,
+        result.state,
         body.user.id,
-        `Only the decision owner or the delegate can make the call on ${result.state.id}. Your attempt has been recorded.`,
+        `Only the decision owner or the delegate can make the call on ${escapeMrkdwn(result.state.id)}. Your attempt has been recorded.`,
+      ));
+    if (result.kind === 'decided')
+      return void (await note(
+        result.state,
+        body.user.id,
+        `The call on ${escapeMrkdwn(result.state.id)} was already made.`,
       ));
     if (result.kind !== 'called') return;
-    let state = result.state;
-    try {
-      const callBlocks = decisionCard(state)
-        .filter((b) => b.type === 'section')
-        .slice(-1) as KnownBlock[];
-      const posted = await gateway.postCall(
-        channel,
-        [
-          { type: 'header', text: { type: 'plain_text', text: `The call on ${state.id}`.slice(0, 150) } },
-          ...callBlocks,
-        ],
-        `The call on ${escapeMrkdwn(state.id)}: ${OUTCOME_LABELS[state.call!.outcome]}`,
-      );
-      state = recordCallPosted(deps.ctx, state, body.user.id, { channel, ...posted });
-    } catch (error) {
-      deps.logger.warn(
-        { decision: state.id, err: (error as Error).message },
-        'posting the call failed; the call is in the log',
-      );
-    }
+    // the call message, its pin and the final card come from the log through the outbox
+    deps.outbox.nudge(result.state.id);
     await postAnchor(deps, 'call').catch((error: Error) =>
       deps.logger.warn(
-        { decision: state.id, err: error.message },
+        { decision: result.state.id, err: error.message },
         'posting the anchor failed; the daily one will cover it',
       ),
     );
-    await refreshCard(services, state);
   });
 }

@@ -17,9 +17,10 @@ export async function exportDecisionToChannel(
   services: DecisionServices,
   request: { decision: string; format?: RecordFormat; userId: string },
 ): Promise<ExportReply> {
-  const { deps, gateway } = services;
+  const { deps } = services;
+  const gateway = deps.gateway;
   let state = findDecision(deps.ctx, request.decision);
-  const members = await services.currentMembers();
+  const members = deps.membership.current();
   const allowed =
     deps.config.admins.includes(request.userId) || Object.values(members).some((ids) => ids.includes(request.userId));
   if (!allowed) {

@@ -27,14 +27,15 @@ export async function conveneArrivals(
   const convened: string[] = [];
   for (const id of new Set(ids)) {
     if (!shouldConveneOnArrival(ctx, id)) continue;
-    const result = await conveneDecision(ctx, services.gateway, {
+    const result = await conveneDecision(ctx, services.deps.membership, {
       bulletinId: id,
       actor,
       trigger,
       now: services.deps.now(),
       assess: services.assess,
     });
-    if (result.status === 'convened') convened.push(result.state.channel!.name);
+    services.deps.outbox.nudge(result.state.id);
+    if (result.status === 'convened') convened.push(result.state.channelName!);
   }
   return convened;
 }

@@ -82,7 +82,8 @@ export function readNewBulletinForm(
 }
 
 export function registerNewBulletinView(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
+  const { deps } = services;
+  const gateway = deps.gateway;
   app.view(CallbackIds.newBulletin, async ({ ack, body, view }) => {
     const form = readNewBulletinForm(view.state.values as StateValues);
     if ('errors' in form) return void (await ack({ response_action: 'errors', errors: form.errors }));

@@ -1,7 +1,7 @@
 /** `/patch`: acks at once, then answers ephemerally through response_url; convening happens after the ack. */
 import type { App, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { conveneDecision } from '../../app/convene-decision';
+import { conveneDecision, convenedOutcome } from '../../app/convene-decision';
 import { findDecision, listDecisions } from '../../app/decision-log';
 import { assignRole, readRoster, refuseRoleChange } from '../../app/roles-roster';
 import { isPatchcallError } from '../../common/errors';
@@ -13,9 +13,10 @@ import { ROLE_LABELS } from '../blocks/labels';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
 import { exportDecisionToChannel } from './export-command';
+import { convenedText, failureText, modalFailureText, tell } from './tell-user';
 
 export function registerPatchCommand(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
+  const { deps } = services;
   app.command('/patch', async ({ command, ack, respond }) => {
     const parsed = parsePatchCommand(command.text);
     const message = (blocks: KnownBlock[] | string) =>
@@ -60,20 +61,20 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
         case 'assets':
           return void (await reply(assetsTable(findDecision(deps.ctx, parsed.decision))));
         case 'new':
-          return void (await gateway.openModal(
-            command.trigger_id,
-            newBulletinModal(deps.now().toISOString().slice(0, 10)),
-          ));
+          try {
+            return void (await deps.gateway.openModal(
+              command.trigger_id,
+              newBulletinModal(deps.now().toISOString().slice(0, 10)),
+            ));
+          } catch (error) {
+            return void (await reply(modalFailureText(error)));
+          }
         case 'open':
           return void (await openDecision(services, parsed.bulletin, command.user_id, respond));
       }
     } catch (error) {
       deps.logger.warn({ err: (error as Error).message, command: parsed.kind }, '/patch failed');
-      await reply(
-        isPatchcallError(error) && error.code !== 'INTERNAL'
-          ? escapeMrkdwn(error.message)
-          : 'Something went wrong; the details are in the app log.',
-      );
+      await tell(deps, { user: command.user_id, respond }, failureText(error));
     }
   });
 }
@@ -109,18 +110,18 @@ async function openDecision(
   userId: string,
   respond: RespondFn,
 ): Promise<void> {
-  const { deps, gateway } = services;
-  const result = await conveneDecision(deps.ctx, gateway, {
+  const { deps } = services;
+  const result = await conveneDecision(deps.ctx, deps.membership, {
     bulletinId,
     actor: userId,
     trigger: 'command',
     now: deps.now(),
     assess: services.assess,
   });
-  const channel = `<#${result.state.channel!.id}>`;
-  const text =
-    result.status === 'already-convened'
-      ? `${escapeMrkdwn(result.state.id)} is already being decided in ${channel}.`
-      : `Convened ${escapeMrkdwn(result.state.id)} in ${channel}: ${result.state.invited.length} people invited.`;
-  await respond({ response_type: 'ephemeral', text });
+  deps.outbox.nudge(result.state.id);
+  // both people hear where it is: the one who convened once the card is up, the other once the channel exists
+  const state = await convenedOutcome(deps.ctx, result.state.id, {
+    until: result.status === 'already-convened' ? 'channel' : 'card',
+  });
+  await tell(deps, { user: userId, respond }, convenedText(state, result.status === 'already-convened'));
 }

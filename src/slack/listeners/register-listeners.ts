@@ -10,6 +10,7 @@ import { registerDecisionViews } from './decision-views';
 import { registerImportHook } from './import-hook';
 import { registerNewBulletinView } from './new-bulletin-view';
 import { registerPatchCommand } from './patch-command';
+import { registerUsergroupEvents } from './usergroup-events';
 
 export interface ListenerOptions {
   /** The assessment convening uses; tests and the demo may hand in their own. */
@@ -24,4 +25,5 @@ export function registerListeners(app: App, deps: SlackDeps, options: ListenerOp
   registerNewBulletinView(app, services);
   registerImportHook(services);
   registerAppHome(app, services);
+  registerUsergroupEvents(app, services);
 }

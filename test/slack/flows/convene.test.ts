@@ -60,9 +60,10 @@ describe('/patch open', () => {
     h.standIn.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await h.command('open MS08-067');
     await eventually(
-      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('went wrong')),
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Slack refused a step')),
       'the failure reply',
     );
+    expect(JSON.stringify(h.standIn.responses()[0]!.body)).toContain('channel_not_found');
     expect(loadDecision(h.ctx, 'MS08-067').channel!.name).toBe('patch-ms08-067-2');
     expect(loadDecision(h.ctx, 'MS08-067').cardTs).toBeUndefined();
     await h.command('open MS08-067');

@@ -17,7 +17,7 @@ function calledMethods(): Set<string> {
   const methods = new Set<string>();
   const namespaces = 'auth|chat|conversations|views|pins|users|usergroups|files|bookmarks|reactions|team|apps';
   const call = new RegExp(
-    `\\b(?:client|interactive|background)\\.(${namespaces})\\.((?:[a-z][A-Za-z]*\\.)*[a-z][A-Za-z]*)\\(`,
+    `\\b(?:client|interactive|background|effects)\\.(${namespaces})\\.((?:[a-z][A-Za-z]*\\.)*[a-z][A-Za-z]*)\\(`,
     'g',
   );
   const apiCall = /\.apiCall\(\s*['"]([a-z]+\.[A-Za-z.]+)['"]/g;
