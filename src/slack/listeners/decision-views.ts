@@ -8,7 +8,8 @@ import { CALL_OUTCOMES } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { decisionCard } from '../blocks/decision-card';
-import { OUTCOME_LABELS, STANCE_LABELS } from '../blocks/labels';
+import { DecisionNotes } from '../blocks/decision-notes';
+import { OUTCOME_LABELS } from '../blocks/labels';
 import { readCallMetadata } from '../blocks/call-modal';
 import { readPositionMetadata } from '../blocks/position-modal';
 import { escapeMrkdwn } from '../escape-mrkdwn';
@@ -50,16 +51,10 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     const channel = result.state.channel!.id;
     if (result.kind === 'recorded') {
       await refreshCard(services, result.state);
-      await note(channel, body.user.id, `Recorded: you ${STANCE_LABELS[meta.stance]} (${result.roles.join(', ')}).`);
-    } else if (result.kind === 'refused') {
-      await note(
-        channel,
-        body.user.id,
-        `You cannot take a position on ${result.state.id}. Your attempt has been recorded.`,
-      );
-    } else if (result.kind === 'decided') {
-      await note(channel, body.user.id, `The call on ${result.state.id} has been made; positions are closed.`);
-    }
+      await note(channel, body.user.id, DecisionNotes.positionRecorded(meta.stance, result.roles));
+    } else if (result.kind === 'refused')
+      await note(channel, body.user.id, DecisionNotes.positionRefused(result.state));
+    else if (result.kind === 'decided') await note(channel, body.user.id, DecisionNotes.positionsClosed(result.state));
   });
 
   app.view(CallbackIds.call, async ({ ack, body, view }) => {
@@ -97,11 +92,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     await ack();
     const channel = result.state.channel!.id;
     if (result.kind === 'refused')
-      return void (await note(
-        channel,
-        body.user.id,
-        `Only the decision owner or the delegate can make the call on ${result.state.id}. Your attempt has been recorded.`,
-      ));
+      return void (await note(channel, body.user.id, DecisionNotes.callRefused(result.state)));
     if (result.kind !== 'called') return;
     let state = result.state;
     try {

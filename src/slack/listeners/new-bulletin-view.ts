@@ -3,14 +3,13 @@
  * file (one `source.imported` event), then convened when it is out-of-cycle and affects an asset.
  */
 import type { App } from '@slack/bolt';
-import { importDocuments } from '../../app/import-documents';
+import { importNewBulletin } from '../../app/convene-decision';
 import type { HandwrittenBulletin } from '../../bulletins/parsers/handwritten';
 import { isPatchcallError } from '../../common/errors';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
 import { afterPendingAcks } from './after-ack';
-import { conveneArrivals } from './import-hook';
 
 type StateValues = Record<
   string,
@@ -90,13 +89,12 @@ export function registerNewBulletinView(app: App, services: DecisionServices): v
     await afterPendingAcks();
     const user = body.user.id;
     try {
-      const json = JSON.stringify(form.bulletin, null, 2);
-      const outcomes = importDocuments(
-        deps.ctx,
-        [{ doc: { name: `/patch new by ${user}`, text: json, json: form.bulletin }, bytes: Buffer.from(json) }],
-        { actor: user },
-      );
-      const channels = await conveneArrivals(services, outcomes, user, 'new-bulletin');
+      const channels = await importNewBulletin(deps.ctx, gateway, {
+        bulletin: form.bulletin,
+        userId: user,
+        now: deps.now(),
+        assess: services.assess,
+      });
       await gateway.direct(
         user,
         `Imported ${escapeMrkdwn(form.bulletin.id)}.` +

@@ -12,7 +12,7 @@ import { newBulletinModal } from '../blocks/new-bulletin-modal';
 import { ROLE_LABELS } from '../blocks/labels';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
-import { exportDecisionToChannel } from './export-command';
+import { exportToChannel } from './export-command';
 
 export function registerPatchCommand(app: App, services: DecisionServices): void {
   const { deps, gateway } = services;
@@ -33,13 +33,11 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
           return void (await reply(helpBlocks(parsed.problem)));
         case 'export':
           return void (await reply(
-            (
-              await exportDecisionToChannel(services, {
-                decision: parsed.decision,
-                ...(parsed.format ? { format: parsed.format } : {}),
-                userId: command.user_id,
-              })
-            ).text,
+            await exportToChannel(services, {
+              decision: parsed.decision,
+              ...(parsed.format ? { format: parsed.format } : {}),
+              userId: command.user_id,
+            }),
           ));
         case 'roles':
           return void (await reply(rolesText(readRoster(deps.ctx).roles)));
