@@ -1,5 +1,5 @@
 /** Posts the chain head to the audit channel at each call and once a day (the use case is src/app/audit-anchors.ts). */
-import { anchorChainHead, lastAnchoredAt, type AnchoredPayload } from '../app/audit-anchors';
+import type { AnchoredPayload } from '../app/audit-anchors';
 import type { SlackDeps } from './slack-deps';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -11,8 +11,7 @@ export async function postAnchor(
 ): Promise<AnchoredPayload | undefined> {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
-  return anchorChainHead(
-    deps.ctx,
+  return deps.patchcall.anchorChainHead(
     async (to, text) => {
       const answer = await deps.clients.background.chat.postMessage({ channel: to, text, unfurl_links: false });
       return answer.ts ? { ts: answer.ts } : {};
@@ -27,7 +26,7 @@ export async function postAnchor(
  */
 export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () => void {
   if (!deps.config.auditChannel) return () => undefined;
-  const last = lastAnchoredAt(deps.ctx);
+  const last = deps.patchcall.lastAnchoredAt();
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
   const post = () =>
     void postAnchor(deps, 'daily').catch((error: Error) =>

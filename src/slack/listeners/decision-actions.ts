@@ -1,8 +1,5 @@
 /** The card's buttons: agree records at once; the other positions and the call open a modal; assets are listed. */
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { checkCallAllowed } from '../../app/decision-call';
-import { findDecision } from '../../app/decision-log';
-import { checkPositionAllowed, recordPosition } from '../../app/decision-positions';
 import { ActionIds } from '../action-ids';
 import { assetsTable } from '../blocks/assets-table';
 import { callModal } from '../blocks/call-modal';
@@ -24,22 +21,18 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   const note = async (body: BlockButtonAction, text: string) => {
     await respondTo.get(body)?.({ response_type: 'ephemeral', replace_original: false, text });
   };
+  // a failure after the ack reaches the clicker through the app's one error path
   const guarded = (handler: (args: ButtonArgs) => Promise<void>) => async (args: ButtonArgs) => {
     await args.ack();
     respondTo.set(args.body, args.respond);
-    try {
-      await afterPendingAcks();
-      await handler(args);
-    } catch (error) {
-      deps.logger.error({ err: (error as Error).message, action: args.action.action_id }, 'decision button failed');
-    }
+    await afterPendingAcks();
+    await handler(args);
   };
 
   app.action<BlockButtonAction>(
     ActionIds.agree,
     guarded(async ({ body, action }) => {
-      const result = await recordPosition(
-        deps.ctx,
+      const result = await deps.patchcall.recordPosition(
         { decisionId: action.value!, userId: body.user.id, stance: 'agree', key: clickKey(action, body.user.id) },
         services.currentMembers,
       );
@@ -58,8 +51,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
     app.action<BlockButtonAction>(
       actionId,
       guarded(async ({ body, action }) => {
-        const gate = await checkPositionAllowed(
-          deps.ctx,
+        const gate = await deps.patchcall.checkPositionAllowed(
           { decisionId: action.value!, userId: body.user.id, key: clickKey(action, body.user.id) },
           services.currentMembers,
         );
@@ -76,10 +68,8 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   app.action<BlockButtonAction>(
     ActionIds.makeCall,
     guarded(async ({ body, action }) => {
-      const gate = await checkCallAllowed(
-        deps.ctx,
+      const gate = await deps.patchcall.checkCallAllowed(
         { decisionId: action.value!, userId: body.user.id, key: clickKey(action, body.user.id) },
-        services.policy,
         services.currentMembers,
       );
       if (gate.kind === 'decided') return void (await note(body, DecisionNotes.callAlreadyMade(gate.state)));
@@ -97,7 +87,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       await gateway.ephemeral(
         body.channel?.id ?? body.container.channel_id,
         body.user.id,
-        assetsTable(findDecision(deps.ctx, action.value!)),
+        assetsTable(deps.patchcall.findDecision(action.value!)),
       );
     }),
   );

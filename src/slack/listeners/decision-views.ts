@@ -1,9 +1,7 @@
 /** Modal submissions: a position with its comment, and the call (rationale required; reason required without quorum). */
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { makeCall, recordCallPosted } from '../../app/decision-call';
 import { postAnchor } from '../audit-anchors';
-import { recordPosition } from '../../app/decision-positions';
 import { CALL_OUTCOMES } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
@@ -37,8 +35,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     await ack();
     await afterPendingAcks();
     const meta = readPositionMetadata(view.private_metadata);
-    const result = await recordPosition(
-      deps.ctx,
+    const result = await deps.patchcall.recordPosition(
       {
         decisionId: meta.decisionId,
         userId: body.user.id,
@@ -68,8 +65,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
     if (Object.keys(errors).length) return void (await ack({ response_action: 'errors', errors }));
     const meta = readCallMetadata(view.private_metadata);
-    const result = await makeCall(
-      deps.ctx,
+    const result = await deps.patchcall.makeCall(
       {
         decisionId: meta.decisionId,
         userId: body.user.id,
@@ -78,7 +74,6 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         ...(overrideReason ? { overrideReason } : {}),
         key: `view:${view.id}:${body.user.id}`,
       },
-      services.policy,
       services.currentMembers,
     );
     if (result.kind === 'needs-override') {
@@ -107,7 +102,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         ],
         `The call on ${escapeMrkdwn(state.id)}: ${OUTCOME_LABELS[state.call!.outcome]}`,
       );
-      state = recordCallPosted(deps.ctx, state, body.user.id, { channel, ...posted });
+      state = deps.patchcall.recordCallPosted(state, body.user.id, { channel, ...posted });
     } catch (error) {
       deps.logger.warn(
         { decision: state.id, err: (error as Error).message },

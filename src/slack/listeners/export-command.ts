@@ -1,5 +1,4 @@
 /** `/patch export <decision> [format]`: the export use case with Slack as its port, and the answer to the person. */
-import { exportDecisionToChannel } from '../../app/export-decision-to-channel';
 import type { RecordFormat } from '../../audit/render-record';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import { fetchSlackThread } from '../fetch-slack-thread';
@@ -11,8 +10,7 @@ export async function exportToChannel(
   request: { decision: string; format?: RecordFormat; userId: string },
 ): Promise<string> {
   const { deps, gateway } = services;
-  const result = await exportDecisionToChannel(
-    deps.ctx,
+  const result = await deps.patchcall.exportDecisionToChannel(
     { ...request, admins: deps.config.admins, now: deps.now() },
     {
       readThread: (channel) => fetchSlackThread(deps.clients.background, channel),

@@ -1,16 +1,14 @@
 /** A bulletin that arrives through ingest convenes by itself when it is out-of-cycle and affects an asset. */
-import { conveneArrivals } from '../../app/convene-decision';
 import type { DecisionServices } from './decision-services';
 
 export function registerImportHook(services: DecisionServices): void {
-  const { deps, gateway, assess } = services;
+  const { deps, gateway } = services;
   deps.imports.onImported(async (outcomes, source) => {
-    await conveneArrivals(deps.ctx, gateway, {
+    await deps.patchcall.conveneArrivals(gateway, {
       outcomes,
       actor: source.actor,
       trigger: 'import',
       now: deps.now(),
-      assess,
     });
   });
 }

@@ -3,9 +3,7 @@
  * file (one `source.imported` event), then convened when it is out-of-cycle and affects an asset.
  */
 import type { App } from '@slack/bolt';
-import { importNewBulletin } from '../../app/convene-decision';
 import type { HandwrittenBulletin } from '../../bulletins/parsers/handwritten';
-import { isPatchcallError } from '../../common/errors';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
@@ -88,26 +86,18 @@ export function registerNewBulletinView(app: App, services: DecisionServices): v
     await ack();
     await afterPendingAcks();
     const user = body.user.id;
-    try {
-      const channels = await importNewBulletin(deps.ctx, gateway, {
-        bulletin: form.bulletin,
-        userId: user,
-        now: deps.now(),
-        assess: services.assess,
-      });
-      await gateway.direct(
-        user,
-        `Imported ${escapeMrkdwn(form.bulletin.id)}.` +
-          (channels.length
-            ? ` Convened in #${channels.join(', #')}.`
-            : ' It is not out-of-cycle or affects no known asset, so nobody was convened; `/patch open` convenes anyway.'),
-      );
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, '/patch new failed');
-      await gateway.direct(
-        user,
-        `Could not import ${escapeMrkdwn(form.bulletin.id)}: ${isPatchcallError(error) ? escapeMrkdwn(error.message) : 'see the app log'}`,
-      );
-    }
+    // a failure reaches the person as a direct message through the app's one error path
+    const channels = await deps.patchcall.importNewBulletin(gateway, {
+      bulletin: form.bulletin,
+      userId: user,
+      now: deps.now(),
+    });
+    await gateway.direct(
+      user,
+      `Imported ${escapeMrkdwn(form.bulletin.id)}.` +
+        (channels.length
+          ? ` Convened in #${channels.join(', #')}.`
+          : ' It is not out-of-cycle or affects no known asset, so nobody was convened; `/patch open` convenes anyway.'),
+    );
   });
 }
