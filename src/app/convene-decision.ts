@@ -3,6 +3,7 @@
  * invited, the card posted. Each step that changes the decision is appended to its stream before anyone is told,
  * and a half-done convening (the card failed to post) resumes where it stopped on the next `/patch open`.
  */
+import { PatchcallError } from '../common/errors';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment } from '../risk/model';
 import { briefBulletin, assetLines } from '../decisions/decision-brief';
@@ -196,7 +197,10 @@ async function openChannel(
     const recorded = ours.get(name);
     if (recorded?.bulletinId === bulletinId) return { id: recorded.id, name };
   }
-  throw new Error(`no free channel name for ${bulletinId} after ${MAX_CHANNEL_ATTEMPTS} attempts`);
+  throw new PatchcallError(
+    'CONFLICT',
+    `no free channel name for ${bulletinId} after ${MAX_CHANNEL_ATTEMPTS} attempts: archive or rename the old patch-… channels`,
+  );
 }
 
 function topicFor(state: DecisionState): string {
