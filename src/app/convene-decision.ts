@@ -15,6 +15,8 @@ import { takeSnapshot } from './decision-snapshot';
 import { bulletinExposure } from './exposure-queries';
 import { readRoster } from './roles-roster';
 import { matchBulletinAssets } from './asset-queries';
+import { importDocuments, SOURCE_IMPORTED, type ImportOutcome, type SourceImportedPayload } from './import-documents';
+import type { HandwrittenBulletin } from '../bulletins/parsers/handwritten';
 import type { RoleMembership } from './role-membership';
 
 /** The risk assessment a decision is convened on (src/app/assess-bulletin.ts in production). */
@@ -105,6 +107,78 @@ export function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boo
     bulletin.cycle.status === 'out-of-cycle' &&
     matchBulletinAssets(ctx, bulletin.id).some((m) => m.status === 'affected')
   );
+}
+
+/**
+ * Convenes every newly imported bulletin that should convene by itself (through ingest or `/patch new`).
+ * Resolves to the names of the channels convened now (the outbox creates them).
+ */
+export async function conveneArrivals(
+  ctx: AppContext,
+  membership: RoleMembership,
+  arrival: {
+    outcomes: ImportOutcome[];
+    actor: string;
+    trigger: 'import' | 'new-bulletin';
+    now: Date;
+    assess: AssessFn;
+  },
+): Promise<string[]> {
+  const convened: string[] = [];
+  for (const id of importedAdvisories(ctx, arrival.outcomes)) {
+    if (!shouldConveneOnArrival(ctx, id)) continue;
+    const result = await conveneDecision(ctx, membership, {
+      bulletinId: id,
+      actor: arrival.actor,
+      trigger: arrival.trigger,
+      now: arrival.now,
+      assess: arrival.assess,
+    });
+    if (result.status === 'convened') convened.push(result.state.channelName!);
+  }
+  return convened;
+}
+
+/**
+ * `/patch new`: the hand-written bulletin is imported like any file (one `source.imported` event, actor = the
+ * person), then convened when it should convene by itself. Resolves to the names of the channels convened.
+ */
+export async function importNewBulletin(
+  ctx: AppContext,
+  membership: RoleMembership,
+  request: { bulletin: HandwrittenBulletin; userId: string; now: Date; assess: AssessFn },
+): Promise<string[]> {
+  const json = JSON.stringify(request.bulletin, null, 2);
+  const outcomes = importDocuments(
+    ctx,
+    [
+      {
+        doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
+        bytes: Buffer.from(json),
+      },
+    ],
+    { actor: request.userId },
+  );
+  return conveneArrivals(ctx, membership, {
+    outcomes,
+    actor: request.userId,
+    trigger: 'new-bulletin',
+    now: request.now,
+    assess: request.assess,
+  });
+}
+
+/** The advisory ids the imported (not unchanged) bulletin documents hold, each once. */
+function importedAdvisories(ctx: AppContext, outcomes: ImportOutcome[]): Set<string> {
+  const ids = outcomes
+    .filter((o) => o.status === 'imported' && o.kind === 'bulletins')
+    .flatMap((o) => {
+      const event = ctx.events.first<SourceImportedPayload>({ afterSeq: o.eventSeq - 1, type: SOURCE_IMPORTED });
+      return event?.seq === o.eventSeq && event.payload.batch.kind === 'bulletins'
+        ? event.payload.batch.advisories.map((a) => a.id)
+        : [];
+    });
+  return new Set(ids);
 }
 
 function channelNamesInUse(ctx: AppContext): Set<string> {

@@ -9,6 +9,7 @@ import {
   type PositionPayload,
   type RefusedPayload,
   type Role,
+  type SpeakingRole,
   type Stance,
 } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
@@ -23,27 +24,6 @@ export interface PositionRequest {
   key: string;
 }
 
-/** Whether a person may take a position (convene-time members, then the current ones). */
-export function maySpeak(state: DecisionState, userId: string, currentMembers: CurrentMembers): boolean {
-  return (
-    speakingRoles(rolesHeld(userId, state.members)).length > 0 ||
-    speakingRoles(rolesHeld(userId, state.members, currentMembers())).length > 0
-  );
-}
-
-/** A refused attempt to take a position, kept on the record (once per Slack key). */
-export function refusePosition(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
-  if (state.keys.includes(key)) return state;
-  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, {
-    userId,
-    attempted: 'position',
-    reason: POSITION_REFUSAL,
-    key,
-  });
-}
-
-const POSITION_REFUSAL = 'holds none of the roles security, network or sysadmin for this decision';
-
 export type PositionResult =
   | { kind: 'recorded'; state: DecisionState; roles: Role[] }
   | { kind: 'duplicate'; state: DecisionState }
@@ -57,7 +37,31 @@ export type PositionResult =
  */
 export type CurrentMembers = () => Record<Role, string[]>;
 
-/** Synchronous from the read to the append, so nothing can land in between and the caller acks after it. */
+/** Whether the person may speak for a role on this decision, for the buttons that open the position form. */
+export type PositionGate =
+  | { kind: 'allowed'; state: DecisionState; roles: Role[] }
+  | { kind: 'refused'; state: DecisionState; reason: string }
+  | { kind: 'decided'; state: DecisionState };
+
+const NOT_A_SPEAKER = 'holds none of the roles security, network or sysadmin for this decision';
+
+/**
+ * Checks a position attempt before the form opens: a person outside the speaking roles is refused on the record
+ * here, exactly as when a position is submitted.
+ */
+export function checkPositionAllowed(
+  ctx: AppContext,
+  request: Omit<PositionRequest, 'stance' | 'comment'>,
+  currentMembers: CurrentMembers,
+): PositionGate {
+  const state = findDecision(ctx, request.decisionId);
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const roles = speakerRoles(state, request.userId, currentMembers);
+  if (roles.length > 0) return { kind: 'allowed', state, roles };
+  return refusePosition(ctx, state, request);
+}
+
+/** Synchronous from the read to the append, so nothing lands in between and the caller acks after the append. */
 export function recordPosition(
   ctx: AppContext,
   request: PositionRequest,
@@ -66,12 +70,8 @@ export function recordPosition(
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
-  let roles = speakingRoles(rolesHeld(request.userId, state.members));
-  if (roles.length === 0) roles = speakingRoles(rolesHeld(request.userId, state.members, currentMembers()));
-  if (roles.length === 0) {
-    state = refusePosition(ctx, state, request.userId, request.key);
-    return { kind: 'refused', state, reason: POSITION_REFUSAL };
-  }
+  const roles = speakerRoles(state, request.userId, currentMembers);
+  if (roles.length === 0) return refusePosition(ctx, state, request);
   const current = state.positions[request.userId];
   const comment = request.comment?.trim() || undefined;
   if (current && current.stance === request.stance && current.comment === comment && sameRoles(current.roles, roles))
@@ -85,6 +85,28 @@ export function recordPosition(
   };
   state = appendDecisionEvent(ctx, state, DecisionEvents.positionRecorded, request.userId, payload);
   return { kind: 'recorded', state, roles };
+}
+
+/** The speaking roles the person holds, at convene time or (for a newcomer) now. */
+function speakerRoles(state: DecisionState, userId: string, currentMembers: CurrentMembers): SpeakingRole[] {
+  const roles = speakingRoles(rolesHeld(userId, state.members));
+  return roles.length > 0 ? roles : speakingRoles(rolesHeld(userId, state.members, currentMembers()));
+}
+
+/** The refusal on the record, once per Slack key. */
+function refusePosition(
+  ctx: AppContext,
+  state: DecisionState,
+  request: { userId: string; key: string },
+): { kind: 'refused'; state: DecisionState; reason: string } {
+  if (state.keys.includes(request.key)) return { kind: 'refused', state, reason: NOT_A_SPEAKER };
+  const refused = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
+    userId: request.userId,
+    attempted: 'position',
+    reason: NOT_A_SPEAKER,
+    key: request.key,
+  });
+  return { kind: 'refused', state: refused, reason: NOT_A_SPEAKER };
 }
 
 function sameRoles(a: Role[], b: Role[]): boolean {

@@ -157,6 +157,11 @@ export class SlackOutbox {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
   }
 
+  /** Compares every decision with Slack now (after convening in bulk, e.g. an import). */
+  reconcile(): void {
+    this.sweep();
+  }
+
   private sweep(): void {
     for (const state of listDecisions(this.ctx)) {
       if (nextSlackEffect(state, this.sentVersion(state))) this.nudge(state.id);

@@ -1,27 +1,25 @@
 /**
  * Builds the Bolt app around the product's listeners: HTTP receiver (POST /slack/events, signed) or Socket Mode,
- * the app's own routes (/healthz, /bulletins), the Web API clients, one error handler, and a fallback answer for
- * anything no listener acknowledged.
+ * the app's own routes (/healthz, /bulletins), the Web API clients, and the one error path that answers every
+ * request (src/slack/platform/answer-every-request.ts).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
-import type { AppContext } from '../app/app-context';
+import type { Patchcall } from '../app/patchcall';
 import { bulletinsRoute } from '../http/bulletins-route';
 import { healthRoute } from '../http/health-route';
 import { registerListeners } from './listeners/register-listeners';
 import { scheduleDailyAnchors } from './audit-anchors';
-import { boltLogger, type Logger } from './logger';
-import { answerUnhandled } from './platform/answer-unhandled';
+import type { Logger } from '../logging/logger';
+import { boltLogger } from './bolt-logger';
+import { RequestAnswerer } from './platform/answer-every-request';
 import { ImportNotifier } from './platform/import-notifier';
 import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
 import { backgroundRetryConfig, createWebClients } from './web-clients';
 import { PatchcallError } from '../common/errors';
-import { loadQuorumPolicy } from '../app/decision-quorum-policy';
-import { RoleMembership } from '../app/role-membership';
-import { SlackOutbox, type OutboxOptions } from '../app/slack-outbox';
-import { checkQuorum } from '../decisions/check-quorum';
+import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
 import { decisionCard, decisionCardText } from './blocks/decision-card';
 import { SlackGateway } from './slack-gateway';
@@ -31,7 +29,7 @@ export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface CreateSlackAppOptions {
   config: SlackConfig;
-  ctx: AppContext;
+  patchcall: Patchcall;
   logger: Logger;
   now?: () => Date;
   /** Registers the product's listeners; the benchmark passes a bare one to measure the platform alone. */
@@ -55,7 +53,7 @@ export interface SlackApp {
 }
 
 export async function createSlackApp(options: CreateSlackAppOptions): Promise<SlackApp> {
-  const { config, ctx, logger } = options;
+  const { config, patchcall, logger } = options;
   const slackLogger = boltLogger(logger, 'slack');
   const clients = createWebClients(config, boltLogger(logger, 'web-api'));
   // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
@@ -69,66 +67,63 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     );
   });
   const notifier = new ImportNotifier(logger);
-  const policy = loadQuorumPolicy(ctx.rulesDir);
+  // read at start, so a wrong rules/quorum.json stops the app here and not at the first click
+  patchcall.quorumPolicy();
   const renderCard = (state: DecisionState) => ({
-    blocks: decisionCard(
-      state,
-      state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined,
-    ),
+    blocks: decisionCard(state, patchcall.cardQuorum(state)),
     text: decisionCardText(state),
   });
   const gateway = new SlackGateway(clients, renderCard, identity.user_id as string);
-  const membership = new RoleMembership(ctx, gateway, logger);
   const deps = {} as SlackDeps;
-  const outbox = new SlackOutbox(ctx, gateway, {
+  const outbox = patchcall.slackOutbox(gateway, {
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
   });
+  const membership = patchcall.roleMembership(gateway, logger);
   Object.assign(deps, {
-    ctx,
+    patchcall,
     clients,
     config,
     logger,
-    now: options.now ?? ctx.clock,
+    now: options.now ?? patchcall.clock,
     imports: notifier,
     outbox,
     membership,
     gateway,
-    policy,
   } satisfies SlackDeps);
   const ingest = bulletinsRoute({
-    ctx,
+    patchcall,
     ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
     maxBytes: config.maxInputBytes,
     logger,
     afterImport: (outcomes, source) => notifier.notify(outcomes, source),
   });
   const routes: CustomRoute[] = [
-    { path: '/healthz', method: ['GET'], handler: healthRoute(ctx) },
+    { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
     { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
   ];
 
-  const receiver = answerUnhandled(buildReceiver(config, routes, slackLogger), logger);
+  const answerer = new RequestAnswerer({
+    logger,
+    direct: async (user, text) => void (await clients.background.chat.postMessage({ channel: user, text })),
+  });
+  const receiver = answerer.wrap(buildReceiver(config, routes, slackLogger));
   const app = new App({
     receiver,
     token: config.botToken,
     botId: identity.bot_id as string,
     botUserId: identity.user_id as string,
     logger: slackLogger,
+    // the error handler is told which request failed, so the person who sent it gets an answer
+    extendedErrorHandler: true,
     clientOptions: {
       slackApiUrl: config.slackApiUrl,
       retryConfig: backgroundRetryConfig(config),
       timeout: config.webApi.backgroundTimeoutMs,
     },
   });
-  app.error(async (error) => {
-    const data = (error as { data?: { error?: string } }).data;
-    logger.error(
-      { code: error.code, name: error.name, err: error.message, slackError: data?.error },
-      'error in a Slack listener',
-    );
-  });
+  app.error(answerer.onError);
   (options.register ?? registerListeners)(app, deps);
 
   let server: Server | undefined;

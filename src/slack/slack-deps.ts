@@ -1,11 +1,10 @@
-/** What every Slack listener receives: the store, the two Web API clients, settings, a logger and the clock. */
-import type { AppContext } from '../app/app-context';
+/** What every Slack listener receives: the use cases, the two Web API clients, settings, a logger and the clock. */
+import type { ImportOutcome } from '../app/import-documents';
+import type { Patchcall } from '../app/patchcall';
 import type { RoleMembership } from '../app/role-membership';
 import type { SlackOutbox } from '../app/slack-outbox';
-import type { QuorumPolicy } from '../decisions/check-quorum';
 import type { SlackGateway } from './slack-gateway';
-import type { ImportOutcome } from '../app/import-documents';
-import type { Logger } from './logger';
+import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
 import type { SlackClients } from './web-clients';
 
@@ -21,7 +20,7 @@ export interface ImportHooks {
 }
 
 export interface SlackDeps {
-  ctx: AppContext;
+  patchcall: Patchcall;
   clients: SlackClients;
   config: SlackConfig;
   logger: Logger;
@@ -32,5 +31,4 @@ export interface SlackDeps {
   /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
   membership: RoleMembership;
   gateway: SlackGateway;
-  policy: QuorumPolicy;
 }

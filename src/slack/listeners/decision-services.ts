@@ -1,12 +1,15 @@
-/** What every decision listener shares: the Slack deps and the assessment convening uses. */
-import type { AssessFn } from '../../app/convene-decision';
+/** What every decision listener shares: the Slack deps, the gateway and each role's current members. */
+import type { Role } from '../../decisions/decision-model';
+import type { SlackGateway } from '../slack-gateway';
 import type { SlackDeps } from '../slack-deps';
 
 export interface DecisionServices {
   deps: SlackDeps;
-  assess: AssessFn;
+  gateway: SlackGateway;
+  /** Each role's members now, user groups from the cache (never a Slack call while someone waits for an ack). */
+  currentMembers(): Record<Role, string[]>;
 }
 
-export function createDecisionServices(deps: SlackDeps, assess: AssessFn): DecisionServices {
-  return { deps, assess };
+export function createDecisionServices(deps: SlackDeps): DecisionServices {
+  return { deps, gateway: deps.gateway, currentMembers: () => deps.membership.current() };
 }

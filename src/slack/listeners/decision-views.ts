@@ -4,19 +4,16 @@
  * outbox, and the answer to the person after the ack.
  */
 import type { App } from '@slack/bolt';
-import { makeCall } from '../../app/decision-call';
-import { recordPosition } from '../../app/decision-positions';
 import { CALL_OUTCOMES, type DecisionState } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
-import { YOUR_STANCE_LABELS } from '../blocks/labels';
+import { DecisionNotes } from '../blocks/decision-notes';
 import { readCallMetadata } from '../blocks/call-modal';
 import { readPositionMetadata } from '../blocks/position-modal';
 import { postAnchor } from '../audit-anchors';
-import { escapeMrkdwn } from '../escape-mrkdwn';
 import { afterPendingAcks } from './after-ack';
 import type { DecisionServices } from './decision-services';
-import { failureText, tell } from './tell-user';
+import { tell } from './tell-user';
 
 type StateValues = Record<
   string,
@@ -24,10 +21,11 @@ type StateValues = Record<
 >;
 
 export function registerDecisionViews(app: App, services: DecisionServices): void {
-  const { deps } = services;
-  const members = () => deps.membership.current();
-  const note = (state: DecisionState | undefined, user: string, text: string) =>
-    tell(deps, { user, ...(state?.channel ? { channel: state.channel.id } : {}) }, text);
+  const { deps, currentMembers } = services;
+  const { patchcall } = deps;
+  // a form has no response_url: ephemeral in the decision channel, else a direct message
+  const note = (state: DecisionState, user: string, text: string) =>
+    tell(deps, { user, ...(state.channel ? { channel: state.channel.id } : {}) }, text);
 
   app.view(CallbackIds.position, async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
@@ -38,45 +36,25 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         errors: { [BlockIds.comment]: 'A comment is required: say what you propose or what you need to know.' },
       }));
     const meta = readPositionMetadata(view.private_metadata);
-    let result: ReturnType<typeof recordPosition>;
-    try {
-      result = recordPosition(
-        deps.ctx,
-        {
-          decisionId: meta.decisionId,
-          userId: body.user.id,
-          stance: meta.stance,
-          comment,
-          key: `view:${view.id}:${body.user.id}`,
-        },
-        members,
-      );
-    } catch (error) {
-      await ack();
-      return void (await note(undefined, body.user.id, failureText(error)));
-    }
+    const result = patchcall.recordPosition(
+      {
+        decisionId: meta.decisionId,
+        userId: body.user.id,
+        stance: meta.stance,
+        comment,
+        key: `view:${view.id}:${body.user.id}`,
+      },
+      currentMembers,
+    );
     await ack();
     await afterPendingAcks();
     if (result.kind === 'recorded') {
       deps.outbox.nudge(result.state.id);
-      await note(
-        result.state,
-        body.user.id,
-        `Recorded: you ${YOUR_STANCE_LABELS[meta.stance]} (${result.roles.join(', ')}).`,
-      );
-    } else if (result.kind === 'refused') {
-      await note(
-        result.state,
-        body.user.id,
-        `You cannot take a position on ${escapeMrkdwn(result.state.id)}. Your attempt has been recorded.`,
-      );
-    } else if (result.kind === 'decided') {
-      await note(
-        result.state,
-        body.user.id,
-        `The call on ${escapeMrkdwn(result.state.id)} has been made; positions are closed.`,
-      );
-    }
+      await note(result.state, body.user.id, DecisionNotes.positionRecorded(meta.stance, result.roles));
+    } else if (result.kind === 'refused')
+      await note(result.state, body.user.id, DecisionNotes.positionRefused(result.state));
+    else if (result.kind === 'decided')
+      await note(result.state, body.user.id, DecisionNotes.positionsClosed(result.state));
   });
 
   app.view(CallbackIds.call, async ({ ack, body, view }) => {
@@ -90,25 +68,17 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
     if (Object.keys(errors).length) return void (await ack({ response_action: 'errors', errors }));
     const meta = readCallMetadata(view.private_metadata);
-    let result: ReturnType<typeof makeCall>;
-    try {
-      result = makeCall(
-        deps.ctx,
-        {
-          decisionId: meta.decisionId,
-          userId: body.user.id,
-          outcome: outcome!,
-          rationale,
-          ...(overrideReason ? { overrideReason } : {}),
-          key: `view:${view.id}:${body.user.id}`,
-        },
-        deps.policy,
-        members,
-      );
-    } catch (error) {
-      await ack();
-      return void (await note(undefined, body.user.id, failureText(error)));
-    }
+    const result = patchcall.makeCall(
+      {
+        decisionId: meta.decisionId,
+        userId: body.user.id,
+        outcome: outcome!,
+        rationale,
+        ...(overrideReason ? { overrideReason } : {}),
+        key: `view:${view.id}:${body.user.id}`,
+      },
+      currentMembers,
+    );
     if (result.kind === 'needs-override') {
       return void (await ack({
         response_action: 'errors',
@@ -120,17 +90,9 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     await ack();
     await afterPendingAcks();
     if (result.kind === 'refused')
-      return void (await note(
-        result.state,
-        body.user.id,
-        `Only the decision owner or the delegate can make the call on ${escapeMrkdwn(result.state.id)}. Your attempt has been recorded.`,
-      ));
+      return void (await note(result.state, body.user.id, DecisionNotes.callRefused(result.state)));
     if (result.kind === 'decided')
-      return void (await note(
-        result.state,
-        body.user.id,
-        `The call on ${escapeMrkdwn(result.state.id)} was already made.`,
-      ));
+      return void (await note(result.state, body.user.id, DecisionNotes.callAlreadyMade(result.state)));
     if (result.kind !== 'called') return;
     // the call message, its pin and the final card come from the log through the outbox
     deps.outbox.nudge(result.state.id);

@@ -1,30 +1,25 @@
 /**
- * The one way a listener tells the person who acted what happened, for commands, buttons and forms alike:
- * through response_url when Slack gave one (it reaches people outside the channel too), else ephemeral in the
- * decision channel, else a direct message. Failures of Slack itself are put in words with what to do next.
+ * Telling the person who acted, where the app's one error path (platform/answer-every-request.ts) does not:
+ * answers to forms (no response_url), a modal that could not open, the outbox giving up on an effect, and the
+ * outcome of `/patch open`. Ways are tried in order: ephemeral in the decision channel, then a direct message.
  */
-import type { RespondFn } from '@slack/bolt';
-import type { SlackEffect } from '../../decisions/slack-effects';
+import type { View } from '@slack/types';
+import { PatchcallError } from '../../common/errors';
 import { USER_ID, type DecisionState } from '../../decisions/decision-model';
-import { isPatchcallError } from '../../common/errors';
+import type { SlackEffect } from '../../decisions/slack-effects';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import { slackError } from '../slack-gateway';
 import type { SlackDeps } from '../slack-deps';
 
 export interface Audience {
   user: string;
-  respond?: RespondFn;
-  /** A channel the person is in, for an ephemeral note when there is no response_url (forms). */
+  /** A channel the person is in, for an ephemeral note. */
   channel?: string;
 }
 
-/** Tells the person; if every way fails it is logged, never thrown (the caller's work is already on the record). */
+/** Tells the person; if every way fails it is logged, never thrown (the work is already on the record). */
 export async function tell(deps: SlackDeps, audience: Audience, text: string): Promise<void> {
   const ways: (() => Promise<unknown>)[] = [];
-  if (audience.respond) {
-    const respond = audience.respond;
-    ways.push(() => respond({ response_type: 'ephemeral', replace_original: false, text }));
-  }
   if (audience.channel) {
     const channel = audience.channel;
     ways.push(() => deps.clients.interactive.chat.postEphemeral({ channel, user: audience.user, text }));
@@ -35,13 +30,23 @@ export async function tell(deps: SlackDeps, audience: Audience, text: string): P
       await way();
       return;
     } catch (error) {
-      deps.logger.warn(
-        { user: audience.user, err: (error as Error).message },
-        'could not reach the person; trying another way',
-      );
+      deps.logger.warn({ user: audience.user, err: (error as Error).message }, 'could not reach the person this way');
     }
   }
   deps.logger.error({ user: audience.user }, 'could not tell the person what happened');
+}
+
+/**
+ * Opens a modal; when Slack will not, throws a PatchcallError that says why and what to do, which the app's
+ * error path hands to the person who clicked.
+ */
+export async function openModal(deps: SlackDeps, triggerId: string, view: View): Promise<void> {
+  try {
+    await deps.gateway.openModal(triggerId, view);
+  } catch (error) {
+    deps.logger.warn({ err: (error as Error).message }, 'a modal could not open');
+    throw new PatchcallError('CONFLICT', modalFailureText(error));
+  }
 }
 
 /** What went wrong when a form could not open, and what to do. */
@@ -51,16 +56,7 @@ export function modalFailureText(error: unknown): string {
     return 'Slack is rate-limiting patchcall right now, so the form could not open. Click the button again in a few seconds.';
   if (code === 'expired_trigger_id' || code === 'exchanged_trigger_id')
     return 'The form could not open in time (Slack allows 3 seconds). Click the button again.';
-  return `The form could not open (Slack said: ${escapeMrkdwn(String(code ?? (error as Error).message))}). Click the button again; if it keeps failing, ask your patchcall admin to look at the app log.`;
-}
-
-/** Any other failure of a request, in words: our own errors say what was wrong, the rest points at the log. */
-export function failureText(error: unknown): string {
-  if (isPatchcallError(error) && error.code !== 'INTERNAL') return escapeMrkdwn(error.message);
-  const code = slackError(error);
-  if (code)
-    return `Slack refused it (${escapeMrkdwn(code)}). Try again; if it keeps failing, ask your patchcall admin to look at the app log.`;
-  return 'Something went wrong; nothing was lost, and the details are in the app log. Try again in a moment.';
+  return `The form could not open (Slack said: ${String(code ?? (error as Error).message)}). Click the button again; if it keeps failing, ask your patchcall admin to look at the app log.`;
 }
 
 const EFFECT_WORDS: Record<SlackEffect['kind'], string> = {

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { projectRoot } from '../common/project-root';
+import { projectRoot } from '../src/common/project-root';
+import { readRequestBody } from '../src/http/http-io';
 
 export const STAND_IN_BOT_TOKEN = 'xoxb-stand-in-bot-token';
 export const STAND_IN_APP_TOKEN = 'xapp-stand-in-app-token';
@@ -314,7 +315,7 @@ export class LocalSlackStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', this.baseUrl);
-      const body = await readBody(req);
+      const body = await readRequestBody(req, BODY_LIMIT);
       if (req.method === 'POST' && url.pathname.startsWith('/api/'))
         return this.handleApi(url.pathname.slice(5), req, body, res);
       if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
@@ -916,22 +917,6 @@ function uploadedBytes(contentType: string | undefined, body: Buffer): Buffer {
     if (value !== null) return Buffer.from(value, 'utf8');
   }
   return body;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(
