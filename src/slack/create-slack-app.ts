@@ -76,6 +76,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const gateway = new SlackGateway(clients, renderCard, identity.user_id as string);
   const deps = {} as SlackDeps;
   const outbox = patchcall.slackOutbox(gateway, {
+    leaseMs: config.outboxLeaseMs,
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),

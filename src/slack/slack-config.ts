@@ -43,7 +43,14 @@ export interface SlackConfig extends Config {
   /** Channel id (or name) where decisions are announced for the record. */
   auditChannel?: string;
   webApi: WebApiTuning;
+  /**
+   * How long the outbox's lease on a decision lasts: longer than the slowest Slack call, short enough that another
+   * process takes over soon after this one dies (PATCHCALL_OUTBOX_LEASE_MS).
+   */
+  outboxLeaseMs: number;
 }
+
+export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const DEFAULT_PORT = 3000;
@@ -92,7 +99,16 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     admins: readAdmins(env.PATCHCALL_ADMINS),
     ...(nonEmpty(env.PATCHCALL_AUDIT_CHANNEL) ? { auditChannel: readChannel(env.PATCHCALL_AUDIT_CHANNEL!) } : {}),
     webApi: PRODUCTION_WEB_API_TUNING,
+    outboxLeaseMs: readLeaseMs(env.PATCHCALL_OUTBOX_LEASE_MS),
   };
+}
+
+function readLeaseMs(value: string | undefined): number {
+  if (nonEmpty(value) === undefined) return DEFAULT_OUTBOX_LEASE_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000)
+    throw configError(`PATCHCALL_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000, not "${value}"`);
+  return ms;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
