@@ -107,7 +107,9 @@ function readLeaseMs(value: string | undefined): number {
   if (nonEmpty(value) === undefined) return DEFAULT_OUTBOX_LEASE_MS;
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1000)
-    throw configError(`PATCHCALL_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000, not "${value}"`);
+    throw configError(
+      `PATCHCALL_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000, not "${value}"`,
+    );
   return ms;
 }
 
