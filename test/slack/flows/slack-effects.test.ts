@@ -207,6 +207,17 @@ describe('Slack effects from the log', () => {
     expect(told).toContain('Click the button again');
   });
 
+  it('tells the person when the export fails, and records no export', async () => {
+    h = await startDecisionHarness();
+    await open(h);
+    h.standIn.failNext('files.completeUploadExternal', { kind: 'error', error: 'not_in_channel' }, 2);
+    await h.command('export MS08-067 json', { userId: PEOPLE.sec1 });
+    const told = await eventually(() => replyText(h).find((r) => r.includes('could not be uploaded')), 'the note');
+    expect(told).toContain('not_in_channel');
+    expect(told).toContain('again in a minute');
+    expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.exported' })]).toHaveLength(0);
+  });
+
   it('counts and records only the people Slack invited, and names the refused with its reason', async () => {
     h = await startDecisionHarness();
     await h.command(`roles set network <@${PEOPLE.net}> <@U0GHOST01>`, { userId: ADMIN });
