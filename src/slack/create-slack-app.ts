@@ -17,8 +17,8 @@ import { RequestAnswerer } from './platform/answer-every-request';
 import { ImportNotifier } from './platform/import-notifier';
 import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
-import { backgroundRetryConfig, createWebClients } from './web-clients';
-import { PatchcallError } from '../common/errors';
+import { backgroundRetryConfig, createWebClients, type SlackClients } from './web-clients';
+import { ConfigError } from '../common/errors';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -45,16 +45,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const { config, patchcall, logger } = options;
   const slackLogger = boltLogger(logger, 'slack');
   const clients = createWebClients(config, boltLogger(logger, 'web-api'));
-  // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
-  const identity = await clients.interactive.auth.test().catch((error: unknown) => {
-    const refused = (error as { data?: { error?: string } }).data?.error;
-    throw new PatchcallError(
-      'CONFIG',
-      refused !== undefined
-        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
-        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
-    );
-  });
+  const identity = await confirmBotToken(clients, config);
   const notifier = new ImportNotifier(logger);
   const deps: SlackDeps = {
     patchcall,
@@ -84,8 +75,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const app = new App({
     receiver,
     token: config.botToken,
-    botId: identity.bot_id as string,
-    botUserId: identity.user_id as string,
+    botId: identity.botId,
+    botUserId: identity.userId,
     logger: slackLogger,
     // the error handler is told which request failed, so the person who sent it gets an answer
     extendedErrorHandler: true,
@@ -120,6 +111,21 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       await stopped;
     },
   };
+}
+
+/** One auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own. */
+async function confirmBotToken(clients: SlackClients, config: SlackConfig): Promise<{ botId: string; userId: string }> {
+  try {
+    const identity = await clients.interactive.auth.test();
+    return { botId: identity.bot_id as string, userId: identity.user_id as string };
+  } catch (error) {
+    const refused = (error as { data?: { error?: string } }).data?.error;
+    throw new ConfigError(
+      refused !== undefined
+        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
+        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
+    );
+  }
 }
 
 function buildReceiver(
