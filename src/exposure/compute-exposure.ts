@@ -97,7 +97,7 @@ interface ZoneResult {
 }
 
 /** The `filter` of the one step of a path that crosses no filter at all. */
-export const NO_FILTER_STEP_NAME = '(none)';
+export const NO_FILTER = '(none)';
 const NOT_LISTENING = new Set(['closed']);
 const UNKNOWN_STATES = new Set(['filtered', 'open|filtered', 'closed|filtered']);
 
@@ -593,13 +593,7 @@ function zoneReach(
         {
           sources,
           steps: [
-            {
-              filter: NO_FILTER_STEP_NAME,
-              chain: '-',
-              verdict: 'accept',
-              policy: 'no filter on the path',
-              assumptions: [note],
-            },
+            { filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] },
           ],
         },
       ];
@@ -691,7 +685,7 @@ function rangesText(ranges: string[]): string {
 
 /** "through rule 3 of edge FORWARD (line 12: …) then the policy ACCEPT of web01-host INPUT". */
 export function pathText(path: PathStep[]): string {
-  if (path.length === 1 && path[0]!.filter === NO_FILTER_STEP_NAME) return 'with no filter in between';
+  if (path.length === 1 && path[0]!.filter === NO_FILTER) return 'with no filter in between';
   return (
     'through ' +
     path
