@@ -73,6 +73,7 @@ async function main(): Promise<void> {
         ? `Database: ${place.dbPath} (PATCHCALL_DB; kept after the demo)`
         : 'Database: a temporary file, removed after the demo (set PATCHCALL_DB to keep it)',
     );
+    if (place.keepsDatabase) refuseEarlierRun(place.dbPath);
     await step('A bulletin arrives: import the bundled example', ['import', ...seedFiles()], place.dbPath);
     await meetInSlack(place);
     await step(
@@ -96,6 +97,19 @@ async function main(): Promise<void> {
   }
 }
 
+/** The story convenes MS08-067 once: a database that already holds it would only replay refusals. */
+function refuseEarlierRun(dbPath: string): void {
+  const patchcall = openPatchcall({ dbPath });
+  try {
+    if (patchcall.listDecisions().some((d) => d.id === DECISION))
+      throw new Error(
+        `${dbPath} already holds the ${DECISION} decision from an earlier run: point PATCHCALL_DB at a new file, or unset it`,
+      );
+  } finally {
+    patchcall.close();
+  }
+}
+
 function seedFiles(): string[] {
   const seedDir = join(projectRoot(), 'db', 'seed');
   return readdirSync(seedDir)
@@ -108,12 +122,6 @@ function seedFiles(): string[] {
 async function meetInSlack(place: DemoPlace): Promise<void> {
   out('\n=== The stakeholders meet in Slack (a LOCAL STAND-IN of Slack’s Web API, not Slack)');
   const patchcall = openPatchcall({ dbPath: place.dbPath, clock: () => DEMO_MOMENT });
-  if (patchcall.listDecisions().some((d) => d.id === DECISION)) {
-    patchcall.close();
-    throw new Error(
-      `${place.dbPath} already holds the ${DECISION} decision from an earlier run: point PATCHCALL_DB at a new file, or unset it`,
-    );
-  }
   const standIn = await startLocalSlackStandIn({ teamId: TEAM });
   let slack: SlackApp | undefined;
   try {

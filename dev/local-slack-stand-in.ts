@@ -435,6 +435,18 @@ export class LocalSlackStandIn {
 
   private buildHandlers(): Record<string, Handler> {
     return {
+      ...this.appHandlers(),
+      ...this.conversationHandlers(),
+      ...this.messageHandlers(),
+      ...this.viewHandlers(),
+      ...this.peopleHandlers(),
+      ...this.fileHandlers(),
+    };
+  }
+
+  /** The app itself: its identity and the Socket Mode connection. */
+  private appHandlers(): Record<string, Handler> {
+    return {
       'auth.test': () => ({
         url: 'https://patchcall-standin.slack.com/',
         team: 'patchcall stand-in',
@@ -445,6 +457,12 @@ export class LocalSlackStandIn {
         is_enterprise_install: false,
       }),
       'apps.connections.open': () => ({ url: `${this.baseUrl.replace(/^http/, 'ws')}/link/?ticket=${this.nextId()}` }),
+    };
+  }
+
+  /** Channels: creating, inviting, the topic, and reading them back. */
+  private conversationHandlers(): Record<string, Handler> {
+    return {
       'conversations.create': (args) => {
         const channel = this.createChannel(str(args.name), bool(args.is_private), this.botUserId);
         return { channel: channelInfo(channel) };
@@ -509,6 +527,12 @@ export class LocalSlackStandIn {
         const thread = [parent, ...channel.messages.filter((m) => m.thread_ts === ts && m.ts !== ts)];
         return paginate(thread, args, 1000, 1000);
       },
+    };
+  }
+
+  /** Messages: posting, updating, ephemeral notes, permalinks and pins. */
+  private messageHandlers(): Record<string, Handler> {
+    return {
       'chat.postMessage': (args) => {
         const channel = this.channelFor(args.channel);
         this.requireMember(channel);
@@ -560,6 +584,12 @@ export class LocalSlackStandIn {
         channel.pins.add(ts);
         return {};
       },
+    };
+  }
+
+  /** Modals and the App Home. */
+  private viewHandlers(): Record<string, Handler> {
+    return {
       'views.open': (args) => {
         this.useTrigger(str(args.trigger_id ?? args.interactivity_pointer));
         const view = this.checkView(args.view);
@@ -609,6 +639,12 @@ export class LocalSlackStandIn {
         this.homeViews.set(user, stored);
         return { view: viewInfo(stored, this.teamId) };
       },
+    };
+  }
+
+  /** People and user groups. */
+  private peopleHandlers(): Record<string, Handler> {
+    return {
       'usergroups.users.list': (args) => {
         const group = this.usergroups.get(str(args.usergroup));
         if (!group) throw new SlackError('no_such_subteam');
@@ -619,6 +655,12 @@ export class LocalSlackStandIn {
         if (!user) throw new SlackError('user_not_found');
         return { user: userInfo(user, this.teamId) };
       },
+    };
+  }
+
+  /** Uploads (files.getUploadURLExternal, then the upload, then files.completeUploadExternal). */
+  private fileHandlers(): Record<string, Handler> {
+    return {
       'files.getUploadURLExternal': (args) => {
         const length = Number(args.length);
         if (!Number.isInteger(length) || length <= 0) throw new SlackError('missing_argument');

@@ -101,7 +101,7 @@ export async function convenedOutcome(
 }
 
 /** Out-of-cycle and affecting at least one asset: what makes an arriving bulletin convene by itself. */
-export function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boolean {
+function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boolean {
   const bulletin = loadBulletin(ctx, bulletinId);
   return (
     bulletin.cycle.status === 'out-of-cycle' &&

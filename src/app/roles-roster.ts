@@ -24,7 +24,7 @@ export function readRoster(ctx: AppContext): RosterState {
   return events.sort((a, b) => a.seq - b.seq).reduce(applyRosterEvent, initialRoster());
 }
 
-export function assignRole(ctx: AppContext, actor: string, role: Role, users: string[], groups: string[]): RosterState {
+function assignRole(ctx: AppContext, actor: string, role: Role, users: string[], groups: string[]): RosterState {
   ctx.events.append<RoleAssignedPayload>({
     type: RosterEvents.assigned,
     stream: ROSTER_STREAM,

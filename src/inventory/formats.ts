@@ -11,5 +11,3 @@ import { createCmdbFormats, type CmdbColumnMapping } from './parsers/servicenow-
 export function inventoryFormatsWith(mapping: CmdbColumnMapping = {}): FormatHandler<InventoryBatch>[] {
   return [nmapFormat, awsInstancesFormat, osqueryPatchesFormat, getHotfixFormat, ...createCmdbFormats(mapping)];
 }
-
-export const inventoryFormats: FormatHandler<InventoryBatch>[] = inventoryFormatsWith();

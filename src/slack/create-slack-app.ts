@@ -17,8 +17,8 @@ import { RequestAnswerer } from './platform/answer-every-request';
 import { ImportNotifier } from './platform/import-notifier';
 import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
-import { backgroundRetryConfig, createWebClients } from './web-clients';
-import { PatchcallError } from '../common/errors';
+import { backgroundRetryConfig, createWebClients, type SlackClients } from './web-clients';
+import { ConfigError } from '../common/errors';
 import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
 import { decisionCard, decisionCardText } from './blocks/decision-card';
@@ -56,16 +56,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const { config, patchcall, logger } = options;
   const slackLogger = boltLogger(logger, 'slack');
   const clients = createWebClients(config, boltLogger(logger, 'web-api'));
-  // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
-  const identity = await clients.interactive.auth.test().catch((error: unknown) => {
-    const refused = (error as { data?: { error?: string } }).data?.error;
-    throw new PatchcallError(
-      'CONFIG',
-      refused !== undefined
-        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
-        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
-    );
-  });
+  const identity = await confirmBotToken(clients, config);
   const notifier = new ImportNotifier(logger);
   // read at start, so a wrong rules/quorum.json stops the app here and not at the first click
   patchcall.quorumPolicy();
@@ -73,7 +64,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     blocks: decisionCard(state, patchcall.cardQuorum(state)),
     text: decisionCardText(state),
   });
-  const gateway = new SlackGateway(clients, renderCard, identity.user_id as string);
+  const gateway = new SlackGateway(clients, renderCard, identity.userId);
   const deps = {} as SlackDeps;
   const outbox = patchcall.slackOutbox(gateway, {
     leaseMs: config.outboxLeaseMs,
@@ -113,8 +104,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const app = new App({
     receiver,
     token: config.botToken,
-    botId: identity.bot_id as string,
-    botUserId: identity.user_id as string,
+    botId: identity.botId,
+    botUserId: identity.userId,
     logger: slackLogger,
     // the error handler is told which request failed, so the person who sent it gets an answer
     extendedErrorHandler: true,
@@ -155,6 +146,21 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       await stopped;
     },
   };
+}
+
+/** One auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own. */
+async function confirmBotToken(clients: SlackClients, config: SlackConfig): Promise<{ botId: string; userId: string }> {
+  try {
+    const identity = await clients.interactive.auth.test();
+    return { botId: identity.bot_id as string, userId: identity.user_id as string };
+  } catch (error) {
+    const refused = (error as { data?: { error?: string } }).data?.error;
+    throw new ConfigError(
+      refused !== undefined
+        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
+        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
+    );
+  }
 }
 
 function buildReceiver(

@@ -1,7 +1,7 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
-import { verifyExportedRecord } from '../../audit/verify-exported-record';
 import { readDocumentFile } from '../../app/read-document';
+import { verifyRecordFile } from '../../app/verify-event-log';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 interface VerifyOptions {
@@ -55,8 +55,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
 }
 
 function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
-  const verdict = verifyExportedRecord(doc.json, file);
+  const verdict = verifyRecordFile(file, runtime.config.maxInputBytes);
   if (!verdict.ok) runtime.fail(1);
   runtime.print(global, verdict, () =>
     verdict.ok

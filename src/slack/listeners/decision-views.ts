@@ -21,12 +21,16 @@ type StateValues = Record<
 >;
 
 export function registerDecisionViews(app: App, services: DecisionServices): void {
-  const { deps, currentMembers } = services;
-  const { patchcall } = deps;
-  // a form has no response_url: ephemeral in the decision channel, else a direct message
-  const note = (state: DecisionState, user: string, text: string) =>
-    tell(deps, { user, ...(state.channel ? { channel: state.channel.id } : {}) }, text);
+  registerPositionView(app, services);
+  registerCallView(app, services);
+}
 
+/** A note to the person: a modal has no response_url, so ephemeral in the decision channel, else a direct message. */
+function note(services: DecisionServices, state: DecisionState, user: string, text: string): Promise<void> {
+  return tell(services.deps, { user, ...(state.channel ? { channel: state.channel.id } : {}) }, text);
+}
+
+function registerPositionView(app: App, services: DecisionServices): void {
   app.view(CallbackIds.position, async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
     const comment = values[BlockIds.comment]?.[ActionIds.text]?.value?.trim() ?? '';
@@ -36,49 +40,56 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         errors: { [BlockIds.comment]: 'A comment is required: say what you propose or what you need to know.' },
       }));
     const meta = readPositionMetadata(view.private_metadata);
-    const result = patchcall.recordPosition(
-      {
-        decisionId: meta.decisionId,
-        userId: body.user.id,
-        stance: meta.stance,
-        comment,
-        key: `view:${view.id}:${body.user.id}`,
-      },
-      currentMembers,
+    const user = body.user.id;
+    // in the log before the ack
+    const result = services.deps.patchcall.recordPosition(
+      { decisionId: meta.decisionId, userId: user, stance: meta.stance, comment, key: `view:${view.id}:${user}` },
+      services.currentMembers,
     );
     await ack();
     await afterPendingAcks();
     if (result.kind === 'recorded') {
-      deps.outbox.nudge(result.state.id);
-      await note(result.state, body.user.id, DecisionNotes.positionRecorded(meta.stance, result.roles));
+      services.deps.outbox.nudge(result.state.id);
+      await note(services, result.state, user, DecisionNotes.positionRecorded(meta.stance, result.roles));
     } else if (result.kind === 'refused')
-      await note(result.state, body.user.id, DecisionNotes.positionRefused(result.state));
+      await note(services, result.state, user, DecisionNotes.positionRefused(result.state));
     else if (result.kind === 'decided')
-      await note(result.state, body.user.id, DecisionNotes.positionsClosed(result.state));
+      await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
   });
+}
 
+/** The call form's fields, or the problems to show under them. */
+function readCallForm(
+  values: StateValues,
+): { outcome: CallOutcome; rationale: string; overrideReason: string } | { errors: Record<string, string> } {
+  const outcome = values[BlockIds.outcome]?.[ActionIds.callOutcome]?.selected_option?.value as CallOutcome | undefined;
+  const rationale = values[BlockIds.rationale]?.[ActionIds.text]?.value?.trim() ?? '';
+  const overrideReason = values[BlockIds.override]?.[ActionIds.text]?.value?.trim() ?? '';
+  const errors: Record<string, string> = {};
+  if (!outcome || !CALL_OUTCOMES.includes(outcome)) errors[BlockIds.outcome] = 'Choose the call.';
+  if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
+  return Object.keys(errors).length ? { errors } : { outcome: outcome!, rationale, overrideReason };
+}
+
+function registerCallView(app: App, services: DecisionServices): void {
   app.view(CallbackIds.call, async ({ ack, body, view }) => {
-    const values = view.state.values as StateValues;
-    const outcome = values[BlockIds.outcome]?.[ActionIds.callOutcome]?.selected_option?.value as
-      CallOutcome | undefined;
-    const rationale = values[BlockIds.rationale]?.[ActionIds.text]?.value?.trim() ?? '';
-    const overrideReason = values[BlockIds.override]?.[ActionIds.text]?.value?.trim() ?? '';
-    const errors: Record<string, string> = {};
-    if (!outcome || !CALL_OUTCOMES.includes(outcome)) errors[BlockIds.outcome] = 'Choose the call.';
-    if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
-    if (Object.keys(errors).length) return void (await ack({ response_action: 'errors', errors }));
+    const form = readCallForm(view.state.values as StateValues);
+    if ('errors' in form) return void (await ack({ response_action: 'errors', errors: form.errors }));
     const meta = readCallMetadata(view.private_metadata);
-    const result = patchcall.makeCall(
+    const user = body.user.id;
+    // in the log before the ack
+    const result = services.deps.patchcall.makeCall(
       {
         decisionId: meta.decisionId,
-        userId: body.user.id,
-        outcome: outcome!,
-        rationale,
-        ...(overrideReason ? { overrideReason } : {}),
-        key: `view:${view.id}:${body.user.id}`,
+        userId: user,
+        outcome: form.outcome,
+        rationale: form.rationale,
+        ...(form.overrideReason ? { overrideReason: form.overrideReason } : {}),
+        key: `view:${view.id}:${user}`,
       },
-      currentMembers,
+      services.currentMembers,
     );
+    // without quorum the form stays open and asks for the reason; the call is not recorded yet
     if (result.kind === 'needs-override') {
       return void (await ack({
         response_action: 'errors',
@@ -90,17 +101,21 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     await ack();
     await afterPendingAcks();
     if (result.kind === 'refused')
-      return void (await note(result.state, body.user.id, DecisionNotes.callRefused(result.state)));
+      return void (await note(services, result.state, user, DecisionNotes.callRefused(result.state)));
     if (result.kind === 'decided')
-      return void (await note(result.state, body.user.id, DecisionNotes.callAlreadyMade(result.state)));
-    if (result.kind !== 'called') return;
-    // the call message, its pin and the final card come from the log through the outbox
-    deps.outbox.nudge(result.state.id);
-    await postAnchor(deps, 'call').catch((error: Error) =>
-      deps.logger.warn(
-        { decision: result.state.id, err: error.message },
-        'posting the anchor failed; the daily one will cover it',
-      ),
-    );
+      return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
+    if (result.kind === 'called') await announceCall(services, result.state);
   });
+}
+
+/** The call is in the log: the outbox posts and pins it and turns the card final; the chain head is anchored. */
+async function announceCall(services: DecisionServices, called: DecisionState): Promise<void> {
+  const { deps } = services;
+  deps.outbox.nudge(called.id);
+  await postAnchor(deps, 'call').catch((error: Error) =>
+    deps.logger.warn(
+      { decision: called.id, err: error.message },
+      'posting the anchor failed; the daily one will cover it',
+    ),
+  );
 }
