@@ -4,9 +4,10 @@
  * its position is in the log, and every card must end showing exactly the positions in the log. Prints the ack
  * latencies and how long after the last click the last card became consistent. Run with `npm run bench:outbox`.
  *
- * One process plays Slack, the stand-in and the app; the figure that matters (time to consistency) is bounded by
- * Slack's Retry-After and the per-decision serialisation, not by CPU.
+ * The app runs in its own process, as in production; this process plays Slack: the Web API stand-in and the
+ * people clicking.
  */
+import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,20 +49,15 @@ const EFFECT_METHODS = [
 const clickers = Array.from({ length: CLICKS_PER_DECISION }, (_, i) => `U0CLICK${String(i + 1).padStart(2, '0')}`);
 const bulletinIds = Array.from({ length: DECISIONS }, (_, i) => `BENCH-${String(i + 1).padStart(3, '0')}`);
 
-async function main(): Promise<void> {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'patchcall-bench-outbox-')), 'patchcall.db');
-  const ctx = openAppContext({ dbPath });
-  seed(ctx);
+/** The app's process: the real Slack app on the seeded database, pointed at the parent's stand-in. */
+async function runApp(): Promise<void> {
+  const { dbPath, apiUrl, botToken } = JSON.parse(process.env.BENCH_OUTBOX_APP!) as Record<string, string>;
+  const ctx = openAppContext({ dbPath: dbPath! });
   // one real assessment of MS08-067, reused for every bench bulletin (they copy its products)
-  const patchcall = patchcallOver(ctx);
-  const template: Assessment = await patchcall.assessBulletin('MS08-067');
-  const app = patchcallOver(ctx, {
+  const template: Assessment = await patchcallOver(ctx).assessBulletin('MS08-067');
+  const patchcall = patchcallOver(ctx, {
     assess: async (_ctx, bulletinId, now) => ({ ...template, bulletinId, assessedAt: now.toISOString() }),
   });
-
-  const standIn = await startLocalSlackStandIn({ teamId: TEAM });
-  for (const id of [...clickers, 'U0OWNER01']) standIn.addUser({ id, name: id.toLowerCase() });
-  const desk = standIn.addChannel({ name: 'patch-desk', members: [clickers[0]!, standIn.botUserId] });
   let warnings = 0;
   const logger = createLogger({
     level: 'warn',
@@ -73,14 +69,44 @@ async function main(): Promise<void> {
     }),
   });
   const config = readSlackConfig({
-    SLACK_BOT_TOKEN: standIn.botToken,
+    SLACK_BOT_TOKEN: botToken,
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: standIn.apiUrl,
+    SLACK_API_URL: apiUrl,
     PORT: '0',
     PATCHCALL_DB: dbPath,
   });
-  const slackApp = await createSlackApp({ config, patchcall: app, logger, outbox: { sweepMs: 1000 } });
-  const url = `http://127.0.0.1:${(await slackApp.start())!}/slack/events`;
+  const slackApp = await createSlackApp({ config, patchcall, logger, outbox: { sweepMs: 1000 } });
+  const port = (await slackApp.start())!;
+  process.on('message', (message: { kind: string }) => {
+    if (message.kind !== 'stop') return;
+    void slackApp.stop().finally(() => {
+      ctx.close();
+      process.send!({ kind: 'stopped', warnings }, () => process.exit(0));
+    });
+  });
+  process.send!({ kind: 'ready', port });
+}
+
+async function main(): Promise<void> {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'patchcall-bench-outbox-')), 'patchcall.db');
+  const ctx = openAppContext({ dbPath });
+  seed(ctx);
+
+  const standIn = await startLocalSlackStandIn({ teamId: TEAM });
+  for (const id of [...clickers, 'U0OWNER01']) standIn.addUser({ id, name: id.toLowerCase() });
+  const desk = standIn.addChannel({ name: 'patch-desk', members: [clickers[0]!, standIn.botUserId] });
+  const child = fork(__filename, ['app'], {
+    env: {
+      ...process.env,
+      BENCH_OUTBOX_APP: JSON.stringify({ dbPath, apiUrl: standIn.apiUrl, botToken: standIn.botToken }),
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ port: number }>((resolve) =>
+    child.once('message', (message) => resolve(message as { port: number })),
+  );
+  const url = `http://127.0.0.1:${ready.port}/slack/events`;
+  let warnings = 0;
 
   try {
     let random = 0x2545f491;
@@ -180,9 +206,7 @@ async function main(): Promise<void> {
     console.log(
       `  positions in the log: ${positionsInLog()} (expected ${total - failedAcks}, one per acknowledged click); channels: ${channels} (expected ${DECISIONS}); cards per channel: max ${Math.max(...cardsPerChannel)}, min ${Math.min(...cardsPerChannel)}`,
     );
-    console.log(
-      `  chat.update calls: ${updates.length} for ${total} clicks (coalesced); 429s injected: ${faults}; app log lines at warn+: ${warnings}`,
-    );
+    console.log(`  chat.update calls: ${updates.length} for ${total} clicks (coalesced); 429s injected: ${faults}`);
     const problems = [
       positionsInLog() < total - failedAcks && 'not every acknowledged click is a position in the log',
       failedAcks !== 0 && 'some clicks were not answered 200',
@@ -193,7 +217,14 @@ async function main(): Promise<void> {
     for (const problem of problems) console.log(`PROBLEM: ${problem}`);
     if (problems.length) process.exitCode = 1;
   } finally {
-    await slackApp.stop();
+    const stopped = new Promise<{ warnings: number }>((resolve) =>
+      child.on('message', (message: { kind: string; warnings: number }) => {
+        if (message.kind === 'stopped') resolve(message);
+      }),
+    );
+    child.send({ kind: 'stop' });
+    warnings = (await stopped).warnings;
+    console.log(`  app log lines at warn or above: ${warnings}`);
     await standIn.stop();
     ctx.close();
   }
@@ -304,7 +335,7 @@ function click(
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-main().catch((error: unknown) => {
+(process.argv[2] === 'app' ? runApp() : main()).catch((error: unknown) => {
   console.error(error);
   process.exitCode = 1;
 });

@@ -13,7 +13,6 @@ import { loadBulletin } from './bulletin-queries';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { takeSnapshot } from './decision-snapshot';
 import { bulletinExposure } from './exposure-queries';
-import { readRoster } from './roles-roster';
 import { matchBulletinAssets } from './asset-queries';
 import { importDocuments, SOURCE_IMPORTED, type ImportOutcome, type SourceImportedPayload } from './import-documents';
 import type { HandwrittenBulletin } from '../bulletins/parsers/handwritten';
@@ -54,7 +53,6 @@ export async function conveneDecision(
     a.exposure ? [a.exposure] : [],
   );
   await membership.refresh();
-  const roster = readRoster(ctx);
   // the check and the append run in one transaction: of two concurrent opens (even in two processes) one convenes
   return ctx.db
     .transaction((): ConveneResult => {
@@ -69,7 +67,7 @@ export async function conveneDecision(
         assets: assetLines(assessment, exposures),
         exposures,
         members: membership.current(),
-        roles: roster.roles,
+        roles: membership.roles(),
         snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
         trigger: request.trigger,
       };

@@ -3,10 +3,12 @@
  * user groups expanded from a cache of their members. Slack refreshes the cache (subteam events, a periodic
  * refresh, and convening, which runs after its ack); a click reads it synchronously.
  */
+import type Database from 'better-sqlite3';
 import { resolveMembers } from '../decisions/apply-roster-event';
-import type { Role } from '../decisions/decision-model';
+import { RosterEvents, type Role, type RoleMap } from '../decisions/decision-model';
 import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
+import { SOURCE_IMPORTED } from './import-documents';
 import { readRoster } from './roles-roster';
 
 /** The Slack lookup behind the cache (usergroups.users.list). */
@@ -20,7 +22,8 @@ export interface MembershipLogger {
 
 export class RoleMembership {
   private readonly store: OutboxStore;
-  private roster?: { seq: number; roles: ReturnType<typeof readRoster>['roles'] };
+  private roster?: { seq: number; roles: RoleMap };
+  private readonly rosterHead: Database.Statement;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -29,6 +32,8 @@ export class RoleMembership {
     private readonly logger?: MembershipLogger,
   ) {
     this.store = new OutboxStore(ctx.db);
+    // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
+    this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
   }
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
@@ -78,9 +83,9 @@ export class RoleMembership {
     this.timer = undefined;
   }
 
-  private roles() {
-    // the roster is a fold over every import: read it again only when the log has grown
-    const head = this.ctx.events.head().seq;
+  /** The roles as the roster states them (users and groups), read again only after an import or a role change. */
+  roles(): RoleMap {
+    const head = (this.rosterHead.get(SOURCE_IMPORTED, RosterEvents.assigned) as { seq: number | null }).seq ?? 0;
     if (this.roster?.seq !== head) this.roster = { seq: head, roles: readRoster(this.ctx).roles };
     return this.roster.roles;
   }
