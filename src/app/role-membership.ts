@@ -78,9 +78,15 @@ export class RoleMembership {
     this.timer.unref();
   }
 
+  /** Stops the periodic refresh; `close` also lets go of the cache's connection. */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  close(): void {
+    this.stop();
+    this.store.close();
   }
 
   /** The roles as the roster states them (users and groups), read again only after an import or a role change. */

@@ -131,6 +131,7 @@ export class SlackOutbox {
     for (const { timer } of this.retries.values()) clearTimeout(timer);
     this.retries.clear();
     await Promise.allSettled([...this.running.values()]);
+    this.store.close();
   }
 
   /** The log changed for this decision: bring Slack up to date (coalesced with a run already under way). */
@@ -175,12 +176,18 @@ export class SlackOutbox {
   private async drive(decisionId: string): Promise<void> {
     const subject = `decision:${decisionId}`;
     let held = false;
+    let heldUntil = 0;
     try {
       for (;;) {
         this.dirty.delete(decisionId);
         if (this.stopped) return;
-        // another worker drives it when this fails; the sweep looks again once its lease could have expired
-        if (!(held = this.store.lease(subject, this.holder, Date.now(), this.leaseMs))) return;
+        // another worker drives it when this fails; the sweep looks again once its lease could have expired.
+        // Renewed only when half of it is gone: one write per run, not one per step.
+        const now = Date.now();
+        if (!held || now > heldUntil - this.leaseMs / 2) {
+          if (!(held = this.store.lease(subject, this.holder, now, this.leaseMs))) return;
+          heldUntil = now + this.leaseMs;
+        }
         const state = loadDecision(this.ctx, decisionId);
         const effect = nextSlackEffect(state, this.sentVersion(state));
         if (!effect) {

@@ -138,7 +138,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     },
     async stop() {
       stopAnchors();
-      membership.stop();
+      membership.close();
       await outbox.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt

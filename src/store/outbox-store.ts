@@ -2,9 +2,10 @@
  * The outbox's coordination tables (db/migrations/007): leases with an expiry, the card version Slack last
  * acknowledged, and the cached members of Slack user groups. None of it is truth; the event log is.
  */
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 
 export class OutboxStore {
+  private readonly own?: Database.Database;
   private readonly takeLease: Database.Statement;
   private readonly dropLease: Database.Statement;
   private readonly readVersion: Database.Statement;
@@ -12,7 +13,19 @@ export class OutboxStore {
   private readonly readGroups: Database.Statement;
   private readonly writeGroup: Database.Statement;
 
-  constructor(readonly db: Database.Database) {
+  /**
+   * Opens its own connection to the same file with `synchronous = NORMAL`: these rows need not survive a power
+   * cut (losing them costs a repeated card update), and without an fsync per lease a click's ack does not wait
+   * behind the outbox's bookkeeping. Events keep the main connection's full durability.
+   */
+  constructor(main: Database.Database) {
+    let db = main;
+    if (!main.memory) {
+      db = this.own = new Database(main.name);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+    }
     // taken when free, expired, or already ours (renewal); one statement, so two processes cannot both win
     this.takeLease = db.prepare(
       `INSERT INTO outbox_leases (subject, holder, expires_at) VALUES (@subject, @holder, @expiresAt)
@@ -32,6 +45,10 @@ export class OutboxStore {
       `INSERT INTO slack_usergroup_members (group_id, members, refreshed_at) VALUES (?, ?, ?)
        ON CONFLICT (group_id) DO UPDATE SET members = excluded.members, refreshed_at = excluded.refreshed_at`,
     );
+  }
+
+  close(): void {
+    this.own?.close();
   }
 
   /** True when `holder` now holds the lease on `subject` until `now + ttlMs`. */

@@ -17,6 +17,8 @@ describe('the outbox coordination tables', () => {
       expect(one.lease('decision:X', 'worker-1', 1900, 500)).toBe(false);
       two.release('decision:X', 'worker-2');
       expect(one.lease('decision:X', 'worker-1', 1950, 500)).toBe(true);
+      one.close();
+      two.close();
     } finally {
       a.close();
       b.close();
