@@ -101,6 +101,10 @@ async function main(): Promise<void> {
       BENCH_OUTBOX_APP: JSON.stringify({ dbPath, apiUrl: standIn.apiUrl, botToken: standIn.botToken }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // BENCH_OUTBOX_PROFILE=<dir> writes a CPU profile of the app's process there
+    execArgv: process.env.BENCH_OUTBOX_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_OUTBOX_PROFILE}`]
+      : [],
   });
   const ready = await new Promise<{ port: number }>((resolve) =>
     child.once('message', (message) => resolve(message as { port: number })),
