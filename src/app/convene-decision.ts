@@ -21,6 +21,9 @@ import { takeSnapshot } from './decision-snapshot';
 import { bulletinExposure } from './exposure-queries';
 import { readRoster } from './roles-roster';
 import { matchBulletinAssets } from './asset-queries';
+import { formatTime } from '../common/time-format';
+import { displayTimeZone } from './display-zone';
+import { recordPeopleNames } from './name-people';
 
 /** The risk assessment a decision is convened on (src/app/assess-bulletin.ts in production). */
 export type AssessFn = (ctx: AppContext, bulletinId: string, now: Date) => Promise<Assessment>;
@@ -74,6 +77,7 @@ export async function conveneDecision(
       bulletinId: bulletin.id,
       channel,
       bulletin: briefBulletin(bulletin),
+      bulletinAsKnown: bulletin,
       assessment,
       assets: assetLines(assessment, exposures),
       exposures,
@@ -83,10 +87,11 @@ export async function conveneDecision(
       trigger: request.trigger,
     };
     state = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
+    state = recordPeopleNames(ctx, state);
   }
 
   const channel = state.channel!;
-  const topic = topicFor(state);
+  const topic = topicFor(state, displayTimeZone(ctx.rulesDir));
   await gateway.setTopic(channel.id, topic);
   const invited = await gateway.invite(channel.id, everyone(state.members));
   const ts = await gateway.postCard(state);
@@ -125,9 +130,9 @@ async function openChannel(
   throw new Error(`no free channel name for ${bulletinId} after ${MAX_CHANNEL_ATTEMPTS} attempts`);
 }
 
-function topicFor(state: DecisionState): string {
+/** The deadline in the organization's zone with UTC beside it, as on every other surface. */
+export function topicFor(state: DecisionState, timeZone: string): string {
   const summary = state.assessment!.summary;
-  const due = summary.deadline.dueAt.slice(0, 16).replace('T', ' ');
-  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${due} UTC. ${state.bulletin!.title}`;
+  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${formatTime(summary.deadline.dueAt, timeZone)}. ${state.bulletin!.title}`;
   return text.length <= TOPIC_MAX ? text : text.slice(0, TOPIC_MAX - 1) + '…';
 }

@@ -28,6 +28,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const ctx = openAppContext({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
+          ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
         });
         contexts.push(ctx);

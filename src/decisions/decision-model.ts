@@ -2,6 +2,7 @@
  * The decision on one bulletin as data: who holds which role, the events a decision is made of, and the state
  * folded from them. Slack, the CLI and the audit record all read this one shape.
  */
+import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment, CallOutcome, Urgency } from '../risk/model';
 
@@ -36,6 +37,7 @@ export const DecisionEvents = {
   called: 'decision.called',
   callPosted: 'decision.call-posted',
   exported: 'decision.exported',
+  peopleNamed: 'decision.people-named',
 } as const;
 
 export const RosterEvents = {
@@ -92,6 +94,8 @@ export interface ConvenedPayload {
   bulletinId: string;
   channel: { id: string; name: string };
   bulletin: BulletinBrief;
+  /** The merged bulletin as known at convening, each fact with its source: what the audit record shows. */
+  bulletinAsKnown?: Bulletin;
   assessment: Assessment;
   assets: AssetLine[];
   /** The exposure of each affected asset with the deciding rules, as the stakeholders were shown it. */
@@ -146,6 +150,14 @@ export interface ExportedPayload {
   channel: string;
   files: { name: string; format: string; sha256: string; fileId?: string }[];
   coversThroughSeq: number;
+}
+
+/**
+ * Names of people as the log knows them when a decision first sees them (or sees them renamed): the audit record
+ * shows each event's actor under the name recorded before it, so a later rename never rewrites history.
+ */
+export interface PeopleNamedPayload {
+  people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
 }
 
 export interface CallPostedPayload {

@@ -26,7 +26,7 @@ export async function postAnchor(
   const head = deps.ctx.events.head();
   const answer = await deps.clients.background.chat.postMessage({
     channel,
-    text: `${anchorText(head, deps.now().toISOString())} (${reason})`,
+    text: `${anchorText(head, deps.now().toISOString(), deps.ctx.signingKey.publicKey)} (${reason})`,
     unfurl_links: false,
   });
   const payload: AnchoredPayload = {

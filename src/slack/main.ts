@@ -22,7 +22,11 @@ export async function main(
   let ctx: AppContext | undefined;
   let slackApp: SlackApp;
   try {
-    ctx = openAppContext({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
+    ctx = openAppContext({
+      dbPath: config.dbPath,
+      ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
+    });
     slackApp = await createSlackApp({ config, ctx, logger });
   } catch (error) {
     ctx?.close();
