@@ -18,9 +18,11 @@ function allText(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
+const ZONE = 'Europe/Berlin';
+
 describe('the decision card', () => {
   it('shows the bulletin, the assets most exposed first, the recommendation and the buttons', () => {
-    const text = blocksToText(decisionCard(state()));
+    const text = blocksToText(decisionCard(state(), undefined, ZONE));
     expect(text).toContain('Out-of-cycle');
     expect(text).toContain('CVE-2008-4250');
     expect(text).toContain('fix KB958644 (restart required)');
@@ -32,7 +34,11 @@ describe('the decision card', () => {
   });
 
   it('shows who said what for which role, mentions built from ids', () => {
-    const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
+    const blocks = decisionCard(
+      state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]),
+      undefined,
+      ZONE,
+    );
     expect(allText(blocks)).toContain(`<@${PEOPLE.sys1}> needs more information: “reboot window?”`);
   });
 
@@ -43,6 +49,8 @@ describe('the decision card', () => {
         bulletin: { ...payload.bulletin, title: HOSTILE },
         assets: [{ ...payload.assets[0]!, name: HOSTILE }],
       }),
+      undefined,
+      ZONE,
     );
     const json = allText(blocks);
     expect(json).not.toContain('<!channel>');
@@ -59,8 +67,8 @@ describe('the decision card', () => {
       name: `server-${i}-${'x'.repeat(60)}`,
     }));
     const s = state([], { assets: many });
-    const card = decisionCard(s);
-    const table = assetsTable(s);
+    const card = decisionCard(s, undefined, ZONE);
+    const table = assetsTable(s, ZONE);
     for (const blocks of [card, table]) {
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks)

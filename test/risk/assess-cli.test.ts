@@ -20,7 +20,7 @@ describe('patchcall assess on the bundled seed', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^MS08-067: patch-now/);
-    expect(r.stdout).toMatch(/web01: IMMEDIATE, due 2008-10-24T15:00:00\+02:00/);
+    expect(r.stdout).toMatch(/web01: IMMEDIATE, due Fri 24 Oct 2008 15:00 CEST \(13:00 UTC\)/);
     expect(r.stdout).toContain('Plan:');
     expect(r.stdout).toContain('Ask Contoso Hosting to patch');
   });

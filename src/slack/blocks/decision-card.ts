@@ -15,7 +15,7 @@ const ASSETS_ON_CARD = 6;
 const PLAN_STEPS_ON_CARD = 5;
 const REASONS_ON_CARD = 4;
 
-export function decisionCard(state: DecisionState, quorum?: QuorumResult): KnownBlock[] {
+export function decisionCard(state: DecisionState, quorum: QuorumResult | undefined, timeZone: string): KnownBlock[] {
   const { bulletin, assessment } = state;
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
   const summary = assessment.summary;
@@ -51,7 +51,7 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
     { type: 'divider' },
     section(
       [
-        `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
+        `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt, timeZone)} (${escapeMrkdwn(summary.deadline.reason)})`,
         escapeAndTruncate(summary.headline, 500),
         ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
       ].join('\n'),
@@ -59,17 +59,19 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
   ];
   if (assessment.plan.length) {
     const steps = assessment.plan.slice(0, PLAN_STEPS_ON_CARD).map((step, i) => {
-      const due = step.dueAt ? `, due ${formatTime(step.dueAt)}` : '';
-      const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
+      const due = step.dueAt ? `, due ${formatTime(step.dueAt, timeZone)}` : '';
+      // a title that already names its assets ("Patch now: web01") is not followed by them again
+      const named = step.assets.every((name) => step.title.includes(name));
+      const assets = step.assets.length && !named ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
       return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
     });
     if (assessment.plan.length > PLAN_STEPS_ON_CARD)
       steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
     blocks.push(section(`*Plan*\n${steps.join('\n')}`));
   }
-  blocks.push({ type: 'divider' }, section(positionsText(state)));
+  blocks.push({ type: 'divider' }, section(positionsText(state, timeZone)));
   if (state.call) {
-    blocks.push(section(callText(state)));
+    blocks.push(section(callText(state, timeZone)));
   } else {
     if (quorum)
       blocks.push({
@@ -108,7 +110,7 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
       ],
     });
   }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state) }] });
+  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state, timeZone) }] });
   return blocks;
 }
 
@@ -147,28 +149,28 @@ function assetBlocks(state: DecisionState): KnownBlock[] {
   ];
 }
 
-function positionsText(state: DecisionState): string {
+function positionsText(state: DecisionState, timeZone: string): string {
   const positions = Object.values(state.positions).sort((a, b) => a.seq - b.seq);
   const lines = SPEAKING_ROLES.map((role) => {
     const spoken = positions.filter((p) => p.roles.includes(role));
     if (spoken.length === 0) return `*${ROLE_LABELS[role]}*: no position yet`;
     const said = spoken.map((p) => {
       const comment = p.comment ? `: “${escapeAndTruncate(p.comment, 300)}”` : '';
-      return `${mentionUser(p.userId)} ${STANCE_LABELS[p.stance]}${comment} (${formatTime(p.at)})`;
+      return `${mentionUser(p.userId)} ${STANCE_LABELS[p.stance]}${comment} (${formatTime(p.at, timeZone)})`;
     });
     return `*${ROLE_LABELS[role]}*: ${said.join('; ')}`;
   });
   return clip(`*Positions*\n${lines.join('\n')}`);
 }
 
-function callText(state: DecisionState): string {
+function callText(state: DecisionState, timeZone: string): string {
   const call = state.call!;
   const against =
     call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
   return clip(
     [
       `*The call: ${OUTCOME_LABELS[call.outcome]}*${against}`,
-      `Made by ${mentionUser(call.by)} (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at)}`,
+      `Made by ${mentionUser(call.by)} (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at, timeZone)}`,
       `> ${escapeAndTruncate(call.rationale, 1200).replace(/\n/g, '\n> ')}`,
       escapeMrkdwn(call.quorumSummary),
       call.overrideReason ? `Called without quorum because: ${escapeAndTruncate(call.overrideReason, 600)}` : undefined,
@@ -178,12 +180,12 @@ function callText(state: DecisionState): string {
   );
 }
 
-function contextText(state: DecisionState): string {
+function contextText(state: DecisionState, timeZone: string): string {
   const s = state.snapshot;
   const parts = [`Decision ${escapeMrkdwn(state.id)}`];
   if (state.convenedBy && /^[UW][A-Z0-9]+$/.test(state.convenedBy))
     parts.push(`convened by ${mentionUser(state.convenedBy)}`);
-  if (state.convenedAt) parts.push(formatTime(state.convenedAt));
+  if (state.convenedAt) parts.push(formatTime(state.convenedAt, timeZone));
   if (s)
     parts.push(
       `inputs: bulletin rev ${escapeMrkdwn(s.bulletinRevision ?? '?')}, inventory ${s.inventoryHash.slice(0, 8)}, network ${s.exposureInputsHash.slice(0, 8)}, rules ${s.rulebookHash.slice(0, 8)}`,

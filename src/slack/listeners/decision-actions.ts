@@ -1,4 +1,5 @@
 /** The card's buttons: agree records at once; the other positions and the call open a modal; assets are listed. */
+import { displayTimeZone } from '../../app/display-zone';
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { findDecision } from '../../app/decision-log';
 import { recordPosition } from '../../app/decision-positions';
@@ -131,7 +132,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       await gateway.ephemeral(
         body.channel?.id ?? body.container.channel_id,
         body.user.id,
-        assetsTable(findDecision(deps.ctx, action.value!)),
+        assetsTable(findDecision(deps.ctx, action.value!), displayTimeZone(deps.ctx.rulesDir)),
       );
     }),
   );

@@ -1,4 +1,5 @@
 /** What every decision listener shares: the gateway, the card renderer, the quorum policy and the assessment. */
+import { displayTimeZone } from '../../app/display-zone';
 import type { AssessFn } from '../../app/convene-decision';
 import { loadQuorumPolicy } from '../../app/decision-quorum-policy';
 import { readRoster } from '../../app/roles-roster';
@@ -24,6 +25,7 @@ export function createDecisionServices(deps: SlackDeps, assess: AssessFn): Decis
     blocks: decisionCard(
       state,
       state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined,
+      displayTimeZone(deps.ctx.rulesDir),
     ),
     text: decisionCardText(state),
   });

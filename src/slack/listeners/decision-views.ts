@@ -1,4 +1,5 @@
 /** Modal submissions: a position with its comment, and the call (rationale required; reason required without quorum). */
+import { displayTimeZone } from '../../app/display-zone';
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { makeCall, recordCallPosted } from '../../app/decision-call';
@@ -105,7 +106,7 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
     if (result.kind !== 'called') return;
     let state = result.state;
     try {
-      const callBlocks = decisionCard(state)
+      const callBlocks = decisionCard(state, undefined, displayTimeZone(deps.ctx.rulesDir))
         .filter((b) => b.type === 'section')
         .slice(-1) as KnownBlock[];
       const posted = await gateway.postCall(

@@ -1,4 +1,5 @@
 /** `/patch`: acks at once, then answers ephemerally through response_url; convening happens after the ack. */
+import { displayTimeZone } from '../../app/display-zone';
 import type { App, RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import { conveneDecision } from '../../app/convene-decision';
@@ -54,11 +55,16 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
         case 'status':
           return void (await reply(
             parsed.decision
-              ? statusLine(findDecision(deps.ctx, parsed.decision))
-              : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open')),
+              ? statusLine(findDecision(deps.ctx, parsed.decision), displayTimeZone(deps.ctx.rulesDir))
+              : statusText(
+                  listDecisions(deps.ctx).filter((d) => d.status === 'open'),
+                  displayTimeZone(deps.ctx.rulesDir),
+                ),
           ));
         case 'assets':
-          return void (await reply(assetsTable(findDecision(deps.ctx, parsed.decision))));
+          return void (await reply(
+            assetsTable(findDecision(deps.ctx, parsed.decision), displayTimeZone(deps.ctx.rulesDir)),
+          ));
         case 'new':
           return void (await gateway.openModal(
             command.trigger_id,
@@ -92,8 +98,11 @@ function quickAnswer(
         return rolesText(readRoster(deps.ctx).roles);
       case 'status':
         return parsed.decision
-          ? statusLine(findDecision(deps.ctx, parsed.decision))
-          : statusText(listDecisions(deps.ctx).filter((d) => d.status === 'open'));
+          ? statusLine(findDecision(deps.ctx, parsed.decision), displayTimeZone(deps.ctx.rulesDir))
+          : statusText(
+              listDecisions(deps.ctx).filter((d) => d.status === 'open'),
+              displayTimeZone(deps.ctx.rulesDir),
+            );
       default:
         return undefined;
     }
