@@ -45,6 +45,12 @@ export function streamEvents(segment: ChainSegment): DecisionEvent[] {
     .map((link) => ({ seq: link.seq, at: link.at, actor: link.actor, type: link.type, payload: link.payload }));
 }
 
+function withoutKey(event: DecisionEvent): DecisionEvent {
+  const payload = event.payload as { key?: unknown } | null;
+  if (!payload || typeof payload !== 'object' || !('key' in payload)) return event;
+  return { ...event, payload: { ...payload, key: '' } };
+}
+
 /** Who each id was, as the log recorded it before an event (or, before any naming, as first recorded). */
 export class NameBook {
   private readonly byId = new Map<string, NamedPerson[]>();
@@ -87,7 +93,8 @@ export class NameBook {
 export function deriveRecordSections(segment: ChainSegment, timeZone: string): DerivedSections {
   const events = streamEvents(segment);
   const id = segment.stream.replace(/^decision:/, '');
-  const state = foldDecision(id, events);
+  // idempotency keys play no part in the record; folding without them keeps the fold linear in the events
+  const state = foldDecision(id, events.map(withoutKey));
   const names = new NameBook(events);
   const convened = events.find((e) => e.type === DecisionEvents.convened);
   const convenedPayload = convened?.payload as ConvenedPayload | undefined;

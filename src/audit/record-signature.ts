@@ -36,9 +36,25 @@ export function normalizePublicKey(text: string): string {
   return key.export({ type: 'spki', format: 'der' }).toString('base64');
 }
 
+/**
+ * The chain enters the signature as its two ends: every link in between is bound to the last hash by the links
+ * themselves, which the verifier checks before the signature (so signing them again would add time, not proof).
+ */
+function chainCommitment(chain: AuditRecord['chain']): unknown {
+  const links = Array.isArray(chain?.links) ? chain.links : [];
+  const first = links[0];
+  const last = links[links.length - 1];
+  return {
+    stream: chain?.stream,
+    links: links.length,
+    first: first ? { seq: first.seq, prevHash: first.prevHash } : null,
+    last: last ? { seq: last.seq, hash: last.hash } : null,
+  };
+}
+
 function signedBytes(record: AuditRecord, header: Omit<RecordSignature, 'value'>): Buffer {
-  const { signature: _ignored, ...rest } = record;
-  return Buffer.from(canonicalJson({ ...rest, signature: header }));
+  const { signature: _ignored, chain, ...rest } = record;
+  return Buffer.from(canonicalJson({ ...rest, chain: chainCommitment(chain), signature: header }));
 }
 
 export function signRecord(record: AuditRecord, key: SigningKey): AuditRecord {
@@ -47,7 +63,10 @@ export function signRecord(record: AuditRecord, key: SigningKey): AuditRecord {
   return { ...record, signature: { ...header, value } };
 }
 
-/** Undefined when the signature is valid for the key the record names; else what is wrong. */
+/**
+ * Undefined when the signature is valid for the key the record names; else what is wrong. It binds the chain by its
+ * ends only: call it after `verifyChainSegment` has checked the links (verifyExportedRecord does).
+ */
 export function signatureProblem(record: AuditRecord): string | undefined {
   const signature = record.signature;
   if (!signature || typeof signature.value !== 'string' || typeof signature.publicKey !== 'string')
