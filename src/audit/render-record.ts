@@ -34,22 +34,28 @@ const person = personLabel;
  */
 export function readable(text: string): string {
   return text
-    .replace(/\bmission mission /g, 'mission impact: mission ')
-    .replace(/\bmission (degraded|mef support crippled|mef failure)\b/g, 'mission impact: $1')
+    .replace(/\bsafety (negligible|marginal|critical|catastrophic) x mission /g, 'safety impact "$1" with mission ')
+    .replace(/\bmission (mission failure|degraded|mef support crippled|mef failure)\b/g, 'mission impact "$1"')
     .replace(/\bquorum quorum /g, 'quorum ')
     .replace(/\b(\w+(?: \w+)?): ([\w.-]+): \2\b/g, '$1: $2');
 }
 
 const MEF = 'MEF (a mission essential function: one the organization cannot stop doing)';
 
-/** Explains `mef` once, at its first use in the rendered text. */
-function explainJargon(parts: string[]): string[] {
+/** Explains `mef` once, at its first use in the report's reading order. */
+function explainJargon(sections: Section[]): Section[] {
   let explained = false;
-  return parts.map((part) => {
-    if (explained || !/\bmef\b/i.test(part)) return part;
+  const explain = (text: string): string => {
+    if (explained || !/\bmef\b/i.test(text)) return text;
     explained = true;
-    return part.replace(/\bmef\b/i, MEF);
-  });
+    return text.replace(/\bmef\b/i, MEF);
+  };
+  return sections.map((section) => ({
+    ...section,
+    ...(section.facts ? { facts: section.facts.map(([k, v]): [string, string] => [k, explain(v)]) } : {}),
+    ...(section.paragraphs ? { paragraphs: section.paragraphs.map(explain) } : {}),
+    ...(section.table ? { table: { ...section.table, rows: section.table.rows.map((row) => row.map(explain)) } } : {}),
+  }));
 }
 
 function renderCsv(record: AuditRecord): string {
@@ -170,7 +176,7 @@ function sections(record: AuditRecord): Section[] {
       'Quorum',
       d.call.quorumMet === false
         ? `not met; made anyway because: ${d.call.overrideReason ?? '(no reason recorded)'}`
-        : readable(d.call.quorumSummary ?? 'met'),
+        : readable(d.call.quorumSummary ?? 'met').replace(/^quorum /, ''),
     ]);
   } else summary.push(['The call', `not made yet; the decision is ${d.status}`]);
   summary.push(['Positions', positionsByRole(record)]);
@@ -265,13 +271,11 @@ function sections(record: AuditRecord): Section[] {
     result.push({
       title: 'Assessment per asset',
       collapsed: true,
-      paragraphs: explainJargon(
-        [
-          a.summary.headline,
-          ...a.summary.reasons,
-          ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${shared.join(' ')}`] : []),
-        ].map(readable),
-      ),
+      paragraphs: [
+        a.summary.headline,
+        ...a.summary.reasons,
+        ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${shared.join(' ')}`] : []),
+      ].map(readable),
       table: {
         id: 'verdicts',
         head: ['Asset', 'Urgency', 'Deadline', 'Why'],
@@ -279,7 +283,7 @@ function sections(record: AuditRecord): Section[] {
           v.assetName,
           v.urgency,
           time(v.deadline.dueAt),
-          explainJargon(explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line))).join(' '),
+          explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line)).join(' '),
         ]),
       },
     });
@@ -321,7 +325,7 @@ function sections(record: AuditRecord): Section[] {
         : []),
     ],
   });
-  return result;
+  return explainJargon(result);
 }
 
 const OUTCOME_WORDS: Record<string, string> = {

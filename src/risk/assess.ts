@@ -146,7 +146,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         line(
           f.humanImpact,
           () =>
-            `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`,
+            `Human impact ${i.humanImpact}: safety impact "${i.safetyImpact}" (${f.safetyImpact!.source}) with mission impact "${i.missionImpact}" (${f.missionImpact!.source})`,
         ),
         ...lines,
         cached.line,

@@ -4,6 +4,7 @@ import { verifyExportedRecord } from '../../src/audit/verify-exported-record';
 import { createValidator } from '../../src/common/json-schema';
 import schema from '../../src/audit/schemas/audit-record.schema.json';
 import { HOSTILE_COMMENT, HOSTILE_NAME, sampleRecord } from './sample-record';
+import { sampleAssessment } from '../decisions/sample-decision';
 
 describe('audit record formats', () => {
   const record = sampleRecord();
@@ -53,5 +54,33 @@ describe('audit record formats', () => {
     expect(html).toContain('<table id="exposure">');
     expect(html).toContain('internet (all public addresses)');
     expect(html).toMatch(/<section class="summary">[\s\S]*<details id="timeline">/);
+  });
+
+  it('reads as sentences: no doubled words, jargon explained at first use, repeated reasons said once', () => {
+    const base = sampleAssessment();
+    const shared = 'Exploitation active: CISA KEV';
+    const withRecordedWording = {
+      ...record,
+      assessment: {
+        ...base,
+        verdicts: base.verdicts.map((v, i) => ({
+          ...v,
+          explanation: [
+            shared,
+            i === 0
+              ? 'Human impact very high: safety marginal (CMDB) x mission mission failure (CMDB)'
+              : 'Human impact high: safety marginal (CMDB) x mission mef failure (CMDB)',
+          ],
+        })),
+        plan: [{ kind: 'patch-now' as const, title: 'Patch now: web01', assets: ['web01'], details: 'now' }],
+      },
+    };
+    const md = renderRecord(withRecordedWording, 'md');
+    expect(md).not.toMatch(/mission mission|quorum quorum|web01: web01/);
+    expect(md).toContain('mission impact "mission failure"');
+    expect(md).toContain('**Quorum:** met: network 1 of 1');
+    expect(md.match(/MEF \(a mission essential function/g)).toHaveLength(1);
+    expect(md.split(shared).length - 1).toBe(1); // said once, for every asset
+    expect(md).toContain('For every asset: ' + shared);
   });
 });
