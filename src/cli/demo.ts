@@ -3,6 +3,8 @@
  * against the local stand-in of Slack's Web API and plays the stakeholders with signed requests, printing what
  * each person sees. Nothing here talks to Slack: it refuses to run when Slack tokens are set.
  */
+import { formatTime } from '../common/time-format';
+import { displayTimeZone } from '../app/display-zone';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,7 +199,7 @@ async function main(): Promise<void> {
       '\n--- pinned in #' + channel.name + ' ---\n' + (pinned ? blocksToText(pinned.blocks ?? []) : '(nothing pinned)'),
     );
     out(
-      `\nRecorded: ${Object.keys(state.positions).length} positions, call by ${name(state.call?.by ?? '?')} at ${state.call?.at ?? '?'}`,
+      `\nRecorded: ${Object.keys(state.positions).length} positions, call by ${name(state.call?.by ?? '?')} at ${state.call ? formatTime(state.call.at, displayTimeZone(ctx.rulesDir)) : '?'}`,
     );
     out(
       `\n--- #${audit}: the chain head, anchored outside the database ---\n${standIn

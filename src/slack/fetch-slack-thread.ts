@@ -34,7 +34,8 @@ export async function fetchSlackProfiles(
         user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
       };
       const name = info.user?.real_name || info.user?.profile?.real_name || info.user?.profile?.display_name;
-      const handle = info.user?.name;
+      // Slack handles have no spaces; anything else in `name` is not a handle and is left out
+      const handle = /^[\w.-]+$/.test(info.user?.name ?? '') ? info.user!.name : undefined;
       if (name || handle) profiles[user] = { name: name || handle!, ...(handle ? { handle } : {}), source: 'slack' };
     } catch {
       // user_not_found / user_not_visible: nothing to record
