@@ -368,6 +368,8 @@ function renderMarkdown(record: AuditRecord): string {
   return out.join('\n');
 }
 
+// Printed on A4, closed <details> print their content too: `::details-content` (Chromium 131+) sits in a rule of its
+// own, so a browser that does not know it drops only that rule.
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#111;padding:0 1em}
 h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.1em;margin:0}
 .summary{border:2px solid #333;border-radius:6px;padding:.6em 1em;margin:1em 0}
@@ -378,7 +380,8 @@ th{background:#eee}ul.thread ul{margin:.2em 0 .2em 1.5em}.meta{color:#555}
 @page{size:A4;margin:14mm}
 @media print{body{margin:0;max-width:none;font-size:10pt;padding:0}details>summary{list-style:none}
 details:not([open])>*:not(summary){display:block}thead{display:table-header-group}tr,td,th{page-break-inside:avoid;break-inside:avoid}
-h2,summary{break-after:avoid}.summary{break-inside:avoid}}`;
+h2,summary{break-after:avoid}.summary{break-inside:avoid}}
+@media print{details::details-content{content-visibility:visible;display:block}}`;
 
 function renderHtml(record: AuditRecord): string {
   const h = escapeHtml;
