@@ -180,7 +180,7 @@ function sections(record: AuditRecord): Section[] {
     ]);
   } else summary.push(['The call', `not made yet; the decision is ${d.status}`]);
   summary.push(['Positions', positionsByRole(record)]);
-  if (a) summary.push(['Deadline', `${time(a.summary.deadline.dueAt)}: ${a.summary.deadline.reason}`]);
+  if (a) summary.push(['Deadline', `${time(a.summary.deadline.dueAt)} (${a.summary.deadline.reason})`]);
   const inputs = d.call?.snapshot;
   if (inputs)
     summary.push([
@@ -408,7 +408,7 @@ function renderHtml(record: AuditRecord): string {
     if (section.thread?.length) inner.push(thread(section.thread));
     body.push(
       section.collapsed
-        ? `<details id="${h(section.title.split(' ')[0]!.toLowerCase())}"><summary>${h(section.title)}</summary>\n${inner.join('\n')}\n</details>`
+        ? `<details id="section-${h(section.title.split(' ')[0]!.toLowerCase())}"><summary>${h(section.title)}</summary>\n${inner.join('\n')}\n</details>`
         : `<section class="summary"><h2>${h(section.title)}</h2>\n${inner.join('\n')}\n</section>`,
     );
   }

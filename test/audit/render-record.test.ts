@@ -53,7 +53,7 @@ describe('audit record formats', () => {
     expect(html).toContain('<table id="timeline">');
     expect(html).toContain('<table id="exposure">');
     expect(html).toContain('internet (all public addresses)');
-    expect(html).toMatch(/<section class="summary">[\s\S]*<details id="timeline">/);
+    expect(html).toMatch(/<section class="summary">[\s\S]*<details id="section-timeline">/);
   });
 
   it('reads as sentences: no doubled words, jargon explained at first use, repeated reasons said once', () => {
