@@ -138,6 +138,13 @@ describe('patchcall export', () => {
       columns: true,
     }) as Record<string, string>[];
     expect(csv).toHaveLength(7); // and the people named, and the first export
+    expect(csv[6]).toMatchObject({ type: 'decision.exported', actor_id: expect.stringMatching(/^cli:/) });
+    expect(csv[6]!.summary).toMatch(
+      /exported the audit record through event #\d+: stdout\.json \(sha256 [0-9a-f]{12}…\)/,
+    );
+
+    const named = JSON.parse((await patchcall(['--db', db, 'export', 'ms08-067', '--as', 'Audrey Auditor'])).stdout);
+    expect(named.exportedBy).toMatchObject({ id: expect.stringMatching(/^cli:/), name: 'Audrey Auditor' });
     expect(csv[1]!.summary).toBe('asked for more information as network: Is web02 behind the same <!channel> rule?');
 
     const md = (await patchcall(['--db', db, 'export', 'ms08-067', '--format', 'md'])).stdout;
