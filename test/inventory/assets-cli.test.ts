@@ -119,10 +119,13 @@ describe('re-import and failed import', () => {
     const db = tempDbPath();
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-bad-'));
     const bad = join(dir, 'bad-cmdb.csv');
-    writeFileSync(bad, 'sys_id,name,os,install_status\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,9\n');
+    writeFileSync(
+      bad,
+      'sys_id,name,os,u_patch_sla_days\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,soon\n',
+    );
     const result = await patchcall(['import', seed('cmdb-servers.csv'), bad, '--db', db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): unknown install_status "9"/);
+    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): u_patch_sla_days "soon" is not a whole number/);
     expect((await patchcall(['assets', '--json', '--db', db])).json().assets).toEqual([]);
     const sqlite = new Database(db, { readonly: true });
     expect(sqlite.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 });
