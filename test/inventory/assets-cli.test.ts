@@ -38,7 +38,7 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
     expect(out.counts).toEqual({ affected: 5, patched: 1, not_affected: 1, unknown: 1, retired: 1 });
     const reasons = (name: string) =>
       out.matches.find((m: { asset: { name: string } }) => m.asset.name === name).reasons.join(' ');
-    expect(reasons('fs02')).toMatch(/KB958644 is installed according to get-hotfix/);
+    expect(reasons('fs02')).toMatch(/KB958644 is installed \(on 2008-10-24\) according to get-hotfix/);
     expect(reasons('fs01')).toMatch(/"Windows Server 2003 Service Pack 1"/);
     expect(reasons('db01')).toMatch(/matches none of the 16 affected products/);
   });

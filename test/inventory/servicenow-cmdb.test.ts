@@ -186,8 +186,16 @@ describe('installed fixes', () => {
   it('reads Get-HotFix | Export-Csv with its #TYPE line', () => {
     const batch = getHotfixFormat.parse({ name: 'hotfixes.csv', text: seed('hotfixes.csv') });
     expect(batch.fixes.filter((f) => f.host === 'FS02').map((f) => f.id)).toEqual(['KB958644', 'KB951748']);
-    // "10/24/2008 12:00:00 AM" is locale-formatted: not guessed
-    expect(batch.fixes[0]!.installedOn).toBeUndefined();
+    // "10/24/2008 12:00:00 AM" is locale-formatted; day 24 proves month/day/year for the whole export
+    expect(batch.fixes.map((f) => f.installedOn)).toEqual([
+      '2008-10-24',
+      '2008-08-13',
+      '2008-08-13',
+      '2008-06-11',
+      '2006-08-08',
+      '2008-08-13',
+    ]);
+    expect(batch.warnings).toBeUndefined();
     expect(batch.fixes[0]!.source.locator).toBe('line 3');
   });
 
