@@ -13,6 +13,7 @@ import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
 import type { Asset, Criticality, Environment, InventoryBatch } from '../model';
 import { normalizeOs } from '../normalize-os';
+import { NO_PROVIDERS, providerFor, type ProviderRules } from '../providers';
 
 /** The fields patchcall reads, by ServiceNow field name. */
 export const CMDB_FIELDS = [
@@ -31,6 +32,7 @@ export const CMDB_FIELDS = [
   'busines_criticality',
   'support_group',
   'managed_by',
+  'company',
   'sys_class_name',
   'u_patched_by',
   'u_patch_sla_days',
@@ -62,6 +64,7 @@ const DEFAULT_COLUMNS: Record<CmdbField, string[]> = {
   ],
   support_group: ['support_group', 'Support group'],
   managed_by: ['managed_by', 'Managed by'],
+  company: ['company', 'Company'],
   sys_class_name: ['sys_class_name', 'Class'],
   u_patched_by: ['u_patched_by', 'patched_by', 'Patched by'],
   u_patch_sla_days: ['u_patch_sla_days', 'patch_sla_days', 'Patch SLA days'],
@@ -82,7 +85,10 @@ function warnings(file: string): { warn: Warn; list: string[] } {
   return { list, warn: (place, message) => list.push(`${file}${formatPlace(place)}: ${message}`) };
 }
 
-export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandler<InventoryBatch>[] {
+export function createCmdbFormats(
+  mapping: CmdbColumnMapping = {},
+  providers: ProviderRules = NO_PROVIDERS,
+): FormatHandler<InventoryBatch>[] {
   const columns = Object.fromEntries(
     CMDB_FIELDS.map((f) => [f, mapping[f] ? [mapping[f]!] : DEFAULT_COLUMNS[f]]),
   ) as Record<CmdbField, string[]>;
@@ -90,7 +96,7 @@ export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandle
     format: 'servicenow-cmdb-csv',
     description: 'ServiceNow CMDB server export (CSV, by field name or label)',
     detect: (doc) => doc.json === undefined && !doc.xmlRoot && looksLikeCmdbHeader(firstLine(doc.text), columns),
-    parse: (doc) => parseCmdbCsv(doc, columns),
+    parse: (doc) => parseCmdbCsv(doc, columns, providers),
   };
   const json: FormatHandler<InventoryBatch> = {
     format: 'servicenow-cmdb-json',
@@ -100,7 +106,7 @@ export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandle
       const first = records?.[0];
       return !!first && typeof first === 'object' && ('sys_id' in first || 'sys_class_name' in first);
     },
-    parse: (doc) => parseCmdbJson(doc),
+    parse: (doc) => parseCmdbJson(doc, providers),
   };
   return [csv, json];
 }
@@ -115,7 +121,11 @@ function looksLikeCmdbHeader(line: string, columns: Record<CmdbField, string[]>)
   return has('name') && (has('os') || has('sys_id') || has('install_status') || has('ip_address'));
 }
 
-function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>): InventoryBatch {
+function parseCmdbCsv(
+  doc: SniffedDocument,
+  columns: Record<CmdbField, string[]>,
+  providers: ProviderRules,
+): InventoryBatch {
   let records: string[][];
   try {
     records = parseCsv(doc.text, { skip_empty_lines: true, bom: true, trim: true }) as string[][];
@@ -159,6 +169,7 @@ function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>
         `line ${line}`,
         (field) => (field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line }),
         warn,
+        providers,
       );
     }),
     fixes: [],
@@ -189,7 +200,7 @@ function recordsOf(json: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
-function parseCmdbJson(doc: SniffedDocument): InventoryBatch {
+function parseCmdbJson(doc: SniffedDocument, providers: ProviderRules): InventoryBatch {
   const records = recordsOf(doc.json);
   if (!records) throw new InputError(doc.name, 'expected {"records": […]} or {"result": […]}', { pointer: '' });
   const key = 'records' in (doc.json as object) ? 'records' : 'result';
@@ -208,7 +219,7 @@ function parseCmdbJson(doc: SniffedDocument): InventoryBatch {
         const text = cellText(value, field);
         if (text !== undefined) row[field] = text;
       }
-      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }), warn);
+      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }), warn, providers);
     }),
     fixes: [],
     ...(list.length ? { warnings: list } : {}),
@@ -226,7 +237,14 @@ function cellText(value: unknown, field: CmdbField): string | undefined {
   return String(value).trim();
 }
 
-function rowToAsset(row: Row, file: string, locator: string, place: Locate, warn: Warn): Asset {
+function rowToAsset(
+  row: Row,
+  file: string,
+  locator: string,
+  place: Locate,
+  warn: Warn,
+  providers: ProviderRules,
+): Asset {
   const name = row.name;
   if (!name) throw new InputError(file, 'a CMDB record has no name', place('name'));
   const source = inventorySource('servicenow-cmdb', file, locator);
@@ -254,6 +272,17 @@ function rowToAsset(row: Row, file: string, locator: string, place: Locate, warn
   if (provider && !/^(self|us|internal|-)$/i.test(provider)) {
     asset.patchedBy = 'provider';
     asset.provider = provider;
+  } else if (!provider) {
+    // no explicit patched-by column: the organization's mapping may know the managing company or group
+    const mapped = providerFor(providers, {
+      ...(row.managed_by ? { managedBy: row.managed_by } : {}),
+      ...(row.company ? { company: row.company } : {}),
+    });
+    if (mapped) {
+      asset.patchedBy = 'provider';
+      asset.provider = mapped.provider;
+      if (mapped.patchSlaDays !== undefined) asset.patchSlaDays = mapped.patchSlaDays;
+    }
   }
   if (row.u_patch_sla_days) {
     const days = Number(row.u_patch_sla_days);
