@@ -7,9 +7,10 @@ import { inventoryDigest, loadAssets } from '../store/inventory-store';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
 
-/** The current assets as of the context's clock: with `--at`, a fix or package counts only from its install date. */
+/** The current assets; replaying with `--at`, a fix or package counts only from its install date. */
 export function listAssets(ctx: AppContext): Asset[] {
-  return assetsAsOf(loadAssets(ctx.db), ctx.clock());
+  const assets = loadAssets(ctx.db);
+  return ctx.asOf ? assetsAsOf(assets, ctx.asOf) : assets;
 }
 
 /** The sha256 of the current merged inventory, recorded with a decision as the snapshot it was made on. */
