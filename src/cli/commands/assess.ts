@@ -1,6 +1,5 @@
 /** `patchcall assess <bulletin>`: per-asset facts, urgency, deadline and explanation; the plan; the summary. */
 import type { Command } from 'commander';
-import { assessBulletin } from '../../app/assess-bulletin';
 import type { Assessment } from '../../risk/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -14,7 +13,7 @@ export function registerAssess(program: Command, runtime: CliRuntime): void {
     .option('--block <spec...>', 'what-if: assume this block is in place (same syntax as `patchcall exposure --block`)')
     .action(async (id: string, options: { block?: string[] }, command: Command) => {
       const global = globalOptions(command);
-      const result = await assessBulletin(runtime.open(global), id, options.block ? { blocks: options.block } : {});
+      const result = await runtime.open(global).assessBulletin(id, options.block ? { blocks: options.block } : {});
       runtime.print(global, result, () => renderAssessment(result));
     });
 }
