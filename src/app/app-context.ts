@@ -4,29 +4,38 @@ import type { ReleaseCalendars } from '../bulletins/release-cycle';
 import { EventLog } from '../store/event-log';
 import { openDatabase } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
-import { defaultRulesDir, loadReleaseCalendars } from './rules-data';
+import { LiveRulesFolder, type RulesFolder } from './rules-folder';
 
 export interface AppContext {
   db: Database.Database;
   events: EventLog;
   bulletins: BulletinProjection;
   rulesDir: string;
-  calendars: ReleaseCalendars;
+  /** The rules as they are now; take it once per use case so one answer comes from one version of the rules. */
+  readonly rules: RulesFolder;
+  /** For a long-running app: reload the rules on request or on change. */
+  liveRules: LiveRulesFolder;
+  readonly calendars: ReleaseCalendars;
   clock: () => Date;
   close(): void;
 }
 
 export function openAppContext(options: { dbPath: string; rulesDir?: string; clock?: () => Date }): AppContext {
-  const rulesDir = options.rulesDir ?? defaultRulesDir();
-  const calendars = loadReleaseCalendars(rulesDir);
+  const liveRules = new LiveRulesFolder(options.rulesDir);
   const db = openDatabase(options.dbPath);
   const clock = options.clock ?? (() => new Date());
   return {
     db,
     events: new EventLog(db, clock),
     bulletins: new BulletinProjection(db),
-    rulesDir,
-    calendars,
+    rulesDir: liveRules.dir,
+    get rules() {
+      return liveRules.current;
+    },
+    liveRules,
+    get calendars() {
+      return liveRules.current.get('releaseCalendars');
+    },
     clock,
     close: () => db.close(),
   };

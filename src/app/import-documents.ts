@@ -41,7 +41,7 @@ export function importDocuments(
   inputs: ImportInput[],
   options: { format?: string; actor: string; onProgress?: ImportProgress },
 ): ImportOutcome[] {
-  const formats = formatsFor(ctx.rulesDir);
+  const formats = formatsFor(ctx.rules);
   const parsed = inputs.map((input, i) => {
     const handler = chooseFormat(input.doc, options.format, formats);
     const batch = handler.parse(input.doc);

@@ -1,6 +1,5 @@
 /** What every decision listener shares: the gateway, the card renderer, the quorum policy and the assessment. */
 import type { AssessFn } from '../../app/convene-decision';
-import { loadQuorumPolicy } from '../../app/decision-quorum-policy';
 import { readRoster } from '../../app/roles-roster';
 import { resolveMembers } from '../../decisions/apply-roster-event';
 import { checkQuorum, type QuorumPolicy } from '../../decisions/check-quorum';
@@ -19,7 +18,7 @@ export interface DecisionServices {
 }
 
 export function createDecisionServices(deps: SlackDeps, assess: AssessFn): DecisionServices {
-  const policy = loadQuorumPolicy(deps.ctx.rulesDir);
+  const policy = deps.ctx.rules.get('quorum');
   const render = (state: DecisionState) => ({
     blocks: decisionCard(
       state,
