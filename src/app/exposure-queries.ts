@@ -122,7 +122,7 @@ function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
   const names = new Set(inputs.filters.map((f) => f.name));
   if (!inputs.network)
     warnings.push(
-      'no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies',
+      'no network description imported (patchcall import network.yaml): every public address counts as the internet, every private one as unassigned-private, and no zone guard applies',
     );
   if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
   for (const guard of inputs.network?.guards ?? []) {

@@ -13,7 +13,7 @@ import type { Asset, AssetMatch } from '../inventory/model';
 import { AddressSet } from './address-set';
 import { LEVEL_ORDER, type ExposureLevel, type ExposureRules } from './exposure-rules';
 import type { AddressFamily, AssetExposure, Filter, PathStep, PortReach, ZoneReach } from './model';
-import { INTERNET_ZONE, type NetworkDescription } from './network-model';
+import { INTERNET_ZONE, UNASSIGNED_PRIVATE_ZONE, type NetworkDescription } from './network-model';
 import {
   describeRule,
   destinationClass,
@@ -187,6 +187,19 @@ export class ExposureEngine {
         `${outside.join(', ')} lies in no zone of the network description${this.inputs.network ? '' : ' (none is imported)'}: no zone guard applies, only its own filters`,
       );
     }
+    if (zones.includes(UNASSIGNED_PRIVATE_ZONE)) {
+      const unzoned = usable.filter((a) => a.zone === UNASSIGNED_PRIVATE_ZONE).map((a) => a.text);
+      warnings.push(
+        `${unzoned.join(', ')} lies in no zone of the network description${this.inputs.network ? '' : ' (none is imported)'} but in private space: zone ${UNASSIGNED_PRIVATE_ZONE}, not the internet; no zone guard applies`,
+      );
+    }
+    for (const inner of zones) {
+      const outer = this.topology.outerZones(inner);
+      if (outer.length)
+        reasons.push(
+          `zone ${inner} lies inside ${outer.join(', inside ')}: the most specific zone wins, as in routing`,
+        );
+    }
     if (zones.length > 1)
       warnings.push(`addresses in several zones (${zones.join(', ')}): each address is analysed in its own zone`);
     if (!this.inputs.ports.length)
@@ -216,15 +229,16 @@ export class ExposureEngine {
     if (unknown)
       return { level: rules.unknown, why: `reachability unknown (rules/exposure.json "unknown": ${rules.unknown})` };
     if (!reaching.length) return { level: 'small', why: 'no zone can open a connection to a vulnerable port' };
-    let best: { level: ExposureLevel; zone: string } | undefined;
+    let best: { level: ExposureLevel; zone: string; capped: boolean } | undefined;
     for (const zone of new Set(reaching)) {
-      const level = zone === ownZone ? rules.ownZone : (rules.zones[zone] ?? rules.otherZone);
-      if (!best || LEVEL_ORDER[level] > LEVEL_ORDER[best.level]) best = { level, zone };
+      const { level, capped } = zoneLevel(rules, zone, ownZone);
+      if (!best || LEVEL_ORDER[level] > LEVEL_ORDER[best.level]) best = { level, zone, capped };
     }
     const zones = [...new Set(reaching)].join(', ');
+    const own = best!.zone === ownZone && ownZone !== UNASSIGNED_PRIVATE_ZONE;
     return {
       level: best!.level,
-      why: `reachable from ${zones}; ${best!.zone}${best!.zone === ownZone ? ' (its own zone)' : ''} → ${best!.level} in rules/exposure.json`,
+      why: `reachable from ${zones}; ${best!.zone}${own ? ' (its own zone)' : ''} → ${best!.level} ${best!.capped ? '(unzoned private space is never open)' : 'in rules/exposure.json'}`,
     };
   }
 
@@ -498,6 +512,18 @@ export class ExposureEngine {
     }
     return out;
   }
+}
+
+/**
+ * A reaching zone's level: the own-zone level for neighbours (unzoned private space is no neighbourhood), else the
+ * table's; unzoned private space is at most controlled, whatever the table says, for it is never the internet.
+ */
+function zoneLevel(rules: ExposureRules, zone: string, ownZone: string): { level: ExposureLevel; capped: boolean } {
+  if (zone === ownZone && zone !== UNASSIGNED_PRIVATE_ZONE) return { level: rules.ownZone, capped: false };
+  const level = rules.zones[zone] ?? rules.otherZone;
+  if (zone === UNASSIGNED_PRIVATE_ZONE && LEVEL_ORDER[level] > LEVEL_ORDER.controlled)
+    return { level: 'controlled', capped: true };
+  return { level, capped: false };
 }
 
 /** The step as `part` of the decision's sources sees it: only the assumptions that concern those sources. */
