@@ -29,7 +29,7 @@ import {
   type ZoneResult,
 } from './exposure-for';
 import type { AddressFamily, AssetExposure, PathStep } from './model';
-import { INTERNET_ZONE } from './network-model';
+import { INTERNET_ZONE, UNASSIGNED_PRIVATE_ZONE } from './network-model';
 import { destinationClass, serviceClass } from './reachability';
 import { NO_ZONE, readAddress, Topology, type Hop } from './topology';
 
@@ -94,7 +94,9 @@ export class ExposureEngine {
       }
       const zone = this.topology.zoneOf(parsed.family, parsed.value) ?? NO_ZONE;
       usable.push({ text, family: parsed.family, value: parsed.value, zone });
-      signature += `${parsed.family}:${zone}:${zone === NO_ZONE ? text : ''}:${this.hopSignature(this.topology.hops(asset, zone, INTERNET_ZONE), parsed.family, parsed.value)}|`;
+      // an address outside every described zone is named in the warnings, so it is part of the signature
+      const named = zone === NO_ZONE || zone === UNASSIGNED_PRIVATE_ZONE ? text : '';
+      signature += `${parsed.family}:${zone}:${named}:${this.hopSignature(this.topology.hops(asset, zone, INTERNET_ZONE), parsed.family, parsed.value)}|`;
     }
     const states = scanStates(asset, this.inputs.ports);
     // texts in a cached result never name the asset, so every asset with the same signature can share it

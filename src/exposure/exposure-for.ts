@@ -298,7 +298,7 @@ function groupsHop(topology: Topology, groups: string[], traffic: Traffic, sourc
         assumptions: [note],
       };
       out.push({ sources: undecided, step, scopes: [undecided] });
-      return out;
+      return out.filter((p) => !p.sources.isEmpty());
     }
     const verdict = evaluateFilter(filter, filter.entryChains.input ?? 'inbound', traffic, undecided);
     for (const d of verdict.decisions)
