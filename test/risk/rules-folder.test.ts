@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LiveRulesFolder, RulesFolder, type RulesReload } from '../../src/app/rules-folder';
 import { RULES_FILES } from '../../src/app/rules-files';
+import { SPEAKING_ROLES, STANCES } from '../../src/decisions/decision-model';
+import { LEVEL_ORDER } from '../../src/exposure/exposure-rules';
+import { CMDB_FIELDS } from '../../src/inventory/parsers/servicenow-cmdb';
+import { URGENCIES } from '../../src/risk/model';
+import { WEEKDAYS } from '../../src/risk/policy';
 import { RulebookError } from '../../src/risk/rulebook-error';
+import { BOD_TIMELINES, MISSION_IMPACT, RULE_EVENT_TYPES, SAFETY_IMPACT } from '../../src/risk/ssvc-values';
 import { copyRules, editJson, SHIPPED_RULES } from './rulebook-copy';
 
 function loadError(dir: string): RulebookError {
@@ -132,6 +138,34 @@ describe('RulesFolder', () => {
       },
     });
     expect(folder.get('zoneLevels')).toEqual(expect.arrayContaining(['ownZone', 'zones']));
+  });
+});
+
+describe('the schemas in rules/schemas', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const schema = (name: string): any =>
+    JSON.parse(readFileSync(join(SHIPPED_RULES, 'schemas', `${name}.schema.json`), 'utf8'));
+
+  it('know the same values as the code', () => {
+    const quorum = schema('quorum').definitions.requirements.items.properties;
+    expect(quorum.role.enum).toEqual(SPEAKING_ROLES);
+    expect(quorum.stances.items.enum).toEqual(STANCES);
+    expect(Object.keys(schema('quorum').properties.byUrgency.properties)).toEqual([...URGENCIES].reverse());
+    const policy = schema('policy');
+    expect(policy.definitions.missionImpact.enum).toEqual(MISSION_IMPACT);
+    expect(policy.definitions.safetyImpact.enum).toEqual(SAFETY_IMPACT);
+    expect(policy.properties.bodTimelineDays.required).toEqual(BOD_TIMELINES);
+    expect(policy.properties.changeFreezes.items.properties.exempt.items.enum).toEqual(URGENCIES);
+    expect(policy.properties.maintenanceWindows.items.properties.weekday.enum).toEqual(WEEKDAYS);
+    expect(schema('cmdb-mapping').properties.columns.propertyNames.enum).toEqual(CMDB_FIELDS);
+    expect(schema('rulebook').definitions.rule.properties.event.properties.type.enum).toEqual(RULE_EVENT_TYPES);
+    expect(schema('exposure').definitions.level.enum).toEqual(Object.keys(LEVEL_ORDER));
+  });
+
+  it('cover every registered file, and every schema is used', () => {
+    const used = new Set(Object.values(RULES_FILES).map((entry) => entry.schema));
+    const shipped = readdirSync(join(SHIPPED_RULES, 'schemas')).map((f) => f.replace('.schema.json', ''));
+    expect(new Set(shipped)).toEqual(used);
   });
 });
 
