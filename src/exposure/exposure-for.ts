@@ -212,9 +212,9 @@ function walkFromZone(
     }
     let segments: Segment[] = [{ sources, steps: [] }];
     for (const hop of hops) {
+      const traffic = hopTraffic(hop, address, port, zone.name);
       const next: Segment[] = [];
       for (const segment of segments) {
-        const traffic = hopTraffic(hop, address, port, zone.name);
         for (const part of inAddressOrder(hopParts(topology, hop, traffic, segment.sources), address.family))
           (part.step.verdict === 'accept' ? next : shut).push({
             sources: part.sources,
