@@ -27,7 +27,7 @@ function formatsWith(cmdbMapping: CmdbColumnMapping): FormatHandler<ImportBatch>
  */
 export function formatsFor(rules: RulesFolder): FormatHandler<ImportBatch>[] {
   const mapping = rules.get('cmdbMapping');
-  return mapping ? formatsWith(mapping) : allFormats;
+  return mapping ? formatsWith(mapping.columns) : allFormats;
 }
 
 export function formatNames(): string[] {

@@ -45,6 +45,18 @@ export function each<T>(read: (value: unknown, file: string) => T): (documents: 
   return (documents) => documents.map((d) => read(d.value, d.file));
 }
 
+/** rules/cmdb-mapping.yaml as the importers use it. */
+export interface CmdbMapping {
+  columns: CmdbColumnMapping;
+  /** Whether the organization's software-installation export is a complete inventory, and why. */
+  softwareInstallations?: { complete: boolean; because?: string };
+}
+
+interface CmdbMappingDocument {
+  columns?: CmdbColumnMapping;
+  software_installations?: { complete: boolean; because?: string };
+}
+
 export const RULES_FILES = {
   rulebook: { file: 'rulebook/*.json', schema: 'rulebook', parse: each((v, f) => readRuleFile(f, v)) },
   policy: { file: 'policy.json', schema: 'policy', parse: one((v, f) => validatePolicy(f, v)) },
@@ -61,7 +73,13 @@ export const RULES_FILES = {
     file: 'cmdb-mapping.yaml',
     schema: 'cmdb-mapping',
     optional: true,
-    parse: maybeOne((v) => ((v as { columns?: CmdbColumnMapping }).columns ?? {}) as CmdbColumnMapping),
+    parse: maybeOne((v): CmdbMapping => {
+      const doc = v as CmdbMappingDocument;
+      return {
+        columns: doc.columns ?? {},
+        ...(doc.software_installations ? { softwareInstallations: doc.software_installations } : {}),
+      };
+    }),
   },
 } satisfies Record<string, RulesEntry<unknown>>;
 

@@ -34,7 +34,6 @@ import { destinationClass, serviceClass } from './reachability';
 import { NO_ZONE, readAddress, Topology, type Hop } from './topology';
 
 export type { ExposureInputs } from './exposure-for';
-export { NO_FILTER, pathText } from './exposure-for';
 
 /** Exposure of every affected asset of a bulletin, in the order given. */
 export function computeExposure(matches: readonly AssetMatch[], inputs: ExposureInputs): AssetExposure[] {

@@ -54,7 +54,7 @@ export type ReachOfPort = (port: PortSpec) => (zone: SourceZone, zoneIndex: numb
 export type ExposureResult = Omit<AssetExposure, 'assetId' | 'assetName'>;
 
 /** The `filter` of the one step of a path that crosses no filter at all. */
-export const NO_FILTER = '(none)';
+export const NO_FILTER_STEP_NAME = '(none)';
 const NOT_LISTENING = new Set(['closed']);
 const UNKNOWN_STATES = new Set(['filtered', 'open|filtered', 'closed|filtered']);
 
@@ -334,7 +334,13 @@ function inAddressOrder(parts: ScopedPart[], family: AddressFamily): ScopedPart[
 
 export function noFilterStep(zone: string, address: UsableAddress): PathStep {
   const note = `no filter stands between zone ${zone} and the asset's ${address.family === 'ipv4' ? 'IPv4' : 'IPv6'} address in ${address.zone}: open`;
-  return { filter: NO_FILTER, chain: '-', verdict: 'accept', policy: 'no filter on the path', assumptions: [note] };
+  return {
+    filter: NO_FILTER_STEP_NAME,
+    chain: '-',
+    verdict: 'accept',
+    policy: 'no filter on the path',
+    assumptions: [note],
+  };
 }
 
 export function toStep(filter: Filter, d: Decision): PathStep {
@@ -433,7 +439,7 @@ function rangesText(ranges: string[]): string {
 
 /** "through rule 3 of edge FORWARD (line 12: …) then the policy ACCEPT of web01-host INPUT". */
 export function pathText(path: PathStep[]): string {
-  if (path.length === 1 && path[0]!.filter === NO_FILTER) return 'with no filter in between';
+  if (path.length === 1 && path[0]!.filter === NO_FILTER_STEP_NAME) return 'with no filter in between';
   return (
     'through ' +
     path

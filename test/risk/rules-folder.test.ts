@@ -79,13 +79,19 @@ describe('RulesFolder', () => {
         ],
       }),
     );
-    writeFileSync(join(dir, 'cmdb-mapping.yaml'), 'kind: patchcall/cmdb-mapping\ncolumns:\n  name: Host Name\n');
+    writeFileSync(
+      join(dir, 'cmdb-mapping.yaml'),
+      'kind: patchcall/cmdb-mapping\ncolumns:\n  name: Host Name\nsoftware_installations: { complete: true, because: SCCM sees every host }\n',
+    );
     const after = RulesFolder.load(dir);
     expect(after.files.map((f) => f.path)).toEqual(
       expect.arrayContaining(['rulebook/local.json', 'cmdb-mapping.yaml']),
     );
     expect(after.digest).not.toBe(before.digest);
-    expect(after.get('cmdbMapping')).toEqual({ name: 'Host Name' });
+    expect(after.get('cmdbMapping')).toEqual({
+      columns: { name: 'Host Name' },
+      softwareInstallations: { complete: true, because: 'SCCM sees every host' },
+    });
     const rulebook = await after.rulebook();
     expect(rulebook.digest).toBe(after.digest);
     expect(rulebook.rules.map((r) => r.name)).toContain('local-catch-all');
