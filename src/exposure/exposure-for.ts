@@ -71,7 +71,7 @@ export function exposureFor(
 }
 
 /** The asset's addresses in the zone holding each, and the texts that are no address. */
-export function readAddresses(asset: Asset, topology: Topology): { usable: UsableAddress[]; badAddresses: string[] } {
+function readAddresses(asset: Asset, topology: Topology): { usable: UsableAddress[]; badAddresses: string[] } {
   const usable: UsableAddress[] = [];
   const badAddresses: string[] = [];
   for (const text of asset.addresses) {
@@ -343,7 +343,7 @@ export function noFilterStep(zone: string, address: UsableAddress): PathStep {
   };
 }
 
-export function toStep(filter: Filter, d: Decision): PathStep {
+function toStep(filter: Filter, d: Decision): PathStep {
   const rule = d.rule;
   return {
     filter: filter.name,
@@ -378,7 +378,7 @@ export function groupByPath(zone: string, segments: Segment[]): ZoneReach[] {
 }
 
 /** The canonical key of a path: every field of every step, in a fixed order. */
-export function pathKey(steps: readonly PathStep[]): string {
+function pathKey(steps: readonly PathStep[]): string {
   let key = '';
   for (const s of steps) {
     const r = s.rule;
@@ -438,7 +438,7 @@ function rangesText(ranges: string[]): string {
 }
 
 /** "through rule 3 of edge FORWARD (line 12: …) then the policy ACCEPT of web01-host INPUT". */
-export function pathText(path: PathStep[]): string {
+function pathText(path: PathStep[]): string {
   if (path.length === 1 && path[0]!.filter === NO_FILTER_STEP_NAME) return 'with no filter in between';
   return (
     'through ' +
