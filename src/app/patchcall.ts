@@ -21,7 +21,6 @@ import {
 import { checkCallAllowed, makeCall, recordCallPosted } from './decision-call';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
-import { loadQuorumPolicy } from './decision-quorum-policy';
 import { buildDecisionRecord, decisionsSince } from './export-decision';
 import { exportDecisionToChannel } from './export-decision-to-channel';
 import { bulletinExposure } from './exposure-queries';
@@ -104,8 +103,8 @@ export function openPatchcall(options: Parameters<typeof openAppContext>[0] & Pa
 /** Binds the use cases to a context that is already open (tests keep the context to look into the log). */
 export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): Patchcall {
   const assess = options.assess ?? assessForDecision;
-  let policy: QuorumPolicy | undefined;
-  const quorumPolicy = () => (policy ??= loadQuorumPolicy(ctx.rulesDir));
+  // read on each use, so a reloaded rules folder applies to the next click
+  const quorumPolicy = (): QuorumPolicy => ctx.rules.get('quorum');
   return {
     clock: ctx.clock,
     listBulletins: () => listBulletins(ctx),
