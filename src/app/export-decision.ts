@@ -15,7 +15,7 @@ import {
   uncoveredPointers,
 } from '../audit/derive-record';
 import { signRecord } from '../audit/record-signature';
-import { DecisionEvents, decisionStream, type ExportedPayload } from '../decisions/decision-model';
+import { DecisionEvents, decisionStream, type DecisionState, type ExportedPayload } from '../decisions/decision-model';
 import { PatchcallError } from '../common/errors';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
@@ -39,7 +39,7 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
   if (!first || !last) throw new PatchcallError('NOT_FOUND', `decision "${decisionIdText}" has no events`);
   const segment = buildChainSegment(stream, ctx.events.chainBetween(first.seq, last));
   const head = ctx.events.head();
-  const timeZone = displayTimeZone(ctx.rulesDir);
+  const timeZone = displayTimeZone(ctx);
   const derived = deriveRecordSections(segment, timeZone);
   const fromChain = derivedPointers(derived);
 
@@ -85,9 +85,8 @@ export function recordExport(
     channel?: string;
     files: { name: string; format: string; content: string; fileId?: string }[];
   },
-): void {
-  const state = findDecision(ctx, record.decision.id);
-  appendDecisionEvent<ExportedPayload>(ctx, state, DecisionEvents.exported, request.userId, {
+): { state: DecisionState; payload: ExportedPayload } {
+  const payload: ExportedPayload = {
     userId: request.userId,
     channel: request.channel ?? '',
     files: request.files.map((f) => ({
@@ -97,7 +96,12 @@ export function recordExport(
       ...(f.fileId ? { fileId: f.fileId } : {}),
     })),
     coversThroughSeq: record.decisionAtHead.lastSeq,
-  });
+  };
+  const state = findDecision(ctx, record.decision.id);
+  return {
+    state: appendDecisionEvent<ExportedPayload>(ctx, state, DecisionEvents.exported, request.userId, payload),
+    payload,
+  };
 }
 
 /** Decisions convened at or after `since` (ISO date), for `export --all`. */

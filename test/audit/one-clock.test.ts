@@ -11,7 +11,7 @@ import { renderRecord } from '../../src/audit/render-record';
 import { foldDecision } from '../../src/decisions/apply-decision-event';
 import { DecisionEvents } from '../../src/decisions/decision-model';
 import { assetsTable } from '../../src/slack/blocks/assets-table';
-import { blocksToText, viewToText } from '../../src/slack/blocks/blocks-to-text';
+import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
 import { statusLine } from '../../src/slack/blocks/command-replies';
 import { decisionCard } from '../../src/slack/blocks/decision-card';
 import { homeView } from '../../src/slack/blocks/home-view';
@@ -54,7 +54,7 @@ describe('the one clock', () => {
         card: blocksToText(decisionCard(state, undefined, ZONE)),
         topic: topicFor(state, ZONE),
         status: statusLine(state, ZONE),
-        appHome: viewToText(homeView([state], ZONE)),
+        appHome: blocksToText(homeView([state], ZONE).blocks),
         assetsTable: blocksToText(assetsTable(state, ZONE)),
         cliAssess: renderAssessment(assessment, ZONE),
         timeline: describeDecisionEvent(DecisionEvents.convened, payload, { timeZone: ZONE }),

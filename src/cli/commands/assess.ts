@@ -1,8 +1,6 @@
 /** `patchcall assess <bulletin>`: per-asset facts, urgency, deadline and explanation; the plan; the summary. */
 import type { Command } from 'commander';
-import { assessBulletin } from '../../app/assess-bulletin';
 import type { Assessment } from '../../risk/model';
-import { displayTimeZone } from '../../app/display-zone';
 import { formatTime } from '../../common/time-format';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -16,9 +14,9 @@ export function registerAssess(program: Command, runtime: CliRuntime): void {
     .option('--block <spec...>', 'what-if: assume this block is in place (same syntax as `patchcall exposure --block`)')
     .action(async (id: string, options: { block?: string[] }, command: Command) => {
       const global = globalOptions(command);
-      const ctx = runtime.open(global);
-      const result = await assessBulletin(ctx, id, options.block ? { blocks: options.block } : {});
-      runtime.print(global, result, () => renderAssessment(result, displayTimeZone(ctx.rulesDir)));
+      const patchcall = runtime.open(global);
+      const result = await patchcall.assessBulletin(id, options.block ? { blocks: options.block } : {});
+      runtime.print(global, result, () => renderAssessment(result, patchcall.displayTimeZone()));
     });
 }
 

@@ -1,6 +1,5 @@
 /** `patchcall assets`: the current merged inventory, or with --bulletin each asset's standing against it. */
 import type { Command } from 'commander';
-import { currentInventoryDigest, listAssets, matchBulletinAssets } from '../../app/asset-queries';
 import type { Asset, AssetMatch, MatchStatus } from '../../inventory/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -16,15 +15,15 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
     )
     .action((options: { bulletin?: string }, command: Command) => {
       const global = globalOptions(command);
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       if (options.bulletin) {
-        const matches = matchBulletinAssets(ctx, options.bulletin);
+        const matches = patchcall.matchBulletinAssets(options.bulletin);
         const counts = Object.fromEntries(STATUSES.map((s) => [s, matches.filter((m) => m.status === s).length]));
         runtime.print(
           global,
           {
             bulletin: options.bulletin,
-            inventoryDigest: currentInventoryDigest(ctx),
+            inventoryDigest: patchcall.currentInventoryDigest(),
             counts,
             matches: matches.map(matchJson),
           },
@@ -32,9 +31,11 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
         );
         return;
       }
-      const assets = listAssets(ctx);
-      runtime.print(global, { inventoryDigest: currentInventoryDigest(ctx), assets: assets.map(assetJson) }, () =>
-        renderAssets(assets),
+      const assets = patchcall.listAssets();
+      runtime.print(
+        global,
+        { inventoryDigest: patchcall.currentInventoryDigest(), assets: assets.map(assetJson) },
+        () => renderAssets(assets),
       );
     });
 }
@@ -65,6 +66,27 @@ function assetJson(a: Asset) {
     retired: a.retired,
     securityGroupIds: a.securityGroupIds,
     installedFixes: a.installedFixes.map((f) => f.id),
+    software: (a.software ?? []).map((s) => ({
+      name: s.name,
+      version: s.version ?? null,
+      vendor: s.vendor ?? null,
+      purl: s.purl ?? null,
+      cpe: s.cpe ?? null,
+      kind: s.kind,
+      packageManager: s.packageManager ?? null,
+      location: s.location ?? null,
+      installedOn: s.installedOn ?? null,
+      inventory: s.inventory,
+      source: s.source,
+    })),
+    softwareInventories: (a.softwareInventories ?? []).map((i) => ({
+      kind: i.kind,
+      complete: i.complete,
+      completeBecause: i.completeBecause,
+      subject: i.subject ?? null,
+      takenAt: i.takenAt ?? null,
+      source: i.source,
+    })),
     openPorts: a.services.filter((s) => s.state === 'open').map((s) => `${s.protocol}/${s.port}`),
     conflicts: a.conflicts,
     sources: a.sources,

@@ -1,7 +1,5 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
-import { rebuildProjections } from '../../app/import-documents';
-import { checkAnchors, parseAnchors } from '../../audit/anchors';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
 import { verifyExport } from './audit-verify-export';
@@ -27,13 +25,10 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export, options);
-      const ctx = runtime.open(global);
-      const verdict = ctx.events.verify();
+      const { chain: verdict, anchors } = runtime
+        .open(global)
+        .verifyEventLog(options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined);
       if (!verdict.ok) runtime.fail(1);
-      const anchors =
-        options.anchors && verdict.ok
-          ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq))
-          : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
@@ -59,7 +54,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = rebuildProjections(runtime.open(global));
+      const count = runtime.open(global).rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
 }

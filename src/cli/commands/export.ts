@@ -3,10 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { webApi } from '@slack/bolt';
-import { buildDecisionRecord, decisionsSince, recordExport } from '../../app/export-decision';
-import { decisionPeople, type PersonName } from '../../app/name-people';
-import { findDecision } from '../../app/decision-log';
-import type { AppContext } from '../../app/app-context';
+import type { Patchcall } from '../../app/patchcall';
+import type { PersonName } from '../../app/name-people';
 import type { SlackMessage } from '../../audit/audit-record';
 import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../audit/render-record';
 import { PatchcallError } from '../../common/errors';
@@ -40,15 +38,15 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
           'USAGE',
           `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
         );
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
       const exporter: Record<string, PersonName> = {
         [actor]: { name: options.as?.trim() || runtime.io.user, source: 'cli' },
       };
-      if (options.all) return exportAll(ctx, runtime, options, actor, exporter);
+      if (options.all) return exportAll(patchcall, runtime, options, actor, exporter);
       if (!decision) throw new PatchcallError('USAGE', 'name a decision to export, or use --all --out <folder>');
-      const thread = await slackThreadFor(runtime.io.env, ctx, decision);
-      const record = buildDecisionRecord(ctx, decision, {
+      const thread = await slackThreadFor(runtime.io.env, patchcall, decision);
+      const record = patchcall.buildDecisionRecord(decision, {
         exportedBy: actor,
         slackThread: thread.slackThread ?? [],
         names: { ...thread.names, ...exporter },
@@ -59,12 +57,12 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
         writeFileSync(options.out, text);
         runtime.io.stderr(`wrote ${options.out}\n`);
       } else runtime.io.stdout(text);
-      recordExport(ctx, record, { userId: actor, files: [{ name, format, content: text }] });
+      patchcall.recordExport(record, { userId: actor, files: [{ name, format, content: text }] });
     });
 }
 
 async function exportAll(
-  ctx: AppContext,
+  patchcall: Patchcall,
   runtime: CliRuntime,
   options: ExportCliOptions,
   actor: string,
@@ -79,9 +77,9 @@ async function exportAll(
   }
   mkdirSync(options.out, { recursive: true });
   const index: string[] = ['decision,bulletin,status,convened_at,call,file_json,file_html'];
-  for (const id of decisionsSince(ctx, since)) {
-    const thread = await slackThreadFor(runtime.io.env, ctx, id);
-    const record = buildDecisionRecord(ctx, id, {
+  for (const id of patchcall.decisionsSince(since)) {
+    const thread = await slackThreadFor(runtime.io.env, patchcall, id);
+    const record = patchcall.buildDecisionRecord(id, {
       exportedBy: actor,
       slackThread: thread.slackThread ?? [],
       names: { ...thread.names, ...exporter },
@@ -93,7 +91,7 @@ async function exportAll(
       content: renderRecord(record, format),
     }));
     for (const file of files) writeFileSync(join(options.out, file.name), file.content);
-    recordExport(ctx, record, { userId: actor, files });
+    patchcall.recordExport(record, { userId: actor, files });
     index.push(
       [
         id,
@@ -113,24 +111,24 @@ async function exportAll(
 /** The channel's thread, when a bot token is configured; an audit record without it says so by being empty. */
 async function slackThreadFor(
   env: NodeJS.ProcessEnv,
-  ctx: AppContext,
+  patchcall: Patchcall,
   decision: string,
 ): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, PersonName> }> {
   const token = env.SLACK_BOT_TOKEN;
-  const channel = loadDecisionChannel(ctx, decision);
+  const channel = decisionChannel(patchcall, decision);
   if (!token || !channel) return {};
   const slackApiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
   if (!/^https?:\/\/.+\/api\/$/.test(slackApiUrl))
     throw new PatchcallError('CONFIG', `SLACK_API_URL must be a base URL ending in /api/, not "${slackApiUrl}"`);
   const client = new webApi.WebClient(token, { slackApiUrl, retryConfig: { retries: 3 } });
-  const people = decisionPeople(ctx, findDecision(ctx, decision).id);
+  const people = patchcall.decisionPeople(patchcall.findDecision(decision).id);
   const { messages, names } = await fetchSlackThread(client, channel, people);
   return { slackThread: messages, names: await fetchSlackProfiles(client, people, names) };
 }
 
-function loadDecisionChannel(ctx: AppContext, decision: string): string | undefined {
+function decisionChannel(patchcall: Patchcall, decision: string): string | undefined {
   try {
-    return findDecision(ctx, decision).channel?.id;
+    return patchcall.findDecision(decision).channel?.id;
   } catch {
     return undefined;
   }
