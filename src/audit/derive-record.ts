@@ -168,12 +168,12 @@ export function deriveRecordSections(segment: ChainSegment, timeZone: string): D
  */
 function recordedRules(snapshot: DecisionSnapshot | undefined): RecordedRules | undefined {
   if (!snapshot) return undefined;
-  const withFolder = snapshot as DecisionSnapshot & { rulesDigest?: string; rulesFiles?: RecordedRules['files'] };
-  if (withFolder.rulesDigest)
+  if (snapshot.rulesDigest)
     return {
-      digest: withFolder.rulesDigest,
-      files: withFolder.rulesFiles ?? [],
-      covers: 'every file of the rules folder that can change a verdict, an exposure, a deadline or a quorum',
+      digest: snapshot.rulesDigest,
+      files: snapshot.rulesFiles ?? [],
+      covers:
+        'the whole rules folder: every file in it that can change a verdict, an exposure, a deadline or a quorum, each listed with its own digest',
     };
   if (!snapshot.rulebookHash) return undefined;
   return {

@@ -117,7 +117,7 @@ const INPUT_WORDS: Record<string, string> = {
   bulletinSourceSeqs: 'bulletin sources (import events)',
   inventoryHash: 'inventory (assets as imported)',
   exposureInputsHash: 'firewall rules and network description',
-  rulebookHash: 'risk rulebook',
+  rulebookHash: 'rules of the assessment',
   rulesDigest: 'rules folder',
   logHeadSeq: 'event log up to event',
 };
@@ -186,7 +186,8 @@ function sections(record: AuditRecord): Section[] {
     summary.push([
       'Made on',
       Object.entries(inputs)
-        .filter(([k]) => k !== 'quorum' && k !== 'recommendedCall')
+        // each rules file's digest is listed under Rules
+        .filter(([k]) => k !== 'quorum' && k !== 'recommendedCall' && k !== 'rulesFiles')
         .map(
           ([k, v]) =>
             `${INPUT_WORDS[k] ?? k} ${Array.isArray(v) ? v.map((x) => `#${String(x)}`).join(', ') : k.endsWith('Seq') ? `#${String(v)}` : abbreviate(v)}`,
@@ -303,6 +304,19 @@ function sections(record: AuditRecord): Section[] {
       },
     });
   }
+  if (record.rules?.files.length)
+    result.push({
+      title: 'Rules',
+      collapsed: true,
+      paragraphs: [
+        `The rules folder digest ${abbreviate(record.rules.digest)} covers the whole rules folder: it is taken over every file below (its path and SHA-256), so a change to any of them changes it.`,
+      ],
+      table: {
+        id: 'rules-files',
+        head: ['File', 'SHA-256'],
+        rows: record.rules.files.map((file) => [file.path, file.sha256]),
+      },
+    });
   result.push({
     title: 'Slack thread (as fetched at export; not covered by the chain, covered by the signature)',
     collapsed: true,

@@ -85,6 +85,12 @@ export interface DecisionSnapshot {
   inventoryHash: string;
   exposureInputsHash: string;
   rulebookHash: string;
+  /**
+   * The digest of the whole rules folder (every file that can change a verdict, an exposure, a deadline or a
+   * quorum) and each file's own digest. Absent in snapshots taken before the folder was digested as a whole.
+   */
+  rulesDigest?: string;
+  rulesFiles?: { path: string; sha256: string }[];
   /** The last event in the log when the snapshot was taken. */
   logHeadSeq: number;
 }

@@ -56,6 +56,17 @@ describe('audit record formats', () => {
     expect(html).toMatch(/<section class="summary">[\s\S]*<details id="section-timeline">/);
   });
 
+  it('lists each rules file with its digest and says the digest covers the whole rules folder', () => {
+    const md = renderRecord(record, 'md');
+    expect(md).toContain(`**Rules:** cccccccccccc…: the whole rules folder`);
+    expect(md).toContain(`| exposure.json | ${'d'.repeat(64)} |`);
+    expect(md).toContain(`| quorum.json | ${'e'.repeat(64)} |`);
+    // the files are listed under Rules, not spelled out in the summary's inputs
+    expect(md).not.toContain('[object Object]');
+    const html = renderRecord(record, 'html');
+    expect(html).toContain('<table id="rules-files">');
+  });
+
   it('reads as sentences: no doubled words, jargon explained at first use, repeated reasons said once', () => {
     const base = sampleAssessment();
     const shared = 'Exploitation active: CISA KEV';

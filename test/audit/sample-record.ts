@@ -14,6 +14,11 @@ const snapshot = {
   inventoryHash: 'a'.repeat(64),
   exposureInputsHash: 'b'.repeat(64),
   rulebookHash: 'c'.repeat(64),
+  rulesDigest: 'c'.repeat(64),
+  rulesFiles: [
+    { path: 'exposure.json', sha256: 'd'.repeat(64) },
+    { path: 'quorum.json', sha256: 'e'.repeat(64) },
+  ],
   logHeadSeq: 1,
 };
 

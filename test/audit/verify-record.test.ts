@@ -112,6 +112,23 @@ describe('audit verify --export on a real record', () => {
     expect(cli.stdout).toMatch(/signature ok: key [0-9a-f]{16}, vouched for by this installation's key/);
   });
 
+  it('lists every rules file with its digest, as recorded at convening and at the call', () => {
+    const paths = h.ctx.rules.files.map((f) => f.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['exposure.json', 'quorum.json', 'service-ports.json', 'policy.json']),
+    );
+    expect(record.rules).toEqual({
+      digest: h.ctx.rules.digest,
+      files: h.ctx.rules.files.map((f) => ({ path: f.path, sha256: f.sha256 })),
+      covers: expect.stringContaining('the whole rules folder'),
+    });
+    const convened = loadDecision(h.ctx, 'MS08-067');
+    for (const snapshot of [convened.snapshot!, convened.call!.snapshot]) {
+      expect(snapshot.rulesDigest).toBe(h.ctx.rules.digest);
+      expect(snapshot.rulesFiles!.map((f) => f.path)).toEqual(paths);
+    }
+  });
+
   it('fails every edited section, naming its JSON pointer', () => {
     const edits: [string, (r: AuditRecord) => void, string][] = [
       ['the decider', (r) => (r.decision.call!.person.id = PEOPLE.delegate), '/decision/call/person/id'],
@@ -128,6 +145,7 @@ describe('audit verify --export on a real record', () => {
       ['the exposure', (r) => (r.exposures[0]!.systemExposure = 'small'), '/exposures/0/systemExposure'],
       ['the bulletin', (r) => (r.bulletin!.title!.value = 'harmless'), '/bulletin/title/value'],
       ['the rules digest', (r) => (r.rules!.digest = 'f'.repeat(64)), '/rules/digest'],
+      ['a rules file digest', (r) => (r.rules!.files[1]!.sha256 = 'f'.repeat(64)), '/rules/files/1/sha256'],
       ['the state at the head', (r) => (r.decisionAtHead.lastSeq -= 1), '/decisionAtHead/lastSeq'],
       ['the coverage claim', (r) => (r.coverage.fromChain = ['/decision']), '/coverage/fromChain'],
       ['the chain head', (r) => (r.chainHead.seq = 1), '/chainHead'],
