@@ -13,6 +13,7 @@ import { join, relative, resolve } from 'node:path';
 import { openPatchcall, type Patchcall } from '../src/app/patchcall';
 import { runCli } from '../src/cli/run-cli';
 import { projectRoot } from '../src/common/project-root';
+import { formatTime } from '../src/common/time-format';
 import type { DecisionState } from '../src/decisions/decision-model';
 import { createLogger } from '../src/logging/logger';
 import { ActionIds, BlockIds, CallbackIds } from '../src/slack/action-ids';
@@ -257,7 +258,7 @@ class Stakeholders {
     const pinned = channel.messages.find((m) => channel.pins.includes(m.ts));
     out(`\n--- pinned in #${channel.name} ---\n` + (pinned ? blocksToText(pinned.blocks ?? []) : '(nothing pinned)'));
     out(
-      `\nRecorded: ${Object.keys(this.state.positions).length} positions, call by ${this.name(this.state.call?.by ?? '?')} at ${this.state.call?.at ?? '?'}`,
+      `\nRecorded: ${Object.keys(this.state.positions).length} positions, call by ${this.name(this.state.call?.by ?? '?')} at ${this.state.call ? formatTime(this.state.call.at, this.patchcall.displayTimeZone()) : '?'}`,
     );
     const anchors = this.standIn.channel(AUDIT_CHANNEL)!.messages.map((m) => m.text);
     out(`\n--- #${AUDIT_CHANNEL}: the chain head, anchored outside the database ---\n${anchors.join('\n')}`);

@@ -12,6 +12,8 @@ export interface Config {
   dbPath: string;
   rulesDir?: string;
   maxInputBytes: number;
+  /** PATCHCALL_SIGNING_KEY: the record-signing key file; default signing-key.pem beside the database. */
+  signingKeyPath?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,5 +30,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,
+    ...(env.PATCHCALL_SIGNING_KEY ? { signingKeyPath: env.PATCHCALL_SIGNING_KEY } : {}),
   };
 }

@@ -18,14 +18,20 @@ export interface AnchoredPayload {
 /** Posts a line of text where the anchors are kept; resolves to the message's Slack ts when it has one. */
 export type AnchorPoster = (channel: string, text: string) => Promise<{ ts?: string }>;
 
-/** Posts the chain head as it is now, then records the anchor (so the log also says which anchors Slack holds). */
+/**
+ * Posts the chain head as it is now with the installation's record-signing public key (so a record signed by it is
+ * vouched for by the audit channel), then records the anchor (so the log also says which anchors Slack holds).
+ */
 export async function anchorChainHead(
   ctx: AppContext,
   post: AnchorPoster,
   request: { channel: string; reason: AnchoredPayload['reason']; now: Date },
 ): Promise<AnchoredPayload> {
   const head = ctx.events.head();
-  const answer = await post(request.channel, `${anchorText(head, request.now.toISOString())} (${request.reason})`);
+  const answer = await post(
+    request.channel,
+    `${anchorText(head, request.now.toISOString(), ctx.signingKey.publicKey)} (${request.reason})`,
+  );
   const payload: AnchoredPayload = {
     seq: head.seq,
     hash: head.hash,

@@ -14,6 +14,7 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { takeSnapshot } from './decision-snapshot';
 import { bulletinExposure } from './exposure-queries';
 import { matchBulletinAssets } from './asset-queries';
+import { recordPeopleNames } from './name-people';
 import { importDocuments, SOURCE_IMPORTED, type ImportOutcome, type SourceImportedPayload } from './import-documents';
 import type { HandwrittenBulletin } from '../bulletins/parsers/handwritten';
 import type { RoleMembership } from './role-membership';
@@ -63,6 +64,7 @@ export async function conveneDecision(
         bulletinId: bulletin.id,
         channelName: firstChannelName(bulletin.id, channelNamesInUse(ctx)),
         bulletin: briefBulletin(bulletin),
+        bulletinAsKnown: bulletin,
         assessment,
         assets: assetLines(assessment, exposures),
         exposures,
@@ -71,10 +73,8 @@ export async function conveneDecision(
         snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
         trigger: request.trigger,
       };
-      return {
-        status: 'convened',
-        state: appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload),
-      };
+      const convened = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
+      return { status: 'convened', state: recordPeopleNames(ctx, convened) };
     })
     .immediate();
 }

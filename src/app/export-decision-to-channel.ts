@@ -3,7 +3,6 @@
  * record. The record (with the channel's own thread) is rendered, uploaded into the decision channel, and the
  * export is recorded with the digest of every file.
  */
-import { createHash } from 'node:crypto';
 import type { SlackMessage } from '../audit/audit-record';
 import { renderRecord, type RecordFormat } from '../audit/render-record';
 import {
@@ -15,11 +14,16 @@ import {
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, findDecision } from './decision-log';
 import type { CurrentMembers } from './decision-positions';
-import { buildDecisionRecord } from './export-decision';
+import { buildDecisionRecord, recordExport } from './export-decision';
+import { decisionPeople, type PersonName } from './name-people';
 
 /** The Slack calls an export needs: the channel read back for the record, and the upload. */
 export interface ChannelExportPort {
-  readThread(channel: string): Promise<{ messages: SlackMessage[]; names: Record<string, string> }>;
+  /** The channel's messages, with the Slack profiles of `people` (and of everyone who wrote) as names. */
+  readThread(
+    channel: string,
+    people: string[],
+  ): Promise<{ messages: SlackMessage[]; names: Record<string, PersonName> }>;
   /** Uploads a file into the channel; resolves to Slack's file id when it gives one. */
   upload(channel: string, file: { name: string; title: string; content: string }): Promise<string | undefined>;
 }
@@ -69,14 +73,14 @@ export async function exportDecisionToChannel(
   const channel = state.channel?.id;
   if (!channel) return { kind: 'no-channel', state };
 
-  const thread = await slack.readThread(channel);
+  const thread = await slack.readThread(channel, decisionPeople(ctx, state.id));
   const record = buildDecisionRecord(ctx, state.id, {
     exportedBy: request.userId,
     slackThread: thread.messages,
     names: thread.names,
   });
   const formats: RecordFormat[] = request.format ? [request.format] : ['json', 'html'];
-  const files: ExportedPayload['files'] = [];
+  const files: { name: string; format: string; content: string; fileId?: string }[] = [];
   for (const format of formats) {
     const content = renderRecord(record, format);
     const name = `audit-${state.id}.${format}`;
@@ -85,19 +89,14 @@ export async function exportDecisionToChannel(
       title: `Audit record of ${state.id} (${format.toUpperCase()})`,
       content,
     });
-    files.push({
-      name,
-      format,
-      sha256: createHash('sha256').update(content).digest('hex'),
-      ...(fileId ? { fileId } : {}),
-    });
+    files.push({ name, format, content, ...(fileId ? { fileId } : {}) });
   }
-  const coversThroughSeq = record.chain.links[record.chain.links.length - 1]!.seq;
-  state = appendDecisionEvent<ExportedPayload>(ctx, state, DecisionEvents.exported, request.userId, {
-    userId: request.userId,
+  const exported = recordExport(ctx, record, { userId: request.userId, channel, files });
+  return {
+    kind: 'exported',
+    state: exported.state,
     channel,
-    files,
-    coversThroughSeq,
-  });
-  return { kind: 'exported', state, channel, files, coversThroughSeq };
+    files: exported.payload.files,
+    coversThroughSeq: exported.payload.coversThroughSeq,
+  };
 }

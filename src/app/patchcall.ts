@@ -23,8 +23,9 @@ import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './ro
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
-import { loadQuorumPolicy } from './decision-quorum-policy';
-import { buildDecisionRecord, decisionsSince } from './export-decision';
+import { buildDecisionRecord, decisionsSince, recordExport } from './export-decision';
+import { displayTimeZone } from './display-zone';
+import { decisionPeople } from './name-people';
 import { exportDecisionToChannel } from './export-decision-to-channel';
 import { bulletinExposure } from './exposure-queries';
 import { importDocuments, rebuildProjections } from './import-documents';
@@ -51,6 +52,8 @@ type ConveneBound<F> = F extends (membership: RoleMembership, request: infer Q) 
 export interface Patchcall {
   /** The application's clock (fixed with `--at`, a test's or the demo's moment, else the wall clock). */
   readonly clock: () => Date;
+  /** The organization's zone (rules/policy.json) in which every time is shown to a person. */
+  displayTimeZone: Bound<typeof displayTimeZone>;
 
   listBulletins: Bound<typeof listBulletins>;
   loadBulletin: Bound<typeof loadBulletin>;
@@ -87,6 +90,8 @@ export interface Patchcall {
 
   buildDecisionRecord: Bound<typeof buildDecisionRecord>;
   decisionsSince: Bound<typeof decisionsSince>;
+  recordExport: Bound<typeof recordExport>;
+  decisionPeople: Bound<typeof decisionPeople>;
   exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
   anchorChainHead: Bound<typeof anchorChainHead>;
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
@@ -109,10 +114,11 @@ export function openPatchcall(options: Parameters<typeof openAppContext>[0] & Pa
 /** Binds the use cases to a context that is already open (tests keep the context to look into the log). */
 export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): Patchcall {
   const assess = options.assess ?? assessForDecision;
-  let policy: QuorumPolicy | undefined;
-  const quorumPolicy = () => (policy ??= loadQuorumPolicy(ctx.rulesDir));
+  // read on each use, so a reloaded rules folder applies to the next click
+  const quorumPolicy = (): QuorumPolicy => ctx.rules.get('quorum');
   return {
     clock: ctx.clock,
+    displayTimeZone: () => displayTimeZone(ctx),
     listBulletins: () => listBulletins(ctx),
     loadBulletin: (...args) => loadBulletin(ctx, ...args),
     listAssets: () => listAssets(ctx),
@@ -145,6 +151,8 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
 
     buildDecisionRecord: (...args) => buildDecisionRecord(ctx, ...args),
     decisionsSince: (...args) => decisionsSince(ctx, ...args),
+    recordExport: (...args) => recordExport(ctx, ...args),
+    decisionPeople: (...args) => decisionPeople(ctx, ...args),
     exportDecisionToChannel: (...args) => exportDecisionToChannel(ctx, ...args),
     anchorChainHead: (...args) => anchorChainHead(ctx, ...args),
     lastAnchoredAt: () => lastAnchoredAt(ctx),

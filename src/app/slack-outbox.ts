@@ -30,6 +30,7 @@ import { channelAttempt, nextChannelName, nextSlackEffect, type SlackEffect } fr
 import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { displayTimeZone } from './display-zone';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -150,7 +151,7 @@ export class SlackOutbox {
   /** What is still to do for a decision (undefined when Slack shows what the log says). */
   pending(decisionId: string): SlackEffect | undefined {
     const state = loadDecision(this.ctx, decisionId);
-    return nextSlackEffect(state, this.sentVersion(state));
+    return nextSlackEffect(state, this.sentVersion(state), displayTimeZone(this.ctx));
   }
 
   /** Resolves when no decision has work in flight in this process (tests, benchmarks, shutdown). */
@@ -165,7 +166,7 @@ export class SlackOutbox {
 
   private sweep(): void {
     for (const state of listDecisions(this.ctx)) {
-      if (nextSlackEffect(state, this.sentVersion(state))) this.nudge(state.id);
+      if (nextSlackEffect(state, this.sentVersion(state), displayTimeZone(this.ctx))) this.nudge(state.id);
     }
   }
 
@@ -189,7 +190,7 @@ export class SlackOutbox {
           heldUntil = now + this.leaseMs;
         }
         const state = loadDecision(this.ctx, decisionId);
-        const effect = nextSlackEffect(state, this.sentVersion(state));
+        const effect = nextSlackEffect(state, this.sentVersion(state), displayTimeZone(this.ctx));
         if (!effect) {
           this.failures.delete(decisionId);
           if (this.dirty.has(decisionId)) continue;

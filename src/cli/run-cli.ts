@@ -28,7 +28,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
+          ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
+          ...(options.at ? { asOf: clock!() } : {}),
         });
         opened.push(patchcall);
         return patchcall;

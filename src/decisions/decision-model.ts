@@ -2,6 +2,7 @@
  * The decision on one bulletin as data: who holds which role, the events a decision is made of, and the state
  * folded from them. Slack, the CLI and the audit record all read this one shape.
  */
+import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment, CallOutcome, Urgency } from '../risk/model';
 
@@ -45,6 +46,7 @@ export const DecisionEvents = {
   callPinned: 'decision.call-pinned',
   effectFailed: 'decision.effect-failed',
   effectsRetried: 'decision.effects-retried',
+  peopleNamed: 'decision.people-named',
 } as const;
 
 export const RosterEvents = {
@@ -92,6 +94,12 @@ export interface DecisionSnapshot {
   inventoryHash: string;
   exposureInputsHash: string;
   rulebookHash: string;
+  /**
+   * The digest of the whole rules folder (every file that can change a verdict, an exposure, a deadline or a
+   * quorum) and each file's own digest. Absent in snapshots taken before the folder was digested as a whole.
+   */
+  rulesDigest?: string;
+  rulesFiles?: { path: string; sha256: string }[];
   /** The last event in the log when the snapshot was taken. */
   logHeadSeq: number;
 }
@@ -104,6 +112,8 @@ export interface ConvenedPayload {
   /** Decisions convened before the outbox created their channel inside convening. */
   channel?: { id: string; name: string };
   bulletin: BulletinBrief;
+  /** The merged bulletin as known at convening, each fact with its source: what the audit record shows. */
+  bulletinAsKnown?: Bulletin;
   assessment: Assessment;
   assets: AssetLine[];
   /** The exposure of each affected asset with the deciding rules, as the stakeholders were shown it. */
@@ -202,6 +212,14 @@ export interface ExportedPayload {
   channel: string;
   files: { name: string; format: string; sha256: string; fileId?: string }[];
   coversThroughSeq: number;
+}
+
+/**
+ * Names of people as the log knows them when a decision first sees them (or sees them renamed): the audit record
+ * shows each event's actor under the name recorded before it, so a later rename never rewrites history.
+ */
+export interface PeopleNamedPayload {
+  people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
 }
 
 export interface CallPostedPayload {

@@ -5,6 +5,7 @@
  * then the card kept at the latest state; then the call posted and pinned.
  */
 import { everyone } from './apply-roster-event';
+import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
 
@@ -23,15 +24,20 @@ const TOPIC_MAX = 250;
 /**
  * The next effect, or undefined when Slack already shows what the log says. `sentCardVersion` is the newest card
  * rendering Slack acknowledged (outbox coordination state); the card is behind when the state's version is newer.
+ * `timeZone` is the organization's display zone: the topic shows the deadline in it, as every other surface does.
  */
-export function nextSlackEffect(state: DecisionState, sentCardVersion: number): SlackEffect | undefined {
+export function nextSlackEffect(
+  state: DecisionState,
+  sentCardVersion: number,
+  timeZone: string,
+): SlackEffect | undefined {
   if (state.status === 'new') return undefined;
   const { failed } = state;
   if (!state.channel)
     return failed.channel || !state.channelName ? undefined : { kind: 'create-channel', name: state.channelName };
   const channel = state.channel.id;
   if (state.topic === undefined && !failed.topic && !state.cardTs)
-    return { kind: 'set-topic', channel, topic: topicFor(state) };
+    return { kind: 'set-topic', channel, topic: topicFor(state, timeZone) };
   if (!state.invitesDone && !failed.invite && !state.cardTs) {
     const users = everyone(state.members);
     if (users.length) return { kind: 'invite', channel, users };
@@ -77,10 +83,12 @@ export function channelAttempt(bulletinId: string, name: string): number {
   return 1;
 }
 
-/** The channel topic as text (the Slack gateway escapes it): the recommendation, the deadline, the title. */
-export function topicFor(state: DecisionState): string {
+/**
+ * The channel topic as text (the Slack gateway escapes it): the recommendation, the deadline in the organization's
+ * zone with UTC beside it (as on every other surface), the title.
+ */
+export function topicFor(state: DecisionState, timeZone: string): string {
   const summary = state.assessment!.summary;
-  const due = summary.deadline.dueAt.slice(0, 16).replace('T', ' ');
-  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${due} UTC. ${state.bulletin!.title}`;
+  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${formatTime(summary.deadline.dueAt, timeZone)}. ${state.bulletin!.title}`;
   return text.length <= TOPIC_MAX ? text : text.slice(0, TOPIC_MAX - 1) + '…';
 }

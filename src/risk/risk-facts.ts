@@ -331,7 +331,7 @@ export function assetFacts(
       missionImpact: mission,
       humanImpact: {
         value: humanImpact,
-        source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}`,
+        source: `CERT/CC Human Impact table: safety impact "${safety.value}" with mission impact "${mission.value}"`,
       } as FactWithSource<HumanImpact>,
       environment: { value: asset.environment, source: inventory },
       criticality: { value: asset.criticality, source: inventory },

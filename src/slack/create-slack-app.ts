@@ -21,8 +21,8 @@ import { backgroundRetryConfig, createWebClients, type SlackClients } from './we
 import { ConfigError } from '../common/errors';
 import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
-import { decisionCard, decisionCardText } from './blocks/decision-card';
-import { SlackGateway } from './slack-gateway';
+import { callMessage, decisionCard, decisionCardText } from './blocks/decision-card';
+import { SlackGateway, type DecisionRenderer } from './slack-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -60,11 +60,14 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const notifier = new ImportNotifier(logger);
   // read at start, so a wrong rules/quorum.json stops the app here and not at the first click
   patchcall.quorumPolicy();
-  const renderCard = (state: DecisionState) => ({
-    blocks: decisionCard(state, patchcall.cardQuorum(state)),
-    text: decisionCardText(state),
-  });
-  const gateway = new SlackGateway(clients, renderCard, identity.userId);
+  const render: DecisionRenderer = {
+    card: (state: DecisionState) => ({
+      blocks: decisionCard(state, patchcall.cardQuorum(state), patchcall.displayTimeZone()),
+      text: decisionCardText(state),
+    }),
+    call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
+  };
+  const gateway = new SlackGateway(clients, render, identity.userId);
   const deps = {} as SlackDeps;
   const outbox = patchcall.slackOutbox(gateway, {
     leaseMs: config.outboxLeaseMs,

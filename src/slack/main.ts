@@ -22,7 +22,11 @@ export async function main(
   let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
-    patchcall = openPatchcall({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
+    patchcall = openPatchcall({
+      dbPath: config.dbPath,
+      ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
+    });
     slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
     patchcall?.close();

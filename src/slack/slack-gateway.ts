@@ -9,13 +9,18 @@ import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/
 import type { UserGroupsPort } from '../app/role-membership';
 import type { DecisionState } from '../decisions/decision-model';
 import { blocksToText } from './blocks/blocks-to-text';
-import { callMessage } from './blocks/decision-card';
 import { escapeAndTruncate } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
 
 export interface RenderedCard {
   blocks: KnownBlock[];
   text: string;
+}
+
+/** Renders the decision's messages at send time, in the organization's time zone (src/slack/create-slack-app.ts). */
+export interface DecisionRenderer {
+  card(state: DecisionState): RenderedCard;
+  call(state: DecisionState): RenderedCard;
 }
 
 /** The metadata event type of the messages the outbox posts; the payload carries the idempotency key. */
@@ -26,7 +31,7 @@ const HISTORY_PAGES = 5;
 export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
   constructor(
     private readonly clients: SlackClients,
-    private readonly renderCard: (state: DecisionState) => RenderedCard,
+    private readonly render: DecisionRenderer,
     private readonly botUserId: string,
   ) {}
 
@@ -119,19 +124,19 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
   }
 
   postCard(state: DecisionState, key: string): Promise<string> {
-    const card = this.renderCard(state);
+    const card = this.render.card(state);
     return this.post(state.channel!.id, card.blocks, card.text, key);
   }
 
   updateCard(state: DecisionState, ts: string): Promise<void> {
-    const card = this.renderCard(state);
+    const card = this.render.card(state);
     return effect(async () => {
       await this.clients.effects.chat.update({ channel: state.channel!.id, ts, blocks: card.blocks, text: card.text });
     });
   }
 
   postCall(state: DecisionState, key: string): Promise<string> {
-    const message = callMessage(state);
+    const message = this.render.call(state);
     return this.post(state.channel!.id, message.blocks, message.text, key);
   }
 

@@ -19,9 +19,11 @@ function allText(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
+const ZONE = 'Europe/Berlin';
+
 describe('the decision card', () => {
   it('shows the bulletin, the assets most exposed first, the recommendation and the buttons', () => {
-    const text = blocksToText(decisionCard(state()));
+    const text = blocksToText(decisionCard(state(), undefined, ZONE));
     expect(text).toContain('Out-of-cycle');
     expect(text).toContain('CVE-2008-4250');
     expect(text).toContain('fix KB958644 (restart required)');
@@ -33,7 +35,11 @@ describe('the decision card', () => {
   });
 
   it('shows who said what for which role, mentions built from ids', () => {
-    const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
+    const blocks = decisionCard(
+      state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]),
+      undefined,
+      ZONE,
+    );
     expect(blocksToText(blocks)).toContain(`@${PEOPLE.sys1} needs more information: “reboot window?”`);
     expect(allText(blocks)).toContain(`{"type":"user","user_id":"${PEOPLE.sys1}"}`);
   });
@@ -45,6 +51,8 @@ describe('the decision card', () => {
         bulletin: { ...payload.bulletin, title: HOSTILE },
         assets: [{ ...payload.assets[0]!, name: HOSTILE }],
       }),
+      undefined,
+      ZONE,
     );
     // mrkdwn escapes the control characters; rich text (title, comments) shows them as written, unparsed
     const mrkdwn = mrkdwnOf(blocks).join('\n');
@@ -61,6 +69,8 @@ describe('the decision card', () => {
       state([position(PEOPLE.sec1, ['security'], 'alternative', 'v1', literal)], {
         bulletin: { ...payload.bulletin, title: literal },
       }),
+      undefined,
+      ZONE,
     );
     expect(mrkdwnOf(blocks).join('\n')).not.toContain('*not*');
     expect(richTextOf(blocks)).toContain(literal);
@@ -75,8 +85,8 @@ describe('the decision card', () => {
       name: `server-${i}-${'x'.repeat(60)}`,
     }));
     const s = state([], { assets: many });
-    const card = decisionCard(s);
-    const table = assetsTable(s);
+    const card = decisionCard(s, undefined, ZONE);
+    const table = assetsTable(s, ZONE);
     for (const blocks of [card, table]) {
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks)

@@ -1,12 +1,13 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
 import { readDocumentFile } from '../../app/read-document';
-import { verifyRecordFile } from '../../app/verify-event-log';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { verifyExport } from './audit-verify-export';
 
 interface VerifyOptions {
   export?: string;
   anchors?: string;
+  key?: string;
 }
 
 export function registerAudit(program: Command, runtime: CliRuntime): void {
@@ -17,9 +18,13 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
     .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
+    .option(
+      '--key <public key>',
+      'with --export: the signing public key (base64 or PEM, or a file) that vouches for the record',
+    )
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
-      if (options.export) return verifyExport(runtime, global, options.export);
+      if (options.export) return verifyExport(runtime, global, options.export, options);
       const { chain: verdict, anchors } = runtime
         .open(global)
         .verifyEventLog(options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined);
@@ -52,16 +57,6 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
       const count = runtime.open(global).rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
-}
-
-function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const verdict = verifyRecordFile(file, runtime.config.maxInputBytes);
-  if (!verdict.ok) runtime.fail(1);
-  runtime.print(global, verdict, () =>
-    verdict.ok
-      ? `record ok: ${verdict.streamEvents} events of ${verdict.stream} within ${verdict.count} chained events (#${verdict.firstSeq}-#${verdict.headSeq}), head ${verdict.headHash}\n`
-      : `record BROKEN at event #${verdict.brokenAt}: ${verdict.problem}\n`,
-  );
 }
 
 /** A conversations.history export (JSON) or plain text with one anchor per line. */

@@ -5,6 +5,8 @@ import type { ImportInput, ImportProgress } from '../../app/import-documents';
 import { formatNames } from '../../app/formats';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { PatchcallError } from '../../common/errors';
+import { dateOrderOfLocale } from '../../inventory/locale-dates';
 
 export function registerImport(program: Command, runtime: CliRuntime): void {
   program
@@ -12,23 +14,37 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
     .description('import files; all are stored or none is')
     .argument('<files...>', 'files to import (format detected from content)')
     .option('--format <name>', `force the format: ${formatNames().join(', ')}`)
-    .action((files: string[], options: { format?: string }, command: Command) => {
+    .option(
+      '--asset <name>',
+      'the asset a host-less inventory describes (an SBOM, osqueryi output); overrides the file',
+    )
+    .option('--locale <tag>', 'the locale dates were exported in, e.g. en-US or de-DE (Get-HotFix InstalledOn)')
+    .action((files: string[], options: { format?: string; asset?: string; locale?: string }, command: Command) => {
       const global = globalOptions(command);
+      if (options.locale && !dateOrderOfLocale(options.locale))
+        throw new PatchcallError(
+          'USAGE',
+          `--locale: "${options.locale}" is not a locale this system knows (e.g. en-US, de-DE)`,
+        );
       const progress = progressBar(runtime, files.length);
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
       const patchcall = runtime.open(global);
       try {
         const outcomes = patchcall.importDocuments(inputs, {
           format: options.format,
+          ...(options.asset ? { asset: options.asset } : {}),
+          ...(options.locale ? { locale: options.locale } : {}),
           actor: `cli:${runtime.io.user}`,
           onProgress: progress?.update,
         });
         runtime.print(global, { imported: outcomes }, () =>
           outcomes
-            .map((o) =>
-              o.status === 'unchanged'
-                ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
-                : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`,
+            .map(
+              (o) =>
+                (o.status === 'unchanged'
+                  ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
+                  : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`) +
+                o.warnings.map((w) => `  warning: ${w}\n`).join(''),
             )
             .join(''),
         );

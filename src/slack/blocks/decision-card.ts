@@ -17,7 +17,7 @@ const ASSETS_ON_CARD = 6;
 const PLAN_STEPS_ON_CARD = 5;
 const REASONS_ON_CARD = 4;
 
-export function decisionCard(state: DecisionState, quorum?: QuorumResult): KnownBlock[] {
+export function decisionCard(state: DecisionState, quorum: QuorumResult | undefined, timeZone: string): KnownBlock[] {
   const { bulletin, assessment } = state;
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
   return [
@@ -34,12 +34,12 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
     { type: 'divider' },
     ...assetBlocks(state),
     { type: 'divider' },
-    section(recommendationText(assessment.summary)),
-    ...(assessment.plan.length ? [section(planText(assessment.plan))] : []),
+    section(recommendationText(assessment.summary, timeZone)),
+    ...(assessment.plan.length ? [section(planText(assessment.plan, timeZone))] : []),
     { type: 'divider' },
-    positionsBlock(state),
-    ...(state.call ? [callBlock(state)] : openCallBlocks(state, quorum)),
-    { type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state) }] },
+    positionsBlock(state, timeZone),
+    ...(state.call ? [callBlock(state, timeZone)] : openCallBlocks(state, quorum)),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state, timeZone) }] },
   ];
 }
 
@@ -62,18 +62,20 @@ function bulletinText(bulletin: NonNullable<DecisionState['bulletin']>): string 
   return facts.join(' · ');
 }
 
-function recommendationText(summary: Assessment['summary']): string {
+function recommendationText(summary: Assessment['summary'], timeZone: string): string {
   return [
-    `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
+    `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt, timeZone)} (${escapeMrkdwn(summary.deadline.reason)})`,
     escapeAndTruncate(summary.headline, 500),
     ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
   ].join('\n');
 }
 
-function planText(plan: Assessment['plan']): string {
+function planText(plan: Assessment['plan'], timeZone: string): string {
   const steps = plan.slice(0, PLAN_STEPS_ON_CARD).map((step, i) => {
-    const due = step.dueAt ? `, due ${formatTime(step.dueAt)}` : '';
-    const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
+    const due = step.dueAt ? `, due ${formatTime(step.dueAt, timeZone)}` : '';
+    // a title that already names its assets ("Patch now: web01") is not followed by them again
+    const named = step.assets.every((name) => step.title.includes(name));
+    const assets = step.assets.length && !named ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
     return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
   });
   if (plan.length > PLAN_STEPS_ON_CARD) steps.push(`…and ${plan.length - PLAN_STEPS_ON_CARD} more steps`);
@@ -148,7 +150,7 @@ function assetBlocks(state: DecisionState): KnownBlock[] {
   ];
 }
 
-function positionsBlock(state: DecisionState): KnownBlock {
+function positionsBlock(state: DecisionState, timeZone: string): KnownBlock {
   const positions = Object.values(state.positions).sort((a, b) => a.seq - b.seq);
   const lines = SPEAKING_ROLES.map((role): Piece[] => {
     const spoken = positions.filter((p) => p.roles.includes(role));
@@ -156,14 +158,16 @@ function positionsBlock(state: DecisionState): KnownBlock {
     const said = spoken.flatMap((p, i): Piece[] => [
       ...(i > 0 ? [text('; ')] : []),
       user(p.userId),
-      text(` ${STANCE_LABELS[p.stance]}${p.comment ? `: “${clipText(p.comment, 300)}”` : ''} (${formatTime(p.at)})`),
+      text(
+        ` ${STANCE_LABELS[p.stance]}${p.comment ? `: “${clipText(p.comment, 300)}”` : ''} (${formatTime(p.at, timeZone)})`,
+      ),
     ]);
     return [bold(ROLE_LABELS[role]), text(': '), ...said];
   });
   return richText([[bold('Positions')], ...lines]);
 }
 
-function callBlock(state: DecisionState): KnownBlock {
+function callBlock(state: DecisionState, timeZone: string): KnownBlock {
   const call = state.call!;
   const against =
     call.outcome !== call.recommendedCall ? ` (recommended: ${OUTCOME_LABELS[call.recommendedCall]})` : '';
@@ -172,7 +176,7 @@ function callBlock(state: DecisionState): KnownBlock {
     [
       text('Made by '),
       user(call.by),
-      text(` (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at)}`),
+      text(` (${call.as === 'owner' ? 'decision owner' : 'delegate'}) at ${formatTime(call.at, timeZone)}`),
     ],
     [text(`“${clipText(call.rationale, 1200)}”`)],
     [text(call.quorumSummary)],
@@ -182,22 +186,22 @@ function callBlock(state: DecisionState): KnownBlock {
 }
 
 /** The message that announces the call in the channel (then pinned). */
-export function callMessage(state: DecisionState): { blocks: KnownBlock[]; text: string } {
+export function callMessage(state: DecisionState, timeZone: string): { blocks: KnownBlock[]; text: string } {
   return {
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncatePlain(`The call on ${state.id}`, 150) } },
-      callBlock(state),
+      callBlock(state, timeZone),
     ],
     text: `The call on ${escapeMrkdwn(state.id)}: ${OUTCOME_LABELS[state.call!.outcome]}`,
   };
 }
 
-function contextText(state: DecisionState): string {
+function contextText(state: DecisionState, timeZone: string): string {
   const s = state.snapshot;
   const parts = [`Decision ${escapeMrkdwn(state.id)}`];
   if (state.convenedBy && /^[UW][A-Z0-9]+$/.test(state.convenedBy))
     parts.push(`convened by ${mentionUser(state.convenedBy)}`);
-  if (state.convenedAt) parts.push(formatTime(state.convenedAt));
+  if (state.convenedAt) parts.push(formatTime(state.convenedAt, timeZone));
   if (s)
     parts.push(
       `inputs: bulletin rev ${escapeMrkdwn(s.bulletinRevision ?? '?')}, inventory ${s.inventoryHash.slice(0, 8)}, network ${s.exposureInputsHash.slice(0, 8)}, rules ${s.rulebookHash.slice(0, 8)}`,

@@ -9,7 +9,7 @@ export function registerAppHome(app: App, services: DecisionServices): void {
     if (event.tab !== 'home') return;
     await deps.clients.interactive.views.publish({
       user_id: event.user,
-      view: homeView(deps.patchcall.listDecisions()),
+      view: homeView(deps.patchcall.listDecisions(), deps.patchcall.displayTimeZone()),
     });
   });
 }

@@ -88,7 +88,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   app.action<BlockButtonAction>(
     ActionIds.showAssets,
     button((args) => {
-      const table = assetsTable(patchcall.findDecision(args.action.value!));
+      const table = assetsTable(patchcall.findDecision(args.action.value!), patchcall.displayTimeZone());
       return () => gateway.ephemeral(args.body.channel?.id ?? args.body.container.channel_id, args.body.user.id, table);
     }),
   );

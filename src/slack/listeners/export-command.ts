@@ -16,7 +16,7 @@ export async function exportToChannel(
     .exportDecisionToChannel(
       { ...request, admins: deps.config.admins, now: deps.now() },
       {
-        readThread: (channel) => fetchSlackThread(deps.clients.background, channel),
+        readThread: (channel, people) => fetchSlackThread(deps.clients.background, channel, people),
         upload: (channel, file) => gateway.uploadFile(channel, file),
       },
       services.currentMembers,

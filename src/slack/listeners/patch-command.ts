@@ -47,7 +47,7 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
         ));
       }
       case 'assets':
-        return void (await reply(assetsTable(patchcall.findDecision(parsed.decision))));
+        return void (await reply(assetsTable(patchcall.findDecision(parsed.decision), patchcall.displayTimeZone())));
       case 'new':
         return void (await openModal(
           deps,
@@ -81,8 +81,11 @@ function quickAnswer(services: DecisionServices, parsed: PatchCommand): Reply | 
       return rolesText(patchcall.readRoster().roles);
     case 'status':
       return parsed.decision
-        ? statusLine(patchcall.findDecision(parsed.decision))
-        : statusText(patchcall.listDecisions().filter((d) => d.status === 'open'));
+        ? statusLine(patchcall.findDecision(parsed.decision), patchcall.displayTimeZone())
+        : statusText(
+            patchcall.listDecisions().filter((d) => d.status === 'open'),
+            patchcall.displayTimeZone(),
+          );
     default:
       return undefined;
   }
