@@ -9,6 +9,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { loadDecision } from '../../src/app/decision-log';
 import type { AuditRecord } from '../../src/audit/audit-record';
 import { anchorText } from '../../src/audit/anchors';
+import { formatTime } from '../../src/common/time-format';
 import { deriveRecordSections, derivedPointers, uncoveredPointers } from '../../src/audit/derive-record';
 import { signRecord, signingKeyFromPem } from '../../src/audit/record-signature';
 import { verifyExportedRecord, type TrustedKeys } from '../../src/audit/verify-exported-record';
@@ -51,7 +52,7 @@ async function decideAndExport(h: SlackHarness): Promise<AuditRecord> {
       [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait' } },
     },
   });
-  await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message, 'the call posted');
+  await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message?.pinned, 'the call posted and pinned');
   return exportNow(h);
 }
 
@@ -101,6 +102,21 @@ describe('audit verify --export on a real record', () => {
       ['owner', 'owner', 'slack'],
     ]);
     expect(record.timeline.every((t) => t.actor.id === 'system' || t.actor.name)).toBe(true);
+    // the decision went through the Slack outbox: its steps are in the chain, each told in a sentence of its own
+    const outboxSteps = [
+      'decision.channel-created',
+      'decision.topic-set',
+      'decision.invited',
+      'decision.effect-attempted',
+      'decision.card-posted',
+      'decision.call-posted',
+      'decision.call-pinned',
+    ];
+    for (const type of outboxSteps) expect(record.timeline.map((t) => t.type)).toContain(type);
+    expect(record.timeline.filter((t) => t.summary === t.type)).toEqual([]);
+    const topic = record.timeline.find((t) => t.type === 'decision.topic-set')!.summary;
+    expect(topic).toContain(`deadline ${formatTime(record.assessment!.summary.deadline.dueAt, record.timeZone)}`);
+    expect(topic).not.toContain('recorded text');
 
     const file = join(dirname(h.dbPath), 'record.json');
     writeFileSync(file, JSON.stringify(record));
