@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { listBulletins, loadBulletin } from '../../app/bulletin-queries';
 import type { Bulletin } from '../../bulletins/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { renderTable } from '../output';
 
 export function registerBulletins(program: Command, runtime: CliRuntime): void {
   program
@@ -13,12 +14,16 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
       const bulletins = listBulletins(runtime.open(global));
       runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
         bulletins.length
-          ? bulletins
-              .map(
-                (b) =>
-                  `${b.id}\t${b.releasedAt?.value.slice(0, 10) ?? '?'}\t${b.cycle.status}\t${b.title?.value ?? ''}\n`,
-              )
-              .join('')
+          ? renderTable(
+              runtime.style(global),
+              ['ID', 'RELEASED', 'CYCLE', 'TITLE'],
+              bulletins.map((b) => [
+                b.id,
+                b.releasedAt?.value.slice(0, 10) ?? '?',
+                b.cycle.status,
+                b.title?.value ?? '',
+              ]),
+            )
           : 'no bulletins imported yet (patchcall import <file>)\n',
       );
     });

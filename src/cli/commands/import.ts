@@ -3,25 +3,35 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { importDocuments, type ImportInput, type ImportProgress } from '../../app/import-documents';
 import { formatNames } from '../../app/formats';
-import { readDocumentFile } from '../../app/read-document';
+import { readDocumentFile, sniffDocument } from '../../app/read-document';
+import { InputError, PatchcallError } from '../../common/errors';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 export function registerImport(program: Command, runtime: CliRuntime): void {
   program
     .command('import')
     .description('import files; all are stored or none is')
-    .argument('<files...>', 'files to import (format detected from content)')
+    .argument('<files...>', 'files to import (format detected from content); - reads standard input')
     .option('--format <name>', `force the format: ${formatNames().join(', ')}`)
-    .action((files: string[], options: { format?: string }, command: Command) => {
+    .option(
+      '--name <filter>',
+      'name the firewall these files hold (the name the network description uses), whatever the files are called',
+    )
+    .action(async (files: string[], options: { format?: string; name?: string }, command: Command) => {
       const global = globalOptions(command);
+      if (files.filter((f) => f === '-').length > 1)
+        throw new PatchcallError('USAGE', 'standard input (-) can be read only once');
       const progress = progressBar(runtime, files.length);
-      const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
+      const inputs: ImportInput[] = [];
+      for (const file of files)
+        inputs.push(file === '-' ? await readStdin(runtime) : readDocumentFile(file, runtime.config.maxInputBytes));
       const ctx = runtime.open(global);
       try {
         const outcomes = importDocuments(ctx, inputs, {
           format: options.format,
           actor: `cli:${runtime.io.user}`,
           onProgress: progress?.update,
+          ...(options.name !== undefined ? { name: options.name } : {}),
         });
         runtime.print(global, { imported: outcomes }, () =>
           outcomes
@@ -37,6 +47,17 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
       }
     });
 }
+
+/** `-`: the whole of standard input, named "stdin" in messages and in the log. */
+async function readStdin(runtime: CliRuntime): Promise<ImportInput> {
+  if (!runtime.io.readStdin) throw new PatchcallError('USAGE', 'standard input cannot be read here');
+  const bytes = await runtime.io.readStdin();
+  if (bytes.length > runtime.config.maxInputBytes)
+    throw new InputError(STDIN_NAME, 'over the import limit (set PATCHCALL_MAX_INPUT_MB to raise it)');
+  return { doc: sniffDocument(STDIN_NAME, bytes, runtime.config.maxInputBytes), bytes };
+}
+
+const STDIN_NAME = 'stdin';
 
 /** A progress bar on a terminal; none when output is piped or in CI. */
 function progressBar(runtime: CliRuntime, files: number): { update: ImportProgress; stop: () => void } | undefined {

@@ -53,6 +53,7 @@ const schema = {
           chain: { type: 'string', minLength: 1 },
           zones: { type: 'array', minItems: 1, items: NAME },
           interfaces: { type: 'object', propertyNames: NAME, additionalProperties: { type: 'string', minLength: 1 } },
+          assumeOpen: { type: 'boolean' },
         },
       },
     },
@@ -62,7 +63,12 @@ const schema = {
         type: 'object',
         required: ['asset', 'filter', 'chain'],
         additionalProperties: false,
-        properties: { asset: { type: 'string', minLength: 1 }, filter: NAME, chain: { type: 'string', minLength: 1 } },
+        properties: {
+          asset: { type: 'string', minLength: 1 },
+          filter: NAME,
+          chain: { type: 'string', minLength: 1 },
+          assumeOpen: { type: 'boolean' },
+        },
       },
     },
   },
@@ -72,8 +78,14 @@ let validate: ReturnType<typeof createValidator> | undefined;
 
 interface RawNetwork {
   zones: Record<string, string[] | { cidrs: string[]; description?: string }>;
-  guards?: { filter: string; chain: string; zones: string[]; interfaces?: Record<string, string> }[];
-  hosts?: { asset: string; filter: string; chain: string }[];
+  guards?: {
+    filter: string;
+    chain: string;
+    zones: string[];
+    interfaces?: Record<string, string>;
+    assumeOpen?: boolean;
+  }[];
+  hosts?: { asset: string; filter: string; chain: string; assumeOpen?: boolean }[];
 }
 
 export function isNetworkDocument(doc: SniffedDocument): boolean {
@@ -130,6 +142,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
       chain: g.chain,
       zones: g.zones,
       interfaces: g.interfaces ?? {},
+      ...(g.assumeOpen ? { assumeOpen: true } : {}),
       locator: pointer('guards', i),
     };
   });
@@ -137,6 +150,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
     asset: h.asset,
     filter: h.filter,
     chain: h.chain,
+    ...(h.assumeOpen ? { assumeOpen: true } : {}),
     locator: pointer('hosts', i),
   }));
   return { document: doc.name, zones, guards, hosts };
