@@ -11,7 +11,7 @@ export function createValidator(
   options: { draft?: Draft; extraSchemas?: object[]; keywords?: string[] } = {},
 ): ValidateFunction {
   const AjvClass = options.draft === '2020-12' ? Ajv2020 : Ajv;
-  const ajv = new AjvClass({ allErrors: false, strict: false, validateFormats: true });
+  const ajv = new AjvClass({ allErrors: false, strict: false, validateFormats: true, verbose: true });
   addFormats(ajv);
   for (const keyword of options.keywords ?? []) ajv.addKeyword(keyword);
   for (const extra of options.extraSchemas ?? []) ajv.addSchema(extra);
@@ -25,12 +25,59 @@ export function assertValid<T>(validate: ValidateFunction, value: unknown, file:
   throw new InputError(file, `not a valid ${what}: ${describe(error)}`, { pointer: error?.instancePath ?? '' });
 }
 
+/**
+ * The deepest error; among errors at the same place, one whose schema says what is expected (`description`), so
+ * a failed `oneOf` reports the shape it wanted rather than the first branch's complaint.
+ */
 function pickMostSpecific(errors: ErrorObject[]): ErrorObject | undefined {
-  return [...errors].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  const deepest = Math.max(-1, ...errors.map((e) => e.instancePath.length));
+  const candidates = errors.filter((e) => e.instancePath.length === deepest);
+  return candidates.find((e) => expectation(e) !== undefined) ?? candidates[0];
+}
+
+interface DocumentedSchema {
+  description?: unknown;
+  examples?: unknown;
+}
+
+/** "a list of CIDRs, e.g. [10.0.0.0/8]" from the failing schema's `description` and first of its `examples`. */
+function expectation(error: ErrorObject): string | undefined {
+  const schema = error.parentSchema as DocumentedSchema | undefined;
+  if (!schema || typeof schema.description !== 'string') return undefined;
+  const example = Array.isArray(schema.examples) && schema.examples.length ? schema.examples[0] : undefined;
+  return `${schema.description}${example !== undefined ? `, e.g. ${flowStyle(example)}` : ''}`;
+}
+
+/** An example as a person types it in YAML or JSON: [10.0.0.0/8], { cidrs: [10.0.0.0/8] }. */
+function flowStyle(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flowStyle).join(', ')}]`;
+  if (value && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k}: ${flowStyle(v)}`)
+      .join(', ')} }`;
+  return String(value);
+}
+
+/** `/zones/internal` → `zones.internal`; the root is "the document". */
+function dotted(instancePath: string): string {
+  if (!instancePath) return 'the document';
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
 }
 
 function describe(error: ErrorObject | undefined): string {
   if (!error) return 'schema validation failed';
+  const expected = expectation(error);
+  if (expected && error.keyword !== 'required' && error.keyword !== 'additionalProperties')
+    return `${dotted(error.instancePath)} must be ${expected}`;
+  const hint = expected ? ` (expected ${expected})` : '';
+  return describeKeyword(error) + hint;
+}
+
+function describeKeyword(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':

@@ -24,13 +24,15 @@ const schema = {
   required: ['kind', 'zones'],
   additionalProperties: false,
   properties: {
-    kind: { const: NETWORK_KIND },
+    kind: { const: NETWORK_KIND, description: `"${NETWORK_KIND}"` },
     description: { type: 'string' },
     zones: {
       type: 'object',
       minProperties: 1,
       propertyNames: NAME,
       additionalProperties: {
+        description: 'a list of CIDRs, or { cidrs, description }',
+        examples: [['10.0.0.0/8']],
         oneOf: [
           { type: 'array', items: { type: 'string' } },
           {
@@ -44,30 +46,44 @@ const schema = {
     },
     guards: {
       type: 'array',
+      description: 'a list of { filter, chain, zones }',
+      examples: [[{ filter: 'edge', chain: 'FORWARD', zones: ['dmz'] }]],
       items: {
         type: 'object',
+        description: 'a guard { filter, chain, zones, interfaces?, assumeOpen? }',
+        examples: [{ filter: 'edge', chain: 'FORWARD', zones: ['dmz', 'servers'] }],
         required: ['filter', 'chain', 'zones'],
         additionalProperties: false,
         properties: {
           filter: NAME,
           chain: { type: 'string', minLength: 1 },
-          zones: { type: 'array', minItems: 1, items: NAME },
+          zones: {
+            type: 'array',
+            minItems: 1,
+            items: NAME,
+            description: 'a non-empty list of zone names',
+            examples: [['dmz', 'servers']],
+          },
           interfaces: { type: 'object', propertyNames: NAME, additionalProperties: { type: 'string', minLength: 1 } },
-          assumeOpen: { type: 'boolean' },
+          assumeOpen: { type: 'boolean', description: 'true or false' },
         },
       },
     },
     hosts: {
       type: 'array',
+      description: 'a list of { asset, filter, chain }',
+      examples: [[{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }]],
       items: {
         type: 'object',
+        description: 'a host firewall { asset, filter, chain, assumeOpen? }',
+        examples: [{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }],
         required: ['asset', 'filter', 'chain'],
         additionalProperties: false,
         properties: {
           asset: { type: 'string', minLength: 1 },
           filter: NAME,
           chain: { type: 'string', minLength: 1 },
-          assumeOpen: { type: 'boolean' },
+          assumeOpen: { type: 'boolean', description: 'true or false' },
         },
       },
     },
