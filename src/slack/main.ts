@@ -2,6 +2,7 @@
 import { openAppContext, type AppContext } from '../app/app-context';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
+import type { Logger } from 'pino';
 import { createLogger } from './logger';
 import { readSlackConfig } from './slack-config';
 
@@ -19,6 +20,7 @@ export async function main(
     return 2;
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
+  logTransport(logger, config.mode);
   let ctx: AppContext | undefined;
   let slackApp: SlackApp;
   try {
@@ -46,6 +48,23 @@ export async function main(
   await slackApp.stop();
   ctx.close();
   return 0;
+}
+
+/**
+ * Says at start which transport the app uses and why. manifest.yml turns Socket Mode on, so starting on HTTP
+ * (no SLACK_APP_TOKEN) is worth a warning: Slack would send nothing to this process until the app is switched.
+ */
+export function logTransport(logger: Pick<Logger, 'info' | 'warn'>, mode: 'http' | 'socket'): void {
+  if (mode === 'socket') {
+    logger.info({ transport: 'socket-mode' }, 'transport: Socket Mode, because SLACK_APP_TOKEN is set');
+    return;
+  }
+  logger.warn(
+    { transport: 'http' },
+    'transport: HTTP, because SLACK_APP_TOKEN is not set. manifest.yml turns Socket Mode on: either set ' +
+      'SLACK_APP_TOKEN (xapp-…, connections:write), or turn Socket Mode off in the app settings and give Slack ' +
+      `the request URL https://<your host>${SLACK_EVENTS_PATH} (docs/slack-setup.md)`,
+  );
 }
 
 if (require.main === module) {
