@@ -5,8 +5,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
-import { createValidator } from '../../src/common/json-schema';
+import { expectShape } from '../helpers/output-schemas';
 import { spawnPatchcall } from '../helpers/spawn-patchcall';
 
 const ROOT = join(__dirname, '..', '..');
@@ -16,20 +15,6 @@ const FIREWALLS = ['edge.iptables-save', 'edge.ip6tables-save', 'core.nft.json',
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'patchcall-names-'));
-}
-
-function schema(name: string): ValidateFunction {
-  const read = (file: string) => JSON.parse(readFileSync(join(ROOT, 'docs', 'schemas', file), 'utf8')) as object;
-  return createValidator(read(name), {
-    extraSchemas: name === 'decisions.schema.json' ? [read('decision.schema.json')] : [],
-  });
-}
-
-export function expectShape(output: string, schemaFile: string): any {
-  const value = JSON.parse(output);
-  const validate = schema(schemaFile);
-  if (!validate(value)) throw new Error(`${schemaFile}: ${JSON.stringify(validate.errors, null, 2)}`);
-  return value;
 }
 
 describe('filters on assets and exposure', () => {

@@ -1,0 +1,67 @@
+/**
+ * `patchcall decisions` and `patchcall decision show` over a decision convened, argued and called through the
+ * real Slack app (local stand-in), read by the built CLI as a child process from the same database.
+ */
+import { loadDecision } from '../../src/app/decision-log';
+import { ActionIds } from '../../src/slack/action-ids';
+import { PEOPLE } from '../decisions/sample-decision';
+import { expectShape } from '../helpers/output-schemas';
+import type { SlackHarness } from '../helpers/slack-harness';
+import { spawnPatchcall } from '../helpers/spawn-patchcall';
+import { eventually, startDecisionHarness } from '../slack/flows/decision-flow-setup';
+
+describe('patchcall decisions / decision show', () => {
+  let h: SlackHarness;
+  afterEach(async () => h?.stop());
+
+  it('lists an open decision with its deadline, the positions taken and those still owed', async () => {
+    const empty = await spawnPatchcall(['--db', (h = await startDecisionHarness()).dbPath, 'decisions']);
+    expect(empty.stdout).toBe('no decisions yet (`/patch open <bulletin>` in Slack convenes one)\n');
+
+    await h.command('open MS08-067');
+    const cardTs = await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    const channel = loadDecision(h.ctx, 'MS08-067').channel!.id;
+    await h.blockAction({
+      actionId: ActionIds.agree,
+      value: 'MS08-067',
+      userId: PEOPLE.sec1,
+      messageTs: cardTs,
+      channelId: channel,
+    });
+    await eventually(() => Object.keys(loadDecision(h.ctx, 'MS08-067').positions).length === 1, 'the position');
+
+    const list = expectShape(
+      (await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open', '--json'])).stdout,
+      'decisions.schema.json',
+    );
+    expect(list.decisions).toHaveLength(1);
+    const [d] = list.decisions;
+    expect(d).toMatchObject({ id: 'MS08-067', status: 'open', call: null, channel: { name: 'patch-ms08-067' } });
+    expect(d.deadline.dueAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(d.positions).toEqual([
+      expect.objectContaining({ userId: PEOPLE.sec1, stance: 'agree', roles: ['security'] }),
+    ]);
+    const owed = Object.fromEntries(d.owed.map((o: { role: string; missing: number }) => [o.role, o.missing]));
+    expect(owed.security).toBe(0);
+    const stillOwed = d.owed.filter((o: { missing: number }) => o.missing > 0);
+    expect(stillOwed.length).toBeGreaterThan(0);
+    for (const o of stillOwed) expect(o.waitingOn.length).toBeGreaterThan(0);
+
+    const human = await spawnPatchcall(['--db', h.dbPath, 'decisions']);
+    expect(human.stdout).toMatch(/^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED$/m);
+    expect(human.stdout).toMatch(/^MS08-067 +MS08-067 +open /m);
+
+    const shown = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'ms08-067']);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain(`${PEOPLE.sec1} (security): agree`);
+    expect(shown.stdout).toMatch(/Still owed:\n {2}\w+: 1 of 1, waiting on U0/);
+    expectShape(
+      (await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067', '--json'])).stdout,
+      'decision.schema.json',
+    );
+
+    const unknown = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS99-999']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no decision "MS99-999"/);
+  });
+});
