@@ -18,7 +18,8 @@
  * Every address outside every zone is the zone `internet`, which cannot be defined. Traffic between zones passes
  * every guard of the destination zone, then the asset's host filters; traffic within a zone passes only the host
  * filters. AWS security groups attach on their own through the asset's `securityGroupIds`. A filter named here
- * but not imported is not an error: the analysis assumes the path open there and says so.
+ * but not imported is refused (at import and at exposure) unless its entry says `assumeOpen: true`; then the
+ * analysis assumes the path open there and says so. Documented in docs/formats/network.md.
  */
 import type { FormatHandler } from '../common/format-handler';
 import type { NetworkBatch } from './network-model';
