@@ -5,12 +5,22 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import packagedChromium from '@sparticuz/chromium';
 import { chromium, type Browser } from 'playwright-core';
 import { renderRecord } from '../../src/audit/render-record';
 import { HOSTILE_NAME, sampleRecord } from './sample-record';
 
 const OUT = join(__dirname, '../tmp');
+
+/**
+ * The package also unpacks the shared libraries Chromium loads at run time (NSS, NSPR, expat) and points
+ * LD_LIBRARY_PATH at them, but only where it detects Amazon Linux 2023; asking for that here makes the browser
+ * independent of the distribution's libnss3 (a fresh Debian has none). Read once, before the module loads.
+ */
+async function packagedChromiumPath(): Promise<string> {
+  process.env.AWS_LAMBDA_JS_RUNTIME ??= 'nodejs20.x';
+  const { default: packagedChromium } = await import('@sparticuz/chromium');
+  return packagedChromium.executablePath();
+}
 
 describe('the HTML audit report in a real browser', () => {
   let browser: Browser;
@@ -19,7 +29,7 @@ describe('the HTML audit report in a real browser', () => {
     // The package's own argument list turns web security off (it targets Lambda); this test checks that the report
     // fetches nothing, so it keeps Chromium's defaults and adds only what a container without a sandbox needs.
     browser = await chromium.launch({
-      executablePath: await packagedChromium.executablePath(),
+      executablePath: await packagedChromiumPath(),
       args: [
         '--no-zygote',
         '--no-sandbox',
