@@ -26,26 +26,32 @@ export function assertValid<T>(validate: ValidateFunction, value: unknown, file:
 }
 
 /**
- * The deepest error; among errors at the same place, one whose schema says what is expected (`description`), so
- * a failed `oneOf` reports the shape it wanted rather than the first branch's complaint.
+ * The deepest error; among errors at the same place, one whose schema says what it expects, so a failed `oneOf`
+ * reports the shape it wanted rather than the first branch's complaint.
  */
 function pickMostSpecific(errors: ErrorObject[]): ErrorObject | undefined {
   const deepest = Math.max(-1, ...errors.map((e) => e.instancePath.length));
   const candidates = errors.filter((e) => e.instancePath.length === deepest);
-  return candidates.find((e) => expectation(e) !== undefined) ?? candidates[0];
+  return candidates.find((e) => documented(e).expected !== undefined) ?? candidates[0];
 }
 
+/**
+ * Our schemas say what a value must be in an `expected` annotation ("a list of CIDRs") with `examples`; other
+ * schemas (CSAF, NVD…) have only their `description`, which is added as a hint after the validator's message.
+ */
 interface DocumentedSchema {
+  expected?: unknown;
   description?: unknown;
   examples?: unknown;
 }
 
-/** "a list of CIDRs, e.g. [10.0.0.0/8]" from the failing schema's `description` and first of its `examples`. */
-function expectation(error: ErrorObject): string | undefined {
-  const schema = error.parentSchema as DocumentedSchema | undefined;
-  if (!schema || typeof schema.description !== 'string') return undefined;
-  const example = Array.isArray(schema.examples) && schema.examples.length ? schema.examples[0] : undefined;
-  return `${schema.description}${example !== undefined ? `, e.g. ${flowStyle(example)}` : ''}`;
+function documented(error: ErrorObject): { expected?: string; hint?: string } {
+  const schema = (error.parentSchema ?? {}) as DocumentedSchema;
+  const example =
+    Array.isArray(schema.examples) && schema.examples.length ? `, e.g. ${flowStyle(schema.examples[0])}` : '';
+  if (typeof schema.expected === 'string') return { expected: `${schema.expected}${example}` };
+  if (typeof schema.description === 'string') return { hint: `${schema.description.replace(/\.$/, '')}${example}` };
+  return {};
 }
 
 /** An example as a person types it in YAML or JSON: [10.0.0.0/8], { cidrs: [10.0.0.0/8] }. */
@@ -70,11 +76,11 @@ function dotted(instancePath: string): string {
 
 function describe(error: ErrorObject | undefined): string {
   if (!error) return 'schema validation failed';
-  const expected = expectation(error);
+  const { expected, hint } = documented(error);
   if (expected && error.keyword !== 'required' && error.keyword !== 'additionalProperties')
     return `${dotted(error.instancePath)} must be ${expected}`;
-  const hint = expected ? ` (expected ${expected})` : '';
-  return describeKeyword(error) + hint;
+  const note = expected ? ` (expected ${expected})` : hint ? ` (${dotted(error.instancePath)}: ${hint})` : '';
+  return describeKeyword(error) + note;
 }
 
 function describeKeyword(error: ErrorObject): string {

@@ -3,7 +3,7 @@
  * real Slack app (local stand-in), read by the built CLI as a child process from the same database.
  */
 import { loadDecision } from '../../src/app/decision-log';
-import { ActionIds } from '../../src/slack/action-ids';
+import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/action-ids';
 import { PEOPLE } from '../decisions/sample-decision';
 import { expectShape } from '../helpers/output-schemas';
 import type { SlackHarness } from '../helpers/slack-harness';
@@ -63,5 +63,51 @@ describe('patchcall decisions / decision show', () => {
     const unknown = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS99-999']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no decision "MS99-999"/);
+
+    // the owner makes the call (with an override: quorum is not met)
+    await h.blockAction({
+      actionId: ActionIds.makeCall,
+      value: 'MS08-067',
+      userId: PEOPLE.owner,
+      messageTs: cardTs,
+      channelId: channel,
+    });
+    const modal = await eventually(
+      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
+      'the call modal',
+    );
+    await h.viewSubmission({
+      callbackId: CallbackIds.call,
+      viewId: 'V0CALL',
+      privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
+      userId: PEOPLE.owner,
+      values: {
+        [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'waves' } } },
+        [BlockIds.rationale]: {
+          [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' },
+        },
+        [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait' } },
+      },
+    });
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').call, 'the call');
+
+    const decided = expectShape(
+      (await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067', '--json'])).stdout,
+      'decision.schema.json',
+    );
+    expect(decided).toMatchObject({
+      status: 'decided',
+      owed: [],
+      call: {
+        outcome: 'waves',
+        by: PEOPLE.owner,
+        as: 'owner',
+        rationale: 'web01 tonight, the rest after soak',
+        overrideReason: 'the worm does not wait',
+      },
+    });
+    expect((await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open'])).stdout).toBe('no open decisions\n');
+    const decidedText = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067']);
+    expect(decidedText.stdout).toMatch(new RegExp(`call +waves by ${PEOPLE.owner} \\(owner\\)`));
   });
 });
