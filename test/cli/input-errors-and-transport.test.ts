@@ -55,6 +55,23 @@ describe('schema errors name the expected shape', () => {
   });
 });
 
+describe('roster errors name the expected ids', () => {
+  it('a person written by name instead of a Slack id', async () => {
+    const roster = file('roster.yaml', 'kind: patchcall/roster\nroles:\n  security: [alice]\n');
+    const result = await spawnPatchcall([
+      '--db',
+      join(mkdtempSync(join(tmpdir(), 'patchcall-errors-')), 'p.db'),
+      'import',
+      roster,
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `patchcall: ${roster} (at /roles/security/0): not a valid roster: roles.security.0 must be a Slack user id ` +
+        '(U… or W…) or user group id (S…), not a name, e.g. U012ABCDEF\n',
+    );
+  });
+});
+
 describe('the Slack app names its transport at start', () => {
   function captured(): {
     lines: () => { level: number; msg: string; transport: string }[];
