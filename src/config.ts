@@ -3,8 +3,10 @@
  * message naming the variable. Nothing deeper reads process.env.
  */
 import { PatchcallError } from './common/errors';
-import { DEFAULT_DB_PATH } from './store/open-database';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
+
+/** Where the database lives unless PATCHCALL_DB or `--db` says otherwise (created on first use). */
+export const DEFAULT_DB_PATH = './data/patchcall.db';
 
 export interface Config {
   dbPath: string;

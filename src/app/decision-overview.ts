@@ -6,7 +6,6 @@ import { checkQuorum } from '../decisions/check-quorum';
 import type { DecisionState, SpeakingRole, Stance } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 import { findDecision, listDecisions } from './decision-log';
-import { loadQuorumPolicy } from './decision-quorum-policy';
 
 export interface DecisionOverview {
   id: string;
@@ -51,7 +50,7 @@ function overview(ctx: AppContext, d: DecisionState): DecisionOverview {
   let owed: DecisionOverview['owed'] = [];
   let quorum: string | null = null;
   if (summary && !d.call) {
-    const result = checkQuorum(d, loadQuorumPolicy(ctx.rulesDir), summary.recommendedCall);
+    const result = checkQuorum(d, ctx.rules.get('quorum'), summary.recommendedCall);
     quorum = result.summary;
     owed = result.requirements.map((r) => ({
       role: r.role,

@@ -4,9 +4,11 @@ import type { DecisionSnapshot } from '../decisions/decision-model';
 import { exposureInputsDigest } from '../store/exposure-store';
 import { inventoryDigest } from '../store/inventory-store';
 import type { AppContext } from './app-context';
-import { readRulebookSource } from './load-rulebook';
 
-/** `rulebookDigest` is the digest of the rulebook that produced the assessment shown, when the caller has it. */
+/**
+ * `rulebookDigest` is the rules folder digest of the assessment shown, when the caller has it; otherwise the
+ * current folder's (it covers every file in rules/ that can change an outcome).
+ */
 export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest?: string): DecisionSnapshot {
   const advisories = ctx.bulletins.advisoryRecords(bulletin.id);
   const revision = advisories[advisories.length - 1]?.revision;
@@ -17,7 +19,7 @@ export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest
     ].sort((a, b) => a - b),
     inventoryHash: inventoryDigest(ctx.db),
     exposureInputsHash: exposureInputsDigest(ctx.db),
-    rulebookHash: rulebookDigest ?? readRulebookSource(ctx.rulesDir).digest,
+    rulebookHash: rulebookDigest ?? ctx.rules.digest,
     logHeadSeq: ctx.events.head().seq,
   };
 }

@@ -1,9 +1,8 @@
 /** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
-import { join } from 'node:path';
 import type { Bulletin, PortSpec } from '../bulletins/model';
 import { PatchcallError } from '../common/errors';
 import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
-import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
+import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
 import type { Asset, AssetMatch, MatchStatus } from '../inventory/model';
@@ -11,8 +10,8 @@ import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposur
 import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
-import { loadRulesJson } from './rules-data';
 import { refuseUnknownFilters } from './network-filters';
+import type { RulesFolder } from './rules-folder';
 
 export interface AssetExposureEntry {
   assetId: string;
@@ -41,11 +40,13 @@ export interface ExposureReport {
   warnings: string[];
 }
 
-export function bulletinExposure(
-  ctx: AppContext,
-  bulletinId: string,
-  options: { blocks?: string[] } = {},
-): ExposureReport {
+export interface ExposureOptions {
+  blocks?: string[];
+  /** The rules to read (the caller's, so one answer uses one version of them); default: the current ones. */
+  rules?: RulesFolder;
+}
+
+export function bulletinExposure(ctx: AppContext, bulletinId: string, options: ExposureOptions = {}): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
   return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
 }
@@ -55,16 +56,17 @@ export function exposureOfMatches(
   ctx: AppContext,
   bulletin: Bulletin,
   matches: AssetMatch[],
-  options: { blocks?: string[] } = {},
+  options: ExposureOptions = {},
 ): ExposureReport {
+  const rules = options.rules ?? ctx.rules;
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
-  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
+  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'));
   const inputs: ExposureInputs = {
     filters,
     ...(stored ? { network: stored.network } : {}),
     ports,
-    rules: readRules(ctx, 'exposure.json', readExposureRules),
+    rules: rules.get('exposure'),
   };
 
   let blocks;
@@ -126,7 +128,7 @@ function inputWarnings(inputs: ExposureInputs, assets: Asset[]): string[] {
   if (inputs.network) refuseUnknownFilters(inputs.network, names);
   if (!inputs.network)
     warnings.push(
-      'no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies',
+      'no network description imported (patchcall import network.yaml): every public address counts as the internet, every private one as unassigned-private, and no zone guard applies',
     );
   if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
   for (const guard of inputs.network?.guards ?? []) {
@@ -165,14 +167,4 @@ function inputWarnings(inputs: ExposureInputs, assets: Asset[]): string[] {
     );
   if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
   return warnings;
-}
-
-function readRules<T>(ctx: AppContext, file: string, read: (value: unknown, path: string) => T): T {
-  const path = join(ctx.rulesDir, file);
-  try {
-    return read(loadRulesJson(ctx.rulesDir, file), path);
-  } catch (error) {
-    if (error instanceof PatchcallError && error.code === 'CONFIG') throw error;
-    throw new PatchcallError('CONFIG', (error as Error).message);
-  }
 }

@@ -3,12 +3,13 @@
  * event per document, with the projections updated in the same transaction. Any bad input stores nothing.
  */
 import { createHash } from 'node:crypto';
-import { PatchcallError } from '../common/errors';
+import { InputError, PatchcallError } from '../common/errors';
 import type { SniffedDocument } from '../common/format-handler';
-import { refuseUnknownFilters } from './network-filters';
+import { assignBatchToAsset } from '../inventory/software';
 import { loadFilters } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
+import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 
 export const SOURCE_IMPORTED = 'source.imported';
@@ -37,6 +38,8 @@ export interface ImportOutcome {
   kind: ImportBatch['kind'];
   /** One line saying what the document held. */
   summary: string;
+  /** Values the import could not read and left unknown, each naming the place (inventory imports). */
+  warnings: string[];
 }
 
 export type ImportProgress = (stage: 'parse' | 'store', done: number, total: number) => void;
@@ -44,20 +47,30 @@ export type ImportProgress = (stage: 'parse' | 'store', done: number, total: num
 export function importDocuments(
   ctx: AppContext,
   inputs: ImportInput[],
-  options: { format?: string; actor: string; onProgress?: ImportProgress; name?: string },
+  options: {
+    format?: string;
+    actor: string;
+    onProgress?: ImportProgress;
+    name?: string;
+    asset?: string;
+    locale?: string;
+  },
 ): ImportOutcome[] {
   if (options.name !== undefined && !FILTER_NAME.test(options.name))
     throw new PatchcallError(
       'USAGE',
       `--name takes a filter name of letters, digits and _ . : - (as the network description writes it), not "${options.name}"`,
     );
-  const formats = formatsFor(ctx.rulesDir);
+  const formats = formatsFor(ctx.rules);
   const parsed = inputs.map((input, i) => {
-    const handler = chooseFormat(input.doc, options.format, formats);
-    const batch =
-      options.name === undefined
-        ? handler.parse(input.doc)
-        : named(input.doc.name, handler.parse(input.doc), options.name);
+    const doc = {
+      ...input.doc,
+      ...(options.asset ? { assetName: options.asset } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
+    };
+    const handler = chooseFormat(doc, options.format, formats);
+    const parsedBatch = withAsset(handler.parse(doc), doc.name, options.asset);
+    const batch = options.name === undefined ? parsedBatch : named(doc.name, parsedBatch, options.name);
     options.onProgress?.('parse', i + 1, inputs.length);
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
   });
@@ -69,11 +82,17 @@ export function importDocuments(
 
   return ctx.db.transaction(() =>
     parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-      const summary = { kind: batch.kind, summary: describeBatch(batch) };
-      // the same bytes under another filter name are a new fact (the firewall the network description expects)
-      const previous = [
-        ...ctx.events.read<SourceImportedPayload>({ stream: `source:${sha256}`, type: SOURCE_IMPORTED }),
-      ].find((event) => event.payload.name === options.name);
+      const summary = {
+        kind: batch.kind,
+        summary: describeBatch(batch),
+        warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
+      };
+      // the same SBOM said of another asset is another statement, not a repeat
+      const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
+      // the same bytes under another filter name are a new fact too (the firewall the network description expects)
+      const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
+        (event) => event.payload.name === options.name,
+      );
       if (previous) {
         return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
       }
@@ -87,7 +106,7 @@ export function importDocuments(
       };
       const event = ctx.events.append({
         type: SOURCE_IMPORTED,
-        stream: `source:${sha256}`,
+        stream,
         actor: options.actor,
         payload,
       });
@@ -114,6 +133,17 @@ function named(document: string, batch: ImportBatch, name: string): ImportBatch 
       `--name names one filter; ${document} holds ${names.length} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}), which keep their own names`,
     );
   return { ...batch, filters: batch.filters.map((f) => ({ ...f, name })) };
+}
+
+/** `--asset` ties a host-less inventory to a named asset; any other kind of document refuses it. */
+function withAsset(batch: ImportBatch, document: string, asset: string | undefined): ImportBatch {
+  if (!asset) return batch;
+  if (batch.kind !== 'inventory' || !asset.trim())
+    throw new InputError(
+      document,
+      `--asset names the host of an inventory (an SBOM, osquery output); this is ${batch.kind}`,
+    );
+  return assignBatchToAsset(batch, asset);
 }
 
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */

@@ -1,21 +1,24 @@
-/** What `patchcall --version` reports: the package version, the newest schema this code knows, the rulebook digest. */
+/** What `patchcall --version` reports: the package version, the newest schema this code knows, the rules digest. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../common/project-root';
+import { formatProblem, RulebookError } from '../risk/rulebook-error';
 import { readMigrations } from '../store/migrations';
-import { readRulebookSource } from './load-rulebook';
-import { defaultRulesDir } from './rules-data';
-import { RulebookError } from '../risk/rulebook-error';
+import { defaultRulesDir, RulesFolder } from './rules-folder';
 
 export interface VersionInfo {
   version: string;
   schemaVersion: number;
   rulesDir: string;
-  /** sha256 of the rulebook files, or undefined when the rulebook cannot be read (the problems say why). */
+  /**
+   * The rules folder's digest (every rules file, as `rules check` and each assessment record it), or undefined
+   * when the folder cannot be read (the problems say why).
+   */
   rulebookDigest?: string;
   rulebookProblems: string[];
 }
 
+/** Reads the rules folder only: no database is opened or created. */
 export function versionInfo(rulesDir = defaultRulesDir()): VersionInfo {
   const root = projectRoot();
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
@@ -25,11 +28,11 @@ export function versionInfo(rulesDir = defaultRulesDir()): VersionInfo {
       version,
       schemaVersion,
       rulesDir,
-      rulebookDigest: readRulebookSource(rulesDir).digest,
+      rulebookDigest: RulesFolder.load(rulesDir).digest,
       rulebookProblems: [],
     };
   } catch (error) {
     if (!(error instanceof RulebookError)) throw error;
-    return { version, schemaVersion, rulesDir, rulebookProblems: error.problems.map((p) => `${p.file}: ${p.problem}`) };
+    return { version, schemaVersion, rulesDir, rulebookProblems: error.problems.map((p) => formatProblem(p).trim()) };
   }
 }

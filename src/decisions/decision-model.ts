@@ -168,20 +168,13 @@ export type Position = Omit<PositionPayload, 'key'> & { at: string; seq: number 
 
 export type Refusal = Omit<RefusedPayload, 'key'> & { at: string };
 
-export interface DecisionCall {
+/** The call as the fold keeps it: the payload with `by` for its user and without its idempotency key. */
+export type DecisionCall = Omit<CalledPayload, 'userId' | 'key'> & {
   by: string;
-  as: 'owner' | 'delegate';
   at: string;
-  outcome: CallOutcome;
-  rationale: string;
-  quorumMet: boolean;
-  quorumSummary: string;
-  overrideReason?: string;
-  recommendedCall: CallOutcome;
-  snapshot: DecisionSnapshot;
   /** The pinned message in the channel, once posted. */
   message?: { channel: string; ts: string; pinned: boolean };
-}
+};
 
 export interface DecisionState {
   id: string;

@@ -94,9 +94,3 @@ export function vulnerablePorts(bulletin: Bulletin, table: ServicePorts): { port
     : 'none known';
   return { ports, source };
 }
-
-export function parsePortSpec(text: string): PortSpec | undefined {
-  const match = new RegExp(PORT_TEXT).exec(text.trim().toLowerCase());
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) return undefined;
-  return { protocol: match[1] as 'tcp' | 'udp', port: Number(match[2]) };
-}

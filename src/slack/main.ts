@@ -1,9 +1,8 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
-import { openAppContext, type AppContext } from '../app/app-context';
+import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
-import type { Logger } from 'pino';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
@@ -21,13 +20,13 @@ export async function main(
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
   logTransport(logger, config.mode);
-  let ctx: AppContext | undefined;
+  let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
-    ctx = openAppContext({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
-    slackApp = await createSlackApp({ config, ctx, logger });
+    patchcall = openPatchcall({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
+    slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
-    ctx?.close();
+    patchcall?.close();
     stderr(`patchcall: ${isPatchcallError(error) ? error.message : (error as Error).message}\n`);
     return 2;
   }
@@ -46,7 +45,7 @@ export async function main(
   });
   logger.info('shutting down');
   await slackApp.stop();
-  ctx.close();
+  patchcall.close();
   return 0;
 }
 

@@ -9,7 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { webApi } from '@slack/bolt';
 import { openAppContext } from '../../src/app/app-context';
 import { DecisionEvents, decisionStream } from '../../src/decisions/decision-model';
-import { LocalSlackStandIn } from '../../src/slack/local-slack-stand-in';
+import { LocalSlackStandIn } from '../../dev/local-slack-stand-in';
 import { fetchSlackThread } from '../../src/slack/fetch-slack-thread';
 import { patchcall, tempDbPath } from '../helpers/run-patchcall';
 

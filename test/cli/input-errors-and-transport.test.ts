@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/slack/logger';
+import { createLogger } from '../../src/logging/logger';
 import { logTransport } from '../../src/slack/main';
 import { spawnPatchcall } from '../helpers/spawn-patchcall';
 

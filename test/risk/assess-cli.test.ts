@@ -32,4 +32,13 @@ describe('patchcall assess on the bundled seed', () => {
     expect(a.verdicts.map((v: { assetName: string }) => v.assetName)).not.toContain('fs02');
     expect(a.summary.recommendedCall).toBe('patch-now');
   });
+
+  it('records the one rules digest that covers every file in rules/, as rules check reports it', async () => {
+    const assessed = (await patchcall(['--db', db, '--json', 'assess', 'MS08-067'], { now })).json();
+    const checked = (await patchcall(['--json', 'rules', 'check'])).json();
+    expect(assessed.rulebookDigest).toBe(checked.digest);
+    expect(checked.files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['exposure.json', 'quorum.json', 'service-ports.json', 'release-calendars.json']),
+    );
+  });
 });

@@ -1,4 +1,4 @@
-import { loadRulebook } from '../../src/app/load-rulebook';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { assess } from '../../src/risk/assess';
 import type { Assessment } from '../../src/risk/model';
 import type { Rulebook } from '../../src/risk/rulebook';
@@ -12,7 +12,7 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
   let rulebook: Rulebook;
   let result: Assessment;
   beforeAll(async () => {
-    rulebook = await loadRulebook(SHIPPED_RULES);
+    rulebook = await RulesFolder.load(SHIPPED_RULES).rulebook();
     result = await assess({ bulletin: ms08067(), matches: seedMatches, exposures: seedExposures, rulebook, now: NOW });
   });
   const verdict = (name: string) => result.verdicts.find((v) => v.assetName === name)!;

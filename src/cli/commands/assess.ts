@@ -1,6 +1,5 @@
 /** `patchcall assess <bulletin>`: per-asset facts, urgency, deadline and explanation; the plan; the summary. */
 import type { Command } from 'commander';
-import { assessBulletin } from '../../app/assess-bulletin';
 import type { Assessment } from '../../risk/model';
 import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
 import { paint, summariseNames } from '../output';
@@ -16,7 +15,7 @@ export function registerAssess(program: Command, runtime: CliRuntime): void {
     .option('--verbose', 'every name in long lists')
     .action(async (id: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const result = await assessBulletin(runtime.open(global), id, options.block ? { blocks: options.block } : {});
+      const result = await runtime.open(global).assessBulletin(id, options.block ? { blocks: options.block } : {});
       runtime.print(global, result, () => renderAssessment(runtime.style(global), result, options.verbose ?? false));
     });
 }

@@ -1,9 +1,7 @@
 /** `patchcall assets`: the current merged inventory, or with --bulletin each asset's standing against it. */
 import type { Command } from 'commander';
-import { currentInventoryDigest, listAssets, matchBulletinAssets } from '../../app/asset-queries';
 import type { Asset, AssetMatch, MatchStatus } from '../../inventory/model';
-import { bulletinExposure } from '../../app/exposure-queries';
-import type { AppContext } from '../../app/app-context';
+import type { Patchcall } from '../../app/patchcall';
 import { PatchcallError } from '../../common/errors';
 import type { AssetExposure } from '../../exposure/model';
 import { addAssetFilterOptions, assetFilter, needsExposure, type AssetFilterOptions } from '../asset-filters';
@@ -23,11 +21,13 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
   addAssetFilterOptions(command).action((options: { bulletin?: string } & AssetFilterOptions, command: Command) => {
     const global = globalOptions(command);
     const filter = assetFilter(options);
-    const ctx = runtime.open(global);
+    const patchcall = runtime.open(global);
     const style = runtime.style(global);
     if (options.bulletin) {
-      const all = matchBulletinAssets(ctx, options.bulletin);
-      const placed = needsExposure(options) ? exposureById(ctx, options.bulletin) : new Map<string, AssetExposure>();
+      const all = patchcall.matchBulletinAssets(options.bulletin);
+      const placed = needsExposure(options)
+        ? exposureById(patchcall, options.bulletin)
+        : new Map<string, AssetExposure>();
       const matches = filter(all, (m) => ({
         name: m.asset.name,
         status: m.status,
@@ -39,7 +39,7 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
         global,
         {
           bulletin: options.bulletin,
-          inventoryDigest: currentInventoryDigest(ctx),
+          inventoryDigest: patchcall.currentInventoryDigest(),
           counts,
           matches: matches.map(matchJson),
         },
@@ -49,16 +49,16 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
     }
     if (options.status !== undefined || needsExposure(options))
       throw new PatchcallError('USAGE', '--status, --zone and --exposure need --bulletin <id> (they depend on it)');
-    const all = listAssets(ctx);
+    const all = patchcall.listAssets();
     const assets = filter(all, (a) => ({ name: a.name }));
-    runtime.print(global, { inventoryDigest: currentInventoryDigest(ctx), assets: assets.map(assetJson) }, () =>
+    runtime.print(global, { inventoryDigest: patchcall.currentInventoryDigest(), assets: assets.map(assetJson) }, () =>
       renderAssets(style, assets, shownNote(assets.length, all.length)),
     );
   });
 }
 
-function exposureById(ctx: AppContext, bulletin: string): Map<string, AssetExposure> {
-  const report = bulletinExposure(ctx, bulletin);
+function exposureById(patchcall: Patchcall, bulletin: string): Map<string, AssetExposure> {
+  const report = patchcall.bulletinExposure(bulletin);
   return new Map(report.assets.filter((e) => e.exposure).map((e) => [e.assetId, e.exposure!]));
 }
 
@@ -92,6 +92,27 @@ function assetJson(a: Asset) {
     retired: a.retired,
     securityGroupIds: a.securityGroupIds,
     installedFixes: a.installedFixes.map((f) => f.id),
+    software: (a.software ?? []).map((s) => ({
+      name: s.name,
+      version: s.version ?? null,
+      vendor: s.vendor ?? null,
+      purl: s.purl ?? null,
+      cpe: s.cpe ?? null,
+      kind: s.kind,
+      packageManager: s.packageManager ?? null,
+      location: s.location ?? null,
+      installedOn: s.installedOn ?? null,
+      inventory: s.inventory,
+      source: s.source,
+    })),
+    softwareInventories: (a.softwareInventories ?? []).map((i) => ({
+      kind: i.kind,
+      complete: i.complete,
+      completeBecause: i.completeBecause,
+      subject: i.subject ?? null,
+      takenAt: i.takenAt ?? null,
+      source: i.source,
+    })),
     openPorts: a.services.filter((s) => s.state === 'open').map((s) => `${s.protocol}/${s.port}`),
     conflicts: a.conflicts,
     sources: a.sources,

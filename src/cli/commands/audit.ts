@@ -1,9 +1,7 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
-import { rebuildProjections } from '../../app/import-documents';
-import { checkAnchors, parseAnchors } from '../../audit/anchors';
-import { verifyExportedRecord } from '../../audit/verify-exported-record';
 import { readDocumentFile } from '../../app/read-document';
+import { verifyRecordFile } from '../../app/verify-event-log';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 interface VerifyOptions {
@@ -22,13 +20,10 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export);
-      const ctx = runtime.open(global);
-      const verdict = ctx.events.verify();
+      const { chain: verdict, anchors } = runtime
+        .open(global)
+        .verifyEventLog(options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined);
       if (!verdict.ok) runtime.fail(1);
-      const anchors =
-        options.anchors && verdict.ok
-          ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq))
-          : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
@@ -54,14 +49,13 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = rebuildProjections(runtime.open(global));
+      const count = runtime.open(global).rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
 }
 
 function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
-  const verdict = verifyExportedRecord(doc.json, file);
+  const verdict = verifyRecordFile(file, runtime.config.maxInputBytes);
   if (!verdict.ok) runtime.fail(1);
   runtime.print(global, verdict, () =>
     verdict.ok

@@ -1,6 +1,6 @@
 /** `patchcall decisions [--open]` and `patchcall decision show <id>`: the decisions in the log, from the CLI. */
 import type { Command } from 'commander';
-import { listDecisionOverviews, showDecisionOverview, type DecisionOverview } from '../../app/decision-overview';
+import type { DecisionOverview } from '../../app/decision-overview';
 import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
 import { paint, renderTable } from '../output';
 
@@ -11,7 +11,7 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .option('--open', 'only decisions without a call yet')
     .action((options: { open?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const decisions = listDecisionOverviews(runtime.open(global), { open: options.open ?? false });
+      const decisions = runtime.open(global).listDecisionOverviews({ open: options.open ?? false });
       runtime.print(global, { decisions }, () => renderList(runtime.style(global), decisions, options.open ?? false));
     });
 
@@ -23,7 +23,7 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .argument('<id>', 'decision id (as `patchcall decisions` lists it)')
     .action((id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const decision = showDecisionOverview(runtime.open(global), id);
+      const decision = runtime.open(global).showDecisionOverview(id);
       runtime.print(global, decision, () => renderOne(runtime.style(global), decision));
     });
 }

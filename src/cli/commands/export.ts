@@ -3,9 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { webApi } from '@slack/bolt';
-import { buildDecisionRecord, decisionsSince } from '../../app/export-decision';
-import { findDecision } from '../../app/decision-log';
-import type { AppContext } from '../../app/app-context';
+import type { Patchcall } from '../../app/patchcall';
 import type { SlackMessage } from '../../audit/audit-record';
 import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../audit/render-record';
 import { PatchcallError } from '../../common/errors';
@@ -37,12 +35,12 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
           'USAGE',
           `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
         );
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
-      if (options.all) return exportAll(ctx, runtime, options, actor);
+      if (options.all) return exportAll(patchcall, runtime, options, actor);
       if (!decision) throw new PatchcallError('USAGE', 'name a decision to export, or use --all --out <folder>');
-      const thread = await slackThreadFor(runtime.io.env, ctx, decision);
-      const text = renderRecord(buildDecisionRecord(ctx, decision, { exportedBy: actor, ...thread }), format);
+      const thread = await slackThreadFor(runtime.io.env, patchcall, decision);
+      const text = renderRecord(patchcall.buildDecisionRecord(decision, { exportedBy: actor, ...thread }), format);
       if (options.out) {
         writeFileSync(options.out, text);
         runtime.io.stderr(`wrote ${options.out}\n`);
@@ -51,7 +49,7 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
 }
 
 async function exportAll(
-  ctx: AppContext,
+  patchcall: Patchcall,
   runtime: CliRuntime,
   options: ExportCliOptions,
   actor: string,
@@ -65,10 +63,10 @@ async function exportAll(
   }
   mkdirSync(options.out, { recursive: true });
   const index: string[] = ['decision,bulletin,status,convened_at,call,file_json,file_html'];
-  for (const id of decisionsSince(ctx, since)) {
-    const record = buildDecisionRecord(ctx, id, {
+  for (const id of patchcall.decisionsSince(since)) {
+    const record = patchcall.buildDecisionRecord(id, {
       exportedBy: actor,
-      ...(await slackThreadFor(runtime.io.env, ctx, id)),
+      ...(await slackThreadFor(runtime.io.env, patchcall, id)),
     });
     const base = id.replace(/[^A-Za-z0-9._-]/g, '_');
     writeFileSync(join(options.out, `${base}.json`), renderRecord(record, 'json'));
@@ -92,11 +90,11 @@ async function exportAll(
 /** The channel's thread, when a bot token is configured; an audit record without it says so by being empty. */
 async function slackThreadFor(
   env: NodeJS.ProcessEnv,
-  ctx: AppContext,
+  patchcall: Patchcall,
   decision: string,
 ): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, string> }> {
   const token = env.SLACK_BOT_TOKEN;
-  const channel = loadDecisionChannel(ctx, decision);
+  const channel = decisionChannel(patchcall, decision);
   if (!token || !channel) return {};
   const slackApiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
   if (!/^https?:\/\/.+\/api\/$/.test(slackApiUrl))
@@ -106,9 +104,9 @@ async function slackThreadFor(
   return { slackThread: messages, names };
 }
 
-function loadDecisionChannel(ctx: AppContext, decision: string): string | undefined {
+function decisionChannel(patchcall: Patchcall, decision: string): string | undefined {
   try {
-    return findDecision(ctx, decision).channel?.id;
+    return patchcall.findDecision(decision).channel?.id;
   } catch {
     return undefined;
   }

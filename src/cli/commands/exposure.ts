@@ -1,6 +1,6 @@
 /** `patchcall exposure <bulletin> [--block proto/port@filter …]`: who can reach the vulnerable ports of each asset. */
 import type { Command } from 'commander';
-import { bulletinExposure, type AssetExposureEntry, type ExposureReport } from '../../app/exposure-queries';
+import type { AssetExposureEntry, ExposureReport } from '../../app/exposure-queries';
 import type { PortReach } from '../../exposure/model';
 import { addAssetFilterOptions, assetFilter, type AssetFilterOptions } from '../asset-filters';
 import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
@@ -20,7 +20,7 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
     (bulletinId: string, options: { block?: string[]; verbose?: boolean } & AssetFilterOptions, command: Command) => {
       const global = globalOptions(command);
       const filter = assetFilter(options);
-      const full = bulletinExposure(runtime.open(global), bulletinId, { blocks: options.block ?? [] });
+      const full = runtime.open(global).bulletinExposure(bulletinId, { blocks: options.block ?? [] });
       const assets = filter(full.assets, (entry) => ({
         name: entry.asset,
         status: entry.status,

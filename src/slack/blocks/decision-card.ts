@@ -6,6 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { QuorumResult } from '../../decisions/check-quorum';
 import { SPEAKING_ROLES, type DecisionState } from '../../decisions/decision-model';
+import type { Assessment } from '../../risk/model';
 import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, STANCE_LABELS, URGENCY_LABELS, formatTime } from './labels';
@@ -18,8 +19,7 @@ const REASONS_ON_CARD = 4;
 export function decisionCard(state: DecisionState, quorum?: QuorumResult): KnownBlock[] {
   const { bulletin, assessment } = state;
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
-  const summary = assessment.summary;
-  const blocks: KnownBlock[] = [
+  return [
     {
       type: 'header',
       text: {
@@ -27,89 +27,87 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
         text: truncatePlain(`Patch call: ${bulletin.id}${bulletin.vendor ? ` (${bulletin.vendor})` : ''}`, 150),
       },
     },
-    section(
-      [
-        `*${escapeAndTruncate(bulletin.title, 300)}*`,
-        [
-          bulletin.cycle.status === 'out-of-cycle'
-            ? '*Out-of-cycle*'
-            : bulletin.cycle.status === 'in-cycle'
-              ? 'In cycle'
-              : 'Release cycle unknown',
-          bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
-          bulletin.fixIds.length
-            ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}`
-            : 'no fix yet',
-          escapeAndTruncate(bulletin.exploitation, 400),
-        ]
-          .filter((part) => part !== undefined)
-          .join(' · '),
-      ].join('\n'),
-    ),
+    section(bulletinText(bulletin)),
     { type: 'divider' },
     ...assetBlocks(state),
     { type: 'divider' },
-    section(
-      [
-        `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
-        escapeAndTruncate(summary.headline, 500),
-        ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
-      ].join('\n'),
-    ),
+    section(recommendationText(assessment.summary)),
+    ...(assessment.plan.length ? [section(planText(assessment.plan))] : []),
+    { type: 'divider' },
+    section(positionsText(state)),
+    ...(state.call ? [section(callText(state))] : openCallBlocks(state, quorum)),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state) }] },
   ];
-  if (assessment.plan.length) {
-    const steps = assessment.plan.slice(0, PLAN_STEPS_ON_CARD).map((step, i) => {
-      const due = step.dueAt ? `, due ${formatTime(step.dueAt)}` : '';
-      const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
-      return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
-    });
-    if (assessment.plan.length > PLAN_STEPS_ON_CARD)
-      steps.push(`…and ${assessment.plan.length - PLAN_STEPS_ON_CARD} more steps`);
-    blocks.push(section(`*Plan*\n${steps.join('\n')}`));
-  }
-  blocks.push({ type: 'divider' }, section(positionsText(state)));
-  if (state.call) {
-    blocks.push(section(callText(state)));
-  } else {
-    if (quorum)
-      blocks.push({
-        type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Quorum for the recommended call: ${escapeMrkdwn(quorum.summary)}` }],
-      });
-    blocks.push({
+}
+
+/** The title, the release cycle, the CVEs, the fix and what is known of exploitation. */
+function bulletinText(bulletin: NonNullable<DecisionState['bulletin']>): string {
+  const cycle =
+    bulletin.cycle.status === 'out-of-cycle'
+      ? '*Out-of-cycle*'
+      : bulletin.cycle.status === 'in-cycle'
+        ? 'In cycle'
+        : 'Release cycle unknown';
+  const facts = [
+    cycle,
+    bulletin.cves.length ? escapeMrkdwn(bulletin.cves.join(', ')) : undefined,
+    bulletin.fixIds.length
+      ? `fix ${escapeMrkdwn(bulletin.fixIds.join(', '))}${bulletin.restartRequired ? ' (restart required)' : ''}`
+      : 'no fix yet',
+    escapeAndTruncate(bulletin.exploitation, 400),
+  ].filter((part) => part !== undefined);
+  return [`*${escapeAndTruncate(bulletin.title, 300)}*`, facts.join(' · ')].join('\n');
+}
+
+function recommendationText(summary: Assessment['summary']): string {
+  return [
+    `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
+    escapeAndTruncate(summary.headline, 500),
+    ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
+  ].join('\n');
+}
+
+function planText(plan: Assessment['plan']): string {
+  const steps = plan.slice(0, PLAN_STEPS_ON_CARD).map((step, i) => {
+    const due = step.dueAt ? `, due ${formatTime(step.dueAt)}` : '';
+    const assets = step.assets.length ? `: ${escapeAndTruncate(step.assets.join(', '), 200)}` : '';
+    return `${i + 1}. ${escapeAndTruncate(step.title, 150)}${assets}${due}`;
+  });
+  if (plan.length > PLAN_STEPS_ON_CARD) steps.push(`…and ${plan.length - PLAN_STEPS_ON_CARD} more steps`);
+  return `*Plan*\n${steps.join('\n')}`;
+}
+
+/** While the call is open: the quorum as it stands, and the buttons. */
+function openCallBlocks(state: DecisionState, quorum: QuorumResult | undefined): KnownBlock[] {
+  const button = (actionId: string, text: string, primary = false) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    text: { type: 'plain_text' as const, text },
+    ...(primary ? { style: 'primary' as const } : {}),
+    value: state.id,
+  });
+  return [
+    ...(quorum
+      ? [
+          {
+            type: 'context' as const,
+            elements: [
+              { type: 'mrkdwn' as const, text: `Quorum for the recommended call: ${escapeMrkdwn(quorum.summary)}` },
+            ],
+          },
+        ]
+      : []),
+    {
       type: 'actions',
       block_id: BlockIds.actions,
       elements: [
-        {
-          type: 'button',
-          action_id: ActionIds.agree,
-          text: { type: 'plain_text', text: 'Agree' },
-          style: 'primary',
-          value: state.id,
-        },
-        {
-          type: 'button',
-          action_id: ActionIds.proposeAlternative,
-          text: { type: 'plain_text', text: 'Propose alternative' },
-          value: state.id,
-        },
-        {
-          type: 'button',
-          action_id: ActionIds.needMoreInfo,
-          text: { type: 'plain_text', text: 'Need more info' },
-          value: state.id,
-        },
-        {
-          type: 'button',
-          action_id: ActionIds.makeCall,
-          text: { type: 'plain_text', text: 'Make the call' },
-          value: state.id,
-        },
+        button(ActionIds.agree, 'Agree', true),
+        button(ActionIds.proposeAlternative, 'Propose alternative'),
+        button(ActionIds.needMoreInfo, 'Need more info'),
+        button(ActionIds.makeCall, 'Make the call'),
       ],
-    });
-  }
-  blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state) }] });
-  return blocks;
+    },
+  ];
 }
 
 /** The notification text of the card message (shown where blocks are not). */
