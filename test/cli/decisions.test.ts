@@ -109,5 +109,6 @@ describe('patchcall decisions / decision show', () => {
     expect((await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open'])).stdout).toBe('no open decisions\n');
     const decidedText = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067']);
     expect(decidedText.stdout).toMatch(new RegExp(`call +waves by ${PEOPLE.owner} \\(owner\\)`));
-  });
+    // ten fresh CLI processes: on a shared machine their start-up alone can pass jest's 30 s default
+  }, 180_000);
 });

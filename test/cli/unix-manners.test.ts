@@ -113,7 +113,11 @@ describe('patchcall in a pipeline', () => {
     );
     const json = JSON.parse((await spawnPatchcall(['--version', '--json'])).stdout);
     expect(json.schemaVersion).toBeGreaterThanOrEqual(5);
-  });
+    // the digest of the whole rules folder, the one `rules check` prints and every assessment records
+    const check = JSON.parse((await spawnPatchcall(['rules', 'check', '--json'])).stdout);
+    expect(json.rulebookDigest).toBe(check.digest);
+    expect(version.stdout).toContain(check.digest);
+  }, 60000);
 
   it('exits 1 (a failure, not bad input) when a feed cannot be reached, and 2 for a bad option', async () => {
     const down = await spawnPatchcall([
