@@ -5,11 +5,12 @@ import { computeExposure, type ExposureInputs } from '../exposure/compute-exposu
 import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
-import type { AssetMatch, MatchStatus } from '../inventory/model';
+import type { Asset, AssetMatch, MatchStatus } from '../inventory/model';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
+import { refuseUnknownFilters } from './network-filters';
 import type { RulesFolder } from './rules-folder';
 
 export interface AssetExposureEntry {
@@ -111,15 +112,20 @@ export function exposureOfMatches(
     blocks: options.blocks ?? [],
     warnings: inputWarnings(
       inputs,
-      matches.map((m) => m.asset.name),
+      matches.map((m) => m.asset),
     ),
   };
 }
 
-/** What is missing or dangling in the inputs, said once for the whole report. */
-function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
+/**
+ * What is missing or dangling in the inputs, said once for the whole report. A filter the network description
+ * names but nobody imported is an error unless the description says `assumeOpen: true`; parser notes are shown
+ * only for filters on some path (named by a guard or host entry, or a security group of an asset in the report).
+ */
+function inputWarnings(inputs: ExposureInputs, assets: Asset[]): string[] {
   const warnings: string[] = [];
   const names = new Set(inputs.filters.map((f) => f.name));
+  if (inputs.network) refuseUnknownFilters(inputs.network, names);
   if (!inputs.network)
     warnings.push(
       'no network description imported (patchcall import network.yaml): every public address counts as the internet, every private one as unassigned-private, and no zone guard applies',
@@ -128,22 +134,37 @@ function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
   for (const guard of inputs.network?.guards ?? []) {
     if (!names.has(guard.filter))
       warnings.push(
-        `${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open`,
+        `${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open (assumeOpen: true)`,
       );
   }
-  const known = new Set(assetNames);
+  const known = new Set(assets.map((a) => a.name));
   for (const host of inputs.network?.hosts ?? []) {
     if (!names.has(host.filter))
       warnings.push(
-        `${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open`,
+        `${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open (assumeOpen: true)`,
       );
     if (!known.has(host.asset))
       warnings.push(
         `${inputs.network!.document}: host filter "${host.filter}" names asset "${host.asset}", which is not in the inventory`,
       );
   }
-  for (const filter of inputs.filters)
+  const onPath = new Set([
+    ...(inputs.network?.guards ?? []).map((g) => g.filter),
+    ...(inputs.network?.hosts ?? []).map((h) => h.filter),
+    ...assets.flatMap((a) => a.securityGroupIds),
+  ]);
+  const offPath = new Set<string>();
+  for (const filter of inputs.filters) {
+    if (!onPath.has(filter.name)) {
+      offPath.add(filter.name);
+      continue;
+    }
     for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
+  }
+  if (offPath.size)
+    warnings.push(
+      `${offPath.size} imported filter${offPath.size > 1 ? 's are' : ' is'} on no path to these assets and not used: ${[...offPath].sort().slice(0, 5).join(', ')}${offPath.size > 5 ? ', …' : ''}`,
+    );
   if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
   return warnings;
 }

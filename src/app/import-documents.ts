@@ -3,12 +3,14 @@
  * event per document, with the projections updated in the same transaction. Any bad input stores nothing.
  */
 import { createHash } from 'node:crypto';
+import { InputError, PatchcallError } from '../common/errors';
 import type { SniffedDocument } from '../common/format-handler';
+import { assignBatchToAsset } from '../inventory/software';
+import { loadFilters } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
+import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
-import { InputError } from '../common/errors';
-import { assignBatchToAsset } from '../inventory/software';
 
 export const SOURCE_IMPORTED = 'source.imported';
 
@@ -18,6 +20,8 @@ export interface SourceImportedPayload {
   sha256: string;
   bytes: number;
   batch: ImportBatch;
+  /** The filter name given with `import --name`, when one was. */
+  name?: string;
 }
 
 export interface ImportInput {
@@ -43,8 +47,20 @@ export type ImportProgress = (stage: 'parse' | 'store', done: number, total: num
 export function importDocuments(
   ctx: AppContext,
   inputs: ImportInput[],
-  options: { format?: string; actor: string; onProgress?: ImportProgress; asset?: string; locale?: string },
+  options: {
+    format?: string;
+    actor: string;
+    onProgress?: ImportProgress;
+    name?: string;
+    asset?: string;
+    locale?: string;
+  },
 ): ImportOutcome[] {
+  if (options.name !== undefined && !FILTER_NAME.test(options.name))
+    throw new PatchcallError(
+      'USAGE',
+      `--name takes a filter name of letters, digits and _ . : - (as the network description writes it), not "${options.name}"`,
+    );
   const formats = formatsFor(ctx.rules);
   const parsed = inputs.map((input, i) => {
     const doc = {
@@ -53,10 +69,16 @@ export function importDocuments(
       ...(options.locale ? { locale: options.locale } : {}),
     };
     const handler = chooseFormat(doc, options.format, formats);
-    const batch = withAsset(handler.parse(doc), doc.name, options.asset);
+    const parsedBatch = withAsset(handler.parse(doc), doc.name, options.asset);
+    const batch = options.name === undefined ? parsedBatch : named(doc.name, parsedBatch, options.name);
     options.onProgress?.('parse', i + 1, inputs.length);
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
   });
+  const filterNames = new Set([
+    ...loadFilters(ctx.db).map((f) => f.name),
+    ...parsed.flatMap(({ batch }) => (batch.kind === 'filters' ? batch.filters.map((f) => f.name) : [])),
+  ]);
+  for (const { batch } of parsed) if (batch.kind === 'network') refuseUnknownFilters(batch.network, filterNames);
 
   return ctx.db.transaction(() =>
     parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
@@ -67,7 +89,10 @@ export function importDocuments(
       };
       // the same SBOM said of another asset is another statement, not a repeat
       const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
-      const previous = ctx.events.first({ stream, type: SOURCE_IMPORTED });
+      // the same bytes under another filter name are a new fact too (the firewall the network description expects)
+      const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
+        (event) => event.payload.name === options.name,
+      );
       if (previous) {
         return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
       }
@@ -77,6 +102,7 @@ export function importDocuments(
         sha256,
         bytes: input.bytes.length,
         batch,
+        ...(options.name !== undefined ? { name: options.name } : {}),
       };
       const event = ctx.events.append({
         type: SOURCE_IMPORTED,
@@ -89,6 +115,24 @@ export function importDocuments(
       return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
     }),
   )();
+}
+
+const FILTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
+/**
+ * `import --name edge`: the file's one ruleset becomes the filter `edge`, whatever the file is called, so the
+ * IPv4 and IPv6 dumps of one firewall can be imported under one name and are joined.
+ */
+function named(document: string, batch: ImportBatch, name: string): ImportBatch {
+  if (batch.kind !== 'filters')
+    throw new PatchcallError('USAGE', `--name names a firewall; ${document} holds ${describeBatch(batch)}`);
+  const names = [...new Set(batch.filters.map((f) => f.name))];
+  if (names.length !== 1)
+    throw new PatchcallError(
+      'USAGE',
+      `--name names one filter; ${document} holds ${names.length} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}), which keep their own names`,
+    );
+  return { ...batch, filters: batch.filters.map((f) => ({ ...f, name })) };
 }
 
 /** `--asset` ties a host-less inventory to a named asset; any other kind of document refuses it. */

@@ -22,6 +22,7 @@ import { checkCallAllowed, makeCall } from './decision-call';
 import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
+import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
 import { buildDecisionRecord, decisionsSince, recordExport } from './export-decision';
 import { displayTimeZone } from './display-zone';
@@ -68,6 +69,9 @@ export interface Patchcall {
   listDecisions: Bound<typeof listDecisions>;
   findDecision: Bound<typeof findDecision>;
   loadDecision: Bound<typeof loadDecision>;
+  /** Each decision's status, deadline, call, positions taken and positions still owed (`patchcall decisions`). */
+  listDecisionOverviews: Bound<typeof listDecisionOverviews>;
+  showDecisionOverview: Bound<typeof showDecisionOverview>;
   conveneDecision: ConveneBound<Bound<typeof conveneDecision>>;
   conveneArrivals: ConveneBound<Bound<typeof conveneArrivals>>;
   importNewBulletin: ConveneBound<Bound<typeof importNewBulletin>>;
@@ -138,6 +142,8 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     convenedOutcome: (...args) => convenedOutcome(ctx, ...args),
     slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
+    listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
+    showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
     recordPosition: (...args) => recordPosition(ctx, ...args),
     checkCallAllowed: (request, currentMembers) => checkCallAllowed(ctx, request, quorumPolicy(), currentMembers),

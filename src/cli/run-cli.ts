@@ -4,7 +4,7 @@ import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
 import { readConfig } from '../config';
-import type { CliIo, CliRuntime } from './cli-io';
+import type { CliIo, CliRuntime, GlobalOptions } from './cli-io';
 import { registerImport } from './commands/import';
 import { registerBulletins } from './commands/bulletins';
 import { registerAudit } from './commands/audit';
@@ -14,6 +14,9 @@ import { registerAssess } from './commands/assess';
 import { registerRules } from './commands/rules';
 import { registerWatch } from './commands/watch';
 import { registerExport } from './commands/export';
+import { registerDecisions } from './commands/decisions';
+import { textStyle } from './output';
+import { versionInfo } from '../app/version-info';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -41,6 +44,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       fail(code) {
         exitCode = Math.max(exitCode, code);
       },
+      style(options) {
+        return textStyle(io, options);
+      },
     };
     const program = buildProgram(runtime);
     await program.parseAsync(argv, { from: 'user' });
@@ -58,6 +64,9 @@ function buildProgram(runtime: CliRuntime): Command {
     .option('--db <path>', 'SQLite database file (default: $PATCHCALL_DB or ./data/patchcall.db)')
     .option('--json', 'machine-readable output')
     .option('--at <time>', 'act as of this ISO 8601 time (assess and export read the clock), e.g. 2008-10-23T18:30:00Z')
+    .option('--color [when]', 'colour: always, never or auto (default: on a terminal, unless NO_COLOR is set)')
+    .option('--no-color', 'no colour')
+    .option('--version', 'print the version, the schema version and the rulebook digest')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: runtime.io.stdout, writeErr: runtime.io.stderr });
@@ -70,6 +79,28 @@ function buildProgram(runtime: CliRuntime): Command {
   registerWatch(program, runtime);
   registerExport(program, runtime);
   registerAudit(program, runtime);
+  registerDecisions(program, runtime);
+  program.allowExcessArguments(true).action((options: GlobalOptions & { version?: boolean }) => {
+    if (program.args.length)
+      throw new PatchcallError('USAGE', `unknown command "${program.args[0]}" (patchcall --help lists the commands)`);
+    if (!options.version) {
+      program.help({ error: true });
+      return;
+    }
+    const info = versionInfo(runtime.config.rulesDir);
+    runtime.print(
+      options,
+      info,
+      () =>
+        [
+          `patchcall ${info.version}`,
+          `schema version ${info.schemaVersion}`,
+          info.rulebookDigest
+            ? `rulebook sha256 ${info.rulebookDigest} (${info.rulesDir})`
+            : `rulebook not usable (${info.rulesDir}):\n${info.rulebookProblems.map((p) => `  ${p}`).join('\n')}`,
+        ].join('\n') + '\n',
+    );
+  });
   return program;
 }
 
@@ -91,6 +122,7 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
       return 0;
     return 2;
   }
+  // bad input or usage is the user's to fix (2); anything else, an unreachable server included, is a failure (1)
   const code = isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE') ? 2 : 1;
   const message = isPatchcallError(error)
     ? error.message

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'DB_TOO_NEW' // the database was written by a newer patchcall
   | 'CHAIN_BROKEN' // the event log's hash chain does not verify
   | 'FORBIDDEN'
+  | 'UNAVAILABLE' // a server or file that could not be reached: a failure, not bad input
   | 'CONFLICT' // the outside world is in a state that refuses the request (e.g. every channel name taken)
   | 'INTERNAL';
 

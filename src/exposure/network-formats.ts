@@ -24,8 +24,9 @@
  * `internet`. Neither can be defined. A guard's interface for `unassigned-private` defaults to its `internet`
  * interface (unzoned space is reached by the default route). Traffic between zones passes every guard of the
  * destination zone, then the asset's host filters; traffic within a zone passes only the host filters. AWS
- * security groups attach on their own through the asset's `securityGroupIds`. A filter named here
- * but not imported is not an error: the analysis assumes the path open there and says so.
+ * security groups attach on their own through the asset's `securityGroupIds`. A filter named here but not imported
+ * is refused (at import and at exposure) unless its entry says `assumeOpen: true`; then the analysis assumes the
+ * path open there and says so. Documented in docs/formats/network.md.
  */
 import type { FormatHandler } from '../common/format-handler';
 import type { NetworkBatch } from './network-model';

@@ -30,6 +30,8 @@ export interface ZoneGuard {
   zones: string[];
   /** Zone → interface name on this filter, so `-i`/`-o` matches can be decided; missing ones become assumptions. */
   interfaces: Record<string, string>;
+  /** Set when the description accepts that this filter is not imported: the hop is then assumed open, and said so. */
+  assumeOpen?: boolean;
   locator: string;
 }
 
@@ -38,6 +40,7 @@ export interface HostGuard {
   asset: string;
   filter: string;
   chain: string;
+  assumeOpen?: boolean;
   locator: string;
 }
 

@@ -2,7 +2,7 @@
 import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
-import { createLogger } from '../logging/logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
@@ -19,6 +19,7 @@ export async function main(
     return 2;
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
+  logTransport(logger, config.mode);
   let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
@@ -50,6 +51,23 @@ export async function main(
   await slackApp.stop();
   patchcall.close();
   return 0;
+}
+
+/**
+ * Says at start which transport the app uses and why. manifest.yml turns Socket Mode on, so starting on HTTP
+ * (no SLACK_APP_TOKEN) is worth a warning: Slack would send nothing to this process until the app is switched.
+ */
+export function logTransport(logger: Pick<Logger, 'info' | 'warn'>, mode: 'http' | 'socket'): void {
+  if (mode === 'socket') {
+    logger.info({ transport: 'socket-mode' }, 'transport: Socket Mode, because SLACK_APP_TOKEN is set');
+    return;
+  }
+  logger.warn(
+    { transport: 'http' },
+    'transport: HTTP, because SLACK_APP_TOKEN is not set. manifest.yml turns Socket Mode on: either set ' +
+      'SLACK_APP_TOKEN (xapp-…, connections:write), or turn Socket Mode off in the app settings and give Slack ' +
+      `the request URL https://<your host>${SLACK_EVENTS_PATH} (docs/slack-setup.md)`,
+  );
 }
 
 if (require.main === module) {

@@ -56,7 +56,7 @@ describe('the one clock', () => {
         status: statusLine(state, ZONE),
         appHome: blocksToText(homeView([state], ZONE).blocks),
         assetsTable: blocksToText(assetsTable(state, ZONE)),
-        cliAssess: renderAssessment(assessment, ZONE),
+        cliAssess: renderAssessment({ colour: false }, assessment, ZONE, false),
         timeline: describeDecisionEvent(DecisionEvents.convened, payload, { timeZone: ZONE }),
         topicTimeline: describeDecisionEvent(
           DecisionEvents.topicSet,

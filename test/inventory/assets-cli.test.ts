@@ -79,8 +79,9 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
 
   it('prints a human table and the reasons per asset', async () => {
     const list = await patchcall(['assets', '--db', db]);
+    expect(list.stdout).toMatch(/^NAME +ADDRESSES +OS +CRITICALITY +ENVIRONMENT +PATCHED BY +FLAGS$/m);
     expect(list.stdout).toMatch(
-      /^nt4-legacy\t10\.20\.1\.99\tWindows 2000 Server Service Pack 4\tmedium\tproduction\tself\tRETIRED$/m,
+      /^nt4-legacy +10\.20\.1\.99 +Windows 2000 Server Service Pack 4 +medium +production +self +RETIRED$/m,
     );
     const match = await patchcall(['assets', '--bulletin', 'MS08-067', '--db', db]);
     expect(match.stdout.split('\n')[0]).toBe('MS08-067: 5 affected, 1 patched, 1 not affected, 1 unknown, 1 retired');

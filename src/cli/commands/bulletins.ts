@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Bulletin } from '../../bulletins/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { renderTable } from '../output';
 
 export function registerBulletins(program: Command, runtime: CliRuntime): void {
   program
@@ -12,12 +13,16 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
       const bulletins = runtime.open(global).listBulletins();
       runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
         bulletins.length
-          ? bulletins
-              .map(
-                (b) =>
-                  `${b.id}\t${b.releasedAt?.value.slice(0, 10) ?? '?'}\t${b.cycle.status}\t${b.title?.value ?? ''}\n`,
-              )
-              .join('')
+          ? renderTable(
+              runtime.style(global),
+              ['ID', 'RELEASED', 'CYCLE', 'TITLE'],
+              bulletins.map((b) => [
+                b.id,
+                b.releasedAt?.value.slice(0, 10) ?? '?',
+                b.cycle.status,
+                b.title?.value ?? '',
+              ]),
+            )
           : 'no bulletins imported yet (patchcall import <file>)\n',
       );
     });

@@ -25,13 +25,15 @@ const schema = {
   required: ['kind', 'zones'],
   additionalProperties: false,
   properties: {
-    kind: { const: NETWORK_KIND },
+    kind: { const: NETWORK_KIND, expected: `"${NETWORK_KIND}"` },
     description: { type: 'string' },
     zones: {
       type: 'object',
       minProperties: 1,
       propertyNames: NAME,
       additionalProperties: {
+        expected: 'a list of CIDRs, or { cidrs, description }',
+        examples: [['10.0.0.0/8']],
         oneOf: [
           { type: 'array', items: { type: 'string' } },
           {
@@ -45,25 +47,45 @@ const schema = {
     },
     guards: {
       type: 'array',
+      expected: 'a list of { filter, chain, zones }',
+      examples: [[{ filter: 'edge', chain: 'FORWARD', zones: ['dmz'] }]],
       items: {
         type: 'object',
+        expected: 'a guard { filter, chain, zones, interfaces?, assumeOpen? }',
+        examples: [{ filter: 'edge', chain: 'FORWARD', zones: ['dmz', 'servers'] }],
         required: ['filter', 'chain', 'zones'],
         additionalProperties: false,
         properties: {
           filter: NAME,
           chain: { type: 'string', minLength: 1 },
-          zones: { type: 'array', minItems: 1, items: NAME },
+          zones: {
+            type: 'array',
+            minItems: 1,
+            items: NAME,
+            expected: 'a non-empty list of zone names',
+            examples: [['dmz', 'servers']],
+          },
           interfaces: { type: 'object', propertyNames: NAME, additionalProperties: { type: 'string', minLength: 1 } },
+          assumeOpen: { type: 'boolean', expected: 'true or false' },
         },
       },
     },
     hosts: {
       type: 'array',
+      expected: 'a list of { asset, filter, chain }',
+      examples: [[{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }]],
       items: {
         type: 'object',
+        expected: 'a host firewall { asset, filter, chain, assumeOpen? }',
+        examples: [{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }],
         required: ['asset', 'filter', 'chain'],
         additionalProperties: false,
-        properties: { asset: { type: 'string', minLength: 1 }, filter: NAME, chain: { type: 'string', minLength: 1 } },
+        properties: {
+          asset: { type: 'string', minLength: 1 },
+          filter: NAME,
+          chain: { type: 'string', minLength: 1 },
+          assumeOpen: { type: 'boolean', expected: 'true or false' },
+        },
       },
     },
   },
@@ -73,8 +95,14 @@ let validate: ReturnType<typeof createValidator> | undefined;
 
 interface RawNetwork {
   zones: Record<string, string[] | { cidrs: string[]; description?: string }>;
-  guards?: { filter: string; chain: string; zones: string[]; interfaces?: Record<string, string> }[];
-  hosts?: { asset: string; filter: string; chain: string }[];
+  guards?: {
+    filter: string;
+    chain: string;
+    zones: string[];
+    interfaces?: Record<string, string>;
+    assumeOpen?: boolean;
+  }[];
+  hosts?: { asset: string; filter: string; chain: string; assumeOpen?: boolean }[];
 }
 
 export function isNetworkDocument(doc: SniffedDocument): boolean {
@@ -131,6 +159,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
       chain: g.chain,
       zones: g.zones,
       interfaces: g.interfaces ?? {},
+      ...(g.assumeOpen ? { assumeOpen: true } : {}),
       locator: pointer('guards', i),
     };
   });
@@ -138,6 +167,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
     asset: h.asset,
     filter: h.filter,
     chain: h.chain,
+    ...(h.assumeOpen ? { assumeOpen: true } : {}),
     locator: pointer('hosts', i),
   }));
   return { document: doc.name, zones, guards, hosts };

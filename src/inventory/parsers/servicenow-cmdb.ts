@@ -2,7 +2,7 @@
  * ServiceNow CMDB server exports (cmdb_ci_server, cmdb_ci_win_server, …) as CSV (exported by field name or by
  * display label) and as JSON (`{"records": […]}` from the list export, `{"result": […]}` from the Table API, with
  * reference fields either plain or `{"value", "display_value", "link"}`). Other CMDBs are read through a column
- * mapping (see src/inventory/README.md).
+ * mapping (see docs/formats/servicenow-cmdb.md).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isIP } from 'node:net';

@@ -127,9 +127,9 @@ describe('patchcall watch', () => {
     }
   });
 
-  it('reports an unreachable feed, and a bad duration, as usage or input errors', async () => {
+  it('reports an unreachable feed as a failure (exit 1) and a bad duration as a usage error (exit 2)', async () => {
     const down = await patchcall(['watch', 'http://127.0.0.1:9/kev.json', '--once', '--db', tempDbPath()]);
-    expect(down.code).toBe(2);
+    expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/http:\/\/127.0.0.1:9\/kev.json: cannot fetch/);
     const bad = await patchcall(['watch', url, '--every', '5 minutes', '--db', tempDbPath()]);
     expect(bad.code).toBe(2);
