@@ -52,6 +52,8 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
       osCandidates: [],
       services: [],
       installedFixes: [],
+      software: [],
+      softwareInventories: [],
       criticality,
       environment,
       patchedBy: provider ? 'provider' : 'self',

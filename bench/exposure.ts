@@ -195,6 +195,8 @@ function asset(i: number): Asset {
     osCandidates: [],
     services: [],
     installedFixes: [],
+    software: [],
+    softwareInventories: [],
     criticality: 'medium',
     environment: 'production',
     patchedBy: 'self',

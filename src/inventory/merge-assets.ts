@@ -8,7 +8,15 @@
  * the best candidate across sources: inventory/agent > SMB answer > service CPE > fingerprint ≥ 90 %.
  */
 import { cpeParts } from './cpe';
-import type { Asset, AssetConflict, InventoryBatch, OsIdentity, OsMethod } from './model';
+import type {
+  Asset,
+  AssetConflict,
+  InstalledSoftware,
+  InventoryBatch,
+  OsIdentity,
+  OsMethod,
+  SoftwareInventory,
+} from './model';
 
 const METHOD_WEIGHT: Record<OsMethod, number> = { inventory: 4, smb: 3, service: 2, fingerprint: 1, cloud: 0 };
 /** Fingerprint guesses below this accuracy are kept as candidates but never preferred. */
@@ -23,6 +31,8 @@ export function newAsset(fields: Pick<Asset, 'id' | 'name' | 'sources'> & Partia
     osCandidates: [],
     services: [],
     installedFixes: [],
+    software: [],
+    softwareInventories: [],
     criticality: 'unknown',
     environment: 'unknown',
     patchedBy: 'self',
@@ -122,6 +132,7 @@ function mergeGroup(views: Asset[]): Asset {
       views.flatMap((v) => v.installedFixes),
       (f) => f.id,
     ),
+    ...mergeSoftware(views),
     criticality:
       record?.criticality ?? latestWith((v) => (v.criticality === 'unknown' ? undefined : v.criticality)) ?? 'unknown',
     environment:
@@ -169,6 +180,24 @@ function formatOf(view: Asset): string {
 
 function isFixOnly(view: Asset): boolean {
   return view.installedFixes.length > 0 && view.osCandidates.length === 0 && view.services.length === 0;
+}
+
+/**
+ * Software per inventory: the newest view of each (format, inventory kind, subject) replaces the older ones, so a
+ * fresh `rpm_packages` result replaces yesterday's without touching the host's npm packages or its SBOM.
+ */
+function mergeSoftware(views: Asset[]): Pick<Asset, 'software' | 'softwareInventories'> {
+  const latest = new Map<string, { view: Asset; inventory: SoftwareInventory }>();
+  for (const view of views)
+    for (const inventory of view.softwareInventories ?? [])
+      latest.set(`${formatOf(view)}|${inventory.kind}|${inventory.subject ?? ''}`, { view, inventory });
+  const software: InstalledSoftware[] = [];
+  const softwareInventories: SoftwareInventory[] = [];
+  for (const { view, inventory } of latest.values()) {
+    softwareInventories.push(inventory);
+    software.push(...(view.software ?? []).filter((item) => item.inventory === inventory.kind));
+  }
+  return { software, softwareInventories };
 }
 
 function mergeServices(views: Asset[]): Asset['services'] {
