@@ -17,6 +17,7 @@ export interface NameRow {
   match: string;
   cpe: string;
   purls?: string[];
+  componentOf?: string;
   note?: string;
 }
 
@@ -67,6 +68,8 @@ export class NameTable {
   private readonly products: CompiledRow[] = [];
   /** purl without version ("pkg:maven/org.apache.logging.log4j/log4j-core") → the row's CPE vendor:product. */
   private readonly purlIdentity = new Map<string, string>();
+  /** Product identity → the OS identity prefix it ships with, and the row's note. */
+  private readonly components = new Map<string, { os: string; note?: string }>();
 
   constructor(files: { file: string; table: NameTableFile }[]) {
     for (const { file, table } of files) {
@@ -80,6 +83,11 @@ export class NameTable {
           where: `${file} ${pointer('names', i)}`,
         });
         for (const purl of row.purls ?? []) this.purlIdentity.set(purl.toLowerCase(), identityOfPrefix(row.cpe));
+        if (row.componentOf)
+          this.components.set(identityOfPrefix(row.cpe), {
+            os: row.componentOf.toLowerCase(),
+            ...(row.note ? { note: row.note } : {}),
+          });
       });
     }
   }
@@ -103,6 +111,11 @@ export class NameTable {
   /** The CPE identity (part:vendor:product) a versionless purl belongs to, per the product table. */
   identityOfPurl(purlWithoutVersion: string): string | undefined {
     return this.purlIdentity.get(purlWithoutVersion.toLowerCase());
+  }
+
+  /** The OS a product ships with ("a:microsoft:server_message_block" → "o:microsoft:windows"), per the table. */
+  componentOf(identity: string): { os: string; note?: string } | undefined {
+    return this.components.get(identity);
   }
 
   private apply(rows: CompiledRow[], text: string, servicePack: string | undefined): NormalizedName {
