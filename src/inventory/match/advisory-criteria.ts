@@ -89,8 +89,8 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
     if (list) list.push(c);
     else byIdentity.set(c.identity, [c]);
   };
+  // NVD leaves are read only through their trees: a platform entry on its own is no affected product
   criteria.forEach(add);
-  for (const tree of trees) for (const c of tree.leaves.values()) if (!criteria.includes(c)) add(c);
 
   const softwareByEcosystem = new Map<Ecosystem, Criterion[]>();
   for (const c of criteria) {
