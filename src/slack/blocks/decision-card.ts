@@ -51,7 +51,7 @@ export function decisionCard(state: DecisionState, quorum?: QuorumResult): Known
     { type: 'divider' },
     section(
       [
-        `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
+        `*Recommended: ${summary.recommendedCall === 'establish' ? OUTCOME_LABELS.establish : `${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}`}*${summary.unknown?.count ? ` (unknown exposure for ${summary.unknown.count} asset${summary.unknown.count === 1 ? '' : 's'})` : ''}, deadline ${formatTime(summary.deadline.dueAt)} (${escapeMrkdwn(summary.deadline.reason)})`,
         escapeAndTruncate(summary.headline, 500),
         ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
       ].join('\n'),
