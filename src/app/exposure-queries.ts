@@ -6,7 +6,9 @@ import { computeExposure, type ExposureInputs } from '../exposure/compute-exposu
 import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
+import { affectedIdentities } from '../inventory/match/advisory-criteria';
 import type { AssetMatch, MatchStatus } from '../inventory/model';
+import { defaultNameTable } from '../inventory/name-table';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
@@ -58,7 +60,10 @@ export function exposureOfMatches(
 ): ExposureReport {
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
-  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
+  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts), {
+    products: affectedIdentities(bulletin, defaultNameTable()),
+    matches,
+  });
   const inputs: ExposureInputs = {
     filters,
     ...(stored ? { network: stored.network } : {}),

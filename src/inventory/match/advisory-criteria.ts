@@ -306,3 +306,15 @@ export function splitPurl(purl: string): PurlParts | undefined {
   const epoch = /(?:^|&)epoch=(\d+)/.exec(qualifiers)?.[1];
   return { type, key: `pkg:${type}/${path}`, ...(version ? { version } : {}), ...(epoch ? { epoch } : {}) };
 }
+
+/**
+ * The identities of a bulletin's affected products, for the port table: its affected product entries and the
+ * vulnerable entries of its NVD configurations; the platforms a configuration merely runs on are left out.
+ */
+export function affectedIdentities(bulletin: Bulletin, names: NameTable): string[] {
+  const compiled = compileBulletin(bulletin, names);
+  const identities = compiled.criteria.filter((c) => c.status === 'affected').map((c) => c.identity);
+  for (const tree of compiled.trees)
+    for (const [match, criterion] of tree.leaves) if (match.vulnerable) identities.push(criterion.identity);
+  return [...new Set(identities)];
+}
