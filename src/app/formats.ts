@@ -9,6 +9,7 @@ import type { BulletinBatch } from '../bulletins/model';
 import { inventoryFormatsWith } from '../inventory/formats';
 import { CMDB_FIELDS, type CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import type { InventoryBatch } from '../inventory/model';
+import type { SoftwareInstallationPolicy } from '../inventory/parsers/servicenow-software';
 import { filterFormats } from '../exposure/formats';
 import type { FilterBatch } from '../exposure/model';
 import { networkFormats } from '../exposure/network-formats';
@@ -19,15 +20,25 @@ export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | Network
 
 export const allFormats: FormatHandler<ImportBatch>[] = formatsWith({});
 
-function formatsWith(cmdbMapping: CmdbColumnMapping): FormatHandler<ImportBatch>[] {
-  return [...bulletinFormats, ...inventoryFormatsWith(cmdbMapping), ...filterFormats, ...networkFormats, rosterFormat];
+function formatsWith(
+  cmdbMapping: CmdbColumnMapping,
+  softwareInstallations?: SoftwareInstallationPolicy,
+): FormatHandler<ImportBatch>[] {
+  return [
+    ...bulletinFormats,
+    ...inventoryFormatsWith(cmdbMapping, softwareInstallations),
+    ...filterFormats,
+    ...networkFormats,
+    rosterFormat,
+  ];
 }
 
 const CMDB_MAPPING_FILE = 'cmdb-mapping.yaml';
 
 /**
  * The formats for a rules directory: with a `cmdb-mapping.yaml` there (`kind: patchcall/cmdb-mapping`,
- * `columns: {name: "Host Name", …}`), CMDB exports are read by the organization's own column names.
+ * `columns: {name: "Host Name", …}`), CMDB exports are read by the organization's own column names, and
+ * `software_installations: {complete: true, because: "…"}` declares the software-installation export complete.
  */
 export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
   const path = join(rulesDir, CMDB_MAPPING_FILE);
@@ -35,6 +46,7 @@ export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
   const doc = parseYamlText(path, readFileSync(path, 'utf8')) as {
     kind?: unknown;
     columns?: Record<string, unknown>;
+    software_installations?: unknown;
   } | null;
   if (doc?.kind !== 'patchcall/cmdb-mapping')
     throw new InputError(path, 'expected "kind: patchcall/cmdb-mapping"', { pointer: '/kind' });
@@ -47,7 +59,21 @@ export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
     if (typeof column !== 'string' || !column.trim())
       throw new InputError(path, 'a column name must be a non-empty string', { pointer: `/columns/${field}` });
   }
-  return formatsWith(columns as CmdbColumnMapping);
+  return formatsWith(columns as CmdbColumnMapping, readSoftwarePolicy(path, doc.software_installations));
+}
+
+function readSoftwarePolicy(path: string, value: unknown): SoftwareInstallationPolicy | undefined {
+  if (value === undefined) return undefined;
+  const policy = value as { complete?: unknown; because?: unknown } | null;
+  if (!policy || typeof policy !== 'object' || typeof policy.complete !== 'boolean')
+    throw new InputError(path, 'software_installations needs "complete: true" or "complete: false"', {
+      pointer: '/software_installations/complete',
+    });
+  if (policy.because !== undefined && (typeof policy.because !== 'string' || !policy.because.trim()))
+    throw new InputError(path, 'software_installations.because must be a non-empty string', {
+      pointer: '/software_installations/because',
+    });
+  return { complete: policy.complete, ...(typeof policy.because === 'string' ? { because: policy.because } : {}) };
 }
 
 export function formatNames(): string[] {

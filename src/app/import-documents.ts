@@ -7,6 +7,8 @@ import type { SniffedDocument } from '../common/format-handler';
 import type { AppContext } from './app-context';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
+import { InputError } from '../common/errors';
+import { assignBatchToAsset } from '../inventory/software';
 
 export const SOURCE_IMPORTED = 'source.imported';
 
@@ -32,6 +34,8 @@ export interface ImportOutcome {
   kind: ImportBatch['kind'];
   /** One line saying what the document held. */
   summary: string;
+  /** Values the import could not read and left unknown, each naming the place (inventory imports). */
+  warnings: string[];
 }
 
 export type ImportProgress = (stage: 'parse' | 'store', done: number, total: number) => void;
@@ -39,20 +43,27 @@ export type ImportProgress = (stage: 'parse' | 'store', done: number, total: num
 export function importDocuments(
   ctx: AppContext,
   inputs: ImportInput[],
-  options: { format?: string; actor: string; onProgress?: ImportProgress },
+  options: { format?: string; actor: string; onProgress?: ImportProgress; asset?: string },
 ): ImportOutcome[] {
   const formats = formatsFor(ctx.rulesDir);
   const parsed = inputs.map((input, i) => {
-    const handler = chooseFormat(input.doc, options.format, formats);
-    const batch = handler.parse(input.doc);
+    const doc = options.asset ? { ...input.doc, assetName: options.asset } : input.doc;
+    const handler = chooseFormat(doc, options.format, formats);
+    const batch = withAsset(handler.parse(doc), doc.name, options.asset);
     options.onProgress?.('parse', i + 1, inputs.length);
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
   });
 
   return ctx.db.transaction(() =>
     parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-      const summary = { kind: batch.kind, summary: describeBatch(batch) };
-      const previous = ctx.events.first({ stream: `source:${sha256}`, type: SOURCE_IMPORTED });
+      const summary = {
+        kind: batch.kind,
+        summary: describeBatch(batch),
+        warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
+      };
+      // the same SBOM said of another asset is another statement, not a repeat
+      const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
+      const previous = ctx.events.first({ stream, type: SOURCE_IMPORTED });
       if (previous) {
         return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
       }
@@ -65,7 +76,7 @@ export function importDocuments(
       };
       const event = ctx.events.append({
         type: SOURCE_IMPORTED,
-        stream: `source:${sha256}`,
+        stream,
         actor: options.actor,
         payload,
       });
@@ -74,6 +85,17 @@ export function importDocuments(
       return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
     }),
   )();
+}
+
+/** `--asset` ties a host-less inventory to a named asset; any other kind of document refuses it. */
+function withAsset(batch: ImportBatch, document: string, asset: string | undefined): ImportBatch {
+  if (!asset) return batch;
+  if (batch.kind !== 'inventory' || !asset.trim())
+    throw new InputError(
+      document,
+      `--asset names the host of an inventory (an SBOM, osquery output); this is ${batch.kind}`,
+    );
+  return assignBatchToAsset(batch, asset);
 }
 
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */

@@ -173,6 +173,11 @@ export interface InventoryBatch {
   assets: Asset[];
   /** Fix lists (Get-HotFix, osquery) that name hosts but carry nothing else. */
   fixes: { host: string; id: string; installedOn?: string; source: SourceRef }[];
+  /**
+   * What the import accepted with a field left unknown, each naming the file, the place and the value
+   * ("cmdb.csv line 12: business criticality \"5 - not critical\" is no ServiceNow choice; imported as unknown").
+   */
+  warnings?: string[];
 }
 
 export type MatchStatus = 'affected' | 'patched' | 'not_affected' | 'unknown' | 'retired';

@@ -12,7 +12,11 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
     .description('import files; all are stored or none is')
     .argument('<files...>', 'files to import (format detected from content)')
     .option('--format <name>', `force the format: ${formatNames().join(', ')}`)
-    .action((files: string[], options: { format?: string }, command: Command) => {
+    .option(
+      '--asset <name>',
+      'the asset a host-less inventory describes (an SBOM, osqueryi output); overrides the file',
+    )
+    .action((files: string[], options: { format?: string; asset?: string }, command: Command) => {
       const global = globalOptions(command);
       const progress = progressBar(runtime, files.length);
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
@@ -20,15 +24,18 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
       try {
         const outcomes = importDocuments(ctx, inputs, {
           format: options.format,
+          ...(options.asset ? { asset: options.asset } : {}),
           actor: `cli:${runtime.io.user}`,
           onProgress: progress?.update,
         });
         runtime.print(global, { imported: outcomes }, () =>
           outcomes
-            .map((o) =>
-              o.status === 'unchanged'
-                ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
-                : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`,
+            .map(
+              (o) =>
+                (o.status === 'unchanged'
+                  ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
+                  : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`) +
+                o.warnings.map((w) => `  warning: ${w}\n`).join(''),
             )
             .join(''),
         );
