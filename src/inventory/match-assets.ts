@@ -222,13 +222,15 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
       ...result(
         asset,
         'unknown',
-        [...undecided.map((f) => f.why), ...unknowns, ...conflictNote],
+        unique([...undecided.map((f) => f.why), ...unknowns, ...conflictNote]),
         unique(undecided.map((f) => f.criterion.label)),
         evidence(undecided),
       ),
       ...(possibly ? { possiblyAffected: true } : {}),
     };
   }
+  // an installed product outside every range is proof for that product; absent ones were proven above
+  proofs.push(...unique(findings.filter((f) => f.value === false && f.criterion.kind !== 'os').map((f) => f.why)));
   if (!proofs.length)
     return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${bulletin.id}`, ...conflictNote]);
   return result(asset, 'not_affected', [...proofs, ...conflictNote], [], evidence([]));
@@ -380,6 +382,13 @@ function evaluateSoftware(criterion: Criterion, sw: InstalledSoftware): Finding 
         why: `installed ${what} cannot be ordered against the fixed ${by}${scheme ? ` in the ${scheme} scheme` : ': no version scheme for it'}`,
         evidence,
       };
+    if (order < 0 && !criterion.earlierAffected)
+      return {
+        criterion,
+        value: false,
+        why: `installed ${what} is below the fixed ${by}; the advisory's affected entries decide`,
+        evidence,
+      };
     return order < 0
       ? {
           criterion,
@@ -495,7 +504,7 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
     }
     if (identity) keys.push(identity);
   }
-  return keys;
+  return keys.length > 1 ? [...new Set(keys)] : keys;
 }
 
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */

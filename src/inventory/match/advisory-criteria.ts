@@ -33,6 +33,11 @@ export interface Criterion {
   /** A CSAF relationship's platform: the statement holds only on that OS. */
   platformCpe?: string;
   platformLabel?: string;
+  /**
+   * A fixed build of a product the advisory lists no affected entry for (Red Hat errata, Debian and Ubuntu notices):
+   * by the publisher's convention, an earlier build of the same stream is affected.
+   */
+  earlierAffected?: boolean;
   /** The source named no version at all (KEV): a name match is "possibly affected". */
   versionless?: boolean;
   justification?: string;
@@ -69,6 +74,9 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
     seen.add(key);
     criteria.push(criterion);
   }
+  for (const criterion of criteria)
+    if (criterion.status === 'fixed')
+      criterion.earlierAffected = !criteria.some((c) => c.status === 'affected' && c.identity === criterion.identity);
   const applicability = bulletin.applicability ?? [];
   // a KEV entry names a vendor and a product only: used when nothing better identifies the product
   if (!criteria.length && !applicability.length) {
@@ -94,7 +102,9 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
 
   const softwareByEcosystem = new Map<Ecosystem, Criterion[]>();
   for (const c of criteria) {
-    if (c.kind === 'os' || (c.status !== 'affected' && c.status !== 'under_investigation')) continue;
+    const counts =
+      c.status === 'affected' || c.status === 'under_investigation' || (c.status === 'fixed' && c.earlierAffected);
+    if (c.kind === 'os' || !counts) continue;
     const eco = c.ecosystem ?? 'programs';
     const list = softwareByEcosystem.get(eco);
     if (list) list.push(c);
@@ -125,9 +135,11 @@ function fromProduct(product: ProductEntry, names: NameTable): Criterion {
     const purl = splitPurl(product.purl);
     if (purl) {
       const scheme = schemeForPurlType(purl.type);
+      // Red Hat names the epoch in the product_version ("tomcat-1:9.0.62-40.el8.noarch"), not in the purl
+      const epoch = purl.epoch ?? (purl.type === 'rpm' ? /-(\d+):[^:]+$/.exec(product.version ?? '')?.[1] : undefined);
       const version = purl.version
-        ? purl.type === 'rpm' && purl.epoch && !purl.version.includes(':')
-          ? `${purl.epoch}:${purl.version}`
+        ? purl.type === 'rpm' && epoch && !purl.version.includes(':')
+          ? `${epoch}:${purl.version}`
           : purl.version
         : undefined;
       const constraint = range ?? (version ? exactVersion(version) : nvdLike(product));
