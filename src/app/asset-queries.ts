@@ -2,6 +2,10 @@
 import type { Bulletin } from '../bulletins/model';
 import { matchAssets } from '../inventory/match-assets';
 import type { Asset, AssetMatch } from '../inventory/model';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultNameTable, loadNameTable, type NameTable } from '../inventory/name-table';
+import { PatchcallError } from '../common/errors';
 import { inventoryDigest, loadAssets } from '../store/inventory-store';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
@@ -21,5 +25,22 @@ export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetM
 
 /** Each current asset against a bulletin the caller has already loaded. */
 export function assetMatches(ctx: AppContext, bulletin: Bulletin): AssetMatch[] {
-  return matchAssets(bulletin, loadAssets(ctx.db));
+  return matchAssets(bulletin, loadAssets(ctx.db), { names: nameTables(ctx.rulesDir) });
+}
+
+const tables = new Map<string, NameTable>();
+
+/** The name tables of the rules folder in use (an organization's rows included), read and validated once per folder. */
+function nameTables(rulesDir: string): NameTable {
+  let table = tables.get(rulesDir);
+  if (!table) {
+    try {
+      // a rules folder without names/ (an older copy) uses the shipped tables
+      table = existsSync(join(rulesDir, 'names')) ? loadNameTable(rulesDir) : defaultNameTable();
+    } catch (error) {
+      throw new PatchcallError('CONFIG', (error as Error).message);
+    }
+    tables.set(rulesDir, table);
+  }
+  return table;
 }
