@@ -32,8 +32,14 @@ export interface MatchOptions {
 
 export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
   const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
-  const platformCache = new Map<string, boolean>();
-  return assets.map((asset) => matchAsset(compiled, asset, platformCache));
+  const run: MatchRun = { platforms: new Map(), identities: new Map() };
+  return assets.map((asset) => matchAsset(compiled, asset, run));
+}
+
+/** Caches shared by the assets of one matching run: the same package object appears on many hosts. */
+interface MatchRun {
+  platforms: Map<string, boolean>;
+  identities: Map<InstalledSoftware, string[]>;
 }
 
 /** One criterion decided for one asset. */
@@ -57,7 +63,8 @@ const COVERING: Record<Ecosystem, SoftwareInventoryKind[]> = {
   programs: ['sbom', 'software-installations', 'windows-programs', 'chocolatey'],
 };
 
-function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string, boolean>): AssetMatch {
+function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatch {
+  const platformCache = run.platforms;
   const bulletin = c.bulletin;
   if (asset.retired)
     return result(asset, 'retired', [
@@ -84,9 +91,14 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
   const os = osOf(asset, c.names);
   const findings: Finding[] = [];
   const touched = new Set<Criterion>();
+  const touchedPerEcosystem = new Map<Ecosystem, number>();
+  const treeHits = new Map<string, InstalledSoftware[]>();
   const note = (finding: Finding) => {
     findings.push(finding);
+    if (touched.has(finding.criterion)) return;
     touched.add(finding.criterion);
+    const eco = finding.criterion.ecosystem ?? 'programs';
+    touchedPerEcosystem.set(eco, (touchedPerEcosystem.get(eco) ?? 0) + 1);
   };
 
   // the OS: one lookup by its identity
@@ -95,7 +107,14 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
   // installed software: one lookup per identity of each package
   const software = asset.software ?? [];
   for (const sw of software) {
-    for (const key of identitiesOf(sw, c.names)) {
+    let keys = run.identities.get(sw);
+    if (!keys) run.identities.set(sw, (keys = identitiesOf(sw, c.names)));
+    for (const key of keys) {
+      if (c.treeIdentities.has(key)) {
+        const hits = treeHits.get(key);
+        if (hits) hits.push(sw);
+        else treeHits.set(key, [sw]);
+      }
       const list = c.byIdentity.get(key);
       if (!list) continue;
       for (const criterion of list) {
@@ -105,8 +124,7 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
       }
     }
   }
-  const nameCriteria = c.criteria.filter((k) => k.kind === 'name');
-  for (const criterion of nameCriteria) {
+  for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, software);
     if (hit) note(hit);
   }
@@ -128,6 +146,19 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
 
   // software products not found: absent only where a complete inventory of their kind says so
   for (const [ecosystem, list] of c.softwareByEcosystem) {
+    // without platform-bound criteria the count of the ones found decides, with no walk over the advisory
+    if (!c.platformBound.has(ecosystem) && (touchedPerEcosystem.get(ecosystem) ?? 0) >= list.length) continue;
+    if (!c.platformBound.has(ecosystem)) {
+      const complete = completeInventory(asset, ecosystem);
+      if (complete) {
+        const missing = list.length - (touchedPerEcosystem.get(ecosystem) ?? 0);
+        proofs.push(
+          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${sample(list.filter((k) => !touched.has(k)))}`,
+        );
+        sources.push(complete.source);
+        continue;
+      }
+    }
     const missing = list.filter((k) => !touched.has(k) && applies(k, os, platformCache));
     const notOnPlatform = list.length - list.filter((k) => applies(k, os, platformCache)).length;
     if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
@@ -159,7 +190,9 @@ function matchAsset(c: CompiledBulletin, asset: Asset, platformCache: Map<string
 
   // NVD configurations, read as trees
   for (const tree of c.trees) {
-    const verdict = evaluateTree(tree, (criterion) => leaf(criterion, asset, os, software, c.names));
+    const verdict = evaluateTree(tree, (criterion) =>
+      leaf(criterion, asset, os, treeHits.get(criterion.identity) ?? [], c.names),
+    );
     if (verdict.value === true)
       findings.push({
         criterion: [...tree.leaves.values()][0]!,
@@ -552,7 +585,6 @@ function leaf(
   }
   let best: Finding | undefined;
   for (const sw of software) {
-    if (!identitiesOf(sw, names).includes(criterion.identity)) continue;
     const finding = evaluateSoftware(criterion, sw);
     if (finding.value === true) return { value: true, why: finding.why };
     if (!best || finding.value === 'unknown') best = finding;

@@ -56,6 +56,12 @@ export interface CompiledBulletin {
   osCriteria: Criterion[];
   /** NVD configurations, with each cpeMatch compiled. */
   trees: { applicability: Applicability; leaves: Map<CpeCriterion, Criterion> }[];
+  /** Identities of software leaves of the trees: installed packages with these are kept for the trees. */
+  treeIdentities: Set<string>;
+  /** Products known by words only (KEV entries the tables do not know). */
+  nameCriteria: Criterion[];
+  /** Ecosystems with a criterion that holds only on a platform (CSAF relationships) or ships with an OS. */
+  platformBound: Set<Ecosystem>;
   fixIds: Set<string>;
   names: NameTable;
 }
@@ -110,11 +116,19 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
     if (list) list.push(c);
     else softwareByEcosystem.set(eco, [c]);
   }
+  const treeIdentities = new Set<string>();
+  for (const tree of trees) for (const c of tree.leaves.values()) if (c.kind !== 'os') treeIdentities.add(c.identity);
+  const platformBound = new Set<Ecosystem>();
+  for (const [eco, list] of softwareByEcosystem)
+    if (list.some((c) => c.platformCpe || names.componentOf(c.identity))) platformBound.add(eco);
   return {
     bulletin,
     criteria,
     byIdentity,
     softwareByEcosystem,
+    treeIdentities,
+    nameCriteria: criteria.filter((c) => c.kind === 'name'),
+    platformBound,
     osCriteria: criteria.filter((c) => c.kind === 'os' && c.status === 'affected'),
     trees,
     fixIds: new Set(bulletin.fixIds.map((id) => id.toUpperCase())),
