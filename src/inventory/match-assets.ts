@@ -32,14 +32,23 @@ export interface MatchOptions {
 
 export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
   const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
-  const run: MatchRun = { platforms: new Map(), identities: new Map() };
+  const run: MatchRun = { platforms: new Map(), packages: new Map(), samples: new Map() };
   return assets.map((asset) => matchAsset(compiled, asset, run));
 }
 
 /** Caches shared by the assets of one matching run: the same package object appears on many hosts. */
 interface MatchRun {
   platforms: Map<string, boolean>;
-  identities: Map<InstalledSoftware, string[]>;
+  /** Per package object: what it says against the bulletin (null: nothing), decided once for every host it is on. */
+  packages: Map<InstalledSoftware, PackageHits | null>;
+  /** The product sample of an ecosystem none of whose products a host has. */
+  samples: Map<Ecosystem, string>;
+}
+
+interface PackageHits {
+  findings: Finding[];
+  /** Identities the NVD trees ask about. */
+  treeKeys: string[];
 }
 
 /** One criterion decided for one asset. */
@@ -107,39 +116,34 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
   // installed software: one lookup per identity of each package
   const software = asset.software ?? [];
   for (const sw of software) {
-    let keys = run.identities.get(sw);
-    if (!keys) run.identities.set(sw, (keys = identitiesOf(sw, c.names)));
-    for (const key of keys) {
-      if (c.treeIdentities.has(key)) {
-        const hits = treeHits.get(key);
-        if (hits) hits.push(sw);
-        else treeHits.set(key, [sw]);
-      }
-      const list = c.byIdentity.get(key);
-      if (!list) continue;
-      for (const criterion of list) {
-        if (criterion.kind === 'os') continue;
-        if (!applies(criterion, os, platformCache)) continue;
-        note(evaluateSoftware(criterion, sw));
-      }
+    let hits = run.packages.get(sw);
+    if (hits === undefined) run.packages.set(sw, (hits = packageHits(c, sw)));
+    if (hits === null) continue;
+    for (const key of hits.treeKeys) {
+      const list = treeHits.get(key);
+      if (list) list.push(sw);
+      else treeHits.set(key, [sw]);
     }
+    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(finding);
   }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, software);
     if (hit) note(hit);
   }
 
-  const unknowns: string[] = [];
-  const proofs: string[] = [];
+  // the sentences are built only for the verdict that needs them: most assets need none of them
+  const unknowns: (() => string)[] = [];
+  const proofs: (() => string)[] = [];
   const sources: SourceRef[] = [];
 
   // OS products the asset was not found among
   const osCriteria = c.osCriteria;
   if (osCriteria.length) {
-    if (!os.cpe) unknowns.push(os.missing!);
+    if (!os.cpe) unknowns.push(() => os.missing!);
     else if (!findings.some((f) => f.criterion.kind === 'os' && f.value !== false))
       proofs.push(
-        `${os.text} matches none of the ${osCriteria.length} affected products of ${bulletin.id}${sample(osCriteria)}`,
+        () =>
+          `${os.text} matches none of the ${osCriteria.length} affected products of ${bulletin.id}${sample(osCriteria)}`,
       );
     if (os.source) sources.push(os.source);
   }
@@ -152,9 +156,15 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
       const complete = completeInventory(asset, ecosystem);
       if (complete) {
         const missing = list.length - (touchedPerEcosystem.get(ecosystem) ?? 0);
-        proofs.push(
-          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${sample(list.filter((k) => !touched.has(k)))}`,
-        );
+        const found = touchedPerEcosystem.get(ecosystem) ?? 0;
+        proofs.push(() => {
+          let text = found ? undefined : run.samples.get(ecosystem);
+          if (text === undefined) {
+            text = sample(list, found ? (k) => !touched.has(k) : undefined);
+            if (!found) run.samples.set(ecosystem, text);
+          }
+          return `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`;
+        });
         sources.push(complete.source);
         continue;
       }
@@ -163,7 +173,8 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
     const notOnPlatform = list.length - list.filter((k) => applies(k, os, platformCache)).length;
     if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
       proofs.push(
-        `${os.text} is not a platform of ${bulletin.id}'s ${ecosystemWords(ecosystem)} products${sample(list.map((k) => ({ label: k.platformLabel ?? k.label })))}`,
+        () =>
+          `${os.text} is not a platform of ${bulletin.id}'s ${ecosystemWords(ecosystem)} products${sample(list.map((k) => ({ label: k.platformLabel ?? k.label })))}`,
       );
     if (!missing.length) continue;
     const component = missing.find((k) => os.identity && componentOn(k, os.identity, c.names));
@@ -178,12 +189,14 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
     const complete = completeInventory(asset, ecosystem);
     if (complete) {
       proofs.push(
-        `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+        () =>
+          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
       );
       sources.push(complete.source);
     } else {
       unknowns.push(
-        `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+        () =>
+          `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
       );
     }
   }
@@ -202,9 +215,9 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
       });
     else if (verdict.value === 'unknown')
       unknowns.push(
-        `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
+        () => `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
       );
-    else proofs.push(`NVD configuration ${tree.applicability.cve}: ${verdict.why}`);
+    else proofs.push(() => `NVD configuration ${tree.applicability.cve}: ${verdict.why}`);
   }
 
   const conflictNote = asset.conflicts.filter((k) => k.field === 'os').map((k) => `note: ${k.note}`);
@@ -255,7 +268,7 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
       ...result(
         asset,
         'unknown',
-        unique([...undecided.map((f) => f.why), ...unknowns, ...conflictNote]),
+        unique([...undecided.map((f) => f.why), ...unknowns.map((u) => u()), ...conflictNote]),
         unique(undecided.map((f) => f.criterion.label)),
         evidence(undecided),
       ),
@@ -263,10 +276,11 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
     };
   }
   // an installed product outside every range is proof for that product; absent ones were proven above
-  proofs.push(...unique(findings.filter((f) => f.value === false && f.criterion.kind !== 'os').map((f) => f.why)));
+  const outside = findings.filter((f) => f.value === false && f.criterion.kind !== 'os');
+  if (outside.length) proofs.push(() => unique(outside.map((f) => f.why)).join('; '));
   if (!proofs.length)
     return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${bulletin.id}`, ...conflictNote]);
-  return result(asset, 'not_affected', [...proofs, ...conflictNote], [], evidence([]));
+  return result(asset, 'not_affected', [...proofs.map((p) => p()), ...conflictNote], [], evidence([]));
 }
 
 function result(
@@ -513,6 +527,18 @@ function findByName(criterion: Criterion, asset: Asset, software: InstalledSoftw
 
 const nameCache = new WeakMap<NameTable, Map<string, string | undefined>>();
 
+function packageHits(c: CompiledBulletin, sw: InstalledSoftware): PackageHits | null {
+  const keys = identitiesOf(sw, c.names);
+  let findings: Finding[] | undefined;
+  let treeKeys: string[] | undefined;
+  for (const key of keys) {
+    if (c.treeIdentities.has(key)) (treeKeys ??= []).push(key);
+    for (const criterion of c.byIdentity.get(key) ?? [])
+      if (criterion.kind !== 'os') (findings ??= []).push(evaluateSoftware(criterion, sw));
+  }
+  return findings || treeKeys ? { findings: findings ?? [], treeKeys: treeKeys ?? [] } : null;
+}
+
 /** The identities an installed package is known by: its purl, its CPE, its name through the product table. */
 function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
   const keys: string[] = [];
@@ -663,12 +689,17 @@ function negate(value: Truth): Truth {
   return value === 'unknown' ? 'unknown' : !value;
 }
 
-function sample(list: { label: string }[]): string {
-  const labels = unique(list.map((k) => k.label));
+function sample<T extends { label: string }>(list: T[], keep?: (item: T) => boolean): string {
+  const labels: string[] = [];
+  for (const item of list) {
+    if (keep && !keep(item)) continue;
+    if (!labels.includes(item.label)) labels.push(item.label);
+    if (labels.length > 3) break;
+  }
   return `: ${labels
     .slice(0, 3)
     .map((l) => `"${l}"`)
-    .join(', ')}${labels.length > 3 ? `, … (${labels.length})` : ''}`;
+    .join(', ')}${labels.length > 3 ? `, … (${list.length} entries)` : ''}`;
 }
 
 function unique<T>(values: T[]): T[] {
