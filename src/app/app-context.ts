@@ -13,10 +13,17 @@ export interface AppContext {
   rulesDir: string;
   calendars: ReleaseCalendars;
   clock: () => Date;
+  /** The moment `--at` replays; absent when acting now. Inventory facts dated after it are left out. */
+  asOf?: Date;
   close(): void;
 }
 
-export function openAppContext(options: { dbPath: string; rulesDir?: string; clock?: () => Date }): AppContext {
+export function openAppContext(options: {
+  dbPath: string;
+  rulesDir?: string;
+  clock?: () => Date;
+  asOf?: Date;
+}): AppContext {
   const rulesDir = options.rulesDir ?? defaultRulesDir();
   const calendars = loadReleaseCalendars(rulesDir);
   const db = openDatabase(options.dbPath);
@@ -28,6 +35,7 @@ export function openAppContext(options: { dbPath: string; rulesDir?: string; clo
     rulesDir,
     calendars,
     clock,
+    ...(options.asOf ? { asOf: options.asOf } : {}),
     close: () => db.close(),
   };
 }

@@ -1,5 +1,6 @@
 /** Reading the inventory back: the current assets, and each asset's standing against one bulletin. */
 import type { Bulletin } from '../bulletins/model';
+import { assetsAsOf } from '../inventory/as-of';
 import { matchAssets } from '../inventory/match-assets';
 import type { Asset, AssetMatch } from '../inventory/model';
 import { existsSync } from 'node:fs';
@@ -10,8 +11,10 @@ import { inventoryDigest, loadAssets } from '../store/inventory-store';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
 
+/** The current assets; replaying with `--at`, a fix or package counts only from its install date. */
 export function listAssets(ctx: AppContext): Asset[] {
-  return loadAssets(ctx.db);
+  const assets = loadAssets(ctx.db);
+  return ctx.asOf ? assetsAsOf(assets, ctx.asOf) : assets;
 }
 
 /** The sha256 of the current merged inventory, recorded with a decision as the snapshot it was made on. */
@@ -25,7 +28,7 @@ export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetM
 
 /** Each current asset against a bulletin the caller has already loaded. */
 export function assetMatches(ctx: AppContext, bulletin: Bulletin): AssetMatch[] {
-  return matchAssets(bulletin, loadAssets(ctx.db), { names: nameTables(ctx.rulesDir) });
+  return matchAssets(bulletin, listAssets(ctx), { names: nameTables(ctx.rulesDir) });
 }
 
 const tables = new Map<string, NameTable>();

@@ -10,6 +10,7 @@ import { inventoryFormatsWith } from '../inventory/formats';
 import { CMDB_FIELDS, type CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import type { InventoryBatch } from '../inventory/model';
 import type { SoftwareInstallationPolicy } from '../inventory/parsers/servicenow-software';
+import { loadProviderRules, type ProviderRules } from '../inventory/providers';
 import { filterFormats } from '../exposure/formats';
 import type { FilterBatch } from '../exposure/model';
 import { networkFormats } from '../exposure/network-formats';
@@ -23,10 +24,11 @@ export const allFormats: FormatHandler<ImportBatch>[] = formatsWith({});
 function formatsWith(
   cmdbMapping: CmdbColumnMapping,
   softwareInstallations?: SoftwareInstallationPolicy,
+  providers?: ProviderRules,
 ): FormatHandler<ImportBatch>[] {
   return [
     ...bulletinFormats,
-    ...inventoryFormatsWith(cmdbMapping, softwareInstallations),
+    ...inventoryFormatsWith(cmdbMapping, softwareInstallations, providers),
     ...filterFormats,
     ...networkFormats,
     rosterFormat,
@@ -42,7 +44,8 @@ const CMDB_MAPPING_FILE = 'cmdb-mapping.yaml';
  */
 export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
   const path = join(rulesDir, CMDB_MAPPING_FILE);
-  if (!existsSync(path)) return allFormats;
+  const providers = loadProviderRules(rulesDir);
+  if (!existsSync(path)) return formatsWith({}, undefined, providers);
   const doc = parseYamlText(path, readFileSync(path, 'utf8')) as {
     kind?: unknown;
     columns?: Record<string, unknown>;
@@ -59,7 +62,7 @@ export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
     if (typeof column !== 'string' || !column.trim())
       throw new InputError(path, 'a column name must be a non-empty string', { pointer: `/columns/${field}` });
   }
-  return formatsWith(columns as CmdbColumnMapping, readSoftwarePolicy(path, doc.software_installations));
+  return formatsWith(columns as CmdbColumnMapping, readSoftwarePolicy(path, doc.software_installations), providers);
 }
 
 function readSoftwarePolicy(path: string, value: unknown): SoftwareInstallationPolicy | undefined {

@@ -43,11 +43,15 @@ export type ImportProgress = (stage: 'parse' | 'store', done: number, total: num
 export function importDocuments(
   ctx: AppContext,
   inputs: ImportInput[],
-  options: { format?: string; actor: string; onProgress?: ImportProgress; asset?: string },
+  options: { format?: string; actor: string; onProgress?: ImportProgress; asset?: string; locale?: string },
 ): ImportOutcome[] {
   const formats = formatsFor(ctx.rulesDir);
   const parsed = inputs.map((input, i) => {
-    const doc = options.asset ? { ...input.doc, assetName: options.asset } : input.doc;
+    const doc = {
+      ...input.doc,
+      ...(options.asset ? { assetName: options.asset } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
+    };
     const handler = chooseFormat(doc, options.format, formats);
     const batch = withAsset(handler.parse(doc), doc.name, options.asset);
     options.onProgress?.('parse', i + 1, inputs.length);

@@ -29,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
           ...(clock ? { clock } : {}),
+          ...(options.at ? { asOf: clock!() } : {}),
         });
         contexts.push(ctx);
         return ctx;

@@ -11,6 +11,8 @@ export interface SniffedDocument {
   xmlRoot?: string;
   /** `patchcall import --asset <name>`: the host a host-less inventory (an SBOM, one osquery table) describes. */
   assetName?: string;
+  /** `patchcall import --locale en-GB`: the locale the exporting machine wrote dates in (Get-HotFix InstalledOn). */
+  locale?: string;
 }
 
 export interface FormatHandler<Batch> {

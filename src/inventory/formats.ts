@@ -1,7 +1,8 @@
 /** The inventory formats patchcall imports, in detection order (the fix lists before the CMDB, whose header test is looser). */
 import type { FormatHandler } from '../common/format-handler';
 import type { InventoryBatch } from './model';
-import { awsInstancesFormat } from './parsers/aws-instances';
+import { createAwsInstancesFormat } from './parsers/aws-instances';
+import { NO_PROVIDERS, type ProviderRules } from './providers';
 import { getHotfixFormat } from './parsers/get-hotfix';
 import { nmapFormat } from './parsers/nmap';
 import { osqueryPatchesFormat } from './parsers/osquery-patches';
@@ -13,22 +14,24 @@ import { spdxFormat } from './parsers/spdx';
 
 /**
  * `mapping` renames CMDB columns for exports that are not ServiceNow's, and `softwareInstallations` says whether
- * the organization's software-installation export is complete (both from rules/cmdb-mapping.yaml).
+ * the organization's software-installation export is complete (both from rules/cmdb-mapping.yaml); `providers`
+ * (rules/providers.json) recognises provider-managed assets from managed_by/company columns and cloud tags.
  */
 export function inventoryFormatsWith(
   mapping: CmdbColumnMapping = {},
   softwareInstallations?: SoftwareInstallationPolicy,
+  providers: ProviderRules = NO_PROVIDERS,
 ): FormatHandler<InventoryBatch>[] {
   return [
     nmapFormat,
-    awsInstancesFormat,
+    createAwsInstancesFormat(providers),
     cyclonedxFormat,
     spdxFormat,
     osqueryPatchesFormat,
     osqueryPackagesFormat,
     getHotfixFormat,
     ...createServiceNowSoftwareFormats(softwareInstallations),
-    ...createCmdbFormats(mapping),
+    ...createCmdbFormats(mapping, providers),
   ];
 }
 

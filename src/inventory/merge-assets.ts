@@ -112,6 +112,8 @@ function mergeGroup(views: Asset[]): Asset {
   const record = [...current].reverse().find((v) => RECORD_FORMATS.has(v.sources[0]?.format ?? ''));
   const cloud = [...current].reverse().find((v) => formatOf(v) === 'aws-instances');
   const named = record ?? cloud ?? current[current.length - 1]!;
+  // the CMDB record decides patching; a cloud tag mapped in rules/providers.json speaks when the record does not
+  const patching = record?.patchedBy === 'provider' || !cloud || cloud.patchedBy !== 'provider' ? record : cloud;
   const osCandidates = current.flatMap((v) => v.osCandidates);
   const preferred = preferredOs(osCandidates);
   const latestWith = <T>(pick: (v: Asset) => T | undefined): T | undefined => {
@@ -137,7 +139,7 @@ function mergeGroup(views: Asset[]): Asset {
       record?.criticality ?? latestWith((v) => (v.criticality === 'unknown' ? undefined : v.criticality)) ?? 'unknown',
     environment:
       record?.environment ?? latestWith((v) => (v.environment === 'unknown' ? undefined : v.environment)) ?? 'unknown',
-    patchedBy: record?.patchedBy ?? 'self',
+    patchedBy: patching?.patchedBy ?? 'self',
     tags: unique(current.flatMap((v) => v.tags)),
     retired: record?.retired ?? false,
     securityGroupIds: cloud?.securityGroupIds ?? [],
@@ -156,8 +158,8 @@ function mergeGroup(views: Asset[]): Asset {
   if (preferred) asset.os = preferred;
   const owner = record?.owner ?? latestWith((v) => v.owner);
   if (owner) asset.owner = owner;
-  if (record?.provider) asset.provider = record.provider;
-  if (record?.patchSlaDays !== undefined) asset.patchSlaDays = record.patchSlaDays;
+  if (patching?.provider) asset.provider = patching.provider;
+  if (patching?.patchSlaDays !== undefined) asset.patchSlaDays = patching.patchSlaDays;
   const cluster = record?.cluster ?? latestWith((v) => v.cluster);
   if (cluster) asset.cluster = cluster;
   return asset;

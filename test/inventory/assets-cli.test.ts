@@ -38,7 +38,7 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
     expect(out.counts).toEqual({ affected: 5, patched: 1, not_affected: 1, unknown: 1, retired: 1 });
     const reasons = (name: string) =>
       out.matches.find((m: { asset: { name: string } }) => m.asset.name === name).reasons.join(' ');
-    expect(reasons('fs02')).toMatch(/KB958644 is installed according to get-hotfix/);
+    expect(reasons('fs02')).toMatch(/KB958644 is installed \(on 2008-10-24\) according to get-hotfix/);
     expect(reasons('fs01')).toMatch(/"Windows Server 2003 Service Pack 1"/);
     expect(reasons('db01')).toMatch(/matches none of the 16 affected products/);
   });
@@ -119,10 +119,13 @@ describe('re-import and failed import', () => {
     const db = tempDbPath();
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-bad-'));
     const bad = join(dir, 'bad-cmdb.csv');
-    writeFileSync(bad, 'sys_id,name,os,install_status\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,9\n');
+    writeFileSync(
+      bad,
+      'sys_id,name,os,u_patch_sla_days\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,soon\n',
+    );
     const result = await patchcall(['import', seed('cmdb-servers.csv'), bad, '--db', db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): unknown install_status "9"/);
+    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): u_patch_sla_days "soon" is not a whole number/);
     expect((await patchcall(['assets', '--json', '--db', db])).json().assets).toEqual([]);
     const sqlite = new Database(db, { readonly: true });
     expect(sqlite.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 });

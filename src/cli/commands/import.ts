@@ -5,6 +5,8 @@ import { importDocuments, type ImportInput, type ImportProgress } from '../../ap
 import { formatNames } from '../../app/formats';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { PatchcallError } from '../../common/errors';
+import { dateOrderOfLocale } from '../../inventory/locale-dates';
 
 export function registerImport(program: Command, runtime: CliRuntime): void {
   program
@@ -16,8 +18,14 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
       '--asset <name>',
       'the asset a host-less inventory describes (an SBOM, osqueryi output); overrides the file',
     )
-    .action((files: string[], options: { format?: string; asset?: string }, command: Command) => {
+    .option('--locale <tag>', 'the locale dates were exported in, e.g. en-US or de-DE (Get-HotFix InstalledOn)')
+    .action((files: string[], options: { format?: string; asset?: string; locale?: string }, command: Command) => {
       const global = globalOptions(command);
+      if (options.locale && !dateOrderOfLocale(options.locale))
+        throw new PatchcallError(
+          'USAGE',
+          `--locale: "${options.locale}" is not a locale this system knows (e.g. en-US, de-DE)`,
+        );
       const progress = progressBar(runtime, files.length);
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
       const ctx = runtime.open(global);
@@ -25,6 +33,7 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
         const outcomes = importDocuments(ctx, inputs, {
           format: options.format,
           ...(options.asset ? { asset: options.asset } : {}),
+          ...(options.locale ? { locale: options.locale } : {}),
           actor: `cli:${runtime.io.user}`,
           onProgress: progress?.update,
         });

@@ -106,3 +106,18 @@ describe('versContains: the VERS containment algorithm', () => {
     expect(versContains(parseVers('vers:all/*')!, 'anything')).toBe(true);
   });
 });
+
+describe('the contracts together: an SBOM package against advisory ranges', () => {
+  it('log4j-core 2.14.1 from a Syft SBOM is inside Log4Shell ranges written three ways', () => {
+    const installed = '2.14.1';
+    expect(versionInRange('maven', installed, { introduced: '2.0-beta9', fixed: '2.15.0' })).toBe(true);
+    expect(versContains(parseVers('vers:maven/>=2.0-beta9|<2.15.0')!, installed)).toBe(true);
+    expect(versionInRange('maven', installed, { startIncluding: '2.13.0', endExcluding: '2.15.0' })).toBe(true);
+    expect(versionInRange('maven', '2.17.1', { introduced: '2.0-beta9', fixed: '2.15.0' })).toBe(false);
+  });
+  it('an RPM build below the errata fix is in range; an unreleased one cannot be told', () => {
+    expect(versionInRange('rpm', '1:9.0.62-37.el8', { fixed: '1:9.0.62-37.el8_6.2' })).toBe(true);
+    expect(versionInRange('rpm', '1:9.0.62-37.el8_6.2', { fixed: '1:9.0.62-37.el8_6.2' })).toBe(false);
+    expect(versionInRange('rpm', '9.0.62', { fixed: '9.0.62-37.el8_6.2' })).toBeUndefined();
+  });
+});
