@@ -102,7 +102,7 @@ describe('an npm CSAF with purl ranges against SBOMs', () => {
     const db = tempDbPath();
     await run(db, [
       'import',
-      join(fixtures, 'csaf', 'written-example-corp-http-kit.json'),
+      join(fixtures, 'csaf-written', 'example-corp-http-kit.json'),
       ...['node-01', 'node-02', 'node-03'].map((h) => estate('apps', `${h}.cdx.json`)),
     ]);
     const m = await statuses(db, 'EXAMPLE-2026-0042');
