@@ -78,21 +78,6 @@ export function cpeAttribute(cpe: string, name: (typeof CPE_ATTRIBUTES)[number])
   return cpeParts(cpe)?.[CPE_ATTRIBUTES.indexOf(name)];
 }
 
-/** Dotted version comparison for NVD version ranges: numeric parts numerically, others as text. */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.\-_]/);
-  const right = b.split(/[.\-_]/);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i] ?? '0';
-    const y = right[i] ?? '0';
-    const nx = Number(x);
-    const ny = Number(y);
-    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
-}
-
 function splitFormatted(text: string): string[] {
   // a colon escaped with a backslash belongs to the value
   return text.split(/(?<!\\):/);
