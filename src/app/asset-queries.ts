@@ -31,19 +31,15 @@ export function assetMatches(ctx: AppContext, bulletin: Bulletin): AssetMatch[] 
   return matchAssets(bulletin, listAssets(ctx), { names: nameTables(ctx.rulesDir) });
 }
 
-const tables = new Map<string, NameTable>();
-
-/** The name tables of the rules folder in use (an organization's rows included), read and validated once per folder. */
+/**
+ * The name tables of the rules folder in use (an organization's rows included), read at each matching so an edited
+ * table applies at once, also in the long-running Slack app; two small files.
+ */
 function nameTables(rulesDir: string): NameTable {
-  let table = tables.get(rulesDir);
-  if (!table) {
-    try {
-      // a rules folder without names/ (an older copy) uses the shipped tables
-      table = existsSync(join(rulesDir, 'names')) ? loadNameTable(rulesDir) : defaultNameTable();
-    } catch (error) {
-      throw new PatchcallError('CONFIG', (error as Error).message);
-    }
-    tables.set(rulesDir, table);
+  try {
+    // a rules folder without names/ (an older copy) uses the shipped tables
+    return existsSync(join(rulesDir, 'names')) ? loadNameTable(rulesDir) : defaultNameTable();
+  } catch (error) {
+    throw new PatchcallError('CONFIG', (error as Error).message);
   }
-  return table;
 }

@@ -1,9 +1,10 @@
 /** Loads the organization-editable data in rules/ (or PATCHCALL_RULES) and validates it before use. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PatchcallError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import { validateCalendars, type ReleaseCalendars } from '../bulletins/release-cycle';
+import { loadNameTable } from '../inventory/name-table';
 
 export function defaultRulesDir(): string {
   return join(projectRoot(), 'rules');
@@ -35,4 +36,9 @@ export function loadReleaseCalendars(rulesDir: string): ReleaseCalendars {
     if (error instanceof PatchcallError) throw error;
     throw new PatchcallError('CONFIG', (error as Error).message);
   }
+}
+
+/** Reads and validates the rules folder's name tables (rules/names/*.json), when it has them. */
+export function checkNameTables(rulesDir: string): void {
+  if (existsSync(join(rulesDir, 'names'))) loadNameTable(rulesDir);
 }

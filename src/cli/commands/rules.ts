@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadRulebook } from '../../app/load-rulebook';
-import { defaultRulesDir } from '../../app/rules-data';
+import { checkNameTables, defaultRulesDir } from '../../app/rules-data';
 import { InputError } from '../../common/errors';
 import { parseJsonText } from '../../common/parse-json';
 import type { Rulebook } from '../../risk/rulebook';
@@ -25,6 +25,15 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
       const global = globalOptions(command);
       const rulebook = await load(runtime, global, options);
       if (!rulebook) return;
+      // the name tables are rules data too: a bad row fails the check, naming its file and place
+      try {
+        checkNameTables(rulebook.dir);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        runtime.fail(1);
+        runtime.io.stderr(`patchcall: the name tables in ${rulebook.dir} are not usable: ${error.message}\n`);
+        return;
+      }
       const files = [...new Set(rulebook.rules.map((r) => r.file))];
       runtime.print(
         global,
