@@ -3,13 +3,17 @@
  * message naming the variable. Nothing deeper reads process.env.
  */
 import { PatchcallError } from './common/errors';
-import { DEFAULT_DB_PATH } from './store/open-database';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
+
+/** Where the database lives unless PATCHCALL_DB or `--db` says otherwise (created on first use). */
+export const DEFAULT_DB_PATH = './data/patchcall.db';
 
 export interface Config {
   dbPath: string;
   rulesDir?: string;
   maxInputBytes: number;
+  /** PATCHCALL_SIGNING_KEY: the record-signing key file; default signing-key.pem beside the database. */
+  signingKeyPath?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -26,5 +30,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,
+    ...(env.PATCHCALL_SIGNING_KEY ? { signingKeyPath: env.PATCHCALL_SIGNING_KEY } : {}),
   };
 }

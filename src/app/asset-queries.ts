@@ -3,12 +3,9 @@ import type { Bulletin } from '../bulletins/model';
 import { assetsAsOf } from '../inventory/as-of';
 import { matchAssets } from '../inventory/match-assets';
 import type { Asset, AssetMatch } from '../inventory/model';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { defaultNameTable, loadNameTable, type NameTable } from '../inventory/name-table';
-import { PatchcallError } from '../common/errors';
 import { inventoryDigest, loadAssets } from '../store/inventory-store';
 import type { AppContext } from './app-context';
+import type { RulesFolder } from './rules-folder';
 import { loadBulletin } from './bulletin-queries';
 
 /** The current assets; replaying with `--at`, a fix or package counts only from its install date. */
@@ -26,20 +23,10 @@ export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetM
   return assetMatches(ctx, loadBulletin(ctx, bulletinId));
 }
 
-/** Each current asset against a bulletin the caller has already loaded. */
-export function assetMatches(ctx: AppContext, bulletin: Bulletin): AssetMatch[] {
-  return matchAssets(bulletin, listAssets(ctx), { names: nameTables(ctx.rulesDir) });
-}
-
 /**
- * The name tables of the rules folder in use (an organization's rows included), read at each matching so an edited
- * table applies at once, also in the long-running Slack app; two small files.
+ * Each current asset against a bulletin the caller has already loaded, through the rules folder's name tables (an
+ * organization's rows first); pass `rules` so one answer uses one version of the rules.
  */
-function nameTables(rulesDir: string): NameTable {
-  try {
-    // a rules folder without names/ (an older copy) uses the shipped tables
-    return existsSync(join(rulesDir, 'names')) ? loadNameTable(rulesDir) : defaultNameTable();
-  } catch (error) {
-    throw new PatchcallError('CONFIG', (error as Error).message);
-  }
+export function assetMatches(ctx: AppContext, bulletin: Bulletin, rules: RulesFolder = ctx.rules): AssetMatch[] {
+  return matchAssets(bulletin, listAssets(ctx), { names: rules.get('names') });
 }

@@ -3,6 +3,7 @@
  * invited, the card posted. Each step that changes the decision is appended to its stream before anyone is told,
  * and a half-done convening (the card failed to post) resumes where it stopped on the next `/patch open`.
  */
+import { PatchcallError } from '../common/errors';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment } from '../risk/model';
 import { briefBulletin, assetLines } from '../decisions/decision-brief';
@@ -21,6 +22,11 @@ import { takeSnapshot } from './decision-snapshot';
 import { bulletinExposure } from './exposure-queries';
 import { readRoster } from './roles-roster';
 import { matchBulletinAssets } from './asset-queries';
+import { formatTime } from '../common/time-format';
+import { displayTimeZone } from './display-zone';
+import { recordPeopleNames } from './name-people';
+import { importDocuments, SOURCE_IMPORTED, type ImportOutcome, type SourceImportedPayload } from './import-documents';
+import type { HandwrittenBulletin } from '../bulletins/parsers/handwritten';
 
 /** The risk assessment a decision is convened on (src/app/assess-bulletin.ts in production). */
 export type AssessFn = (ctx: AppContext, bulletinId: string, now: Date) => Promise<Assessment>;
@@ -74,6 +80,7 @@ export async function conveneDecision(
       bulletinId: bulletin.id,
       channel,
       bulletin: briefBulletin(bulletin),
+      bulletinAsKnown: bulletin,
       assessment,
       assets: assetLines(assessment, exposures),
       exposures,
@@ -83,10 +90,11 @@ export async function conveneDecision(
       trigger: request.trigger,
     };
     state = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
+    state = recordPeopleNames(ctx, state);
   }
 
   const channel = state.channel!;
-  const topic = topicFor(state);
+  const topic = topicFor(state, displayTimeZone(ctx));
   await gateway.setTopic(channel.id, topic);
   const invited = await gateway.invite(channel.id, everyone(state.members));
   const ts = await gateway.postCard(state);
@@ -100,12 +108,84 @@ export async function conveneDecision(
 }
 
 /** Out-of-cycle and affecting at least one asset: what makes an arriving bulletin convene by itself. */
-export function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boolean {
+function shouldConveneOnArrival(ctx: AppContext, bulletinId: string): boolean {
   const bulletin = loadBulletin(ctx, bulletinId);
   return (
     bulletin.cycle.status === 'out-of-cycle' &&
     matchBulletinAssets(ctx, bulletin.id).some((m) => m.status === 'affected')
   );
+}
+
+/**
+ * Convenes every newly imported bulletin that should convene by itself (through ingest or `/patch new`).
+ * Resolves to the names of the channels convened now.
+ */
+export async function conveneArrivals(
+  ctx: AppContext,
+  gateway: ConveneGateway,
+  arrival: {
+    outcomes: ImportOutcome[];
+    actor: string;
+    trigger: 'import' | 'new-bulletin';
+    now: Date;
+    assess: AssessFn;
+  },
+): Promise<string[]> {
+  const convened: string[] = [];
+  for (const id of importedAdvisories(ctx, arrival.outcomes)) {
+    if (!shouldConveneOnArrival(ctx, id)) continue;
+    const result = await conveneDecision(ctx, gateway, {
+      bulletinId: id,
+      actor: arrival.actor,
+      trigger: arrival.trigger,
+      now: arrival.now,
+      assess: arrival.assess,
+    });
+    if (result.status === 'convened') convened.push(result.state.channel!.name);
+  }
+  return convened;
+}
+
+/**
+ * `/patch new`: the hand-written bulletin is imported like any file (one `source.imported` event, actor = the
+ * person), then convened when it should convene by itself. Resolves to the names of the channels convened.
+ */
+export async function importNewBulletin(
+  ctx: AppContext,
+  gateway: ConveneGateway,
+  request: { bulletin: HandwrittenBulletin; userId: string; now: Date; assess: AssessFn },
+): Promise<string[]> {
+  const json = JSON.stringify(request.bulletin, null, 2);
+  const outcomes = importDocuments(
+    ctx,
+    [
+      {
+        doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
+        bytes: Buffer.from(json),
+      },
+    ],
+    { actor: request.userId },
+  );
+  return conveneArrivals(ctx, gateway, {
+    outcomes,
+    actor: request.userId,
+    trigger: 'new-bulletin',
+    now: request.now,
+    assess: request.assess,
+  });
+}
+
+/** The advisory ids the imported (not unchanged) bulletin documents hold, each once. */
+function importedAdvisories(ctx: AppContext, outcomes: ImportOutcome[]): Set<string> {
+  const ids = outcomes
+    .filter((o) => o.status === 'imported' && o.kind === 'bulletins')
+    .flatMap((o) => {
+      const event = ctx.events.first<SourceImportedPayload>({ afterSeq: o.eventSeq - 1, type: SOURCE_IMPORTED });
+      return event?.seq === o.eventSeq && event.payload.batch.kind === 'bulletins'
+        ? event.payload.batch.advisories.map((a) => a.id)
+        : [];
+    });
+  return new Set(ids);
 }
 
 async function openChannel(
@@ -122,12 +202,15 @@ async function openChannel(
     const recorded = ours.get(name);
     if (recorded?.bulletinId === bulletinId) return { id: recorded.id, name };
   }
-  throw new Error(`no free channel name for ${bulletinId} after ${MAX_CHANNEL_ATTEMPTS} attempts`);
+  throw new PatchcallError(
+    'CONFLICT',
+    `no free channel name for ${bulletinId} after ${MAX_CHANNEL_ATTEMPTS} attempts: archive or rename the old patch-… channels`,
+  );
 }
 
-function topicFor(state: DecisionState): string {
+/** The deadline in the organization's zone with UTC beside it, as on every other surface. */
+export function topicFor(state: DecisionState, timeZone: string): string {
   const summary = state.assessment!.summary;
-  const due = summary.deadline.dueAt.slice(0, 16).replace('T', ' ');
-  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${due} UTC. ${state.bulletin!.title}`;
+  const text = `${state.bulletinId}: recommended ${summary.urgency} (${summary.recommendedCall}), deadline ${formatTime(summary.deadline.dueAt, timeZone)}. ${state.bulletin!.title}`;
   return text.length <= TOPIC_MAX ? text : text.slice(0, TOPIC_MAX - 1) + '…';
 }

@@ -33,8 +33,33 @@ export type CallResult =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'duplicate' | 'decided'; state: DecisionState };
 
+/** Whether the person may make the call, for the button that opens the call form. */
+export type CallGate =
+  | { kind: 'allowed'; state: DecisionState; as: 'owner' | 'delegate'; quorum: QuorumResult }
+  | { kind: 'refused'; state: DecisionState; reason: string }
+  | { kind: 'decided'; state: DecisionState };
+
+const NOT_THE_CALLER = 'is neither the decision owner nor the delegate';
+
+/**
+ * Checks a call attempt before the form opens: anyone but the owner or the delegate is refused on the record here,
+ * exactly as when a call is submitted. The quorum is judged against the recommended call, the form's default.
+ */
+export async function checkCallAllowed(
+  ctx: AppContext,
+  request: { decisionId: string; userId: string; key: string },
+  policy: QuorumPolicy,
+  currentMembers: CurrentMembers,
+): Promise<CallGate> {
+  const state = findDecision(ctx, request.decisionId);
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const as = await callerRole(state, request.userId, currentMembers);
+  if (!as) return refuseCall(ctx, findDecision(ctx, state.id), request);
+  return { kind: 'allowed', state, as, quorum: checkQuorum(state, policy, state.assessment!.summary.recommendedCall) };
+}
+
 /** Whether the person may make the call, and as whom (owner first). */
-export async function callerRole(
+async function callerRole(
   state: DecisionState,
   userId: string,
   currentMembers: CurrentMembers,
@@ -45,16 +70,20 @@ export async function callerRole(
   return held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
 }
 
-/** A refused attempt to make the call, kept on the record. */
-export function refuseCall(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
-  if (state.keys.includes(key)) return state;
-  const reason = 'is neither the decision owner nor the delegate';
-  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, {
-    userId,
+/** A refused attempt to make the call, kept on the record once per Slack key. */
+function refuseCall(
+  ctx: AppContext,
+  state: DecisionState,
+  request: { userId: string; key: string },
+): { kind: 'refused'; state: DecisionState; reason: string } {
+  if (state.keys.includes(request.key)) return { kind: 'refused', state, reason: NOT_THE_CALLER };
+  const refused = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
+    userId: request.userId,
     attempted: 'call',
-    reason,
-    key,
+    reason: NOT_THE_CALLER,
+    key: request.key,
   });
+  return { kind: 'refused', state: refused, reason: NOT_THE_CALLER };
 }
 
 export async function makeCall(
@@ -68,10 +97,7 @@ export async function makeCall(
   if (state.status === 'decided') return { kind: 'decided', state };
   const as = await callerRole(state, request.userId, currentMembers);
   state = findDecision(ctx, state.id);
-  if (!as) {
-    const refused = refuseCall(ctx, state, request.userId, request.key);
-    return { kind: 'refused', state: refused, reason: 'only the decision owner or the delegate can make the call' };
-  }
+  if (!as) return refuseCall(ctx, state, request);
   if (state.status === 'decided') return { kind: 'decided', state };
   const quorum = checkQuorum(state, policy, request.outcome);
   const overrideReason = request.overrideReason?.trim() || undefined;

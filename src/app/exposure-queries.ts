@@ -1,19 +1,17 @@
 /** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
-import { join } from 'node:path';
 import type { Bulletin, PortSpec } from '../bulletins/model';
 import { PatchcallError } from '../common/errors';
 import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
-import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
+import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
 import { affectedIdentities } from '../inventory/match/advisory-criteria';
 import type { AssetMatch, MatchStatus } from '../inventory/model';
-import { defaultNameTable } from '../inventory/name-table';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
-import { loadRulesJson } from './rules-data';
+import type { RulesFolder } from './rules-folder';
 
 export interface AssetExposureEntry {
   assetId: string;
@@ -42,13 +40,15 @@ export interface ExposureReport {
   warnings: string[];
 }
 
-export function bulletinExposure(
-  ctx: AppContext,
-  bulletinId: string,
-  options: { blocks?: string[] } = {},
-): ExposureReport {
+export interface ExposureOptions {
+  blocks?: string[];
+  /** The rules to read (the caller's, so one answer uses one version of them); default: the current ones. */
+  rules?: RulesFolder;
+}
+
+export function bulletinExposure(ctx: AppContext, bulletinId: string, options: ExposureOptions = {}): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
-  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
+  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin, options.rules), options);
 }
 
 /** The report for a bulletin whose assets are already matched, so a caller that has both does not load them again. */
@@ -56,19 +56,22 @@ export function exposureOfMatches(
   ctx: AppContext,
   bulletin: Bulletin,
   matches: AssetMatch[],
-  options: { blocks?: string[] } = {},
+  options: ExposureOptions = {},
 ): ExposureReport {
+  const rules = options.rules ?? ctx.rules;
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
-  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts), {
-    products: affectedIdentities(bulletin, defaultNameTable()),
+  const names = rules.get('names');
+  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'), {
+    products: affectedIdentities(bulletin, names),
     matches,
+    names,
   });
   const inputs: ExposureInputs = {
     filters,
     ...(stored ? { network: stored.network } : {}),
     ports,
-    rules: readRules(ctx, 'exposure.json', readExposureRules),
+    rules: rules.get('exposure'),
   };
 
   let blocks;
@@ -125,7 +128,7 @@ function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
   const names = new Set(inputs.filters.map((f) => f.name));
   if (!inputs.network)
     warnings.push(
-      'no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies',
+      'no network description imported (patchcall import network.yaml): every public address counts as the internet, every private one as unassigned-private, and no zone guard applies',
     );
   if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
   for (const guard of inputs.network?.guards ?? []) {
@@ -149,14 +152,4 @@ function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
     for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
   if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
   return warnings;
-}
-
-function readRules<T>(ctx: AppContext, file: string, read: (value: unknown, path: string) => T): T {
-  const path = join(ctx.rulesDir, file);
-  try {
-    return read(loadRulesJson(ctx.rulesDir, file), path);
-  } catch (error) {
-    if (error instanceof PatchcallError && error.code === 'CONFIG') throw error;
-    throw new PatchcallError('CONFIG', (error as Error).message);
-  }
 }

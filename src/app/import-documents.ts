@@ -45,7 +45,7 @@ export function importDocuments(
   inputs: ImportInput[],
   options: { format?: string; actor: string; onProgress?: ImportProgress; asset?: string; locale?: string },
 ): ImportOutcome[] {
-  const formats = formatsFor(ctx.rulesDir);
+  const formats = formatsFor(ctx.rules);
   const parsed = inputs.map((input, i) => {
     const doc = {
       ...input.doc,

@@ -1,4 +1,5 @@
 /** One sentence per decision event for the audit timeline, from the event's own payload. */
+import { formatTime } from '../common/time-format';
 import {
   DecisionEvents,
   type CalledPayload,
@@ -7,6 +8,7 @@ import {
   type ConvenedPayload,
   type ExportedPayload,
   type PositionPayload,
+  type PeopleNamedPayload,
   type RefusedPayload,
 } from '../decisions/decision-model';
 
@@ -16,16 +18,38 @@ const STANCE_WORDS: Record<string, string> = {
   'more-info': 'asked for more information',
 };
 
-export function describeDecisionEvent(type: string, payload: unknown): string {
+const TRIGGER_WORDS: Record<string, string> = {
+  command: 'by /patch open',
+  import: 'when the bulletin arrived',
+  'new-bulletin': 'from a bulletin typed in with /patch new',
+};
+
+export interface DescribeContext {
+  /** The organization's zone, for times in the sentences. */
+  timeZone: string;
+  /** The deadline recorded at convening, to correct text recorded with a wrong time (the old channel topic). */
+  deadline?: string;
+}
+
+export function describeDecisionEvent(type: string, payload: unknown, context: DescribeContext): string {
+  const time = (iso: string) => formatTime(iso, context.timeZone);
   switch (type) {
     case DecisionEvents.convened: {
       const p = payload as ConvenedPayload;
       const s = p.assessment?.summary;
-      return `convened #${p.channel.name} on ${p.bulletinId} (${p.trigger}); recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, by ${s.deadline.dueAt}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
+      return `convened #${p.channel.name} on ${p.bulletinId} ${TRIGGER_WORDS[p.trigger] ?? `(${p.trigger})`}; recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, deadline ${time(s.deadline.dueAt)}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
     }
     case DecisionEvents.cardPosted: {
       const p = payload as CardPostedPayload;
-      return `posted the decision card (ts ${p.ts}), topic "${p.topic}", invited ${p.invited.length} people`;
+      const corrected =
+        context.deadline && !p.topic.includes(time(context.deadline))
+          ? ` (recorded text; the deadline is ${time(context.deadline)})`
+          : '';
+      return `posted the decision card (ts ${p.ts}), topic "${p.topic}"${corrected}, invited ${p.invited.length} ${p.invited.length === 1 ? 'person' : 'people'}`;
+    }
+    case DecisionEvents.peopleNamed: {
+      const p = payload as PeopleNamedPayload;
+      return `recorded the names of ${p.people.map((n) => `${n.userId} as ${n.name}${n.handle ? ` (@${n.handle})` : ''} from ${n.source}`).join(', ')}`;
     }
     case DecisionEvents.positionRecorded: {
       const p = payload as PositionPayload;
@@ -37,7 +61,7 @@ export function describeDecisionEvent(type: string, payload: unknown): string {
     }
     case DecisionEvents.called: {
       const p = payload as CalledPayload;
-      return `made the call as ${p.as}: ${p.outcome} (recommended ${p.recommendedCall}); ${p.quorumMet ? 'quorum met' : `without quorum: ${p.overrideReason ?? 'no reason recorded'}`}; rationale: ${p.rationale}`;
+      return `made the call as ${p.as}: ${p.outcome} (recommended ${p.recommendedCall}); ${p.quorumMet ? 'the quorum was met' : `made without quorum, because: ${p.overrideReason ?? 'no reason recorded'}`}; rationale: ${p.rationale}`;
     }
     case DecisionEvents.callPosted: {
       const p = payload as CallPostedPayload;

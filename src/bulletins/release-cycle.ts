@@ -5,6 +5,7 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
+import { ConfigError } from '../common/errors';
 import type { CycleVerdict } from './model';
 
 dayjs.extend(utc);
@@ -36,7 +37,7 @@ export interface ReleaseCalendars {
 export function validateCalendars(data: unknown, file: string): ReleaseCalendars {
   const problems: string[] = [];
   const vendors = (data as { vendors?: unknown })?.vendors;
-  if (!Array.isArray(vendors)) throw new Error(`${file}: "vendors" must be an array`);
+  if (!Array.isArray(vendors)) throw new ConfigError(`${file}: "vendors" must be an array`);
   vendors.forEach((entry: VendorCalendar, i: number) => {
     const where = `${file} /vendors/${i} (${entry?.vendor ?? '?'})`;
     if (typeof entry?.vendor !== 'string' || !Array.isArray(entry.aliases))
@@ -63,7 +64,7 @@ export function validateCalendars(data: unknown, file: string): ReleaseCalendars
       problems.push(`${where}: calendar.months must be "all" or month numbers 1-12`);
     }
   });
-  if (problems.length) throw new Error(problems.join('\n'));
+  if (problems.length) throw new ConfigError(problems.join('\n'));
   return data as ReleaseCalendars;
 }
 

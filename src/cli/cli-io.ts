@@ -1,6 +1,6 @@
 /** What a CLI command may touch of the outside world; tests pass their own to run the CLI in-process. */
 import type { Command } from 'commander';
-import type { AppContext } from '../app/app-context';
+import type { Patchcall } from '../app/patchcall';
 import type { Config } from '../config';
 
 export interface CliIo {
@@ -24,8 +24,8 @@ export interface GlobalOptions {
 export interface CliRuntime {
   io: CliIo;
   config: Config;
-  /** Opens the store for a command; the CLI closes it when the command ends. */
-  open(options: GlobalOptions): AppContext;
+  /** Opens the store for a command and gives its use cases; the CLI closes it when the command ends. */
+  open(options: GlobalOptions): Patchcall;
   /** Prints a result: JSON with --json, else the human text. */
   print(options: GlobalOptions, json: unknown, human: () => string): void;
   /** Sets the process exit code (0 ok, 1 failure, 2 bad input or usage). */

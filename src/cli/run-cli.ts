@@ -1,6 +1,6 @@
 /** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
-import { openAppContext, type AppContext } from '../app/app-context';
+import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
 import { readConfig } from '../config';
@@ -17,7 +17,7 @@ import { registerExport } from './commands/export';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const contexts: AppContext[] = [];
+  const opened: Patchcall[] = [];
   try {
     const config = readConfig(io.env);
     const runtime: CliRuntime = {
@@ -25,14 +25,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config,
       open(options) {
         const clock = options.at ? fixedClock(options.at) : io.clock;
-        const ctx = openAppContext({
+        const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
+          ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
           ...(options.at ? { asOf: clock!() } : {}),
         });
-        contexts.push(ctx);
-        return ctx;
+        opened.push(patchcall);
+        return patchcall;
       },
       print(options, json, human) {
         io.stdout(options.json ? JSON.stringify(json, null, 2) + '\n' : human());
@@ -46,7 +47,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     exitCode = reportError(error, io, argv.includes('--json'));
   } finally {
-    for (const ctx of contexts) ctx.close();
+    for (const patchcall of opened) patchcall.close();
   }
   return exitCode;
 }

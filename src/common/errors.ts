@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'DB_TOO_NEW' // the database was written by a newer patchcall
   | 'CHAIN_BROKEN' // the event log's hash chain does not verify
   | 'FORBIDDEN'
+  | 'CONFLICT' // the outside world is in a state that refuses the request (e.g. every channel name taken)
   | 'INTERNAL';
 
 export class PatchcallError extends Error {
@@ -17,6 +18,14 @@ export class PatchcallError extends Error {
   ) {
     super(message);
     this.name = 'PatchcallError';
+  }
+}
+
+/** A setting, a file in rules/ or the installation is wrong; the message says which one and how to fix it. */
+export class ConfigError extends PatchcallError {
+  constructor(message: string) {
+    super('CONFIG', message);
+    this.name = 'ConfigError';
   }
 }
 

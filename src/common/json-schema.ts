@@ -3,6 +3,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { InputError } from './errors';
+import { pointer } from './json-pointer';
 
 export type Draft = '07' | '2020-12';
 
@@ -22,7 +23,9 @@ export function createValidator(
 export function assertValid<T>(validate: ValidateFunction, value: unknown, file: string, what: string): T {
   if (validate(value)) return value as T;
   const error = pickMostSpecific(validate.errors ?? []);
-  throw new InputError(file, `not a valid ${what}: ${describe(error)}`, { pointer: error?.instancePath ?? '' });
+  // a bad key (propertyNames) is reported at the key itself, not at the object holding it
+  const at = (error?.instancePath ?? '') + (error?.propertyName !== undefined ? pointer(error.propertyName) : '');
+  throw new InputError(file, `not a valid ${what}: ${describe(error)}`, { pointer: at });
 }
 
 function pickMostSpecific(errors: ErrorObject[]): ErrorObject | undefined {
@@ -38,6 +41,8 @@ function describe(error: ErrorObject | undefined): string {
     case 'additionalProperties':
       return `unexpected property "${String(params.additionalProperty)}"`;
     case 'enum':
+      if (error.propertyName !== undefined)
+        return `unknown key "${error.propertyName}" (${(params.allowedValues as unknown[]).join(', ')})`;
       return `${error.message} (${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})`;
     default:
       return error.message ?? error.keyword;

@@ -36,9 +36,3 @@ export interface SourceRef {
   /** Sequence number of the import event that brought the fact in; filled in when read back from the log. */
   eventSeq?: number;
 }
-
-/** A value with the source that stated it. */
-export interface Sourced<T> {
-  value: T;
-  source: SourceRef;
-}

@@ -78,28 +78,10 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
       );
     }
     case DecisionEvents.called: {
-      const p = event.payload as CalledPayload;
+      const { userId, key, ...call } = event.payload as CalledPayload;
       // the first call stands; a second one (a race between owner and delegate) is kept in the log only
-      if (state.call) return withKey(next, p.key);
-      return withKey(
-        {
-          ...next,
-          status: 'decided',
-          call: {
-            by: p.userId,
-            as: p.as,
-            at: event.at,
-            outcome: p.outcome,
-            rationale: p.rationale,
-            quorumMet: p.quorumMet,
-            quorumSummary: p.quorumSummary,
-            recommendedCall: p.recommendedCall,
-            snapshot: p.snapshot,
-            ...(p.overrideReason !== undefined ? { overrideReason: p.overrideReason } : {}),
-          },
-        },
-        p.key,
-      );
+      if (state.call) return withKey(next, key);
+      return withKey({ ...next, status: 'decided', call: { ...call, by: userId, at: event.at } }, key);
     }
     case DecisionEvents.callPosted: {
       const p = event.payload as CallPostedPayload;

@@ -2,6 +2,7 @@
  * The decision on one bulletin as data: who holds which role, the events a decision is made of, and the state
  * folded from them. Slack, the CLI and the audit record all read this one shape.
  */
+import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment, CallOutcome, Urgency } from '../risk/model';
 
@@ -43,6 +44,7 @@ export const DecisionEvents = {
   called: 'decision.called',
   callPosted: 'decision.call-posted',
   exported: 'decision.exported',
+  peopleNamed: 'decision.people-named',
 } as const;
 
 export const RosterEvents = {
@@ -90,6 +92,12 @@ export interface DecisionSnapshot {
   inventoryHash: string;
   exposureInputsHash: string;
   rulebookHash: string;
+  /**
+   * The digest of the whole rules folder (every file that can change a verdict, an exposure, a deadline or a
+   * quorum) and each file's own digest. Absent in snapshots taken before the folder was digested as a whole.
+   */
+  rulesDigest?: string;
+  rulesFiles?: { path: string; sha256: string }[];
   /** The last event in the log when the snapshot was taken. */
   logHeadSeq: number;
 }
@@ -99,6 +107,8 @@ export interface ConvenedPayload {
   bulletinId: string;
   channel: { id: string; name: string };
   bulletin: BulletinBrief;
+  /** The merged bulletin as known at convening, each fact with its source: what the audit record shows. */
+  bulletinAsKnown?: Bulletin;
   assessment: Assessment;
   assets: AssetLine[];
   /** The exposure of each affected asset with the deciding rules, as the stakeholders were shown it. */
@@ -155,6 +165,14 @@ export interface ExportedPayload {
   coversThroughSeq: number;
 }
 
+/**
+ * Names of people as the log knows them when a decision first sees them (or sees them renamed): the audit record
+ * shows each event's actor under the name recorded before it, so a later rename never rewrites history.
+ */
+export interface PeopleNamedPayload {
+  people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
+}
+
 export interface CallPostedPayload {
   channel: string;
   ts: string;
@@ -175,20 +193,13 @@ export type Position = Omit<PositionPayload, 'key'> & { at: string; seq: number 
 
 export type Refusal = Omit<RefusedPayload, 'key'> & { at: string };
 
-export interface DecisionCall {
+/** The call as the fold keeps it: the payload with `by` for its user and without its idempotency key. */
+export type DecisionCall = Omit<CalledPayload, 'userId' | 'key'> & {
   by: string;
-  as: 'owner' | 'delegate';
   at: string;
-  outcome: CallOutcome;
-  rationale: string;
-  quorumMet: boolean;
-  quorumSummary: string;
-  overrideReason?: string;
-  recommendedCall: CallOutcome;
-  snapshot: DecisionSnapshot;
   /** The pinned message in the channel, once posted. */
   message?: { channel: string; ts: string; pinned: boolean };
-}
+};
 
 export interface DecisionState {
   id: string;

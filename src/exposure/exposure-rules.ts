@@ -7,7 +7,9 @@ import { InputError } from '../common/errors';
 import { pointer } from '../common/json-pointer';
 import { assertValid, createValidator } from '../common/json-schema';
 import type { AssetMatch, ObservedService } from '../inventory/model';
-import { defaultNameTable, identityOfPrefix } from '../inventory/name-table';
+import { defaultNameTable, identityOfPrefix, type NameTable } from '../inventory/name-table';
+import exposureSchema from '../../rules/schemas/exposure.schema.json';
+import servicePortsSchema from '../../rules/schemas/service-ports.schema.json';
 import type { AssetExposure } from './model';
 
 export type ExposureLevel = AssetExposure['systemExposure'];
@@ -35,47 +37,16 @@ export interface ServicePorts {
   }[];
 }
 
-const LEVEL = { enum: ['small', 'controlled', 'open'] };
-const exposureSchema = {
-  type: 'object',
-  required: ['ownZone', 'zones', 'otherZone', 'unknown'],
-  properties: {
-    ownZone: LEVEL,
-    zones: { type: 'object', additionalProperties: LEVEL },
-    otherZone: LEVEL,
-    unknown: LEVEL,
-  },
-};
-const PORT_TEXT = '^(tcp|udp)/([0-9]{1,5})$';
-const servicePortsSchema = {
-  type: 'object',
-  required: ['services'],
-  properties: {
-    services: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['service', 'ports'],
-        additionalProperties: false,
-        anyOf: [{ required: ['products'] }, { required: ['cves'] }],
-        properties: {
-          service: { type: 'string' },
-          products: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[aoh]:[^:]+(:[^:]*)?$' } },
-          component: { type: 'string', minLength: 1 },
-          cves: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^CVE-[0-9]{4}-[0-9]{4,}$' } },
-          ports: { type: 'array', minItems: 1, items: { type: 'string', pattern: PORT_TEXT } },
-        },
-      },
-    },
-  },
-};
+// the schemas the rules folder checks these files against: one definition of each file's shape
+const validateExposureRules = createValidator(exposureSchema);
+const validateServicePorts = createValidator(servicePortsSchema);
 
 export function readExposureRules(value: unknown, file: string): ExposureRules {
-  return assertValid<ExposureRules>(createValidator(exposureSchema), value, file, 'exposure mapping');
+  return assertValid<ExposureRules>(validateExposureRules, value, file, 'exposure mapping');
 }
 
 export function readServicePorts(value: unknown, file: string): ServicePorts {
-  const table = assertValid<ServicePorts>(createValidator(servicePortsSchema), value, file, 'service port table');
+  const table = assertValid<ServicePorts>(validateServicePorts, value, file, 'service port table');
   table.services.forEach((entry, i) => {
     if (entry.component === undefined) return;
     try {
@@ -99,7 +70,7 @@ export const LEVEL_ORDER: Record<ExposureLevel, number> = { small: 0, controlled
 export function vulnerablePorts(
   bulletin: Bulletin,
   table: ServicePorts,
-  evidence: { products?: string[]; matches?: AssetMatch[] } = {},
+  evidence: { products?: string[]; matches?: AssetMatch[]; names?: NameTable } = {},
 ): { ports: PortSpec[]; source: string } {
   if (bulletin.vulnerablePorts.length) return { ports: bulletin.vulnerablePorts, source: `bulletin ${bulletin.id}` };
   const products = evidence.products ?? [];
@@ -116,7 +87,7 @@ export function vulnerablePorts(
       ports: uniquePorts(services.flatMap((s) => s.ports)),
       source: `rules/service-ports.json (${services.map((s) => s.service).join(', ')})`,
     };
-  const names = defaultNameTable();
+  const names = evidence.names ?? defaultNameTable();
   const ofProduct = (service: ObservedService): boolean => {
     const cpe = service.product ? names.normalizeProduct(service.product).cpe : undefined;
     return !!cpe && products.includes(identityOfPrefix(cpe));
@@ -141,10 +112,4 @@ function uniquePorts(texts: string[]): PortSpec[] {
     const [protocol, port] = text.split('/') as ['tcp' | 'udp', string];
     return { protocol, port: Number(port) };
   });
-}
-
-export function parsePortSpec(text: string): PortSpec | undefined {
-  const match = new RegExp(PORT_TEXT).exec(text.trim().toLowerCase());
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) return undefined;
-  return { protocol: match[1] as 'tcp' | 'udp', port: Number(match[2]) };
 }

@@ -34,5 +34,3 @@ export function inventoryFormatsWith(
     ...createCmdbFormats(mapping, providers),
   ];
 }
-
-export const inventoryFormats: FormatHandler<InventoryBatch>[] = inventoryFormatsWith();

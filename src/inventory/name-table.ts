@@ -165,31 +165,39 @@ function readArchitecture(text: string): string | undefined {
   return undefined;
 }
 
-/** Reads every rules/names/*.json of a rules folder: an organization's own files first, then the shipped ones. */
-export function loadNameTable(rulesDir: string): NameTable {
-  const dir = join(rulesDir, 'names');
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch (error) {
-    throw new InputError(dir, `cannot read the name tables: ${(error as NodeJS.ErrnoException).code ?? error}`);
-  }
-  const own = names.filter((n) => !SHIPPED.includes(n)).sort();
-  const shipped = SHIPPED.filter((n) => names.includes(n));
+/** One rules/names/*.json file as read: its file name, the path to name it by in reasons and errors, its content. */
+export interface NameTableSource {
+  name: string;
+  file: string;
+  value: unknown;
+}
+
+/**
+ * The name tables of one rules folder: an organization's own files first (in name order), then the shipped ones, so
+ * the first matching row is the organization's.
+ */
+export function nameTableOf(sources: NameTableSource[]): NameTable {
+  const own = sources.filter((s) => !SHIPPED.includes(s.name)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const shipped = SHIPPED.flatMap((name) => sources.filter((s) => s.name === name));
   return new NameTable(
-    [...own, ...shipped].map((name) => {
-      const file = join(dir, name);
-      return {
-        file: `rules/names/${name}`,
-        table: readNameTableFile(parseJsonText(file, readFileSync(file, 'utf8')), file),
-      };
-    }),
+    [...own, ...shipped].map((s) => ({ file: `rules/names/${s.name}`, table: readNameTableFile(s.value, s.file) })),
   );
 }
 
 let shippedTable: NameTable | undefined;
 
-/** The tables shipped in patchcall's own rules/ folder: what importers use before any organization's folder is known. */
+/**
+ * The tables shipped in patchcall's own rules/ folder: what importers normalize OS names with, before any
+ * organization's folder is known. Matching uses the rules folder's tables (RULES_FILES.names).
+ */
 export function defaultNameTable(): NameTable {
-  return (shippedTable ??= loadNameTable(join(projectRoot(), 'rules')));
+  if (shippedTable) return shippedTable;
+  const dir = join(projectRoot(), 'rules', 'names');
+  const sources = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => {
+      const file = join(dir, name);
+      return { name, file, value: parseJsonText(file, readFileSync(file, 'utf8')) };
+    });
+  return (shippedTable = nameTableOf(sources));
 }

@@ -1,13 +1,9 @@
 /**
  * Provider-managed assets, recognised from the organization's mapping in rules/providers.json (schema:
- * rules/schemas/providers.schema.json): CMDB `managed_by` / `company` values and cloud tags (`ManagedBy`,
+ * rules/schemas/providers.schema.json, loaded by the rules folder): CMDB `managed_by` / `company` values and cloud tags (`ManagedBy`,
  * `PatchedBy`) that mean a provider patches the asset. Values match case-insensitively and whole; nothing is
  * inferred from a value the mapping does not list, except an explicit `PatchedBy` tag (kept, with a warning).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { createValidator, assertValid } from '../common/json-schema';
-import { parseJsonText } from '../common/parse-json';
 
 export interface ProviderRule {
   name: string;
@@ -23,26 +19,6 @@ export interface ProviderRules {
 }
 
 export const NO_PROVIDERS: ProviderRules = { kind: 'patchcall/providers', providers: [] };
-const FILE = 'providers.json';
-const SCHEMA = join('schemas', 'providers.schema.json');
-
-/** rules/providers.json validated against its schema, or no providers when the file is absent. */
-export function loadProviderRules(rulesDir: string): ProviderRules {
-  const path = join(rulesDir, FILE);
-  if (!existsSync(path)) return NO_PROVIDERS;
-  const schemaPath = join(rulesDir, SCHEMA);
-  const schemaText = existsSync(schemaPath)
-    ? readFileSync(schemaPath, 'utf8')
-    : readFileSync(join(__dirname, '..', '..', 'rules', SCHEMA), 'utf8');
-  const validate = createValidator(JSON.parse(schemaText) as object);
-  return assertValid<ProviderRules>(
-    validate,
-    parseJsonText(path, readFileSync(path, 'utf8')),
-    path,
-    'provider mapping',
-  );
-}
-
 export interface ProviderSignals {
   managedBy?: string;
   company?: string;

@@ -3,6 +3,7 @@
  * from the rulebook, a deadline, an explanation, the plan and the recommended call. Plain data in, data out;
  * async only because json-rules-engine is. Assets sharing a fact combination share one engine run.
  */
+import { formatTime } from '../common/time-format';
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
@@ -127,7 +128,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         cached = {
           deadline: computed,
           dueMs: dayjs(computed.dueAt).valueOf(),
-          line: `Deadline ${computed.dueAt}: ${computed.reason}`,
+          line: `Deadline ${formatTime(computed.dueAt, policy.timezone)}: ${computed.reason}`,
         };
         deadlines.set(deadlineKey, cached);
       }
@@ -147,7 +148,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         line(
           f.humanImpact,
           () =>
-            `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`,
+            `Human impact ${i.humanImpact}: safety impact "${i.safetyImpact}" (${f.safetyImpact!.source}) with mission impact "${i.missionImpact}" (${f.missionImpact!.source})`,
         ),
         ...lines,
         cached.line,
@@ -272,7 +273,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
           why: m.reasons[0] ?? 'no reason recorded',
         })),
       },
-      headline: `${bulletin.id}: ${plan.call} — ${countLine}${first ? `; first deadline ${dayjs(first.deadline.dueAt).tz(policy.timezone).format('ddd YYYY-MM-DD HH:mm')} (${first.assetName})` : ''}`,
+      headline: `${bulletin.id}: ${plan.call} — ${countLine}${first ? `; first deadline, for ${first.assetName}: ${formatTime(first.deadline.dueAt, policy.timezone)}` : ''}`,
       reasons,
     },
     rulebookDigest: rulebook.digest,

@@ -9,7 +9,7 @@ import { addHours, contractualDeadline, instant } from './deadline';
 import type { CallOutcome, PlanStep, Urgency } from './model';
 import { URGENCIES } from './model';
 import type { Policy } from './policy';
-import { NO_FILTER, type ExposureRoute } from './risk-facts';
+import { UNFILTERED_ROUTE, type ExposureRoute } from './risk-facts';
 
 export interface PlanItem {
   asset: Asset;
@@ -68,7 +68,7 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') &&
       i.systemExposure === 'open' &&
       i.route &&
-      i.route.filter !== NO_FILTER,
+      i.route.filter !== UNFILTERED_ROUTE,
   );
   for (const group of groupBy(
     blockable,

@@ -1,8 +1,8 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
-import { openAppContext, type AppContext } from '../app/app-context';
+import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
-import { createLogger } from './logger';
+import { createLogger } from '../logging/logger';
 import { readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
@@ -19,13 +19,17 @@ export async function main(
     return 2;
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
-  let ctx: AppContext | undefined;
+  let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
-    ctx = openAppContext({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
-    slackApp = await createSlackApp({ config, ctx, logger });
+    patchcall = openPatchcall({
+      dbPath: config.dbPath,
+      ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
+    });
+    slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
-    ctx?.close();
+    patchcall?.close();
     stderr(`patchcall: ${isPatchcallError(error) ? error.message : (error as Error).message}\n`);
     return 2;
   }
@@ -44,7 +48,7 @@ export async function main(
   });
   logger.info('shutting down');
   await slackApp.stop();
-  ctx.close();
+  patchcall.close();
   return 0;
 }
 

@@ -2,7 +2,7 @@
  * Slack app settings from the environment, read once at start-up and checked up front: a missing or malformed
  * value stops the app with a message naming the variable.
  */
-import { PatchcallError } from '../common/errors';
+import { ConfigError, PatchcallError } from '../common/errors';
 import { readConfig, type Config } from '../config';
 
 /** How hard each Web API client tries before it gives up; production defaults, tests pass faster ones. */
@@ -100,8 +100,8 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function configError(message: string): PatchcallError {
-  return new PatchcallError('CONFIG', message);
+function configError(message: string): ConfigError {
+  return new ConfigError(message);
 }
 
 function readPort(value: string | undefined): number {

@@ -1,7 +1,7 @@
-/** What every Slack listener receives: the store, the two Web API clients, settings, a logger and the clock. */
-import type { AppContext } from '../app/app-context';
+/** What every Slack listener receives: the use cases, the two Web API clients, settings, a logger and the clock. */
 import type { ImportOutcome } from '../app/import-documents';
-import type { Logger } from './logger';
+import type { Patchcall } from '../app/patchcall';
+import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
 import type { SlackClients } from './web-clients';
 
@@ -17,7 +17,7 @@ export interface ImportHooks {
 }
 
 export interface SlackDeps {
-  ctx: AppContext;
+  patchcall: Patchcall;
   clients: SlackClients;
   config: SlackConfig;
   logger: Logger;

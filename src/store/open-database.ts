@@ -6,8 +6,6 @@ import { PatchcallError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import { migrate, readMigrations } from './migrations';
 
-export const DEFAULT_DB_PATH = './data/patchcall.db';
-
 export function openDatabase(path: string): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: Database.Database;

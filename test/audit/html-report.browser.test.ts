@@ -33,11 +33,11 @@ describe('the HTML audit report in a real browser', () => {
 
   afterAll(async () => browser?.close());
 
-  it('shows the timeline and the exposure table, runs no script, logs no error, fetches nothing', async () => {
+  it('opens with the summary above the fold; the details open without scripts; no script runs, nothing is fetched', async () => {
     mkdirSync(OUT, { recursive: true });
     const file = join(OUT, 'audit-report.html');
     writeFileSync(file, renderRecord(sampleRecord(), 'html'));
-    const page = await browser.newPage();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const consoleErrors: string[] = [];
     const requests: string[] = [];
     page.on('console', (message) => message.type() === 'error' && consoleErrors.push(message.text()));
@@ -45,12 +45,19 @@ describe('the HTML audit report in a real browser', () => {
     page.on('request', (request) => request.url() !== `file://${file}` && requests.push(request.url()));
     await page.goto(`file://${file}`);
 
+    const summary = page.locator('section.summary');
+    expect(await summary.innerText()).toContain('Olga Owner (@olga, U_OWN) as decision owner');
+    const box = (await summary.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(800); // who decided what, when and why: above the fold
+    await page.screenshot({ path: join(OUT, 'audit-report-1280.png') });
+
+    for (const toggle of await page.locator('details > summary').all()) await toggle.click();
     const timeline = await page.locator('#timeline tbody tr').allInnerTexts();
-    expect(timeline).toHaveLength(3);
-    expect(timeline[2]).toContain('made the call: waves');
+    expect(timeline).toHaveLength(4);
+    expect(timeline[3]).toContain('made the call as owner: waves');
     const exposure = await page.locator('#exposure tbody tr').first().innerText();
     expect(exposure).toContain('web01');
-    expect(exposure).toContain('open');
+    expect(exposure).toContain('internet (all public addresses)');
     expect(exposure).toContain('edge/FORWARD: rule 4');
     expect(await page.locator('#positions').innerText()).toContain(HOSTILE_NAME.slice(0, 20));
     expect(await page.evaluate('typeof window.__pwned')).toBe('undefined');
@@ -58,5 +65,7 @@ describe('the HTML audit report in a real browser', () => {
     expect(consoleErrors).toEqual([]);
     expect(requests).toEqual([]);
     await page.screenshot({ path: join(OUT, 'audit-report.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: join(OUT, 'audit-report-a4.pdf'), format: 'A4' });
   }, 60000);
 });

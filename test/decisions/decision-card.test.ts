@@ -3,7 +3,7 @@ import { DecisionEvents } from '../../src/decisions/decision-model';
 import { decisionCard } from '../../src/slack/blocks/decision-card';
 import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
 import { assetsTable } from '../../src/slack/blocks/assets-table';
-import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision';
+import { convenedPayload, eventsFrom, PEOPLE, position, sampleAssessment } from './sample-decision';
 
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
 
@@ -18,9 +18,11 @@ function allText(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
+const ZONE = 'Europe/Berlin';
+
 describe('the decision card', () => {
   it('shows the bulletin, the assets most exposed first, the recommendation and the buttons', () => {
-    const text = blocksToText(decisionCard(state()));
+    const text = blocksToText(decisionCard(state(), undefined, ZONE));
     expect(text).toContain('Out-of-cycle');
     expect(text).toContain('CVE-2008-4250');
     expect(text).toContain('fix KB958644 (restart required)');
@@ -32,7 +34,11 @@ describe('the decision card', () => {
   });
 
   it('shows who said what for which role, mentions built from ids', () => {
-    const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
+    const blocks = decisionCard(
+      state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]),
+      undefined,
+      ZONE,
+    );
     expect(allText(blocks)).toContain(`<@${PEOPLE.sys1}> needs more information: “reboot window?”`);
   });
 
@@ -43,12 +49,28 @@ describe('the decision card', () => {
         bulletin: { ...payload.bulletin, title: HOSTILE },
         assets: [{ ...payload.assets[0]!, name: HOSTILE }],
       }),
+      undefined,
+      ZONE,
     );
     const json = allText(blocks);
     expect(json).not.toContain('<!channel>');
     expect(json).not.toContain('<@U999>');
     expect(json).not.toContain('<https://evil|click>');
     expect(json).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+  });
+
+  it('recommends establishing exposure first while assets are unknown, counts them, and keeps the one clock', () => {
+    const assessment = sampleAssessment({
+      urgency: 'defer',
+      recommendedCall: 'establish',
+      counts: { immediate: 0, 'out-of-cycle': 0, scheduled: 0, defer: 0 },
+      unknown: { count: 2, possiblyAffected: 0, assets: [{ name: 'db01', why: 'no software inventory' }] },
+    });
+    const text = blocksToText(decisionCard(state([], { assessment }), undefined, ZONE));
+    expect(text).toContain(
+      '*Recommended: Establish exposure first* (unknown exposure for 2 assets), deadline Fri 24 Oct 2008 18:00 CEST (16:00 UTC)',
+    );
+    expect(text).not.toContain('Defer');
   });
 
   it('respects Block Kit limits with many assets', () => {
@@ -59,8 +81,8 @@ describe('the decision card', () => {
       name: `server-${i}-${'x'.repeat(60)}`,
     }));
     const s = state([], { assets: many });
-    const card = decisionCard(s);
-    const table = assetsTable(s);
+    const card = decisionCard(s, undefined, ZONE);
+    const table = assetsTable(s, ZONE);
     for (const blocks of [card, table]) {
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks)

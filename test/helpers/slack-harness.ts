@@ -6,11 +6,13 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
 import { openAppContext, type AppContext } from '../../src/app/app-context';
+import type { AssessFn } from '../../src/app/convene-decision';
+import { patchcallOver } from '../../src/app/patchcall';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app';
-import { createLogger } from '../../src/slack/logger';
+import { createLogger } from '../../src/logging/logger';
 import { readSlackConfig, type SlackConfig, type WebApiTuning } from '../../src/slack/slack-config';
 import type { SlackDeps } from '../../src/slack/slack-deps';
-import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../src/slack/local-slack-stand-in';
+import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../dev/local-slack-stand-in';
 import { tempDbPath } from './run-patchcall';
 import slashCommandShape from '../fixtures/slack-payloads/interactivity/SlashCommandPayload.json';
 
@@ -39,6 +41,8 @@ export interface SlackHarnessOptions {
   register?: (app: App, deps: SlackDeps) => void;
   logLevel?: string;
   anchorIntervalMs?: number;
+  /** The assessment convening uses (the product's own unless a test hands in a fixed one). */
+  assess?: AssessFn;
 }
 
 export interface SignOptions {
@@ -158,7 +162,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     });
     slackApp = await createSlackApp({
       config,
-      ctx,
+      patchcall: patchcallOver(ctx, options.assess ? { assess: options.assess } : {}),
       logger,
       ...(options.register ? { register: options.register } : {}),
       ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadReleaseCalendars, defaultRulesDir } from '../../src/app/rules-data';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { handwrittenFormat } from '../../src/bulletins/parsers/handwritten';
 import { mergeBulletin } from '../../src/bulletins/merge-bulletin';
 import type { Bulletin, ProductEntry } from '../../src/bulletins/model';
@@ -13,7 +13,7 @@ import { inventorySource } from '../../src/inventory/inventory-source';
 
 const text = readFileSync(join(__dirname, '..', '..', 'db', 'seed', 'ms08-067.bulletin.yaml'), 'utf8');
 const batch = handwrittenFormat.parse({ name: 'ms08-067.bulletin.yaml', text });
-const ms08067 = mergeBulletin('MS08-067', batch.advisories, [], loadReleaseCalendars(defaultRulesDir()));
+const ms08067 = mergeBulletin('MS08-067', batch.advisories, [], RulesFolder.load().get('releaseCalendars'));
 const source = inventorySource('servicenow-cmdb', 'cmdb.csv', 'line 2');
 
 function host(name: string, osName?: string, servicePack?: string, extra: Partial<Asset> = {}): Asset {

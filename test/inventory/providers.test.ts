@@ -1,9 +1,10 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCmdbFormats } from '../../src/inventory/parsers/servicenow-cmdb';
 import { createAwsInstancesFormat } from '../../src/inventory/parsers/aws-instances';
-import { loadProviderRules, providerFor, type ProviderRules } from '../../src/inventory/providers';
+import { providerFor, type ProviderRules } from '../../src/inventory/providers';
+import { RulesFolder } from '../../src/app/rules-folder';
+import { copyRules } from '../risk/rulebook-copy';
 import { mergeAssetViews } from '../../src/inventory/merge-assets';
 
 const rules: ProviderRules = {
@@ -79,19 +80,13 @@ describe('provider-managed assets from rules/providers.json', () => {
     expect(app03).toMatchObject({ id: 'app03', patchedBy: 'provider', provider: 'Contoso Managed Services' });
   });
 
-  it('loads and validates the mapping against rules/schemas/providers.schema.json', () => {
-    const repoRules = join(__dirname, '..', '..', 'rules');
-    expect(loadProviderRules(repoRules)).toMatchObject({ kind: 'patchcall/providers', providers: [] });
-    const dir = mkdtempSync(join(tmpdir(), 'patchcall-providers-'));
-    mkdirSync(join(dir, 'schemas'));
-    writeFileSync(
-      join(dir, 'schemas', 'providers.schema.json'),
-      readFileSync(join(repoRules, 'schemas', 'providers.schema.json')),
-    );
+  it('is read and validated by the rules folder (rules/schemas/providers.schema.json)', () => {
+    expect(RulesFolder.load().get('providers')).toMatchObject({ kind: 'patchcall/providers', providers: [] });
+    const dir = copyRules();
     writeFileSync(
       join(dir, 'providers.json'),
       JSON.stringify({ kind: 'patchcall/providers', providers: [{ name: 'X', patchSlaDays: -1 }] }),
     );
-    expect(() => loadProviderRules(dir)).toThrow(/providers\.json.*\/providers\/0\/patchSlaDays/);
+    expect(() => RulesFolder.load(dir)).toThrow(/providers\.json.*\/providers\/0\/patchSlaDays/s);
   });
 });

@@ -12,15 +12,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadReleaseCalendars, defaultRulesDir } from '../../src/app/rules-data';
-import { loadRulebook } from '../../src/app/load-rulebook';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { mergeBulletin } from '../../src/bulletins/merge-bulletin';
 import type { Bulletin, ProductEntry } from '../../src/bulletins/model';
 import { handwrittenFormat } from '../../src/bulletins/parsers/handwritten';
-import { readServicePorts, vulnerablePorts } from '../../src/exposure/exposure-rules';
+import { vulnerablePorts } from '../../src/exposure/exposure-rules';
 import { matchAssets } from '../../src/inventory/match-assets';
 import { affectedIdentities } from '../../src/inventory/match/advisory-criteria';
-import { defaultNameTable } from '../../src/inventory/name-table';
 import type { InstalledSoftware, SoftwareInventory } from '../../src/inventory/model';
 import { assess } from '../../src/risk/assess';
 import { buildPlan } from '../../src/risk/plan';
@@ -28,7 +26,8 @@ import { SHIPPED_RULES } from '../risk/rulebook-copy';
 import { asset, ms08067 } from '../risk/seed-story';
 import dayjs from 'dayjs';
 
-const calendars = loadReleaseCalendars(defaultRulesDir());
+const shipped = RulesFolder.load(SHIPPED_RULES);
+const calendars = shipped.get('releaseCalendars');
 const sbom: SoftwareInventory['source'] = { format: 'cyclonedx', document: 'host.cdx.json' };
 const completeSbom: SoftwareInventory = {
   kind: 'sbom',
@@ -83,7 +82,7 @@ describe('could not compare is never not_affected', () => {
 
 describe('assess with unknown assets', () => {
   it('never recommends defer while unknowns remain; plans "establish" with the CMDB owner', async () => {
-    const rulebook = await loadRulebook(SHIPPED_RULES);
+    const rulebook = await shipped.rulebook();
     const b = bulletinOf([product({ name: 'libfoo', purl: 'pkg:deb/debian/libfoo@1.0' })]);
     const hosts = [asset('db01', { owner: 'Database Team' }), asset('db02', { owner: 'Database Team' })];
     const matches = matchAssets(b, hosts);
@@ -106,20 +105,17 @@ describe('the Flash bulletin (APSB18-03)', () => {
   const text = readFileSync(join(__dirname, '..', 'fixtures', 'bulletins', 'apsb18-03.bulletin.yaml'), 'utf8');
   const batch = handwrittenFormat.parse({ name: 'apsb18-03.bulletin.yaml', text });
   const flash = mergeBulletin('APSB18-03', batch.advisories, [], calendars);
-  const table = readServicePorts(
-    JSON.parse(readFileSync(join(defaultRulesDir(), 'service-ports.json'), 'utf8')),
-    'rules/service-ports.json',
-  );
+  const table = shipped.get('servicePorts');
 
   it('gets no SMB ports: its products are Flash Player, whatever OS they run on', () => {
-    const ports = vulnerablePorts(flash, table, { products: affectedIdentities(flash, defaultNameTable()) });
+    const ports = vulnerablePorts(flash, table, { products: affectedIdentities(flash, shipped.get('names')) });
     expect(ports.ports).toEqual([]);
     expect(ports.source).toMatch(/^ports unknown: exposure assumed to be the host's/);
     expect(flash.cycle.status).toBe('out-of-cycle');
   });
 
   it("calls a block patchcall's suggestion, not the bulletin's, when no workaround of the bulletin says so", async () => {
-    const { policy } = await loadRulebook(SHIPPED_RULES);
+    const { policy } = await shipped.rulebook();
     const web = asset('web01');
     const plan = buildPlan(
       [

@@ -1,7 +1,7 @@
 /** `patchcall assess <bulletin>`: per-asset facts, urgency, deadline and explanation; the plan; the summary. */
 import type { Command } from 'commander';
-import { assessBulletin } from '../../app/assess-bulletin';
 import type { Assessment } from '../../risk/model';
+import { formatTime } from '../../common/time-format';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 export function registerAssess(program: Command, runtime: CliRuntime): void {
@@ -14,27 +14,29 @@ export function registerAssess(program: Command, runtime: CliRuntime): void {
     .option('--block <spec...>', 'what-if: assume this block is in place (same syntax as `patchcall exposure --block`)')
     .action(async (id: string, options: { block?: string[] }, command: Command) => {
       const global = globalOptions(command);
-      const result = await assessBulletin(runtime.open(global), id, options.block ? { blocks: options.block } : {});
-      runtime.print(global, result, () => renderAssessment(result));
+      const patchcall = runtime.open(global);
+      const result = await patchcall.assessBulletin(id, options.block ? { blocks: options.block } : {});
+      runtime.print(global, result, () => renderAssessment(result, patchcall.displayTimeZone()));
     });
 }
 
-function renderAssessment(a: Assessment): string {
+export function renderAssessment(a: Assessment, timeZone: string): string {
+  const time = (iso: string) => formatTime(iso, timeZone);
   const out: string[] = [a.summary.headline, ''];
   for (const v of a.verdicts) {
     out.push(
-      `${v.assetName}: ${v.urgency.toUpperCase()}${v.urgencyAfterMitigation ? ` (${v.urgencyAfterMitigation} with the block)` : ''}, due ${v.deadline.dueAt}`,
+      `${v.assetName}: ${v.urgency.toUpperCase()}${v.urgencyAfterMitigation ? ` (${v.urgencyAfterMitigation} with the block)` : ''}, due ${time(v.deadline.dueAt)}`,
     );
     for (const line of v.explanation) out.push(`  - ${line}`);
     out.push('');
   }
   out.push('Plan:');
   a.plan.forEach((s, i) => {
-    out.push(`  ${i + 1}. [${s.kind}] ${s.title}${s.dueAt ? ` (due ${s.dueAt})` : ''}`);
+    out.push(`  ${i + 1}. [${s.kind}] ${s.title}${s.dueAt ? ` (due ${time(s.dueAt)})` : ''}`);
     out.push(
       `     assets: ${s.assets.length > 20 ? `${s.assets.slice(0, 20).join(', ')} … and ${s.assets.length - 20} more` : s.assets.join(', ')}`,
     );
-    if (s.startAt) out.push(`     start: ${s.startAt}`);
+    if (s.startAt) out.push(`     start: ${time(s.startAt)}`);
     out.push(`     ${s.details}`);
   });
   out.push('', 'Summary:');
@@ -44,8 +46,10 @@ function renderAssessment(a: Assessment): string {
       .map(([u, n]) => `${u} ${n}`)
       .join(', ')}`,
   );
-  out.push(`  deadline ${a.summary.deadline.dueAt} — ${a.summary.deadline.reason}`);
+  out.push(`  deadline ${time(a.summary.deadline.dueAt)} — ${a.summary.deadline.reason}`);
   for (const r of a.summary.reasons) out.push(`  ${r}`);
-  out.push(`  assessed ${a.assessedAt}${a.rulebookDigest ? `, rulebook sha256 ${a.rulebookDigest.slice(0, 12)}` : ''}`);
+  out.push(
+    `  assessed ${time(a.assessedAt)}${a.rulebookDigest ? `, rulebook sha256 ${a.rulebookDigest.slice(0, 12)}` : ''}`,
+  );
   return out.join('\n') + '\n';
 }

@@ -1,6 +1,5 @@
 /** `patchcall assets`: the current merged inventory, or with --bulletin each asset's standing against it. */
 import type { Command } from 'commander';
-import { currentInventoryDigest, listAssets, matchBulletinAssets } from '../../app/asset-queries';
 import type { Asset, AssetMatch, MatchStatus } from '../../inventory/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -16,15 +15,15 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
     )
     .action((options: { bulletin?: string }, command: Command) => {
       const global = globalOptions(command);
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       if (options.bulletin) {
-        const matches = matchBulletinAssets(ctx, options.bulletin);
+        const matches = patchcall.matchBulletinAssets(options.bulletin);
         const counts = Object.fromEntries(STATUSES.map((s) => [s, matches.filter((m) => m.status === s).length]));
         runtime.print(
           global,
           {
             bulletin: options.bulletin,
-            inventoryDigest: currentInventoryDigest(ctx),
+            inventoryDigest: patchcall.currentInventoryDigest(),
             counts,
             matches: matches.map(matchJson),
           },
@@ -32,9 +31,11 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
         );
         return;
       }
-      const assets = listAssets(ctx);
-      runtime.print(global, { inventoryDigest: currentInventoryDigest(ctx), assets: assets.map(assetJson) }, () =>
-        renderAssets(assets),
+      const assets = patchcall.listAssets();
+      runtime.print(
+        global,
+        { inventoryDigest: patchcall.currentInventoryDigest(), assets: assets.map(assetJson) },
+        () => renderAssets(assets),
       );
     });
 }

@@ -1,14 +1,13 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
-import { rebuildProjections } from '../../app/import-documents';
-import { checkAnchors, parseAnchors } from '../../audit/anchors';
-import { verifyExportedRecord } from '../../audit/verify-exported-record';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { verifyExport } from './audit-verify-export';
 
 interface VerifyOptions {
   export?: string;
   anchors?: string;
+  key?: string;
 }
 
 export function registerAudit(program: Command, runtime: CliRuntime): void {
@@ -19,16 +18,17 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
     .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
+    .option(
+      '--key <public key>',
+      'with --export: the signing public key (base64 or PEM, or a file) that vouches for the record',
+    )
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
-      if (options.export) return verifyExport(runtime, global, options.export);
-      const ctx = runtime.open(global);
-      const verdict = ctx.events.verify();
+      if (options.export) return verifyExport(runtime, global, options.export, options);
+      const { chain: verdict, anchors } = runtime
+        .open(global)
+        .verifyEventLog(options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined);
       if (!verdict.ok) runtime.fail(1);
-      const anchors =
-        options.anchors && verdict.ok
-          ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq))
-          : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
@@ -54,20 +54,9 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = rebuildProjections(runtime.open(global));
+      const count = runtime.open(global).rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
-}
-
-function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
-  const verdict = verifyExportedRecord(doc.json, file);
-  if (!verdict.ok) runtime.fail(1);
-  runtime.print(global, verdict, () =>
-    verdict.ok
-      ? `record ok: ${verdict.streamEvents} events of ${verdict.stream} within ${verdict.count} chained events (#${verdict.firstSeq}-#${verdict.headSeq}), head ${verdict.headHash}\n`
-      : `record BROKEN at event #${verdict.brokenAt}: ${verdict.problem}\n`,
-  );
 }
 
 /** A conversations.history export (JSON) or plain text with one anchor per line. */

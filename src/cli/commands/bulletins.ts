@@ -1,6 +1,5 @@
 /** `patchcall bulletins` and `patchcall bulletin show <id>`. */
 import type { Command } from 'commander';
-import { listBulletins, loadBulletin } from '../../app/bulletin-queries';
 import type { Bulletin } from '../../bulletins/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -10,7 +9,7 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .description('list imported bulletins')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletins = listBulletins(runtime.open(global));
+      const bulletins = runtime.open(global).listBulletins();
       runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
         bulletins.length
           ? bulletins
@@ -31,7 +30,7 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .argument('<id>', 'advisory id (MS08-067) or CVE id')
     .action((id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletin = loadBulletin(runtime.open(global), id);
+      const bulletin = runtime.open(global).loadBulletin(id);
       runtime.print(global, bulletin, () => renderBulletin(bulletin));
     });
 }

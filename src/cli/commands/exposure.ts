@@ -1,6 +1,6 @@
 /** `patchcall exposure <bulletin> [--block proto/port@filter …]`: who can reach the vulnerable ports of each asset. */
 import type { Command } from 'commander';
-import { bulletinExposure, type AssetExposureEntry, type ExposureReport } from '../../app/exposure-queries';
+import type { AssetExposureEntry, ExposureReport } from '../../app/exposure-queries';
 import type { PortReach } from '../../exposure/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -16,7 +16,7 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
     .option('--verbose', 'every reason and warning per asset')
     .action((bulletinId: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const report = bulletinExposure(runtime.open(global), bulletinId, { blocks: options.block ?? [] });
+      const report = runtime.open(global).bulletinExposure(bulletinId, { blocks: options.block ?? [] });
       runtime.print(global, report, () => renderReport(report, options.verbose ?? false));
     });
 }

@@ -1,7 +1,7 @@
 /** `patchcall import <file…>`: bring advisories (and later inventory and firewall files) into the event log. */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { importDocuments, type ImportInput, type ImportProgress } from '../../app/import-documents';
+import type { ImportInput, ImportProgress } from '../../app/import-documents';
 import { formatNames } from '../../app/formats';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
@@ -28,9 +28,9 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
         );
       const progress = progressBar(runtime, files.length);
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       try {
-        const outcomes = importDocuments(ctx, inputs, {
+        const outcomes = patchcall.importDocuments(inputs, {
           format: options.format,
           ...(options.asset ? { asset: options.asset } : {}),
           ...(options.locale ? { locale: options.locale } : {}),

@@ -1,16 +1,11 @@
 /** Block Kit as plain text, the way a person would read the message: for the demo's transcript and for tests. */
-import type { KnownBlock, View } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 
 export function blocksToText(blocks: readonly unknown[]): string {
   return (blocks as KnownBlock[])
     .map(blockToText)
     .filter((line) => line !== '')
     .join('\n');
-}
-
-export function viewToText(view: View): string {
-  const title = (view as { title?: { text: string } }).title?.text ?? '';
-  return [`[modal: ${title}]`, blocksToText(view.blocks)].join('\n');
 }
 
 function blockToText(block: KnownBlock): string {

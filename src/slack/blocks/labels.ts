@@ -1,6 +1,7 @@
 /** Words people read for the product's enum values, shared by every Slack view. */
 import type { Role, Stance } from '../../decisions/decision-model';
 import type { CallOutcome, Urgency } from '../../risk/model';
+import { formatTime as formatInZone } from '../../common/time-format';
 
 export const OUTCOME_LABELS: Record<CallOutcome, string> = {
   'patch-now': 'Patch now',
@@ -32,9 +33,7 @@ export const URGENCY_LABELS: Record<Urgency, string> = {
   defer: 'Defer',
 };
 
-/** `2008-10-24 18:00 UTC`: one unambiguous form for every time shown. */
-export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** `Fri 24 Oct 2008 20:30 CEST (18:30 UTC)`: the one clock every surface shows (src/common/time-format.ts). */
+export function formatTime(iso: string, timeZone: string): string {
+  return formatInZone(iso, timeZone);
 }

@@ -1,9 +1,4 @@
-/** What every decision listener shares: the gateway, the card renderer, the quorum policy and the assessment. */
-import type { AssessFn } from '../../app/convene-decision';
-import { loadQuorumPolicy } from '../../app/decision-quorum-policy';
-import { readRoster } from '../../app/roles-roster';
-import { resolveMembers } from '../../decisions/apply-roster-event';
-import { checkQuorum, type QuorumPolicy } from '../../decisions/check-quorum';
+/** What every decision listener shares: the gateway (which renders the card) and each role's current members. */
 import type { DecisionState, Role } from '../../decisions/decision-model';
 import { decisionCard, decisionCardText } from '../blocks/decision-card';
 import { SlackGateway } from '../slack-gateway';
@@ -12,32 +7,23 @@ import type { SlackDeps } from '../slack-deps';
 export interface DecisionServices {
   deps: SlackDeps;
   gateway: SlackGateway;
-  policy: QuorumPolicy;
-  assess: AssessFn;
   /** Each role's members now, groups resolved through Slack: for people who joined a role after convening. */
   currentMembers(): Promise<Record<Role, string[]>>;
 }
 
-export function createDecisionServices(deps: SlackDeps, assess: AssessFn): DecisionServices {
-  const policy = loadQuorumPolicy(deps.ctx.rulesDir);
+export function createDecisionServices(deps: SlackDeps): DecisionServices {
+  const { patchcall } = deps;
+  // read at registration, so a wrong rules/quorum.json stops the app at start and not at the first click
+  patchcall.quorumPolicy();
   const render = (state: DecisionState) => ({
-    blocks: decisionCard(
-      state,
-      state.assessment ? checkQuorum(state, policy, state.assessment.summary.recommendedCall) : undefined,
-    ),
+    blocks: decisionCard(state, patchcall.cardQuorum(state), patchcall.displayTimeZone()),
     text: decisionCardText(state),
   });
   const gateway = new SlackGateway(deps.clients, render);
   return {
     deps,
     gateway,
-    policy,
-    assess,
-    async currentMembers() {
-      const roster = readRoster(deps.ctx);
-      const groups = [...new Set(Object.values(roster.roles).flatMap((r) => r.groups))];
-      return resolveMembers(roster.roles, groups.length ? await gateway.resolveGroups(groups) : {});
-    },
+    currentMembers: () => patchcall.currentRoleMembers((groups) => gateway.resolveGroups(groups)),
   };
 }
 

@@ -1,7 +1,5 @@
 /** Composition root of the product's Slack listeners: `/patch`, the card's buttons, the modals, and arriving bulletins. */
 import type { App } from '@slack/bolt';
-import { assessForDecision } from '../../app/convene-assessment';
-import type { AssessFn } from '../../app/convene-decision';
 import type { SlackDeps } from '../slack-deps';
 import { registerAppHome } from './app-home';
 import { registerDecisionActions } from './decision-actions';
@@ -11,13 +9,8 @@ import { registerImportHook } from './import-hook';
 import { registerNewBulletinView } from './new-bulletin-view';
 import { registerPatchCommand } from './patch-command';
 
-export interface ListenerOptions {
-  /** The assessment convening uses; tests and the demo may hand in their own. */
-  assess?: AssessFn;
-}
-
-export function registerListeners(app: App, deps: SlackDeps, options: ListenerOptions = {}): void {
-  const services = createDecisionServices(deps, options.assess ?? assessForDecision);
+export function registerListeners(app: App, deps: SlackDeps): void {
+  const services = createDecisionServices(deps);
   registerPatchCommand(app, services);
   registerDecisionActions(app, services);
   registerDecisionViews(app, services);

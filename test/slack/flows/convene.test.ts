@@ -23,7 +23,9 @@ describe('/patch open', () => {
     );
     expect(JSON.stringify(reply.body)).toContain('<#');
     const channel = h.standIn.channel('patch-ms08-067')!;
-    expect(channel.topic).toMatch(/^MS08-067: recommended immediate \(patch-now\), deadline 2008-10-24 16:00 UTC/);
+    expect(channel.topic).toMatch(
+      /^MS08-067: recommended immediate \(patch-now\), deadline Fri 24 Oct 2008 18:00 CEST \(16:00 UTC\)\. /,
+    );
     expect(channel.topic.length).toBeLessThanOrEqual(250);
     expect(h.standIn.calls('usergroups.users.list')[0]!.args.usergroup).toBe('S0SYSADMIN');
     const invited = String(h.standIn.calls('conversations.invite')[0]!.args.users).split(',');

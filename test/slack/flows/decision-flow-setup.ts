@@ -3,7 +3,6 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDocuments } from '../../../src/app/import-documents';
 import { readDocumentFile } from '../../../src/app/read-document';
-import { registerListeners } from '../../../src/slack/listeners/register-listeners';
 import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 
@@ -18,10 +17,7 @@ export async function startDecisionHarness(
     ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
-    register: (app, deps) =>
-      registerListeners(app, deps, {
-        assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
-      }),
+    assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
   });
   for (const file of readdirSync(seedDir)
     .filter((f) => !f.endsWith('.md'))

@@ -47,6 +47,22 @@ describe('positions and the call', () => {
     );
   });
 
+  it('refuses an outsider at the button that opens the position form, in the same words and on the record', async () => {
+    await click(PEOPLE.outsider, ActionIds.needMoreInfo);
+    const refusal = await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('cannot take a position')),
+      'the refusal',
+    );
+    expect(refusal.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(h.standIn.calls('views.open')).toEqual([]);
+    const refusals = [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })];
+    expect(refusals.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ userId: PEOPLE.outsider, attempted: 'position' }),
+    ]);
+    await click(PEOPLE.net, ActionIds.needMoreInfo);
+    await eventually(() => h.standIn.calls('views.open')[0], 'the position form for a member');
+  });
+
   it('records one position for a replay and for a double click; a later different click replaces it', async () => {
     const payload = {
       type: 'block_actions',

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, utimesSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAppContext } from '../../../src/app/app-context';
+import { patchcallOver } from '../../../src/app/patchcall';
 import { watchFeed, parseDuration, type WatchReport } from '../../../src/cli/commands/watch';
 import { patchcall, tempDbPath } from '../../helpers/run-patchcall';
 
@@ -68,7 +69,7 @@ describe('patchcall watch', () => {
     body = kev;
     requests.length = 0;
     try {
-      const watching = watchFeed(ctx, url, {
+      const watching = watchFeed(patchcallOver(ctx), url, {
         everyMs: 20,
         once: false,
         actor: 'cli:tester',
@@ -105,7 +106,7 @@ describe('patchcall watch', () => {
     const reports: WatchReport[] = [];
     const stop = new AbortController();
     try {
-      await watchFeed(ctx, file, {
+      await watchFeed(patchcallOver(ctx), file, {
         everyMs: 10,
         once: false,
         actor: 'cli:tester',

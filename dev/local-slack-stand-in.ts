@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { projectRoot } from '../common/project-root';
+import { projectRoot } from '../src/common/project-root';
+import { readRequestBody } from '../src/http/http-io';
 
 export const STAND_IN_BOT_TOKEN = 'xoxb-stand-in-bot-token';
 export const STAND_IN_APP_TOKEN = 'xapp-stand-in-app-token';
@@ -298,7 +299,7 @@ export class LocalSlackStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', this.baseUrl);
-      const body = await readBody(req);
+      const body = await readRequestBody(req, BODY_LIMIT);
       if (req.method === 'POST' && url.pathname.startsWith('/api/'))
         return this.handleApi(url.pathname.slice(5), req, body, res);
       if (req.method === 'POST' && url.pathname.startsWith('/upload/'))
@@ -390,6 +391,18 @@ export class LocalSlackStandIn {
 
   private buildHandlers(): Record<string, Handler> {
     return {
+      ...this.appHandlers(),
+      ...this.conversationHandlers(),
+      ...this.messageHandlers(),
+      ...this.viewHandlers(),
+      ...this.peopleHandlers(),
+      ...this.fileHandlers(),
+    };
+  }
+
+  /** The app itself: its identity and the Socket Mode connection. */
+  private appHandlers(): Record<string, Handler> {
+    return {
       'auth.test': () => ({
         url: 'https://patchcall-standin.slack.com/',
         team: 'patchcall stand-in',
@@ -400,6 +413,12 @@ export class LocalSlackStandIn {
         is_enterprise_install: false,
       }),
       'apps.connections.open': () => ({ url: `${this.baseUrl.replace(/^http/, 'ws')}/link/?ticket=${this.nextId()}` }),
+    };
+  }
+
+  /** Channels: creating, inviting, the topic, and reading them back. */
+  private conversationHandlers(): Record<string, Handler> {
+    return {
       'conversations.create': (args) => {
         const channel = this.createChannel(str(args.name), bool(args.is_private), this.botUserId);
         return { channel: channelInfo(channel) };
@@ -448,6 +467,12 @@ export class LocalSlackStandIn {
         const thread = [parent, ...channel.messages.filter((m) => m.thread_ts === ts && m.ts !== ts)];
         return paginate(thread, args, 1000, 1000);
       },
+    };
+  }
+
+  /** Messages: posting, updating, ephemeral notes, permalinks and pins. */
+  private messageHandlers(): Record<string, Handler> {
+    return {
       'chat.postMessage': (args) => {
         const channel = this.channelFor(args.channel);
         this.requireMember(channel);
@@ -499,6 +524,12 @@ export class LocalSlackStandIn {
         channel.pins.add(ts);
         return {};
       },
+    };
+  }
+
+  /** Modals and the App Home. */
+  private viewHandlers(): Record<string, Handler> {
+    return {
       'views.open': (args) => {
         this.useTrigger(str(args.trigger_id ?? args.interactivity_pointer));
         const view = this.checkView(args.view);
@@ -548,6 +579,12 @@ export class LocalSlackStandIn {
         this.homeViews.set(user, stored);
         return { view: viewInfo(stored, this.teamId) };
       },
+    };
+  }
+
+  /** People and user groups. */
+  private peopleHandlers(): Record<string, Handler> {
+    return {
       'usergroups.users.list': (args) => {
         const group = this.usergroups.get(str(args.usergroup));
         if (!group) throw new SlackError('no_such_subteam');
@@ -558,6 +595,12 @@ export class LocalSlackStandIn {
         if (!user) throw new SlackError('user_not_found');
         return { user: userInfo(user, this.teamId) };
       },
+    };
+  }
+
+  /** Uploads (files.getUploadURLExternal, then the upload, then files.completeUploadExternal). */
+  private fileHandlers(): Record<string, Handler> {
+    return {
       'files.getUploadURLExternal': (args) => {
         const length = Number(args.length);
         if (!Number.isInteger(length) || length <= 0) throw new SlackError('missing_argument');
@@ -856,22 +899,6 @@ function uploadedBytes(contentType: string | undefined, body: Buffer): Buffer {
     if (value !== null) return Buffer.from(value, 'utf8');
   }
   return body;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > BODY_LIMIT) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(

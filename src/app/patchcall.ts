@@ -1,0 +1,158 @@
+/**
+ * The application boundary: every use case an edge (Slack listeners, CLI commands, HTTP routes, schedulers) may
+ * call, bound to one opened store. Edges hold a `Patchcall` and never the store, the event log or the database;
+ * what they need from the outside world (Slack lookups, uploads, posting) they hand in as ports.
+ */
+import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
+import type { DecisionState } from '../decisions/decision-model';
+import { openAppContext, type AppContext } from './app-context';
+import { assessBulletin } from './assess-bulletin';
+import { currentInventoryDigest, listAssets, matchBulletinAssets } from './asset-queries';
+import { anchorChainHead, lastAnchoredAt } from './audit-anchors';
+import { listBulletins, loadBulletin } from './bulletin-queries';
+import { assessForDecision } from './convene-assessment';
+import {
+  conveneArrivals,
+  conveneDecision,
+  importNewBulletin,
+  type AssessFn,
+  type ConveneGateway,
+} from './convene-decision';
+import { checkCallAllowed, makeCall, recordCallPosted } from './decision-call';
+import { findDecision, listDecisions, loadDecision } from './decision-log';
+import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
+import { buildDecisionRecord, decisionsSince, recordExport } from './export-decision';
+import { displayTimeZone } from './display-zone';
+import { decisionPeople } from './name-people';
+import { exportDecisionToChannel } from './export-decision-to-channel';
+import { bulletinExposure } from './exposure-queries';
+import { importDocuments, rebuildProjections } from './import-documents';
+import { changeRole, currentRoleMembers, readRoster } from './roles-roster';
+import { storeAnswers } from './store-health';
+import { verifyEventLog } from './verify-event-log';
+
+/** A use case with the store bound: `(ctx, ...args) => R` becomes `(...args) => R`. */
+type Bound<F> = F extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+/** A use case of the call: the quorum policy is the application's own. */
+type PolicyBound<F> = F extends (
+  ctx: AppContext,
+  request: infer Q,
+  policy: QuorumPolicy,
+  currentMembers: CurrentMembers,
+) => infer R
+  ? (request: Q, currentMembers: CurrentMembers) => R
+  : never;
+/** A convening use case: the request's `assess` is the application's own. */
+type ConveneBound<F> = F extends (gateway: ConveneGateway, request: infer Q) => infer R
+  ? (gateway: ConveneGateway, request: Omit<Q, 'assess'>) => R
+  : never;
+
+export interface Patchcall {
+  /** The application's clock (fixed with `--at`, a test's or the demo's moment, else the wall clock). */
+  readonly clock: () => Date;
+  /** The organization's zone (rules/policy.json) in which every time is shown to a person. */
+  displayTimeZone: Bound<typeof displayTimeZone>;
+
+  listBulletins: Bound<typeof listBulletins>;
+  loadBulletin: Bound<typeof loadBulletin>;
+  listAssets: Bound<typeof listAssets>;
+  currentInventoryDigest: Bound<typeof currentInventoryDigest>;
+  matchBulletinAssets: Bound<typeof matchBulletinAssets>;
+  bulletinExposure: Bound<typeof bulletinExposure>;
+  assessBulletin: Bound<typeof assessBulletin>;
+  importDocuments: Bound<typeof importDocuments>;
+  rebuildProjections: Bound<typeof rebuildProjections>;
+
+  listDecisions: Bound<typeof listDecisions>;
+  findDecision: Bound<typeof findDecision>;
+  loadDecision: Bound<typeof loadDecision>;
+  conveneDecision: ConveneBound<Bound<typeof conveneDecision>>;
+  conveneArrivals: ConveneBound<Bound<typeof conveneArrivals>>;
+  importNewBulletin: ConveneBound<Bound<typeof importNewBulletin>>;
+  checkPositionAllowed: Bound<typeof checkPositionAllowed>;
+  recordPosition: Bound<typeof recordPosition>;
+  checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
+  makeCall: PolicyBound<typeof makeCall>;
+  recordCallPosted: Bound<typeof recordCallPosted>;
+  /** The quorum as it stands for the recommended call, as the card shows it. */
+  cardQuorum(state: DecisionState): QuorumResult | undefined;
+  /** rules/quorum.json, read once (a wrong file stops the Slack app at start). */
+  quorumPolicy(): QuorumPolicy;
+
+  readRoster: Bound<typeof readRoster>;
+  changeRole: Bound<typeof changeRole>;
+  currentRoleMembers: Bound<typeof currentRoleMembers>;
+
+  buildDecisionRecord: Bound<typeof buildDecisionRecord>;
+  decisionsSince: Bound<typeof decisionsSince>;
+  recordExport: Bound<typeof recordExport>;
+  decisionPeople: Bound<typeof decisionPeople>;
+  exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
+  anchorChainHead: Bound<typeof anchorChainHead>;
+  lastAnchoredAt: Bound<typeof lastAnchoredAt>;
+  verifyEventLog: Bound<typeof verifyEventLog>;
+  storeAnswers: Bound<typeof storeAnswers>;
+
+  close(): void;
+}
+
+export interface PatchcallOptions {
+  /** The assessment a decision is convened on; tests and the demo may hand in their own. */
+  assess?: AssessFn;
+}
+
+/** Opens the store (creating and migrating it on first use) and binds every use case to it. */
+export function openPatchcall(options: Parameters<typeof openAppContext>[0] & PatchcallOptions): Patchcall {
+  return patchcallOver(openAppContext(options), options);
+}
+
+/** Binds the use cases to a context that is already open (tests keep the context to look into the log). */
+export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): Patchcall {
+  const assess = options.assess ?? assessForDecision;
+  // read on each use, so a reloaded rules folder applies to the next click
+  const quorumPolicy = (): QuorumPolicy => ctx.rules.get('quorum');
+  return {
+    clock: ctx.clock,
+    displayTimeZone: () => displayTimeZone(ctx),
+    listBulletins: () => listBulletins(ctx),
+    loadBulletin: (...args) => loadBulletin(ctx, ...args),
+    listAssets: () => listAssets(ctx),
+    currentInventoryDigest: () => currentInventoryDigest(ctx),
+    matchBulletinAssets: (...args) => matchBulletinAssets(ctx, ...args),
+    bulletinExposure: (...args) => bulletinExposure(ctx, ...args),
+    assessBulletin: (...args) => assessBulletin(ctx, ...args),
+    importDocuments: (...args) => importDocuments(ctx, ...args),
+    rebuildProjections: () => rebuildProjections(ctx),
+
+    listDecisions: () => listDecisions(ctx),
+    findDecision: (...args) => findDecision(ctx, ...args),
+    loadDecision: (...args) => loadDecision(ctx, ...args),
+    conveneDecision: (gateway, request) => conveneDecision(ctx, gateway, { ...request, assess }),
+    conveneArrivals: (gateway, arrival) => conveneArrivals(ctx, gateway, { ...arrival, assess }),
+    importNewBulletin: (gateway, request) => importNewBulletin(ctx, gateway, { ...request, assess }),
+    checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
+    recordPosition: (...args) => recordPosition(ctx, ...args),
+    checkCallAllowed: (request, currentMembers) => checkCallAllowed(ctx, request, quorumPolicy(), currentMembers),
+    makeCall: (request, currentMembers) => makeCall(ctx, request, quorumPolicy(), currentMembers),
+    recordCallPosted: (...args) => recordCallPosted(ctx, ...args),
+    cardQuorum: (state) =>
+      state.assessment ? checkQuorum(state, quorumPolicy(), state.assessment.summary.recommendedCall) : undefined,
+    quorumPolicy,
+
+    readRoster: () => readRoster(ctx),
+    changeRole: (...args) => changeRole(ctx, ...args),
+    currentRoleMembers: (...args) => currentRoleMembers(ctx, ...args),
+
+    buildDecisionRecord: (...args) => buildDecisionRecord(ctx, ...args),
+    decisionsSince: (...args) => decisionsSince(ctx, ...args),
+    recordExport: (...args) => recordExport(ctx, ...args),
+    decisionPeople: (...args) => decisionPeople(ctx, ...args),
+    exportDecisionToChannel: (...args) => exportDecisionToChannel(ctx, ...args),
+    anchorChainHead: (...args) => anchorChainHead(ctx, ...args),
+    lastAnchoredAt: () => lastAnchoredAt(ctx),
+    verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
+    storeAnswers: () => storeAnswers(ctx),
+
+    close: () => ctx.close(),
+  };
+}
