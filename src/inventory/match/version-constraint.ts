@@ -6,8 +6,9 @@
  */
 import semver from 'semver';
 import { compareVersions, type VersionScheme } from '../versions/compare-versions';
+import { parseVers, type Comparator } from '../versions/version-range';
 
-export type Comparator = '<' | '<=' | '>' | '>=' | '=' | '!=';
+export type { Comparator };
 
 /** An interval: every bound must hold. A constraint is satisfied when any of its intervals is. */
 export interface Interval {
@@ -21,30 +22,19 @@ export type VersionConstraint =
 
 export type Truth = true | false | 'unknown';
 
-const OPS = /^(<=|>=|!=|<|>|=)?\s*v?(.+)$/i;
-
 /**
- * A range in any of the forms advisories use. vers (purl-spec VERS): "|" separates constraints that are sorted
- * by version, so they pair into intervals (>=a|<b is one interval, a lone =v or !=v stands alone). Free forms use the
- * same operators with "|" or "," or " " between bounds; "all versions", "*" and "vers:all/*" are every version.
+ * A range in any of the forms advisories use, read by the one range grammar (parseVers: VERS and the free forms,
+ * "<v14", ">=12.7.1|<=12.7.6", "all versions"). Its bounds are then paired into intervals in the advisory's own
+ * order, so a Cisco train or a version the scheme cannot sort still reads.
  */
 export function parseVersionRange(text: string): VersionConstraint {
   const raw = text.trim();
-  let body = raw;
-  const vers = /^vers:([a-z0-9.+-]+)\/(.*)$/i.exec(raw);
-  if (vers) body = vers[2]!;
-  if (/^(\*|all( versions)?|any)$/i.test(body.trim())) return { kind: 'any', text: raw };
-  const parts = body
-    .split(/\s*\|\s*|\s*,\s*|\s+(?=[<>=!])/)
-    .map((p) => p.trim())
-    .filter(Boolean);
-  if (!parts.length) return { kind: 'unparsed', text: raw };
-  const bounds: { op: Comparator; version: string }[] = [];
-  for (const part of parts) {
-    const m = OPS.exec(part);
-    if (!m || /\s/.test(m[2]!.trim()) || /^(and|or|to|through)$/i.test(m[2]!)) return { kind: 'unparsed', text: raw };
-    bounds.push({ op: (m[1] ?? '=') as Comparator, version: m[2]!.trim() });
-  }
+  const range = parseVers(raw);
+  if (!range) return { kind: 'unparsed', text: raw };
+  if (range.all) return { kind: 'any', text: raw };
+  // vers:none: no version is in
+  if (range.none) return { kind: 'intervals', intervals: [], text: raw };
+  const bounds = range.constraints.map((c) => ({ op: c.comparator, version: c.version }));
   return { kind: 'intervals', intervals: pairBounds(bounds), text: raw };
 }
 
