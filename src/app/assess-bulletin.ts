@@ -21,7 +21,7 @@ export async function assessBulletin(
   const rules = ctx.rules;
   const rulebook = await rules.rulebook();
   const bulletin = loadBulletin(ctx, bulletinId);
-  const matches = assetMatches(ctx, bulletin);
+  const matches = assetMatches(ctx, bulletin, rules);
   const report = exposureOfMatches(ctx, bulletin, matches, {
     ...(options.blocks?.length ? { blocks: options.blocks } : {}),
     rules,

@@ -5,6 +5,7 @@ import { computeExposure, type ExposureInputs } from '../exposure/compute-exposu
 import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
+import { affectedIdentities } from '../inventory/match/advisory-criteria';
 import type { Asset, AssetMatch, MatchStatus } from '../inventory/model';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
@@ -48,7 +49,7 @@ export interface ExposureOptions {
 
 export function bulletinExposure(ctx: AppContext, bulletinId: string, options: ExposureOptions = {}): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
-  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
+  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin, options.rules), options);
 }
 
 /** The report for a bulletin whose assets are already matched, so a caller that has both does not load them again. */
@@ -61,7 +62,12 @@ export function exposureOfMatches(
   const rules = options.rules ?? ctx.rules;
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
-  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'));
+  const names = rules.get('names');
+  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'), {
+    products: affectedIdentities(bulletin, names),
+    matches,
+    names,
+  });
   const inputs: ExposureInputs = {
     filters,
     ...(stored ? { network: stored.network } : {}),

@@ -3,9 +3,11 @@
  * (rules/schemas/<schema>.schema.json) and how its checked content becomes what the code uses. Registering a new
  * file is one line here plus its schema; `patchcall rules check`, the digest and the audit record follow.
  */
+import { posix } from 'node:path';
 import { validateCalendars } from '../bulletins/release-cycle';
 import { validateQuorumPolicy } from '../decisions/check-quorum';
 import { readExposureRules, readServicePorts } from '../exposure/exposure-rules';
+import { nameTableOf } from '../inventory/name-table';
 import type { CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import { NO_PROVIDERS, type ProviderRules } from '../inventory/providers';
 import { readHumanImpactTable } from '../risk/human-impact-table';
@@ -81,6 +83,12 @@ export const RULES_FILES = {
         ...(doc.software_installations ? { softwareInstallations: doc.software_installations } : {}),
       };
     }),
+  },
+  names: {
+    file: 'names/*.json',
+    schema: 'names',
+    parse: (documents: RulesDocument[]) =>
+      nameTableOf(documents.map((d) => ({ name: posix.basename(d.path), file: d.file, value: d.value }))),
   },
   providers: {
     file: 'providers.json',

@@ -348,6 +348,7 @@ const OUTCOME_WORDS: Record<string, string> = {
   'mitigate-and-defer': 'Mitigate and defer',
   defer: 'Defer',
   'ask-provider': 'Ask the provider',
+  establish: 'Establish exposure first',
 };
 
 function renderMarkdown(record: AuditRecord): string {

@@ -88,6 +88,7 @@ export function classifyCycle(
   releasedAt: string | undefined,
   productNames: string[],
   calendars: ReleaseCalendars,
+  what = 'released',
 ): CycleVerdict {
   if (!releasedAt) return { status: 'unknown', reason: 'the bulletin has no release date' };
   const entry = findVendorCalendar(vendor, productNames, calendars);
@@ -103,7 +104,7 @@ export function classifyCycle(
   if (regular && regular.format('YYYY-MM-DD') === day) {
     return {
       status: 'in-cycle',
-      reason: `released ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}`,
+      reason: `${what} ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}`,
     };
   }
   const expected = regular
@@ -111,7 +112,7 @@ export function classifyCycle(
     : '; no regular release falls in that month';
   return {
     status: 'out-of-cycle',
-    reason: `released ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}`,
+    reason: `${what} ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}`,
   };
 }
 

@@ -26,7 +26,14 @@ export const GROUP_ID = /^S[A-Z0-9]{2,}$/;
 export type Stance = 'agree' | 'alternative' | 'more-info';
 export const STANCES: Stance[] = ['agree', 'alternative', 'more-info'];
 
-export const CALL_OUTCOMES: CallOutcome[] = ['patch-now', 'waves', 'mitigate-and-defer', 'defer', 'ask-provider'];
+export const CALL_OUTCOMES: CallOutcome[] = [
+  'patch-now',
+  'waves',
+  'mitigate-and-defer',
+  'defer',
+  'ask-provider',
+  'establish',
+];
 
 /** The event types of a decision's stream (`decision:<id>`) and of the roster's (`roles`). */
 export const DecisionEvents = {

@@ -189,4 +189,8 @@ export interface AssetMatch {
   reasons: string[];
   /** The bulletin product entries that matched. */
   matchedProducts: string[];
+  /** An unknown whose name matched but whose version could not be compared: "possibly affected". */
+  possiblyAffected?: boolean;
+  /** The documents the verdict rests on: advisory entries and inventory records. */
+  sources?: SourceRef[];
 }

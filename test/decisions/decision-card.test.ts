@@ -4,7 +4,7 @@ import { decisionCard } from '../../src/slack/blocks/decision-card';
 import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
 import { assetsTable } from '../../src/slack/blocks/assets-table';
 import { mrkdwnOf, richTextOf } from '../helpers/block-kit';
-import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision';
+import { convenedPayload, eventsFrom, PEOPLE, position, sampleAssessment } from './sample-decision';
 
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
 
@@ -75,6 +75,20 @@ describe('the decision card', () => {
     expect(mrkdwnOf(blocks).join('\n')).not.toContain('*not*');
     expect(richTextOf(blocks)).toContain(literal);
     expect(richTextOf(blocks)).toContain(`“${literal}”`);
+  });
+
+  it('recommends establishing exposure first while assets are unknown, counts them, and keeps the one clock', () => {
+    const assessment = sampleAssessment({
+      urgency: 'defer',
+      recommendedCall: 'establish',
+      counts: { immediate: 0, 'out-of-cycle': 0, scheduled: 0, defer: 0 },
+      unknown: { count: 2, possiblyAffected: 0, assets: [{ name: 'db01', why: 'no software inventory' }] },
+    });
+    const text = blocksToText(decisionCard(state([], { assessment }), undefined, ZONE));
+    expect(text).toContain(
+      '*Recommended: Establish exposure first* (unknown exposure for 2 assets), deadline Fri 24 Oct 2008 18:00 CEST (16:00 UTC)',
+    );
+    expect(text).not.toContain('Defer');
   });
 
   it('respects Block Kit limits with many assets', () => {

@@ -212,9 +212,12 @@ describe('exposure on other topologies', () => {
 });
 
 describe('rules tables', () => {
-  const bulletin = (vulnerable: { protocol: 'tcp'; port: number }[]) =>
+  const bulletin = (vulnerable: { protocol: 'tcp'; port: number }[], title = 'Vulnerability in Server Service') =>
     ({
       id: 'MS08-067',
+      title: { value: title, source: { format: 'manual', document: 'x' } },
+      cves: ['CVE-2008-4250'],
+      descriptions: [],
       vulnerablePorts: vulnerable,
       products: [
         {
@@ -232,9 +235,18 @@ describe('rules tables', () => {
       ports: [{ protocol: 'tcp', port: 445 }],
       source: 'bulletin MS08-067',
     });
-    const derived = vulnerablePorts(bulletin([]), table);
+    const windows = { products: ['o:microsoft:windows_server_2003'] };
+    const derived = vulnerablePorts(bulletin([]), table, windows);
     expect(derived.ports).toEqual(ports);
     expect(derived.source).toMatch(/service-ports\.json \(Windows Server service/);
+    // a Windows product alone is no SMB bulletin (an Adobe Flash update on Windows is not)
+    const flash = vulnerablePorts(bulletin([], 'Security update for Adobe Flash Player'), table, {
+      products: ['a:adobe:flash_player', 'o:microsoft:windows_10'],
+    });
+    expect(flash).toEqual({
+      ports: [],
+      source: expect.stringMatching(/^ports unknown: exposure assumed to be the host's/),
+    });
   });
 
   test('the exposure table is validated', () => {

@@ -69,7 +69,11 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
       'web02',
     ]);
     expect(result.plan.flatMap((s) => s.assets)).not.toContain('fs02');
-    expect(result.summary.reasons.join('\n')).toContain('Could not tell whether printsrv is affected');
+    expect(result.summary.reasons.join('\n')).toContain('Unknown exposure for 1 asset (printsrv)');
+    expect(result.summary.unknown).toMatchObject({ count: 1, assets: [{ name: 'printsrv' }] });
+    const establish = result.plan.find((step) => step.kind === 'establish');
+    expect(establish).toMatchObject({ assets: ['printsrv'] });
+    expect(establish!.details).toMatch(/could not tell whether MS08-067 affects printsrv/);
   });
 
   it('mitigates web01 at the edge rule that exposes it and patches it now', () => {
@@ -108,7 +112,7 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(result.summary.recommendedCall).toBe('patch-now');
     expect(result.summary.urgency).toBe('immediate');
     expect(result.summary.headline).toBe(
-      'MS08-067: patch-now — 1 immediate, 4 out-of-cycle; first deadline, for web01: Fri 24 Oct 2008 15:00 CEST (13:00 UTC)',
+      'MS08-067: patch-now — 1 immediate, 4 out-of-cycle; unknown exposure for 1 asset; first deadline, for web01: Fri 24 Oct 2008 15:00 CEST (13:00 UTC)',
     );
     expect(result.rulebookDigest).toBe(rulebook.digest);
   });

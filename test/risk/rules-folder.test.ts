@@ -27,6 +27,8 @@ describe('RulesFolder', () => {
     const folder = RulesFolder.load(SHIPPED_RULES);
     expect(folder.files.map((f) => f.path)).toEqual([
       'exposure.json',
+      'names/os.json',
+      'names/products.json',
       'policy.json',
       'providers.json',
       'quorum.json',
@@ -54,6 +56,7 @@ describe('RulesFolder', () => {
     ['quorum.json', (j: Record<string, any>) => (j.byUrgency.defer = [{ role: 'security', count: 1 }])], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['release-calendars.json', (j: Record<string, any>) => j.vendors.pop()], // eslint-disable-line @typescript-eslint/no-explicit-any
     ['policy.json', (j: Record<string, any>) => (j.soakHours = 24)], // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['names/os.json', (j: Record<string, any>) => j.names.pop()], // eslint-disable-line @typescript-eslint/no-explicit-any
   ])('an edit of %s changes the folder digest and that file digest only', (file, edit) => {
     const dir = copyRules();
     const before = RulesFolder.load(dir);
@@ -62,6 +65,25 @@ describe('RulesFolder', () => {
     expect(after.digest).not.toBe(before.digest);
     const changed = after.files.filter((f, i) => f.sha256 !== before.files[i]!.sha256).map((f) => f.path);
     expect(changed).toEqual([file]);
+  });
+
+  it("reads an organization's name table before the shipped ones, whatever its file name, and on reload", async () => {
+    const dir = copyRules();
+    const live = new LiveRulesFolder(dir);
+    expect(live.current.get('names').normalizeOs('Cisco IOS 12.2(55)SE').cpe).toMatch(/^cpe:2\.3:o:cisco:ios:/);
+    writeFileSync(
+      join(dir, 'names', 'zz-acme.json'),
+      JSON.stringify({
+        kind: 'patchcall/names',
+        table: 'os',
+        names: [{ match: '^cisco ios (\\d+\\.\\d+\\(\\w+\\)\\w*)', cpe: 'o:acme:ios:{1}' }],
+      }),
+    );
+    expect(await live.reload()).toMatchObject({ changed: true });
+    expect(live.current.files.map((f) => f.path)).toContain('names/zz-acme.json');
+    const names = live.current.get('names');
+    expect(names.normalizeOs('Cisco IOS 12.2(55)SE')).toMatchObject({ row: 'rules/names/zz-acme.json /names/0' });
+    expect(names.normalizeOs('Cisco IOS 12.2(55)SE').cpe).toMatch(/^cpe:2\.3:o:acme:ios:12\.2\\\(55\\\)se:/);
   });
 
   it('a new rule file and an optional CMDB mapping join the digest', async () => {

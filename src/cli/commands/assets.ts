@@ -123,8 +123,10 @@ function matchJson(m: AssetMatch) {
   return {
     asset: { id: m.asset.id, name: m.asset.name, addresses: m.asset.addresses, os: m.asset.os?.raw ?? null },
     status: m.status,
+    ...(m.possiblyAffected ? { possiblyAffected: true } : {}),
     reasons: m.reasons,
     matchedProducts: m.matchedProducts,
+    sources: m.sources ?? [],
   };
 }
 

@@ -141,8 +141,9 @@ export function parseVers(text: string): VersRange | undefined {
     const body = vers[2]!;
     const scheme = VERS_SCHEMES[versScheme];
     const base = { versScheme, ...(scheme ? { scheme } : {}), form: 'vers' as const };
-    if (versScheme === 'all' || body === '*') return { ...base, all: true, none: false, constraints: [] };
+    // VERS writes "no version" as vers:none/*: the scheme decides before the star
     if (versScheme === 'none') return { ...base, all: false, none: true, constraints: [] };
+    if (versScheme === 'all' || body === '*') return { ...base, all: true, none: false, constraints: [] };
     const constraints = constraintsOf(body, /\|+/);
     return constraints ? { ...base, all: false, none: false, constraints } : undefined;
   }

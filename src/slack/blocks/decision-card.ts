@@ -64,10 +64,23 @@ function bulletinText(bulletin: NonNullable<DecisionState['bulletin']>): string 
 
 function recommendationText(summary: Assessment['summary'], timeZone: string): string {
   return [
-    `*Recommended: ${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}*, deadline ${formatTime(summary.deadline.dueAt, timeZone)} (${escapeMrkdwn(summary.deadline.reason)})`,
+    `*Recommended: ${recommendedCallText(summary)}*${unknownText(summary)}, deadline ${formatTime(summary.deadline.dueAt, timeZone)} (${escapeMrkdwn(summary.deadline.reason)})`,
     escapeAndTruncate(summary.headline, 500),
     ...summary.reasons.slice(0, REASONS_ON_CARD).map((reason) => `• ${escapeAndTruncate(reason, 300)}`),
   ].join('\n');
+}
+
+/** "Establish exposure first" stands alone: it is a call no urgency qualifies. */
+function recommendedCallText(summary: Assessment['summary']): string {
+  return summary.recommendedCall === 'establish'
+    ? OUTCOME_LABELS.establish
+    : `${URGENCY_LABELS[summary.urgency]} — ${OUTCOME_LABELS[summary.recommendedCall]}`;
+}
+
+/** Unknown assets are counted apart from the urgencies, so an unknown is never read as safe. */
+function unknownText(summary: Assessment['summary']): string {
+  const count = summary.unknown?.count ?? 0;
+  return count ? ` (unknown exposure for ${count} asset${count === 1 ? '' : 's'})` : '';
 }
 
 function planText(plan: Assessment['plan'], timeZone: string): string {

@@ -9,6 +9,7 @@ export const OUTCOME_LABELS: Record<CallOutcome, string> = {
   'mitigate-and-defer': 'Mitigate and defer',
   defer: 'Defer',
   'ask-provider': 'Ask the provider',
+  establish: 'Establish exposure first',
 };
 
 export const STANCE_LABELS: Record<Stance, string> = {

@@ -1,4 +1,5 @@
 import { parseVers, versContains, versionInRange } from '../../../src/inventory/versions/version-range';
+import { parseVersionRange, satisfies } from '../../../src/inventory/match/version-constraint';
 
 describe('versionInRange: OSV and NVD bounds, three-valued', () => {
   it('reads OSV introduced/fixed and last_affected', () => {
@@ -119,5 +120,26 @@ describe('the contracts together: an SBOM package against advisory ranges', () =
     expect(versionInRange('rpm', '1:9.0.62-37.el8', { fixed: '1:9.0.62-37.el8_6.2' })).toBe(true);
     expect(versionInRange('rpm', '1:9.0.62-37.el8_6.2', { fixed: '1:9.0.62-37.el8_6.2' })).toBe(false);
     expect(versionInRange('rpm', '9.0.62', { fixed: '9.0.62-37.el8_6.2' })).toBeUndefined();
+  });
+});
+
+describe('matching reads ranges with the same grammar (parseVersionRange through parseVers)', () => {
+  it.each([
+    ['<v14', '13.9.0', true],
+    ['<v14', '14.0.0', false],
+    ['>=12.7.1|<=12.7.6', '12.7.4', true],
+    ['>=12.7.1|<=12.7.6', '12.7.7', false],
+    ['vers:npm/>=1.0.0|<1.2.3', '1.2.2', true],
+    ['vers:npm/>=1.0.0|<1.2.3', '1.2.3', false],
+    ['vers:none/*', '1.0.0', false],
+    ['all versions', '0.0.1', true],
+  ])('%s contains %s: %s', (range, version, expected) => {
+    expect(parseVers(range)).toBeDefined();
+    expect(satisfies(parseVersionRange(range), version, 'semver').value).toBe(expected);
+  });
+
+  it('leaves what neither reads unparsed, so matching says unknown', () => {
+    expect(parseVers('1.0 to 2.0')).toBeUndefined();
+    expect(satisfies(parseVersionRange('1.0 to 2.0'), '1.5.0', 'semver').value).toBe('unknown');
   });
 });
