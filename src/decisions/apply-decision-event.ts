@@ -7,8 +7,10 @@ import {
   type ConvenedPayload,
   type DecisionEvent,
   type DecisionState,
+  type DefaultPathTakenPayload,
   type PositionPayload,
   type RefusedPayload,
+  type ReminderSentPayload,
 } from './decision-model';
 
 export function initialDecision(id: string): DecisionState {
@@ -87,6 +89,13 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
       const p = event.payload as CallPostedPayload;
       if (!state.call) return next;
       return { ...next, call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } } };
+    }
+    case DecisionEvents.reminderSent:
+      return withKey(next, (event.payload as ReminderSentPayload).key);
+    case DecisionEvents.defaultPathTaken: {
+      const p = event.payload as DefaultPathTakenPayload;
+      const taken = state.defaultPathTaken ?? { at: event.at, deadline: p.deadline, path: p.path };
+      return withKey({ ...next, defaultPathTaken: taken }, p.key);
     }
     default:
       return next;

@@ -31,6 +31,7 @@ describe('RulesFolder', () => {
       'providers.json',
       'quorum.json',
       'release-calendars.json',
+      'reminders.json',
       'rulebook/bod-26-04.json',
       'rulebook/ssvc-deployer.json',
       'service-ports.json',
