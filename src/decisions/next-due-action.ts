@@ -8,7 +8,8 @@
  * is due: of the reminder points already passed, only the latest one ("1 hour left", not also "4 hours left");
  * none at all once the deadline has passed, because the default path replaces them; the default path itself always,
  * exactly once; and of the overdue reminders after it, only the latest one, never one from before the default path
- * was taken. Points that fell before the decision was convened are skipped: the card announced the deadline.
+ * was taken. Points that fell before the decision was convened are skipped: the card announced the deadline. A clock
+ * that jumps back never brings back a point earlier than one already sent, nor a reminder after the default path.
  */
 import type { PlanStep, Urgency } from '../risk/model';
 import type { DecisionState } from './decision-model';
@@ -120,26 +121,38 @@ export function nextDueActions(state: DecisionState, policy: ReminderPolicy, now
         }
       : undefined;
 
+  // a clock that jumps back must not resend what a later point already said
+  const defaultTaken = recorded(defaultPath);
+  const supersededIn = (series: DueAction[]) => (action: DueAction) =>
+    defaultTaken || series.some((b) => Date.parse(b.at) > Date.parse(action.at) && recorded(b));
   const due: DueAction[] = [];
   const upcoming: DueAction[] = [];
   if (nowMs < deadlineMs) {
     for (const series of [reminders, directMessages]) {
+      const superseded = supersededIn(series);
       const passed = series.filter((a) => Date.parse(a.at) <= nowMs);
       const latest = passed[passed.length - 1];
-      if (latest && !recorded(latest)) due.push(latest);
-      const later = series.find((a) => Date.parse(a.at) > nowMs && !recorded(a));
+      if (latest && !recorded(latest) && !superseded(latest)) due.push(latest);
+      const later = series.find((a) => Date.parse(a.at) > nowMs && !recorded(a) && !superseded(a));
       if (later) upcoming.push(later);
     }
-    upcoming.push(defaultPath);
-  } else if (!recorded(defaultPath)) {
+    if (!defaultTaken) upcoming.push(defaultPath);
+  } else if (!defaultTaken) {
     due.push(defaultPath);
   }
   if (path.kind === 'remind') {
+    const prefix = `${base('overdue', '', 0).key}`;
+    const lastSent = Math.max(
+      0,
+      ...state.keys.filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length)) || 0),
+    );
     const intervalsPassed = nowMs >= deadlineMs ? Math.floor((nowMs - deadlineMs) / path.everyMs) : 0;
     const latest = overdue(intervalsPassed);
-    const takenMs = state.defaultPathTaken ? Date.parse(state.defaultPathTaken.at) : undefined;
-    if (latest && takenMs !== undefined && Date.parse(latest.at) > takenMs && !recorded(latest)) due.push(latest);
-    upcoming.push(overdue(intervalsPassed + 1)!);
+    const taken = state.defaultPathTaken;
+    const takenMs = taken && Date.parse(taken.deadline) === deadlineMs ? Date.parse(taken.at) : undefined;
+    if (latest && takenMs !== undefined && Date.parse(latest.at) > takenMs && intervalsPassed > lastSent)
+      due.push(latest);
+    upcoming.push(overdue(Math.max(intervalsPassed, lastSent) + 1)!);
   }
   const byTime = (a: DueAction, b: DueAction): number => Date.parse(a.at) - Date.parse(b.at);
   const next = upcoming.filter((a) => Date.parse(a.at) > nowMs).sort(byTime)[0];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { join } from 'node:path';
 import { RulesFolder } from '../../src/app/rules-folder';
 import { foldDecision } from '../../src/decisions/apply-decision-event';
@@ -183,4 +184,34 @@ describe('rules/reminders.json', () => {
     expect(found).toMatchObject({ pointer: expect.stringContaining(pointer) });
     expect(found!.problem).toMatch(problem);
   });
+});
+
+describe('nextDueActions under any clock (forward, backward, restarts between every step)', () => {
+  const convenedAt = Date.parse('2008-10-23T16:00:00Z');
+  const fiveDaysLate = Date.parse(DEADLINE) + 5 * 86_400_000;
+
+  it.each(['immediate', 'scheduled'] as const)(
+    '%s: never sends a key twice, takes the default path exactly once, and reminds nothing before the deadline after it',
+    (urgency) => {
+      fc.assert(
+        fc.property(fc.array(fc.integer({ min: convenedAt, max: fiveDaysLate }), { maxLength: 30 }), (times) => {
+          let events = eventsFrom([convened(urgency)]);
+          const sent: DueAction[] = [];
+          for (const t of times) {
+            const now = new Date(t).toISOString();
+            const { due } = schedule(events, now); // a fresh fold each time: a restart or another process
+            sent.push(...due);
+            events = recorded(events, due, now);
+          }
+          const keys = sent.map((a) => a.key);
+          expect(new Set(keys).size).toBe(keys.length);
+          const passed = times.some((t) => t >= Date.parse(DEADLINE));
+          expect(sent.filter((a) => a.kind === 'default-path')).toHaveLength(passed ? 1 : 0);
+          const taken = sent.findIndex((a) => a.kind === 'default-path');
+          if (taken >= 0)
+            expect(sent.slice(taken).filter((a) => a.kind === 'reminder' || a.kind === 'direct-message')).toEqual([]);
+        }),
+      );
+    },
+  );
 });
