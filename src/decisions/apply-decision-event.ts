@@ -94,7 +94,10 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
       return withKey(next, (event.payload as ReminderSentPayload).key);
     case DecisionEvents.defaultPathTaken: {
       const p = event.payload as DefaultPathTakenPayload;
-      const taken = state.defaultPathTaken ?? { at: event.at, deadline: p.deadline, path: p.path };
+      // the first for a deadline stands; a later deadline (the facts changed) has a default path of its own
+      const sameDeadline =
+        state.defaultPathTaken && Date.parse(state.defaultPathTaken.deadline) === Date.parse(p.deadline);
+      const taken = sameDeadline ? state.defaultPathTaken : { at: event.at, deadline: p.deadline, path: p.path };
       return withKey({ ...next, defaultPathTaken: taken }, p.key);
     }
     default:

@@ -240,7 +240,7 @@ export interface DecisionState {
   keys: string[];
   refusals: Refusal[];
   call?: DecisionCall;
-  /** When the deadline passed with no call and the default path was taken (the first time; the log keeps all). */
+  /** When the deadline passed with no call and the default path was taken (the first time for the latest deadline). */
   defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
   lastSeq: number;
 }

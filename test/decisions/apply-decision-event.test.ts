@@ -105,3 +105,27 @@ describe('the decision fold', () => {
     expect(state.status).toBe('open');
   });
 });
+
+describe('the fold of what the scheduler sent', () => {
+  it('records each key once and keeps the first default path taken for a deadline', () => {
+    const deadline = '2008-10-24T16:00:00.000Z';
+    const taken = (key: string) => ({
+      type: DecisionEvents.defaultPathTaken,
+      actor: 'patchcall',
+      payload: { key, deadline, path: 'escalate', escalatedTo: 'incident-commander' },
+    });
+    const events = eventsFrom([
+      convened,
+      {
+        type: DecisionEvents.reminderSent,
+        payload: { key: `reminder:MS08-067:${deadline}:PT4H`, kind: 'reminder', deadline, point: 'PT4H' },
+      },
+      taken(`default-path:MS08-067:${deadline}`),
+      taken(`default-path:MS08-067:${deadline}`),
+    ]);
+    const state = foldDecision('MS08-067', events);
+    expect(state.keys).toEqual([`reminder:MS08-067:${deadline}:PT4H`, `default-path:MS08-067:${deadline}`]);
+    expect(state.defaultPathTaken).toEqual({ at: events[2]!.at, deadline, path: 'escalate' });
+    expect(state.status).toBe('open');
+  });
+});
