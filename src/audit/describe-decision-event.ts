@@ -17,6 +17,8 @@ import {
   type PositionPayload,
   type PeopleNamedPayload,
   type RefusedPayload,
+  type DefaultPathTakenPayload,
+  type ReminderSentPayload,
 } from '../decisions/decision-model';
 
 const STANCE_WORDS: Record<string, string> = {
@@ -107,6 +109,16 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
     case DecisionEvents.exported: {
       const p = payload as ExportedPayload;
       return `exported the audit record through event #${p.coversThroughSeq}: ${p.files.map((f) => `${f.name} (sha256 ${f.sha256.slice(0, 12)}…)`).join(', ')}`;
+    }
+    case DecisionEvents.reminderSent: {
+      const p = payload as ReminderSentPayload;
+      const what = p.kind === 'direct-message' ? 'messaged the owner and the delegate' : 'reminded the channel';
+      const when = p.kind === 'overdue-reminder' ? `overdue (${p.point})` : `${p.point} before the deadline`;
+      return `${what}, ${when} ${time(p.deadline)}; no call yet`;
+    }
+    case DecisionEvents.defaultPathTaken: {
+      const p = payload as DefaultPathTakenPayload;
+      return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
       return type;

@@ -14,8 +14,10 @@ import {
   type ConvenedPayload,
   type DecisionEvent,
   type DecisionState,
+  type DefaultPathTakenPayload,
   type PositionPayload,
   type RefusedPayload,
+  type ReminderSentPayload,
 } from './decision-model';
 
 export function initialDecision(id: string): DecisionState {
@@ -154,6 +156,16 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
         attempts,
         call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } },
       };
+    }
+    case DecisionEvents.reminderSent:
+      return withKey(next, (event.payload as ReminderSentPayload).key);
+    case DecisionEvents.defaultPathTaken: {
+      const p = event.payload as DefaultPathTakenPayload;
+      // the first for a deadline stands; a later deadline (the facts changed) has a default path of its own
+      const sameDeadline =
+        state.defaultPathTaken && Date.parse(state.defaultPathTaken.deadline) === Date.parse(p.deadline);
+      const taken = sameDeadline ? state.defaultPathTaken : { at: event.at, deadline: p.deadline, path: p.path };
+      return withKey({ ...next, defaultPathTaken: taken }, p.key);
     }
     default:
       return next;

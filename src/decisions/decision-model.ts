@@ -54,6 +54,8 @@ export const DecisionEvents = {
   effectFailed: 'decision.effect-failed',
   effectsRetried: 'decision.effects-retried',
   peopleNamed: 'decision.people-named',
+  reminderSent: 'decision.reminder-sent',
+  defaultPathTaken: 'decision.default-path-taken',
 } as const;
 
 export const RosterEvents = {
@@ -229,6 +231,27 @@ export interface PeopleNamedPayload {
   people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
 }
 
+/**
+ * A reminder or direct message sent while the decision waits for its call; `key` is the action's idempotency key
+ * from nextDueActions, so the scheduler never sends it again.
+ */
+export interface ReminderSentPayload {
+  key: string;
+  kind: 'reminder' | 'direct-message' | 'overdue-reminder';
+  /** The deadline the reminder counted down to, ISO 8601 UTC. */
+  deadline: string;
+  /** "PT4H" before the deadline, or the count of intervals after it for an overdue reminder. */
+  point: string;
+}
+
+/** The deadline passed with no call and the urgency's default path was taken (escalated, or reminding on). */
+export interface DefaultPathTakenPayload {
+  key: string;
+  deadline: string;
+  path: 'escalate' | 'remind';
+  escalatedTo?: string;
+}
+
 export interface CallPostedPayload {
   channel: string;
   ts: string;
@@ -292,6 +315,8 @@ export interface DecisionState {
   keys: string[];
   refusals: Refusal[];
   call?: DecisionCall;
+  /** When the deadline passed with no call and the default path was taken (the first time for the latest deadline). */
+  defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
   lastSeq: number;
 }
 

@@ -1,3 +1,4 @@
+import { describeDecisionEvent } from '../../src/audit/describe-decision-event';
 import fc from 'fast-check';
 import { applyDecisionEvent, foldDecision, initialDecision } from '../../src/decisions/apply-decision-event';
 import { DecisionEvents } from '../../src/decisions/decision-model';
@@ -103,5 +104,48 @@ describe('the decision fold', () => {
     const state = foldDecision('MS08-067', eventsFrom([convened]));
     expect(state.assessment).toEqual(sampleAssessment());
     expect(state.status).toBe('open');
+  });
+});
+
+describe('the fold of what the scheduler sent', () => {
+  it('records each key once and keeps the first default path taken for a deadline', () => {
+    const deadline = '2008-10-24T16:00:00.000Z';
+    const taken = (key: string) => ({
+      type: DecisionEvents.defaultPathTaken,
+      actor: 'patchcall',
+      payload: { key, deadline, path: 'escalate', escalatedTo: 'incident-commander' },
+    });
+    const events = eventsFrom([
+      convened,
+      {
+        type: DecisionEvents.reminderSent,
+        payload: { key: `reminder:MS08-067:${deadline}:PT4H`, kind: 'reminder', deadline, point: 'PT4H' },
+      },
+      taken(`default-path:MS08-067:${deadline}`),
+      taken(`default-path:MS08-067:${deadline}`),
+    ]);
+    const state = foldDecision('MS08-067', events);
+    expect(state.keys).toEqual([`reminder:MS08-067:${deadline}:PT4H`, `default-path:MS08-067:${deadline}`]);
+    expect(state.defaultPathTaken).toEqual({ at: events[2]!.at, deadline, path: 'escalate' });
+    expect(state.status).toBe('open');
+  });
+});
+
+describe("the audit timeline's sentences for what the scheduler sent", () => {
+  const context = { timeZone: 'Europe/Berlin' };
+  it('says which reminder went out and which default path was taken', () => {
+    const deadline = '2008-10-24T16:00:00.000Z';
+    const reminder = describeDecisionEvent(
+      DecisionEvents.reminderSent,
+      { key: 'k', kind: 'direct-message', deadline, point: 'PT1H' },
+      context,
+    );
+    expect(reminder).toMatch(/^messaged the owner and the delegate, PT1H before the deadline .*2008.*; no call yet$/);
+    const taken = describeDecisionEvent(
+      DecisionEvents.defaultPathTaken,
+      { key: 'k', deadline, path: 'escalate', escalatedTo: 'incident-commander' },
+      context,
+    );
+    expect(taken).toMatch(/passed with no call: took the default path \(escalated to incident-commander\)$/);
   });
 });

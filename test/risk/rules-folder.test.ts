@@ -33,6 +33,7 @@ describe('RulesFolder', () => {
       'providers.json',
       'quorum.json',
       'release-calendars.json',
+      'reminders.json',
       'rulebook/bod-26-04.json',
       'rulebook/ssvc-deployer.json',
       'service-ports.json',

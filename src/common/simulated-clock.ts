@@ -1,0 +1,88 @@
+/**
+ * PATCHCALL_CLOCK=<ISO start>[@<speed>] runs the app on a simulated clock for rehearsals and the demo:
+ * `2008-10-23T18:30:00Z@3600` starts at that instant and runs an hour per real second. A simulated clock must never
+ * reach real people by accident, so it is refused unless Slack is the local stand-in or PATCHCALL_REHEARSAL=1.
+ */
+import { ConfigError } from './errors';
+import { readIsoDate } from './dates';
+
+export const CLOCK_VARIABLE = 'PATCHCALL_CLOCK';
+export const REHEARSAL_VARIABLE = 'PATCHCALL_REHEARSAL';
+
+export interface SimulatedClockSetting {
+  /** The simulated instant at which the clock starts. */
+  start: Date;
+  /** Simulated milliseconds per real millisecond; 1 runs at real speed. */
+  speed: number;
+}
+
+/** Reads the variable's value; a start without a time zone or a speed that is not a positive number is refused. */
+export function parseSimulatedClock(value: string): SimulatedClockSetting {
+  const refuse = (problem: string): never => {
+    throw new ConfigError(`${CLOCK_VARIABLE}="${value}": ${problem} (expected e.g. 2008-10-23T18:30:00Z@3600)`);
+  };
+  const [startText = '', speedText, ...rest] = value.trim().split('@');
+  if (rest.length) refuse('more than one "@"');
+  const reading = readIsoDate(startText);
+  if (!reading.ok) return refuse(reading.problem);
+  if (!/T/i.test(reading.iso)) refuse('the start needs a time of day, not only a date');
+  if (reading.assumedUtc) refuse('the start needs a time zone (Z or an offset such as +02:00)');
+  let speed = 1;
+  if (speedText !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(speedText.trim())) refuse(`the speed "${speedText}" is not a positive number`);
+    speed = Number(speedText);
+    if (!(speed > 0) || !Number.isFinite(speed)) refuse(`the speed "${speedText}" is not a positive number`);
+  }
+  return { start: new Date(reading.iso), speed };
+}
+
+/**
+ * The simulated clock: at the moment of this call it shows `start`, and from then on it moves `speed` times as fast
+ * as `realNow`.
+ */
+export function simulatedClock(setting: SimulatedClockSetting, realNow: () => Date): () => Date {
+  const realStart = realNow().getTime();
+  const start = setting.start.getTime();
+  return () => new Date(start + (realNow().getTime() - realStart) * setting.speed);
+}
+
+export interface ClockEnvironment {
+  /** The value of PATCHCALL_CLOCK, if set. */
+  clock?: string;
+  /** The value of PATCHCALL_REHEARSAL, if set. */
+  rehearsal?: string;
+  /** The Slack Web API base URL the app talks to (SLACK_API_URL), absent for Slack's own. */
+  slackApiUrl?: string;
+}
+
+/** Why a simulated clock is refused here, or undefined when it may run (or none is set). */
+export function simulatedClockRefusal(env: ClockEnvironment): string | undefined {
+  if (env.clock === undefined || env.clock.trim() === '') return undefined;
+  if (env.rehearsal === '1' || isLocalStandIn(env.slackApiUrl)) return undefined;
+  return `${CLOCK_VARIABLE} is set, but a simulated clock runs only against the local Slack stand-in (SLACK_API_URL on localhost) or with ${REHEARSAL_VARIABLE}=1, so no reminder or escalation on a fake clock reaches real people`;
+}
+
+/**
+ * The clock the app runs on: the real one when PATCHCALL_CLOCK is unset, else the simulated one, refused as above.
+ * `rehearsal` is true under a simulated clock or with PATCHCALL_REHEARSAL=1, so every event written then can be
+ * marked as a rehearsal.
+ */
+export function clockFromEnvironment(
+  env: ClockEnvironment,
+  realNow: () => Date,
+): { now: () => Date; rehearsal: boolean } {
+  if (env.clock === undefined || env.clock.trim() === '') return { now: realNow, rehearsal: env.rehearsal === '1' };
+  const refusal = simulatedClockRefusal(env);
+  if (refusal) throw new ConfigError(refusal);
+  return { now: simulatedClock(parseSimulatedClock(env.clock), realNow), rehearsal: true };
+}
+
+function isLocalStandIn(url: string | undefined): boolean {
+  if (!url) return false;
+  try {
+    const host = new URL(url).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host.endsWith('.localhost');
+  } catch {
+    return false;
+  }
+}
