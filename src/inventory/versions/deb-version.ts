@@ -3,6 +3,7 @@
  * verrevcmp): non-digit runs compare character by character with letters before other characters and `~` before
  * everything, even the end; digit runs compare as numbers. A missing revision is "" (equal to "0").
  */
+import { splitEpoch } from './split-epoch';
 
 const DEB_VERSION = /^[A-Za-z0-9.+~:-]*$/;
 
@@ -53,15 +54,9 @@ export interface DebVersion {
 export function parseDebVersion(text: string): DebVersion | undefined {
   const trimmed = text.trim();
   if (!trimmed || !DEB_VERSION.test(trimmed)) return undefined;
-  const colon = trimmed.indexOf(':');
-  let epoch = 0;
-  let rest = trimmed;
-  if (colon >= 0) {
-    const epochText = trimmed.slice(0, colon);
-    if (!/^\d+$/.test(epochText)) return undefined;
-    epoch = Number(epochText);
-    rest = trimmed.slice(colon + 1);
-  }
+  const split = splitEpoch(trimmed);
+  if (!split) return undefined;
+  const { epoch, rest } = split;
   const dash = rest.lastIndexOf('-');
   return dash >= 0
     ? { epoch, upstream: rest.slice(0, dash), revision: rest.slice(dash + 1) }

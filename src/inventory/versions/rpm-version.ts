@@ -3,6 +3,7 @@
  * ordering on top of it. Alphanumeric runs are the segments; digit runs compare as numbers and beat letter runs;
  * `~` sorts before anything (even the end) and `^` after the end but before anything else.
  */
+import { splitEpoch } from './split-epoch';
 
 const isDigit = (c: string): boolean => c >= '0' && c <= '9';
 const isAlpha = (c: string): boolean => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -69,15 +70,9 @@ export interface Evr {
 export function parseEvr(text: string): Evr | undefined {
   const trimmed = text.trim();
   if (!trimmed || /\s/.test(trimmed)) return undefined;
-  const colon = trimmed.indexOf(':');
-  let epoch = 0;
-  let rest = trimmed;
-  if (colon >= 0) {
-    const epochText = trimmed.slice(0, colon);
-    if (!/^\d+$/.test(epochText)) return undefined;
-    epoch = Number(epochText);
-    rest = trimmed.slice(colon + 1);
-  }
+  const split = splitEpoch(trimmed);
+  if (!split) return undefined;
+  const { epoch, rest } = split;
   const dash = rest.lastIndexOf('-');
   const version = dash >= 0 ? rest.slice(0, dash) : rest;
   const release = dash >= 0 ? rest.slice(dash + 1) : undefined;
