@@ -4,12 +4,15 @@
  */
 import { PatchcallError } from './common/errors';
 import { DEFAULT_DB_PATH } from './store/open-database';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './store/write-transaction';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
 
 export interface Config {
   dbPath: string;
   rulesDir?: string;
   maxInputBytes: number;
+  /** How long a writer waits for another process's write to finish (PATCHCALL_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs: number;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -22,7 +25,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     maxInputBytes = Math.round(value * 1024 * 1024);
   }
+  const busy = env.PATCHCALL_BUSY_TIMEOUT_MS;
+  let busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS;
+  if (busy !== undefined && busy !== '') {
+    busyTimeoutMs = Number(busy);
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+      throw new PatchcallError(
+        'CONFIG',
+        `PATCHCALL_BUSY_TIMEOUT_MS must be a whole number of milliseconds, not "${busy}"`,
+      );
+  }
   return {
+    busyTimeoutMs,
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,

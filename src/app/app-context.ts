@@ -5,6 +5,8 @@ import { EventLog } from '../store/event-log';
 import { openDatabase } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
 import { defaultRulesDir, loadReleaseCalendars } from './rules-data';
+import { rebuildProjections } from './import-documents';
+import { assertTablesMatchLog } from './lookup-tables';
 
 export interface AppContext {
   db: Database.Database;
@@ -16,12 +18,29 @@ export interface AppContext {
   close(): void;
 }
 
-export function openAppContext(options: { dbPath: string; rulesDir?: string; clock?: () => Date }): AppContext {
+/** The schema version that introduced the recorded table digests: opening an older database records them. */
+const PROJECTION_DIGESTS_MIGRATION = 8;
+
+export interface OpenAppContextOptions {
+  dbPath: string;
+  rulesDir?: string;
+  clock?: () => Date;
+  /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
+  mustExist?: boolean;
+  busyTimeoutMs?: number;
+  /**
+   * Refuse to open when a lookup table disagrees with the log (default). Off only for the commands that
+   * report or repair the tables themselves (`audit verify`, `audit rebuild`) and for import, which checks
+   * inside its own write transaction.
+   */
+  checkTables?: boolean;
+}
+
+export function openAppContext(options: OpenAppContextOptions): AppContext {
   const rulesDir = options.rulesDir ?? defaultRulesDir();
   const calendars = loadReleaseCalendars(rulesDir);
-  const db = openDatabase(options.dbPath);
   const clock = options.clock ?? (() => new Date());
-  return {
+  const contextOf = (db: Database.Database): AppContext => ({
     db,
     events: new EventLog(db, clock),
     bulletins: new BulletinProjection(db),
@@ -29,5 +48,22 @@ export function openAppContext(options: { dbPath: string; rulesDir?: string; clo
     calendars,
     clock,
     close: () => db.close(),
-  };
+  });
+  const db = openDatabase(options.dbPath, {
+    ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    afterMigration: (opened, version) => {
+      if (version === PROJECTION_DIGESTS_MIGRATION) rebuildProjections(contextOf(opened));
+    },
+  });
+  const ctx = contextOf(db);
+  if (options.checkTables ?? true) {
+    try {
+      assertTablesMatchLog(ctx);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+  return ctx;
 }

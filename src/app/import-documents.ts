@@ -7,8 +7,11 @@ import type { SniffedDocument } from '../common/format-handler';
 import type { AppContext } from './app-context';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
+import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
+import { canonicalJson } from '../common/canonical-json';
+import { writeTransaction } from '../store/write-transaction';
 
-export const SOURCE_IMPORTED = 'source.imported';
+export { SOURCE_IMPORTED };
 
 export interface SourceImportedPayload {
   format: string;
@@ -49,36 +52,51 @@ export function importDocuments(
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
   });
 
-  return ctx.db.transaction(() =>
-    parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-      const summary = { kind: batch.kind, summary: describeBatch(batch) };
-      const previous = ctx.events.first({ stream: `source:${sha256}`, type: SOURCE_IMPORTED });
-      if (previous) {
-        return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
-      }
-      const payload: SourceImportedPayload = {
-        format,
-        document: input.doc.name,
-        sha256,
-        bytes: input.bytes.length,
-        batch,
-      };
-      const event = ctx.events.append({
-        type: SOURCE_IMPORTED,
-        stream: `source:${sha256}`,
-        actor: options.actor,
-        payload,
+  return writeTransaction(
+    ctx.db,
+    () => {
+      // the tables are checked inside the write lock: nothing is projected onto tables that disagree with the log
+      assertTablesMatchLog(ctx);
+      const outcomes = parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
+        const summary = { kind: batch.kind, summary: describeBatch(batch) };
+        const previous = ctx.events.first({ stream: `source:${sha256}`, type: SOURCE_IMPORTED });
+        if (previous) {
+          return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
+        }
+        const payload: SourceImportedPayload = {
+          format,
+          document: input.doc.name,
+          sha256,
+          bytes: input.bytes.length,
+          batch,
+        };
+        const event = ctx.events.append({
+          type: SOURCE_IMPORTED,
+          stream: `source:${sha256}`,
+          actor: options.actor,
+          payload,
+        });
+        // projected from the batch as the log holds it (canonical JSON), so `audit rebuild` gives the same bytes
+        projectBatch(ctx, event.seq, JSON.parse(canonicalJson(batch)) as ImportBatch);
+        options.onProgress?.('store', i + 1, parsed.length);
+        return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
       });
-      projectBatch(ctx, event.seq, batch);
-      options.onProgress?.('store', i + 1, parsed.length);
-      return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
-    }),
-  )();
+      const imported = outcomes.filter((o) => o.status === 'imported');
+      if (imported.length)
+        recordProjection(
+          ctx,
+          Math.max(...imported.map((o) => o.eventSeq)),
+          imported.map((o) => o.kind),
+        );
+      return outcomes;
+    },
+    { sizeHint: inputs.reduce((sum, input) => sum + input.bytes.length, 0) },
+  );
 }
 
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */
 export function rebuildProjections(ctx: AppContext): number {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx.db, () => {
     clearProjections(ctx);
     let count = 0;
     // collected first: better-sqlite3 cannot write while a read statement is still iterating
@@ -86,6 +104,7 @@ export function rebuildProjections(ctx: AppContext): number {
       projectBatch(ctx, event.seq, event.payload.batch);
       count++;
     }
+    recordProjection(ctx, ctx.events.newestSeq(SOURCE_IMPORTED), ['bulletins', 'inventory', 'filters', 'network']);
     return count;
-  })();
+  });
 }

@@ -23,11 +23,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const runtime: CliRuntime = {
       io,
       config,
-      open(options) {
+      open(options, access = 'read') {
         const clock = options.at ? fixedClock(options.at) : io.clock;
         const ctx = openAppContext({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
+          mustExist: access !== 'write',
+          checkTables: access === 'read',
+          busyTimeoutMs: config.busyTimeoutMs,
           ...(clock ? { clock } : {}),
         });
         contexts.push(ctx);
@@ -89,7 +92,10 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
       return 0;
     return 2;
   }
-  const code = isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE') ? 2 : 1;
+  const code =
+    isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE' || error.code === 'BAD_DATABASE')
+      ? 2
+      : 1;
   const message = isPatchcallError(error)
     ? error.message
     : `internal error: ${(error as Error)?.message ?? String(error)}`;

@@ -6,6 +6,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFIG' // a setting is missing or malformed
   | 'DB_TOO_NEW' // the database was written by a newer patchcall
+  | 'BAD_DATABASE' // the --db path cannot be used: impossible, missing for a read, or not a patchcall database
+  | 'BUSY' // another writer held the database for longer than the busy timeout
+  | 'DISK_FULL'
+  | 'TABLES_DIFFER' // a lookup table disagrees with the event log
   | 'CHAIN_BROKEN' // the event log's hash chain does not verify
   | 'FORBIDDEN'
   | 'INTERNAL';

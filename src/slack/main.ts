@@ -22,7 +22,11 @@ export async function main(
   let ctx: AppContext | undefined;
   let slackApp: SlackApp;
   try {
-    ctx = openAppContext({ dbPath: config.dbPath, ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}) });
+    ctx = openAppContext({
+      dbPath: config.dbPath,
+      busyTimeoutMs: config.busyTimeoutMs,
+      ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+    });
     slackApp = await createSlackApp({ config, ctx, logger });
   } catch (error) {
     ctx?.close();

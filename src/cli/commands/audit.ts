@@ -22,7 +22,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export);
-      const ctx = runtime.open(global);
+      const ctx = runtime.open(global, 'audit');
       const verdict = ctx.events.verify();
       if (!verdict.ok) runtime.fail(1);
       const anchors =
@@ -54,7 +54,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = rebuildProjections(runtime.open(global));
+      const count = rebuildProjections(runtime.open(global, 'audit'));
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
 }

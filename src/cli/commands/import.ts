@@ -16,7 +16,7 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
       const global = globalOptions(command);
       const progress = progressBar(runtime, files.length);
       const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
-      const ctx = runtime.open(global);
+      const ctx = runtime.open(global, 'write');
       try {
         const outcomes = importDocuments(ctx, inputs, {
           format: options.format,
