@@ -8,6 +8,7 @@ const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs'
 const { join } = require('node:path');
 const { tmpdir } = require('node:os');
 const ts = require('typescript');
+const process = require('node:process');
 
 const cacheDir = join(tmpdir(), 'patchcall-ts-register');
 mkdirSync(cacheDir, { recursive: true });

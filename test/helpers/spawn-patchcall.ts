@@ -1,0 +1,73 @@
+/** Runs the real CLI (or a small script) as a separate process on the TypeScript sources, as a user would. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const REGISTER = join(ROOT, 'test', 'helpers', 'ts-register.js');
+export const CLI_MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+
+export interface ProcessResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunningProcess {
+  /** Resolves when the process prints a line matching `pattern` on stdout. */
+  waitFor(pattern: RegExp): Promise<void>;
+  done: Promise<ProcessResult>;
+  pid: number;
+}
+
+export function startScript(
+  script: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): RunningProcess {
+  const child = spawn(process.execPath, ['-r', REGISTER, script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    for (const waiter of [...waiters])
+      if (waiter.pattern.test(stdout)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
+  const done = new Promise<ProcessResult>((resolve) =>
+    child.on('close', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return {
+    pid: child.pid!,
+    done,
+    waitFor: (pattern) =>
+      pattern.test(stdout)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiters.push({ pattern, resolve });
+            void done.then((result) =>
+              reject(new Error(`process ended before printing ${pattern}: ${result.stderr || result.stdout}`)),
+            );
+          }),
+  };
+}
+
+/** `patchcall <args>` in its own process. */
+export function runPatchcall(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
+  return startScript(CLI_MAIN, args, { timeoutMs: 60_000, ...options }).done;
+}
