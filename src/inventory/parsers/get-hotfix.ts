@@ -3,6 +3,7 @@
  * first line unless -NoTypeInformation). The host is PSComputerName, else CSName, else Source.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { CSV_LIMITS } from '../../common/input-limits';
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { readIsoDate } from '../../common/dates';
@@ -24,6 +25,7 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
   let records: Record<string, string>[];
   try {
     records = parseCsv(doc.text, {
+      ...CSV_LIMITS,
       columns: true,
       comment: '#',
       comment_no_infix: true,

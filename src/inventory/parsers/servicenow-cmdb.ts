@@ -5,6 +5,7 @@
  * mapping (see src/inventory/README.md).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { CSV_LIMITS } from '../../common/input-limits';
 import { InputError, type InputPlace } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { pointer } from '../../common/json-pointer';
@@ -110,7 +111,7 @@ function looksLikeCmdbHeader(line: string, columns: Record<CmdbField, string[]>)
 function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>): InventoryBatch {
   let records: string[][];
   try {
-    records = parseCsv(doc.text, { skip_empty_lines: true, bom: true, trim: true }) as string[][];
+    records = parseCsv(doc.text, { ...CSV_LIMITS, skip_empty_lines: true, bom: true, trim: true }) as string[][];
   } catch (error) {
     const e = error as Error & { lines?: number; code?: string };
     throw new InputError(
