@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { ReleaseCalendars } from '../bulletins/release-cycle';
 import { EventLog } from '../store/event-log';
-import { openDatabase } from '../store/open-database';
+import { openDatabase, PROJECTION_DIGESTS_MIGRATION } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
 import { defaultRulesDir, loadReleaseCalendars } from './rules-data';
 import { rebuildProjections } from './import-documents';
@@ -17,9 +17,6 @@ export interface AppContext {
   clock: () => Date;
   close(): void;
 }
-
-/** The schema version that introduced the recorded table digests: opening an older database records them. */
-const PROJECTION_DIGESTS_MIGRATION = 8;
 
 export interface OpenAppContextOptions {
   dbPath: string;
@@ -53,6 +50,7 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
     ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     afterMigration: (opened, version) => {
+      // re-derived rather than taken as they are: older versions stored records in another key order
       if (version === PROJECTION_DIGESTS_MIGRATION) rebuildProjections(contextOf(opened));
     },
   });

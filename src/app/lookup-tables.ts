@@ -113,8 +113,8 @@ export function compareTablesWithLog(ctx: AppContext): TableDifference[] {
     // the derived tables reference events that live in the real database only
     derived.pragma('foreign_keys = OFF');
     const derivedCtx: AppContext = { ...ctx, db: derived, bulletins: new BulletinProjection(derived) };
-    for (const event of ctx.events.read<{ batch: ImportBatch }>({ type: SOURCE_IMPORTED }))
-      projectBatch(derivedCtx, event.seq, event.payload.batch);
+    for (const event of ctx.events.read<{ batch?: ImportBatch }>({ type: SOURCE_IMPORTED }))
+      if (event.payload.batch) projectBatch(derivedCtx, event.seq, event.payload.batch);
     const differences: TableDifference[] = [];
     for (const table of ALL_LOOKUP_TABLES) {
       if (tableDigest(ctx.db, table).digest === tableDigest(derived, table).digest) continue;
@@ -173,6 +173,21 @@ const LOOKUP_KEYS: Record<LookupTable, string[]> = {
 function cut(value: unknown): string {
   const text = String(value);
   return text.length > 60 ? text.slice(0, 59) + '…' : text;
+}
+
+export type TablesVerdict =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; differences: TableDifference[]; recorded: TableProblem[] };
+
+/**
+ * `audit verify`: the tables re-derived from the log and compared, and the recorded digests (which the cheap
+ * check at start relies on) compared with the tables.
+ */
+export function verifyLookupTables(ctx: AppContext): TablesVerdict {
+  const differences = compareTablesWithLog(ctx);
+  const recorded = quickCheckTables(ctx).filter((problem) => !differences.some((d) => d.table === problem.table));
+  const checked = ALL_LOOKUP_TABLES.length;
+  return differences.length || recorded.length ? { ok: false, checked, differences, recorded } : { ok: true, checked };
 }
 
 /** One line per differing table, e.g. "inventory_assets: 11 rows, the log gives 12; missing id=… name=web01". */

@@ -10,8 +10,12 @@ import { PatchcallError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import { migrate, readMigrations } from './migrations';
 import { DEFAULT_BUSY_TIMEOUT_MS, registerWriteSettings } from './write-transaction';
+import { ALL_LOOKUP_TABLES, recordDigests } from './projection-digests';
 
 export const DEFAULT_DB_PATH = './data/patchcall.db';
+
+/** The schema version that introduced the recorded lookup-table digests. */
+export const PROJECTION_DIGESTS_MIGRATION = 8;
 
 export interface OpenDatabaseOptions {
   /** Refuse a database that does not exist yet, instead of creating it (every command but import and watch). */
@@ -44,11 +48,8 @@ export function openDatabaseWithMigrations(path: string, options: OpenDatabaseOp
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     const opened = db;
-    const migrated = migrate(
-      db,
-      readMigrations(join(projectRoot(), 'db', 'migrations')),
-      path,
-      options.afterMigration && ((version) => options.afterMigration!(opened, version)),
+    const migrated = migrate(db, readMigrations(join(projectRoot(), 'db', 'migrations')), path, (version) =>
+      (options.afterMigration ?? recordFirstDigests)(opened, version),
     );
     return { db, migrated };
   } catch (error) {
@@ -56,6 +57,18 @@ export function openDatabaseWithMigrations(path: string, options: OpenDatabaseOp
     if (error instanceof PatchcallError) throw error;
     throw new PatchcallError('CONFIG', `cannot use database ${path}: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Without the app's hook (which re-derives the tables), a database upgraded to the digests schema takes its
+ * tables as they are as the baseline; `audit verify` still re-derives them from the log.
+ */
+function recordFirstDigests(db: Database.Database, version: number): void {
+  if (version !== PROJECTION_DIGESTS_MIGRATION) return;
+  const newest = db.prepare("SELECT MAX(seq) AS seq FROM events WHERE type = 'source.imported'").get() as {
+    seq: number | null;
+  };
+  recordDigests(db, ALL_LOOKUP_TABLES, newest.seq ?? 0);
 }
 
 function badDatabase(path: string, why: string): PatchcallError {

@@ -1,7 +1,8 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
 import { rebuildProjections } from '../../app/import-documents';
-import { checkAnchors, parseAnchors } from '../../audit/anchors';
+import { checkAnchors, parseAnchors, type AnchorCheck } from '../../audit/anchors';
+import { describeDifference, verifyLookupTables, type TablesVerdict } from '../../app/lookup-tables';
 import { verifyExportedRecord } from '../../audit/verify-exported-record';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
@@ -9,6 +10,7 @@ import { globalOptions, type CliRuntime } from '../cli-io';
 interface VerifyOptions {
   export?: string;
   anchors?: string;
+  quick?: boolean;
 }
 
 export function registerAudit(program: Command, runtime: CliRuntime): void {
@@ -16,21 +18,30 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
 
   audit
     .command('verify')
-    .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
+    .description(
+      'walk the hash chain and re-derive every lookup table from it: count and head hash, or what is broken (exit 1)',
+    )
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
     .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
+    .option('--quick', 'only the hash chain (and anchors): skip re-deriving the lookup tables')
     .action((options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export);
       const ctx = runtime.open(global, 'audit');
       const verdict = ctx.events.verify();
       if (!verdict.ok) runtime.fail(1);
+      const tables = verdict.ok && !options.quick ? verifyLookupTables(ctx) : undefined;
+      if (tables && !tables.ok) runtime.fail(1);
       const anchors =
         options.anchors && verdict.ok
-          ? checkAnchors(parseAnchors(readAnchorFile(runtime, options.anchors)), (seq) => ctx.events.hashAt(seq))
+          ? checkAnchors(
+              parseAnchors(readAnchorFile(runtime, options.anchors)),
+              (seq) => ctx.events.hashAt(seq),
+              verdict.headSeq ?? 0,
+            )
           : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
-      runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
+      runtime.print(global, { ...verdict, ...(tables ? { tables } : {}), ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
           ? [`chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}`]
           : [
@@ -38,13 +49,8 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
               ...(verdict.expected ? [`  expected ${verdict.expected}`, `  found    ${verdict.found}`] : []),
               `  ${verdict.count} events before it verified`,
             ];
-        if (anchors) {
-          lines.push(
-            anchors.ok
-              ? `anchors ok: ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'} match${anchors.newest ? ` (newest: event #${anchors.newest.seq})` : ''}`
-              : `anchors MISMATCH: ${anchors.problem}`,
-          );
-        }
+        if (tables) lines.push(...describeTableVerdict(tables));
+        if (anchors) lines.push(...describeAnchors(anchors));
         return lines.join('\n') + '\n';
       });
     });
@@ -74,4 +80,23 @@ function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: str
 function readAnchorFile(runtime: CliRuntime, file: string): unknown {
   const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
   return doc.json ?? doc.text;
+}
+
+function describeTableVerdict(tables: TablesVerdict): string[] {
+  if (tables.ok) return [`tables ok: ${tables.checked} lookup tables match the log`];
+  return [
+    'tables DIFFER from the log (answers read from them cannot be trusted; run `patchcall audit rebuild`):',
+    ...tables.differences.map((difference) => `  ${describeDifference(difference)}`),
+    ...tables.recorded.map((problem) => `  ${problem.table}: ${problem.problem}`),
+  ];
+}
+
+function describeAnchors(anchors: AnchorCheck): string[] {
+  if (!anchors.ok) return [`anchors MISMATCH: ${anchors.problem}`];
+  return [
+    `anchors ok: ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'} match (newest: event #${anchors.newest.seq})`,
+    anchors.unwitnessed
+      ? `not yet witnessed: events #${anchors.unwitnessed.fromSeq}-#${anchors.unwitnessed.toSeq} (${anchors.unwitnessed.count}) lie after the newest anchor`
+      : 'every event is witnessed: the newest anchor is the head',
+  ];
 }
