@@ -12,6 +12,7 @@ import { PatchcallError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
 import { fetchSlackThread } from '../../slack/fetch-slack-thread';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { formulaSafeCsv } from '../../common/safe-csv';
 
 interface ExportCliOptions {
   format: string;
@@ -64,7 +65,7 @@ async function exportAll(
     since = reading.iso;
   }
   mkdirSync(options.out, { recursive: true });
-  const index: string[] = ['decision,bulletin,status,convened_at,call,file_json,file_html'];
+  const index: string[][] = [['decision', 'bulletin', 'status', 'convened_at', 'call', 'file_json', 'file_html']];
   for (const id of decisionsSince(ctx, since)) {
     const record = buildDecisionRecord(ctx, id, {
       exportedBy: actor,
@@ -73,19 +74,17 @@ async function exportAll(
     const base = id.replace(/[^A-Za-z0-9._-]/g, '_');
     writeFileSync(join(options.out, `${base}.json`), renderRecord(record, 'json'));
     writeFileSync(join(options.out, `${base}.html`), renderRecord(record, 'html'));
-    index.push(
-      [
-        id,
-        record.decision.bulletinId,
-        record.decision.status,
-        record.decision.convenedAt ?? '',
-        record.decision.call?.outcome ?? '',
-        `${base}.json`,
-        `${base}.html`,
-      ].join(','),
-    );
+    index.push([
+      id,
+      record.decision.bulletinId,
+      record.decision.status,
+      record.decision.convenedAt ?? '',
+      record.decision.call?.outcome ?? '',
+      `${base}.json`,
+      `${base}.html`,
+    ]);
   }
-  writeFileSync(join(options.out, 'index.csv'), index.join('\n') + '\n');
+  writeFileSync(join(options.out, 'index.csv'), formulaSafeCsv(index));
   runtime.io.stderr(`wrote ${index.length - 1} decision record${index.length === 2 ? '' : 's'} to ${options.out}\n`);
 }
 
