@@ -65,7 +65,14 @@ export function writeTransaction<T>(db: Database.Database, work: () => T, option
         }
         throw busyError(settings, Date.now() - started);
       }
-      if (code === 'SQLITE_FULL') throw diskFullError(settings, options.sizeHint);
+      if (code === 'SQLITE_FULL') throw diskFullError(settings, options.sizeHint, 'the disk is full');
+      // a write refused by the file system (no space, a file size limit, a failing disk) shows as an I/O error
+      if (code.startsWith('SQLITE_IOERR'))
+        throw diskFullError(
+          settings,
+          options.sizeHint,
+          `the file system refused the write (${code}: the disk may be full, the file over a size limit, or the disk failing)`,
+        );
       throw error;
     } finally {
       db.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
@@ -89,7 +96,7 @@ function busyError(settings: WriteSettings, waitedMs: number): PatchcallError {
   );
 }
 
-function diskFullError(settings: WriteSettings, sizeHint: number | undefined): PatchcallError {
+function diskFullError(settings: WriteSettings, sizeHint: number | undefined, why: string): PatchcallError {
   let free = '';
   try {
     const stats = statfsSync(dirname(resolve(settings.path)));
@@ -100,7 +107,7 @@ function diskFullError(settings: WriteSettings, sizeHint: number | undefined): P
   const needed = sizeHint ? `; this write needs about ${mib(sizeHint)}` : '';
   return new PatchcallError(
     'DISK_FULL',
-    `cannot write to the database ${settings.path}: the disk is full${free}${needed}. Nothing was written ` +
+    `cannot write to the database ${settings.path}: ${why}${free}${needed}. Nothing was written ` +
       '(the transaction was rolled back); free some space and run the command again.',
   );
 }

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-const REGISTER = join(ROOT, 'test', 'helpers', 'ts-register.js');
+export const REGISTER = join(ROOT, 'test', 'helpers', 'ts-register.js');
 export const CLI_MAIN = join(ROOT, 'src', 'cli', 'main.ts');
 
 export interface ProcessResult {

@@ -7,7 +7,6 @@ const { createHash } = require('node:crypto');
 const { mkdirSync, readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { join } = require('node:path');
 const { tmpdir } = require('node:os');
-const ts = require('typescript');
 const process = require('node:process');
 
 const cacheDir = join(tmpdir(), 'patchcall-ts-register');
@@ -20,6 +19,8 @@ require.extensions['.ts'] = function compile(module, filename) {
   let output;
   if (existsSync(cached)) output = readFileSync(cached, 'utf8');
   else {
+    // loaded only on a cache miss: requiring the compiler costs more than running most commands
+    const ts = require('typescript');
     output = ts.transpileModule(source, {
       fileName: filename,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
