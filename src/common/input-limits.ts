@@ -18,10 +18,23 @@ export const INPUT_LIMITS = {
   maxYamlAliases: 50,
   /** One CSV record, in characters. */
   maxCsvRecordChars: 1_000_000,
+  /** Records of a CSV read with csv-parse (inventories, KEV): each becomes an asset or an entry. EPSS has its own reader. */
+  maxCsvRecords: 100_000,
 } as const;
 
-/** Options every csv-parse call spreads in. */
-export const CSV_LIMITS = { max_record_size: INPUT_LIMITS.maxCsvRecordChars } as const;
+/** Options every csv-parse call spreads in: parsing stops one record past the limit, so checkCsvRecords can refuse. */
+export const CSV_LIMITS = {
+  max_record_size: INPUT_LIMITS.maxCsvRecordChars,
+  to: INPUT_LIMITS.maxCsvRecords + 2,
+} as const;
+
+export function checkCsvRecords(file: string, records: unknown[]): void {
+  if (records.length > INPUT_LIMITS.maxCsvRecords)
+    throw new InputError(
+      file,
+      `more than ${INPUT_LIMITS.maxCsvRecords.toLocaleString('en')} CSV records: refused as too large (split the file)`,
+    );
+}
 
 const QUOTE_LIMIT = 80;
 

@@ -1,6 +1,6 @@
 /** CISA Known Exploited Vulnerabilities catalog, JSON or CSV: a listing is evidence of active exploitation. */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CSV_LIMITS } from '../../common/input-limits';
+import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import type { FormatHandler } from '../../common/format-handler';
 import { InputError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
@@ -79,6 +79,7 @@ function parseKevCsv(file: string, text: string): CveRecord[] {
       line ? { line } : {},
     );
   }
+  checkCsvRecords(file, rows);
   return rows.map(({ record, info }) => {
     // info.lines is the line the record ends on; KEV rows hold no line breaks, so it is the row's line
     const line = info.lines;

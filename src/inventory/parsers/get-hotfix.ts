@@ -3,7 +3,7 @@
  * first line unless -NoTypeInformation). The host is PSComputerName, else CSName, else Source.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CSV_LIMITS } from '../../common/input-limits';
+import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { readIsoDate } from '../../common/dates';
@@ -41,6 +41,7 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
       e.lines ? { line: e.lines } : {},
     );
   }
+  checkCsvRecords(doc.name, records);
   const header = Object.keys(records[0] ?? {});
   const hostColumn = HOST_COLUMNS.find((c) => header.includes(c));
   if (records.length && !hostColumn)

@@ -5,7 +5,7 @@
  * mapping (see src/inventory/README.md).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { CSV_LIMITS } from '../../common/input-limits';
+import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import { InputError, type InputPlace } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { pointer } from '../../common/json-pointer';
@@ -120,6 +120,7 @@ function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>
       e.lines ? { line: e.lines } : {},
     );
   }
+  checkCsvRecords(doc.name, records.slice(1));
   const [header, ...rows] = records;
   if (!header) throw new InputError(doc.name, 'the CSV has no header row', { line: 1 });
   header.forEach((cell, i) => {
