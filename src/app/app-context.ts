@@ -1,6 +1,6 @@
 /** Everything a use case needs, opened once per process by an edge (CLI, Slack app, HTTP) and passed in. */
 import type Database from 'better-sqlite3';
-import type { ReleaseCalendars } from '../bulletins/release-cycle';
+import type { AppContext } from './app-context-type';
 import { EventLog } from '../store/event-log';
 import { openDatabase, PROJECTION_DIGESTS_MIGRATION } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
@@ -8,15 +8,7 @@ import { defaultRulesDir, loadReleaseCalendars } from './rules-data';
 import { rebuildProjections } from './import-documents';
 import { assertTablesMatchLog } from './lookup-tables';
 
-export interface AppContext {
-  db: Database.Database;
-  events: EventLog;
-  bulletins: BulletinProjection;
-  rulesDir: string;
-  calendars: ReleaseCalendars;
-  clock: () => Date;
-  close(): void;
-}
+export type { AppContext };
 
 export interface OpenAppContextOptions {
   dbPath: string;

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { SniffedDocument } from '../common/format-handler';
-import type { AppContext } from './app-context';
+import type { AppContext } from './app-context-type';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';

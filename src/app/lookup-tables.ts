@@ -19,7 +19,7 @@ import {
 } from '../store/projection-digests';
 import { join } from 'node:path';
 import { projectRoot } from '../common/project-root';
-import type { AppContext } from './app-context';
+import type { AppContext } from './app-context-type';
 import type { ImportBatch } from './formats';
 import { projectBatch } from './project-batch';
 
