@@ -88,6 +88,17 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     build: (b) => 'name,ip_address,os,os_version\nweb01,10.0.0.1,"' + 'w'.repeat(b) + '",2003\n',
   },
   {
+    // not hostile: the largest inventory accepted (100,000 distinct hosts), whatever the size asked for
+    name: 'csv: 100,000 hosts',
+    file: 'cmdb.csv',
+    build: () => {
+      const rows = ['name,ip_address,os,os_version'];
+      for (let i = 0; i < 100_000; i++)
+        rows.push(`h${i},10.${i >> 16}.${(i >> 8) & 255}.${i & 255},Windows Server,2003`);
+      return rows.join('\n') + '\n';
+    },
+  },
+  {
     name: 'csv: many rows',
     file: 'cmdb.csv',
     build: (b) => 'name,ip_address,os,os_version\n' + times('h,10.0.0.1,Windows Server,2003\n', b),

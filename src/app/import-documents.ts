@@ -8,7 +8,6 @@ import type { AppContext } from './app-context-type';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
-import { canonicalJson } from '../common/canonical-json';
 import { writeTransaction } from '../store/write-transaction';
 
 export { SOURCE_IMPORTED };
@@ -76,8 +75,8 @@ export function importDocuments(
           actor: options.actor,
           payload,
         });
-        // projected from the batch as the log holds it (canonical JSON), so `audit rebuild` gives the same bytes
-        projectBatch(ctx, event.seq, JSON.parse(canonicalJson(batch)) as ImportBatch);
+        // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
+        projectBatch(ctx, event.seq, batch);
         options.onProgress?.('store', i + 1, parsed.length);
         return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
       });

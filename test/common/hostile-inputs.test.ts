@@ -34,6 +34,9 @@ const REPRODUCERS: [string, number, RegExp][] = [
   ['csv: huge field', 2_000_000, /Max Record Size/],
 ];
 
+// each test starts real processes: generous on a loaded machine
+jest.setTimeout(120_000);
+
 describe('hostile inputs are refused cleanly by `patchcall import`', () => {
   it.each(REPRODUCERS)('%s', async (name, bytes, message) => {
     const input = HOSTILE_INPUTS.find((candidate) => candidate.name === name)!;

@@ -33,6 +33,9 @@ async function verified(db: string): Promise<{ ok: boolean; count: number }> {
   return JSON.parse(result.stdout);
 }
 
+// each test starts several processes: generous on a loaded machine
+jest.setTimeout(120_000);
+
 describe('concurrent writers wait their turn', () => {
   it('two big imports at once both succeed', async () => {
     const { dir, db } = await seededDb();
@@ -89,8 +92,10 @@ describe('concurrent writers wait their turn', () => {
   });
 
   it('gives up after PATCHCALL_BUSY_TIMEOUT_MS, naming the process that has the database open, and writes nothing', async () => {
-    const { db } = await seededDb();
-    const holder = startScript(LOCK_HOLDER, [db, '3000'], { timeoutMs: 30_000 });
+    const { dir, db } = await seededDb();
+    const stopFile = join(dir, 'release');
+    // held until the import has given up, however long the machine takes to start it
+    const holder = startScript(LOCK_HOLDER, [db, '60000', stopFile], { timeoutMs: 90_000 });
     await holder.waitFor(/locked/);
     const imported = await runPatchcall(
       ['--db', db, 'import', join(__dirname, '..', '..', 'db', 'seed', 'roster.yaml')],
@@ -98,6 +103,7 @@ describe('concurrent writers wait their turn', () => {
         env: { PATCHCALL_BUSY_TIMEOUT_MS: '300' },
       },
     );
+    writeFileSync(stopFile, '');
     await holder.done;
     expect(imported.code).toBe(1);
     expect(imported.stderr).toContain(`database ${db} stayed locked for writing`);

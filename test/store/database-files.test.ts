@@ -49,6 +49,9 @@ function dumpTables(db: string): string {
   }
 }
 
+// each test starts real processes: generous on a loaded machine
+jest.setTimeout(120_000);
+
 describe('--db paths that cannot work answer at once with exit 2', () => {
   it.each([
     ['/proc/nonexist/x.db', /database \/proc\/nonexist\/x\.db: cannot create the folder \/proc\/nonexist/],
@@ -245,8 +248,6 @@ describe('lookup tables and anchors', () => {
     expect(foreign.code).toBe(1);
     expect(foreign.stdout).toMatch(/none of the 1 anchor matches this database.*another chain/);
 
-    const head = await runPatchcall(['--db', db, 'audit', 'verify', '--json']);
-    const hashAt3 = JSON.parse(head.stdout).headHash as string;
     expect(verify.headSeq).toBe(6);
     const own = join(dir, 'own.txt');
     const seq3 = new Database(db, { readonly: true });
@@ -257,6 +258,5 @@ describe('lookup tables and anchors', () => {
     expect(partial.code).toBe(0);
     expect(partial.stdout).toMatch(/anchors ok: 1 anchor match \(newest: event #3\)/);
     expect(partial.stdout).toMatch(/not yet witnessed: events #4-#6 \(3\) lie after the newest anchor/);
-    expect(hashAt3).toMatch(/^[0-9a-f]{64}$/);
   });
 });
