@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { App, HTTPReceiver } from '@slack/bolt';
 import { openAppContext, type AppContext } from '../src/app/app-context';
+import { openPatchcall } from '../src/app/patchcall';
 import { importDocuments } from '../src/app/import-documents';
 import { decisionIds, loadDecision } from '../src/app/decision-log';
 import { sniffDocument } from '../src/app/read-document';
@@ -26,9 +27,10 @@ import { readRoster } from '../src/app/roles-roster';
 import { projectRoot } from '../src/common/project-root';
 import { DecisionEvents, decisionStream } from '../src/decisions/decision-model';
 import { createSlackApp } from '../src/slack/create-slack-app';
-import { boltLogger, createLogger } from '../src/slack/logger';
+import { createLogger } from '../src/logging/logger';
+import { boltLogger } from '../src/slack/bolt-logger';
 import { readSlackConfig } from '../src/slack/slack-config';
-import { startLocalSlackStandIn } from '../src/slack/local-slack-stand-in';
+import { startLocalSlackStandIn } from '../dev/local-slack-stand-in';
 import { ActionIds } from '../src/slack/action-ids';
 
 const SECRET = 'bench-signing-secret';
@@ -138,12 +140,12 @@ async function runAppChild(kind: 'patchcall' | 'bare'): Promise<void> {
       PORT: '0',
       PATCHCALL_DB: setup.dbPath,
     });
-    const ctx = openAppContext({ dbPath: setup.dbPath });
-    const slackApp = await createSlackApp({ config, ctx, logger });
+    const patchcall = openPatchcall({ dbPath: setup.dbPath });
+    const slackApp = await createSlackApp({ config, patchcall, logger });
     port = (await slackApp.start())!;
     stop = async () => {
       await slackApp.stop();
-      ctx.close();
+      patchcall.close();
     };
   } else {
     const bolt = boltLogger(logger);

@@ -3,7 +3,7 @@
  * against the naive way (one engine run per asset), measured in the same process. Target: ≤ 3 s.
  */
 import { performance } from 'node:perf_hooks';
-import { loadRulebook } from '../src/app/load-rulebook';
+import { RulesFolder } from '../src/app/rules-folder';
 import type { Bulletin } from '../src/bulletins/model';
 import type { AssetExposure } from '../src/exposure/model';
 import type { Asset, AssetMatch, Criticality, Environment } from '../src/inventory/model';
@@ -52,6 +52,8 @@ function estate(): { matches: AssetMatch[]; exposures: AssetExposure[] } {
       osCandidates: [],
       services: [],
       installedFixes: [],
+      software: [],
+      softwareInventories: [],
       criticality,
       environment,
       patchedBy: provider ? 'provider' : 'self',
@@ -157,7 +159,7 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const rulebook = await loadRulebook();
+  const rulebook = await RulesFolder.load().rulebook();
   const { matches, exposures } = estate();
   const times: number[] = [];
   let combinations = 0;

@@ -3,9 +3,11 @@
  * message naming the variable. Nothing deeper reads process.env.
  */
 import { PatchcallError } from './common/errors';
-import { DEFAULT_DB_PATH } from './store/open-database';
-import { DEFAULT_BUSY_TIMEOUT_MS } from './store/write-transaction';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './app/store-settings';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
+
+/** Where the database lives unless PATCHCALL_DB or `--db` says otherwise (created on first use). */
+export const DEFAULT_DB_PATH = './data/patchcall.db';
 
 export interface Config {
   dbPath: string;
@@ -13,6 +15,8 @@ export interface Config {
   maxInputBytes: number;
   /** How long a writer waits for another process's write to finish (PATCHCALL_BUSY_TIMEOUT_MS). */
   busyTimeoutMs: number;
+  /** PATCHCALL_SIGNING_KEY: the record-signing key file; default signing-key.pem beside the database. */
+  signingKeyPath?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,5 +44,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,
+    ...(env.PATCHCALL_SIGNING_KEY ? { signingKeyPath: env.PATCHCALL_SIGNING_KEY } : {}),
   };
 }

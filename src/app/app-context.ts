@@ -4,7 +4,9 @@ import type { AppContext } from './app-context-type';
 import { EventLog } from '../store/event-log';
 import { openDatabase, PROJECTION_DIGESTS_MIGRATION } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
-import { defaultRulesDir, loadReleaseCalendars } from './rules-data';
+import { LiveRulesFolder } from './rules-folder';
+import type { SigningKey } from '../audit/record-signature';
+import { defaultSigningKeyPath, ephemeralSigningKey, loadOrCreateSigningKey } from './signing-key';
 import { rebuildProjections } from './import-documents';
 import { assertTablesMatchLog } from './lookup-tables';
 
@@ -14,6 +16,8 @@ export interface OpenAppContextOptions {
   dbPath: string;
   rulesDir?: string;
   clock?: () => Date;
+  asOf?: Date;
+  signingKeyPath?: string;
   /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
   mustExist?: boolean;
   busyTimeoutMs?: number;
@@ -26,16 +30,33 @@ export interface OpenAppContextOptions {
 }
 
 export function openAppContext(options: OpenAppContextOptions): AppContext {
-  const rulesDir = options.rulesDir ?? defaultRulesDir();
-  const calendars = loadReleaseCalendars(rulesDir);
+  const liveRules = new LiveRulesFolder(options.rulesDir);
+  // loaded only once the database path has been checked, so a refused path leaves no key file behind
+  let signingKey: SigningKey | undefined;
+  const loadSigningKey = (): SigningKey =>
+    (signingKey ??=
+      // an in-memory database keeps nothing, so neither does its key
+      options.dbPath === ':memory:' && !options.signingKeyPath
+        ? ephemeralSigningKey()
+        : loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(options.dbPath)));
   const clock = options.clock ?? (() => new Date());
   const contextOf = (db: Database.Database): AppContext => ({
     db,
     events: new EventLog(db, clock),
     bulletins: new BulletinProjection(db),
-    rulesDir,
-    calendars,
+    rulesDir: liveRules.dir,
+    get rules() {
+      return liveRules.current;
+    },
+    liveRules,
+    get calendars() {
+      return liveRules.current.get('releaseCalendars');
+    },
     clock,
+    get signingKey() {
+      return loadSigningKey();
+    },
+    ...(options.asOf ? { asOf: options.asOf } : {}),
     close: () => db.close(),
   });
   const db = openDatabase(options.dbPath, {
@@ -47,13 +68,12 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
     },
   });
   const ctx = contextOf(db);
-  if (options.checkTables ?? true) {
-    try {
-      assertTablesMatchLog(ctx);
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+  try {
+    loadSigningKey();
+    if (options.checkTables ?? true) assertTablesMatchLog(ctx);
+  } catch (error) {
+    db.close();
+    throw error;
   }
   return ctx;
 }

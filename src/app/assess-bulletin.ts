@@ -6,7 +6,6 @@ import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
 import { exposureOfMatches } from './exposure-queries';
-import { loadRulebook } from './load-rulebook';
 
 export interface AssessOptions {
   /** What-if blocks in `patchcall exposure --block` syntax: their effect feeds the mitigation step. */
@@ -19,10 +18,14 @@ export async function assessBulletin(
   bulletinId: string,
   options: AssessOptions = {},
 ): Promise<Assessment> {
-  const rulebook = await loadRulebook(ctx.rulesDir);
+  const rules = ctx.rules;
+  const rulebook = await rules.rulebook();
   const bulletin = loadBulletin(ctx, bulletinId);
-  const matches = assetMatches(ctx, bulletin);
-  const report = exposureOfMatches(ctx, bulletin, matches, options.blocks?.length ? { blocks: options.blocks } : {});
+  const matches = assetMatches(ctx, bulletin, rules);
+  const report = exposureOfMatches(ctx, bulletin, matches, {
+    ...(options.blocks?.length ? { blocks: options.blocks } : {}),
+    rules,
+  });
   const exposures = report.assets.flatMap((a) => (a.exposure ? [a.exposure] : []));
   const after = report.assets.flatMap((a) => (a.whatIf ? [a.whatIf.after] : []));
   return assess({

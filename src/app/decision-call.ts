@@ -7,7 +7,6 @@ import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/
 import { rolesHeld } from '../decisions/apply-roster-event';
 import {
   DecisionEvents,
-  type CallPostedPayload,
   type CalledPayload,
   type DecisionState,
   type RefusedPayload,
@@ -33,46 +32,70 @@ export type CallResult =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'duplicate' | 'decided'; state: DecisionState };
 
+/** Whether the person may make the call, for the button that opens the call form. */
+export type CallGate =
+  | { kind: 'allowed'; state: DecisionState; as: 'owner' | 'delegate'; quorum: QuorumResult }
+  | { kind: 'refused'; state: DecisionState; reason: string }
+  | { kind: 'decided'; state: DecisionState };
+
+const NOT_THE_CALLER = 'is neither the decision owner nor the delegate';
+
+/**
+ * Checks a call attempt before the form opens: anyone but the owner or the delegate is refused on the record here,
+ * exactly as when a call is submitted. The quorum is judged against the recommended call, the form's default.
+ */
+export function checkCallAllowed(
+  ctx: AppContext,
+  request: { decisionId: string; userId: string; key: string },
+  policy: QuorumPolicy,
+  currentMembers: CurrentMembers,
+): CallGate {
+  const state = findDecision(ctx, request.decisionId);
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const as = callerRole(state, request.userId, currentMembers);
+  if (!as) return refuseCall(ctx, state, request);
+  return { kind: 'allowed', state, as, quorum: checkQuorum(state, policy, state.assessment!.summary.recommendedCall) };
+}
+
 /** Whether the person may make the call, and as whom (owner first). */
-export async function callerRole(
+function callerRole(
   state: DecisionState,
   userId: string,
   currentMembers: CurrentMembers,
-): Promise<'owner' | 'delegate' | undefined> {
+): 'owner' | 'delegate' | undefined {
   let held = rolesHeld(userId, state.members);
-  if (!held.includes('owner') && !held.includes('delegate'))
-    held = rolesHeld(userId, state.members, await currentMembers());
+  if (!held.includes('owner') && !held.includes('delegate')) held = rolesHeld(userId, state.members, currentMembers());
   return held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
 }
 
-/** A refused attempt to make the call, kept on the record. */
-export function refuseCall(ctx: AppContext, state: DecisionState, userId: string, key: string): DecisionState {
-  if (state.keys.includes(key)) return state;
-  const reason = 'is neither the decision owner nor the delegate';
-  return appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, userId, {
-    userId,
+/** A refused attempt to make the call, kept on the record once per Slack key. */
+function refuseCall(
+  ctx: AppContext,
+  state: DecisionState,
+  request: { userId: string; key: string },
+): { kind: 'refused'; state: DecisionState; reason: string } {
+  if (state.keys.includes(request.key)) return { kind: 'refused', state, reason: NOT_THE_CALLER };
+  const refused = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
+    userId: request.userId,
     attempted: 'call',
-    reason,
-    key,
+    reason: NOT_THE_CALLER,
+    key: request.key,
   });
+  return { kind: 'refused', state: refused, reason: NOT_THE_CALLER };
 }
 
-export async function makeCall(
+/** Synchronous from the read to the append, so the caller acks after the call is in the log. */
+export function makeCall(
   ctx: AppContext,
   request: CallRequest,
   policy: QuorumPolicy,
   currentMembers: CurrentMembers,
-): Promise<CallResult> {
+): CallResult {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
-  const as = await callerRole(state, request.userId, currentMembers);
-  state = findDecision(ctx, state.id);
-  if (!as) {
-    const refused = refuseCall(ctx, state, request.userId, request.key);
-    return { kind: 'refused', state: refused, reason: 'only the decision owner or the delegate can make the call' };
-  }
-  if (state.status === 'decided') return { kind: 'decided', state };
+  const as = callerRole(state, request.userId, currentMembers);
+  if (!as) return refuseCall(ctx, state, request);
   const quorum = checkQuorum(state, policy, request.outcome);
   const overrideReason = request.overrideReason?.trim() || undefined;
   if (!quorum.met && !overrideReason) return { kind: 'needs-override', state, quorum };
@@ -90,13 +113,4 @@ export async function makeCall(
   };
   state = appendDecisionEvent(ctx, state, DecisionEvents.called, request.userId, payload);
   return { kind: 'called', state, quorum };
-}
-
-export function recordCallPosted(
-  ctx: AppContext,
-  state: DecisionState,
-  actor: string,
-  posted: CallPostedPayload,
-): DecisionState {
-  return appendDecisionEvent(ctx, state, DecisionEvents.callPosted, actor, posted);
 }

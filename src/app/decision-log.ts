@@ -65,15 +65,6 @@ export function listDecisions(ctx: AppContext): DecisionState[] {
   return decisionIds(ctx).map((id) => loadDecision(ctx, id));
 }
 
-/** Channels recorded by decisions, by name, with the bulletin each was opened for. */
-export function recordedChannels(ctx: AppContext): Map<string, { id: string; bulletinId: string }> {
-  const channels = new Map<string, { id: string; bulletinId: string }>();
-  for (const event of ctx.events.read<ConvenedPayload>({ type: DecisionEvents.convened })) {
-    channels.set(event.payload.channel.name, { id: event.payload.channel.id, bulletinId: event.payload.bulletinId });
-  }
-  return channels;
-}
-
 export function appendDecisionEvent<P>(
   ctx: AppContext,
   state: DecisionState,

@@ -9,6 +9,7 @@ import {
   type PositionPayload,
   type RefusedPayload,
   type Role,
+  type SpeakingRole,
   type Stance,
 } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
@@ -30,32 +31,47 @@ export type PositionResult =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'decided'; state: DecisionState };
 
-/** Roles a person may speak for, from the convene-time members and (for a newcomer) the current ones. */
-export type CurrentMembers = () => Promise<Record<Role, string[]>>;
+/**
+ * Each role's members now, for a newcomer to a role since convening. Synchronous on purpose: it reads the cached
+ * user groups (RoleMembership), so a click is recorded and acknowledged without waiting on Slack.
+ */
+export type CurrentMembers = () => Record<Role, string[]>;
 
-export async function recordPosition(
+/** Whether the person may speak for a role on this decision, for the buttons that open the position form. */
+export type PositionGate =
+  | { kind: 'allowed'; state: DecisionState; roles: Role[] }
+  | { kind: 'refused'; state: DecisionState; reason: string }
+  | { kind: 'decided'; state: DecisionState };
+
+const NOT_A_SPEAKER = 'holds none of the roles security, network or sysadmin for this decision';
+
+/**
+ * Checks a position attempt before the form opens: a person outside the speaking roles is refused on the record
+ * here, exactly as when a position is submitted.
+ */
+export function checkPositionAllowed(
+  ctx: AppContext,
+  request: Omit<PositionRequest, 'stance' | 'comment'>,
+  currentMembers: CurrentMembers,
+): PositionGate {
+  const state = findDecision(ctx, request.decisionId);
+  if (state.status === 'decided') return { kind: 'decided', state };
+  const roles = speakerRoles(state, request.userId, currentMembers);
+  if (roles.length > 0) return { kind: 'allowed', state, roles };
+  return refusePosition(ctx, state, request);
+}
+
+/** Synchronous from the read to the append, so nothing lands in between and the caller acks after the append. */
+export function recordPosition(
   ctx: AppContext,
   request: PositionRequest,
   currentMembers: CurrentMembers,
-): Promise<PositionResult> {
+): PositionResult {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
-  let roles = speakingRoles(rolesHeld(request.userId, state.members));
-  if (roles.length === 0) roles = speakingRoles(rolesHeld(request.userId, state.members, await currentMembers()));
-  // the roster lookup awaited Slack: a replay may have landed meanwhile
-  state = findDecision(ctx, state.id);
-  if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
-  if (roles.length === 0) {
-    const reason = 'holds none of the roles security, network or sysadmin for this decision';
-    state = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
-      userId: request.userId,
-      attempted: 'position',
-      reason,
-      key: request.key,
-    });
-    return { kind: 'refused', state, reason };
-  }
+  const roles = speakerRoles(state, request.userId, currentMembers);
+  if (roles.length === 0) return refusePosition(ctx, state, request);
   const current = state.positions[request.userId];
   const comment = request.comment?.trim() || undefined;
   if (current && current.stance === request.stance && current.comment === comment && sameRoles(current.roles, roles))
@@ -69,6 +85,28 @@ export async function recordPosition(
   };
   state = appendDecisionEvent(ctx, state, DecisionEvents.positionRecorded, request.userId, payload);
   return { kind: 'recorded', state, roles };
+}
+
+/** The speaking roles the person holds, at convene time or (for a newcomer) now. */
+function speakerRoles(state: DecisionState, userId: string, currentMembers: CurrentMembers): SpeakingRole[] {
+  const roles = speakingRoles(rolesHeld(userId, state.members));
+  return roles.length > 0 ? roles : speakingRoles(rolesHeld(userId, state.members, currentMembers()));
+}
+
+/** The refusal on the record, once per Slack key. */
+function refusePosition(
+  ctx: AppContext,
+  state: DecisionState,
+  request: { userId: string; key: string },
+): { kind: 'refused'; state: DecisionState; reason: string } {
+  if (state.keys.includes(request.key)) return { kind: 'refused', state, reason: NOT_A_SPEAKER };
+  const refused = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
+    userId: request.userId,
+    attempted: 'position',
+    reason: NOT_A_SPEAKER,
+    key: request.key,
+  });
+  return { kind: 'refused', state: refused, reason: NOT_A_SPEAKER };
 }
 
 function sameRoles(a: Role[], b: Role[]): boolean {

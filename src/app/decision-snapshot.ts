@@ -4,10 +4,14 @@ import type { DecisionSnapshot } from '../decisions/decision-model';
 import { exposureInputsDigest } from '../store/exposure-store';
 import { inventoryDigest } from '../store/inventory-store';
 import type { AppContext } from './app-context';
-import { readRulebookSource } from './load-rulebook';
 
-/** `rulebookDigest` is the digest of the rulebook that produced the assessment shown, when the caller has it. */
+/**
+ * `rulebookDigest` is the rules folder digest of the assessment shown, when the caller has it; otherwise the
+ * current folder's (it covers every file in rules/ that can change an outcome). `rulesDigest` and `rulesFiles` are
+ * the current folder's, so the record can list each file's digest.
+ */
 export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest?: string): DecisionSnapshot {
+  const rules = ctx.rules;
   const advisories = ctx.bulletins.advisoryRecords(bulletin.id);
   const revision = advisories[advisories.length - 1]?.revision;
   return {
@@ -17,7 +21,9 @@ export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest
     ].sort((a, b) => a - b),
     inventoryHash: inventoryDigest(ctx.db),
     exposureInputsHash: exposureInputsDigest(ctx.db),
-    rulebookHash: rulebookDigest ?? readRulebookSource(ctx.rulesDir).digest,
+    rulebookHash: rulebookDigest ?? rules.digest,
+    rulesDigest: rules.digest,
+    rulesFiles: rules.files.map((file) => ({ path: file.path, sha256: file.sha256 })),
     logHeadSeq: ctx.events.head().seq,
   };
 }

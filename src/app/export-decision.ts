@@ -1,102 +1,106 @@
 /**
- * `patchcall export` and `/patch export`: one decision's audit record, built from its events (folded the same
- * way Slack shows them), the bulletin as it was known when it was convened, the chain segment that proves it,
- * and, when Slack is reachable, the channel's thread.
+ * `patchcall export` and `/patch export`: one decision's audit record. The people it names are named in the log
+ * first; the sections that follow from the decision's events are derived from the chain segment with the code
+ * `audit verify --export` runs again (src/audit/derive-record.ts); the rest (export time and person, the chain head,
+ * the Slack thread as fetched now) is covered by the installation's signature over the whole record.
  */
-import type { AuditRecord, PersonRef, SlackMessage, TimelineEntry } from '../audit/audit-record';
+import { createHash } from 'node:crypto';
+import type { AuditRecord, SlackMessage } from '../audit/audit-record';
 import { buildChainSegment } from '../audit/chain-segment';
-import { describeDecisionEvent } from '../audit/describe-decision-event';
-import { DecisionEvents, decisionStream, type PositionPayload } from '../decisions/decision-model';
+import {
+  deriveRecordSections,
+  derivedPointers,
+  NameBook,
+  streamEvents,
+  uncoveredPointers,
+} from '../audit/derive-record';
+import { signRecord } from '../audit/record-signature';
+import { DecisionEvents, decisionStream, type DecisionState, type ExportedPayload } from '../decisions/decision-model';
 import { PatchcallError } from '../common/errors';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
-import { decisionIds, findDecision } from './decision-log';
+import { appendDecisionEvent, decisionIds, findDecision } from './decision-log';
+import { displayTimeZone } from './display-zone';
+import { recordPeopleNames, type PersonName } from './name-people';
 
 export interface ExportOptions {
   exportedBy: string;
   /** The channel's messages with replies, users resolved; empty when Slack was not asked. */
   slackThread?: SlackMessage[];
-  /** Display names by user id, for reading only. */
-  names?: Record<string, string>;
+  /** Names better than the roster's (Slack profiles, the CLI's `--as`), recorded in the log before the record is built. */
+  names?: Record<string, PersonName>;
 }
 
 export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, options: ExportOptions): AuditRecord {
-  const state = findDecision(ctx, decisionIdText);
+  const state = recordPeopleNames(ctx, findDecision(ctx, decisionIdText), options.names);
   const stream = decisionStream(state.id);
-  const events = [...ctx.events.read({ stream })];
-  const first = events[0];
-  const last = events[events.length - 1];
+  const first = ctx.events.first({ stream });
+  const last = state.lastSeq;
   if (!first || !last) throw new PatchcallError('NOT_FOUND', `decision "${decisionIdText}" has no events`);
-  const who = (id: string): PersonRef => (options.names?.[id] ? { id, name: options.names[id] } : { id });
-  const entry = (e: (typeof events)[number]): TimelineEntry => ({
-    seq: e.seq,
-    at: e.at,
-    actor: who(e.actor),
-    type: e.type,
-    summary: describeDecisionEvent(e.type, e.payload),
-  });
+  const segment = buildChainSegment(stream, ctx.events.chainBetween(first.seq, last));
+  const head = ctx.events.head();
+  const timeZone = displayTimeZone(ctx);
+  const derived = deriveRecordSections(segment, timeZone);
+  const fromChain = derivedPointers(derived);
 
-  const asOf = state.snapshot?.logHeadSeq ?? first.seq;
-  let bulletin;
-  try {
-    bulletin = loadBulletin(ctx, state.bulletinId, asOf);
-  } catch {
-    bulletin = undefined; // a bulletin typed into Slack and never imported has only the card's brief
+  let bulletin = derived.bulletin;
+  if (!bulletin) {
+    // decisions convened before the bulletin was recorded in the convened event: the store's view as of then
+    try {
+      bulletin = loadBulletin(ctx, state.bulletinId, state.snapshot?.logHeadSeq ?? first.seq);
+    } catch {
+      bulletin = undefined; // a bulletin typed into Slack and never imported has only the card's brief
+    }
   }
 
-  return {
+  const record: AuditRecord = {
     format: 'patchcall/audit-record',
-    version: 1,
+    version: 2,
     exportedAt: ctx.clock().toISOString(),
-    exportedBy: who(options.exportedBy),
-    decision: {
-      id: state.id,
-      bulletinId: state.bulletinId,
-      ...(state.channel ? { channel: state.channel.name } : {}),
-      status: state.status,
-      ...(state.convenedAt ? { convenedAt: state.convenedAt } : {}),
-      ...(state.convenedBy ? { convenedBy: who(state.convenedBy) } : {}),
-      // every position ever taken, not only the latest per person: a changed mind is part of the record
-      positions: events
-        .filter((e) => e.type === DecisionEvents.positionRecorded)
-        .map((e) => {
-          const p = e.payload as PositionPayload;
-          return {
-            person: who(p.userId),
-            roles: p.roles,
-            stance: p.stance,
-            ...(p.comment !== undefined ? { comment: p.comment } : {}),
-            at: e.at,
-            eventSeq: e.seq,
-          };
-        }),
-      refusals: events.filter((e) => e.type === DecisionEvents.refused).map(entry),
-      reminders: events.filter((e) => e.type.startsWith('decision.reminder')).map(entry),
-      ...(state.call
-        ? {
-            call: {
-              person: who(state.call.by),
-              at: state.call.at,
-              outcome: state.call.outcome,
-              rationale: state.call.rationale,
-              quorumMet: state.call.quorumMet,
-              ...(state.call.overrideReason !== undefined ? { overrideReason: state.call.overrideReason } : {}),
-              eventSeq: events.find((e) => e.type === DecisionEvents.called)?.seq ?? last.seq,
-              snapshot: {
-                ...state.call.snapshot,
-                recommendedCall: state.call.recommendedCall,
-                quorum: state.call.quorumSummary,
-              },
-            },
-          }
-        : {}),
-    },
+    exportedBy: new NameBook(streamEvents(segment)).latest(options.exportedBy),
+    timeZone,
+    chainHead: head,
+    decisionAtHead: derived.decisionAtHead,
+    coverage: { fromChain, notCoveredByChain: [] },
+    decision: derived.decision,
     ...(bulletin ? { bulletin } : {}),
-    exposures: state.exposures,
-    ...(state.assessment ? { assessment: state.assessment } : {}),
-    timeline: events.map(entry),
+    exposures: derived.exposures,
+    ...(derived.assessment ? { assessment: derived.assessment } : {}),
+    ...(derived.rules ? { rules: derived.rules } : {}),
+    people: derived.people,
+    timeline: derived.timeline,
     slackThread: options.slackThread ?? [],
-    chain: buildChainSegment(stream, ctx.events.chainBetween(first.seq, last.seq)),
+    chain: segment,
+  };
+  record.coverage.notCoveredByChain = uncoveredPointers(record, fromChain);
+  return signRecord(record, ctx.signingKey);
+}
+
+/** Every export is an event: who exported which files, covering the decision through which event. */
+export function recordExport(
+  ctx: AppContext,
+  record: AuditRecord,
+  request: {
+    userId: string;
+    channel?: string;
+    files: { name: string; format: string; content: string; fileId?: string }[];
+  },
+): { state: DecisionState; payload: ExportedPayload } {
+  const payload: ExportedPayload = {
+    userId: request.userId,
+    channel: request.channel ?? '',
+    files: request.files.map((f) => ({
+      name: f.name,
+      format: f.format,
+      sha256: createHash('sha256').update(f.content).digest('hex'),
+      ...(f.fileId ? { fileId: f.fileId } : {}),
+    })),
+    coversThroughSeq: record.decisionAtHead.lastSeq,
+  };
+  const state = findDecision(ctx, record.decision.id);
+  return {
+    state: appendDecisionEvent<ExportedPayload>(ctx, state, DecisionEvents.exported, request.userId, payload),
+    payload,
   };
 }
 

@@ -1,17 +1,18 @@
 /** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
-import { join } from 'node:path';
 import type { Bulletin, PortSpec } from '../bulletins/model';
 import { PatchcallError } from '../common/errors';
 import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
-import { readExposureRules, readServicePorts, vulnerablePorts } from '../exposure/exposure-rules';
+import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
 import { parseBlock, whatIf, withBlocks, type WhatIfChange } from '../exposure/what-if';
-import type { AssetMatch, MatchStatus } from '../inventory/model';
+import { affectedIdentities } from '../inventory/match/advisory-criteria';
+import type { Asset, AssetMatch, MatchStatus } from '../inventory/model';
 import { exposureInputsDigest, loadFilters, loadNetwork } from '../store/exposure-store';
 import type { AppContext } from './app-context';
 import { assetMatches } from './asset-queries';
 import { loadBulletin } from './bulletin-queries';
-import { loadRulesJson } from './rules-data';
+import { refuseUnknownFilters } from './network-filters';
+import type { RulesFolder } from './rules-folder';
 
 export interface AssetExposureEntry {
   assetId: string;
@@ -40,13 +41,15 @@ export interface ExposureReport {
   warnings: string[];
 }
 
-export function bulletinExposure(
-  ctx: AppContext,
-  bulletinId: string,
-  options: { blocks?: string[] } = {},
-): ExposureReport {
+export interface ExposureOptions {
+  blocks?: string[];
+  /** The rules to read (the caller's, so one answer uses one version of them); default: the current ones. */
+  rules?: RulesFolder;
+}
+
+export function bulletinExposure(ctx: AppContext, bulletinId: string, options: ExposureOptions = {}): ExposureReport {
   const bulletin = loadBulletin(ctx, bulletinId);
-  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin), options);
+  return exposureOfMatches(ctx, bulletin, assetMatches(ctx, bulletin, options.rules), options);
 }
 
 /** The report for a bulletin whose assets are already matched, so a caller that has both does not load them again. */
@@ -54,16 +57,22 @@ export function exposureOfMatches(
   ctx: AppContext,
   bulletin: Bulletin,
   matches: AssetMatch[],
-  options: { blocks?: string[] } = {},
+  options: ExposureOptions = {},
 ): ExposureReport {
+  const rules = options.rules ?? ctx.rules;
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
-  const { ports, source } = vulnerablePorts(bulletin, readRules(ctx, 'service-ports.json', readServicePorts));
+  const names = rules.get('names');
+  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'), {
+    products: affectedIdentities(bulletin, names),
+    matches,
+    names,
+  });
   const inputs: ExposureInputs = {
     filters,
     ...(stored ? { network: stored.network } : {}),
     ports,
-    rules: readRules(ctx, 'exposure.json', readExposureRules),
+    rules: rules.get('exposure'),
   };
 
   let blocks;
@@ -109,49 +118,59 @@ export function exposureOfMatches(
     blocks: options.blocks ?? [],
     warnings: inputWarnings(
       inputs,
-      matches.map((m) => m.asset.name),
+      matches.map((m) => m.asset),
     ),
   };
 }
 
-/** What is missing or dangling in the inputs, said once for the whole report. */
-function inputWarnings(inputs: ExposureInputs, assetNames: string[]): string[] {
+/**
+ * What is missing or dangling in the inputs, said once for the whole report. A filter the network description
+ * names but nobody imported is an error unless the description says `assumeOpen: true`; parser notes are shown
+ * only for filters on some path (named by a guard or host entry, or a security group of an asset in the report).
+ */
+function inputWarnings(inputs: ExposureInputs, assets: Asset[]): string[] {
   const warnings: string[] = [];
   const names = new Set(inputs.filters.map((f) => f.name));
+  if (inputs.network) refuseUnknownFilters(inputs.network, names);
   if (!inputs.network)
     warnings.push(
-      'no network description imported (patchcall import network.yaml): every address counts as the internet and no zone guard applies',
+      'no network description imported (patchcall import network.yaml): every public address counts as the internet, every private one as unassigned-private, and no zone guard applies',
     );
   if (!inputs.filters.length) warnings.push('no firewall imported: every path is open');
   for (const guard of inputs.network?.guards ?? []) {
     if (!names.has(guard.filter))
       warnings.push(
-        `${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open`,
+        `${inputs.network!.document}: filter "${guard.filter}" guarding ${guard.zones.join(', ')} is not imported; that hop is assumed open (assumeOpen: true)`,
       );
   }
-  const known = new Set(assetNames);
+  const known = new Set(assets.map((a) => a.name));
   for (const host of inputs.network?.hosts ?? []) {
     if (!names.has(host.filter))
       warnings.push(
-        `${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open`,
+        `${inputs.network!.document}: host filter "${host.filter}" of ${host.asset} is not imported; assumed open (assumeOpen: true)`,
       );
     if (!known.has(host.asset))
       warnings.push(
         `${inputs.network!.document}: host filter "${host.filter}" names asset "${host.asset}", which is not in the inventory`,
       );
   }
-  for (const filter of inputs.filters)
+  const onPath = new Set([
+    ...(inputs.network?.guards ?? []).map((g) => g.filter),
+    ...(inputs.network?.hosts ?? []).map((h) => h.filter),
+    ...assets.flatMap((a) => a.securityGroupIds),
+  ]);
+  const offPath = new Set<string>();
+  for (const filter of inputs.filters) {
+    if (!onPath.has(filter.name)) {
+      offPath.add(filter.name);
+      continue;
+    }
     for (const w of filter.warnings) warnings.push(`${filter.name} (${filter.source.document}): ${w}`);
+  }
+  if (offPath.size)
+    warnings.push(
+      `${offPath.size} imported filter${offPath.size > 1 ? 's are' : ' is'} on no path to these assets and not used: ${[...offPath].sort().slice(0, 5).join(', ')}${offPath.size > 5 ? ', …' : ''}`,
+    );
   if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
   return warnings;
-}
-
-function readRules<T>(ctx: AppContext, file: string, read: (value: unknown, path: string) => T): T {
-  const path = join(ctx.rulesDir, file);
-  try {
-    return read(loadRulesJson(ctx.rulesDir, file), path);
-  } catch (error) {
-    if (error instanceof PatchcallError && error.code === 'CONFIG') throw error;
-    throw new PatchcallError('CONFIG', (error as Error).message);
-  }
 }

@@ -1,53 +1,47 @@
 /** Every format `patchcall import` understands, and how a document's format is chosen. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseYamlText } from '../common/parse-yaml';
 import { InputError } from '../common/errors';
 import type { FormatHandler, SniffedDocument } from '../common/format-handler';
 import { bulletinFormats } from '../bulletins/formats';
 import type { BulletinBatch } from '../bulletins/model';
 import { inventoryFormatsWith } from '../inventory/formats';
-import { CMDB_FIELDS, type CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
+import type { CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import type { InventoryBatch } from '../inventory/model';
+import type { SoftwareInstallationPolicy } from '../inventory/parsers/servicenow-software';
+import type { ProviderRules } from '../inventory/providers';
 import { filterFormats } from '../exposure/formats';
 import type { FilterBatch } from '../exposure/model';
 import { networkFormats } from '../exposure/network-formats';
 import type { NetworkBatch } from '../exposure/network-model';
 import { rosterFormat, type RosterBatch } from '../decisions/roster-format';
+import type { RulesFolder } from './rules-folder';
 
 export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | NetworkBatch | RosterBatch;
 
 export const allFormats: FormatHandler<ImportBatch>[] = formatsWith({});
 
-function formatsWith(cmdbMapping: CmdbColumnMapping): FormatHandler<ImportBatch>[] {
-  return [...bulletinFormats, ...inventoryFormatsWith(cmdbMapping), ...filterFormats, ...networkFormats, rosterFormat];
+function formatsWith(
+  cmdbMapping: CmdbColumnMapping,
+  softwareInstallations?: SoftwareInstallationPolicy,
+  providers?: ProviderRules,
+): FormatHandler<ImportBatch>[] {
+  return [
+    ...bulletinFormats,
+    ...inventoryFormatsWith(cmdbMapping, softwareInstallations, providers),
+    ...filterFormats,
+    ...networkFormats,
+    rosterFormat,
+  ];
 }
 
-const CMDB_MAPPING_FILE = 'cmdb-mapping.yaml';
-
 /**
- * The formats for a rules directory: with a `cmdb-mapping.yaml` there (`kind: patchcall/cmdb-mapping`,
- * `columns: {name: "Host Name", …}`), CMDB exports are read by the organization's own column names.
+ * The formats for a rules folder: with a `cmdb-mapping.yaml` there (`kind: patchcall/cmdb-mapping`,
+ * `columns: {name: "Host Name", …}`), CMDB exports are read by the organization's own column names, and
+ * `software_installations: {complete: true, because: "…"}` declares the software-installation export complete;
+ * rules/providers.json says which assets a provider patches.
  */
-export function formatsFor(rulesDir: string): FormatHandler<ImportBatch>[] {
-  const path = join(rulesDir, CMDB_MAPPING_FILE);
-  if (!existsSync(path)) return allFormats;
-  const doc = parseYamlText(path, readFileSync(path, 'utf8')) as {
-    kind?: unknown;
-    columns?: Record<string, unknown>;
-  } | null;
-  if (doc?.kind !== 'patchcall/cmdb-mapping')
-    throw new InputError(path, 'expected "kind: patchcall/cmdb-mapping"', { pointer: '/kind' });
-  const columns = doc.columns ?? {};
-  for (const [field, column] of Object.entries(columns)) {
-    if (!(CMDB_FIELDS as readonly string[]).includes(field))
-      throw new InputError(path, `unknown CMDB field "${field}"; known: ${CMDB_FIELDS.join(', ')}`, {
-        pointer: `/columns/${field}`,
-      });
-    if (typeof column !== 'string' || !column.trim())
-      throw new InputError(path, 'a column name must be a non-empty string', { pointer: `/columns/${field}` });
-  }
-  return formatsWith(columns as CmdbColumnMapping);
+export function formatsFor(rules: RulesFolder): FormatHandler<ImportBatch>[] {
+  const mapping = rules.get('cmdbMapping');
+  return formatsWith(mapping?.columns ?? {}, mapping?.softwareInstallations, rules.get('providers'));
 }
 
 export function formatNames(): string[] {

@@ -3,9 +3,13 @@
  * event per document, with the projections updated in the same transaction. Any bad input stores nothing.
  */
 import { createHash } from 'node:crypto';
+import { InputError, PatchcallError } from '../common/errors';
 import type { SniffedDocument } from '../common/format-handler';
+import { assignBatchToAsset } from '../inventory/software';
+import { loadFilters } from '../store/exposure-store';
 import type { AppContext } from './app-context-type';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
+import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { writeTransaction } from '../store/write-transaction';
@@ -18,6 +22,8 @@ export interface SourceImportedPayload {
   sha256: string;
   bytes: number;
   batch: ImportBatch;
+  /** The filter name given with `import --name`, when one was. */
+  name?: string;
 }
 
 export interface ImportInput {
@@ -34,6 +40,8 @@ export interface ImportOutcome {
   kind: ImportBatch['kind'];
   /** One line saying what the document held. */
   summary: string;
+  /** Values the import could not read and left unknown, each naming the place (inventory imports). */
+  warnings: string[];
 }
 
 export type ImportProgress = (stage: 'parse' | 'store', done: number, total: number) => void;
@@ -41,15 +49,38 @@ export type ImportProgress = (stage: 'parse' | 'store', done: number, total: num
 export function importDocuments(
   ctx: AppContext,
   inputs: ImportInput[],
-  options: { format?: string; actor: string; onProgress?: ImportProgress },
+  options: {
+    format?: string;
+    actor: string;
+    onProgress?: ImportProgress;
+    name?: string;
+    asset?: string;
+    locale?: string;
+  },
 ): ImportOutcome[] {
-  const formats = formatsFor(ctx.rulesDir);
+  if (options.name !== undefined && !FILTER_NAME.test(options.name))
+    throw new PatchcallError(
+      'USAGE',
+      `--name takes a filter name of letters, digits and _ . : - (as the network description writes it), not "${options.name}"`,
+    );
+  const formats = formatsFor(ctx.rules);
   const parsed = inputs.map((input, i) => {
-    const handler = chooseFormat(input.doc, options.format, formats);
-    const batch = handler.parse(input.doc);
+    const doc = {
+      ...input.doc,
+      ...(options.asset ? { assetName: options.asset } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
+    };
+    const handler = chooseFormat(doc, options.format, formats);
+    const parsedBatch = withAsset(handler.parse(doc), doc.name, options.asset);
+    const batch = options.name === undefined ? parsedBatch : named(doc.name, parsedBatch, options.name);
     options.onProgress?.('parse', i + 1, inputs.length);
     return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
   });
+  const filterNames = new Set([
+    ...loadFilters(ctx.db).map((f) => f.name),
+    ...parsed.flatMap(({ batch }) => (batch.kind === 'filters' ? batch.filters.map((f) => f.name) : [])),
+  ]);
+  for (const { batch } of parsed) if (batch.kind === 'network') refuseUnknownFilters(batch.network, filterNames);
 
   return writeTransaction(
     ctx.db,
@@ -57,8 +88,17 @@ export function importDocuments(
       // the tables are checked inside the write lock: nothing is projected onto tables that disagree with the log
       assertTablesMatchLog(ctx);
       const outcomes = parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-        const summary = { kind: batch.kind, summary: describeBatch(batch) };
-        const previous = ctx.events.first({ stream: `source:${sha256}`, type: SOURCE_IMPORTED });
+        const summary = {
+          kind: batch.kind,
+          summary: describeBatch(batch),
+          warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
+        };
+        // the same SBOM said of another asset is another statement, not a repeat
+        const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
+        // the same bytes under another filter name are a new fact too (the firewall the network description expects)
+        const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
+          (event) => event.payload.name === options.name,
+        );
         if (previous) {
           return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
         }
@@ -68,10 +108,11 @@ export function importDocuments(
           sha256,
           bytes: input.bytes.length,
           batch,
+          ...(options.name !== undefined ? { name: options.name } : {}),
         };
         const event = ctx.events.append({
           type: SOURCE_IMPORTED,
-          stream: `source:${sha256}`,
+          stream,
           actor: options.actor,
           payload,
         });
@@ -91,6 +132,35 @@ export function importDocuments(
     },
     { sizeHint: inputs.reduce((sum, input) => sum + input.bytes.length, 0) },
   );
+}
+
+const FILTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+
+/**
+ * `import --name edge`: the file's one ruleset becomes the filter `edge`, whatever the file is called, so the
+ * IPv4 and IPv6 dumps of one firewall can be imported under one name and are joined.
+ */
+function named(document: string, batch: ImportBatch, name: string): ImportBatch {
+  if (batch.kind !== 'filters')
+    throw new PatchcallError('USAGE', `--name names a firewall; ${document} holds ${describeBatch(batch)}`);
+  const names = [...new Set(batch.filters.map((f) => f.name))];
+  if (names.length !== 1)
+    throw new PatchcallError(
+      'USAGE',
+      `--name names one filter; ${document} holds ${names.length} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}), which keep their own names`,
+    );
+  return { ...batch, filters: batch.filters.map((f) => ({ ...f, name })) };
+}
+
+/** `--asset` ties a host-less inventory to a named asset; any other kind of document refuses it. */
+function withAsset(batch: ImportBatch, document: string, asset: string | undefined): ImportBatch {
+  if (!asset) return batch;
+  if (batch.kind !== 'inventory' || !asset.trim())
+    throw new InputError(
+      document,
+      `--asset names the host of an inventory (an SBOM, osquery output); this is ${batch.kind}`,
+    );
+  return assignBatchToAsset(batch, asset);
 }
 
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */

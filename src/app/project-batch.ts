@@ -41,8 +41,11 @@ export function describeBatch(batch: ImportBatch): string {
         parts.push(`${batch.epssTable.rowCount} EPSS score${batch.epssTable.rowCount === 1 ? '' : 's'}`);
       return parts.join(' and ') || 'nothing to record';
     }
-    case 'inventory':
-      return `${batch.assets.length} asset view${batch.assets.length === 1 ? '' : 's'}${batch.fixes.length ? `, ${batch.fixes.length} installed fix${batch.fixes.length === 1 ? '' : 'es'}` : ''}`;
+    case 'inventory': {
+      const software = batch.assets.reduce((n, a) => n + (a.software?.length ?? 0), 0);
+      const warnings = batch.warnings?.length ?? 0;
+      return `${batch.assets.length} asset view${batch.assets.length === 1 ? '' : 's'}${batch.fixes.length ? `, ${batch.fixes.length} installed fix${batch.fixes.length === 1 ? '' : 'es'}` : ''}${software ? `, ${software} installed package${software === 1 ? '' : 's'}` : ''}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}`;
+    }
     case 'filters':
       return `${batch.filters.length} filter${batch.filters.length === 1 ? '' : 's'} (${batch.filters.map((f) => f.name).join(', ')})`;
     case 'network':

@@ -24,7 +24,7 @@ export function readRoster(ctx: AppContext): RosterState {
   return events.sort((a, b) => a.seq - b.seq).reduce(applyRosterEvent, initialRoster());
 }
 
-export function assignRole(ctx: AppContext, actor: string, role: Role, users: string[], groups: string[]): RosterState {
+function assignRole(ctx: AppContext, actor: string, role: Role, users: string[], groups: string[]): RosterState {
   ctx.events.append<RoleAssignedPayload>({
     type: RosterEvents.assigned,
     stream: ROSTER_STREAM,
@@ -34,12 +34,23 @@ export function assignRole(ctx: AppContext, actor: string, role: Role, users: st
   return readRoster(ctx);
 }
 
-/** A role change by someone who may not make it is kept on the record. */
-export function refuseRoleChange(ctx: AppContext, userId: string, text: string, reason: string): void {
-  ctx.events.append<RoleRefusedPayload>({
-    type: RosterEvents.refused,
-    stream: ROSTER_STREAM,
-    actor: userId,
-    payload: { userId, text, reason },
-  });
+export type RoleChangeResult = { kind: 'changed'; roster: RosterState } | { kind: 'refused'; reason: string };
+
+const NOT_AN_ADMIN = 'not a patchcall admin (PATCHCALL_ADMINS)';
+
+/** `/patch roles set`: only admins change roles; anyone else's attempt (with what they typed) is kept on the record. */
+export function changeRole(
+  ctx: AppContext,
+  request: { userId: string; text: string; role: Role; users: string[]; groups: string[]; admins: readonly string[] },
+): RoleChangeResult {
+  if (!request.admins.includes(request.userId)) {
+    ctx.events.append<RoleRefusedPayload>({
+      type: RosterEvents.refused,
+      stream: ROSTER_STREAM,
+      actor: request.userId,
+      payload: { userId: request.userId, text: request.text, reason: NOT_AN_ADMIN },
+    });
+    return { kind: 'refused', reason: NOT_AN_ADMIN };
+  }
+  return { kind: 'changed', roster: assignRole(ctx, request.userId, request.role, request.users, request.groups) };
 }

@@ -11,13 +11,15 @@ export interface Anchor {
   at?: string;
   /** Where the anchor was read: a Slack message ts, a line. */
   where: string;
+  /** The installation's record-signing public key (base64 SPKI DER) published with the anchor. */
+  key?: string;
 }
 
-const ANCHOR_LINE = /patchcall anchor: seq=(\d+) hash=([0-9a-f]{64})(?: at=(\S+))?/;
+const ANCHOR_LINE = /patchcall anchor: seq=(\d+) hash=([0-9a-f]{64})(?: at=(\S+))?(?: key=([A-Za-z0-9+/=]+))?/;
 
 /** The text posted to the audit channel; `parseAnchors` reads it back. */
-export function anchorText(head: { seq: number; hash: string }, at: string): string {
-  return `patchcall anchor: seq=${head.seq} hash=${head.hash} at=${at}`;
+export function anchorText(head: { seq: number; hash: string }, at: string, publicKey?: string): string {
+  return `patchcall anchor: seq=${head.seq} hash=${head.hash} at=${at}${publicKey ? ` key=${publicKey}` : ''}`;
 }
 
 /**
@@ -28,7 +30,14 @@ export function parseAnchors(content: unknown): Anchor[] {
   const anchors: Anchor[] = [];
   const add = (text: unknown, where: string) => {
     const match = typeof text === 'string' ? ANCHOR_LINE.exec(text) : null;
-    if (match) anchors.push({ seq: Number(match[1]), hash: match[2]!, ...(match[3] ? { at: match[3] } : {}), where });
+    if (match)
+      anchors.push({
+        seq: Number(match[1]),
+        hash: match[2]!,
+        ...(match[3] ? { at: match[3] } : {}),
+        where,
+        ...(match[4] ? { key: match[4] } : {}),
+      });
   };
   if (typeof content === 'string') {
     content.split('\n').forEach((line, i) => add(line, `line ${i + 1}`));

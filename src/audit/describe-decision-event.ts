@@ -1,12 +1,21 @@
 /** One sentence per decision event for the audit timeline, from the event's own payload. */
+import { formatTime } from '../common/time-format';
 import {
   DecisionEvents,
   type CalledPayload,
   type CallPostedPayload,
+  type CallPinnedPayload,
   type CardPostedPayload,
+  type ChannelCreatedPayload,
+  type ChannelNamedPayload,
+  type EffectAttemptedPayload,
   type ConvenedPayload,
+  type EffectFailedPayload,
+  type InvitedPayload,
+  type TopicSetPayload,
   type ExportedPayload,
   type PositionPayload,
+  type PeopleNamedPayload,
   type RefusedPayload,
 } from '../decisions/decision-model';
 
@@ -16,16 +25,68 @@ const STANCE_WORDS: Record<string, string> = {
   'more-info': 'asked for more information',
 };
 
-export function describeDecisionEvent(type: string, payload: unknown): string {
+const TRIGGER_WORDS: Record<string, string> = {
+  command: 'by /patch open',
+  import: 'when the bulletin arrived',
+  'new-bulletin': 'from a bulletin typed in with /patch new',
+};
+
+export interface DescribeContext {
+  /** The organization's zone, for times in the sentences. */
+  timeZone: string;
+  /** The deadline recorded at convening, to correct text recorded with a wrong time (the old channel topic). */
+  deadline?: string;
+}
+
+export function describeDecisionEvent(type: string, payload: unknown, context: DescribeContext): string {
+  const time = (iso: string) => formatTime(iso, context.timeZone);
+  const correctedTopic = (topic: string) =>
+    context.deadline && !topic.includes(time(context.deadline))
+      ? ` (recorded text; the deadline is ${time(context.deadline)})`
+      : '';
   switch (type) {
     case DecisionEvents.convened: {
       const p = payload as ConvenedPayload;
       const s = p.assessment?.summary;
-      return `convened #${p.channel.name} on ${p.bulletinId} (${p.trigger}); recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, by ${s.deadline.dueAt}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
+      return `convened #${p.channel?.name ?? p.channelName} on ${p.bulletinId} ${TRIGGER_WORDS[p.trigger] ?? `(${p.trigger})`}; recommended ${s ? `${s.recommendedCall}, urgency ${s.urgency}, deadline ${time(s.deadline.dueAt)}` : 'nothing'}; ${p.assets.length} affected asset${p.assets.length === 1 ? '' : 's'}`;
     }
     case DecisionEvents.cardPosted: {
       const p = payload as CardPostedPayload;
-      return `posted the decision card (ts ${p.ts}), topic "${p.topic}", invited ${p.invited.length} people`;
+      // the outbox records the topic and the invitations as events of their own; older cards carry them here
+      if (p.topic === undefined || p.invited === undefined)
+        return `${p.found ? 'found the decision card it had posted' : 'posted the decision card'} (ts ${p.ts})`;
+      return `posted the decision card (ts ${p.ts}), topic "${p.topic}"${correctedTopic(p.topic)}, invited ${p.invited.length} ${p.invited.length === 1 ? 'person' : 'people'}`;
+    }
+    case DecisionEvents.peopleNamed: {
+      const p = payload as PeopleNamedPayload;
+      return `recorded the names of ${p.people.map((n) => `${n.userId} as ${n.name}${n.handle ? ` (@${n.handle})` : ''} from ${n.source}`).join(', ')}`;
+    }
+    case DecisionEvents.channelCreated: {
+      const p = payload as ChannelCreatedPayload;
+      return `${p.found ? 'found its channel' : 'created the channel'} #${p.name} (${p.id})`;
+    }
+    case DecisionEvents.channelNamed:
+      return `chose the channel name #${(payload as ChannelNamedPayload).name} (the one before was taken)`;
+    case DecisionEvents.topicSet: {
+      const { topic } = payload as TopicSetPayload;
+      return `set the channel topic to "${topic}"${correctedTopic(topic)}`;
+    }
+    case DecisionEvents.invited: {
+      const p = payload as InvitedPayload;
+      const refused = p.refused.map((r) => `${r.userId} (${r.error})`).join(', ');
+      return `invited ${p.invited.length} ${p.invited.length === 1 ? 'person' : 'people'}${refused ? `; Slack refused ${refused}` : ''}`;
+    }
+    case DecisionEvents.effectAttempted: {
+      const p = payload as EffectAttemptedPayload;
+      return `began posting the ${p.effect === 'card' ? 'decision card' : 'call'} (key ${p.key})`;
+    }
+    case DecisionEvents.callPinned:
+      return `pinned the call in the channel (ts ${(payload as CallPinnedPayload).ts})`;
+    case DecisionEvents.effectsRetried:
+      return 'asked to try again the Slack steps that Slack had refused';
+    case DecisionEvents.effectFailed: {
+      const p = payload as EffectFailedPayload;
+      return `Slack refused the ${p.effect} for good: ${p.error}`;
     }
     case DecisionEvents.positionRecorded: {
       const p = payload as PositionPayload;
@@ -37,7 +98,7 @@ export function describeDecisionEvent(type: string, payload: unknown): string {
     }
     case DecisionEvents.called: {
       const p = payload as CalledPayload;
-      return `made the call as ${p.as}: ${p.outcome} (recommended ${p.recommendedCall}); ${p.quorumMet ? 'quorum met' : `without quorum: ${p.overrideReason ?? 'no reason recorded'}`}; rationale: ${p.rationale}`;
+      return `made the call as ${p.as}: ${p.outcome} (recommended ${p.recommendedCall}); ${p.quorumMet ? 'the quorum was met' : `made without quorum, because: ${p.overrideReason ?? 'no reason recorded'}`}; rationale: ${p.rationale}`;
     }
     case DecisionEvents.callPosted: {
       const p = payload as CallPostedPayload;

@@ -1,8 +1,25 @@
-/** Checks an exported decision record on its own: its chain links, and that it is the record of one stream. */
+/**
+ * `audit verify --export`: checks an exported decision record on its own, without the database.
+ * 1. The chain links: nothing in the segment was changed, removed, added or reordered, and no event of the
+ *    decision is hidden.
+ * 2. What the record shows: every section in `coverage.fromChain` is derived again from the chained payloads with
+ *    the code that built it (derive-record.ts); a difference fails naming its JSON pointer.
+ * 3. The signature: the whole record (export time, chain head, the decision's state at that head, every section)
+ *    as signed by the installation's Ed25519 key, and that key vouched for by `--key`, the anchors, or the local
+ *    installation's key file.
+ */
 import { InputError } from '../common/errors';
+import type { AuditRecord } from './audit-record';
 import { verifyChainSegment, type ChainSegment } from './chain-segment';
+import { deriveRecordSections, derivedPointers, uncoveredPointers } from './derive-record';
+import { signatureProblem } from './record-signature';
 
 export const AUDIT_RECORD_FORMAT = 'patchcall/audit-record';
+
+export interface TrustedKeys {
+  /** base64 SPKI DER → who vouches for it ("--key", "anchor at message ts …", "the installation's key file"). */
+  keys: Map<string, string>;
+}
 
 export type ExportVerdict =
   | {
@@ -13,27 +30,126 @@ export type ExportVerdict =
       firstSeq: number;
       headSeq: number;
       headHash: string;
+      fromChain: string[];
+      notCoveredByChain: string[];
+      keyId: string;
+      keyVouchedBy: string;
     }
-  | { ok: false; stream: string; brokenAt: number; problem: string };
+  | { ok: false; stream: string; brokenAt?: number; pointer?: string; problem: string; notCoveredByChain?: string[] };
 
-export function verifyExportedRecord(record: unknown, file: string): ExportVerdict {
-  const candidate = record as { format?: unknown; chain?: ChainSegment };
+export function verifyExportedRecord(record: unknown, file: string, trusted: TrustedKeys): ExportVerdict {
+  const candidate = record as AuditRecord & { version?: unknown };
   if (candidate?.format !== AUDIT_RECORD_FORMAT)
     throw new InputError(file, `not a patchcall audit record (expected "format": "${AUDIT_RECORD_FORMAT}")`, {
       pointer: '/format',
     });
-  const chain = candidate.chain;
+  const chain = candidate.chain as ChainSegment | undefined;
   if (!chain || typeof chain.stream !== 'string' || !Array.isArray(chain.links))
     throw new InputError(file, 'the record has no chain of events', { pointer: '/chain' });
-  const verdict = verifyChainSegment(chain);
-  if (!verdict.ok) return { ok: false, stream: chain.stream, brokenAt: verdict.brokenAt, problem: verdict.problem };
+  const stream = chain.stream;
+  if (candidate.version !== 2)
+    return {
+      ok: false,
+      stream,
+      pointer: '/version',
+      problem: `a version ${String(candidate.version)} record is not signed and its sections are not bound to the chain; export it again`,
+    };
+
+  const links = verifyChainSegment(chain);
+  if (!links.ok) return { ok: false, stream, brokenAt: links.brokenAt, problem: links.problem };
+
+  const derived = JSON.parse(JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone)))) as Record<
+    string,
+    unknown
+  >;
+  const fromChain = derivedPointers(derived as never);
+  const shown = candidate as unknown as Record<string, unknown>;
+  const notCoveredByChain = uncoveredPointers(shown, fromChain);
+  for (const pointer of fromChain) {
+    const key = pointer.slice(1);
+    const difference = firstDifference(shown[key], derived[key], pointer);
+    if (difference !== undefined)
+      return {
+        ok: false,
+        stream,
+        pointer: difference,
+        problem: `${difference} differs from what the chained events say`,
+        notCoveredByChain,
+      };
+  }
+  const coverage = candidate.coverage;
+  const claimed = [...(coverage?.fromChain ?? [])].sort().join(' ');
+  if (claimed !== [...fromChain].sort().join(' '))
+    return {
+      ok: false,
+      stream,
+      pointer: '/coverage/fromChain',
+      problem: `/coverage/fromChain says "${claimed}" but the chain covers "${[...fromChain].sort().join(' ')}"`,
+    };
+
+  const lastLink = chain.links[chain.links.length - 1]!;
+  const head = candidate.chainHead;
+  if (
+    !head ||
+    typeof head.seq !== 'number' ||
+    head.seq < lastLink.seq ||
+    (head.seq === lastLink.seq && head.hash !== lastLink.hash)
+  )
+    return {
+      ok: false,
+      stream,
+      pointer: '/chainHead',
+      problem: `/chainHead does not match the chain, which ends at event #${lastLink.seq}`,
+    };
+
+  const badSignature = signatureProblem(candidate);
+  if (badSignature) return { ok: false, stream, pointer: '/signature', problem: badSignature, notCoveredByChain };
+  const signature = candidate.signature!;
+  const vouchedBy = trusted.keys.get(signature.publicKey);
+  if (!vouchedBy)
+    return {
+      ok: false,
+      stream,
+      pointer: '/signature/publicKey',
+      problem: trusted.keys.size
+        ? `the record is signed by key ${signature.keyId}, which neither --key, the anchors nor this installation vouch for (re-signed with another key?)`
+        : `the record is signed by key ${signature.keyId}, but nothing vouches for that key: pass --key <public key> or --anchors <export of the audit channel>`,
+      notCoveredByChain,
+    };
+
   return {
     ok: true,
-    stream: chain.stream,
-    streamEvents: verdict.streamEvents,
-    count: verdict.count,
+    stream,
+    streamEvents: links.streamEvents,
+    count: links.count,
     firstSeq: chain.links[0]!.seq,
-    headSeq: verdict.headSeq,
-    headHash: verdict.headHash,
+    headSeq: links.headSeq,
+    headHash: links.headHash,
+    fromChain,
+    notCoveredByChain,
+    keyId: signature.keyId,
+    keyVouchedBy: vouchedBy,
   };
+}
+
+/** The JSON pointer of the first place where `shown` and `expected` differ, or undefined when they are equal. */
+export function firstDifference(shown: unknown, expected: unknown, pointer: string): string | undefined {
+  if (shown === expected) return undefined;
+  if (typeof shown !== 'object' || typeof expected !== 'object' || shown === null || expected === null) return pointer;
+  if (Array.isArray(shown) !== Array.isArray(expected)) return pointer;
+  const escape = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+  if (Array.isArray(shown) && Array.isArray(expected)) {
+    for (let i = 0; i < Math.max(shown.length, expected.length); i++) {
+      const inner = firstDifference(shown[i], expected[i], `${pointer}/${i}`);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  }
+  const a = shown as Record<string, unknown>;
+  const b = expected as Record<string, unknown>;
+  for (const key of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+    const inner = firstDifference(a[key], b[key], `${pointer}/${escape(key)}`);
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
 }

@@ -4,7 +4,7 @@
  * fact keeps the source that stated it.
  */
 import type { SourceRef } from '../common/provenance';
-import type { AdvisoryRecord, Bulletin, CveRecord } from './model';
+import type { AdvisoryRecord, Bulletin, CveRecord, SourcedFact } from './model';
 import { classifyCycle, type ReleaseCalendars } from './release-cycle';
 
 /**
@@ -40,6 +40,7 @@ export function mergeBulletin(
     firstOf(records, (r) => (r.published ? { value: r.published, source: r.source } : undefined));
 
   const products = [...(latest?.products ?? []), ...records.flatMap((r) => r.products)];
+  const cycleDate = vendorReleaseDate(latest);
   const remediations = latest?.remediations ?? [];
   const restartStatements = remediations.filter((r) => r.category === 'vendor_fix' && r.restartRequired !== undefined);
   const restartYes = restartStatements.find((r) => r.restartRequired);
@@ -72,15 +73,82 @@ export function mergeBulletin(
     descriptions: [...(latest?.notes ?? []), ...records.flatMap((r) => r.descriptions)],
     cwes: unique(records.flatMap((r) => r.cwes)),
     vulnerablePorts: latest?.vulnerablePorts ?? [],
+    workarounds: remediations
+      .filter((r) => r.category === 'workaround' || r.category === 'mitigation')
+      .map((r) => ({ value: r.details, source: r.source })),
+    applicability: records.flatMap((r) => r.applicability ?? []),
+    ...(latest?.publisher ? { publisher: { value: latest.publisher, source: latest.source } } : {}),
+    ...(latest?.revision ? { revision: { value: latest.revision, source: latest.source } } : {}),
+    ...(latest?.updatedAt ? { updatedAt: { value: latest.updatedAt, source: latest.source } } : {}),
+    ...(latest?.severity ? { severity: { value: latest.severity, source: latest.source } } : {}),
+    ...(latest?.tlp ? { tlp: { value: latest.tlp, source: latest.source } } : {}),
+    cweFacts: [
+      ...(latest?.cwes ?? []),
+      ...records.flatMap((r) => r.cwes.map((value) => ({ cve: r.cve, value, source: r.source }))),
+    ],
+    discoveryDates: latest?.discoveryDates ?? [],
+    exploitCodeMaturity: exploitCodeMaturity([...(latest?.scores ?? []), ...records.flatMap((r) => r.scores)]),
     ...(latest?.automatable ? { automatable: { value: latest.automatable, source: latest.source } } : {}),
-    cycle: classifyCycle(
-      vendor?.value,
-      releasedAt?.value,
-      products.map((p) => p.name),
-      calendars,
-    ),
+    cycle: cycleDate
+      ? classifyCycle(
+          vendor?.value,
+          cycleDate.date,
+          products.map((p) => p.name),
+          calendars,
+          cycleDate.what,
+        )
+      : {
+          status: 'unknown',
+          reason: releasedAt
+            ? `no vendor advisory or fix date imported; ${releasedAt.value.slice(0, 10)} is when ${describeFeed(releasedAt.source.format)} published the record, which says nothing about the vendor's release cycle`
+            : 'the bulletin has no release date',
+        },
     sources,
   };
+}
+
+/**
+ * The date the out-of-cycle test reads: the vendor's own advisory date; for a coordinator's advisory (CISA, a CERT)
+ * the vendor fix's date when it gives one, else its own date. Never a CVE feed's publication date.
+ */
+function vendorReleaseDate(advisory: AdvisoryRecord | undefined): { date: string; what: string } | undefined {
+  if (!advisory) return undefined;
+  const fixDates = advisory.remediations
+    .filter((r) => r.category === 'vendor_fix' && r.date)
+    .map((r) => r.date!)
+    .sort();
+  if (advisory.publisherCategory && advisory.publisherCategory !== 'vendor' && fixDates[0])
+    return { date: fixDates[0], what: 'the vendor fix was released' };
+  if (advisory.releasedAt) return { date: advisory.releasedAt, what: 'released' };
+  return fixDates[0] ? { date: fixDates[0], what: 'the vendor fix was released' } : undefined;
+}
+
+function describeFeed(format: string): string {
+  return format === 'nvd' ? 'NVD' : format === 'cve5' ? 'the CVE program' : format;
+}
+
+const MATURITY: Record<string, string> = {
+  U: 'unproven',
+  P: 'proof-of-concept',
+  F: 'functional',
+  H: 'high',
+  A: 'attacked',
+};
+
+/** CVSS temporal E: values (v2 E:U/POC/F/H, v3 E:U/P/F/H, v4 E:U/P/A) that a score vector states. */
+function exploitCodeMaturity(scores: Bulletin['scores']): SourcedFact[] {
+  return scores.flatMap((score) => {
+    const value = /(?:^|\/)E:(U|POC|P|F|H|A)(?:\/|$)/.exec(score.vector)?.[1];
+    if (!value) return [];
+    const key = value === 'POC' ? 'P' : value;
+    return [
+      {
+        ...(score.cve ? { cve: score.cve } : {}),
+        value: `${MATURITY[key]} (E:${value} in ${score.vector})`,
+        source: score.source,
+      },
+    ];
+  });
 }
 
 /** For each (CVE, feed format), the record imported last. */

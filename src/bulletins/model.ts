@@ -24,6 +24,13 @@ export interface ProductRef {
   versionStartExcluding?: string;
   versionEndIncluding?: string;
   versionEndExcluding?: string;
+  /** One version, as a CSAF product_version or service_pack branch names it ("12.2(55)SE", "0:0.5-1.el7_9"). */
+  version?: string;
+  /** The product without its version, as a CSAF product_name branch names it ("IOS", "Cisco IOS XE Software"). */
+  productName?: string;
+  /** A CSAF relationship: this product is `relationship` (default_component_of, installed_on …) `platform`. */
+  relationship?: string;
+  platform?: { name: string; cpe?: string; cpeRaw?: string };
 }
 
 export type ProductStatus = 'affected' | 'fixed' | 'not_affected' | 'under_investigation' | 'recommended';
@@ -32,6 +39,46 @@ export interface ProductEntry extends ProductRef {
   status: ProductStatus;
   /** CVEs this status applies to; empty means every CVE of the advisory. */
   cves: string[];
+  /** A VEX justification for not_affected (CSAF flags[].label, e.g. vulnerable_code_not_present). */
+  justification?: string;
+  /** An NVD cpeMatch: matching reads it through its configuration (`Bulletin.applicability`), not on its own. */
+  viaConfiguration?: boolean;
+  source: SourceRef;
+}
+
+/** One NVD cpeMatch: a CPE pattern with an optional version range; `vulnerable: false` marks a platform. */
+export interface CpeCriterion {
+  criteria: string;
+  vulnerable: boolean;
+  versionStartIncluding?: string;
+  versionStartExcluding?: string;
+  versionEndIncluding?: string;
+  versionEndExcluding?: string;
+  source: SourceRef;
+}
+
+export interface ApplicabilityNode {
+  operator: 'AND' | 'OR';
+  negate: boolean;
+  matches: CpeCriterion[];
+}
+
+/**
+ * One NVD configuration, kept as the tree NVD publishes ("SMBv1 AND running on one of these Windows"): the nodes
+ * combine with `operator` (OR when absent), each node's matches with its own operator, `negate` inverts.
+ */
+export interface Applicability {
+  cve: string;
+  operator: 'AND' | 'OR';
+  negate: boolean;
+  nodes: ApplicabilityNode[];
+  source: SourceRef;
+}
+
+/** A dated or valued statement with its source (CSAF tracking, TLP, CWE, discovery date, CVSS temporal). */
+export interface SourcedFact {
+  cve?: string;
+  value: string;
   source: SourceRef;
 }
 
@@ -147,6 +194,14 @@ export interface AdvisoryRecord {
   releasedAtNote?: string;
   updatedAt?: string;
   severity?: string;
+  /** The publisher's role (CSAF publisher.category: vendor, coordinator, …): a coordinator's date is not the vendor's. */
+  publisherCategory?: string;
+  /** Traffic Light Protocol label (CSAF document.distribution.tlp.label). */
+  tlp?: string;
+  /** CWE ids stated by the advisory, per CVE. */
+  cwes?: SourcedFact[];
+  /** When each vulnerability was discovered (CSAF vulnerabilities[].discovery_date). */
+  discoveryDates?: SourcedFact[];
   cves: string[];
   products: ProductEntry[];
   remediations: Remediation[];
@@ -168,6 +223,8 @@ export interface CveRecord {
   lastModified?: string;
   descriptions: TextFact[];
   products: ProductEntry[];
+  /** NVD configurations, as trees. */
+  applicability?: Applicability[];
   scores: Score[];
   exploitation: ExploitationFact[];
   ssvc?: SsvcFact;
@@ -231,6 +288,20 @@ export interface Bulletin {
   descriptions: TextFact[];
   cwes: string[];
   vulnerablePorts: PortSpec[];
+  /** The bulletin's own workarounds and mitigations, quoted: the only blocks a plan may call "the bulletin's". */
+  workarounds?: SourcedText[];
+  /** NVD configurations of its CVEs, read as trees by matching. */
+  applicability?: Applicability[];
+  /** The advisory's tracking and classification, each with its source. */
+  publisher?: SourcedText;
+  revision?: SourcedText;
+  updatedAt?: SourcedText;
+  severity?: SourcedText;
+  tlp?: SourcedText;
+  cweFacts?: SourcedFact[];
+  discoveryDates?: SourcedFact[];
+  /** CVSS temporal Exploit Code Maturity (E:U/P/F/H) from any score vector: evidence about code, not use. */
+  exploitCodeMaturity?: SourcedFact[];
   automatable?: { value: 'yes' | 'no'; source: SourceRef };
   cycle: CycleVerdict;
   /** Every document that contributed, oldest import first. */

@@ -5,6 +5,7 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
+import { ConfigError } from '../common/errors';
 import type { CycleVerdict } from './model';
 
 dayjs.extend(utc);
@@ -36,7 +37,7 @@ export interface ReleaseCalendars {
 export function validateCalendars(data: unknown, file: string): ReleaseCalendars {
   const problems: string[] = [];
   const vendors = (data as { vendors?: unknown })?.vendors;
-  if (!Array.isArray(vendors)) throw new Error(`${file}: "vendors" must be an array`);
+  if (!Array.isArray(vendors)) throw new ConfigError(`${file}: "vendors" must be an array`);
   vendors.forEach((entry: VendorCalendar, i: number) => {
     const where = `${file} /vendors/${i} (${entry?.vendor ?? '?'})`;
     if (typeof entry?.vendor !== 'string' || !Array.isArray(entry.aliases))
@@ -63,7 +64,7 @@ export function validateCalendars(data: unknown, file: string): ReleaseCalendars
       problems.push(`${where}: calendar.months must be "all" or month numbers 1-12`);
     }
   });
-  if (problems.length) throw new Error(problems.join('\n'));
+  if (problems.length) throw new ConfigError(problems.join('\n'));
   return data as ReleaseCalendars;
 }
 
@@ -87,6 +88,7 @@ export function classifyCycle(
   releasedAt: string | undefined,
   productNames: string[],
   calendars: ReleaseCalendars,
+  what = 'released',
 ): CycleVerdict {
   if (!releasedAt) return { status: 'unknown', reason: 'the bulletin has no release date' };
   const entry = findVendorCalendar(vendor, productNames, calendars);
@@ -102,7 +104,7 @@ export function classifyCycle(
   if (regular && regular.format('YYYY-MM-DD') === day) {
     return {
       status: 'in-cycle',
-      reason: `released ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}`,
+      reason: `${what} ${weekday} ${day} (${entry.timezone}), on ${entry.vendor}'s ${entry.name}`,
     };
   }
   const expected = regular
@@ -110,7 +112,7 @@ export function classifyCycle(
     : '; no regular release falls in that month';
   return {
     status: 'out-of-cycle',
-    reason: `released ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}`,
+    reason: `${what} ${weekday} ${day} (${entry.timezone}), outside ${entry.vendor}'s ${entry.name}${expected}`,
   };
 }
 

@@ -1,10 +1,10 @@
 /** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
-import { openAppContext, type AppContext } from '../app/app-context';
+import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
 import { readConfig } from '../config';
-import type { CliIo, CliRuntime } from './cli-io';
+import type { CliIo, CliRuntime, GlobalOptions } from './cli-io';
 import { registerImport } from './commands/import';
 import { registerBulletins } from './commands/bulletins';
 import { registerAudit } from './commands/audit';
@@ -14,10 +14,13 @@ import { registerAssess } from './commands/assess';
 import { registerRules } from './commands/rules';
 import { registerWatch } from './commands/watch';
 import { registerExport } from './commands/export';
+import { registerDecisions } from './commands/decisions';
+import { textStyle } from './output';
+import { versionInfo } from '../app/version-info';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const contexts: AppContext[] = [];
+  const opened: Patchcall[] = [];
   try {
     const config = readConfig(io.env);
     const runtime: CliRuntime = {
@@ -25,16 +28,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config,
       open(options, access = 'read') {
         const clock = options.at ? fixedClock(options.at) : io.clock;
-        const ctx = openAppContext({
+        const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
           mustExist: access !== 'write',
           checkTables: access === 'read',
           busyTimeoutMs: config.busyTimeoutMs,
+          ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
+          ...(options.at ? { asOf: clock!() } : {}),
         });
-        contexts.push(ctx);
-        return ctx;
+        opened.push(patchcall);
+        return patchcall;
       },
       print(options, json, human) {
         io.stdout(options.json ? JSON.stringify(json, null, 2) + '\n' : human());
@@ -42,13 +47,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       fail(code) {
         exitCode = Math.max(exitCode, code);
       },
+      style(options) {
+        return textStyle(io, options);
+      },
     };
     const program = buildProgram(runtime);
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {
     exitCode = reportError(error, io, argv.includes('--json'));
   } finally {
-    for (const ctx of contexts) ctx.close();
+    for (const patchcall of opened) patchcall.close();
   }
   return exitCode;
 }
@@ -59,6 +67,9 @@ function buildProgram(runtime: CliRuntime): Command {
     .option('--db <path>', 'SQLite database file (default: $PATCHCALL_DB or ./data/patchcall.db)')
     .option('--json', 'machine-readable output')
     .option('--at <time>', 'act as of this ISO 8601 time (assess and export read the clock), e.g. 2008-10-23T18:30:00Z')
+    .option('--color [when]', 'colour: always, never or auto (default: on a terminal, unless NO_COLOR is set)')
+    .option('--no-color', 'no colour')
+    .option('--version', 'print the version, the schema version and the rulebook digest')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: runtime.io.stdout, writeErr: runtime.io.stderr });
@@ -71,6 +82,28 @@ function buildProgram(runtime: CliRuntime): Command {
   registerWatch(program, runtime);
   registerExport(program, runtime);
   registerAudit(program, runtime);
+  registerDecisions(program, runtime);
+  program.allowExcessArguments(true).action((options: GlobalOptions & { version?: boolean }) => {
+    if (program.args.length)
+      throw new PatchcallError('USAGE', `unknown command "${program.args[0]}" (patchcall --help lists the commands)`);
+    if (!options.version) {
+      program.help({ error: true });
+      return;
+    }
+    const info = versionInfo(runtime.config.rulesDir);
+    runtime.print(
+      options,
+      info,
+      () =>
+        [
+          `patchcall ${info.version}`,
+          `schema version ${info.schemaVersion}`,
+          info.rulebookDigest
+            ? `rulebook sha256 ${info.rulebookDigest} (${info.rulesDir})`
+            : `rulebook not usable (${info.rulesDir}):\n${info.rulebookProblems.map((p) => `  ${p}`).join('\n')}`,
+        ].join('\n') + '\n',
+    );
+  });
   return program;
 }
 
@@ -92,6 +125,7 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
       return 0;
     return 2;
   }
+  // bad input, usage or an unusable --db is the user's to fix (2); anything else, an unreachable server included, is a failure (1)
   const code =
     isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE' || error.code === 'BAD_DATABASE')
       ? 2

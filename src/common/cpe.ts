@@ -9,12 +9,21 @@ const URI = /^cpe:\/([aoh])((?::[^:]*){0,6})$/i;
 const PACKED_SLOTS = [5, 7, 8, 9, 10];
 
 /**
- * A CPE 2.3 formatted string for a CPE 2.2 URI, or the string itself (lower-cased) when it already is CPE 2.3;
- * undefined when the text is neither, so a caller can keep the raw text instead of guessing.
+ * The one CPE 2.3 formatted string for a CPE 2.2 URI or a CPE 2.3 string: lower-cased, padded to its eleven
+ * attributes with "*" (so two spellings of one name compare equal); undefined when the text is neither, so a caller
+ * can keep the raw text instead of guessing.
  */
 export function toCpe23(text: string): string | undefined {
   const value = text.trim();
-  if (/^cpe:2\.3:[aoh*-]:/i.test(value)) return value.toLowerCase();
+  if (/^cpe:2\.3:/i.test(value)) {
+    // a colon escaped with a backslash belongs to the value
+    const parts = value
+      .slice(8)
+      .split(/(?<!\\):/)
+      .map((p) => (p === '' ? '*' : p.toLowerCase()));
+    if (parts.length < 3 || parts.length > 11 || !/^[aoh*]$/.test(parts[0]!)) return undefined;
+    return `cpe:2.3:${[...parts, ...Array<string>(11 - parts.length).fill('*')].join(':')}`;
+  }
   const match = URI.exec(value);
   if (!match) return undefined;
   const components = [match[1]!, ...(match[2] ? match[2].slice(1).split(':') : [])];

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'TABLES_DIFFER' // a lookup table disagrees with the event log
   | 'CHAIN_BROKEN' // the event log's hash chain does not verify
   | 'FORBIDDEN'
+  | 'UNAVAILABLE' // a server or file that could not be reached: a failure, not bad input
+  | 'CONFLICT' // the outside world is in a state that refuses the request (e.g. every channel name taken)
   | 'INTERNAL';
 
 export class PatchcallError extends Error {
@@ -21,6 +23,14 @@ export class PatchcallError extends Error {
   ) {
     super(message);
     this.name = 'PatchcallError';
+  }
+}
+
+/** A setting, a file in rules/ or the installation is wrong; the message says which one and how to fix it. */
+export class ConfigError extends PatchcallError {
+  constructor(message: string) {
+    super('CONFIG', message);
+    this.name = 'ConfigError';
   }
 }
 

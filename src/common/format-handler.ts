@@ -9,6 +9,10 @@ export interface SniffedDocument {
   json?: unknown;
   /** Local name of the XML root element (namespace prefix removed), when the text is XML. */
   xmlRoot?: string;
+  /** `patchcall import --asset <name>`: the host a host-less inventory (an SBOM, one osquery table) describes. */
+  assetName?: string;
+  /** `patchcall import --locale en-GB`: the locale the exporting machine wrote dates in (Get-HotFix InstalledOn). */
+  locale?: string;
 }
 
 export interface FormatHandler<Batch> {

@@ -16,6 +16,10 @@ export type SourceFormat =
   | 'aws-instances'
   | 'get-hotfix'
   | 'osquery-patches'
+  | 'osquery-packages'
+  | 'cyclonedx'
+  | 'spdx'
+  | 'servicenow-software'
   | 'iptables-save'
   | 'nft-json'
   | 'aws-security-groups'
@@ -31,10 +35,4 @@ export interface SourceRef {
   locator?: string;
   /** Sequence number of the import event that brought the fact in; filled in when read back from the log. */
   eventSeq?: number;
-}
-
-/** A value with the source that stated it. */
-export interface Sourced<T> {
-  value: T;
-  source: SourceRef;
 }

@@ -1,7 +1,14 @@
 /** A decision's state is the fold of its events: `events.reduce(applyDecisionEvent, initialDecision(id))`. */
 import {
   DecisionEvents,
+  type CallPinnedPayload,
   type CallPostedPayload,
+  type ChannelCreatedPayload,
+  type ChannelNamedPayload,
+  type EffectAttemptedPayload,
+  type EffectFailedPayload,
+  type InvitedPayload,
+  type TopicSetPayload,
   type CalledPayload,
   type CardPostedPayload,
   type ConvenedPayload,
@@ -17,6 +24,11 @@ export function initialDecision(id: string): DecisionState {
     bulletinId: id,
     status: 'new',
     invited: [],
+    inviteRefused: [],
+    invitesDone: false,
+    attempts: {},
+    failed: {},
+    cardVersion: 0,
     assets: [],
     exposures: [],
     members: { security: [], network: [], sysadmin: [], owner: [], delegate: [] },
@@ -40,7 +52,9 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
         status: state.call ? 'decided' : 'open',
         convenedAt: event.at,
         convenedBy: event.actor,
-        channel: p.channel,
+        cardVersion: event.seq,
+        ...(p.channelName !== undefined ? { channelName: p.channelName } : {}),
+        ...(p.channel !== undefined ? { channel: p.channel, channelName: p.channel.name } : {}),
         bulletin: p.bulletin,
         assessment: p.assessment,
         assets: p.assets,
@@ -52,7 +66,49 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
     }
     case DecisionEvents.cardPosted: {
       const p = event.payload as CardPostedPayload;
-      return { ...next, cardTs: p.ts, topic: p.topic, invited: p.invited };
+      const { card: _done, ...attempts } = state.attempts;
+      return {
+        ...next,
+        cardTs: p.ts,
+        attempts,
+        ...(p.topic !== undefined ? { topic: p.topic } : {}),
+        ...(p.invited !== undefined ? { invited: p.invited, invitesDone: true } : {}),
+      };
+    }
+    case DecisionEvents.channelNamed:
+      return { ...next, channelName: (event.payload as ChannelNamedPayload).name };
+    case DecisionEvents.channelCreated: {
+      const p = event.payload as ChannelCreatedPayload;
+      return { ...next, channel: { id: p.id, name: p.name }, channelName: p.name };
+    }
+    case DecisionEvents.topicSet:
+      return { ...next, topic: (event.payload as TopicSetPayload).topic };
+    case DecisionEvents.invited: {
+      const p = event.payload as InvitedPayload;
+      const refused = state.inviteRefused.filter((r) => !p.invited.includes(r.userId));
+      return {
+        ...next,
+        invited: [...new Set([...state.invited, ...p.invited])],
+        inviteRefused: [...refused, ...p.refused.filter((r) => !refused.some((o) => o.userId === r.userId))],
+        invitesDone: true,
+      };
+    }
+    case DecisionEvents.effectAttempted: {
+      const p = event.payload as EffectAttemptedPayload;
+      return { ...next, attempts: { ...state.attempts, [p.effect]: p.key } };
+    }
+    case DecisionEvents.effectFailed: {
+      const p = event.payload as EffectFailedPayload;
+      return { ...next, failed: { ...state.failed, [p.effect]: p.error } };
+    }
+    case DecisionEvents.effectsRetried:
+      return { ...next, failed: {} };
+    case DecisionEvents.callPinned: {
+      if (!state.call?.message || (event.payload as CallPinnedPayload).ts !== state.call.message.ts) return next;
+      return {
+        ...next,
+        call: { ...state.call, message: { ...state.call.message, pinned: true } },
+      };
     }
     case DecisionEvents.positionRecorded: {
       const p = event.payload as PositionPayload;
@@ -65,7 +121,10 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
         seq: event.seq,
         ...(p.comment !== undefined ? { comment: p.comment } : {}),
       };
-      return withKey({ ...next, positions: { ...state.positions, [p.userId]: position } }, p.key);
+      return withKey(
+        { ...next, positions: { ...state.positions, [p.userId]: position }, cardVersion: event.seq },
+        p.key,
+      );
     }
     case DecisionEvents.refused: {
       const p = event.payload as RefusedPayload;
@@ -78,33 +137,23 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
       );
     }
     case DecisionEvents.called: {
-      const p = event.payload as CalledPayload;
+      const { userId, key, ...call } = event.payload as CalledPayload;
       // the first call stands; a second one (a race between owner and delegate) is kept in the log only
-      if (state.call) return withKey(next, p.key);
+      if (state.call) return withKey(next, key);
       return withKey(
-        {
-          ...next,
-          status: 'decided',
-          call: {
-            by: p.userId,
-            as: p.as,
-            at: event.at,
-            outcome: p.outcome,
-            rationale: p.rationale,
-            quorumMet: p.quorumMet,
-            quorumSummary: p.quorumSummary,
-            recommendedCall: p.recommendedCall,
-            snapshot: p.snapshot,
-            ...(p.overrideReason !== undefined ? { overrideReason: p.overrideReason } : {}),
-          },
-        },
-        p.key,
+        { ...next, status: 'decided', cardVersion: event.seq, call: { ...call, by: userId, at: event.at } },
+        key,
       );
     }
     case DecisionEvents.callPosted: {
       const p = event.payload as CallPostedPayload;
       if (!state.call) return next;
-      return { ...next, call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } } };
+      const { call: _done, ...attempts } = state.attempts;
+      return {
+        ...next,
+        attempts,
+        call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } },
+      };
     }
     default:
       return next;

@@ -6,6 +6,7 @@
  * two roles cannot make a quorum alone. A call against the recommendation raises the listed roles' requirements
  * to the `againstRecommendation` counts (it does not add to them).
  */
+import { ConfigError } from '../common/errors';
 import { SPEAKING_ROLES, STANCES, type DecisionState, type SpeakingRole, type Stance } from './decision-model';
 import { URGENCIES, type CallOutcome, type Urgency } from '../risk/model';
 
@@ -108,7 +109,7 @@ export function checkQuorum(state: DecisionState, policy: QuorumPolicy, outcome:
 /** Checks a policy read from rules/quorum.json; the message names the place that is wrong. */
 export function validateQuorumPolicy(value: unknown, file: string): QuorumPolicy {
   const fail = (where: string, problem: string): never => {
-    throw new Error(`${file}: ${where}: ${problem}`);
+    throw new ConfigError(`${file}: ${where}: ${problem}`);
   };
   if (typeof value !== 'object' || value === null) return fail('/', 'expected an object');
   const doc = value as { byUrgency?: unknown; againstRecommendation?: unknown };

@@ -2,6 +2,7 @@
  * The decision on one bulletin as data: who holds which role, the events a decision is made of, and the state
  * folded from them. Slack, the CLI and the audit record all read this one shape.
  */
+import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment, CallOutcome, Urgency } from '../risk/model';
 
@@ -25,7 +26,14 @@ export const GROUP_ID = /^S[A-Z0-9]{2,}$/;
 export type Stance = 'agree' | 'alternative' | 'more-info';
 export const STANCES: Stance[] = ['agree', 'alternative', 'more-info'];
 
-export const CALL_OUTCOMES: CallOutcome[] = ['patch-now', 'waves', 'mitigate-and-defer', 'defer', 'ask-provider'];
+export const CALL_OUTCOMES: CallOutcome[] = [
+  'patch-now',
+  'waves',
+  'mitigate-and-defer',
+  'defer',
+  'ask-provider',
+  'establish',
+];
 
 /** The event types of a decision's stream (`decision:<id>`) and of the roster's (`roles`). */
 export const DecisionEvents = {
@@ -36,6 +44,16 @@ export const DecisionEvents = {
   called: 'decision.called',
   callPosted: 'decision.call-posted',
   exported: 'decision.exported',
+  // the Slack outbox's record of what it did (src/decisions/slack-effects.ts derives what is still to do)
+  channelNamed: 'decision.channel-named',
+  channelCreated: 'decision.channel-created',
+  topicSet: 'decision.topic-set',
+  invited: 'decision.invited',
+  effectAttempted: 'decision.effect-attempted',
+  callPinned: 'decision.call-pinned',
+  effectFailed: 'decision.effect-failed',
+  effectsRetried: 'decision.effects-retried',
+  peopleNamed: 'decision.people-named',
 } as const;
 
 export const RosterEvents = {
@@ -83,6 +101,12 @@ export interface DecisionSnapshot {
   inventoryHash: string;
   exposureInputsHash: string;
   rulebookHash: string;
+  /**
+   * The digest of the whole rules folder (every file that can change a verdict, an exposure, a deadline or a
+   * quorum) and each file's own digest. Absent in snapshots taken before the folder was digested as a whole.
+   */
+  rulesDigest?: string;
+  rulesFiles?: { path: string; sha256: string }[];
   /** The last event in the log when the snapshot was taken. */
   logHeadSeq: number;
 }
@@ -90,8 +114,13 @@ export interface DecisionSnapshot {
 export interface ConvenedPayload {
   decisionId: string;
   bulletinId: string;
-  channel: { id: string; name: string };
+  /** The channel name chosen before anything is created, so a retry finds the channel it made (outbox). */
+  channelName?: string;
+  /** Decisions convened before the outbox created their channel inside convening. */
+  channel?: { id: string; name: string };
   bulletin: BulletinBrief;
+  /** The merged bulletin as known at convening, each fact with its source: what the audit record shows. */
+  bulletinAsKnown?: Bulletin;
   assessment: Assessment;
   assets: AssetLine[];
   /** The exposure of each affected asset with the deciding rules, as the stakeholders were shown it. */
@@ -106,8 +135,52 @@ export interface ConvenedPayload {
 export interface CardPostedPayload {
   channel: string;
   ts: string;
+  /** Set by decisions convened before the outbox; later ones record them in topic-set and invited. */
+  topic?: string;
+  invited?: string[];
+  /** The card was found in the channel's history after an unknown outcome, not posted again. */
+  found?: boolean;
+}
+
+/** A further channel name, after Slack said the previous one is taken by a channel that is not ours. */
+export interface ChannelNamedPayload {
+  name: string;
+}
+
+export interface ChannelCreatedPayload {
+  id: string;
+  name: string;
+  /** Found (by its name and creator) after an unknown outcome of conversations.create, not created again. */
+  found?: boolean;
+}
+
+export interface TopicSetPayload {
+  channel: string;
   topic: string;
+}
+
+/** Who is now in the channel because of us, and whom Slack refused, with its reason. */
+export interface InvitedPayload {
+  channel: string;
   invited: string[];
+  refused: { userId: string; error: string }[];
+}
+
+/** Written before a post that Slack cannot de-duplicate: a retry first looks for what the attempt may have left. */
+export interface EffectAttemptedPayload {
+  effect: 'card' | 'call';
+  key: string;
+}
+
+export interface CallPinnedPayload {
+  channel: string;
+  ts: string;
+}
+
+/** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
+export interface EffectFailedPayload {
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin';
+  error: string;
 }
 
 export interface PositionPayload {
@@ -148,6 +221,14 @@ export interface ExportedPayload {
   coversThroughSeq: number;
 }
 
+/**
+ * Names of people as the log knows them when a decision first sees them (or sees them renamed): the audit record
+ * shows each event's actor under the name recorded before it, so a later rename never rewrites history.
+ */
+export interface PeopleNamedPayload {
+  people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
+}
+
 export interface CallPostedPayload {
   channel: string;
   ts: string;
@@ -168,20 +249,13 @@ export type Position = Omit<PositionPayload, 'key'> & { at: string; seq: number 
 
 export type Refusal = Omit<RefusedPayload, 'key'> & { at: string };
 
-export interface DecisionCall {
+/** The call as the fold keeps it: the payload with `by` for its user and without its idempotency key. */
+export type DecisionCall = Omit<CalledPayload, 'userId' | 'key'> & {
   by: string;
-  as: 'owner' | 'delegate';
   at: string;
-  outcome: CallOutcome;
-  rationale: string;
-  quorumMet: boolean;
-  quorumSummary: string;
-  overrideReason?: string;
-  recommendedCall: CallOutcome;
-  snapshot: DecisionSnapshot;
   /** The pinned message in the channel, once posted. */
   message?: { channel: string; ts: string; pinned: boolean };
-}
+};
 
 export interface DecisionState {
   id: string;
@@ -189,10 +263,22 @@ export interface DecisionState {
   status: 'new' | 'open' | 'decided';
   convenedAt?: string;
   convenedBy?: string;
+  /** The name the outbox creates (or found) the channel under. */
+  channelName?: string;
   channel?: { id: string; name: string };
   cardTs?: string;
   topic?: string;
   invited: string[];
+  /** People Slack would not invite, with its reason. */
+  inviteRefused: { userId: string; error: string }[];
+  /** Invitations done (or given up): the card follows. */
+  invitesDone: boolean;
+  /** Outbox attempts whose outcome is unknown until found in Slack: effect → key. */
+  attempts: Partial<Record<EffectAttemptedPayload['effect'], string>>;
+  /** Effects Slack refused for good, with its error. */
+  failed: Partial<Record<EffectFailedPayload['effect'], string>>;
+  /** Sequence number of the last event the card shows: the card's version. */
+  cardVersion: number;
   bulletin?: BulletinBrief;
   assessment?: Assessment;
   assets: AssetLine[];

@@ -53,7 +53,12 @@ const schema = {
         required: ['id', 'name'],
         additionalProperties: false,
         properties: {
-          id: { type: 'string', pattern: '^[UW][A-Z0-9]{2,}$' },
+          id: {
+            type: 'string',
+            pattern: '^[UW][A-Z0-9]{2,}$',
+            expected: 'a Slack user id (U… or W…)',
+            examples: ['U012ABCDEF'],
+          },
           name: { type: 'string', minLength: 1, maxLength: 80 },
         },
       },
@@ -76,7 +81,20 @@ const schema = {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(
-        ROLES.map((role) => [role, { type: 'array', items: { type: 'string', pattern: ID_PATTERN } }]),
+        ROLES.map((role) => [
+          role,
+          {
+            type: 'array',
+            expected: 'a list of Slack user ids (U…) and user group ids (S…)',
+            examples: [['U012ABCDEF', 'S0SYSADMIN']],
+            items: {
+              type: 'string',
+              pattern: ID_PATTERN,
+              expected: 'a Slack user id (U… or W…) or user group id (S…), not a name',
+              examples: ['U012ABCDEF'],
+            },
+          },
+        ]),
       ),
     },
   },

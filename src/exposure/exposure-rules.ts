@@ -6,6 +6,10 @@ import type { Bulletin, PortSpec } from '../bulletins/model';
 import { InputError } from '../common/errors';
 import { pointer } from '../common/json-pointer';
 import { assertValid, createValidator } from '../common/json-schema';
+import type { AssetMatch, ObservedService } from '../inventory/model';
+import { defaultNameTable, identityOfPrefix, type NameTable } from '../inventory/name-table';
+import exposureSchema from '../../rules/schemas/exposure.schema.json';
+import servicePortsSchema from '../../rules/schemas/service-ports.schema.json';
 import type { AssetExposure } from './model';
 
 export type ExposureLevel = AssetExposure['systemExposure'];
@@ -22,52 +26,34 @@ export interface ExposureRules {
 }
 
 export interface ServicePorts {
-  services: { service: string; productPattern: string; ports: string[] }[];
+  services: {
+    service: string;
+    /** CPE part:vendor:product prefixes of the bulletin's affected products. */
+    products?: string[];
+    /** A regular expression over the bulletin's title and descriptions: the vulnerable component. */
+    component?: string;
+    cves?: string[];
+    ports: string[];
+  }[];
 }
 
-const LEVEL = { enum: ['small', 'controlled', 'open'] };
-const exposureSchema = {
-  type: 'object',
-  required: ['ownZone', 'zones', 'otherZone', 'unknown'],
-  properties: {
-    ownZone: LEVEL,
-    zones: { type: 'object', additionalProperties: LEVEL },
-    otherZone: LEVEL,
-    unknown: LEVEL,
-  },
-};
-const PORT_TEXT = '^(tcp|udp)/([0-9]{1,5})$';
-const servicePortsSchema = {
-  type: 'object',
-  required: ['services'],
-  properties: {
-    services: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['service', 'productPattern', 'ports'],
-        properties: {
-          service: { type: 'string' },
-          productPattern: { type: 'string', minLength: 1 },
-          ports: { type: 'array', minItems: 1, items: { type: 'string', pattern: PORT_TEXT } },
-        },
-      },
-    },
-  },
-};
+// the schemas the rules folder checks these files against: one definition of each file's shape
+const validateExposureRules = createValidator(exposureSchema);
+const validateServicePorts = createValidator(servicePortsSchema);
 
 export function readExposureRules(value: unknown, file: string): ExposureRules {
-  return assertValid<ExposureRules>(createValidator(exposureSchema), value, file, 'exposure mapping');
+  return assertValid<ExposureRules>(validateExposureRules, value, file, 'exposure mapping');
 }
 
 export function readServicePorts(value: unknown, file: string): ServicePorts {
-  const table = assertValid<ServicePorts>(createValidator(servicePortsSchema), value, file, 'service port table');
+  const table = assertValid<ServicePorts>(validateServicePorts, value, file, 'service port table');
   table.services.forEach((entry, i) => {
+    if (entry.component === undefined) return;
     try {
-      new RegExp(entry.productPattern, 'i');
+      new RegExp(entry.component, 'i');
     } catch (error) {
-      throw new InputError(file, `productPattern is not a regular expression: ${(error as Error).message}`, {
-        pointer: pointer('services', i, 'productPattern'),
+      throw new InputError(file, `component is not a regular expression: ${(error as Error).message}`, {
+        pointer: pointer('services', i, 'component'),
       });
     }
   });
@@ -76,27 +62,54 @@ export function readServicePorts(value: unknown, file: string): ServicePorts {
 
 export const LEVEL_ORDER: Record<ExposureLevel, number> = { small: 0, controlled: 1, open: 2 };
 
-/** The bulletin's own ports, else those of every service whose product pattern matches an affected product. */
-export function vulnerablePorts(bulletin: Bulletin, table: ServicePorts): { ports: PortSpec[]; source: string } {
+/**
+ * Where the vulnerable ports come from, in order: the bulletin itself; a row of rules/service-ports.json for one of
+ * its CVEs, else for one of its affected products and component; the affected assets' own listening services of an
+ * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's.
+ */
+export function vulnerablePorts(
+  bulletin: Bulletin,
+  table: ServicePorts,
+  evidence: { products?: string[]; matches?: AssetMatch[]; names?: NameTable } = {},
+): { ports: PortSpec[]; source: string } {
   if (bulletin.vulnerablePorts.length) return { ports: bulletin.vulnerablePorts, source: `bulletin ${bulletin.id}` };
-  const products = bulletin.products.filter((p) => p.status === 'affected').map((p) => `${p.name} ${p.cpe ?? ''}`);
-  const services = table.services.filter((s) => products.some((p) => new RegExp(s.productPattern, 'i').test(p)));
-  const seen = new Set<string>();
-  const ports: PortSpec[] = [];
-  for (const text of services.flatMap((s) => s.ports)) {
-    if (seen.has(text)) continue;
-    seen.add(text);
-    const [protocol, port] = text.split('/') as ['tcp' | 'udp', string];
-    ports.push({ protocol, port: Number(port) });
-  }
-  const source = services.length
-    ? `rules/service-ports.json (${services.map((s) => s.service).join(', ')})`
-    : 'none known';
-  return { ports, source };
+  const products = evidence.products ?? [];
+  const text = [bulletin.title?.value ?? '', ...bulletin.descriptions.map((d) => d.text)].join('\n');
+  const byCve = table.services.filter((s) => s.cves?.some((cve) => bulletin.cves.includes(cve)));
+  const byProduct = table.services.filter(
+    (s) =>
+      s.products?.some((prefix) => products.some((p) => p === prefix || p.startsWith(prefix))) &&
+      (!s.component || new RegExp(s.component, 'i').test(text)),
+  );
+  const services = byCve.length ? byCve : byProduct;
+  if (services.length)
+    return {
+      ports: uniquePorts(services.flatMap((s) => s.ports)),
+      source: `rules/service-ports.json (${services.map((s) => s.service).join(', ')})`,
+    };
+  const names = evidence.names ?? defaultNameTable();
+  const ofProduct = (service: ObservedService): boolean => {
+    const cpe = service.product ? names.normalizeProduct(service.product).cpe : undefined;
+    return !!cpe && products.includes(identityOfPrefix(cpe));
+  };
+  const listening = (evidence.matches ?? [])
+    .filter((m) => m.status === 'affected')
+    .flatMap((m) => m.asset.services.filter((s) => s.state === 'open' && ofProduct(s)));
+  if (listening.length)
+    return {
+      ports: uniquePorts(listening.map((s) => `${s.protocol}/${s.port}`)),
+      source: `the affected assets' own services of the affected product (nmap -sV: ${[...new Set(listening.map((s) => `${s.product ?? s.name ?? '?'} on ${s.protocol}/${s.port}`))].join(', ')})`,
+    };
+  return {
+    ports: [],
+    source:
+      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products)",
+  };
 }
 
-export function parsePortSpec(text: string): PortSpec | undefined {
-  const match = new RegExp(PORT_TEXT).exec(text.trim().toLowerCase());
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) return undefined;
-  return { protocol: match[1] as 'tcp' | 'udp', port: Number(match[2]) };
+function uniquePorts(texts: string[]): PortSpec[] {
+  return [...new Set(texts)].map((text) => {
+    const [protocol, port] = text.split('/') as ['tcp' | 'udp', string];
+    return { protocol, port: Number(port) };
+  });
 }

@@ -5,7 +5,7 @@
 import type { Asset } from '../inventory/model';
 import { AddressSet, parseCidr } from './address-set';
 import type { AddressFamily, Filter } from './model';
-import { INTERNET_ZONE, type NetworkDescription } from './network-model';
+import { INTERNET_ZONE, PRIVATE_CIDRS, UNASSIGNED_PRIVATE_ZONE, type NetworkDescription } from './network-model';
 
 /** Reported for an asset whose addresses lie outside every described zone. */
 export const NO_ZONE = 'no zone';
@@ -16,8 +16,15 @@ export type Hop =
   | { kind: 'security-groups'; groups: string[] };
 
 export class Topology {
-  /** Every zone's addresses; `internet` is what no other zone holds. */
+  /**
+   * Every zone's own addresses (a zone's minus those of zones inside it), so each address is in one zone;
+   * `unassigned-private` is the private space no zone holds, `internet` the rest.
+   */
   readonly zones: { name: string; addresses: AddressSet }[];
+  /** Per nested zone, the zones it lies inside, innermost first. */
+  private readonly outer = new Map<string, string[]>();
+  /** Guard interfaces with `unassigned-private` arriving where the internet does, unless the description says. */
+  private readonly guardInterfaces = new Map<NetworkDescription['guards'][number], Record<string, string>>();
   private readonly lookup: Record<AddressFamily, { lo: bigint; hi: bigint; zone: string }[]>;
   private readonly filtersByName = new Map<string, Filter[]>();
   private readonly hostsByAsset = new Map<string, NetworkDescription['hosts']>();
@@ -32,11 +39,40 @@ export class Topology {
     readonly network: NetworkDescription | undefined,
     filters: readonly Filter[],
   ) {
-    const described = (network?.zones ?? []).map((z) => ({ name: z.name, addresses: AddressSet.fromCidrs(z.cidrs) }));
-    const inside = described.reduce((set, z) => set.union(z.addresses), AddressSet.EMPTY);
-    this.zones = [...described, { name: INTERNET_ZONE, addresses: inside.complement() }];
+    const written = (network?.zones ?? []).map((z) => ({ name: z.name, addresses: AddressSet.fromCidrs(z.cidrs) }));
+    const contains = (a: AddressSet, b: AddressSet) => a !== b && a.intersect(b).equals(b);
+    const described = written.map((zone) => {
+      const inner = written.filter((other) => contains(zone.addresses, other.addresses));
+      const outer = written.filter((other) => contains(other.addresses, zone.addresses));
+      // of two enclosing zones one lies inside the other (the parser refuses any other overlap): innermost (the one most others enclose) first
+      const byDepth = outer.map((o) => ({
+        name: o.name,
+        depth: outer.filter((x) => contains(x.addresses, o.addresses)).length,
+      }));
+      if (outer.length)
+        this.outer.set(
+          zone.name,
+          byDepth.sort((a, b) => b.depth - a.depth).map((o) => o.name),
+        );
+      return { name: zone.name, addresses: inner.reduce((set, z) => set.subtract(z.addresses), zone.addresses) };
+    });
+    const inside = written.reduce((set, z) => set.union(z.addresses), AddressSet.EMPTY);
+    const unassigned = AddressSet.fromCidrs(PRIVATE_CIDRS).subtract(inside);
+    const zoned = unassigned.isEmpty()
+      ? described
+      : [...described, { name: UNASSIGNED_PRIVATE_ZONE, addresses: unassigned }];
+    this.zones = [...zoned, { name: INTERNET_ZONE, addresses: inside.union(unassigned).complement() }];
+    for (const guard of network?.guards ?? []) {
+      const internet = guard.interfaces[INTERNET_ZONE];
+      this.guardInterfaces.set(
+        guard,
+        internet && !(UNASSIGNED_PRIVATE_ZONE in guard.interfaces)
+          ? { ...guard.interfaces, [UNASSIGNED_PRIVATE_ZONE]: internet }
+          : guard.interfaces,
+      );
+    }
     this.lookup = { ipv4: [], ipv6: [] };
-    for (const zone of described) {
+    for (const zone of zoned) {
       for (const family of ['ipv4', 'ipv6'] as const) {
         const intervals = zone.addresses.get(family);
         for (let i = 0; i < intervals.length; i += 2)
@@ -53,7 +89,12 @@ export class Topology {
     }
   }
 
-  /** The described zone holding the address, or undefined (then it is the internet as a source). */
+  /** The zones a nested zone lies inside, innermost first (none for a zone inside no other). */
+  outerZones(zone: string): readonly string[] {
+    return this.outer.get(zone) ?? [];
+  }
+
+  /** The most specific described zone holding the address, `unassigned-private`, or undefined (public space). */
   zoneOf(family: AddressFamily, value: bigint): string | undefined {
     const table = this.lookup[family];
     let lo = 0;
@@ -101,7 +142,7 @@ export class Topology {
             kind: 'filter',
             filter: guard.filter,
             chain: guard.chain,
-            interfaces: guard.interfaces,
+            interfaces: this.guardInterfaces.get(guard)!,
             role: 'guard',
           });
       }

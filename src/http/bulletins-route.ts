@@ -4,17 +4,17 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AppContext } from '../app/app-context';
-import { importDocuments, type ImportOutcome } from '../app/import-documents';
+import type { ImportOutcome } from '../app/import-documents';
+import type { Patchcall } from '../app/patchcall';
 import { sniffDocument } from '../app/read-document';
 import { isPatchcallError } from '../common/errors';
-import type { Logger } from '../slack/logger';
+import type { Logger } from '../logging/logger';
 import { readRequestBody, RequestTooLargeError, sendJson } from './http-io';
 
 export const INGEST_ACTOR = 'ingest';
 
 export interface BulletinsRouteOptions {
-  ctx: AppContext;
+  patchcall: Patchcall;
   /** Unset: the route answers 503, so an unconfigured server never accepts anonymous imports. */
   ingestToken?: string;
   maxBytes: number;
@@ -46,7 +46,7 @@ export function bulletinsRoute(
     let outcomes: ImportOutcome[];
     try {
       const bytes = await readRequestBody(req, options.maxBytes);
-      outcomes = importDocuments(options.ctx, [{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }], {
+      outcomes = options.patchcall.importDocuments([{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }], {
         format,
         actor: INGEST_ACTOR,
       });

@@ -3,7 +3,7 @@
  * by modification time and size. What it returns is then imported, which is idempotent by sha256 anyway.
  */
 import { statSync, readFileSync } from 'node:fs';
-import { InputError } from '../common/errors';
+import { InputError, PatchcallError } from '../common/errors';
 
 export type PollResult = { changed: false } | { changed: true; name: string; bytes: Buffer };
 
@@ -37,14 +37,17 @@ export class FeedPoller {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
       });
     } catch (error) {
-      throw new InputError(
-        this.location,
-        `cannot fetch: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
+      throw new PatchcallError(
+        'UNAVAILABLE',
+        `${this.location}: cannot fetch: ${(error as Error).cause instanceof Error ? ((error as Error).cause as Error).message : (error as Error).message}`,
       );
     }
     if (response.status === 304) return { changed: false };
     if (!response.ok)
-      throw new InputError(this.location, `the server answered HTTP ${response.status} ${response.statusText}`);
+      throw new PatchcallError(
+        'UNAVAILABLE',
+        `${this.location}: the server answered HTTP ${response.status} ${response.statusText}`,
+      );
     const declared = Number(response.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > this.options.maxBytes) {
       await response.body?.cancel();

@@ -3,7 +3,9 @@
  * (NISTIR 7696, simplified) with the three outcomes a patch decision needs: match, possible match, no match.
  */
 
-import { toCpe23 as bindCpeUri } from '../common/cpe';
+import { toCpe23 } from '../common/cpe';
+
+export { toCpe23 };
 
 /** The eleven attributes after "cpe:2.3:", in order. */
 export const CPE_ATTRIBUTES = [
@@ -25,24 +27,9 @@ const NA = '-';
 
 /** The attribute values of a CPE 2.3 string or a CPE 2.2 URI; undefined when the text is neither. */
 export function cpeParts(text: string): string[] | undefined {
-  const value = text.trim();
-  if (/^cpe:2\.3:/i.test(value)) {
-    const parts = splitFormatted(value.slice(8));
-    if (parts.length < 3 || parts.length > 11 || !/^[aoh*]$/i.test(parts[0]!)) return undefined;
-    return pad(parts.map((p) => (p === '' ? ANY : p.toLowerCase())));
-  }
-  if (/^cpe:\/[aoh]/i.test(value)) {
-    // one binding of CPE 2.2 URIs for the whole code base (escapes, packed editions): common/cpe.ts
-    const bound = bindCpeUri(value);
-    return bound ? cpeParts(bound) : undefined;
-  }
-  return undefined;
-}
-
-/** A CPE 2.3 formatted string for a CPE 2.3 string or a CPE 2.2 URI; undefined when the text is neither. */
-export function toCpe23(text: string): string | undefined {
-  const parts = cpeParts(text);
-  return parts ? `cpe:2.3:${parts.join(':')}` : undefined;
+  // one binding of CPE names for the whole code base (escapes, packed editions, padding): common/cpe.ts
+  const bound = toCpe23(text);
+  return bound ? splitFormatted(bound.slice(8)) : undefined;
 }
 
 export type CpeComparison =
@@ -91,26 +78,7 @@ export function cpeAttribute(cpe: string, name: (typeof CPE_ATTRIBUTES)[number])
   return cpeParts(cpe)?.[CPE_ATTRIBUTES.indexOf(name)];
 }
 
-/** Dotted version comparison for NVD version ranges: numeric parts numerically, others as text. */
-export function compareVersions(a: string, b: string): number {
-  const left = a.split(/[.\-_]/);
-  const right = b.split(/[.\-_]/);
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i] ?? '0';
-    const y = right[i] ?? '0';
-    const nx = Number(x);
-    const ny = Number(y);
-    const diff = Number.isFinite(nx) && Number.isFinite(ny) ? nx - ny : x.localeCompare(y);
-    if (diff !== 0) return Math.sign(diff);
-  }
-  return 0;
-}
-
 function splitFormatted(text: string): string[] {
   // a colon escaped with a backslash belongs to the value
   return text.split(/(?<!\\):/);
-}
-
-function pad(parts: string[]): string[] {
-  return [...parts, ...Array<string>(Math.max(0, 11 - parts.length)).fill(ANY)].slice(0, 11);
 }

@@ -3,7 +3,15 @@ import type { SourceFormat, SourceRef } from '../common/provenance';
 
 export type InventoryFormat = Extract<
   SourceFormat,
-  'servicenow-cmdb' | 'nmap' | 'aws-instances' | 'get-hotfix' | 'osquery-patches'
+  | 'servicenow-cmdb'
+  | 'nmap'
+  | 'aws-instances'
+  | 'get-hotfix'
+  | 'osquery-patches'
+  | 'osquery-packages'
+  | 'cyclonedx'
+  | 'spdx'
+  | 'servicenow-software'
 >;
 
 export function inventorySource(format: InventoryFormat, document: string, locator?: string): SourceRef {

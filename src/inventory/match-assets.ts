@@ -1,132 +1,719 @@
 /**
- * Which assets a bulletin affects. Pure: bulletin products (CPE 2.3 with NVD version ranges, CSAF cpe/purl helpers,
- * or product names through the OS table) against each asset's preferred OS, with the reasons in words.
- * Order of verdicts: retired, then an installed fix (patched), then an unknown OS (unknown, never dropped), then
- * the product match (affected, or not_affected).
+ * Which assets a bulletin affects, and how we know. Pure: the bulletin compiled into criteria keyed by product
+ * identity (advisory-criteria.ts) against each asset's OS and installed software, in three-valued logic.
+ *
+ * Order of verdicts: retired; a bulletin fix id installed (patched); an installed product inside an affected range
+ * (affected); an installed build at or past the fixed one (patched); the advisory itself saying not affected for
+ * that product (not_affected); anything that could not be decided (unknown, saying what is missing); and only
+ * then not_affected, proven by a complete inventory of the relevant kind: the OS for OS products, a software
+ * inventory declared complete for application products. "Could not compare" is never not_affected.
  */
-import type { Bulletin, ProductEntry } from '../bulletins/model';
-import { compareCpe, compareVersions, cpeAttribute, toCpe23 } from './cpe';
-import type { Asset, AssetMatch } from './model';
-import { normalizeOs } from './normalize-os';
+import type { SourceRef } from '../common/provenance';
+import { compareCpe, cpeAttribute } from './cpe';
+import {
+  compileBulletin,
+  nameIdentity,
+  splitPurl,
+  streamOf,
+  type CompiledBulletin,
+  type Criterion,
+  type Ecosystem,
+} from './match/advisory-criteria';
+import { satisfies, compareIn, type Truth } from './match/version-constraint';
+import type { Asset, AssetMatch, InstalledSoftware, SoftwareInventory, SoftwareInventoryKind } from './model';
+import { defaultNameTable, identityOfPrefix, type NameTable } from './name-table';
+import type { Bulletin } from '../bulletins/model';
+import { schemeForPurlType } from './versions/compare-versions';
 
-export function matchAssets(bulletin: Bulletin, assets: Asset[]): AssetMatch[] {
-  const fixIds = new Set(bulletin.fixIds.map((id) => id.toUpperCase()));
-  const affected = bulletin.products
-    .filter((p) => p.status === 'affected')
-    .map((p) => ({ product: p, cpe: productCpe(p) }));
-  const unaffected = bulletin.products
-    .filter((p) => p.status === 'fixed' || p.status === 'not_affected')
-    .map((p) => ({ product: p, cpe: productCpe(p) }));
-  return assets.map((asset) => matchAsset(bulletin, asset, fixIds, affected, unaffected));
+export interface MatchOptions {
+  /** The organization's name tables (rules/names); the shipped ones when absent. */
+  names?: NameTable;
 }
 
-interface Candidate {
-  product: ProductEntry;
-  cpe?: string;
+export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
+  const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
+  const run: MatchRun = { platforms: new Map(), packages: new Map(), samples: new Map() };
+  return assets.map((asset) => matchAsset(compiled, asset, run));
 }
 
-function matchAsset(
-  bulletin: Bulletin,
-  asset: Asset,
-  fixIds: Set<string>,
-  affected: Candidate[],
-  unaffected: Candidate[],
-): AssetMatch {
-  const result = (status: AssetMatch['status'], reasons: string[], matchedProducts: string[] = []): AssetMatch => ({
-    asset,
-    status,
-    reasons,
-    matchedProducts,
-  });
+/** Caches shared by the assets of one matching run: the same package object appears on many hosts. */
+interface MatchRun {
+  platforms: Map<string, boolean>;
+  /** Per package object: what it says against the bulletin (null: nothing), decided once for every host it is on. */
+  packages: Map<InstalledSoftware, PackageHits | null>;
+  /** The product sample of an ecosystem none of whose products a host has. */
+  samples: Map<Ecosystem, string>;
+}
+
+interface PackageHits {
+  findings: Finding[];
+  /** Identities the NVD trees ask about. */
+  treeKeys: string[];
+}
+
+/** One criterion decided for one asset. */
+interface Finding {
+  criterion: Criterion;
+  value: Truth;
+  /** For fixed criteria: what the installed build says. */
+  fixed?: 'affected' | 'patched';
+  possibly?: boolean;
+  why: string;
+  evidence?: SourceRef;
+}
+
+/** Which inventories can prove a product of an ecosystem absent. */
+const COVERING: Record<Ecosystem, SoftwareInventoryKind[]> = {
+  rpm: ['rpm', 'sbom'],
+  deb: ['deb', 'sbom'],
+  npm: ['npm', 'sbom'],
+  pypi: ['pypi', 'sbom'],
+  maven: ['sbom'],
+  programs: ['sbom', 'software-installations', 'windows-programs', 'chocolatey'],
+};
+
+function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatch {
+  const platformCache = run.platforms;
+  const bulletin = c.bulletin;
   if (asset.retired)
-    return result('retired', [
+    return result(asset, 'retired', [
       `retired in the inventory (${describe(asset.sources.find((s) => String(s.format) === 'servicenow-cmdb') ?? asset.sources[0])}): kept, never counted as affected`,
     ]);
 
-  const fix = asset.installedFixes.find((f) => fixIds.has(f.id.toUpperCase()));
+  const fix = asset.installedFixes.find((f) => c.fixIds.has(f.id.toUpperCase()));
   if (fix)
-    return result('patched', [
-      `${fix.id} is installed${fix.installedOn ? ` (on ${fix.installedOn})` : ''} according to ${describe(fix.source)}`,
+    return result(
+      asset,
+      'patched',
+      [
+        `${fix.id} is installed${fix.installedOn ? ` (on ${fix.installedOn})` : ''} according to ${describe(fix.source)}`,
+      ],
+      [],
+      [fix.source],
+    );
+
+  if (!c.criteria.length && !c.trees.length)
+    return result(asset, 'unknown', [
+      `${bulletin.id} names no products patchcall can read: check ${asset.name} by hand`,
     ]);
 
+  const os = osOf(asset, c.names);
+  const findings: Finding[] = [];
+  const touched = new Set<Criterion>();
+  const touchedPerEcosystem = new Map<Ecosystem, number>();
+  const treeHits = new Map<string, InstalledSoftware[]>();
+  const note = (finding: Finding) => {
+    findings.push(finding);
+    if (touched.has(finding.criterion)) return;
+    touched.add(finding.criterion);
+    const eco = finding.criterion.ecosystem ?? 'programs';
+    touchedPerEcosystem.set(eco, (touchedPerEcosystem.get(eco) ?? 0) + 1);
+  };
+
+  // the OS: one lookup by its identity
+  if (os.cpe) for (const criterion of c.byIdentity.get(os.identity!) ?? []) note(evaluateOs(criterion, os));
+
+  // installed software: one lookup per identity of each package
+  const software = asset.software ?? [];
+  for (const sw of software) {
+    let hits = run.packages.get(sw);
+    if (hits === undefined) run.packages.set(sw, (hits = packageHits(c, sw)));
+    if (hits === null) continue;
+    for (const key of hits.treeKeys) {
+      const list = treeHits.get(key);
+      if (list) list.push(sw);
+      else treeHits.set(key, [sw]);
+    }
+    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(finding);
+  }
+  for (const criterion of c.nameCriteria) {
+    const hit = findByName(criterion, asset, software);
+    if (hit) note(hit);
+  }
+
+  // the sentences are built only for the verdict that needs them: most assets need none of them
+  const unknowns: (() => string)[] = [];
+  const proofs: (() => string)[] = [];
+  const sources: SourceRef[] = [];
+
+  // OS products the asset was not found among
+  const osCriteria = c.osCriteria;
+  if (osCriteria.length) {
+    if (!os.cpe) unknowns.push(() => os.missing!);
+    else if (!findings.some((f) => f.criterion.kind === 'os' && f.value !== false))
+      proofs.push(
+        () =>
+          `${os.text} matches none of the ${osCriteria.length} affected products of ${bulletin.id}${sample(osCriteria)}`,
+      );
+    if (os.source) sources.push(os.source);
+  }
+
+  // software products not found: absent only where a complete inventory of their kind says so
+  for (const [ecosystem, list] of c.softwareByEcosystem) {
+    // without platform-bound criteria the count of the ones found decides, with no walk over the advisory
+    if (!c.platformBound.has(ecosystem) && (touchedPerEcosystem.get(ecosystem) ?? 0) >= list.length) continue;
+    if (!c.platformBound.has(ecosystem)) {
+      const complete = completeInventory(asset, ecosystem);
+      if (complete) {
+        const missing = list.length - (touchedPerEcosystem.get(ecosystem) ?? 0);
+        const found = touchedPerEcosystem.get(ecosystem) ?? 0;
+        proofs.push(() => {
+          let text = found ? undefined : run.samples.get(ecosystem);
+          if (text === undefined) {
+            text = sample(list, found ? (k) => !touched.has(k) : undefined);
+            if (!found) run.samples.set(ecosystem, text);
+          }
+          return `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`;
+        });
+        sources.push(complete.source);
+        continue;
+      }
+    }
+    const missing = list.filter((k) => !touched.has(k) && applies(k, os, platformCache));
+    const notOnPlatform = list.length - list.filter((k) => applies(k, os, platformCache)).length;
+    if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
+      proofs.push(
+        () =>
+          `${os.text} is not a platform of ${bulletin.id}'s ${ecosystemWords(ecosystem)} products${sample(list.map((k) => ({ label: k.platformLabel ?? k.label })))}`,
+      );
+    if (!missing.length) continue;
+    const component = missing.find((k) => os.identity && componentOn(k, os.identity, c.names));
+    if (component) {
+      note({
+        criterion: component,
+        value: true,
+        why: `${component.label} ships with ${os.text}: ${c.names.componentOf(component.identity)?.note ?? 'a component of that OS'}`,
+      });
+      continue;
+    }
+    const complete = completeInventory(asset, ecosystem);
+    if (complete) {
+      proofs.push(
+        () =>
+          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+      );
+      sources.push(complete.source);
+    } else {
+      unknowns.push(
+        () =>
+          `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+      );
+    }
+  }
+
+  // NVD configurations, read as trees
+  for (const tree of c.trees) {
+    const verdict = evaluateTree(tree, (criterion) =>
+      leaf(criterion, asset, os, treeHits.get(criterion.identity) ?? [], c.names),
+    );
+    if (verdict.value === true)
+      findings.push({
+        criterion: [...tree.leaves.values()][0]!,
+        value: true,
+        why: `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
+        evidence: tree.applicability.source,
+      });
+    else if (verdict.value === 'unknown')
+      unknowns.push(
+        () => `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
+      );
+    else proofs.push(() => `NVD configuration ${tree.applicability.cve}: ${verdict.why}`);
+  }
+
+  const conflictNote = asset.conflicts.filter((k) => k.field === 'os').map((k) => `note: ${k.note}`);
+  const evidence = (list: Finding[]) => [
+    ...sources,
+    ...list.map((f) => f.criterion.source),
+    ...list.flatMap((f) => (f.evidence ? [f.evidence] : [])),
+  ];
+
+  const affected = findings.filter(
+    (f) => (f.value === true && f.criterion.status === 'affected' && !f.possibly) || f.fixed === 'affected',
+  );
+  const patched = findings.filter((f) => f.fixed === 'patched');
+  if (affected.length) {
+    const unpatched = affected.filter(
+      (f) => !patched.some((p) => p.criterion.identity === f.criterion.identity && f.fixed !== 'affected'),
+    );
+    if (unpatched.length)
+      return result(
+        asset,
+        'affected',
+        [...unpatched.map((f) => f.why), ...conflictNote],
+        unique(unpatched.map((f) => f.criterion.label)),
+        evidence(unpatched),
+      );
+  }
+  if (patched.length && !findings.some((f) => f.value === 'unknown'))
+    return result(asset, 'patched', [...patched.map((f) => f.why), ...conflictNote], [], evidence(patched));
+
+  const saidNotAffected = findings.filter((f) => f.value === true && f.criterion.status === 'not_affected');
+  if (saidNotAffected.length && !unknowns.length)
+    return result(
+      asset,
+      'not_affected',
+      [...saidNotAffected.map((f) => f.why), ...conflictNote],
+      [],
+      evidence(saidNotAffected),
+    );
+
+  const undecided = findings.filter(
+    (f) =>
+      (f.value === 'unknown' || (f.value === true && (f.possibly || f.criterion.status === 'under_investigation'))) &&
+      f.criterion.status !== 'not_affected',
+  );
+  if (undecided.length || unknowns.length) {
+    const possibly = undecided.some((f) => f.possibly);
+    return {
+      ...result(
+        asset,
+        'unknown',
+        unique([...undecided.map((f) => f.why), ...unknowns.map((u) => u()), ...conflictNote]),
+        unique(undecided.map((f) => f.criterion.label)),
+        evidence(undecided),
+      ),
+      ...(possibly ? { possiblyAffected: true } : {}),
+    };
+  }
+  // an installed product outside every range is proof for that product; absent ones were proven above
+  const outside = findings.filter((f) => f.value === false && f.criterion.kind !== 'os');
+  if (outside.length) proofs.push(() => unique(outside.map((f) => f.why)).join('; '));
+  if (!proofs.length)
+    return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${bulletin.id}`, ...conflictNote]);
+  return result(asset, 'not_affected', [...proofs.map((p) => p()), ...conflictNote], [], evidence([]));
+}
+
+function result(
+  asset: Asset,
+  status: AssetMatch['status'],
+  reasons: string[],
+  matchedProducts: string[] = [],
+  sources: SourceRef[] = [],
+): AssetMatch {
+  return { asset, status, reasons, matchedProducts, sources: uniqueSources(sources) };
+}
+
+interface OsView {
+  cpe?: string;
+  identity?: string;
+  /** Unquoted CPE version ("12.2(55)se"), when concrete. */
+  version?: string;
+  text: string;
+  source?: SourceRef;
+  /** Why there is no usable OS. */
+  missing?: string;
+}
+
+function osOf(asset: Asset, names: NameTable): OsView {
   const os = asset.os;
   if (!os) {
     const guesses = asset.osCandidates.length
       ? `; only weak guesses: ${asset.osCandidates
           .slice(0, 3)
-          .map((c) => `"${c.raw}" (${c.confidence} %)`)
+          .map((k) => `"${k.raw}" (${k.confidence} %)`)
           .join(', ')}`
       : '';
-    return result('unknown', [`no source states the OS of ${asset.name}${guesses}`]);
+    return { text: asset.name, missing: `no source states the OS of ${asset.name}${guesses}` };
   }
-  if (!os.cpe)
-    return result('unknown', [
-      `OS "${os.raw}" (${describe(os.source)}) is not in the OS name table, so it cannot be compared with the bulletin's products`,
-    ]);
-
-  const conflictNote = asset.conflicts.filter((c) => c.field === 'os').map((c) => `note: ${c.note}`);
-  const osText = `OS "${os.raw}" (${os.cpe}${os.note ? `; ${os.note}` : ''}; ${describe(os.source)})`;
-  const definite: string[] = [];
-  const possible: string[] = [];
-  for (const { product, cpe } of affected) {
-    if (!cpe) continue;
-    const comparison = compareCpe(cpe, os.cpe);
-    if (comparison.outcome === 'no-match' || !inVersionRange(product, os.cpe)) continue;
-    if (comparison.outcome === 'match') definite.push(product.name);
-    else possible.push(`${product.name} (${comparison.unknown.join(', ')} not known for the asset)`);
-  }
-  if (definite.length)
-    return result(
-      'affected',
-      [
-        `${osText} matches the affected product${definite.length > 1 ? 's' : ''} ${definite.map((n) => `"${n}"`).join(', ')} of ${bulletin.id}`,
-        ...conflictNote,
-      ],
-      definite,
-    );
-
-  const excluded = unaffected.find(({ cpe }) => cpe && compareCpe(cpe, os.cpe!).outcome === 'match');
-  if (excluded)
-    return result('not_affected', [
-      `${osText} is listed as ${excluded.product.status.replace('_', ' ')} by ${describe(excluded.product.source)}: "${excluded.product.name}"`,
-      ...conflictNote,
-    ]);
-
-  if (possible.length) {
-    return result(
-      'affected',
-      [
-        `${osText} possibly matches ${possible.map((p) => `"${p}"`).join(', ')}; counted as affected until the inventory says more`,
-        ...conflictNote,
-      ],
-      possible.map((p) => p.replace(/ \(.*\)$/, '')),
-    );
-  }
-  const unmapped = affected.filter((c) => !c.cpe).map((c) => c.product.name);
-  const reasons = [`${osText} matches none of the ${affected.length} affected products of ${bulletin.id}`];
-  if (unmapped.length)
-    reasons.push(
-      `could not compare with ${unmapped.length} product(s) that have no CPE: ${unmapped.slice(0, 3).join(', ')}${unmapped.length > 3 ? ', …' : ''}`,
-    );
-  return result('not_affected', [...reasons, ...conflictNote]);
+  // read again through the organization's tables: a row added there applies to hosts imported before it
+  const normalized = os.cpe ? { cpe: os.cpe, note: os.note } : names.normalizeOs(os.raw);
+  const note = normalized.note ?? os.note;
+  const text = `OS "${os.raw}"${normalized.cpe ? ` (${normalized.cpe}${note ? `; ${note}` : ''}; ${describe(os.source)})` : ` (${describe(os.source)})`}`;
+  if (!normalized.cpe)
+    return {
+      text,
+      source: os.source,
+      missing: `${text} is not in the OS name table (rules/names), so it cannot be compared with the bulletin's products`,
+    };
+  const version = cpeAttribute(normalized.cpe, 'version');
+  return {
+    cpe: normalized.cpe,
+    identity: identityOfPrefix(normalized.cpe),
+    ...(version && version !== '*' && version !== '-' ? { version: version.replace(/\\(.)/g, '$1') } : {}),
+    text,
+    source: os.source,
+  };
 }
 
-/** The product's CPE 2.3: stated (2.3 or 2.2), or derived from its name (Microsoft's CSAF names carry no CPE). */
-function productCpe(product: ProductEntry): string | undefined {
-  const stated = product.cpe ?? product.cpeRaw;
-  if (stated) return toCpe23(stated);
-  return normalizeOs(product.name).cpe;
+function evaluateOs(criterion: Criterion, os: OsView): Finding {
+  const pattern = criterion.cpe ?? `cpe:2.3:${criterion.identity}`;
+  const comparison = compareCpe(pattern, os.cpe!);
+  const verb =
+    criterion.status === 'not_affected'
+      ? 'is listed as not affected'
+      : criterion.status === 'fixed'
+        ? 'is listed as fixed'
+        : 'matches the affected product';
+  const by = `"${criterion.label}" (${describe(criterion.source)}${criterion.justification ? `; ${criterion.justification}` : ''})`;
+  if (comparison.outcome === 'no-match')
+    return { criterion, value: false, why: `${os.text} is not "${criterion.label}" (${comparison.differs})` };
+  let value: Truth = true;
+  let why = `${os.text} ${verb} ${by}`;
+  if (criterion.constraint) {
+    if (!os.version) {
+      value = 'unknown';
+      why = `${os.text} possibly matches ${by}: the asset's version is not known (the advisory says ${criterion.constraint.text})`;
+      return { criterion, value, possibly: true, why, evidence: os.source! };
+    }
+    const test = satisfiesIn(criterion, os.version);
+    if (test.value === false)
+      return {
+        criterion,
+        value: false,
+        why: `${os.text}: version ${os.version} is outside ${criterion.constraint.text}`,
+      };
+    if (test.value === 'unknown')
+      return {
+        criterion,
+        value: 'unknown',
+        why: `${os.text} against ${by}: ${test.why}`,
+        evidence: os.source!,
+      };
+    why = `${os.text} ${verb} ${by}: version ${os.version} is in ${criterion.constraint.text}`;
+  }
+  if (comparison.outcome === 'possible')
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `${os.text} possibly matches ${by} (${comparison.unknown.join(', ')} not known for the asset)`,
+      evidence: os.source!,
+    };
+  if (criterion.versionless && criterion.status === 'affected')
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `${os.text} has the name of ${by}, which states no version: possibly affected`,
+      evidence: os.source!,
+    };
+  if (criterion.status === 'fixed') return { criterion, value: true, fixed: 'patched', why, evidence: os.source! };
+  return { criterion, value, why, evidence: os.source! };
 }
 
-/** NVD ranges (versionStart/End…) narrow a version-numbered product; an asset without a version stays in. */
-function inVersionRange(product: ProductEntry, assetCpe: string): boolean {
-  const version = cpeAttribute(assetCpe, 'version');
-  if (!version || version === '*' || version === '-') return true;
-  if (product.versionStartIncluding && compareVersions(version, product.versionStartIncluding) < 0) return false;
-  if (product.versionStartExcluding && compareVersions(version, product.versionStartExcluding) <= 0) return false;
-  if (product.versionEndIncluding && compareVersions(version, product.versionEndIncluding) > 0) return false;
-  if (product.versionEndExcluding && compareVersions(version, product.versionEndExcluding) >= 0) return false;
-  return true;
+function satisfiesIn(criterion: Criterion, version: string): { value: Truth; why?: string } {
+  if (!criterion.scheme) return { value: 'unknown', why: `patchcall has no version scheme for ${criterion.identity}` };
+  return satisfies(criterion.constraint!, version, criterion.scheme);
+}
+
+function evaluateSoftware(criterion: Criterion, sw: InstalledSoftware): Finding {
+  const what = `${sw.name}${sw.version ? ` ${sw.version}` : ''} (${describe(sw.source)}${sw.location ? `, ${sw.location}` : ''})`;
+  const by = `"${criterion.label}" (${describe(criterion.source)}${criterion.justification ? `; ${criterion.justification}` : ''})`;
+  const evidence = sw.source;
+  if (criterion.versionless)
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `installed ${what} has the name of ${by}, which states no version: possibly affected`,
+      evidence,
+    };
+  const scheme = criterion.scheme ?? (sw.purl ? schemeForPurlType(splitPurl(sw.purl)?.type ?? '') : undefined);
+  const version = sw.version;
+  if (criterion.status === 'fixed') {
+    const fixedVersion = fixedVersionOf(criterion);
+    if (!fixedVersion || !version)
+      return { criterion, value: 'unknown', why: `installed ${what}: cannot compare with the fixed ${by}`, evidence };
+    if (criterion.stream && streamOf(version).stream !== criterion.stream)
+      return {
+        criterion,
+        value: false,
+        why: `installed ${what} is from another stream than the fixed ${by} (${criterion.stream})`,
+        evidence,
+      };
+    const order = scheme ? compareIn(scheme, version, fixedVersion) : undefined;
+    if (order === undefined)
+      return {
+        criterion,
+        value: 'unknown',
+        why: `installed ${what} cannot be ordered against the fixed ${by}${scheme ? ` in the ${scheme} scheme` : ': no version scheme for it'}`,
+        evidence,
+      };
+    if (order < 0 && !criterion.earlierAffected)
+      return {
+        criterion,
+        value: false,
+        why: `installed ${what} is below the fixed ${by}; the advisory's affected entries decide`,
+        evidence,
+      };
+    return order < 0
+      ? {
+          criterion,
+          value: true,
+          fixed: 'affected',
+          why: `installed ${what} is below the fixed build ${fixedVersion} of ${by}: the publisher lists fixed builds, so earlier builds of this stream are affected`,
+          evidence,
+        }
+      : {
+          criterion,
+          value: true,
+          fixed: 'patched',
+          why: `installed ${what} is at or past the fixed build ${fixedVersion} of ${by}`,
+          evidence,
+        };
+  }
+  if (!criterion.constraint)
+    return { criterion, value: true, why: `installed ${what} is ${verbOf(criterion)} ${by} (every version)`, evidence };
+  if (!version)
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `installed ${sw.name} (${describe(sw.source)}) has no version to compare with ${by} (${criterion.constraint.text})`,
+      evidence,
+    };
+  if (!scheme)
+    return {
+      criterion,
+      value: 'unknown',
+      why: `installed ${what}: no version scheme is known for it, so ${criterion.constraint.text} cannot be tested`,
+      evidence,
+    };
+  const test = satisfies(criterion.constraint, version, scheme);
+  if (test.value === true)
+    return {
+      criterion,
+      value: true,
+      why: `installed ${what} is ${verbOf(criterion)} ${by}: ${version} is in ${criterion.constraint.text}`,
+      evidence,
+    };
+  if (test.value === false)
+    return {
+      criterion,
+      value: false,
+      why: `installed ${what}: ${version} is outside ${criterion.constraint.text} of ${by}`,
+      evidence,
+    };
+  return { criterion, value: 'unknown', why: `installed ${what} against ${by}: ${test.why}`, evidence };
+}
+
+function verbOf(criterion: Criterion): string {
+  return criterion.status === 'not_affected' ? 'listed as not affected by' : 'affected per';
+}
+
+function fixedVersionOf(criterion: Criterion): string | undefined {
+  const constraint = criterion.constraint;
+  if (constraint?.kind !== 'intervals' || constraint.intervals.length !== 1) return undefined;
+  const bounds = constraint.intervals[0]!.bounds;
+  return bounds.length === 1 && (bounds[0]!.op === '=' || bounds[0]!.op === '>=') ? bounds[0]!.version : undefined;
+}
+
+/** A product named only in words (a KEV entry the tables do not know): its words among an installed name. */
+function findByName(criterion: Criterion, asset: Asset, software: InstalledSoftware[]): Finding | undefined {
+  const words = criterion.identity.slice('name:'.length).split(' ');
+  const has = (text: string) => {
+    const mine = new Set(nameIdentity(text).slice(5).split(' '));
+    return words.every((w) => mine.has(w));
+  };
+  const sw = software.find((s) => has(`${s.vendor ?? ''} ${s.name}`));
+  if (sw)
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `installed ${sw.name}${sw.version ? ` ${sw.version}` : ''} (${describe(sw.source)}) has the name of "${criterion.label}" (${describe(criterion.source)}), which gives no identifier or version: possibly affected`,
+      evidence: sw.source,
+    };
+  if (asset.os && has(asset.os.raw))
+    return {
+      criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `OS "${asset.os.raw}" has the name of "${criterion.label}" (${describe(criterion.source)}), which gives no identifier or version: possibly affected`,
+      evidence: asset.os.source,
+    };
+  return undefined;
+}
+
+const nameCache = new WeakMap<NameTable, Map<string, string | undefined>>();
+
+function packageHits(c: CompiledBulletin, sw: InstalledSoftware): PackageHits | null {
+  const keys = identitiesOf(sw, c.names);
+  let findings: Finding[] | undefined;
+  let treeKeys: string[] | undefined;
+  for (const key of keys) {
+    if (c.treeIdentities.has(key)) (treeKeys ??= []).push(key);
+    for (const criterion of c.byIdentity.get(key) ?? [])
+      if (criterion.kind !== 'os') (findings ??= []).push(evaluateSoftware(criterion, sw));
+  }
+  return findings || treeKeys ? { findings: findings ?? [], treeKeys: treeKeys ?? [] } : null;
+}
+
+/** The identities an installed package is known by: its purl, its CPE, its name through the product table. */
+function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
+  const keys: string[] = [];
+  if (sw.purl) {
+    const purl = splitPurl(sw.purl);
+    if (purl) {
+      keys.push(purl.key);
+      const identity = names.identityOfPurl(purl.key);
+      if (identity) keys.push(identity);
+    }
+  }
+  if (sw.cpe) keys.push(identityOfPrefix(sw.cpe));
+  if (!keys.length) {
+    let cache = nameCache.get(names);
+    if (!cache) nameCache.set(names, (cache = new Map()));
+    const text = `${sw.vendor ?? ''} ${sw.name}`.trim();
+    let identity = cache.get(text);
+    if (!cache.has(text)) {
+      const cpe = names.normalizeProduct(text).cpe ?? names.normalizeProduct(sw.name).cpe;
+      identity = cpe ? identityOfPrefix(cpe) : undefined;
+      cache.set(text, identity);
+    }
+    if (identity) keys.push(identity);
+  }
+  return keys.length > 1 ? [...new Set(keys)] : keys;
+}
+
+/** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */
+function applies(criterion: Criterion, os: OsView, cache: Map<string, boolean>): boolean {
+  if (!criterion.platformCpe || !os.cpe) return true;
+  const key = `${criterion.platformCpe}\u0000${os.cpe}`;
+  let value = cache.get(key);
+  if (value === undefined) cache.set(key, (value = compareCpe(criterion.platformCpe, os.cpe).outcome !== 'no-match'));
+  return value;
+}
+
+function componentOn(criterion: Criterion, osIdentity: string, names: NameTable): boolean {
+  const component = names.componentOf(criterion.identity);
+  return !!component && osIdentity.startsWith(component.os);
+}
+
+function completeInventory(asset: Asset, ecosystem: Ecosystem): SoftwareInventory | undefined {
+  const kinds = COVERING[ecosystem];
+  return (asset.softwareInventories ?? []).find((inventory) => inventory.complete && kinds.includes(inventory.kind));
+}
+
+function describeInventories(asset: Asset): string {
+  const list = asset.softwareInventories ?? [];
+  if (!list.length) return ' (no software inventory at all, only the OS)';
+  return ` (has: ${list.map((i) => `${i.kind} ${i.complete ? 'complete' : `incomplete: ${i.completeBecause}`}`).join('; ')})`;
+}
+
+function ecosystemWords(ecosystem: Ecosystem): string {
+  return ecosystem === 'programs' ? 'application' : ecosystem;
+}
+
+/** An NVD leaf for one asset. */
+function leaf(
+  criterion: Criterion,
+  asset: Asset,
+  os: OsView,
+  software: InstalledSoftware[],
+  names: NameTable,
+): { value: Truth; why: string } {
+  if (criterion.kind === 'os') {
+    if (!os.cpe) return { value: 'unknown', why: os.missing! };
+    if (os.identity !== criterion.identity) return { value: false, why: `${os.text} is not ${criterion.cpe}` };
+    const finding = evaluateOs(criterion, os);
+    return { value: finding.value, why: finding.why };
+  }
+  let best: Finding | undefined;
+  for (const sw of software) {
+    const finding = evaluateSoftware(criterion, sw);
+    if (finding.value === true) return { value: true, why: finding.why };
+    if (!best || finding.value === 'unknown') best = finding;
+  }
+  if (best) return { value: best.value, why: best.why };
+  if (os.identity && componentOn(criterion, os.identity, names))
+    return {
+      value: true,
+      why: `${criterion.cpe} ships with ${os.text}: ${names.componentOf(criterion.identity)?.note ?? 'a component of that OS'}`,
+    };
+  const complete = completeInventory(asset, 'programs');
+  if (complete)
+    return {
+      value: false,
+      why: `the complete ${complete.kind} inventory (${describe(complete.source)}) does not list ${criterion.cpe}`,
+    };
+  return { value: 'unknown', why: `no complete software inventory shows whether ${criterion.cpe} is installed` };
+}
+
+/** Kleene logic over NVD's nodes: AND is false if any part is false, OR is true if any part is true. */
+function evaluateTree(
+  tree: CompiledBulletin['trees'][number],
+  decide: (criterion: Criterion) => { value: Truth; why: string },
+): { value: Truth; why: string } {
+  const nodes = tree.applicability.nodes.map((node) => {
+    const leaves = node.matches.map((match) => ({ match, ...decide(tree.leaves.get(match)!) }));
+    const value = combine(
+      node.operator,
+      leaves.map((l) => l.value),
+    );
+    const negated = node.negate ? negate(value) : value;
+    const relevant = leaves.filter(
+      (l) => l.value === (node.operator === 'AND' ? (value === true ? true : value) : value),
+    );
+    return { node, value: negated, leaves: relevant.length ? relevant : leaves };
+  });
+  const combined = combine(
+    tree.applicability.operator,
+    nodes.map((n) => n.value),
+  );
+  const value = tree.applicability.negate ? negate(combined) : combined;
+  const say = (list: typeof nodes) =>
+    list
+      .map((n) => {
+        const vulnerable = n.leaves.filter((l) => l.match.vulnerable);
+        const platform = n.leaves.filter((l) => !l.match.vulnerable);
+        const parts = [...vulnerable, ...platform].slice(0, 2).map((l) => l.why);
+        return parts.join('; ');
+      })
+      .join(' AND ');
+  if (value === true) return { value, why: say(nodes.filter((n) => n.value === true)) };
+  if (value === 'unknown') return { value, why: say(nodes.filter((n) => n.value === 'unknown')) };
+  const falseNodes = nodes.filter((n) => n.value === false);
+  return {
+    value,
+    why: `does not apply: ${falseNodes
+      .map((n) =>
+        n.node.matches.some((m) => !m.vulnerable)
+          ? `not running on any of its ${n.node.matches.length} platforms`
+          : `none of its ${n.node.matches.length} vulnerable products is present (${n.leaves[0]?.why ?? ''})`,
+      )
+      .join('; ')}`,
+  };
+}
+
+function combine(operator: 'AND' | 'OR', values: Truth[]): Truth {
+  if (operator === 'AND') {
+    if (values.includes(false)) return false;
+    return values.includes('unknown') ? 'unknown' : true;
+  }
+  if (values.includes(true)) return true;
+  return values.includes('unknown') ? 'unknown' : false;
+}
+
+function negate(value: Truth): Truth {
+  return value === 'unknown' ? 'unknown' : !value;
+}
+
+function sample<T extends { label: string }>(list: T[], keep?: (item: T) => boolean): string {
+  const labels: string[] = [];
+  for (const item of list) {
+    if (keep && !keep(item)) continue;
+    if (!labels.includes(item.label)) labels.push(item.label);
+    if (labels.length > 3) break;
+  }
+  return `: ${labels
+    .slice(0, 3)
+    .map((l) => `"${l}"`)
+    .join(', ')}${labels.length > 3 ? `, … (${list.length} entries)` : ''}`;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function uniqueSources(sources: SourceRef[]): SourceRef[] {
+  const seen = new Set<string>();
+  return sources.filter((s) => {
+    const key = `${s.format}|${s.document}|${s.locator ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function describe(source: { format: string; document: string; locator?: string } | undefined): string {

@@ -8,7 +8,15 @@
  * the best candidate across sources: inventory/agent > SMB answer > service CPE > fingerprint ≥ 90 %.
  */
 import { cpeParts } from './cpe';
-import type { Asset, AssetConflict, InventoryBatch, OsIdentity, OsMethod } from './model';
+import type {
+  Asset,
+  AssetConflict,
+  InstalledSoftware,
+  InventoryBatch,
+  OsIdentity,
+  OsMethod,
+  SoftwareInventory,
+} from './model';
 
 const METHOD_WEIGHT: Record<OsMethod, number> = { inventory: 4, smb: 3, service: 2, fingerprint: 1, cloud: 0 };
 /** Fingerprint guesses below this accuracy are kept as candidates but never preferred. */
@@ -23,6 +31,8 @@ export function newAsset(fields: Pick<Asset, 'id' | 'name' | 'sources'> & Partia
     osCandidates: [],
     services: [],
     installedFixes: [],
+    software: [],
+    softwareInventories: [],
     criticality: 'unknown',
     environment: 'unknown',
     patchedBy: 'self',
@@ -150,6 +160,8 @@ function mergeGroup(views: Asset[]): Asset {
   const record = [...current].reverse().find((v) => RECORD_FORMATS.has(v.sources[0]?.format ?? ''));
   const cloud = [...current].reverse().find((v) => formatOf(v) === 'aws-instances');
   const named = record ?? cloud ?? current[current.length - 1]!;
+  // the CMDB record decides patching; a cloud tag mapped in rules/providers.json speaks when the record does not
+  const patching = record?.patchedBy === 'provider' || !cloud || cloud.patchedBy !== 'provider' ? record : cloud;
   const osCandidates = current.flatMap((v) => v.osCandidates);
   const preferred = preferredOs(osCandidates);
   const latestWith = <T>(pick: (v: Asset) => T | undefined): T | undefined => {
@@ -170,11 +182,12 @@ function mergeGroup(views: Asset[]): Asset {
       views.flatMap((v) => v.installedFixes),
       (f) => f.id,
     ),
+    ...mergeSoftware(views),
     criticality:
       record?.criticality ?? latestWith((v) => (v.criticality === 'unknown' ? undefined : v.criticality)) ?? 'unknown',
     environment:
       record?.environment ?? latestWith((v) => (v.environment === 'unknown' ? undefined : v.environment)) ?? 'unknown',
-    patchedBy: record?.patchedBy ?? 'self',
+    patchedBy: patching?.patchedBy ?? 'self',
     tags: unique(current.flatMap((v) => v.tags)),
     retired: record?.retired ?? false,
     securityGroupIds: cloud?.securityGroupIds ?? [],
@@ -193,8 +206,8 @@ function mergeGroup(views: Asset[]): Asset {
   if (preferred) asset.os = preferred;
   const owner = record?.owner ?? latestWith((v) => v.owner);
   if (owner) asset.owner = owner;
-  if (record?.provider) asset.provider = record.provider;
-  if (record?.patchSlaDays !== undefined) asset.patchSlaDays = record.patchSlaDays;
+  if (patching?.provider) asset.provider = patching.provider;
+  if (patching?.patchSlaDays !== undefined) asset.patchSlaDays = patching.patchSlaDays;
   const cluster = record?.cluster ?? latestWith((v) => v.cluster);
   if (cluster) asset.cluster = cluster;
   return asset;
@@ -217,6 +230,24 @@ function formatOf(view: Asset): string {
 
 function isFixOnly(view: Asset): boolean {
   return view.installedFixes.length > 0 && view.osCandidates.length === 0 && view.services.length === 0;
+}
+
+/**
+ * Software per inventory: the newest view of each (format, inventory kind, subject) replaces the older ones, so a
+ * fresh `rpm_packages` result replaces yesterday's without touching the host's npm packages or its SBOM.
+ */
+function mergeSoftware(views: Asset[]): Pick<Asset, 'software' | 'softwareInventories'> {
+  const latest = new Map<string, { view: Asset; inventory: SoftwareInventory }>();
+  for (const view of views)
+    for (const inventory of view.softwareInventories ?? [])
+      latest.set(`${formatOf(view)}|${inventory.kind}|${inventory.subject ?? ''}`, { view, inventory });
+  const software: InstalledSoftware[] = [];
+  const softwareInventories: SoftwareInventory[] = [];
+  for (const { view, inventory } of latest.values()) {
+    softwareInventories.push(inventory);
+    software.push(...(view.software ?? []).filter((item) => item.inventory === inventory.kind));
+  }
+  return { software, softwareInventories };
 }
 
 function mergeServices(views: Asset[]): Asset['services'] {

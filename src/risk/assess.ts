@@ -3,6 +3,7 @@
  * from the rulebook, a deadline, an explanation, the plan and the recommended call. Plain data in, data out;
  * async only because json-rules-engine is. Assets sharing a fact combination share one engine run.
  */
+import { formatTime } from '../common/time-format';
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
@@ -63,7 +64,8 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const exposures = new Map(input.exposures.map((e) => [e.assetId, e]));
   const mitigated = new Map((input.exposureAfterMitigation ?? []).map((e) => [e.assetId, e]));
   const affected = input.matches.filter((m) => m.status === 'affected');
-  const unresolved = input.matches.filter((m) => m.status === 'unknown').map((m) => m.asset.name);
+  const unknownMatches = input.matches.filter((m) => m.status === 'unknown');
+  const unresolved = unknownMatches.map((m) => m.asset.name);
   const deadlines = new Map<string, { deadline: Deadline; dueMs: number; line: string }>();
   const urgencyDeadlines = new Map<Urgency, Candidate>();
   const ownDeadline = (urgency: Urgency): Candidate => {
@@ -126,7 +128,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         cached = {
           deadline: computed,
           dueMs: dayjs(computed.dueAt).valueOf(),
-          line: `Deadline ${computed.dueAt}: ${computed.reason}`,
+          line: `Deadline ${formatTime(computed.dueAt, policy.timezone)}: ${computed.reason}`,
         };
         deadlines.set(deadlineKey, cached);
       }
@@ -146,7 +148,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
         line(
           f.humanImpact,
           () =>
-            `Human impact ${i.humanImpact}: safety ${i.safetyImpact} (${f.safetyImpact!.source}) x mission ${i.missionImpact} (${f.missionImpact!.source})`,
+            `Human impact ${i.humanImpact}: safety impact "${i.safetyImpact}" (${f.safetyImpact!.source}) with mission impact "${i.missionImpact}" (${f.missionImpact!.source})`,
         ),
         ...lines,
         cached.line,
@@ -199,6 +201,12 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   }
   const plan = buildPlan(items, {
     bulletinId: bulletin.id,
+    workarounds: (bulletin.workarounds ?? []).map((w) => w.value),
+    unknowns: unknownMatches.map((m) => ({
+      asset: m.asset,
+      why: m.reasons[0] ?? 'no reason recorded',
+      possiblyAffected: m.possiblyAffected === true,
+    })),
     fixIds: facts.fixIds,
     restartRequired: facts.restartRequired.value,
     now,
@@ -217,23 +225,32 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const first = earliestGroup?.verdicts[0];
   const deadline: Deadline = first
     ? { dueAt: first.deadline.dueAt, reason: `${first.assetName}: ${first.deadline.reason}` }
-    : {
-        dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(),
-        reason: 'no affected asset: review if the inventory changes',
-      };
+    : unresolved.length
+      ? {
+          dueAt: now.add(policy.urgencySla.immediate.hours, 'hour').format(),
+          reason: `establish whether ${unresolved.length} asset${unresolved.length === 1 ? ' is' : 's are'} affected, within the time an immediate asset would get`,
+        }
+      : {
+          dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(),
+          reason: 'no affected asset: review if the inventory changes',
+        };
   const countText =
     URGENCIES.slice()
       .reverse()
       .filter((u) => counts[u])
       .map((u) => `${counts[u]} ${u}`)
-      .join(', ') || 'no affected assets';
+      .join(', ') || (unresolved.length ? '' : 'no affected assets');
+  const unknownText = unresolved.length
+    ? `unknown exposure for ${unresolved.length} asset${unresolved.length === 1 ? '' : 's'}`
+    : '';
+  const countLine = [countText, unknownText].filter(Boolean).join('; ');
   const reasons = [
     `Recommended: ${plan.call} (${plan.why})`,
     ...(top ? [`Most urgent: ${top.assetName} is ${top.urgency} (${describeTop(top)})`] : []),
     ...(facts.notYetKnown.length ? [`Not yet known at the assessment time: ${facts.notYetKnown.join('; ')}`] : []),
     ...(unresolved.length
       ? [
-          `Could not tell whether ${unresolved.join(', ')} ${unresolved.length === 1 ? 'is' : 'are'} affected: check by hand`,
+          `Unknown exposure for ${unresolved.length} asset${unresolved.length === 1 ? '' : 's'} (${unresolved.join(', ')}): could not tell whether ${unresolved.length === 1 ? 'it is' : 'they are'} affected; see the "establish" step`,
         ]
       : []),
   ];
@@ -247,7 +264,16 @@ export async function assess(input: AssessInput): Promise<Assessment> {
       urgency: top?.urgency ?? 'defer',
       recommendedCall: plan.call,
       deadline,
-      headline: `${bulletin.id}: ${plan.call} — ${countText}${first ? `; first deadline ${dayjs(first.deadline.dueAt).tz(policy.timezone).format('ddd YYYY-MM-DD HH:mm')} (${first.assetName})` : ''}`,
+      unknown: {
+        count: unresolved.length,
+        possiblyAffected: unknownMatches.filter((m) => m.possiblyAffected).length,
+        assets: unknownMatches.map((m) => ({
+          name: m.asset.name,
+          ...(m.asset.owner ? { owner: m.asset.owner } : {}),
+          why: m.reasons[0] ?? 'no reason recorded',
+        })),
+      },
+      headline: `${bulletin.id}: ${plan.call} — ${countLine}${first ? `; first deadline, for ${first.assetName}: ${formatTime(first.deadline.dueAt, policy.timezone)}` : ''}`,
       reasons,
     },
     rulebookDigest: rulebook.digest,

@@ -21,9 +21,10 @@ export interface FactWithSource<T = string | number | boolean> {
 }
 
 /** The call the decision owner can make; the plan recommends one of these. */
-export type CallOutcome = 'patch-now' | 'waves' | 'mitigate-and-defer' | 'defer' | 'ask-provider';
+/** `establish`: some assets' exposure is unknown and nothing affected outranks finding out; never `defer` then. */
+export type CallOutcome = 'patch-now' | 'waves' | 'mitigate-and-defer' | 'defer' | 'ask-provider' | 'establish';
 
-export type PlanStepKind = 'patch-now' | 'patch-wave' | 'mitigate' | 'ask-provider' | 'defer';
+export type PlanStepKind = 'patch-now' | 'patch-wave' | 'mitigate' | 'ask-provider' | 'defer' | 'establish';
 
 export interface PlanStep {
   kind: PlanStepKind;
@@ -74,6 +75,8 @@ export interface AssessmentSummary {
   deadline: Deadline;
   /** One line for a Slack card. */
   headline: string;
+  /** Assets whose standing could not be established, counted apart from the urgencies (possibly affected among them). */
+  unknown?: { count: number; possiblyAffected: number; assets: { name: string; owner?: string; why: string }[] };
   reasons: string[];
 }
 

@@ -9,7 +9,7 @@ import { addHours, contractualDeadline, instant } from './deadline';
 import type { CallOutcome, PlanStep, Urgency } from './model';
 import { URGENCIES } from './model';
 import type { Policy } from './policy';
-import { NO_FILTER, type ExposureRoute } from './risk-facts';
+import { UNFILTERED_ROUTE, type ExposureRoute } from './risk-facts';
 
 export interface PlanItem {
   asset: Asset;
@@ -23,8 +23,19 @@ export interface PlanItem {
   route?: ExposureRoute;
 }
 
+/** An asset matching could not place: what is missing, and who can find out (the CMDB owner). */
+export interface UnknownItem {
+  asset: Asset;
+  why: string;
+  possiblyAffected: boolean;
+}
+
 export interface PlanContext {
   bulletinId: string;
+  /** The bulletin's own workarounds and mitigations, verbatim: the only ones a step may attribute to the bulletin. */
+  workarounds?: string[];
+  /** Assets of unknown standing: they get an "establish" step and rule out "defer". */
+  unknowns?: UnknownItem[];
   fixIds: string[];
   fixReleasedAt?: string;
   restartRequired: boolean;
@@ -57,7 +68,7 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') &&
       i.systemExposure === 'open' &&
       i.route &&
-      i.route.filter !== NO_FILTER,
+      i.route.filter !== UNFILTERED_ROUTE,
   );
   for (const group of groupBy(
     blockable,
@@ -73,7 +84,7 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       dueAt: earliest(group),
       details:
         `${route.rules ? `${route.filter} ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
-        `blocking it there (the bulletin's workaround) closes that route until ${fix} is installed.` +
+        `blocking it there (${blockAttribution(route.port, ctx.workarounds ?? [])}) closes that route until ${fix} is installed.` +
         (lowered.length
           ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.`
           : ' The patch stays due as planned.'),
@@ -89,6 +100,23 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       startAt: now.format(),
       dueAt: earliest(immediate),
       details: `Install ${fix} now${ctx.restartRequired ? ' and restart' : ''}; the urgency does not wait for a soak.${clusterNote(immediate)}`,
+    });
+  }
+
+  const unknowns = ctx.unknowns ?? [];
+  for (const [owner, group] of groupBy(unknowns, (u) => u.asset.owner ?? '')) {
+    const list = group.map((u) => u.asset.name);
+    steps.push({
+      kind: 'establish',
+      title: `Establish: whether ${list.length === 1 ? `${list[0]} is` : `${list.length} assets are`} affected${owner ? ` (${owner})` : ''}`,
+      assets: list,
+      startAt: now.format(),
+      dueAt: addHours(now, ctx.policy.urgencySla.immediate.hours, zone).format(),
+      details:
+        `${owner ? `${owner} (the owner in the CMDB)` : 'Nobody is named as owner in the CMDB; whoever runs these hosts'}: ` +
+        `patchcall could not tell whether ${ctx.bulletinId} affects ${list.join(', ')}. ` +
+        group.map((u) => `${u.asset.name}${u.possiblyAffected ? ' (possibly affected)' : ''}: ${u.why}`).join(' ') +
+        ` Import what is missing (a software inventory, an SBOM, the OS) or check by hand, within the time an immediate asset would get (${ctx.policy.urgencySla.immediate.hours} h): an unknown asset may be an affected one.`,
     });
   }
 
@@ -191,7 +219,12 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
     });
   }
 
-  return { steps, staged, ...recommend(items, self, provider, effective, staged) };
+  const recommended = recommend(items, self, provider, effective, staged);
+  if (!unknowns.length) return { steps, staged, ...recommended };
+  const unknownText = `unknown exposure for ${unknowns.length} asset${unknowns.length === 1 ? '' : 's'}`;
+  // while some assets cannot be placed, nothing may be deferred on their behalf
+  if (recommended.call === 'defer') return { steps, staged, call: 'establish', why: unknownText };
+  return { steps, staged, call: recommended.call, why: `${recommended.why}; ${unknownText}` };
 }
 
 function recommend(
@@ -219,6 +252,18 @@ function recommend(
   if (self.some((i) => effective(i) === 'scheduled'))
     return { call: 'waves', why: 'scheduled: patch in the regular windows' };
   return { call: 'defer', why: 'every asset can be deferred' };
+}
+
+/**
+ * Whose idea a block is: the bulletin's, quoted, when one of its own workarounds blocks that port; otherwise said
+ * to be patchcall's suggestion, with why. A workaround is never invented for the bulletin.
+ */
+function blockAttribution(port: string, workarounds: string[]): string {
+  const number = port.split('/')[1] ?? port;
+  const own = workarounds.find((w) => /\bblock/i.test(w) && new RegExp(`\\b${number}\\b`).test(w));
+  return own
+    ? `the bulletin's workaround: "${own}"`
+    : `a patchcall suggestion, not the bulletin's: ${port} carries the vulnerable service, and the bulletin names no workaround that blocks it`;
 }
 
 function clusterNote(items: PlanItem[]): string {

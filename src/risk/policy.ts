@@ -61,79 +61,88 @@ const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/;
 
 export function validatePolicy(file: string, json: unknown): Policy {
-  const problems: RulebookProblem[] = [];
-  const bad = (path: string, problem: string) => problems.push({ file, problem: `${path}: ${problem}` });
-  const p = (json ?? {}) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   if (typeof json !== 'object' || json === null || Array.isArray(json))
     throw new RulebookError([{ file, problem: 'must be a JSON object' }]);
+  const problems: RulebookProblem[] = [];
+  const bad = (path: string, problem: string) => problems.push({ file, problem: `${path}: ${problem}` });
+  const at = (path: string): unknown => valueAt(json, path);
+  const oneOf = (path: string, values: readonly string[]) => {
+    if (!values.includes(at(path) as string)) bad(path, `must be one of ${values.join(', ')}`);
+  };
 
-  if (typeof p.timezone !== 'string' || !validZone(p.timezone))
-    bad('/timezone', `"${p.timezone}" is not an IANA time zone (e.g. "Europe/Berlin")`);
-  if (p.deadlinePolicy !== 'ssvc-sla' && p.deadlinePolicy !== 'bod-26-04')
-    bad('/deadlinePolicy', `must be "ssvc-sla" or "bod-26-04", not ${JSON.stringify(p.deadlinePolicy)}`);
-  if (!(typeof p.epssThreshold === 'number' && p.epssThreshold > 0 && p.epssThreshold <= 1))
+  const zone = at('/timezone');
+  if (typeof zone !== 'string' || !validZone(zone))
+    bad('/timezone', `"${zone}" is not an IANA time zone (e.g. "Europe/Berlin")`);
+  const deadlinePolicy = at('/deadlinePolicy');
+  if (deadlinePolicy !== 'ssvc-sla' && deadlinePolicy !== 'bod-26-04')
+    bad('/deadlinePolicy', `must be "ssvc-sla" or "bod-26-04", not ${JSON.stringify(deadlinePolicy)}`);
+  const epss = at('/epssThreshold');
+  if (!(typeof epss === 'number' && epss > 0 && epss <= 1))
     bad('/epssThreshold', 'must be a probability above 0 and at most 1');
-  if (!(typeof p.soakHours === 'number' && p.soakHours >= 0)) bad('/soakHours', 'must be a number of hours, 0 or more');
-  const sla = p.urgencySla ?? {};
-  if (!positive(sla.immediate?.hours)) bad('/urgencySla/immediate/hours', 'must be a positive number');
-  if (!positive(sla['out-of-cycle']?.hours)) bad('/urgencySla/out-of-cycle/hours', 'must be a positive number');
-  if (!positive(sla.scheduled?.nextWindowWithinDays))
-    bad('/urgencySla/scheduled/nextWindowWithinDays', 'must be a positive number');
-  if (!positive(sla.defer?.reviewAfterDays)) bad('/urgencySla/defer/reviewAfterDays', 'must be a positive number');
+  const soak = at('/soakHours');
+  if (!(typeof soak === 'number' && soak >= 0)) bad('/soakHours', 'must be a number of hours, 0 or more');
+  for (const path of [
+    '/urgencySla/immediate/hours',
+    '/urgencySla/out-of-cycle/hours',
+    '/urgencySla/scheduled/nextWindowWithinDays',
+    '/urgencySla/defer/reviewAfterDays',
+  ])
+    if (!positive(at(path))) bad(path, 'must be a positive number');
   for (const timeline of BOD_TIMELINES) {
-    const days = p.bodTimelineDays?.[timeline];
+    const days = at(`/bodTimelineDays/${timeline}`);
     if (!(days === null || positive(days)))
       bad(
         `/bodTimelineDays/${timeline}`,
         'must be a positive number of days or null (no date: fix at the next upgrade)',
       );
   }
-  if (!Array.isArray(p.maintenanceWindows)) bad('/maintenanceWindows', 'must be an array (it may be empty)');
-  else {
-    p.maintenanceWindows.forEach((w: Record<string, unknown>, i: number) => {
-      if (typeof w?.name !== 'string') bad(`/maintenanceWindows/${i}/name`, 'must be a string');
-      if (!WEEKDAYS.includes(w?.weekday as Weekday))
-        bad(`/maintenanceWindows/${i}/weekday`, `must be one of ${WEEKDAYS.join(', ')}`);
-      if (!CLOCK.test(String(w?.start))) bad(`/maintenanceWindows/${i}/start`, 'must be a time of day such as "22:00"');
-      if (!CLOCK.test(String(w?.end))) bad(`/maintenanceWindows/${i}/end`, 'must be a time of day such as "04:00"');
+  const windows = at('/maintenanceWindows');
+  if (!Array.isArray(windows)) bad('/maintenanceWindows', 'must be an array (it may be empty)');
+  else
+    windows.forEach((_, i) => {
+      const w = `/maintenanceWindows/${i}`;
+      if (typeof at(`${w}/name`) !== 'string') bad(`${w}/name`, 'must be a string');
+      oneOf(`${w}/weekday`, WEEKDAYS);
+      if (!CLOCK.test(String(at(`${w}/start`)))) bad(`${w}/start`, 'must be a time of day such as "22:00"');
+      if (!CLOCK.test(String(at(`${w}/end`)))) bad(`${w}/end`, 'must be a time of day such as "04:00"');
     });
-  }
-  if (!Array.isArray(p.changeFreezes)) bad('/changeFreezes', 'must be an array (it may be empty)');
-  else {
-    p.changeFreezes.forEach((f: Record<string, unknown>, i: number) => {
-      if (typeof f?.name !== 'string') bad(`/changeFreezes/${i}/name`, 'must be a string');
-      if (!LOCAL_DATE_TIME.test(String(f?.from)))
-        bad(`/changeFreezes/${i}/from`, 'must be a local date-time such as "2008-12-19T18:00"');
-      if (!LOCAL_DATE_TIME.test(String(f?.to)))
-        bad(`/changeFreezes/${i}/to`, 'must be a local date-time such as "2009-01-05T08:00"');
-      else if (String(f.to) <= String(f.from)) bad(`/changeFreezes/${i}/to`, 'must be after "from"');
-      if (!Array.isArray(f?.exempt) || !f.exempt.every((u) => URGENCIES.includes(u)))
-        bad(`/changeFreezes/${i}/exempt`, `must list urgencies among ${URGENCIES.join(', ')}`);
+  const freezes = at('/changeFreezes');
+  if (!Array.isArray(freezes)) bad('/changeFreezes', 'must be an array (it may be empty)');
+  else
+    freezes.forEach((_, i) => {
+      const f = `/changeFreezes/${i}`;
+      const from = String(at(`${f}/from`));
+      const to = String(at(`${f}/to`));
+      if (typeof at(`${f}/name`) !== 'string') bad(`${f}/name`, 'must be a string');
+      if (!LOCAL_DATE_TIME.test(from)) bad(`${f}/from`, 'must be a local date-time such as "2008-12-19T18:00"');
+      if (!LOCAL_DATE_TIME.test(to)) bad(`${f}/to`, 'must be a local date-time such as "2009-01-05T08:00"');
+      else if (to <= from) bad(`${f}/to`, 'must be after "from"');
+      const exempt = at(`${f}/exempt`);
+      if (!Array.isArray(exempt) || !exempt.every((u) => URGENCIES.includes(u)))
+        bad(`${f}/exempt`, `must list urgencies among ${URGENCIES.join(', ')}`);
     });
-  }
-  const mission = p.missionImpact ?? {};
-  for (const criticality of CRITICALITIES) {
-    if (!MISSION_IMPACT.includes(mission.byCriticality?.[criticality])) {
-      bad(`/missionImpact/byCriticality/${criticality}`, `must be one of ${MISSION_IMPACT.join(', ')}`);
-    }
-  }
-  if (
-    !Array.isArray(mission.nonProductionEnvironments) ||
-    !mission.nonProductionEnvironments.every((e: Environment) => ENVIRONMENTS.includes(e))
-  ) {
+  for (const criticality of CRITICALITIES) oneOf(`/missionImpact/byCriticality/${criticality}`, MISSION_IMPACT);
+  const nonProduction = at('/missionImpact/nonProductionEnvironments');
+  if (!Array.isArray(nonProduction) || !nonProduction.every((e) => ENVIRONMENTS.includes(e)))
     bad('/missionImpact/nonProductionEnvironments', `must list environments among ${ENVIRONMENTS.join(', ')}`);
-  }
-  if (!MISSION_IMPACT.includes(mission.nonProduction))
-    bad('/missionImpact/nonProduction', `must be one of ${MISSION_IMPACT.join(', ')}`);
-  const safety = p.safetyImpact ?? {};
-  if (!SAFETY_IMPACT.includes(safety.default))
-    bad('/safetyImpact/default', `must be one of ${SAFETY_IMPACT.join(', ')}`);
-  for (const [tag, value] of Object.entries(safety.byTag ?? {})) {
-    if (!SAFETY_IMPACT.includes(value as SafetyImpact))
-      bad(`/safetyImpact/byTag/${tag}`, `must be one of ${SAFETY_IMPACT.join(', ')}`);
-  }
+  oneOf('/missionImpact/nonProduction', MISSION_IMPACT);
+  oneOf('/safetyImpact/default', SAFETY_IMPACT);
+  const byTag = at('/safetyImpact/byTag');
+  for (const tag of Object.keys(typeof byTag === 'object' && byTag !== null ? byTag : {}))
+    oneOf(`/safetyImpact/byTag/${tag}`, SAFETY_IMPACT);
   if (problems.length) throw new RulebookError(problems);
-  return { ...(p as Omit<Policy, 'file'>), file };
+  // every field the type names was checked above
+  return { ...(json as Omit<Policy, 'file'>), file };
+}
+
+/** The value at a JSON pointer (keys only, no escapes: policy keys have no "/" or "~"), undefined when absent. */
+function valueAt(json: unknown, path: string): unknown {
+  let value = json;
+  for (const key of path.split('/').slice(1)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
 }
 
 function positive(value: unknown): boolean {

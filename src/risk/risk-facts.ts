@@ -68,7 +68,7 @@ export interface ExposureRoute {
 }
 
 /** The route's filter when no filter rule lets the traffic through (an unfiltered path). */
-export const NO_FILTER = 'no filter on the path';
+export const UNFILTERED_ROUTE = 'no filter on the path';
 
 export interface AssetFacts {
   inputs: SsvcInputs;
@@ -331,7 +331,7 @@ export function assetFacts(
       missionImpact: mission,
       humanImpact: {
         value: humanImpact,
-        source: `CERT/CC Human Impact table: safety ${safety.value} x mission ${mission.value}`,
+        source: `CERT/CC Human Impact table: safety impact "${safety.value}" with mission impact "${mission.value}"`,
       } as FactWithSource<HumanImpact>,
       environment: { value: asset.environment, source: inventory },
       criticality: { value: asset.criticality, source: inventory },
@@ -436,7 +436,7 @@ function decidingRoute(exposure: AssetExposure): ExposureRoute | undefined {
     }
   }
   const first = steps.find((s) => s !== undefined);
-  if (!first) return { port: ports.join(', '), zone, filter: NO_FILTER };
+  if (!first) return { port: ports.join(', '), zone, filter: UNFILTERED_ROUTE };
   const open: string[] = [];
   const rules: number[] = [];
   const ruleTexts: string[] = [];

@@ -17,18 +17,9 @@ export interface RuleDefinition {
 export interface Rulebook {
   /** Where it was read from (the rules/ folder or $PATCHCALL_RULES). */
   dir: string;
-  /** sha256 over every file the rulebook was built from, for the decision snapshot. */
+  /** The rules folder's digest (every file that can change an outcome), for the decision snapshot. */
   digest: string;
   rules: RuleDefinition[];
   policy: Policy;
   humanImpact: HumanImpactTable;
-}
-
-/** The parsed files a rulebook is built from; reading them is the edge's job (src/app/load-rulebook.ts). */
-export interface RulebookSource {
-  dir: string;
-  digest: string;
-  ruleFiles: { file: string; json: unknown }[];
-  policy: { file: string; json: unknown };
-  humanImpactTable: { file: string; rows: Record<string, string>[] };
 }

@@ -4,9 +4,9 @@
  * of the SSVC inputs the rules read, combinations where no rule decides or where rules at the same priority disagree.
  */
 import { Engine } from 'json-rules-engine';
-import { readHumanImpactTable, humanImpactOf, type HumanImpactTable } from './human-impact-table';
-import { validatePolicy } from './policy';
-import type { Rulebook, RuleDefinition, RulebookSource } from './rulebook';
+import { humanImpactOf, type HumanImpactTable } from './human-impact-table';
+import type { Policy } from './policy';
+import type { Rulebook, RuleDefinition } from './rulebook';
 import { RulebookError, type RulebookProblem } from './rulebook-error';
 import { RuleEvaluator } from './rule-evaluator';
 import {
@@ -30,20 +30,19 @@ const LIST_OPERATORS = new Set(['in', 'notIn']);
 // json-rules-engine has no public operator lookup; its operator map resolves decorated names such as not:equal
 const operatorCatalog = new Engine();
 
-export async function validateRulebook(source: RulebookSource): Promise<Rulebook> {
+/** The parts a rulebook is built from, each already read and checked on its own (see src/app/rules-folder.ts). */
+export interface RulebookParts {
+  dir: string;
+  digest: string;
+  rules: RuleDefinition[];
+  policy: Policy;
+  humanImpact: HumanImpactTable;
+}
+
+/** The checks across files (unique names, an urgency rule, the deadline policy's rules), then every combination. */
+export async function assembleRulebook(parts: RulebookParts): Promise<Rulebook> {
+  const { rules, policy } = parts;
   const problems: RulebookProblem[] = [];
-  const collect = <T>(fn: () => T): T | undefined => {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof RulebookError) problems.push(...error.problems);
-      else throw error;
-      return undefined;
-    }
-  };
-  const policy = collect(() => validatePolicy(source.policy.file, source.policy.json));
-  const humanImpact = collect(() => readHumanImpactTable(source.humanImpactTable.file, source.humanImpactTable.rows));
-  const rules = source.ruleFiles.flatMap(({ file, json }) => readRuleFile(file, json, problems));
   const seen = new Map<string, string>();
   for (const rule of rules) {
     const earlier = seen.get(rule.name);
@@ -56,21 +55,29 @@ export async function validateRulebook(source: RulebookSource): Promise<Rulebook
     seen.set(rule.name, rule.file);
   }
   if (!rules.some((r) => r.event.type === 'urgency'))
-    problems.push({ file: source.dir, problem: 'no rule sets an urgency (event type "urgency")' });
-  if (policy?.deadlinePolicy === 'bod-26-04' && !rules.some((r) => r.event.type === 'bod-26-04')) {
+    problems.push({ file: parts.dir, problem: 'no rule sets an urgency (event type "urgency")' });
+  if (policy.deadlinePolicy === 'bod-26-04' && !rules.some((r) => r.event.type === 'bod-26-04')) {
     problems.push({
-      file: source.policy.file,
+      file: policy.file,
       problem: 'deadlinePolicy is "bod-26-04" but no rule sets a BOD 26-04 timeline (event type "bod-26-04")',
     });
   }
   if (problems.length) throw new RulebookError(problems);
 
-  problems.push(...(await checkEveryCombination(rules, humanImpact!)));
+  problems.push(...(await checkEveryCombination(rules, parts.humanImpact)));
   if (problems.length) throw new RulebookError(problems);
-  return { dir: source.dir, digest: source.digest, rules, policy: policy!, humanImpact: humanImpact! };
+  return { ...parts };
 }
 
-function readRuleFile(file: string, json: unknown, problems: RulebookProblem[]): RuleDefinition[] {
+/** One rulebook/*.json file's rules, or a RulebookError naming each rule at fault. */
+export function readRuleFile(file: string, json: unknown): RuleDefinition[] {
+  const problems: RulebookProblem[] = [];
+  const rules = ruleFileRules(file, json, problems);
+  if (problems.length) throw new RulebookError(problems);
+  return rules;
+}
+
+function ruleFileRules(file: string, json: unknown, problems: RulebookProblem[]): RuleDefinition[] {
   const list = Array.isArray(json) ? json : (json as Json)?.rules;
   if (!Array.isArray(list)) {
     problems.push({ file, problem: 'must be a JSON object with a "rules" array (json-rules-engine rules)' });
@@ -129,7 +136,9 @@ function checkCondition(node: Json, path: string, bad: (p: string) => void): voi
   for (const key of ['all', 'any'] as const) {
     if (key in node) {
       const list = node[key];
-      if (!Array.isArray(list) || !list.length) return bad(`${path}/${key} must be a non-empty array`);
+      // an empty "all" always holds (json-rules-engine agrees): the way to write a catch-all rule
+      if (!Array.isArray(list) || (key === 'any' && !list.length))
+        return bad(`${path}/${key} must be ${key === 'any' ? 'a non-empty' : 'an'} array`);
       return list.forEach((child, i) => checkCondition(child as Json, `${path}/${key}/${i}`, bad));
     }
   }

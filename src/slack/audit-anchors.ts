@@ -1,20 +1,8 @@
-/**
- * Posts the chain head to the audit channel (PATCHCALL_AUDIT_CHANNEL) at each call and once a day, so a database
- * rolled back or rewritten wholesale is caught by `patchcall audit verify --anchors <export of that channel>`.
- */
-import { anchorText } from '../audit/anchors';
+/** Posts the chain head to the audit channel at each call and once a day (the use case is src/app/audit-anchors.ts). */
+import type { AnchoredPayload } from '../app/audit-anchors';
 import type { SlackDeps } from './slack-deps';
 
-export const ANCHORED = 'audit.anchored';
 export const DAY_MS = 24 * 60 * 60 * 1000;
-
-export interface AnchoredPayload {
-  seq: number;
-  hash: string;
-  channel: string;
-  ts?: string;
-  reason: 'call' | 'daily';
-}
 
 /** Posts one anchor; does nothing when no audit channel is configured. */
 export async function postAnchor(
@@ -23,22 +11,13 @@ export async function postAnchor(
 ): Promise<AnchoredPayload | undefined> {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
-  const head = deps.ctx.events.head();
-  const answer = await deps.clients.background.chat.postMessage({
-    channel,
-    text: `${anchorText(head, deps.now().toISOString())} (${reason})`,
-    unfurl_links: false,
-  });
-  const payload: AnchoredPayload = {
-    seq: head.seq,
-    hash: head.hash,
-    channel,
-    reason,
-    ...(answer.ts ? { ts: answer.ts } : {}),
-  };
-  // recorded after the post, so the log also says which anchors Slack holds
-  deps.ctx.events.append({ type: ANCHORED, stream: 'audit', actor: 'system', payload });
-  return payload;
+  return deps.patchcall.anchorChainHead(
+    async (to, text) => {
+      const answer = await deps.clients.background.chat.postMessage({ channel: to, text, unfurl_links: false });
+      return answer.ts ? { ts: answer.ts } : {};
+    },
+    { channel, reason, now: deps.now() },
+  );
 }
 
 /**
@@ -47,8 +26,7 @@ export async function postAnchor(
  */
 export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () => void {
   if (!deps.config.auditChannel) return () => undefined;
-  let last: string | undefined;
-  for (const event of deps.ctx.events.read({ stream: 'audit', type: ANCHORED })) last = event.at;
+  const last = deps.patchcall.lastAnchoredAt();
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
   const post = () =>
     void postAnchor(deps, 'daily').catch((error: Error) =>

@@ -1,36 +1,48 @@
 /**
  * Builds the Bolt app around the product's listeners: HTTP receiver (POST /slack/events, signed) or Socket Mode,
- * the app's own routes (/healthz, /bulletins), the Web API clients, one error handler, and a fallback answer for
- * anything no listener acknowledged.
+ * the app's own routes (/healthz, /bulletins), the Web API clients, and the one error path that answers every
+ * request (src/slack/platform/answer-every-request.ts).
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
-import type { AppContext } from '../app/app-context';
+import type { Patchcall } from '../app/patchcall';
 import { bulletinsRoute } from '../http/bulletins-route';
 import { healthRoute } from '../http/health-route';
 import { registerListeners } from './listeners/register-listeners';
 import { scheduleDailyAnchors } from './audit-anchors';
-import { boltLogger, type Logger } from './logger';
-import { answerUnhandled } from './platform/answer-unhandled';
+import type { Logger } from '../logging/logger';
+import { boltLogger } from './bolt-logger';
+import { RequestAnswerer } from './platform/answer-every-request';
 import { ImportNotifier } from './platform/import-notifier';
 import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
-import { backgroundRetryConfig, createWebClients } from './web-clients';
-import { PatchcallError } from '../common/errors';
+import { backgroundRetryConfig, createWebClients, type SlackClients } from './web-clients';
+import { ConfigError } from '../common/errors';
+import type { OutboxOptions } from '../app/slack-outbox';
+import type { DecisionState } from '../decisions/decision-model';
+import { callMessage, decisionCard, decisionCardText } from './blocks/decision-card';
+import { SlackGateway, type DecisionRenderer } from './slack-gateway';
+import { tellAboutRefusedEffect } from './listeners/tell-user';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface CreateSlackAppOptions {
   config: SlackConfig;
-  ctx: AppContext;
+  patchcall: Patchcall;
   logger: Logger;
   now?: () => Date;
   /** Registers the product's listeners; the benchmark passes a bare one to measure the platform alone. */
   register?: (app: App, deps: SlackDeps) => void;
   /** How often the chain head is anchored in the audit channel; a day unless a test says otherwise. */
   anchorIntervalMs?: number;
+  /** Outbox timings (tests and benchmarks shorten them). */
+  outbox?: Omit<OutboxOptions, 'logger' | 'onRefused'>;
+  /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
+  groupRefreshMs?: number;
 }
+
+const GROUP_REFRESH_MS = 10 * 60 * 1000;
 
 export interface SlackApp {
   app: App;
@@ -41,53 +53,72 @@ export interface SlackApp {
 }
 
 export async function createSlackApp(options: CreateSlackAppOptions): Promise<SlackApp> {
-  const { config, ctx, logger } = options;
+  const { config, patchcall, logger } = options;
   const slackLogger = boltLogger(logger, 'slack');
   const clients = createWebClients(config, boltLogger(logger, 'web-api'));
-  // one auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own
-  const identity = await clients.interactive.auth.test().catch((error: unknown) => {
-    const refused = (error as { data?: { error?: string } }).data?.error;
-    throw new PatchcallError(
-      'CONFIG',
-      refused !== undefined
-        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
-        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
-    );
-  });
+  const identity = await confirmBotToken(clients, config);
   const notifier = new ImportNotifier(logger);
-  const deps: SlackDeps = { ctx, clients, config, logger, now: options.now ?? ctx.clock, imports: notifier };
+  // read at start, so a wrong rules/quorum.json stops the app here and not at the first click
+  patchcall.quorumPolicy();
+  const render: DecisionRenderer = {
+    card: (state: DecisionState) => ({
+      blocks: decisionCard(state, patchcall.cardQuorum(state), patchcall.displayTimeZone()),
+      text: decisionCardText(state),
+    }),
+    call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
+  };
+  const gateway = new SlackGateway(clients, render, identity.userId);
+  const deps = {} as SlackDeps;
+  const outbox = patchcall.slackOutbox(gateway, {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
+  });
+  const membership = patchcall.roleMembership(gateway, logger);
+  Object.assign(deps, {
+    patchcall,
+    clients,
+    config,
+    logger,
+    now: options.now ?? patchcall.clock,
+    imports: notifier,
+    outbox,
+    membership,
+    gateway,
+  } satisfies SlackDeps);
   const ingest = bulletinsRoute({
-    ctx,
+    patchcall,
     ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
     maxBytes: config.maxInputBytes,
     logger,
     afterImport: (outcomes, source) => notifier.notify(outcomes, source),
   });
   const routes: CustomRoute[] = [
-    { path: '/healthz', method: ['GET'], handler: healthRoute(ctx) },
+    { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
     { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
   ];
 
-  const receiver = answerUnhandled(buildReceiver(config, routes, slackLogger), logger);
+  const answerer = new RequestAnswerer({
+    logger,
+    direct: async (user, text) => void (await clients.background.chat.postMessage({ channel: user, text })),
+  });
+  const receiver = answerer.wrap(buildReceiver(config, routes, slackLogger));
   const app = new App({
     receiver,
     token: config.botToken,
-    botId: identity.bot_id as string,
-    botUserId: identity.user_id as string,
+    botId: identity.botId,
+    botUserId: identity.userId,
     logger: slackLogger,
+    // the error handler is told which request failed, so the person who sent it gets an answer
+    extendedErrorHandler: true,
     clientOptions: {
       slackApiUrl: config.slackApiUrl,
       retryConfig: backgroundRetryConfig(config),
       timeout: config.webApi.backgroundTimeoutMs,
     },
   });
-  app.error(async (error) => {
-    const data = (error as { data?: { error?: string } }).data;
-    logger.error(
-      { code: error.code, name: error.name, err: error.message, slackError: data?.error },
-      'error in a Slack listener',
-    );
-  });
+  app.error(answerer.onError);
   (options.register ?? registerListeners)(app, deps);
 
   let server: Server | undefined;
@@ -97,6 +128,10 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     deps,
     async start() {
       stopAnchors = scheduleDailyAnchors(deps, options.anchorIntervalMs);
+      // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
+      outbox.start();
+      membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
+      void membership.refresh();
       if (config.mode === 'socket') {
         await app.start();
         return config.port;
@@ -106,12 +141,29 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     },
     async stop() {
       stopAnchors();
+      membership.close();
+      await outbox.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();
       await stopped;
     },
   };
+}
+
+/** One auth.test up front: a wrong token stops start-up with a clear message, and Bolt needs no call of its own. */
+async function confirmBotToken(clients: SlackClients, config: SlackConfig): Promise<{ botId: string; userId: string }> {
+  try {
+    const identity = await clients.interactive.auth.test();
+    return { botId: identity.bot_id as string, userId: identity.user_id as string };
+  } catch (error) {
+    const refused = (error as { data?: { error?: string } }).data?.error;
+    throw new ConfigError(
+      refused !== undefined
+        ? `Slack refused SLACK_BOT_TOKEN (auth.test answered "${refused}" at ${config.slackApiUrl})`
+        : `cannot reach the Slack Web API at ${config.slackApiUrl} (check SLACK_API_URL and the network): ${(error as Error).message}`,
+    );
+  }
 }
 
 function buildReceiver(

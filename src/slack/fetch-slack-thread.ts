@@ -3,6 +3,7 @@
  * thread reply (conversations.replies), following cursors page by page, with user ids resolved to names.
  */
 import type { SlackMessage } from '../audit/audit-record';
+import type { PersonName } from '../app/name-people';
 import type { WebClient } from './web-clients';
 
 interface RawMessage {
@@ -17,21 +18,40 @@ interface RawMessage {
 
 const PAGE = 200;
 
+/**
+ * Slack profiles (users.info) as names for the record: the real name and the handle. A deleted or invisible user
+ * gets no entry and keeps their id, which is the identity anyway.
+ */
+export async function fetchSlackProfiles(
+  client: WebClient,
+  userIds: string[],
+  profiles: Record<string, PersonName> = {},
+): Promise<Record<string, PersonName>> {
+  for (const user of userIds) {
+    if (profiles[user] !== undefined) continue;
+    try {
+      const info = (await client.users.info({ user })) as {
+        user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
+      };
+      const name = info.user?.real_name || info.user?.profile?.real_name || info.user?.profile?.display_name;
+      // Slack handles have no spaces; anything else in `name` is not a handle and is left out
+      const handle = /^[\w.-]+$/.test(info.user?.name ?? '') ? info.user!.name : undefined;
+      if (name || handle) profiles[user] = { name: name || handle!, ...(handle ? { handle } : {}), source: 'slack' };
+    } catch {
+      // user_not_found / user_not_visible: nothing to record
+    }
+  }
+  return profiles;
+}
+
 export async function fetchSlackThread(
   client: WebClient,
   channel: string,
-): Promise<{ messages: SlackMessage[]; names: Record<string, string> }> {
-  const names: Record<string, string> = {};
+  people: string[] = [],
+): Promise<{ messages: SlackMessage[]; names: Record<string, PersonName> }> {
+  const names = await fetchSlackProfiles(client, people);
   const resolve = async (user: string | undefined): Promise<void> => {
-    if (!user || names[user] !== undefined) return;
-    try {
-      const info = (await client.users.info({ user })) as {
-        user?: { real_name?: string; name?: string; profile?: { display_name?: string } };
-      };
-      names[user] = info.user?.profile?.display_name || info.user?.real_name || info.user?.name || user;
-    } catch {
-      names[user] = user; // a deleted or invisible user keeps their id, which is the identity anyway
-    }
+    if (user) await fetchSlackProfiles(client, [user], names);
   };
 
   const history: RawMessage[] = [];
@@ -51,7 +71,9 @@ export async function fetchSlackThread(
     return {
       ts: raw.ts ?? '0.0',
       at: tsToIso(raw.ts),
-      user: names[id] ? { id, name: names[id] } : { id, ...(raw.username ? { name: raw.username } : {}) },
+      user: names[id]
+        ? { id, name: names[id].name, ...(names[id].handle ? { handle: names[id].handle } : {}) }
+        : { id, ...(raw.username ? { name: raw.username } : {}) },
       text: raw.text ?? '',
       replies,
     };

@@ -1,8 +1,8 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
-import { openAppContext, type AppContext } from '../app/app-context';
+import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from '../logging/logger';
 import { readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
@@ -19,17 +19,19 @@ export async function main(
     return 2;
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
-  let ctx: AppContext | undefined;
+  logTransport(logger, config.mode);
+  let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
-    ctx = openAppContext({
+    patchcall = openPatchcall({
       dbPath: config.dbPath,
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
     });
-    slackApp = await createSlackApp({ config, ctx, logger });
+    slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
-    ctx?.close();
+    patchcall?.close();
     stderr(`patchcall: ${isPatchcallError(error) ? error.message : (error as Error).message}\n`);
     return 2;
   }
@@ -48,8 +50,25 @@ export async function main(
   });
   logger.info('shutting down');
   await slackApp.stop();
-  ctx.close();
+  patchcall.close();
   return 0;
+}
+
+/**
+ * Says at start which transport the app uses and why. manifest.yml turns Socket Mode on, so starting on HTTP
+ * (no SLACK_APP_TOKEN) is worth a warning: Slack would send nothing to this process until the app is switched.
+ */
+export function logTransport(logger: Pick<Logger, 'info' | 'warn'>, mode: 'http' | 'socket'): void {
+  if (mode === 'socket') {
+    logger.info({ transport: 'socket-mode' }, 'transport: Socket Mode, because SLACK_APP_TOKEN is set');
+    return;
+  }
+  logger.warn(
+    { transport: 'http' },
+    'transport: HTTP, because SLACK_APP_TOKEN is not set. manifest.yml turns Socket Mode on: either set ' +
+      'SLACK_APP_TOKEN (xapp-…, connections:write), or turn Socket Mode off in the app settings and give Slack ' +
+      `the request URL https://<your host>${SLACK_EVENTS_PATH} (docs/slack-setup.md)`,
+  );
 }
 
 if (require.main === module) {

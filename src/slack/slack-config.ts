@@ -2,7 +2,7 @@
  * Slack app settings from the environment, read once at start-up and checked up front: a missing or malformed
  * value stops the app with a message naming the variable.
  */
-import { PatchcallError } from '../common/errors';
+import { ConfigError, PatchcallError } from '../common/errors';
 import { readConfig, type Config } from '../config';
 
 /** How hard each Web API client tries before it gives up; production defaults, tests pass faster ones. */
@@ -43,7 +43,14 @@ export interface SlackConfig extends Config {
   /** Channel id (or name) where decisions are announced for the record. */
   auditChannel?: string;
   webApi: WebApiTuning;
+  /**
+   * How long the outbox's lease on a decision lasts: longer than the slowest Slack call, short enough that another
+   * process takes over soon after this one dies (PATCHCALL_OUTBOX_LEASE_MS).
+   */
+  outboxLeaseMs: number;
 }
+
+export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
 
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 export const DEFAULT_PORT = 3000;
@@ -92,7 +99,18 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     admins: readAdmins(env.PATCHCALL_ADMINS),
     ...(nonEmpty(env.PATCHCALL_AUDIT_CHANNEL) ? { auditChannel: readChannel(env.PATCHCALL_AUDIT_CHANNEL!) } : {}),
     webApi: PRODUCTION_WEB_API_TUNING,
+    outboxLeaseMs: readLeaseMs(env.PATCHCALL_OUTBOX_LEASE_MS),
   };
+}
+
+function readLeaseMs(value: string | undefined): number {
+  if (nonEmpty(value) === undefined) return DEFAULT_OUTBOX_LEASE_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1000)
+    throw configError(
+      `PATCHCALL_OUTBOX_LEASE_MS must be a whole number of milliseconds, at least 1000, not "${value}"`,
+    );
+  return ms;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -100,8 +118,8 @@ function nonEmpty(value: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-function configError(message: string): PatchcallError {
-  return new PatchcallError('CONFIG', message);
+function configError(message: string): ConfigError {
+  return new ConfigError(message);
 }
 
 function readPort(value: string | undefined): number {

@@ -1,7 +1,10 @@
-/** What every Slack listener receives: the store, the two Web API clients, settings, a logger and the clock. */
-import type { AppContext } from '../app/app-context';
+/** What every Slack listener receives: the use cases, the two Web API clients, settings, a logger and the clock. */
 import type { ImportOutcome } from '../app/import-documents';
-import type { Logger } from './logger';
+import type { Patchcall } from '../app/patchcall';
+import type { RoleMembership } from '../app/role-membership';
+import type { SlackOutbox } from '../app/slack-outbox';
+import type { SlackGateway } from './slack-gateway';
+import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
 import type { SlackClients } from './web-clients';
 
@@ -17,10 +20,15 @@ export interface ImportHooks {
 }
 
 export interface SlackDeps {
-  ctx: AppContext;
+  patchcall: Patchcall;
   clients: SlackClients;
   config: SlackConfig;
   logger: Logger;
   now: () => Date;
   imports: ImportHooks;
+  /** Brings Slack to the state the log describes; listeners append and nudge it, never call Slack for effects. */
+  outbox: SlackOutbox;
+  /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
+  membership: RoleMembership;
+  gateway: SlackGateway;
 }

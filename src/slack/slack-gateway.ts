@@ -1,12 +1,15 @@
 /**
- * The product's Slack calls over the two Web API clients: channel, topic, invites, the card, the call message and
- * its pin, ephemeral notes, modals, user groups. Modals and ephemeral notes go through the interactive client
- * (no queueing behind a rate limit); everything else through the background client, which retries.
+ * The product's Slack calls. The outbox's effects (channel, topic, invites, card, call, pin) go through the
+ * `effects` client, which fails fast and reports failures as EffectRefused (Slack said no) or EffectUnavailable
+ * (busy or outcome unknown: retry); modals and ephemeral notes through the interactive client (no queueing
+ * behind a rate limit); user-group lookups and uploads through the background client, which retries.
  */
 import type { KnownBlock, View } from '@slack/types';
-import type { ConveneGateway } from '../app/convene-decision';
+import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
+import type { UserGroupsPort } from '../app/role-membership';
 import type { DecisionState } from '../decisions/decision-model';
 import { blocksToText } from './blocks/blocks-to-text';
+import { escapeAndTruncate } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
 
 export interface RenderedCard {
@@ -14,80 +17,137 @@ export interface RenderedCard {
   text: string;
 }
 
-export class SlackGateway implements ConveneGateway {
+/** Renders the decision's messages at send time, in the organization's time zone (src/slack/create-slack-app.ts). */
+export interface DecisionRenderer {
+  card(state: DecisionState): RenderedCard;
+  call(state: DecisionState): RenderedCard;
+}
+
+/** The metadata event type of the messages the outbox posts; the payload carries the idempotency key. */
+export const EFFECT_METADATA_TYPE = 'patchcall_effect';
+const TOPIC_MAX = 250;
+const HISTORY_PAGES = 5;
+
+export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
   constructor(
     private readonly clients: SlackClients,
-    private readonly renderCard: (state: DecisionState) => RenderedCard,
+    private readonly render: DecisionRenderer,
+    private readonly botUserId: string,
   ) {}
 
-  async resolveGroups(groupIds: string[]): Promise<Record<string, string[]>> {
-    const entries = await Promise.all(
-      groupIds.map(async (usergroup) => {
-        const answer = await this.clients.background.usergroups.users.list({ usergroup });
-        return [usergroup, (answer.users ?? []) as string[]] as const;
-      }),
-    );
-    return Object.fromEntries(entries);
+  async members(usergroup: string): Promise<string[]> {
+    const answer = await this.clients.background.usergroups.users.list({ usergroup });
+    return (answer.users ?? []) as string[];
   }
 
-  async createChannel(
-    name: string,
-  ): Promise<{ ok: true; id: string; name: string } | { ok: false; error: 'name_taken' }> {
-    try {
-      const answer = await this.clients.background.conversations.create({ name });
-      return { ok: true, id: answer.channel!.id!, name: answer.channel!.name ?? name };
-    } catch (error) {
-      if (slackError(error) === 'name_taken') return { ok: false, error: 'name_taken' };
-      throw error;
-    }
-  }
-
-  async setTopic(channel: string, topic: string): Promise<void> {
-    await this.clients.background.conversations.setTopic({ channel, topic });
-  }
-
-  /** Invites everyone at once; people already in the channel are not an error. */
-  async invite(channel: string, users: string[]): Promise<string[]> {
-    if (users.length === 0) return [];
-    try {
-      await this.clients.background.conversations.invite({ channel, users: users.join(','), force: true });
-    } catch (error) {
-      if (slackError(error) !== 'already_in_channel') throw error;
-    }
-    return users;
-  }
-
-  async postCard(state: DecisionState): Promise<string> {
-    const card = this.renderCard(state);
-    const answer = await this.clients.background.chat.postMessage({
-      channel: state.channel!.id,
-      blocks: card.blocks,
-      text: card.text,
-      unfurl_links: false,
-    });
-    return answer.ts!;
-  }
-
-  async updateCard(state: DecisionState): Promise<void> {
-    const card = this.renderCard(state);
-    await this.clients.background.chat.update({
-      channel: state.channel!.id,
-      ts: state.cardTs!,
-      blocks: card.blocks,
-      text: card.text,
+  createChannel(name: string): Promise<{ id: string; name: string }> {
+    return effect(async () => {
+      const answer = await this.clients.effects.conversations.create({ name });
+      return { id: answer.channel!.id!, name: answer.channel!.name ?? name };
     });
   }
 
-  /** Posts the call in the channel and pins it; the pin failing leaves the call posted. */
-  async postCall(channel: string, blocks: KnownBlock[], text: string): Promise<{ ts: string; pinned: boolean }> {
-    const answer = await this.clients.background.chat.postMessage({ channel, blocks, text, unfurl_links: false });
-    const ts = answer.ts!;
-    try {
-      await this.clients.background.pins.add({ channel, timestamp: ts });
-      return { ts, pinned: true };
-    } catch {
-      return { ts, pinned: false };
-    }
+  findOwnChannel(name: string): Promise<{ id: string; name: string } | undefined> {
+    return effect(async () => {
+      let cursor: string | undefined;
+      do {
+        const page = await this.clients.effects.conversations.list({
+          exclude_archived: true,
+          types: 'public_channel',
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = page.channels?.find((c) => c.name === name && c.creator === this.botUserId);
+        if (found) return { id: found.id!, name: found.name! };
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return undefined;
+    });
+  }
+
+  setTopic(channel: string, topic: string): Promise<void> {
+    // a topic is not mrkdwn, but Slack still turns <!channel>, <@U…> and <url|label> in it into live mentions
+    return effect(async () => {
+      await this.clients.effects.conversations.setTopic({ channel, topic: escapeAndTruncate(topic, TOPIC_MAX) });
+    });
+  }
+
+  /** Invites everyone at once; Slack's per-user refusals come back as refused, the rest as invited. */
+  invite(
+    channel: string,
+    users: string[],
+  ): Promise<{ invited: string[]; refused: { userId: string; error: string }[] }> {
+    return effect(async () => {
+      let errors: { user?: string; error?: string }[] = [];
+      try {
+        const answer = await this.clients.effects.conversations.invite({
+          channel,
+          users: users.join(','),
+          force: true,
+        });
+        errors = (answer as { errors?: typeof errors }).errors ?? [];
+      } catch (error) {
+        const data = (error as { data?: { error?: string; errors?: typeof errors } }).data;
+        if (!data?.error) throw error;
+        errors = data.errors ?? users.map((user) => ({ user, error: data.error! }));
+      }
+      // already in the channel counts as invited: an earlier attempt whose reply was lost may have done it
+      const refused = errors
+        .filter((e) => e.user && e.error !== 'already_in_channel')
+        .map((e) => ({ userId: e.user!, error: e.error ?? 'unknown' }));
+      return { invited: users.filter((u) => !refused.some((r) => r.userId === u)), refused };
+    });
+  }
+
+  findPosted(channel: string, key: string): Promise<string | undefined> {
+    return effect(async () => {
+      let cursor: string | undefined;
+      for (let page = 0; page < HISTORY_PAGES; page++) {
+        const answer = await this.clients.effects.conversations.history({
+          channel,
+          limit: 200,
+          include_all_metadata: true,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = answer.messages?.find(
+          (m) =>
+            m.user === this.botUserId &&
+            m.metadata?.event_type === EFFECT_METADATA_TYPE &&
+            (m.metadata.event_payload as { key?: string } | undefined)?.key === key,
+        );
+        if (found) return found.ts;
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!cursor) return undefined;
+      }
+      return undefined;
+    });
+  }
+
+  postCard(state: DecisionState, key: string): Promise<string> {
+    const card = this.render.card(state);
+    return this.post(state.channel!.id, card.blocks, card.text, key);
+  }
+
+  updateCard(state: DecisionState, ts: string): Promise<void> {
+    const card = this.render.card(state);
+    return effect(async () => {
+      await this.clients.effects.chat.update({ channel: state.channel!.id, ts, blocks: card.blocks, text: card.text });
+    });
+  }
+
+  postCall(state: DecisionState, key: string): Promise<string> {
+    const message = this.render.call(state);
+    return this.post(state.channel!.id, message.blocks, message.text, key);
+  }
+
+  pin(channel: string, timestamp: string): Promise<void> {
+    return effect(async () => {
+      try {
+        await this.clients.effects.pins.add({ channel, timestamp });
+      } catch (error) {
+        if (slackError(error) !== 'already_pinned') throw error;
+      }
+    });
   }
 
   async ephemeral(channel: string, user: string, blocks: KnownBlock[]): Promise<void> {
@@ -122,6 +182,35 @@ export class SlackGateway implements ConveneGateway {
 
   async openModal(triggerId: string, view: View): Promise<void> {
     await this.clients.interactive.views.open({ trigger_id: triggerId, view });
+  }
+
+  private post(channel: string, blocks: KnownBlock[], text: string, key: string): Promise<string> {
+    return effect(async () => {
+      const answer = await this.clients.effects.chat.postMessage({
+        channel,
+        blocks,
+        text,
+        unfurl_links: false,
+        metadata: { event_type: EFFECT_METADATA_TYPE, event_payload: { key } },
+      });
+      return answer.ts!;
+    });
+  }
+}
+
+/** Runs one Slack call of an effect and sorts its failure: Slack said no, or try again later. */
+async function effect<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const refused = slackError(error);
+    if (refused !== undefined && refused !== 'ratelimited' && refused !== 'internal_error' && refused !== 'fatal_error')
+      throw new EffectRefused(refused);
+    const retryAfter = (error as { retryAfter?: number }).retryAfter;
+    throw new EffectUnavailable(
+      (error as Error).message,
+      typeof retryAfter === 'number' ? retryAfter * 1000 : undefined,
+    );
   }
 }
 

@@ -12,8 +12,13 @@ export type WebClient = webApi.WebClient;
 export interface SlackClients {
   /** views.open / views.update / chat.postEphemeral: no queueing behind rate limits, short timeout, no retries. */
   interactive: WebClient;
-  /** Channel creation, invites, posts, updates, pins, uploads: retries 429 (after Retry-After), 5xx and time-outs, bounded. */
+  /** Uploads, exports, anchors: retries 429 (after Retry-After), 5xx and time-outs, bounded. */
   background: WebClient;
+  /**
+   * The outbox's client: fails fast (no retries, no waiting behind a 429) so the outbox decides when to retry and
+   * renders the card again instead of resending a body rendered before the latest change.
+   */
+  effects: WebClient;
 }
 
 export type WebClientsConfig = Pick<SlackConfig, 'botToken' | 'slackApiUrl' | 'webApi'>;
@@ -31,6 +36,12 @@ export function createWebClients(config: WebClientsConfig, logger?: SlackLogger)
       ...shared,
       timeout: config.webApi.backgroundTimeoutMs,
       retryConfig: backgroundRetryConfig(config),
+    }),
+    effects: new webApi.WebClient(config.botToken, {
+      ...shared,
+      rejectRateLimitedCalls: true,
+      timeout: config.webApi.backgroundTimeoutMs,
+      retryConfig: { retries: 0 },
     }),
   };
 }

@@ -12,8 +12,6 @@ import { migrate, readMigrations } from './migrations';
 import { DEFAULT_BUSY_TIMEOUT_MS, registerWriteSettings } from './write-transaction';
 import { ALL_LOOKUP_TABLES, recordDigests } from './projection-digests';
 
-export const DEFAULT_DB_PATH = './data/patchcall.db';
-
 /** The schema version that introduced the recorded lookup-table digests. */
 export const PROJECTION_DIGESTS_MIGRATION = 8;
 

@@ -31,7 +31,8 @@ export function registerWriteSettings(db: Database.Database, settings: WriteSett
   db.pragma(`busy_timeout = ${Math.max(0, Math.round(settings.busyTimeoutMs))}`);
 }
 
-function settingsOf(db: Database.Database): WriteSettings {
+/** The settings a connection was opened with (a second connection to the same file takes them over). */
+export function settingsOf(db: Database.Database): WriteSettings {
   return settingsByDb.get(db) ?? { path: db.name, busyTimeoutMs: DEFAULT_BUSY_TIMEOUT_MS };
 }
 

@@ -11,7 +11,7 @@ import { parse } from 'csv-parse/sync';
 import { webApi } from '@slack/bolt';
 import { openAppContext } from '../../src/app/app-context';
 import { DecisionEvents, decisionStream } from '../../src/decisions/decision-model';
-import { LocalSlackStandIn } from '../../src/slack/local-slack-stand-in';
+import { LocalSlackStandIn } from '../../dev/local-slack-stand-in';
 import { fetchSlackThread } from '../../src/slack/fetch-slack-thread';
 import { patchcall, tempDbPath } from '../helpers/run-patchcall';
 
@@ -126,7 +126,9 @@ describe('patchcall export', () => {
       'decision.position-recorded',
       'decision.refused',
       'decision.called',
+      'decision.people-named',
     ]);
+    expect(record.exportedBy).toMatchObject({ id: expect.stringMatching(/^cli:/) });
     expect(JSON.stringify(record)).not.toContain('still another decision');
     expect(
       record.chain.links.some(
@@ -137,7 +139,14 @@ describe('patchcall export', () => {
     const csv = parse((await patchcall(['--db', db, 'export', 'ms08-067', '--format', 'csv'])).stdout, {
       columns: true,
     }) as Record<string, string>[];
-    expect(csv).toHaveLength(5);
+    expect(csv).toHaveLength(7); // and the people named, and the first export
+    expect(csv[6]).toMatchObject({ type: 'decision.exported', actor_id: expect.stringMatching(/^cli:/) });
+    expect(csv[6]!.summary).toMatch(
+      /exported the audit record through event #\d+: stdout\.json \(sha256 [0-9a-f]{12}…\)/,
+    );
+
+    const named = JSON.parse((await patchcall(['--db', db, 'export', 'ms08-067', '--as', 'Audrey Auditor'])).stdout);
+    expect(named.exportedBy).toMatchObject({ id: expect.stringMatching(/^cli:/), name: 'Audrey Auditor' });
     expect(csv[1]!.summary).toBe('asked for more information as network: Is web02 behind the same <!channel> rule?');
 
     const md = (await patchcall(['--db', db, 'export', 'ms08-067', '--format', 'md'])).stdout;
@@ -151,9 +160,12 @@ describe('patchcall export', () => {
     const db = await recordedDecision();
     const file = outFile(db, 'record.json');
     await patchcall(['--db', db, 'export', 'ms08-067', '--out', file]);
-    const ok = await patchcall(['audit', 'verify', '--export', file]);
+    const ok = await patchcall(['--db', db, 'audit', 'verify', '--export', file]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/record ok: 5 events of decision:ms08-067 within 6 chained events/);
+    expect(ok.stdout).toMatch(/record ok: 6 events of decision:ms08-067 within 7 chained events/);
+    expect(ok.stdout).toContain(
+      'not covered by the chain: /bulletin, /chainHead, /exportedAt, /exportedBy, /slackThread, /timeZone',
+    );
 
     const original = JSON.parse(readFileSync(file, 'utf8'));
     const tamperings: [string, (r: typeof original) => void][] = [
@@ -176,7 +188,7 @@ describe('patchcall export', () => {
       const copy = JSON.parse(JSON.stringify(original));
       tamper(copy);
       writeFileSync(file, JSON.stringify(copy));
-      const result = await patchcall(['audit', 'verify', '--export', file]);
+      const result = await patchcall(['--db', db, 'audit', 'verify', '--export', file]);
       expect({ name, code: result.code }).toEqual({ name, code: 1 });
     }
   });

@@ -35,9 +35,10 @@ describe('a CMDB export with other column names', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cmdb-')), 'other-cmdb.csv');
     writeFileSync(file, csv);
     const result = await patchcall(['--db', tempDbPath(), 'import', file], { env: { PATCHCALL_RULES: rules } });
-    expect(result.code).toBe(2);
+    // the rules folder is configuration: exit 1, not 2 (bad input)
+    expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /cmdb-mapping\.yaml \(at \/columns\/hostname_typo\): unknown CMDB field "hostname_typo"/,
+      /cmdb-mapping\.yaml \(at \/columns\/hostname_typo\): not a valid cmdb-mapping: unknown key "hostname_typo" \(sys_id, name, /,
     );
   });
 });

@@ -96,7 +96,7 @@ describe('patchcall import: bad input is refused whole, with the file and the pl
         released_at: '2008-10-23',
         cves: ['CVE-08-1'],
       }),
-      /wrong-schema\.json \(at \/cves\/0\): not a valid hand-written bulletin: must match pattern/,
+      /wrong-schema\.json \(at \/cves\/0\): not a valid hand-written bulletin: cves\.0 must be a CVE id, e\.g\. CVE-2008-4250$/m,
     ],
     [
       'odd-date.yaml',

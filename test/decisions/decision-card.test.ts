@@ -3,7 +3,8 @@ import { DecisionEvents } from '../../src/decisions/decision-model';
 import { decisionCard } from '../../src/slack/blocks/decision-card';
 import { blocksToText } from '../../src/slack/blocks/blocks-to-text';
 import { assetsTable } from '../../src/slack/blocks/assets-table';
-import { convenedPayload, eventsFrom, PEOPLE, position } from './sample-decision';
+import { mrkdwnOf, richTextOf } from '../helpers/block-kit';
+import { convenedPayload, eventsFrom, PEOPLE, position, sampleAssessment } from './sample-decision';
 
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click> & more';
 
@@ -18,9 +19,11 @@ function allText(blocks: unknown[]): string {
   return JSON.stringify(blocks);
 }
 
+const ZONE = 'Europe/Berlin';
+
 describe('the decision card', () => {
   it('shows the bulletin, the assets most exposed first, the recommendation and the buttons', () => {
-    const text = blocksToText(decisionCard(state()));
+    const text = blocksToText(decisionCard(state(), undefined, ZONE));
     expect(text).toContain('Out-of-cycle');
     expect(text).toContain('CVE-2008-4250');
     expect(text).toContain('fix KB958644 (restart required)');
@@ -32,8 +35,13 @@ describe('the decision card', () => {
   });
 
   it('shows who said what for which role, mentions built from ids', () => {
-    const blocks = decisionCard(state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]));
-    expect(allText(blocks)).toContain(`<@${PEOPLE.sys1}> needs more information: “reboot window?”`);
+    const blocks = decisionCard(
+      state([position(PEOPLE.sys1, ['sysadmin'], 'more-info', 'v1', 'reboot window?')]),
+      undefined,
+      ZONE,
+    );
+    expect(blocksToText(blocks)).toContain(`@${PEOPLE.sys1} needs more information: “reboot window?”`);
+    expect(allText(blocks)).toContain(`{"type":"user","user_id":"${PEOPLE.sys1}"}`);
   });
 
   it('escapes bulletin titles, asset names and comments', () => {
@@ -43,12 +51,44 @@ describe('the decision card', () => {
         bulletin: { ...payload.bulletin, title: HOSTILE },
         assets: [{ ...payload.assets[0]!, name: HOSTILE }],
       }),
+      undefined,
+      ZONE,
     );
-    const json = allText(blocks);
-    expect(json).not.toContain('<!channel>');
-    expect(json).not.toContain('<@U999>');
-    expect(json).not.toContain('<https://evil|click>');
-    expect(json).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+    // mrkdwn escapes the control characters; rich text (title, comments) shows them as written, unparsed
+    const mrkdwn = mrkdwnOf(blocks).join('\n');
+    expect(mrkdwn).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
+    expect(mrkdwn).toContain('Hi &lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt; &amp; more');
+    expect(richTextOf(blocks)).toContain(HOSTILE);
+    expect(richTextOf(blocks)).toContain(`“${HOSTILE}”`);
+  });
+
+  it('shows formatting characters in comments and titles as written', () => {
+    const literal = '*not* _urgent_ ~ever~ `rm -rf`';
+    const payload = convenedPayload();
+    const blocks = decisionCard(
+      state([position(PEOPLE.sec1, ['security'], 'alternative', 'v1', literal)], {
+        bulletin: { ...payload.bulletin, title: literal },
+      }),
+      undefined,
+      ZONE,
+    );
+    expect(mrkdwnOf(blocks).join('\n')).not.toContain('*not*');
+    expect(richTextOf(blocks)).toContain(literal);
+    expect(richTextOf(blocks)).toContain(`“${literal}”`);
+  });
+
+  it('recommends establishing exposure first while assets are unknown, counts them, and keeps the one clock', () => {
+    const assessment = sampleAssessment({
+      urgency: 'defer',
+      recommendedCall: 'establish',
+      counts: { immediate: 0, 'out-of-cycle': 0, scheduled: 0, defer: 0 },
+      unknown: { count: 2, possiblyAffected: 0, assets: [{ name: 'db01', why: 'no software inventory' }] },
+    });
+    const text = blocksToText(decisionCard(state([], { assessment }), undefined, ZONE));
+    expect(text).toContain(
+      '*Recommended: Establish exposure first* (unknown exposure for 2 assets), deadline Fri 24 Oct 2008 18:00 CEST (16:00 UTC)',
+    );
+    expect(text).not.toContain('Defer');
   });
 
   it('respects Block Kit limits with many assets', () => {
@@ -59,8 +99,8 @@ describe('the decision card', () => {
       name: `server-${i}-${'x'.repeat(60)}`,
     }));
     const s = state([], { assets: many });
-    const card = decisionCard(s);
-    const table = assetsTable(s);
+    const card = decisionCard(s, undefined, ZONE);
+    const table = assetsTable(s, ZONE);
     for (const blocks of [card, table]) {
       expect(blocks.length).toBeLessThanOrEqual(50);
       for (const block of blocks)

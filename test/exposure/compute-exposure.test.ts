@@ -37,7 +37,16 @@ describe('exposure of the seed estate (hand-built filters)', () => {
     expect(e.zone).toBe('dmz');
     expect(e.systemExposure).toBe('open');
     expect(e.publiclyExposed).toBe(true);
-    expect(zonesReaching(e, 445)).toEqual(['cloud', 'dmz', 'internet', 'management', 'office', 'servers', 'staging']);
+    expect(zonesReaching(e, 445)).toEqual([
+      'cloud',
+      'dmz',
+      'internet',
+      'management',
+      'office',
+      'servers',
+      'staging',
+      'unassigned-private',
+    ]);
     const internet = e.ports.find((p) => p.port === 445)!.reachableFrom.filter((z) => z.zone === 'internet');
     expect(internet).toHaveLength(1);
     expect(internet[0]!.path).toEqual([
@@ -168,14 +177,14 @@ describe('exposure on other topologies', () => {
   test('a guard naming a filter that was not imported is assumed open, and said so', () => {
     const net = network({ dmz: ['10.10.0.0/24'] }, [guard('ghost', 'FORWARD', ['dmz'])]);
     const e = exposureOf(asset('web09', ['10.10.0.9']), { filters: [], network: net });
-    expect(zonesReaching(e, 445)).toEqual(['dmz', 'internet']);
+    expect(zonesReaching(e, 445)).toEqual(['dmz', 'internet', 'unassigned-private']);
     expect(e.warnings.join('\n')).toMatch(/"ghost" is named by the network description but not imported/);
   });
 
   test('without a network description every address is in no zone and only its own filters apply', () => {
     const e = exposureOf(asset('lonely', ['192.0.2.7']), { network: undefined });
     expect(e.zone).toBe('no zone');
-    expect(zonesReaching(e, 445)).toEqual(['internet']);
+    expect(zonesReaching(e, 445)).toEqual(['internet', 'unassigned-private']);
     expect(e.systemExposure).toBe('open');
     expect(e.warnings.join('\n')).toMatch(
       /192\.0\.2\.7 lies in no zone of the network description \(none is imported\)/,
@@ -203,9 +212,12 @@ describe('exposure on other topologies', () => {
 });
 
 describe('rules tables', () => {
-  const bulletin = (vulnerable: { protocol: 'tcp'; port: number }[]) =>
+  const bulletin = (vulnerable: { protocol: 'tcp'; port: number }[], title = 'Vulnerability in Server Service') =>
     ({
       id: 'MS08-067',
+      title: { value: title, source: { format: 'manual', document: 'x' } },
+      cves: ['CVE-2008-4250'],
+      descriptions: [],
       vulnerablePorts: vulnerable,
       products: [
         {
@@ -223,9 +235,18 @@ describe('rules tables', () => {
       ports: [{ protocol: 'tcp', port: 445 }],
       source: 'bulletin MS08-067',
     });
-    const derived = vulnerablePorts(bulletin([]), table);
+    const windows = { products: ['o:microsoft:windows_server_2003'] };
+    const derived = vulnerablePorts(bulletin([]), table, windows);
     expect(derived.ports).toEqual(ports);
     expect(derived.source).toMatch(/service-ports\.json \(Windows Server service/);
+    // a Windows product alone is no SMB bulletin (an Adobe Flash update on Windows is not)
+    const flash = vulnerablePorts(bulletin([], 'Security update for Adobe Flash Player'), table, {
+      products: ['a:adobe:flash_player', 'o:microsoft:windows_10'],
+    });
+    expect(flash).toEqual({
+      ports: [],
+      source: expect.stringMatching(/^ports unknown: exposure assumed to be the host's/),
+    });
   });
 
   test('the exposure table is validated', () => {

@@ -94,7 +94,7 @@ describe('patchcall exposure over the seed estate', () => {
     expect(result.stdout).toMatch(/^web01 +affected +dmz +open +yes /m);
     expect(result.stdout).toMatch(/^fs02 +patched/m);
     expect(result.stdout).toContain(
-      'tcp/445 reachable from the internet (0.0.0.0/5, 8.0.0.0/7, 10.0.0.0/13 and 65 more ranges) through rule 1 of edge DMZ_IN (line 27: -A DMZ_IN -d 10.10.0.11/32 -p tcp -m multiport --dports 80,443,445 -j ACCEPT)',
+      'tcp/445 reachable from the internet (0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8 and 35 more ranges) through rule 1 of edge DMZ_IN (line 27: -A DMZ_IN -d 10.10.0.11/32 -p tcp -m multiport --dports 80,443,445 -j ACCEPT)',
     );
   });
 

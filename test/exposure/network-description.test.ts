@@ -49,12 +49,22 @@ describe('network description format', () => {
     [
       'a definition of the internet zone',
       'kind: patchcall/network\nzones:\n  internet: [0.0.0.0/0]\n',
-      /zone "internet" is every address outside/,
+      /zone "internet" is every public address outside/,
     ],
     [
-      'overlapping zones, IPv6',
-      'kind: patchcall/network\nzones:\n  a: ["2001:db8::/32"]\n  b: ["2001:db8:1::/48"]\n',
-      /zones "a" and "b" overlap in 2001:db8:1::\/48/,
+      'a definition of the unassigned private zone',
+      'kind: patchcall/network\nzones:\n  unassigned-private: [10.0.0.0/8]\n',
+      /\(at \/zones\/unassigned-private\): zone "unassigned-private" is every private address outside/,
+    ],
+    [
+      'zones that overlap without one lying inside the other, IPv6',
+      'kind: patchcall/network\nzones:\n  a: ["2001:db8::/32"]\n  b: ["2001:db8:1::/48", "2001:db9::/32"]\n',
+      /zones "a" and "b" overlap in 2001:db8:1::\/48 without one lying inside the other/,
+    ],
+    [
+      'two zones with the same addresses',
+      'kind: patchcall/network\nzones:\n  a: [10.0.0.0/8]\n  b: [10.0.0.0/9, 10.128.0.0/9]\n',
+      /zones "a" and "b" hold the same addresses/,
     ],
     [
       'an unknown key',
@@ -63,5 +73,14 @@ describe('network description format', () => {
     ],
   ])('refuses %s', (_what, text, message) => {
     expect(() => handler.parse(yamlDoc(text))).toThrow(message);
+  });
+
+  test('accepts a zone inside another (an Azure VNet inside the office 10/8), and a guard interface for unzoned private space', () => {
+    const text =
+      'kind: patchcall/network\nzones:\n  office: [10.0.0.0/8]\n  azure: [10.0.0.0/16]\n  lab: [10.0.5.0/24]\n' +
+      'guards:\n  - { filter: edge, chain: FORWARD, zones: [office], interfaces: { internet: eth0, unassigned-private: eth9 } }\n';
+    const { network } = handler.parse(yamlDoc(text));
+    expect(network.zones.map((z) => z.name)).toEqual(['office', 'azure', 'lab']);
+    expect(network.guards[0]!.interfaces).toEqual({ internet: 'eth0', 'unassigned-private': 'eth9' });
   });
 });

@@ -47,6 +47,7 @@ describe('what-if blocks', () => {
       'staging',
       'management',
       'cloud',
+      'unassigned-private',
       'internet',
     ]);
     expect(result.changes[1]!.stoppedZones['tcp/445']).toEqual(['office']);

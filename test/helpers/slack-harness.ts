@@ -6,11 +6,18 @@ import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
 import { openAppContext, type AppContext } from '../../src/app/app-context';
-import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from '../../src/slack/create-slack-app';
-import { createLogger } from '../../src/slack/logger';
+import type { AssessFn } from '../../src/app/convene-decision';
+import { patchcallOver } from '../../src/app/patchcall';
+import {
+  createSlackApp,
+  SLACK_EVENTS_PATH,
+  type CreateSlackAppOptions,
+  type SlackApp,
+} from '../../src/slack/create-slack-app';
+import { createLogger } from '../../src/logging/logger';
 import { readSlackConfig, type SlackConfig, type WebApiTuning } from '../../src/slack/slack-config';
 import type { SlackDeps } from '../../src/slack/slack-deps';
-import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../src/slack/local-slack-stand-in';
+import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../dev/local-slack-stand-in';
 import { tempDbPath } from './run-patchcall';
 import slashCommandShape from '../fixtures/slack-payloads/interactivity/SlashCommandPayload.json';
 
@@ -31,6 +38,8 @@ export const TEST_WEB_API_TUNING: WebApiTuning = {
 };
 
 export interface SlackHarnessOptions {
+  /** Outbox timings (e.g. a quick sweep after another process's lease expires). */
+  outbox?: CreateSlackAppOptions['outbox'];
   /** Extra settings, as the environment would give them (e.g. PATCHCALL_INGEST_TOKEN, PATCHCALL_ADMINS). */
   env?: NodeJS.ProcessEnv;
   dbPath?: string;
@@ -39,6 +48,8 @@ export interface SlackHarnessOptions {
   register?: (app: App, deps: SlackDeps) => void;
   logLevel?: string;
   anchorIntervalMs?: number;
+  /** The assessment convening uses (the product's own unless a test hands in a fixed one). */
+  assess?: AssessFn;
 }
 
 export interface SignOptions {
@@ -119,6 +130,10 @@ export interface SlackHarness {
   request(path: string, init?: RequestInit): Promise<SlackResponse>;
   /** Stops the app and starts a new one on the same database and stand-in. */
   restart(): Promise<void>;
+  /** Stops the app and closes the store, leaving the stand-in running (another process may take over). */
+  stopApp(): Promise<void>;
+  /** Starts the app again on the same database and stand-in. */
+  startApp(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -158,10 +173,11 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     });
     slackApp = await createSlackApp({
       config,
-      ctx,
+      patchcall: patchcallOver(ctx, options.assess ? { assess: options.assess } : {}),
       logger,
       ...(options.register ? { register: options.register } : {}),
       ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
+      ...(options.outbox ? { outbox: options.outbox } : {}),
     });
     const port = await slackApp.start();
     url = `http://127.0.0.1:${port}`;
@@ -335,6 +351,11 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       ctx.close();
       await boot();
     },
+    async stopApp() {
+      await slackApp.stop();
+      ctx.close();
+    },
+    startApp: boot,
     async stop() {
       await slackApp.stop();
       ctx.close();

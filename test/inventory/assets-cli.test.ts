@@ -38,7 +38,7 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
     expect(out.counts).toEqual({ affected: 5, patched: 1, not_affected: 1, unknown: 1, retired: 1 });
     const reasons = (name: string) =>
       out.matches.find((m: { asset: { name: string } }) => m.asset.name === name).reasons.join(' ');
-    expect(reasons('fs02')).toMatch(/KB958644 is installed according to get-hotfix/);
+    expect(reasons('fs02')).toMatch(/KB958644 is installed \(on 2008-10-24\) according to get-hotfix/);
     expect(reasons('fs01')).toMatch(/"Windows Server 2003 Service Pack 1"/);
     expect(reasons('db01')).toMatch(/matches none of the 16 affected products/);
   });
@@ -79,8 +79,9 @@ describe('patchcall assets on the bundled MS08-067 estate', () => {
 
   it('prints a human table and the reasons per asset', async () => {
     const list = await patchcall(['assets', '--db', db]);
+    expect(list.stdout).toMatch(/^NAME +ADDRESSES +OS +CRITICALITY +ENVIRONMENT +PATCHED BY +FLAGS$/m);
     expect(list.stdout).toMatch(
-      /^nt4-legacy\t10\.20\.1\.99\tWindows 2000 Server Service Pack 4\tmedium\tproduction\tself\tRETIRED$/m,
+      /^nt4-legacy +10\.20\.1\.99 +Windows 2000 Server Service Pack 4 +medium +production +self +RETIRED$/m,
     );
     const match = await patchcall(['assets', '--bulletin', 'MS08-067', '--db', db]);
     expect(match.stdout.split('\n')[0]).toBe('MS08-067: 5 affected, 1 patched, 1 not affected, 1 unknown, 1 retired');
@@ -119,10 +120,13 @@ describe('re-import and failed import', () => {
     const db = tempDbPath();
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-bad-'));
     const bad = join(dir, 'bad-cmdb.csv');
-    writeFileSync(bad, 'sys_id,name,os,install_status\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,9\n');
+    writeFileSync(
+      bad,
+      'sys_id,name,os,u_patch_sla_days\n1,ok01,Windows 2000 Server,1\n2,bad01,Windows 2000 Server,soon\n',
+    );
     const result = await patchcall(['import', seed('cmdb-servers.csv'), bad, '--db', db]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): unknown install_status "9"/);
+    expect(result.stderr).toMatch(/bad-cmdb\.csv \(line 3, column 4\): u_patch_sla_days "soon" is not a whole number/);
     expect((await patchcall(['assets', '--json', '--db', db])).json().assets).toEqual([]);
     const sqlite = new Database(db, { readonly: true });
     expect(sqlite.prepare('SELECT COUNT(*) AS n FROM events').get()).toEqual({ n: 0 });

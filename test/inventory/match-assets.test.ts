@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadReleaseCalendars, defaultRulesDir } from '../../src/app/rules-data';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { handwrittenFormat } from '../../src/bulletins/parsers/handwritten';
 import { mergeBulletin } from '../../src/bulletins/merge-bulletin';
 import type { Bulletin, ProductEntry } from '../../src/bulletins/model';
@@ -13,7 +13,7 @@ import { inventorySource } from '../../src/inventory/inventory-source';
 
 const text = readFileSync(join(__dirname, '..', '..', 'db', 'seed', 'ms08-067.bulletin.yaml'), 'utf8');
 const batch = handwrittenFormat.parse({ name: 'ms08-067.bulletin.yaml', text });
-const ms08067 = mergeBulletin('MS08-067', batch.advisories, [], loadReleaseCalendars(defaultRulesDir()));
+const ms08067 = mergeBulletin('MS08-067', batch.advisories, [], RulesFolder.load().get('releaseCalendars'));
 const source = inventorySource('servicenow-cmdb', 'cmdb.csv', 'line 2');
 
 function host(name: string, osName?: string, servicePack?: string, extra: Partial<Asset> = {}): Asset {
@@ -117,15 +117,16 @@ describe('matchAssets against MS08-067', () => {
     expect(statusOf(samba).status).toBe('not_affected');
   });
 
-  it('counts an OS whose service pack the inventory does not give as possibly affected, and says so', () => {
+  it('counts an OS whose service pack the inventory does not give as possibly affected (with the unknowns), and says so', () => {
     const sp2Only = {
       ...ms08067,
       products: ms08067.products.filter((p) => p.name === 'Windows Server 2003 Service Pack 2'),
     };
     const match = statusOf(host('nosp', 'Windows Server 2003'), sp2Only);
-    expect(match.status).toBe('affected');
+    expect(match.status).toBe('unknown');
+    expect(match.possiblyAffected).toBe(true);
     expect(match.reasons[0]).toMatch(
-      /possibly matches "Windows Server 2003 Service Pack 2 \(update not known for the asset\)"/,
+      /possibly matches "Windows Server 2003 Service Pack 2" \(bulletin: ms08-067\.bulletin\.yaml \/products\/6\) \(update not known for the asset\)/,
     );
   });
 
@@ -183,13 +184,17 @@ describe('matchAssets against other bulletin shapes', () => {
     expect(statusOf(host('w8', 'Windows Server 2008 x64', 'Service Pack 2'), b).status).toBe('affected');
     const r2 = statusOf(host('r2', 'Windows Server 2008 R2 x64', 'Service Pack 1'), b);
     expect(r2.status).toBe('not_affected');
-    expect(r2.reasons[0]).toMatch(/listed as not affected by csaf: csaf\.json/);
+    expect(r2.reasons[0]).toMatch(
+      /is listed as not affected "Windows Server 2008 R2 for x64-based Systems Service Pack 1" \(csaf: csaf\.json\)/,
+    );
   });
 
-  it('says which products it could not compare (a purl-only product)', () => {
+  it('never calls a host without a software inventory unaffected by a package advisory, and says what is missing', () => {
     const b = bulletin([product({ name: 'libfoo', purl: 'pkg:deb/debian/libfoo@1.0' })]);
-    expect(statusOf(host('etch', 'Debian GNU/Linux 4.0'), b).reasons[1]).toMatch(
-      /could not compare with 1 product\(s\) that have no CPE: libfoo/,
+    const match = statusOf(host('etch', 'Debian GNU/Linux 4.0'), b);
+    expect(match.status).toBe('unknown');
+    expect(match.reasons.join('\n')).toMatch(
+      /no complete deb or sbom inventory for etch \(no software inventory at all, only the OS\): cannot rule out 1 affected deb product: "libfoo"/,
     );
   });
 });

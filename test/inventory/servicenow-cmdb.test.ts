@@ -97,15 +97,25 @@ describe('ServiceNow CMDB CSV', () => {
     expect(placeOf(() => csv('sys_id,hostname,os\n1,a,x\n')).problem).toMatch(/no name column/);
   });
 
-  it('refuses an unknown install_status or business criticality, naming line and column', () => {
-    const status = placeOf(() => csv('name,os,install_status\na,Windows 2000,decommissioned\n'));
-    expect(status.place).toEqual({ line: 2, column: 3 });
-    expect(status.problem).toMatch(/unknown install_status "decommissioned"/);
-    const criticality = placeOf(() =>
-      csv('name,os,busines_criticality\na,Windows 2000,\n"b",Windows 2000,5 - whatever\n'),
+  it('imports a row with an unknown install_status, business criticality or address loudly: the field unknown, a warning naming the line', () => {
+    const batch = csv(
+      'name,os,install_status,busines_criticality,ip_address\n' +
+        'a,Windows 2000,decommissioned,1 - most critical,10.0.0.1\n' +
+        'b,Windows 2000,1,5 - not critical,"10.0.0.300, 10.0.0.2"\n',
     );
-    expect(criticality.place).toEqual({ line: 3, column: 3 });
-    expect(criticality.problem).toMatch(/unknown business criticality "5 - whatever"/);
+    expect(batch.assets.map((x) => [x.name, x.retired, x.criticality, x.addresses])).toEqual([
+      ['a', false, 'critical', ['10.0.0.1']],
+      ['b', false, 'unknown', ['10.0.0.2']],
+    ]);
+    expect(batch.warnings).toEqual([
+      expect.stringMatching(
+        /^cmdb\.csv \(line 2, column 3\): install_status "decommissioned" is none of ServiceNow's choices/,
+      ),
+      expect.stringMatching(/^cmdb\.csv \(line 3, column 5\): "10\.0\.0\.300" is not an IP address; left out/),
+      expect.stringMatching(
+        /^cmdb\.csv \(line 3, column 4\): business criticality "5 - not critical" .*imported as unknown/,
+      ),
+    ]);
   });
 });
 
@@ -144,11 +154,13 @@ describe('ServiceNow CMDB JSON', () => {
     expect(asset).toMatchObject({ name: 'old01', retired: true, owner: 'Infrastructure' });
   });
 
-  it('names the JSON pointer of a bad value', () => {
+  it('names the JSON pointer of a value it left unknown', () => {
     const json = { records: [{ sys_id: 'a', name: 'x', install_status: '42' }] };
-    expect(placeOf(() => jsonFormat!.parse({ name: 'r.json', text: '', json })).place).toEqual({
-      pointer: '/records/0/install_status',
-    });
+    const batch = jsonFormat!.parse({ name: 'r.json', text: '', json });
+    expect(batch.assets[0]!.retired).toBe(false);
+    expect(batch.warnings).toEqual([
+      expect.stringMatching(/^r\.json \(at \/records\/0\/install_status\): install_status "42"/),
+    ]);
   });
 
   function seedJson(): string {
@@ -174,8 +186,16 @@ describe('installed fixes', () => {
   it('reads Get-HotFix | Export-Csv with its #TYPE line', () => {
     const batch = getHotfixFormat.parse({ name: 'hotfixes.csv', text: seed('hotfixes.csv') });
     expect(batch.fixes.filter((f) => f.host === 'FS02').map((f) => f.id)).toEqual(['KB958644', 'KB951748']);
-    // "10/24/2008 12:00:00 AM" is locale-formatted: not guessed
-    expect(batch.fixes[0]!.installedOn).toBeUndefined();
+    // "10/24/2008 12:00:00 AM" is locale-formatted; day 24 proves month/day/year for the whole export
+    expect(batch.fixes.map((f) => f.installedOn)).toEqual([
+      '2008-10-24',
+      '2008-08-13',
+      '2008-08-13',
+      '2008-06-11',
+      '2006-08-08',
+      '2008-08-13',
+    ]);
+    expect(batch.warnings).toBeUndefined();
     expect(batch.fixes[0]!.source.locator).toBe('line 3');
   });
 

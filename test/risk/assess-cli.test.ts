@@ -20,7 +20,7 @@ describe('patchcall assess on the bundled seed', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^MS08-067: patch-now/);
-    expect(r.stdout).toMatch(/web01: IMMEDIATE, due 2008-10-24T15:00:00\+02:00/);
+    expect(r.stdout).toMatch(/web01: IMMEDIATE, due Fri 24 Oct 2008 15:00 CEST \(13:00 UTC\)/);
     expect(r.stdout).toContain('Plan:');
     expect(r.stdout).toContain('Ask Contoso Hosting to patch');
   });
@@ -31,5 +31,14 @@ describe('patchcall assess on the bundled seed', () => {
     expect(a.verdicts[0]).toMatchObject({ assetName: 'web01', urgency: 'immediate' });
     expect(a.verdicts.map((v: { assetName: string }) => v.assetName)).not.toContain('fs02');
     expect(a.summary.recommendedCall).toBe('patch-now');
+  });
+
+  it('records the one rules digest that covers every file in rules/, as rules check reports it', async () => {
+    const assessed = (await patchcall(['--db', db, '--json', 'assess', 'MS08-067'], { now })).json();
+    const checked = (await patchcall(['--json', 'rules', 'check'])).json();
+    expect(assessed.rulebookDigest).toBe(checked.digest);
+    expect(checked.files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(['exposure.json', 'quorum.json', 'service-ports.json', 'release-calendars.json']),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { loadRulebook } from '../../src/app/load-rulebook';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { assess } from '../../src/risk/assess';
 import type { Assessment } from '../../src/risk/model';
 import type { Rulebook } from '../../src/risk/rulebook';
@@ -12,7 +12,7 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
   let rulebook: Rulebook;
   let result: Assessment;
   beforeAll(async () => {
-    rulebook = await loadRulebook(SHIPPED_RULES);
+    rulebook = await RulesFolder.load(SHIPPED_RULES).rulebook();
     result = await assess({ bulletin: ms08067(), matches: seedMatches, exposures: seedExposures, rulebook, now: NOW });
   });
   const verdict = (name: string) => result.verdicts.find((v) => v.assetName === name)!;
@@ -31,7 +31,9 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     );
     expect(text).toContain('Automatable yes: the bulletin (ms08-067.bulletin.yaml) says it is wormable');
     expect(text).toContain('Exposure open: tcp/445 reachable from the internet through rule 3 of edge');
-    expect(text).toContain('Human impact very high: safety negligible');
+    expect(text).toContain('Human impact very high: safety impact "negligible"');
+    expect(text).toContain('with mission impact "mission failure"');
+    expect(text).toContain('Deadline Fri 24 Oct 2008 15:00 CEST (13:00 UTC): Immediate: 24 h');
     expect(text).toMatch(
       /Urgency immediate: rule "immediate-active-open-automatable-high-impact" \(exploitation = active, systemExposure = open, automatable = yes, humanImpact = very high \(one of high, very high\)\)/,
     );
@@ -67,7 +69,11 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
       'web02',
     ]);
     expect(result.plan.flatMap((s) => s.assets)).not.toContain('fs02');
-    expect(result.summary.reasons.join('\n')).toContain('Could not tell whether printsrv is affected');
+    expect(result.summary.reasons.join('\n')).toContain('Unknown exposure for 1 asset (printsrv)');
+    expect(result.summary.unknown).toMatchObject({ count: 1, assets: [{ name: 'printsrv' }] });
+    const establish = result.plan.find((step) => step.kind === 'establish');
+    expect(establish).toMatchObject({ assets: ['printsrv'] });
+    expect(establish!.details).toMatch(/could not tell whether MS08-067 affects printsrv/);
   });
 
   it('mitigates web01 at the edge rule that exposes it and patches it now', () => {
@@ -106,7 +112,7 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(result.summary.recommendedCall).toBe('patch-now');
     expect(result.summary.urgency).toBe('immediate');
     expect(result.summary.headline).toBe(
-      'MS08-067: patch-now — 1 immediate, 4 out-of-cycle; first deadline Fri 2008-10-24 15:00 (web01)',
+      'MS08-067: patch-now — 1 immediate, 4 out-of-cycle; unknown exposure for 1 asset; first deadline, for web01: Fri 24 Oct 2008 15:00 CEST (13:00 UTC)',
     );
     expect(result.rulebookDigest).toBe(rulebook.digest);
   });

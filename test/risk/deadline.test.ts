@@ -1,5 +1,5 @@
 import dayjs from 'dayjs';
-import { loadRulebook } from '../../src/app/load-rulebook';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { computeDeadline, contractualDeadline } from '../../src/risk/deadline';
 import type { Urgency } from '../../src/risk/model';
 import type { Policy } from '../../src/risk/policy';
@@ -9,7 +9,7 @@ import { asset } from './seed-story';
 describe('deadlines in the policy time zone', () => {
   let policy: Policy;
   beforeAll(async () => {
-    policy = (await loadRulebook(SHIPPED_RULES)).policy;
+    policy = (await RulesFolder.load(SHIPPED_RULES).rulebook()).policy;
   });
   const due = (urgency: Urgency, now: string, p: Policy = policy, fields = {}) =>
     computeDeadline({ urgency, asset: asset('h', fields), now: dayjs(now), policy: p, releasedAt: '2008-10-23' });

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { loadRulebook } from '../../src/app/load-rulebook';
+import { RulesFolder } from '../../src/app/rules-folder';
 import { humanImpactOf } from '../../src/risk/human-impact-table';
 import { URGENCIES, type Urgency } from '../../src/risk/model';
 import { RuleEvaluator } from '../../src/risk/rule-evaluator';
@@ -21,7 +21,7 @@ const FIXTURES = join(__dirname, '..', 'fixtures', 'ssvc');
 describe('the shipped rulebook', () => {
   let evaluator: RuleEvaluator;
   beforeAll(async () => {
-    const rulebook = await loadRulebook(SHIPPED_RULES);
+    const rulebook = await RulesFolder.load(SHIPPED_RULES).rulebook();
     evaluator = new RuleEvaluator(rulebook.rules);
   });
 
@@ -85,7 +85,7 @@ describe('the shipped rulebook', () => {
   });
 
   it('uses the Human Impact table, not the prose definitions', async () => {
-    const rulebook = await loadRulebook(SHIPPED_RULES);
+    const rulebook = await RulesFolder.load(SHIPPED_RULES).rulebook();
     for (const r of readCsv(join(FIXTURES, 'human_impact_1_0_0.csv'))) {
       expect(
         humanImpactOf(rulebook.humanImpact, column(r, 'Safety Impact') as never, column(r, 'Mission Impact') as never),
@@ -123,7 +123,7 @@ describe('the shipped rulebook', () => {
 describe('rulebook errors name the file and the rule', () => {
   async function loadError(dir: string): Promise<RulebookError> {
     try {
-      await loadRulebook(dir);
+      await RulesFolder.load(dir).rulebook();
     } catch (error) {
       if (error instanceof RulebookError) return error;
       throw error;
@@ -138,7 +138,7 @@ describe('rulebook errors name the file and the rule', () => {
     writeFileSync(deployer(dir), text.replace('"priority": 20,', '"priority": 20,,'));
     const error = await loadError(dir);
     expect(error.message).toContain(deployer(dir));
-    expect(error.message).toMatch(/invalid JSON.*line \d+, column \d+/);
+    expect(error.message).toMatch(/\(line \d+, column \d+\): invalid JSON/);
   });
 
   it('an unknown fact', async () => {
@@ -210,7 +210,7 @@ describe('rulebook errors name the file and the rule', () => {
         ],
       }),
     );
-    const rulebook = await loadRulebook(dir);
+    const rulebook = await RulesFolder.load(dir).rulebook();
     const result = await new RuleEvaluator(rulebook.rules).evaluate(
       { exploitation: 'active', systemExposure: 'open', automatable: 'no', humanImpact: 'low' },
       ['urgency'],

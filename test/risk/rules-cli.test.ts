@@ -10,6 +10,29 @@ describe('patchcall rules', () => {
     const r = await patchcall(['rules', 'check', '--rules', SHIPPED_RULES]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ok: 26 rules in 2 files/);
+    for (const file of ['exposure.json', 'quorum.json', 'service-ports.json', 'release-calendars.json', 'policy.json'])
+      expect(r.stdout).toMatch(new RegExp(`^  [0-9a-f]{12}  ${file.replace('.', '\\.')}$`, 'm'));
+    const json = (await patchcall(['--json', 'rules', 'check', '--rules', SHIPPED_RULES])).json();
+    expect(json.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(json.files).toContainEqual({ path: 'quorum.json', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('check validates every rules file, naming the file and the JSON pointer', async () => {
+    const dir = copyRules();
+    editJson(join(dir, 'exposure.json'), (j) => (j.zones.dmz = 'wide open'));
+    editJson(join(dir, 'quorum.json'), (j) => (j.byUrgency.immediate[0].count = 0));
+    editJson(join(dir, 'service-ports.json'), (j) => (j.services[0].ports = ['tcp/445x']));
+    const r = await patchcall(['rules', 'check', '--rules', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `${join(dir, 'exposure.json')} (at /zones/dmz): not a valid exposure: must be equal to one of the allowed values`,
+    );
+    expect(r.stderr).toContain(
+      `${join(dir, 'quorum.json')} (at /byUrgency/immediate/0/count): not a valid quorum: must be >= 1`,
+    );
+    expect(r.stderr).toContain(
+      `${join(dir, 'service-ports.json')} (at /services/0/ports/0): not a valid service-ports: must match pattern`,
+    );
   });
 
   it('test passes all 72 SSVC deployer rows and all 16 BOD 26-04 rows', async () => {

@@ -101,6 +101,8 @@ export function asset(name: string, fields: Partial<Asset> = {}): Asset {
     osCandidates: [],
     services: [],
     installedFixes: [],
+    software: [],
+    softwareInventories: [],
     criticality: 'high',
     environment: 'production',
     patchedBy: 'self',

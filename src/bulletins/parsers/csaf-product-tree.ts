@@ -54,31 +54,30 @@ export interface FlatProductTree {
 export function flattenProductTree(tree: CsafProductTree | undefined): FlatProductTree {
   const products = new Map<string, CsafProduct>();
   const vendors: string[] = [];
-  const walk = (
-    branches: CsafBranch[],
-    path: (string | number)[],
-    vendor: string | undefined,
-    range: string | undefined,
-  ): void => {
+  const walk = (branches: CsafBranch[], path: (string | number)[], context: BranchContext): void => {
     branches.forEach((branch, i) => {
       const here = [...path, i];
       if (branch.category === 'vendor' && !vendors.includes(branch.name)) vendors.push(branch.name);
-      const branchVendor = branch.category === 'vendor' ? branch.name : vendor;
-      const branchRange = branch.category === 'product_version_range' ? branch.name : range;
+      const own: BranchContext = { ...context };
+      if (branch.category === 'vendor') own.vendor = branch.name;
+      if (branch.category === 'product_name') own.productName = branch.name;
+      if (branch.category === 'product_version_range') own.range = branch.name;
+      // the most specific version wins: Cisco nests service_pack "12.2(55)SE" under product_version "12.2SE"
+      if (branch.category === 'product_version' || branch.category === 'service_pack') own.version = branch.name;
       if (branch.product) {
         products.set(branch.product.product_id, {
-          ref: productRef(branch.product, branchVendor, branchRange),
+          ref: productRef(branch.product, own),
           locator: pointer(...here, 'product'),
         });
       }
-      if (branch.branches) walk(branch.branches, [...here, 'branches'], branchVendor, branchRange);
+      if (branch.branches) walk(branch.branches, [...here, 'branches'], own);
     });
   };
-  walk(tree?.branches ?? [], ['product_tree', 'branches'], undefined, undefined);
+  walk(tree?.branches ?? [], ['product_tree', 'branches'], {});
 
   (tree?.full_product_names ?? []).forEach((product, i) => {
     products.set(product.product_id, {
-      ref: productRef(product, undefined, undefined),
+      ref: productRef(product, {}),
       locator: pointer('product_tree', 'full_product_names', i),
     });
   });
@@ -88,12 +87,20 @@ export function flattenProductTree(tree: CsafProductTree | undefined): FlatProdu
   (tree?.relationships ?? []).forEach((relationship, i) => {
     const component = products.get(relationship.product_reference)?.ref;
     const platform = products.get(relationship.relates_to_product_reference)?.ref;
-    const own = productRef(
-      relationship.full_product_name,
-      component?.vendor ?? platform?.vendor,
-      component?.versionRange,
-    );
-    const ref: ProductRef = { ...own };
+    const vendor = component?.vendor ?? platform?.vendor;
+    const own = productRef(relationship.full_product_name, {
+      ...(vendor ? { vendor } : {}),
+      ...(component?.versionRange ? { range: component.versionRange } : {}),
+      ...(component?.version ? { version: component.version } : {}),
+      ...(component?.productName ? { productName: component.productName } : {}),
+    });
+    const ref: ProductRef = { ...own, relationship: relationship.category };
+    if (platform)
+      ref.platform = {
+        name: platform.name,
+        ...(platform.cpe ? { cpe: platform.cpe } : {}),
+        ...(platform.cpeRaw ? { cpeRaw: platform.cpeRaw } : {}),
+      };
     if (!ref.purl && component?.purl) ref.purl = component.purl;
     if (!ref.cpe && !ref.cpeRaw && platform?.cpeRaw) {
       ref.cpeRaw = platform.cpeRaw;
@@ -111,14 +118,20 @@ export function flattenProductTree(tree: CsafProductTree | undefined): FlatProdu
   return { products, groups, vendors };
 }
 
-function productRef(
-  product: CsafFullProductName,
-  vendor: string | undefined,
-  versionRange: string | undefined,
-): ProductRef {
+interface BranchContext {
+  vendor?: string;
+  productName?: string;
+  range?: string;
+  version?: string;
+}
+
+function productRef(product: CsafFullProductName, context: BranchContext): ProductRef {
   const helper = product.product_identification_helper;
   const ref: ProductRef = { productId: product.product_id, name: product.name };
+  const { vendor, range: versionRange, version, productName } = context;
   if (vendor) ref.vendor = vendor;
+  if (productName) ref.productName = productName;
+  if (version) ref.version = version;
   if (helper?.cpe) {
     ref.cpeRaw = helper.cpe;
     const cpe = toCpe23(helper.cpe);

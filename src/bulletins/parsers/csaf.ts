@@ -20,6 +20,7 @@ import type {
   Remediation,
   RemediationCategory,
   Score,
+  SourcedFact,
   TextFact,
 } from '../model';
 import { flattenProductTree, type CsafProductTree, type FlatProductTree } from './csaf-product-tree';
@@ -47,6 +48,8 @@ interface CsafCvss {
 
 interface CsafVulnerability {
   cve?: string;
+  cwe?: { id: string; name: string };
+  discovery_date?: string;
   title?: string;
   notes?: CsafNote[];
   references?: CsafReference[];
@@ -72,6 +75,7 @@ interface CsafDocument {
     title: string;
     publisher: { name: string; category: string; namespace: string };
     aggregate_severity?: { text: string };
+    distribution?: { tlp?: { label: string } };
     notes?: CsafNote[];
     references?: CsafReference[];
     tracking: {
@@ -96,6 +100,9 @@ const STATUS_OF: Record<string, ProductStatus> = {
   under_investigation: 'under_investigation',
   recommended: 'recommended',
 };
+
+/** CISA's standard sentence when nothing is known ("No known public exploitation … has been reported to CISA"). */
+const NONE_REPORTED = /no known public exploitation[^.]*reported to CISA/i;
 
 /** Notes that never bear on the decision and would drown the ones that do. */
 const SKIPPED_NOTE_CATEGORIES = new Set(['legal_disclaimer']);
@@ -129,16 +136,19 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
   const scores: Score[] = [];
   const exploitation: ExploitationFact[] = [];
   const notes: TextFact[] = noteFacts(document.notes, at, ['document', 'notes']);
+  const cwes: SourcedFact[] = [];
+  const discoveryDates: SourcedFact[] = [];
   const references: Reference[] = referenceFacts(document.references, at, ['document', 'references']);
 
   vulnerabilities.forEach((vulnerability, v) => {
     const cves = vulnerability.cve ? [vulnerability.cve] : [];
     const here = ['vulnerabilities', v];
-    const addStatus = (productId: string, status: ProductStatus, locator: SourceRef): void => {
+    const addStatus = (productId: string, status: ProductStatus, locator: SourceRef, justification?: string): void => {
       const key = `${productId}\u0000${status}`;
       const existing = products.get(key);
       if (existing) {
         for (const cve of cves) if (!existing.cves.includes(cve)) existing.cves.push(cve);
+        if (justification && !existing.justification) existing.justification = justification;
         return;
       }
       const product = tree.products.get(productId);
@@ -146,9 +156,22 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
         ...(product?.ref ?? { productId, name: productId }),
         status,
         cves: [...cves],
+        ...(justification ? { justification } : {}),
         source: locator,
       });
     };
+    if (vulnerability.cwe)
+      cwes.push({
+        ...cveOf(cves),
+        value: `${vulnerability.cwe.id} ${vulnerability.cwe.name}`,
+        source: at(...here, 'cwe'),
+      });
+    if (vulnerability.discovery_date)
+      discoveryDates.push({
+        ...cveOf(cves),
+        value: date(vulnerability.discovery_date, ...here, 'discovery_date'),
+        source: at(...here, 'discovery_date'),
+      });
 
     for (const [category, ids] of Object.entries(vulnerability.product_status ?? {})) {
       const status = STATUS_OF[category];
@@ -157,7 +180,7 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
     // a VEX justification flag is a statement that these products are not affected, even where product_status is silent
     (vulnerability.flags ?? []).forEach((flag, f) => {
       const ids = productIds(tree, flag.product_ids, flag.group_ids);
-      ids.forEach((id) => addStatus(id, 'not_affected', at(...here, 'flags', f)));
+      ids.forEach((id) => addStatus(id, 'not_affected', at(...here, 'flags', f), flag.label));
       notes.push({
         ...cveOf(cves),
         text: `not affected (${flag.label}): ${ids.map((id) => tree.products.get(id)?.ref.name ?? id).join(', ')}`,
@@ -221,17 +244,34 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
       }
     });
 
+    (vulnerability.notes ?? []).forEach((note, n) => {
+      if (NONE_REPORTED.test(note.text))
+        exploitation.push({
+          ...cveOf(cves),
+          status: 'none',
+          evidence: 'none reported',
+          source: at(...here, 'notes', n),
+        });
+    });
     if (vulnerability.title) notes.push({ ...cveOf(cves), text: vulnerability.title, source: at(...here, 'title') });
     notes.push(...noteFacts(vulnerability.notes, at, [...here, 'notes'], cves));
     references.push(...referenceFacts(vulnerability.references, at, [...here, 'references']));
   });
 
+  (document.notes ?? []).forEach((note, n) => {
+    if (NONE_REPORTED.test(note.text))
+      exploitation.push({ status: 'none', evidence: 'none reported', source: at('document', 'notes', n) });
+  });
   const released = readDate(document.tracking.initial_release_date, 'document', 'tracking', 'initial_release_date');
   return {
     id: document.tracking.id,
     title: document.title,
     vendor: tree.vendors.length === 1 ? tree.vendors[0]! : publisher,
     publisher,
+    publisherCategory: document.publisher.category,
+    ...(document.distribution?.tlp ? { tlp: document.distribution.tlp.label } : {}),
+    cwes,
+    discoveryDates,
     revision: document.tracking.version,
     releasedAt: released.iso,
     ...(released.assumedUtc ? { releasedAtNote: 'no time zone given; read as UTC' } : {}),

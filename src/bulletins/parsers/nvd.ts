@@ -197,6 +197,22 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
     descriptions:
       english >= 0 ? [{ cve: id, text: cve.descriptions[english]!.value, source: at('descriptions', english) }] : [],
     products: affectedProducts(id, cve.configurations ?? [], at),
+    applicability: (cve.configurations ?? []).map((configuration, c) => ({
+      cve: id,
+      operator: configuration.operator ?? 'OR',
+      negate: configuration.negate ?? false,
+      nodes: configuration.nodes.map((node, n) => ({
+        operator: node.operator,
+        negate: node.negate ?? false,
+        matches: node.cpeMatch.map((match, m) => ({
+          criteria: match.criteria,
+          vulnerable: match.vulnerable,
+          ...versionBounds(match),
+          source: at('configurations', c, 'nodes', n, 'cpeMatch', m),
+        })),
+      })),
+      source: at('configurations', c),
+    })),
     scores,
     exploitation,
     ...(kev ? { kev } : {}),
@@ -245,6 +261,7 @@ function affectedProducts(
           ...productOf(match),
           status: 'affected',
           cves: [cve],
+          viaConfiguration: true,
           source: at('configurations', c, 'nodes', n, 'cpeMatch', m),
         });
       });
@@ -269,6 +286,12 @@ function productOf(match: NvdCpeMatch): Omit<ProductEntry, 'status' | 'cves' | '
     vendor: words(vendor),
     cpe: match.criteria,
     ...(bounds.length ? { versionRange: bounds.join(' ') } : {}),
+    ...versionBounds(match),
+  };
+}
+
+function versionBounds(match: NvdCpeMatch): Pick<NvdCpeMatch, `version${string}` & keyof NvdCpeMatch> {
+  return {
     ...(match.versionStartIncluding ? { versionStartIncluding: match.versionStartIncluding } : {}),
     ...(match.versionStartExcluding ? { versionStartExcluding: match.versionStartExcluding } : {}),
     ...(match.versionEndIncluding ? { versionEndIncluding: match.versionEndIncluding } : {}),

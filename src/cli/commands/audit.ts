@@ -1,16 +1,16 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
-import { rebuildProjections } from '../../app/import-documents';
-import { checkAnchors, parseAnchors, type AnchorCheck } from '../../audit/anchors';
-import { describeDifference, verifyLookupTables, type TablesVerdict } from '../../app/lookup-tables';
-import { verifyExportedRecord } from '../../audit/verify-exported-record';
+import type { AnchorCheck } from '../../audit/anchors';
+import { describeDifference, type TablesVerdict } from '../../app/lookup-tables';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { verifyExport } from './audit-verify-export';
 
 interface VerifyOptions {
   export?: string;
   anchors?: string;
   quick?: boolean;
+  key?: string;
 }
 
 export function registerAudit(program: Command, runtime: CliRuntime): void {
@@ -24,22 +24,23 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
     .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
     .option('--quick', 'only the hash chain (and anchors): skip re-deriving the lookup tables')
-    .action((options: VerifyOptions, command: Command) => {
+    .option(
+      '--key <public key>',
+      'with --export: the signing public key (base64 or PEM, or a file) that vouches for the record',
+    )
+    .action(async (options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
-      if (options.export) return verifyExport(runtime, global, options.export);
-      const ctx = runtime.open(global, 'audit');
-      const verdict = ctx.events.verify();
+      if (options.export) return verifyExport(runtime, global, options.export, options);
+      const {
+        chain: verdict,
+        tables,
+        anchors,
+      } = await runtime.open(global, 'audit').verifyEventLog({
+        ...(options.anchors ? { readAnchors: () => readAnchorFile(runtime, options.anchors!) } : {}),
+        ...(options.quick ? { quick: true } : {}),
+      });
       if (!verdict.ok) runtime.fail(1);
-      const tables = verdict.ok && !options.quick ? verifyLookupTables(ctx) : undefined;
       if (tables && !tables.ok) runtime.fail(1);
-      const anchors =
-        options.anchors && verdict.ok
-          ? checkAnchors(
-              parseAnchors(readAnchorFile(runtime, options.anchors)),
-              (seq) => ctx.events.hashAt(seq),
-              verdict.headSeq ?? 0,
-            )
-          : undefined;
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(tables ? { tables } : {}), ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
@@ -60,20 +61,9 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = rebuildProjections(runtime.open(global, 'audit'));
+      const count = runtime.open(global, 'audit').rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
-}
-
-function verifyExport(runtime: CliRuntime, global: { json?: boolean }, file: string): void {
-  const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
-  const verdict = verifyExportedRecord(doc.json, file);
-  if (!verdict.ok) runtime.fail(1);
-  runtime.print(global, verdict, () =>
-    verdict.ok
-      ? `record ok: ${verdict.streamEvents} events of ${verdict.stream} within ${verdict.count} chained events (#${verdict.firstSeq}-#${verdict.headSeq}), head ${verdict.headHash}\n`
-      : `record BROKEN at event #${verdict.brokenAt}: ${verdict.problem}\n`,
-  );
 }
 
 /** A conversations.history export (JSON) or plain text with one anchor per line. */

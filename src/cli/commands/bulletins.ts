@@ -1,8 +1,8 @@
 /** `patchcall bulletins` and `patchcall bulletin show <id>`. */
 import type { Command } from 'commander';
-import { listBulletins, loadBulletin } from '../../app/bulletin-queries';
 import type { Bulletin } from '../../bulletins/model';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { renderTable } from '../output';
 
 export function registerBulletins(program: Command, runtime: CliRuntime): void {
   program
@@ -10,15 +10,19 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .description('list imported bulletins')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletins = listBulletins(runtime.open(global));
+      const bulletins = runtime.open(global).listBulletins();
       runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
         bulletins.length
-          ? bulletins
-              .map(
-                (b) =>
-                  `${b.id}\t${b.releasedAt?.value.slice(0, 10) ?? '?'}\t${b.cycle.status}\t${b.title?.value ?? ''}\n`,
-              )
-              .join('')
+          ? renderTable(
+              runtime.style(global),
+              ['ID', 'RELEASED', 'CYCLE', 'TITLE'],
+              bulletins.map((b) => [
+                b.id,
+                b.releasedAt?.value.slice(0, 10) ?? '?',
+                b.cycle.status,
+                b.title?.value ?? '',
+              ]),
+            )
           : 'no bulletins imported yet (patchcall import <file>)\n',
       );
     });
@@ -31,7 +35,7 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .argument('<id>', 'advisory id (MS08-067) or CVE id')
     .action((id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletin = loadBulletin(runtime.open(global), id);
+      const bulletin = runtime.open(global).loadBulletin(id);
       runtime.print(global, bulletin, () => renderBulletin(bulletin));
     });
 }

@@ -3,14 +3,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { webApi } from '@slack/bolt';
-import { buildDecisionRecord, decisionsSince } from '../../app/export-decision';
-import { findDecision } from '../../app/decision-log';
-import type { AppContext } from '../../app/app-context';
+import type { Patchcall } from '../../app/patchcall';
+import type { PersonName } from '../../app/name-people';
 import type { SlackMessage } from '../../audit/audit-record';
 import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../audit/render-record';
 import { PatchcallError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
-import { fetchSlackThread } from '../../slack/fetch-slack-thread';
+import { fetchSlackProfiles, fetchSlackThread } from '../../slack/fetch-slack-thread';
 import { globalOptions, type CliRuntime } from '../cli-io';
 import { formulaSafeCsv } from '../../common/safe-csv';
 
@@ -19,6 +18,7 @@ interface ExportCliOptions {
   out?: string;
   all?: boolean;
   since?: string;
+  as?: string;
 }
 
 export function registerExport(program: Command, runtime: CliRuntime): void {
@@ -30,6 +30,7 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
     .option('--out <path>', 'write to this file (with --all: this folder) instead of standard output')
     .option('--all', 'every decision, as JSON and HTML records plus an index, into the --out folder')
     .option('--since <date>', 'with --all: only decisions convened on or after this ISO date')
+    .option('--as <name>', 'who is exporting, for the record (default: the operating-system user)')
     .action(async (decision: string | undefined, options: ExportCliOptions, command: Command) => {
       const global = globalOptions(command);
       const format = options.format as RecordFormat;
@@ -38,24 +39,35 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
           'USAGE',
           `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
         );
-      const ctx = runtime.open(global);
+      const patchcall = runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
-      if (options.all) return exportAll(ctx, runtime, options, actor);
+      const exporter: Record<string, PersonName> = {
+        [actor]: { name: options.as?.trim() || runtime.io.user, source: 'cli' },
+      };
+      if (options.all) return exportAll(patchcall, runtime, options, actor, exporter);
       if (!decision) throw new PatchcallError('USAGE', 'name a decision to export, or use --all --out <folder>');
-      const thread = await slackThreadFor(runtime.io.env, ctx, decision);
-      const text = renderRecord(buildDecisionRecord(ctx, decision, { exportedBy: actor, ...thread }), format);
+      const thread = await slackThreadFor(runtime.io.env, patchcall, decision);
+      const record = patchcall.buildDecisionRecord(decision, {
+        exportedBy: actor,
+        slackThread: thread.slackThread ?? [],
+        names: { ...thread.names, ...exporter },
+      });
+      const text = renderRecord(record, format);
+      const name = options.out ?? `stdout.${format}`;
       if (options.out) {
         writeFileSync(options.out, text);
         runtime.io.stderr(`wrote ${options.out}\n`);
       } else runtime.io.stdout(text);
+      patchcall.recordExport(record, { userId: actor, files: [{ name, format, content: text }] });
     });
 }
 
 async function exportAll(
-  ctx: AppContext,
+  patchcall: Patchcall,
   runtime: CliRuntime,
   options: ExportCliOptions,
   actor: string,
+  exporter: Record<string, PersonName>,
 ): Promise<void> {
   if (!options.out) throw new PatchcallError('USAGE', 'export --all needs --out <folder>');
   let since: string | undefined;
@@ -66,14 +78,21 @@ async function exportAll(
   }
   mkdirSync(options.out, { recursive: true });
   const index: string[][] = [['decision', 'bulletin', 'status', 'convened_at', 'call', 'file_json', 'file_html']];
-  for (const id of decisionsSince(ctx, since)) {
-    const record = buildDecisionRecord(ctx, id, {
+  for (const id of patchcall.decisionsSince(since)) {
+    const thread = await slackThreadFor(runtime.io.env, patchcall, id);
+    const record = patchcall.buildDecisionRecord(id, {
       exportedBy: actor,
-      ...(await slackThreadFor(runtime.io.env, ctx, id)),
+      slackThread: thread.slackThread ?? [],
+      names: { ...thread.names, ...exporter },
     });
     const base = id.replace(/[^A-Za-z0-9._-]/g, '_');
-    writeFileSync(join(options.out, `${base}.json`), renderRecord(record, 'json'));
-    writeFileSync(join(options.out, `${base}.html`), renderRecord(record, 'html'));
+    const files = (['json', 'html'] as const).map((format) => ({
+      name: `${base}.${format}`,
+      format,
+      content: renderRecord(record, format),
+    }));
+    for (const file of files) writeFileSync(join(options.out, file.name), file.content);
+    patchcall.recordExport(record, { userId: actor, files });
     index.push([
       id,
       record.decision.bulletinId,
@@ -91,23 +110,24 @@ async function exportAll(
 /** The channel's thread, when a bot token is configured; an audit record without it says so by being empty. */
 async function slackThreadFor(
   env: NodeJS.ProcessEnv,
-  ctx: AppContext,
+  patchcall: Patchcall,
   decision: string,
-): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, string> }> {
+): Promise<{ slackThread?: SlackMessage[]; names?: Record<string, PersonName> }> {
   const token = env.SLACK_BOT_TOKEN;
-  const channel = loadDecisionChannel(ctx, decision);
+  const channel = decisionChannel(patchcall, decision);
   if (!token || !channel) return {};
   const slackApiUrl = env.SLACK_API_URL || 'https://slack.com/api/';
   if (!/^https?:\/\/.+\/api\/$/.test(slackApiUrl))
     throw new PatchcallError('CONFIG', `SLACK_API_URL must be a base URL ending in /api/, not "${slackApiUrl}"`);
   const client = new webApi.WebClient(token, { slackApiUrl, retryConfig: { retries: 3 } });
-  const { messages, names } = await fetchSlackThread(client, channel);
-  return { slackThread: messages, names };
+  const people = patchcall.decisionPeople(patchcall.findDecision(decision).id);
+  const { messages, names } = await fetchSlackThread(client, channel, people);
+  return { slackThread: messages, names: await fetchSlackProfiles(client, people, names) };
 }
 
-function loadDecisionChannel(ctx: AppContext, decision: string): string | undefined {
+function decisionChannel(patchcall: Patchcall, decision: string): string | undefined {
   try {
-    return findDecision(ctx, decision).channel?.id;
+    return patchcall.findDecision(decision).channel?.id;
   } catch {
     return undefined;
   }

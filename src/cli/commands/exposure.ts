@@ -1,11 +1,13 @@
 /** `patchcall exposure <bulletin> [--block proto/port@filter …]`: who can reach the vulnerable ports of each asset. */
 import type { Command } from 'commander';
-import { bulletinExposure, type AssetExposureEntry, type ExposureReport } from '../../app/exposure-queries';
+import type { AssetExposureEntry, ExposureReport } from '../../app/exposure-queries';
 import type { PortReach } from '../../exposure/model';
-import { globalOptions, type CliRuntime } from '../cli-io';
+import { addAssetFilterOptions, assetFilter, type AssetFilterOptions } from '../asset-filters';
+import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
+import { paint, renderTable } from '../output';
 
 export function registerExposure(program: Command, runtime: CliRuntime): void {
-  program
+  const command = program
     .command('exposure')
     .description('which zones can reach the vulnerable ports of each affected asset, through which firewall rules')
     .argument('<bulletin>', 'advisory id (MS08-067) or CVE id')
@@ -13,15 +15,26 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
       '--block <proto/port@filter...>',
       'what if: drop that port first thing in the named filter (repeatable), e.g. tcp/445@edge',
     )
-    .option('--verbose', 'every reason and warning per asset')
-    .action((bulletinId: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
+    .option('--verbose', 'every reason and warning per asset');
+  addAssetFilterOptions(command).action(
+    (bulletinId: string, options: { block?: string[]; verbose?: boolean } & AssetFilterOptions, command: Command) => {
       const global = globalOptions(command);
-      const report = bulletinExposure(runtime.open(global), bulletinId, { blocks: options.block ?? [] });
-      runtime.print(global, report, () => renderReport(report, options.verbose ?? false));
-    });
+      const filter = assetFilter(options);
+      const full = runtime.open(global).bulletinExposure(bulletinId, { blocks: options.block ?? [] });
+      const assets = filter(full.assets, (entry) => ({
+        name: entry.asset,
+        status: entry.status,
+        ...(entry.exposure ? { zone: entry.exposure.zone, exposure: entry.exposure.systemExposure } : {}),
+      }));
+      const report = { ...full, assets };
+      runtime.print(global, report, () =>
+        renderReport(runtime.style(global), report, options.verbose ?? false, full.assets.length),
+      );
+    },
+  );
 }
 
-function renderReport(report: ExposureReport, verbose: boolean): string {
+function renderReport(style: TextStyle, report: ExposureReport, verbose: boolean, total: number): string {
   const ports = report.ports.map((p) => `${p.protocol}/${p.port}`);
   const whatIf = report.blocks.length > 0;
   const lines = [
@@ -36,8 +49,9 @@ function renderReport(report: ExposureReport, verbose: boolean): string {
     'PUBLIC',
     ...ports.map((p) => `${p} REACHABLE FROM`),
   ];
-  const rows = report.assets.map((entry) => row(entry, ports, whatIf));
-  lines.push(...table([header, ...rows]), '');
+  const rows = report.assets.map((entry) => row(style, entry, ports, whatIf));
+  lines.push(rows.length ? renderTable(style, header, rows) : 'no asset matches\n');
+  if (report.assets.length !== total) lines.push(`${report.assets.length} of ${total} assets shown`, '');
 
   for (const entry of report.assets) {
     const e = entry.exposure;
@@ -57,16 +71,22 @@ function renderReport(report: ExposureReport, verbose: boolean): string {
     for (const warning of warnings) lines.push(`  ! ${warning}`);
     if (!verbose && e.warnings.length > 3) lines.push(`  ! … ${e.warnings.length - 3} more (--verbose)`);
   }
-  if (report.warnings.length) lines.push('', 'Warnings:', ...report.warnings.map((w) => `  ! ${w}`));
+  if (report.warnings.length) {
+    const shown = verbose ? report.warnings : report.warnings.slice(0, 8);
+    lines.push('', 'Warnings:', ...shown.map((w) => `  ! ${w}`));
+    if (shown.length < report.warnings.length)
+      lines.push(`  ! … ${report.warnings.length - shown.length} more (--verbose or --json)`);
+  }
   lines.push('', `exposure inputs sha256 ${report.inputs.digest}`);
   return lines.join('\n') + '\n';
 }
 
-function row(entry: AssetExposureEntry, ports: string[], whatIf: boolean): string[] {
+function row(style: TextStyle, entry: AssetExposureEntry, ports: string[], whatIf: boolean): string[] {
   const e = entry.exposure;
   if (!e) return [entry.asset, entry.status, '-', '-', '-', ...ports.map(() => '-')];
   const after = entry.whatIf?.after;
-  const exposure = after ? `${e.systemExposure} → ${after.systemExposure}` : e.systemExposure;
+  const level = (value: string) => (value === 'open' ? paint(style, 'red', value) : value);
+  const exposure = after ? `${level(e.systemExposure)} → ${level(after.systemExposure)}` : level(e.systemExposure);
   const publicly = after ? `${yes(e.publiclyExposed)} → ${yes(after.publiclyExposed)}` : yes(e.publiclyExposed);
   return [entry.asset, entry.status, e.zone, exposure, publicly, ...(whatIf ? (after ?? e) : e).ports.map(reachText)];
 }
@@ -79,14 +99,4 @@ function reachText(port: PortReach): string {
 
 function yes(value: boolean): string {
   return value ? 'yes' : 'no';
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
 }

@@ -1,42 +1,84 @@
 /** `patchcall import <file…>`: bring advisories (and later inventory and firewall files) into the event log. */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
-import { importDocuments, type ImportInput, type ImportProgress } from '../../app/import-documents';
+import type { ImportInput, ImportProgress } from '../../app/import-documents';
 import { formatNames } from '../../app/formats';
-import { readDocumentFile } from '../../app/read-document';
+import { readDocumentFile, sniffDocument } from '../../app/read-document';
+import { InputError, PatchcallError } from '../../common/errors';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { dateOrderOfLocale } from '../../inventory/locale-dates';
 
 export function registerImport(program: Command, runtime: CliRuntime): void {
   program
     .command('import')
     .description('import files; all are stored or none is')
-    .argument('<files...>', 'files to import (format detected from content)')
+    .argument('<files...>', 'files to import (format detected from content); - reads standard input')
     .option('--format <name>', `force the format: ${formatNames().join(', ')}`)
-    .action((files: string[], options: { format?: string }, command: Command) => {
-      const global = globalOptions(command);
-      const progress = progressBar(runtime, files.length);
-      const inputs: ImportInput[] = files.map((file) => readDocumentFile(file, runtime.config.maxInputBytes));
-      const ctx = runtime.open(global, 'write');
-      try {
-        const outcomes = importDocuments(ctx, inputs, {
-          format: options.format,
-          actor: `cli:${runtime.io.user}`,
-          onProgress: progress?.update,
-        });
-        runtime.print(global, { imported: outcomes }, () =>
-          outcomes
-            .map((o) =>
-              o.status === 'unchanged'
-                ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
-                : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`,
-            )
-            .join(''),
-        );
-      } finally {
-        progress?.stop();
-      }
-    });
+    .option(
+      '--name <filter>',
+      'name the firewall these files hold (the name the network description uses), whatever the files are called',
+    )
+    .option(
+      '--asset <name>',
+      'the asset a host-less inventory describes (an SBOM, osqueryi output); overrides the file',
+    )
+    .option('--locale <tag>', 'the locale dates were exported in, e.g. en-US or de-DE (Get-HotFix InstalledOn)')
+    .action(
+      async (
+        files: string[],
+        options: { format?: string; name?: string; asset?: string; locale?: string },
+        command: Command,
+      ) => {
+        const global = globalOptions(command);
+        if (options.locale && !dateOrderOfLocale(options.locale))
+          throw new PatchcallError(
+            'USAGE',
+            `--locale: "${options.locale}" is not a locale this system knows (e.g. en-US, de-DE)`,
+          );
+        if (files.filter((f) => f === '-').length > 1)
+          throw new PatchcallError('USAGE', 'standard input (-) can be read only once');
+        const progress = progressBar(runtime, files.length);
+        const inputs: ImportInput[] = [];
+        for (const file of files)
+          inputs.push(file === '-' ? await readStdin(runtime) : readDocumentFile(file, runtime.config.maxInputBytes));
+        const patchcall = runtime.open(global, 'write');
+        try {
+          const outcomes = patchcall.importDocuments(inputs, {
+            format: options.format,
+            ...(options.asset ? { asset: options.asset } : {}),
+            ...(options.locale ? { locale: options.locale } : {}),
+            actor: `cli:${runtime.io.user}`,
+            onProgress: progress?.update,
+            ...(options.name !== undefined ? { name: options.name } : {}),
+          });
+          runtime.print(global, { imported: outcomes }, () =>
+            outcomes
+              .map(
+                (o) =>
+                  (o.status === 'unchanged'
+                    ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
+                    : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`) +
+                  o.warnings.map((w) => `  warning: ${w}\n`).join(''),
+              )
+              .join(''),
+          );
+        } finally {
+          progress?.stop();
+        }
+      },
+    );
 }
+
+/** `-`: the whole of standard input, named "stdin" in messages and in the log. */
+async function readStdin(runtime: CliRuntime): Promise<ImportInput> {
+  if (!runtime.io.readStdin) throw new PatchcallError('USAGE', 'standard input cannot be read here');
+  const bytes = await runtime.io.readStdin();
+  if (bytes.length > runtime.config.maxInputBytes)
+    throw new InputError(STDIN_NAME, 'over the import limit (set PATCHCALL_MAX_INPUT_MB to raise it)');
+  return { doc: sniffDocument(STDIN_NAME, bytes, runtime.config.maxInputBytes), bytes };
+}
+
+const STDIN_NAME = 'stdin';
 
 /** A progress bar on a terminal; none when output is piped or in CI. */
 function progressBar(runtime: CliRuntime, files: number): { update: ImportProgress; stop: () => void } | undefined {

@@ -1,8 +1,7 @@
 /** `patchcall rules check [--rules <dir>]` and `patchcall rules test <cases.json> [--rules <dir>]`. */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { loadRulebook } from '../../app/load-rulebook';
-import { defaultRulesDir } from '../../app/rules-data';
+import { defaultRulesDir, RulesFolder } from '../../app/rules-folder';
 import { InputError } from '../../common/errors';
 import { parseJsonText } from '../../common/parse-json';
 import type { Rulebook } from '../../risk/rulebook';
@@ -19,28 +18,31 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
 
   rules
     .command('check')
-    .description('validate the rulebook: rule syntax, facts, operators, outcomes, conflicts and coverage')
+    .description(
+      'validate every file in the rules folder against its schema, and the rulebook: facts, operators, outcomes, conflicts and coverage',
+    )
     .option('--rules <dir>', 'a rules folder (default: $PATCHCALL_RULES or the bundled rules/)')
     .action(async (options: RulesOptions, command: Command) => {
       const global = globalOptions(command);
-      const rulebook = await load(runtime, global, options);
-      if (!rulebook) return;
-      const files = [...new Set(rulebook.rules.map((r) => r.file))];
+      const loaded = await load(runtime, global, options);
+      if (!loaded) return;
+      const { folder, rulebook } = loaded;
+      const ruleFiles = new Set(rulebook.rules.map((r) => r.file)).size;
       runtime.print(
         global,
         {
           ok: true,
-          dir: rulebook.dir,
-          digest: rulebook.digest,
-          files,
+          dir: folder.dir,
+          digest: folder.digest,
+          files: folder.files,
           rules: rulebook.rules.length,
           policy: rulebook.policy.file,
           deadlinePolicy: rulebook.policy.deadlinePolicy,
         },
         () =>
-          `ok: ${rulebook.rules.length} rules in ${files.length} files, policy ${rulebook.policy.file} (${rulebook.policy.deadlinePolicy}, ${rulebook.policy.timezone})\n` +
-          files.map((f) => `  ${f}\n`).join('') +
-          `  sha256 ${rulebook.digest}\n`,
+          `ok: ${rulebook.rules.length} rules in ${ruleFiles} files, policy ${rulebook.policy.deadlinePolicy} (${rulebook.policy.timezone}); ${folder.files.length} files checked in ${folder.dir}\n` +
+          folder.files.map((f) => `  ${f.sha256.slice(0, 12)}  ${f.path}\n`).join('') +
+          `  sha256 ${folder.digest} (all of them)\n`,
       );
     });
 
@@ -52,9 +54,9 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
     .action(async (file: string, options: RulesOptions, command: Command) => {
       const global = globalOptions(command);
       const cases = readCases(file, parseJsonText(file, readText(file)));
-      const rulebook = await load(runtime, global, options);
-      if (!rulebook) return;
-      const results = await runCases(rulebook, cases);
+      const loaded = await load(runtime, global, options);
+      if (!loaded) return;
+      const results = await runCases(loaded.rulebook, cases);
       const failed = results.filter((r) => !r.ok);
       if (failed.length) runtime.fail(1);
       runtime.print(
@@ -76,21 +78,22 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
     });
 }
 
-/** A bad rulebook is the answer of `rules check`, not a crash: print the problems and exit 1. */
+/** A bad rules folder is the answer of `rules check`, not a crash: print the problems and exit 1. */
 async function load(
   runtime: CliRuntime,
   global: { json?: boolean },
   options: RulesOptions,
-): Promise<Rulebook | undefined> {
+): Promise<{ folder: RulesFolder; rulebook: Rulebook } | undefined> {
   const dir = options.rules ?? runtime.config.rulesDir ?? defaultRulesDir();
   try {
-    return await loadRulebook(dir);
+    const folder = RulesFolder.load(dir);
+    return { folder, rulebook: await folder.rulebook() };
   } catch (error) {
     if (!(error instanceof RulebookError)) throw error;
     runtime.fail(1);
     if (global.json) runtime.io.stdout(JSON.stringify({ ok: false, dir, problems: error.problems }, null, 2) + '\n');
     runtime.io.stderr(
-      `patchcall: the rulebook in ${dir} is not usable:\n${error.problems.map(formatProblem).join('\n')}\n`,
+      `patchcall: the rules in ${dir} are not usable:\n${error.problems.map(formatProblem).join('\n')}\n`,
     );
     return undefined;
   }

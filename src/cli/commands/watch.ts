@@ -1,7 +1,7 @@
 /** `patchcall watch <url|file> --every <duration>`: polls a feed and imports what is new, until stopped. */
 import type { Command } from 'commander';
-import type { AppContext } from '../../app/app-context';
-import { importDocuments, type ImportOutcome } from '../../app/import-documents';
+import type { Patchcall } from '../../app/patchcall';
+import type { ImportOutcome } from '../../app/import-documents';
 import { sniffDocument } from '../../app/read-document';
 import { InputError, PatchcallError } from '../../common/errors';
 import { FeedPoller } from '../../http/feed-poller';
@@ -27,7 +27,7 @@ export interface WatchOptions {
  * Polls `location` every `everyMs` and imports each new version. A failed poll (network, bad document) is
  * reported and the next one still happens; with `once`, the first failure is thrown instead.
  */
-export async function watchFeed(ctx: AppContext, location: string, options: WatchOptions): Promise<void> {
+export async function watchFeed(patchcall: Patchcall, location: string, options: WatchOptions): Promise<void> {
   const poller = new FeedPoller(location, { maxBytes: options.maxBytes });
   const clock = options.clock ?? (() => new Date());
   for (;;) {
@@ -35,8 +35,7 @@ export async function watchFeed(ctx: AppContext, location: string, options: Watc
       const result = await poller.poll();
       if (!result.changed) options.onReport({ at: clock(), kind: 'unchanged-feed' });
       else {
-        const outcomes = importDocuments(
-          ctx,
+        const outcomes = patchcall.importDocuments(
           [{ doc: sniffDocument(result.name, result.bytes, options.maxBytes), bytes: result.bytes }],
           {
             ...(options.format ? { format: options.format } : {}),
@@ -80,13 +79,13 @@ export function registerWatch(program: Command, runtime: CliRuntime): void {
       const everyMs = parseDuration(options.every);
       if (!/^https?:\/\//i.test(location) && /^[a-z]+:\/\//i.test(location))
         throw new InputError(location, 'only http(s) URLs and local files can be watched');
-      const ctx = runtime.open(global, 'write');
+      const patchcall = runtime.open(global, 'write');
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        await watchFeed(ctx, location, {
+        await watchFeed(patchcall, location, {
           everyMs,
           once: options.once ?? false,
           actor: `cli:${runtime.io.user}`,

@@ -1,6 +1,6 @@
 /**
  * Reads a `kind: patchcall/network` document (YAML or JSON) into a NetworkDescription, refusing bad CIDRs,
- * overlapping zones and references to undefined zones. The format is documented in ../network-formats.ts.
+ * zones that overlap without one lying inside the other, and references to undefined zones. The format is documented in ../network-formats.ts.
  */
 import { InputError } from '../../common/errors';
 import type { SniffedDocument } from '../../common/format-handler';
@@ -10,6 +10,7 @@ import { parseYamlText } from '../../common/parse-yaml';
 import { AddressSet } from '../address-set';
 import {
   INTERNET_ZONE,
+  UNASSIGNED_PRIVATE_ZONE,
   type NetworkDescription,
   type NetworkZone,
   type ZoneGuard,
@@ -24,13 +25,15 @@ const schema = {
   required: ['kind', 'zones'],
   additionalProperties: false,
   properties: {
-    kind: { const: NETWORK_KIND },
+    kind: { const: NETWORK_KIND, expected: `"${NETWORK_KIND}"` },
     description: { type: 'string' },
     zones: {
       type: 'object',
       minProperties: 1,
       propertyNames: NAME,
       additionalProperties: {
+        expected: 'a list of CIDRs, or { cidrs, description }',
+        examples: [['10.0.0.0/8']],
         oneOf: [
           { type: 'array', items: { type: 'string' } },
           {
@@ -44,25 +47,45 @@ const schema = {
     },
     guards: {
       type: 'array',
+      expected: 'a list of { filter, chain, zones }',
+      examples: [[{ filter: 'edge', chain: 'FORWARD', zones: ['dmz'] }]],
       items: {
         type: 'object',
+        expected: 'a guard { filter, chain, zones, interfaces?, assumeOpen? }',
+        examples: [{ filter: 'edge', chain: 'FORWARD', zones: ['dmz', 'servers'] }],
         required: ['filter', 'chain', 'zones'],
         additionalProperties: false,
         properties: {
           filter: NAME,
           chain: { type: 'string', minLength: 1 },
-          zones: { type: 'array', minItems: 1, items: NAME },
+          zones: {
+            type: 'array',
+            minItems: 1,
+            items: NAME,
+            expected: 'a non-empty list of zone names',
+            examples: [['dmz', 'servers']],
+          },
           interfaces: { type: 'object', propertyNames: NAME, additionalProperties: { type: 'string', minLength: 1 } },
+          assumeOpen: { type: 'boolean', expected: 'true or false' },
         },
       },
     },
     hosts: {
       type: 'array',
+      expected: 'a list of { asset, filter, chain }',
+      examples: [[{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }]],
       items: {
         type: 'object',
+        expected: 'a host firewall { asset, filter, chain, assumeOpen? }',
+        examples: [{ asset: 'db01', filter: 'db01-host', chain: 'INPUT' }],
         required: ['asset', 'filter', 'chain'],
         additionalProperties: false,
-        properties: { asset: { type: 'string', minLength: 1 }, filter: NAME, chain: { type: 'string', minLength: 1 } },
+        properties: {
+          asset: { type: 'string', minLength: 1 },
+          filter: NAME,
+          chain: { type: 'string', minLength: 1 },
+          assumeOpen: { type: 'boolean', expected: 'true or false' },
+        },
       },
     },
   },
@@ -72,8 +95,14 @@ let validate: ReturnType<typeof createValidator> | undefined;
 
 interface RawNetwork {
   zones: Record<string, string[] | { cidrs: string[]; description?: string }>;
-  guards?: { filter: string; chain: string; zones: string[]; interfaces?: Record<string, string> }[];
-  hosts?: { asset: string; filter: string; chain: string }[];
+  guards?: {
+    filter: string;
+    chain: string;
+    zones: string[];
+    interfaces?: Record<string, string>;
+    assumeOpen?: boolean;
+  }[];
+  hosts?: { asset: string; filter: string; chain: string; assumeOpen?: boolean }[];
 }
 
 export function isNetworkDocument(doc: SniffedDocument): boolean {
@@ -89,10 +118,10 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
 
   const zones = Object.entries(raw.zones).map(([name, entry]): NetworkZone => {
     const at = pointer('zones', name);
-    if (name === INTERNET_ZONE)
+    if (name === INTERNET_ZONE || name === UNASSIGNED_PRIVATE_ZONE)
       throw new InputError(
         doc.name,
-        `zone "${INTERNET_ZONE}" is every address outside the other zones and cannot be defined`,
+        `zone "${name}" is every ${name === INTERNET_ZONE ? 'public' : 'private'} address outside the other zones and cannot be defined`,
         { pointer: at },
       );
     const cidrs = Array.isArray(entry) ? entry : entry.cidrs;
@@ -111,7 +140,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
   });
   rejectOverlaps(doc.name, zones);
 
-  const known = new Set([...zones.map((z) => z.name), INTERNET_ZONE]);
+  const known = new Set([...zones.map((z) => z.name), INTERNET_ZONE, UNASSIGNED_PRIVATE_ZONE]);
   const guards = (raw.guards ?? []).map((g, i): ZoneGuard => {
     g.zones.forEach((zone, j) => {
       if (!known.has(zone))
@@ -130,6 +159,7 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
       chain: g.chain,
       zones: g.zones,
       interfaces: g.interfaces ?? {},
+      ...(g.assumeOpen ? { assumeOpen: true } : {}),
       locator: pointer('guards', i),
     };
   });
@@ -137,24 +167,35 @@ export function parseNetworkDescription(doc: SniffedDocument): NetworkDescriptio
     asset: h.asset,
     filter: h.filter,
     chain: h.chain,
+    ...(h.assumeOpen ? { assumeOpen: true } : {}),
     locator: pointer('hosts', i),
   }));
   return { document: doc.name, zones, guards, hosts };
 }
 
+/** Zones may nest (the most specific wins); any other overlap, or two zones with the same addresses, is refused. */
 function rejectOverlaps(file: string, zones: NetworkZone[]): void {
   const sets = zones.map((z) => AddressSet.fromCidrs(z.cidrs));
   for (let i = 0; i < zones.length; i++) {
     for (let j = 0; j < i; j++) {
       const overlap = sets[i]!.intersect(sets[j]!);
-      if (!overlap.isEmpty()) {
-        const cidrs = overlap.toCidrs();
+      if (overlap.isEmpty()) continue;
+      const [a, b] = [zones[j]!.name, zones[i]!.name];
+      if (sets[i]!.equals(sets[j]!))
         throw new InputError(
           file,
-          `zones "${zones[j]!.name}" and "${zones[i]!.name}" overlap in ${cidrs.slice(0, 4).join(', ')}${cidrs.length > 4 ? ', …' : ''}: an address must belong to one zone`,
-          { pointer: zones[i]!.locator },
+          `zones "${a}" and "${b}" hold the same addresses: an address needs one most specific zone`,
+          {
+            pointer: zones[i]!.locator,
+          },
         );
-      }
+      if (overlap.equals(sets[i]!) || overlap.equals(sets[j]!)) continue;
+      const cidrs = overlap.toCidrs();
+      throw new InputError(
+        file,
+        `zones "${a}" and "${b}" overlap in ${cidrs.slice(0, 4).join(', ')}${cidrs.length > 4 ? ', …' : ''} without one lying inside the other: an address must have one most specific zone`,
+        { pointer: zones[i]!.locator },
+      );
     }
   }
 }

@@ -8,30 +8,36 @@ import { pointer } from '../../common/json-pointer';
 import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
 import type { Asset, InventoryBatch } from '../model';
+import { NO_PROVIDERS, providerFor, type ProviderRules } from '../providers';
 
 type Json = Record<string, unknown>;
 
-export const awsInstancesFormat: FormatHandler<InventoryBatch> = {
-  format: 'aws-instances',
-  description: 'AWS ec2 describe-instances (JSON)',
-  detect: (doc) => !!doc.json && typeof doc.json === 'object' && Array.isArray((doc.json as Json).Reservations),
-  parse: parseAwsInstances,
-};
+/** `providers` (rules/providers.json) turns ManagedBy / PatchedBy tags into provider patching. */
+export function createAwsInstancesFormat(providers: ProviderRules = NO_PROVIDERS): FormatHandler<InventoryBatch> {
+  return {
+    format: 'aws-instances',
+    description: 'AWS ec2 describe-instances (JSON)',
+    detect: (doc) => !!doc.json && typeof doc.json === 'object' && Array.isArray((doc.json as Json).Reservations),
+    parse: (doc) => parseAwsInstances(doc, providers),
+  };
+}
 
-function parseAwsInstances(doc: SniffedDocument): InventoryBatch {
+export const awsInstancesFormat: FormatHandler<InventoryBatch> = createAwsInstancesFormat();
+
+function parseAwsInstances(doc: SniffedDocument, providers: ProviderRules): InventoryBatch {
   const reservations = (doc.json as Json).Reservations as unknown[];
   const assets = reservations.flatMap((reservation, r) => {
     const instances = (reservation as Json | null)?.Instances;
     if (!Array.isArray(instances))
       throw new InputError(doc.name, 'a reservation has no Instances list', { pointer: pointer('Reservations', r) });
     return instances.map((instance, i) =>
-      instanceToAsset(instance as Json, doc.name, pointer('Reservations', r, 'Instances', i)),
+      instanceToAsset(instance as Json, doc.name, pointer('Reservations', r, 'Instances', i), providers),
     );
   });
   return { kind: 'inventory', assets, fixes: [] };
 }
 
-function instanceToAsset(instance: Json, file: string, at: string): Asset {
+function instanceToAsset(instance: Json, file: string, at: string, providers: ProviderRules): Asset {
   const id = str(instance.InstanceId);
   if (!id) throw new InputError(file, 'an instance has no InstanceId', { pointer: at });
   const source = inventorySource('aws-instances', file, at);
@@ -65,6 +71,12 @@ function instanceToAsset(instance: Json, file: string, at: string): Asset {
   });
   const platform = str(instance.PlatformDetails) ?? (str(instance.Platform) === 'windows' ? 'Windows' : undefined);
   if (platform) asset.osCandidates = [{ raw: platform, confidence: 50, method: 'cloud', source }];
+  const provider = providerFor(providers, { tags });
+  if (provider) {
+    asset.patchedBy = 'provider';
+    asset.provider = provider.provider;
+    if (provider.patchSlaDays !== undefined) asset.patchSlaDays = provider.patchSlaDays;
+  }
   return asset;
 }
 

@@ -1,12 +1,13 @@
 /**
  * Windows `Get-HotFix | Export-Csv` (Win32_QuickFixEngineering rows; Windows PowerShell 5.1 writes a `#TYPE …`
- * first line unless -NoTypeInformation). The host is PSComputerName, else CSName, else Source.
+ * first line unless -NoTypeInformation). The host is PSComputerName, else CSName, else Source. InstalledOn is in
+ * the exporting machine's locale: read as src/inventory/locale-dates.ts says, else left unknown with a warning.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
-import { readIsoDate } from '../../common/dates';
+import { fileDateOrder, readLocaleDate } from '../locale-dates';
 import { inventorySource } from '../inventory-source';
 import type { InventoryBatch } from '../model';
 
@@ -43,6 +44,11 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
   }
   checkCsvRecords(doc.name, records);
   const header = Object.keys(records[0] ?? {});
+  const dates = records
+    .map((row, i) => ({ text: row.InstalledOn ?? '', where: `line ${typeLine + i + 2}` }))
+    .filter((d) => d.text);
+  const order = fileDateOrder(dates, doc.locale);
+  const warnings: string[] = [];
   const hostColumn = HOST_COLUMNS.find((c) => header.includes(c));
   if (records.length && !hostColumn)
     throw new InputError(doc.name, `no host column: expected one of ${HOST_COLUMNS.join(', ')}`, {
@@ -58,7 +64,12 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
       if (!host) throw new InputError(doc.name, `a row names no host (${hostColumn} is empty)`, { line });
       // Windows lists service packs and rollups with placeholder ids ("File 1"); only KB ids identify a fix
       if (!id) return [];
-      const installedOn = readInstalledOn(row.InstalledOn);
+      let installedOn: string | undefined;
+      if (row.InstalledOn) {
+        const reading = readLocaleDate(row.InstalledOn, order);
+        if (reading.ok) installedOn = reading.iso;
+        else warnings.push(`${doc.name} (line ${line}): ${id} InstalledOn ${reading.problem}`);
+      }
       return [
         {
           host,
@@ -68,6 +79,7 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
         },
       ];
     }),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 
@@ -75,11 +87,4 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
 export function normalizeKb(text: string): string | undefined {
   const match = /^(?:KB)?(\d{5,8})$/i.exec(text.trim());
   return match ? `KB${match[1]}` : undefined;
-}
-
-/** InstalledOn is written in the exporting machine's locale: kept only when unambiguous (ISO 8601). */
-function readInstalledOn(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  const reading = readIsoDate(text);
-  return reading.ok ? reading.iso : undefined;
 }

@@ -9,7 +9,7 @@ import type { FormatHandler, SniffedDocument } from '../../common/format-handler
 import { toCpe23 } from '../cpe';
 import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
-import type { Asset, InventoryBatch, ObservedService, OsIdentity, PortState } from '../model';
+import type { Asset, InstalledSoftware, InventoryBatch, ObservedService, OsIdentity, PortState } from '../model';
 import { normalizeOs } from '../normalize-os';
 
 type Node = Record<string, unknown>;
@@ -89,6 +89,7 @@ function hostToAsset(host: Node, file: string, path: string, seenAt: string | un
     ...serviceOs(host, source),
     ...fingerprintOs(host, source),
   ];
+  const software = serviceSoftware(host, source);
   const asset = newAsset({
     id: addresses[0]!,
     name: names[0] ?? smb?.computerName ?? addresses[0]!,
@@ -96,10 +97,49 @@ function hostToAsset(host: Node, file: string, path: string, seenAt: string | un
     hostnames: [...new Set([...names, ...(smb?.computerName ? [smb.computerName] : [])])],
     osCandidates,
     services,
+    software,
+    softwareInventories: [
+      {
+        kind: 'service-scan',
+        complete: false,
+        completeBecause:
+          'service banners from a scan are evidence of what listens, never a complete software inventory',
+        ...(seenAt ? { takenAt: seenAt } : {}),
+        source,
+      },
+    ],
     conflicts: smb?.conflict ? [smb.conflict] : [],
     sources: [source],
   });
   return asset;
+}
+
+/**
+ * `-sV` products on open ports as installed software (evidence): the product and version nmap read from the
+ * banner, with the application CPE nmap attached (`<cpe>cpe:/a:…</cpe>`, converted to CPE 2.3).
+ */
+function serviceSoftware(host: Node, source: Asset['sources'][number]): InstalledSoftware[] {
+  return list(child(host, 'ports')?.port).flatMap((port): InstalledSoftware[] => {
+    const service = child(port, 'service');
+    const product = attr(service, 'product');
+    if (!product || attr(child(port, 'state'), 'state') !== 'open') return [];
+    const version = attr(service, 'version');
+    const cpe = list(service?.cpe)
+      .map(text)
+      .find((c) => c.startsWith('cpe:/a:'));
+    const cpe23 = cpe ? toCpe23(cpe) : undefined;
+    return [
+      {
+        name: decode(product),
+        ...(version ? { version: decode(version) } : {}),
+        ...(cpe23 ? { cpe: cpe23 } : {}),
+        kind: 'service',
+        location: `${attr(port, 'protocol')}/${attr(port, 'portid')}`,
+        inventory: 'service-scan',
+        source: { ...source, locator: `${source.locator}/ports/port[@portid=${attr(port, 'portid')}]/service` },
+      },
+    ];
+  });
 }
 
 function readServices(host: Node, source: Asset['sources'][number], seenAt: string | undefined): ObservedService[] {

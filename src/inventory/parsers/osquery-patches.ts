@@ -5,7 +5,7 @@
  */
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
-import { readIsoDate } from '../../common/dates';
+import { fileDateOrder, readLocaleDate } from '../locale-dates';
 import { pointer } from '../../common/json-pointer';
 import { inventorySource } from '../inventory-source';
 import type { InventoryBatch } from '../model';
@@ -47,30 +47,36 @@ function patchRows(json: unknown): PatchRow[] {
 }
 
 function parseOsqueryPatches(doc: SniffedDocument): InventoryBatch {
-  return {
-    kind: 'inventory',
-    assets: [],
-    fixes: patchRows(doc.json).flatMap(({ row, host, at }) => {
-      const name = text(row.csname) ?? text(row.hostname) ?? text(row.host_identifier) ?? host;
-      if (!name)
-        throw new InputError(
-          doc.name,
-          "a patches row names no host (csname, hostname, host_identifier or the log entry's hostIdentifier)",
-          { pointer: at },
-        );
-      const id = normalizeKb(text(row.hotfix_id) ?? '');
-      if (!id) return [];
-      const date = readIsoDate(text(row.installed_on) ?? '');
-      return [
-        {
-          host: name,
-          id,
-          ...(date.ok ? { installedOn: date.iso } : {}),
-          source: inventorySource('osquery-patches', doc.name, at),
-        },
-      ];
-    }),
-  };
+  const rows = patchRows(doc.json);
+  // WMI writes InstalledOn as text in the machine's format ("10/24/2008"): the file's dates settle the order
+  const order = fileDateOrder(
+    rows.map(({ row, at }) => ({ text: text(row.installed_on) ?? '', where: at })).filter((d) => d.text),
+    doc.locale,
+  );
+  const warnings: string[] = [];
+  const fixes = rows.flatMap(({ row, host, at }) => {
+    const name = text(row.csname) ?? text(row.hostname) ?? text(row.host_identifier) ?? host;
+    if (!name)
+      throw new InputError(
+        doc.name,
+        "a patches row names no host (csname, hostname, host_identifier or the log entry's hostIdentifier)",
+        { pointer: at },
+      );
+    const id = normalizeKb(text(row.hotfix_id) ?? '');
+    if (!id) return [];
+    const installedText = text(row.installed_on);
+    const date = installedText ? readLocaleDate(installedText, order) : undefined;
+    if (date && !date.ok) warnings.push(`${doc.name} (at ${at}): ${id} installed_on ${date.problem}`);
+    return [
+      {
+        host: name,
+        id,
+        ...(date?.ok ? { installedOn: date.iso } : {}),
+        source: inventorySource('osquery-patches', doc.name, at),
+      },
+    ];
+  });
+  return { kind: 'inventory', assets: [], fixes, ...(warnings.length ? { warnings } : {}) };
 }
 
 function text(value: unknown): string | undefined {

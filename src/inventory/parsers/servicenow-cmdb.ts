@@ -2,17 +2,19 @@
  * ServiceNow CMDB server exports (cmdb_ci_server, cmdb_ci_win_server, …) as CSV (exported by field name or by
  * display label) and as JSON (`{"records": […]}` from the list export, `{"result": […]}` from the Table API, with
  * reference fields either plain or `{"value", "display_value", "link"}`). Other CMDBs are read through a column
- * mapping (see src/inventory/README.md).
+ * mapping (see docs/formats/servicenow-cmdb.md).
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { isIP } from 'node:net';
 import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
-import { InputError, type InputPlace } from '../../common/errors';
+import { formatPlace, InputError, type InputPlace } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { pointer } from '../../common/json-pointer';
 import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
 import type { Asset, Criticality, Environment, InventoryBatch } from '../model';
 import { normalizeOs } from '../normalize-os';
+import { NO_PROVIDERS, providerFor, type ProviderRules } from '../providers';
 
 /** The fields patchcall reads, by ServiceNow field name. */
 export const CMDB_FIELDS = [
@@ -31,6 +33,7 @@ export const CMDB_FIELDS = [
   'busines_criticality',
   'support_group',
   'managed_by',
+  'company',
   'sys_class_name',
   'u_patched_by',
   'u_patch_sla_days',
@@ -62,6 +65,7 @@ const DEFAULT_COLUMNS: Record<CmdbField, string[]> = {
   ],
   support_group: ['support_group', 'Support group'],
   managed_by: ['managed_by', 'Managed by'],
+  company: ['company', 'Company'],
   sys_class_name: ['sys_class_name', 'Class'],
   u_patched_by: ['u_patched_by', 'patched_by', 'Patched by'],
   u_patch_sla_days: ['u_patch_sla_days', 'patch_sla_days', 'Patch SLA days'],
@@ -74,8 +78,18 @@ export type CmdbColumnMapping = Partial<Record<CmdbField, string>>;
 
 type Row = Partial<Record<CmdbField, string>>;
 type Locate = (field?: CmdbField) => InputPlace;
+/** Records a value the import left unknown, naming the file and place: tolerant, never silent. */
+type Warn = (place: InputPlace, message: string) => void;
 
-export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandler<InventoryBatch>[] {
+function warnings(file: string): { warn: Warn; list: string[] } {
+  const list: string[] = [];
+  return { list, warn: (place, message) => list.push(`${file}${formatPlace(place)}: ${message}`) };
+}
+
+export function createCmdbFormats(
+  mapping: CmdbColumnMapping = {},
+  providers: ProviderRules = NO_PROVIDERS,
+): FormatHandler<InventoryBatch>[] {
   const columns = Object.fromEntries(
     CMDB_FIELDS.map((f) => [f, mapping[f] ? [mapping[f]!] : DEFAULT_COLUMNS[f]]),
   ) as Record<CmdbField, string[]>;
@@ -83,7 +97,7 @@ export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandle
     format: 'servicenow-cmdb-csv',
     description: 'ServiceNow CMDB server export (CSV, by field name or label)',
     detect: (doc) => doc.json === undefined && !doc.xmlRoot && looksLikeCmdbHeader(firstLine(doc.text), columns),
-    parse: (doc) => parseCmdbCsv(doc, columns),
+    parse: (doc) => parseCmdbCsv(doc, columns, providers),
   };
   const json: FormatHandler<InventoryBatch> = {
     format: 'servicenow-cmdb-json',
@@ -93,7 +107,7 @@ export function createCmdbFormats(mapping: CmdbColumnMapping = {}): FormatHandle
       const first = records?.[0];
       return !!first && typeof first === 'object' && ('sys_id' in first || 'sys_class_name' in first);
     },
-    parse: (doc) => parseCmdbJson(doc),
+    parse: (doc) => parseCmdbJson(doc, providers),
   };
   return [csv, json];
 }
@@ -108,7 +122,11 @@ function looksLikeCmdbHeader(line: string, columns: Record<CmdbField, string[]>)
   return has('name') && (has('os') || has('sys_id') || has('install_status') || has('ip_address'));
 }
 
-function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>): InventoryBatch {
+function parseCmdbCsv(
+  doc: SniffedDocument,
+  columns: Record<CmdbField, string[]>,
+  providers: ProviderRules,
+): InventoryBatch {
   let records: string[][];
   try {
     records = parseCsv(doc.text, { ...CSV_LIMITS, skip_empty_lines: true, bom: true, trim: true }) as string[][];
@@ -141,17 +159,24 @@ function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>
     );
   // csv-parse has already refused rows whose length differs from the header's; data lines start at 2
   const startLines = recordStartLines(doc.text);
+  const { warn, list } = warnings(doc.name);
   return {
     kind: 'inventory',
     assets: rows.map((cells, i) => {
       const row: Row = {};
       for (const [field, at] of index) row[field] = cells[at];
       const line = startLines[i + 1] ?? i + 2;
-      return rowToAsset(row, doc.name, `line ${line}`, (field) =>
-        field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line },
+      return rowToAsset(
+        row,
+        doc.name,
+        `line ${line}`,
+        (field) => (field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line }),
+        warn,
+        providers,
       );
     }),
     fixes: [],
+    ...(list.length ? { warnings: list } : {}),
   };
 }
 
@@ -188,10 +213,11 @@ function recordsOf(json: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
-function parseCmdbJson(doc: SniffedDocument): InventoryBatch {
+function parseCmdbJson(doc: SniffedDocument, providers: ProviderRules): InventoryBatch {
   const records = recordsOf(doc.json);
   if (!records) throw new InputError(doc.name, 'expected {"records": […]} or {"result": […]}', { pointer: '' });
   const key = 'records' in (doc.json as object) ? 'records' : 'result';
+  const { warn, list } = warnings(doc.name);
   return {
     kind: 'inventory',
     assets: records.map((record, i) => {
@@ -206,9 +232,10 @@ function parseCmdbJson(doc: SniffedDocument): InventoryBatch {
         const text = cellText(value, field);
         if (text !== undefined) row[field] = text;
       }
-      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }));
+      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }), warn, providers);
     }),
     fixes: [],
+    ...(list.length ? { warnings: list } : {}),
   };
 }
 
@@ -223,19 +250,26 @@ function cellText(value: unknown, field: CmdbField): string | undefined {
   return String(value).trim();
 }
 
-function rowToAsset(row: Row, file: string, locator: string, place: Locate): Asset {
+function rowToAsset(
+  row: Row,
+  file: string,
+  locator: string,
+  place: Locate,
+  warn: Warn,
+  providers: ProviderRules,
+): Asset {
   const name = row.name;
   if (!name) throw new InputError(file, 'a CMDB record has no name', place('name'));
   const source = inventorySource('servicenow-cmdb', file, locator);
   const asset = newAsset({
     id: row.sys_id || name,
     name,
-    addresses: splitList(row.ip_address),
+    addresses: readAddresses(row.ip_address, place('ip_address'), warn),
     hostnames: [row.host_name, row.fqdn].filter((h): h is string => !!h && h.toLowerCase() !== name.toLowerCase()),
-    criticality: readCriticality(row.busines_criticality, file, place('busines_criticality')),
+    criticality: readCriticality(row.busines_criticality, place('busines_criticality'), warn),
     environment: readEnvironment(row.environment || row.used_for || row.classification),
     tags: [...splitList(row.u_tags), ...(row.sys_class_name ? [row.sys_class_name] : [])],
-    retired: readRetired(row.install_status, file, place('install_status')),
+    retired: readRetired(row.install_status, place('install_status'), warn),
     sources: [source],
   });
   const osName = [row.os, row.os_version].filter(Boolean).join(' ');
@@ -251,6 +285,17 @@ function rowToAsset(row: Row, file: string, locator: string, place: Locate): Ass
   if (provider && !/^(self|us|internal|-)$/i.test(provider)) {
     asset.patchedBy = 'provider';
     asset.provider = provider;
+  } else if (!provider) {
+    // no explicit patched-by column: the organization's mapping may know the managing company or group
+    const mapped = providerFor(providers, {
+      ...(row.managed_by ? { managedBy: row.managed_by } : {}),
+      ...(row.company ? { company: row.company } : {}),
+    });
+    if (mapped) {
+      asset.patchedBy = 'provider';
+      asset.provider = mapped.provider;
+      if (mapped.patchSlaDays !== undefined) asset.patchSlaDays = mapped.patchSlaDays;
+    }
   }
   if (row.u_patch_sla_days) {
     const days = Number(row.u_patch_sla_days);
@@ -265,12 +310,25 @@ function rowToAsset(row: Row, file: string, locator: string, place: Locate): Ass
   return asset;
 }
 
+/** Every address that is one; "10.0.0.300" is a warning and the row keeps its other addresses. */
+function readAddresses(text: string | undefined, place: InputPlace, warn: Warn): string[] {
+  return splitList(text).filter((address) => {
+    if (isIP(address)) return true;
+    warn(place, `"${address}" is not an IP address; left out, the row keeps its other addresses`);
+    return false;
+  });
+}
+
 function splitList(text: string | undefined): string[] {
   return (text ?? '').split(/[,;\s]+/).filter(Boolean);
 }
 
-/** ServiceNow's business criticality choices ("1 - most critical" … "4 - not critical") and plain words. */
-function readCriticality(value: string | undefined, file: string, place: InputPlace): Criticality {
+/**
+ * ServiceNow's business criticality choices ("1 - most critical" … "4 - not critical") and plain words. A custom
+ * choice ("5 - not critical") imports the row with criticality unknown and a warning: refusing a 10,000-row export
+ * over one row is wrong in an emergency.
+ */
+function readCriticality(value: string | undefined, place: InputPlace, warn: Warn): Criticality {
   if (!value) return 'unknown';
   const v = value.toLowerCase().trim();
   const code = /^([1-4])\b/.exec(v)?.[1];
@@ -278,11 +336,11 @@ function readCriticality(value: string | undefined, file: string, place: InputPl
   if (code) return byCode[code]!;
   if (['critical', 'high', 'medium', 'low'].includes(v)) return v as Criticality;
   if (v === 'unknown') return 'unknown';
-  throw new InputError(
-    file,
-    `unknown business criticality "${value}" (expected "1 - most critical" … "4 - not critical", or critical/high/medium/low)`,
+  warn(
     place,
+    `business criticality "${value}" is none of ServiceNow's choices ("1 - most critical" … "4 - not critical", or critical/high/medium/low); imported as unknown`,
   );
+  return 'unknown';
 }
 
 /** install_status choices of the base system; 7 (Retired) keeps the record but takes it out of every count. */
@@ -307,15 +365,17 @@ const INSTALL_STATUS: Record<string, boolean> = {
   absent: false,
 };
 
-function readRetired(value: string | undefined, file: string, place: InputPlace): boolean {
+/** An install_status outside the choices is unknown: the asset stays counted (never hidden as retired), loudly. */
+function readRetired(value: string | undefined, place: InputPlace, warn: Warn): boolean {
   if (!value) return false;
   const known = INSTALL_STATUS[value.toLowerCase().trim()];
-  if (known === undefined)
-    throw new InputError(
-      file,
-      `unknown install_status "${value}" (expected a ServiceNow choice: 1 Installed … 7 Retired, 8 Stolen, 100 Absent)`,
+  if (known === undefined) {
+    warn(
       place,
+      `install_status "${value}" is none of ServiceNow's choices (1 Installed … 7 Retired, 8 Stolen, 100 Absent); status unknown, the asset stays counted as in service`,
     );
+    return false;
+  }
   return known;
 }
 

@@ -8,7 +8,7 @@ const SECTION_MAX = 3000;
 /** An ephemeral message holds 50 blocks; the header and the closing context take two. */
 const MAX_SECTIONS = 48;
 
-export function assetsTable(state: DecisionState): KnownBlock[] {
+export function assetsTable(state: DecisionState, timeZone: string): KnownBlock[] {
   const byId = new Map(state.exposures.map((e) => [e.assetId, e]));
   const entries = state.assets.map((a) => {
     const exposure = byId.get(a.assetId);
@@ -24,7 +24,7 @@ export function assetsTable(state: DecisionState): KnownBlock[] {
         )
       : [];
     return [
-      `*${escapeAndTruncate(a.name, 80)}* — exposure ${a.exposure}${a.publiclyExposed ? ' (internet)' : ''} — ${URGENCY_LABELS[a.urgency]}${a.deadline ? `, due ${formatTime(a.deadline)}` : ''}`,
+      `*${escapeAndTruncate(a.name, 80)}* — exposure ${a.exposure}${a.publiclyExposed ? ' (internet)' : ''} — ${URGENCY_LABELS[a.urgency]}${a.deadline ? `, due ${formatTime(a.deadline, timeZone)}` : ''}`,
       ...(paths.length ? paths.slice(0, 6) : a.reach ? [`    ${escapeAndTruncate(a.reach, 300)}`] : []),
     ].join('\n');
   });

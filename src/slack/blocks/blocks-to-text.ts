@@ -1,16 +1,11 @@
 /** Block Kit as plain text, the way a person would read the message: for the demo's transcript and for tests. */
-import type { KnownBlock, View } from '@slack/types';
+import type { KnownBlock } from '@slack/types';
 
 export function blocksToText(blocks: readonly unknown[]): string {
   return (blocks as KnownBlock[])
     .map(blockToText)
     .filter((line) => line !== '')
     .join('\n');
-}
-
-export function viewToText(view: View): string {
-  const title = (view as { title?: { text: string } }).title?.text ?? '';
-  return [`[modal: ${title}]`, blocksToText(view.blocks)].join('\n');
 }
 
 function blockToText(block: KnownBlock): string {
@@ -33,6 +28,16 @@ function blockToText(block: KnownBlock): string {
       return block.elements
         .map((e) => ('text' in e && e.text && typeof e.text === 'object' ? `[${e.text.text}]` : `[${e.type}]`))
         .join(' ');
+    case 'rich_text':
+      return block.elements
+        .map((part) =>
+          'elements' in part
+            ? (part.elements as { type: string; text?: string; user_id?: string; style?: { bold?: boolean } }[])
+                .map((e) => (e.type === 'user' ? `@${e.user_id}` : e.style?.bold ? `*${e.text}*` : (e.text ?? '')))
+                .join('')
+            : '',
+        )
+        .join('\n');
     case 'input': {
       const optional = block.optional ? ' (optional)' : '';
       return `${block.label.text}${optional}: ____`;

@@ -4,7 +4,9 @@ import type { QuorumResult } from '../../decisions/check-quorum';
 import { CALL_OUTCOMES } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
+import { PatchcallError } from '../../common/errors';
 import { escapeMrkdwn } from '../escape-mrkdwn';
+import { MODAL_METADATA_LOST, readModalMetadata } from './modal-metadata';
 import { OUTCOME_LABELS } from './labels';
 
 export interface CallModalMetadata {
@@ -62,7 +64,7 @@ export function callModal(decisionId: string, recommended: CallOutcome, quorum: 
 }
 
 export function readCallMetadata(text: string): CallModalMetadata {
-  const meta = JSON.parse(text) as Partial<CallModalMetadata>;
-  if (typeof meta.decisionId !== 'string') throw new Error('malformed call modal metadata');
+  const meta = readModalMetadata(text, 'call') as Partial<CallModalMetadata>;
+  if (typeof meta.decisionId !== 'string') throw new PatchcallError('BAD_INPUT', MODAL_METADATA_LOST('call'));
   return { decisionId: meta.decisionId };
 }

@@ -34,20 +34,20 @@ export function rolesText(roles: RoleMap): string {
   return ['*Roles*', ...lines].join('\n');
 }
 
-export function statusText(decisions: DecisionState[]): string {
+export function statusText(decisions: DecisionState[], timeZone: string): string {
   if (decisions.length === 0) return 'No open decisions. `/patch open <bulletin>` convenes one.';
-  return decisions.map(statusLine).join('\n');
+  return decisions.map((d) => statusLine(d, timeZone)).join('\n');
 }
 
-export function statusLine(state: DecisionState): string {
+export function statusLine(state: DecisionState, timeZone: string): string {
   const channel = state.channel ? `<#${state.channel.id}>` : 'no channel yet';
   const positions = Object.keys(state.positions).length;
   if (state.call) {
-    return `*${escapeMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at)} · ${channel}`;
+    return `*${escapeMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at, timeZone)} · ${channel}`;
   }
   const summary = state.assessment?.summary;
   const recommended = summary
-    ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt)}`
+    ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt, timeZone)}`
     : 'not assessed';
   return `*${escapeMrkdwn(state.id)}* — open: ${recommended} · ${positions} position${positions === 1 ? '' : 's'} · ${channel}`;
 }

@@ -5,7 +5,7 @@ import { statusLine } from './command-replies';
 
 const MAX_LISTED = 40; // a home view holds 100 blocks; leave room for headers and the footer
 
-export function homeView(decisions: DecisionState[]): View {
+export function homeView(decisions: DecisionState[], timeZone: string): View {
   const open = decisions.filter((d) => d.status !== 'decided');
   const decided = decisions.filter((d) => d.status === 'decided').reverse();
   const section = (text: string): KnownBlock => ({
@@ -16,7 +16,7 @@ export function homeView(decisions: DecisionState[]): View {
     { type: 'header', text: { type: 'plain_text', text: 'patchcall' } },
     { type: 'header', text: { type: 'plain_text', text: `Open decisions (${open.length})` } },
     ...(open.length
-      ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d)))
+      ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone)))
       : [
           section(
             'No open decisions. `/patch open <bulletin or CVE>` convenes one; `/patch new` types a bulletin in by hand.',
@@ -25,7 +25,7 @@ export function homeView(decisions: DecisionState[]): View {
     { type: 'divider' },
     { type: 'header', text: { type: 'plain_text', text: `Decided (${decided.length})` } },
     ...(decided.length
-      ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d)))
+      ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone)))
       : [section('Nothing decided yet.')]),
     {
       type: 'context',

@@ -2,7 +2,9 @@
 import type { View } from '@slack/types';
 import type { Stance } from '../../decisions/decision-model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
+import { PatchcallError } from '../../common/errors';
 import { escapeMrkdwn } from '../escape-mrkdwn';
+import { MODAL_METADATA_LOST, readModalMetadata } from './modal-metadata';
 
 export interface PositionModalMetadata {
   decisionId: string;
@@ -41,8 +43,8 @@ export function positionModal(meta: PositionModalMetadata, bulletinTitle: string
 }
 
 export function readPositionMetadata(text: string): PositionModalMetadata {
-  const meta = JSON.parse(text) as Partial<PositionModalMetadata>;
+  const meta = readModalMetadata(text, 'position') as Partial<PositionModalMetadata>;
   if (typeof meta.decisionId !== 'string' || (meta.stance !== 'alternative' && meta.stance !== 'more-info'))
-    throw new Error('malformed position modal metadata');
+    throw new PatchcallError('BAD_INPUT', MODAL_METADATA_LOST('position'));
   return { decisionId: meta.decisionId, stance: meta.stance };
 }

@@ -1,64 +1,54 @@
-/** The card's buttons: agree records at once; the other positions and the call open a modal; assets are listed. */
+/**
+ * The card's buttons. Whatever a click changes (a position, a refusal) is appended to the log before Slack gets
+ * its ack; the card, the modal and the answer come after it. No role check waits on Slack: user groups come from
+ * the membership cache. A failure before or after the ack reaches the clicker through the app's one error path.
+ */
 import type { App, BlockButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { findDecision } from '../../app/decision-log';
-import { recordPosition } from '../../app/decision-positions';
-import { callerRole, refuseCall } from '../../app/decision-call';
-import { rolesHeld, speakingRoles } from '../../decisions/apply-roster-event';
-import { checkQuorum } from '../../decisions/check-quorum';
-import { DecisionEvents, type RefusedPayload } from '../../decisions/decision-model';
-import { appendDecisionEvent } from '../../app/decision-log';
 import { ActionIds } from '../action-ids';
 import { assetsTable } from '../blocks/assets-table';
 import { callModal } from '../blocks/call-modal';
-import { STANCE_LABELS } from '../blocks/labels';
+import { DecisionNotes } from '../blocks/decision-notes';
 import { positionModal } from '../blocks/position-modal';
 import { afterPendingAcks } from './after-ack';
-import { refreshCard, type DecisionServices } from './decision-services';
+import type { DecisionServices } from './decision-services';
+import { openModal } from './tell-user';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction>;
 
+/** Slack's id of one click by one person: a retried delivery of the same click records nothing twice. */
+const clickKey = (action: BlockButtonAction['actions'][number], userId: string) =>
+  `action:${action.action_ts}:${userId}`;
+
+/** The part of a click that runs after its ack. */
+type AfterAck = () => Promise<unknown>;
+
 export function registerDecisionActions(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
-  // answered through response_url: it reaches the clicker even when they are not a member of the channel
-  const respondTo = new WeakMap<BlockButtonAction, ButtonArgs['respond']>();
-  const note = async (body: BlockButtonAction, text: string) => {
-    await respondTo.get(body)?.({ response_type: 'ephemeral', replace_original: false, text });
-  };
-  const guarded = (handler: (args: ButtonArgs) => Promise<void>) => async (args: ButtonArgs) => {
+  const { deps, gateway, currentMembers } = services;
+  const { patchcall } = deps;
+
+  /** Runs the synchronous part (which writes the log), acks, then the rest. */
+  const button = (handler: (args: ButtonArgs, key: string) => AfterAck) => async (args: ButtonArgs) => {
+    const after = handler(args, clickKey(args.action, args.body.user.id));
     await args.ack();
-    respondTo.set(args.body, args.respond);
-    try {
-      await afterPendingAcks();
-      await handler(args);
-    } catch (error) {
-      deps.logger.error({ err: (error as Error).message, action: args.action.action_id }, 'decision button failed');
-    }
+    await afterPendingAcks();
+    await after();
   };
+  // answered through response_url: it reaches the clicker even when they are not a member of the channel
+  const note = (args: ButtonArgs, text: string) => () =>
+    args.respond({ response_type: 'ephemeral', replace_original: false, text });
 
   app.action<BlockButtonAction>(
     ActionIds.agree,
-    guarded(async ({ body, action }) => {
-      const result = await recordPosition(
-        deps.ctx,
-        {
-          decisionId: action.value!,
-          userId: body.user.id,
-          stance: 'agree',
-          key: `action:${action.action_ts}:${body.user.id}`,
-        },
-        services.currentMembers,
+    button((args, key) => {
+      const result = patchcall.recordPosition(
+        { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
+        currentMembers,
       );
-      if (result.kind === 'recorded') {
-        await refreshCard(services, result.state);
-        await note(body, `Recorded: you ${STANCE_LABELS.agree} (${result.roles.join(', ')}).`);
-      } else if (result.kind === 'refused') {
-        await note(
-          body,
-          `You cannot take a position on ${result.state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
-        );
-      } else if (result.kind === 'decided') {
-        await note(body, `The call on ${result.state.id} has been made; positions are closed.`);
-      }
+      if (result.kind === 'recorded') deps.outbox.nudge(result.state.id);
+      if (result.kind === 'recorded') return note(args, DecisionNotes.positionRecorded('agree', result.roles));
+      if (result.kind === 'refused') return note(args, DecisionNotes.positionRefused(result.state));
+      if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
+      return async () => undefined;
     }),
   );
 
@@ -68,71 +58,38 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   ] as const) {
     app.action<BlockButtonAction>(
       actionId,
-      guarded(async ({ body, action }) => {
-        let state = findDecision(deps.ctx, action.value!);
-        if (state.status === 'decided')
-          return void (await note(body, `The call on ${state.id} has been made; positions are closed.`));
-        let roles = speakingRoles(rolesHeld(body.user.id, state.members));
-        if (roles.length === 0)
-          roles = speakingRoles(rolesHeld(body.user.id, state.members, await services.currentMembers()));
-        if (roles.length === 0) {
-          const key = `action:${action.action_ts}:${body.user.id}`;
-          state = findDecision(deps.ctx, state.id);
-          if (!state.keys.includes(key)) {
-            appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, body.user.id, {
-              userId: body.user.id,
-              attempted: 'position',
-              reason: 'holds none of the roles security, network or sysadmin for this decision',
-              key,
-            });
-          }
-          return void (await note(
-            body,
-            `You cannot take a position on ${state.id}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
-          ));
-        }
-        await gateway.openModal(
-          body.trigger_id,
-          positionModal({ decisionId: state.id, stance }, state.bulletin?.title ?? state.id),
+      button((args, key) => {
+        const gate = patchcall.checkPositionAllowed(
+          { decisionId: args.action.value!, userId: args.body.user.id, key },
+          currentMembers,
         );
+        if (gate.kind === 'decided') return note(args, DecisionNotes.positionsClosed(gate.state));
+        if (gate.kind === 'refused') return note(args, DecisionNotes.positionRefused(gate.state));
+        const view = positionModal({ decisionId: gate.state.id, stance }, gate.state.bulletin?.title ?? gate.state.id);
+        return () => openModal(deps, args.body.trigger_id, view);
       }),
     );
   }
 
   app.action<BlockButtonAction>(
     ActionIds.makeCall,
-    guarded(async ({ body, action }) => {
-      const state = findDecision(deps.ctx, action.value!);
-      if (state.status === 'decided') return void (await note(body, `The call on ${state.id} has already been made.`));
-      const as = await callerRole(state, body.user.id, services.currentMembers);
-      if (!as) {
-        refuseCall(
-          deps.ctx,
-          findDecision(deps.ctx, state.id),
-          body.user.id,
-          `action:${action.action_ts}:${body.user.id}`,
-        );
-        return void (await note(
-          body,
-          `Only the decision owner or the delegate can make the call on ${state.id}. Your attempt has been recorded.`,
-        ));
-      }
-      const recommended = state.assessment!.summary.recommendedCall;
-      await gateway.openModal(
-        body.trigger_id,
-        callModal(state.id, recommended, checkQuorum(state, services.policy, recommended)),
+    button((args, key) => {
+      const gate = patchcall.checkCallAllowed(
+        { decisionId: args.action.value!, userId: args.body.user.id, key },
+        currentMembers,
       );
+      if (gate.kind === 'decided') return note(args, DecisionNotes.callAlreadyMade(gate.state));
+      if (gate.kind === 'refused') return note(args, DecisionNotes.callRefused(gate.state));
+      const view = callModal(gate.state.id, gate.state.assessment!.summary.recommendedCall, gate.quorum);
+      return () => openModal(deps, args.body.trigger_id, view);
     }),
   );
 
   app.action<BlockButtonAction>(
     ActionIds.showAssets,
-    guarded(async ({ body, action }) => {
-      await gateway.ephemeral(
-        body.channel?.id ?? body.container.channel_id,
-        body.user.id,
-        assetsTable(findDecision(deps.ctx, action.value!)),
-      );
+    button((args) => {
+      const table = assetsTable(patchcall.findDecision(args.action.value!), patchcall.displayTimeZone());
+      return () => gateway.ephemeral(args.body.channel?.id ?? args.body.container.channel_id, args.body.user.id, table);
     }),
   );
 }

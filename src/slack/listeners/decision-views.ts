@@ -1,19 +1,19 @@
-/** Modal submissions: a position with its comment, and the call (rationale required; reason required without quorum). */
+/**
+ * Modal submissions: a position with its comment, and the call (rationale required; reason required without
+ * quorum). Each is appended to the log before the ack; the card, the call message and its pin follow through the
+ * outbox, and the answer to the person after the ack.
+ */
 import type { App } from '@slack/bolt';
-import type { KnownBlock } from '@slack/types';
-import { makeCall, recordCallPosted } from '../../app/decision-call';
-import { postAnchor } from '../audit-anchors';
-import { recordPosition } from '../../app/decision-positions';
-import { CALL_OUTCOMES } from '../../decisions/decision-model';
+import { CALL_OUTCOMES, type DecisionState } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
-import { decisionCard } from '../blocks/decision-card';
-import { OUTCOME_LABELS, STANCE_LABELS } from '../blocks/labels';
+import { DecisionNotes } from '../blocks/decision-notes';
 import { readCallMetadata } from '../blocks/call-modal';
 import { readPositionMetadata } from '../blocks/position-modal';
-import { escapeMrkdwn } from '../escape-mrkdwn';
+import { postAnchor } from '../audit-anchors';
 import { afterPendingAcks } from './after-ack';
-import { refreshCard, type DecisionServices } from './decision-services';
+import type { DecisionServices } from './decision-services';
+import { tell } from './tell-user';
 
 type StateValues = Record<
   string,
@@ -21,10 +21,16 @@ type StateValues = Record<
 >;
 
 export function registerDecisionViews(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
-  const note = (channel: string, user: string, text: string) =>
-    gateway.ephemeral(channel, user, [{ type: 'section', text: { type: 'mrkdwn', text } }]);
+  registerPositionView(app, services);
+  registerCallView(app, services);
+}
 
+/** A note to the person: a modal has no response_url, so ephemeral in the decision channel, else a direct message. */
+function note(services: DecisionServices, state: DecisionState, user: string, text: string): Promise<void> {
+  return tell(services.deps, { user, ...(state.channel ? { channel: state.channel.id } : {}) }, text);
+}
+
+function registerPositionView(app: App, services: DecisionServices): void {
   app.view(CallbackIds.position, async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
     const comment = values[BlockIds.comment]?.[ActionIds.text]?.value?.trim() ?? '';
@@ -33,59 +39,57 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
         response_action: 'errors',
         errors: { [BlockIds.comment]: 'A comment is required: say what you propose or what you need to know.' },
       }));
+    const meta = readPositionMetadata(view.private_metadata);
+    const user = body.user.id;
+    // in the log before the ack
+    const result = services.deps.patchcall.recordPosition(
+      { decisionId: meta.decisionId, userId: user, stance: meta.stance, comment, key: `view:${view.id}:${user}` },
+      services.currentMembers,
+    );
     await ack();
     await afterPendingAcks();
-    const meta = readPositionMetadata(view.private_metadata);
-    const result = await recordPosition(
-      deps.ctx,
-      {
-        decisionId: meta.decisionId,
-        userId: body.user.id,
-        stance: meta.stance,
-        comment,
-        key: `view:${view.id}:${body.user.id}`,
-      },
-      services.currentMembers,
-    );
-    const channel = result.state.channel!.id;
     if (result.kind === 'recorded') {
-      await refreshCard(services, result.state);
-      await note(channel, body.user.id, `Recorded: you ${STANCE_LABELS[meta.stance]} (${result.roles.join(', ')}).`);
-    } else if (result.kind === 'refused') {
-      await note(
-        channel,
-        body.user.id,
-        `You cannot take a position on ${result.state.id}. Your attempt has been recorded.`,
-      );
-    } else if (result.kind === 'decided') {
-      await note(channel, body.user.id, `The call on ${result.state.id} has been made; positions are closed.`);
-    }
+      services.deps.outbox.nudge(result.state.id);
+      await note(services, result.state, user, DecisionNotes.positionRecorded(meta.stance, result.roles));
+    } else if (result.kind === 'refused')
+      await note(services, result.state, user, DecisionNotes.positionRefused(result.state));
+    else if (result.kind === 'decided')
+      await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
   });
+}
 
+/** The call form's fields, or the problems to show under them. */
+function readCallForm(
+  values: StateValues,
+): { outcome: CallOutcome; rationale: string; overrideReason: string } | { errors: Record<string, string> } {
+  const outcome = values[BlockIds.outcome]?.[ActionIds.callOutcome]?.selected_option?.value as CallOutcome | undefined;
+  const rationale = values[BlockIds.rationale]?.[ActionIds.text]?.value?.trim() ?? '';
+  const overrideReason = values[BlockIds.override]?.[ActionIds.text]?.value?.trim() ?? '';
+  const errors: Record<string, string> = {};
+  if (!outcome || !CALL_OUTCOMES.includes(outcome)) errors[BlockIds.outcome] = 'Choose the call.';
+  if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
+  return Object.keys(errors).length ? { errors } : { outcome: outcome!, rationale, overrideReason };
+}
+
+function registerCallView(app: App, services: DecisionServices): void {
   app.view(CallbackIds.call, async ({ ack, body, view }) => {
-    const values = view.state.values as StateValues;
-    const outcome = values[BlockIds.outcome]?.[ActionIds.callOutcome]?.selected_option?.value as
-      CallOutcome | undefined;
-    const rationale = values[BlockIds.rationale]?.[ActionIds.text]?.value?.trim() ?? '';
-    const overrideReason = values[BlockIds.override]?.[ActionIds.text]?.value?.trim() ?? '';
-    const errors: Record<string, string> = {};
-    if (!outcome || !CALL_OUTCOMES.includes(outcome)) errors[BlockIds.outcome] = 'Choose the call.';
-    if (rationale === '') errors[BlockIds.rationale] = 'A rationale is required: it goes on the record.';
-    if (Object.keys(errors).length) return void (await ack({ response_action: 'errors', errors }));
+    const form = readCallForm(view.state.values as StateValues);
+    if ('errors' in form) return void (await ack({ response_action: 'errors', errors: form.errors }));
     const meta = readCallMetadata(view.private_metadata);
-    const result = await makeCall(
-      deps.ctx,
+    const user = body.user.id;
+    // in the log before the ack
+    const result = services.deps.patchcall.makeCall(
       {
         decisionId: meta.decisionId,
-        userId: body.user.id,
-        outcome: outcome!,
-        rationale,
-        ...(overrideReason ? { overrideReason } : {}),
-        key: `view:${view.id}:${body.user.id}`,
+        userId: user,
+        outcome: form.outcome,
+        rationale: form.rationale,
+        ...(form.overrideReason ? { overrideReason: form.overrideReason } : {}),
+        key: `view:${view.id}:${user}`,
       },
-      services.policy,
       services.currentMembers,
     );
+    // without quorum the form stays open and asks for the reason; the call is not recorded yet
     if (result.kind === 'needs-override') {
       return void (await ack({
         response_action: 'errors',
@@ -95,40 +99,23 @@ export function registerDecisionViews(app: App, services: DecisionServices): voi
       }));
     }
     await ack();
-    const channel = result.state.channel!.id;
+    await afterPendingAcks();
     if (result.kind === 'refused')
-      return void (await note(
-        channel,
-        body.user.id,
-        `Only the decision owner or the delegate can make the call on ${result.state.id}. Your attempt has been recorded.`,
-      ));
-    if (result.kind !== 'called') return;
-    let state = result.state;
-    try {
-      const callBlocks = decisionCard(state)
-        .filter((b) => b.type === 'section')
-        .slice(-1) as KnownBlock[];
-      const posted = await gateway.postCall(
-        channel,
-        [
-          { type: 'header', text: { type: 'plain_text', text: `The call on ${state.id}`.slice(0, 150) } },
-          ...callBlocks,
-        ],
-        `The call on ${escapeMrkdwn(state.id)}: ${OUTCOME_LABELS[state.call!.outcome]}`,
-      );
-      state = recordCallPosted(deps.ctx, state, body.user.id, { channel, ...posted });
-    } catch (error) {
-      deps.logger.warn(
-        { decision: state.id, err: (error as Error).message },
-        'posting the call failed; the call is in the log',
-      );
-    }
-    await postAnchor(deps, 'call').catch((error: Error) =>
-      deps.logger.warn(
-        { decision: state.id, err: error.message },
-        'posting the anchor failed; the daily one will cover it',
-      ),
-    );
-    await refreshCard(services, state);
+      return void (await note(services, result.state, user, DecisionNotes.callRefused(result.state)));
+    if (result.kind === 'decided')
+      return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
+    if (result.kind === 'called') await announceCall(services, result.state);
   });
+}
+
+/** The call is in the log: the outbox posts and pins it and turns the card final; the chain head is anchored. */
+async function announceCall(services: DecisionServices, called: DecisionState): Promise<void> {
+  const { deps } = services;
+  deps.outbox.nudge(called.id);
+  await postAnchor(deps, 'call').catch((error: Error) =>
+    deps.logger.warn(
+      { decision: called.id, err: error.message },
+      'posting the anchor failed; the daily one will cover it',
+    ),
+  );
 }

@@ -1,74 +1,42 @@
-/**
- * `/patch export <decision> [format]`: builds the decision's audit record (with the channel's own thread), uploads
- * it into the decision channel, and records who exported what. Only role members and admins may export.
- */
-import { createHash } from 'node:crypto';
-import { buildDecisionRecord } from '../../app/export-decision';
-import { appendDecisionEvent, findDecision } from '../../app/decision-log';
-import { renderRecord, type RecordFormat } from '../../audit/render-record';
-import { DecisionEvents, type ExportedPayload, type RefusedPayload } from '../../decisions/decision-model';
+/** `/patch export <decision> [format]`: the export use case with Slack as its port, and the answer to the person. */
+import type { RecordFormat } from '../../audit/render-record';
+import { isPatchcallError, PatchcallError } from '../../common/errors';
 import { escapeMrkdwn } from '../escape-mrkdwn';
+import { slackError } from '../slack-gateway';
 import { fetchSlackThread } from '../fetch-slack-thread';
 import type { DecisionServices } from './decision-services';
 
-export type ExportReply = { ok: true; text: string } | { ok: false; text: string };
-
-export async function exportDecisionToChannel(
+/** Exports into the decision channel and says what happened, in the words the person reads. */
+export async function exportToChannel(
   services: DecisionServices,
   request: { decision: string; format?: RecordFormat; userId: string },
-): Promise<ExportReply> {
+): Promise<string> {
   const { deps, gateway } = services;
-  let state = findDecision(deps.ctx, request.decision);
-  const members = await services.currentMembers();
-  const allowed =
-    deps.config.admins.includes(request.userId) || Object.values(members).some((ids) => ids.includes(request.userId));
-  if (!allowed) {
-    appendDecisionEvent<RefusedPayload>(deps.ctx, state, DecisionEvents.refused, request.userId, {
-      userId: request.userId,
-      attempted: 'export',
-      reason: 'not a member of any role and not an admin',
-      key: `export:${request.userId}:${deps.now().toISOString()}`,
+  const result = await deps.patchcall
+    .exportDecisionToChannel(
+      { ...request, admins: deps.config.admins, now: deps.now() },
+      {
+        readThread: (channel, people) => fetchSlackThread(deps.clients.background, channel, people),
+        upload: (channel, file) => gateway.uploadFile(channel, file),
+      },
+      services.currentMembers,
+    )
+    .catch((error: unknown) => {
+      if (isPatchcallError(error)) throw error;
+      // Slack failed the reading or the upload: nothing was recorded as exported, and the person can simply retry
+      deps.logger.warn({ err: (error as Error).message }, 'export failed');
+      const said = slackError(error) ?? (error as Error).message;
+      throw new PatchcallError(
+        'CONFLICT',
+        `The export could not be uploaded (Slack said: ${said}). Nothing was recorded as exported; run \`/patch export ${request.decision}\` again in a minute, and if it keeps failing ask your patchcall admin to check the app's access to the channel.`,
+      );
     });
-    return {
-      ok: false,
-      text: 'Only the members of the decision roles and patchcall admins can export a decision. Your attempt has been recorded.',
-    };
+  switch (result.kind) {
+    case 'refused':
+      return 'Only the members of the decision roles and patchcall admins can export a decision. Your attempt has been recorded.';
+    case 'no-channel':
+      return `${escapeMrkdwn(result.state.id)} has no channel to upload into.`;
+    case 'exported':
+      return `Uploaded ${result.files.map((f) => `\`${f.name}\``).join(' and ')} to <#${result.channel}>: the record of ${escapeMrkdwn(result.state.id)} through event #${result.coversThroughSeq}. Check the JSON with \`patchcall audit verify --export <file>\`.`;
   }
-  const channel = state.channel?.id;
-  if (!channel) return { ok: false, text: `${escapeMrkdwn(state.id)} has no channel to upload into.` };
-
-  const thread = await fetchSlackThread(deps.clients.background, channel);
-  const record = buildDecisionRecord(deps.ctx, state.id, {
-    exportedBy: request.userId,
-    slackThread: thread.messages,
-    names: thread.names,
-  });
-  const formats: RecordFormat[] = request.format ? [request.format] : ['json', 'html'];
-  const files: ExportedPayload['files'] = [];
-  for (const format of formats) {
-    const content = renderRecord(record, format);
-    const name = `audit-${state.id}.${format}`;
-    const fileId = await gateway.uploadFile(channel, {
-      name,
-      title: `Audit record of ${state.id} (${format.toUpperCase()})`,
-      content,
-    });
-    files.push({
-      name,
-      format,
-      sha256: createHash('sha256').update(content).digest('hex'),
-      ...(fileId ? { fileId } : {}),
-    });
-  }
-  const coversThroughSeq = record.chain.links[record.chain.links.length - 1]!.seq;
-  state = appendDecisionEvent<ExportedPayload>(deps.ctx, state, DecisionEvents.exported, request.userId, {
-    userId: request.userId,
-    channel,
-    files,
-    coversThroughSeq,
-  });
-  return {
-    ok: true,
-    text: `Uploaded ${files.map((f) => `\`${f.name}\``).join(' and ')} to <#${channel}>: the record of ${escapeMrkdwn(state.id)} through event #${coversThroughSeq}. Check the JSON with \`patchcall audit verify --export <file>\`.`,
-  };
 }

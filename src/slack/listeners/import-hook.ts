@@ -1,40 +1,15 @@
 /** A bulletin that arrives through ingest convenes by itself when it is out-of-cycle and affects an asset. */
-import { conveneDecision, shouldConveneOnArrival } from '../../app/convene-decision';
-import { SOURCE_IMPORTED, type ImportOutcome, type SourceImportedPayload } from '../../app/import-documents';
 import type { DecisionServices } from './decision-services';
 
 export function registerImportHook(services: DecisionServices): void {
-  services.deps.imports.onImported(async (outcomes, source) => {
-    await conveneArrivals(services, outcomes, source.actor);
+  const { deps } = services;
+  deps.imports.onImported(async (outcomes, source) => {
+    await deps.patchcall.conveneArrivals(deps.membership, {
+      outcomes,
+      actor: source.actor,
+      trigger: 'import',
+      now: deps.now(),
+    });
+    deps.outbox.reconcile();
   });
-}
-
-export async function conveneArrivals(
-  services: DecisionServices,
-  outcomes: ImportOutcome[],
-  actor: string,
-  trigger: 'import' | 'new-bulletin' = 'import',
-): Promise<string[]> {
-  const { ctx } = services.deps;
-  const ids = outcomes
-    .filter((o) => o.status === 'imported' && o.kind === 'bulletins')
-    .flatMap((o) => {
-      const event = ctx.events.first<SourceImportedPayload>({ afterSeq: o.eventSeq - 1, type: SOURCE_IMPORTED });
-      return event?.seq === o.eventSeq && event.payload.batch.kind === 'bulletins'
-        ? event.payload.batch.advisories.map((a) => a.id)
-        : [];
-    });
-  const convened: string[] = [];
-  for (const id of new Set(ids)) {
-    if (!shouldConveneOnArrival(ctx, id)) continue;
-    const result = await conveneDecision(ctx, services.gateway, {
-      bulletinId: id,
-      actor,
-      trigger,
-      now: services.deps.now(),
-      assess: services.assess,
-    });
-    if (result.status === 'convened') convened.push(result.state.channel!.name);
-  }
-  return convened;
 }

@@ -3,14 +3,11 @@
  * file (one `source.imported` event), then convened when it is out-of-cycle and affects an asset.
  */
 import type { App } from '@slack/bolt';
-import { importDocuments } from '../../app/import-documents';
 import type { HandwrittenBulletin } from '../../bulletins/parsers/handwritten';
-import { isPatchcallError } from '../../common/errors';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import type { DecisionServices } from './decision-services';
 import { afterPendingAcks } from './after-ack';
-import { conveneArrivals } from './import-hook';
 
 type StateValues = Record<
   string,
@@ -82,34 +79,27 @@ export function readNewBulletinForm(
 }
 
 export function registerNewBulletinView(app: App, services: DecisionServices): void {
-  const { deps, gateway } = services;
+  const { deps } = services;
+  const gateway = deps.gateway;
   app.view(CallbackIds.newBulletin, async ({ ack, body, view }) => {
     const form = readNewBulletinForm(view.state.values as StateValues);
     if ('errors' in form) return void (await ack({ response_action: 'errors', errors: form.errors }));
     await ack();
     await afterPendingAcks();
     const user = body.user.id;
-    try {
-      const json = JSON.stringify(form.bulletin, null, 2);
-      const outcomes = importDocuments(
-        deps.ctx,
-        [{ doc: { name: `/patch new by ${user}`, text: json, json: form.bulletin }, bytes: Buffer.from(json) }],
-        { actor: user },
-      );
-      const channels = await conveneArrivals(services, outcomes, user, 'new-bulletin');
-      await gateway.direct(
-        user,
-        `Imported ${escapeMrkdwn(form.bulletin.id)}.` +
-          (channels.length
-            ? ` Convened in #${channels.join(', #')}.`
-            : ' It is not out-of-cycle or affects no known asset, so nobody was convened; `/patch open` convenes anyway.'),
-      );
-    } catch (error) {
-      deps.logger.warn({ err: (error as Error).message }, '/patch new failed');
-      await gateway.direct(
-        user,
-        `Could not import ${escapeMrkdwn(form.bulletin.id)}: ${isPatchcallError(error) ? escapeMrkdwn(error.message) : 'see the app log'}`,
-      );
-    }
+    // a failure reaches the person as a direct message through the app's one error path
+    const channels = await deps.patchcall.importNewBulletin(deps.membership, {
+      bulletin: form.bulletin,
+      userId: user,
+      now: deps.now(),
+    });
+    deps.outbox.reconcile();
+    await gateway.direct(
+      user,
+      `Imported ${escapeMrkdwn(form.bulletin.id)}.` +
+        (channels.length
+          ? ` Convened in #${channels.join(', #')}.`
+          : ' It is not out-of-cycle or affects no known asset, so nobody was convened; `/patch open` convenes anyway.'),
+    );
   });
 }

@@ -1,6 +1,6 @@
 /** Delivers "documents were imported through ingest" to the listeners the product registered (ImportHooks). */
 import type { ImportOutcome } from '../../app/import-documents';
-import type { Logger } from '../logger';
+import type { Logger } from '../../logging/logger';
 import type { ImportHooks, ImportListener } from '../slack-deps';
 
 export class ImportNotifier implements ImportHooks {

@@ -116,6 +116,8 @@ export function asset(name: string, addresses: string[], extra: Partial<Asset> =
     osCandidates: [],
     services: [],
     installedFixes: [],
+    software: [],
+    softwareInventories: [],
     criticality: 'high',
     environment: 'production',
     patchedBy: 'self',

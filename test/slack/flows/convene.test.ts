@@ -23,7 +23,9 @@ describe('/patch open', () => {
     );
     expect(JSON.stringify(reply.body)).toContain('<#');
     const channel = h.standIn.channel('patch-ms08-067')!;
-    expect(channel.topic).toMatch(/^MS08-067: recommended immediate \(patch-now\), deadline 2008-10-24 16:00 UTC/);
+    expect(channel.topic).toMatch(
+      /^MS08-067: recommended immediate \(patch-now\), deadline Fri 24 Oct 2008 18:00 CEST \(16:00 UTC\)\. /,
+    );
     expect(channel.topic.length).toBeLessThanOrEqual(250);
     expect(h.standIn.calls('usergroups.users.list')[0]!.args.usergroup).toBe('S0SYSADMIN');
     const invited = String(h.standIn.calls('conversations.invite')[0]!.args.users).split(',');
@@ -60,9 +62,10 @@ describe('/patch open', () => {
     h.standIn.failNext('chat.postMessage', { kind: 'error', error: 'channel_not_found' });
     await h.command('open MS08-067');
     await eventually(
-      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('went wrong')),
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('Slack refused a step')),
       'the failure reply',
     );
+    expect(JSON.stringify(h.standIn.responses()[0]!.body)).toContain('channel_not_found');
     expect(loadDecision(h.ctx, 'MS08-067').channel!.name).toBe('patch-ms08-067-2');
     expect(loadDecision(h.ctx, 'MS08-067').cardTs).toBeUndefined();
     await h.command('open MS08-067');

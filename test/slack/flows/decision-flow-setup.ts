@@ -3,25 +3,27 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDocuments } from '../../../src/app/import-documents';
 import { readDocumentFile } from '../../../src/app/read-document';
-import { registerListeners } from '../../../src/slack/listeners/register-listeners';
-import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness';
+import { startSlackHarness, type SlackHarness, type SlackHarnessOptions } from '../../helpers/slack-harness';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 
 export const ADMIN = 'U0ADMIN01';
 const seedDir = join(__dirname, '../../../db/seed');
 
 export async function startDecisionHarness(
-  options: { clock?: () => Date; env?: NodeJS.ProcessEnv; anchorIntervalMs?: number } = {},
+  options: {
+    clock?: () => Date;
+    env?: NodeJS.ProcessEnv;
+    anchorIntervalMs?: number;
+    outbox?: SlackHarnessOptions['outbox'];
+  } = {},
 ): Promise<SlackHarness> {
   const harness = await startSlackHarness({
     env: { PATCHCALL_ADMINS: ADMIN, ...options.env },
     ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
+    ...(options.outbox ? { outbox: options.outbox } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
-    register: (app, deps) =>
-      registerListeners(app, deps, {
-        assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
-      }),
+    assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
   });
   for (const file of readdirSync(seedDir)
     .filter((f) => !f.endsWith('.md'))

@@ -98,7 +98,9 @@ describe('/patch export and anchors', () => {
     const files = h.standIn.files();
     expect(files.map((f) => f.filename).sort()).toEqual(['audit-MS08-067.html', 'audit-MS08-067.json']);
     const record = JSON.parse(files.find((f) => f.filename.endsWith('.json'))!.content!.toString('utf8'));
-    expect(verifyExportedRecord(record, 'upload')).toMatchObject({ ok: true });
+    expect(
+      verifyExportedRecord(record, 'upload', { keys: new Map([[h.ctx.signingKey.publicKey, 'the app']]) }),
+    ).toMatchObject({ ok: true });
     expect(record.decision.call).toMatchObject({ person: { id: PEOPLE.owner }, outcome: 'waves' });
     expect(record.slackThread.length).toBeGreaterThan(0);
     expect(files.find((f) => f.filename.endsWith('.html'))!.content!.toString('utf8')).toContain(

@@ -2,6 +2,7 @@ import { loadDecision } from '../../../src/app/decision-log';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
+import { mrkdwnOf } from '../../helpers/block-kit';
 import type { SlackHarness } from '../../helpers/slack-harness';
 import { ADMIN, startDecisionHarness, eventually } from './decision-flow-setup';
 
@@ -45,6 +46,22 @@ describe('positions and the call', () => {
     expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })][0]!.payload).toMatchObject(
       { userId: PEOPLE.outsider, attempted: 'position' },
     );
+  });
+
+  it('refuses an outsider at the button that opens the position form, in the same words and on the record', async () => {
+    await click(PEOPLE.outsider, ActionIds.needMoreInfo);
+    const refusal = await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('cannot take a position')),
+      'the refusal',
+    );
+    expect(refusal.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(h.standIn.calls('views.open')).toEqual([]);
+    const refusals = [...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.refused' })];
+    expect(refusals.map((e) => e.payload)).toEqual([
+      expect.objectContaining({ userId: PEOPLE.outsider, attempted: 'position' }),
+    ]);
+    await click(PEOPLE.net, ActionIds.needMoreInfo);
+    await eventually(() => h.standIn.calls('views.open')[0], 'the position form for a member');
   });
 
   it('records one position for a replay and for a double click; a later different click replaces it', async () => {
@@ -105,9 +122,11 @@ describe('positions and the call', () => {
       const blocks = JSON.stringify(h.standIn.channel(channel)!.messages.find((m) => m.ts === cardTs)!.blocks);
       return blocks.includes('needs more information') ? blocks : undefined;
     }, 'the card with the comment');
-    expect(raw).not.toContain('<!channel>');
-    expect(raw).not.toContain('<@U999>');
-    expect(raw).toContain('&lt;!channel&gt; &lt;@U999&gt; &lt;https://evil|click&gt;');
+    // the comment travels as rich text, shown as written; no mrkdwn field carries it, so nothing can be mentioned
+    const card = h.standIn.channel(channel)!.messages.find((m) => m.ts === cardTs)!;
+    expect(mrkdwnOf(card.blocks!).join('\n')).not.toMatch(/<!channel>|<@U999>|<https:\/\/evil/);
+    expect(card.text).not.toContain('<!channel>');
+    expect(raw).toContain(`"text":" needs more information: “${HOSTILE}”`);
   });
 
   it('lets only the owner make the call, enforces quorum with an override reason, pins it and closes the card', async () => {
@@ -156,7 +175,8 @@ describe('positions and the call', () => {
       overrideReason: 'Worm expected tonight; network lead unreachable.',
     });
     expect(state.call!.snapshot.rulebookHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(h.standIn.channel(channel)!.pins).toContain(state.call!.message!.ts);
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').call!.message!.pinned || undefined, 'the pin');
+    expect(h.standIn.channel(channel)!.pins).toEqual([state.call!.message!.ts]);
     await eventually(() => cardText().includes('The call: Patch now') || undefined, 'the final card');
     expect(cardText()).not.toContain('[Agree]');
   });

@@ -1,6 +1,6 @@
 import { main } from '../../../src/slack/main';
 import { readSlackConfig } from '../../../src/slack/slack-config';
-import { startLocalSlackStandIn } from '../../../src/slack/local-slack-stand-in';
+import { startLocalSlackStandIn } from '../../../dev/local-slack-stand-in';
 
 const valid = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'secret' };
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, maskSecrets } from '../../../src/slack/logger';
+import { createLogger, maskSecrets } from '../../../src/logging/logger';
 import { startSlackHarness, TEST_SIGNING_SECRET } from '../../helpers/slack-harness';
 
 const INGEST_TOKEN = 'ingest-secret-that-must-not-leak-42';

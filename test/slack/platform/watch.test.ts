@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, utimesSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openAppContext } from '../../../src/app/app-context';
+import { patchcallOver } from '../../../src/app/patchcall';
 import { watchFeed, parseDuration, type WatchReport } from '../../../src/cli/commands/watch';
 import { patchcall, tempDbPath } from '../../helpers/run-patchcall';
 
@@ -68,7 +69,7 @@ describe('patchcall watch', () => {
     body = kev;
     requests.length = 0;
     try {
-      const watching = watchFeed(ctx, url, {
+      const watching = watchFeed(patchcallOver(ctx), url, {
         everyMs: 20,
         once: false,
         actor: 'cli:tester',
@@ -105,7 +106,7 @@ describe('patchcall watch', () => {
     const reports: WatchReport[] = [];
     const stop = new AbortController();
     try {
-      await watchFeed(ctx, file, {
+      await watchFeed(patchcallOver(ctx), file, {
         everyMs: 10,
         once: false,
         actor: 'cli:tester',
@@ -126,9 +127,9 @@ describe('patchcall watch', () => {
     }
   });
 
-  it('reports an unreachable feed, and a bad duration, as usage or input errors', async () => {
+  it('reports an unreachable feed as a failure (exit 1) and a bad duration as a usage error (exit 2)', async () => {
     const down = await patchcall(['watch', 'http://127.0.0.1:9/kev.json', '--once', '--db', tempDbPath()]);
-    expect(down.code).toBe(2);
+    expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/http:\/\/127.0.0.1:9\/kev.json: cannot fetch/);
     const bad = await patchcall(['watch', url, '--every', '5 minutes', '--db', tempDbPath()]);
     expect(bad.code).toBe(2);

@@ -1,7 +1,8 @@
 import { webApi } from '@slack/bolt';
 import { createWebClients, type SlackClients } from '../../../src/slack/web-clients';
-import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../../src/slack/local-slack-stand-in';
-import { boltLogger, createLogger } from '../../../src/slack/logger';
+import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../../dev/local-slack-stand-in';
+import { createLogger } from '../../../src/logging/logger';
+import { boltLogger } from '../../../src/slack/bolt-logger';
 import { TEST_WEB_API_TUNING } from '../../helpers/slack-harness';
 
 describe('the two Web API clients', () => {

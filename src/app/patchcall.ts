@@ -1,0 +1,170 @@
+/**
+ * The application boundary: every use case an edge (Slack listeners, CLI commands, HTTP routes, schedulers) may
+ * call, bound to one opened store. Edges hold a `Patchcall` and never the store, the event log or the database;
+ * what they need from the outside world (Slack lookups, uploads, posting) they hand in as ports.
+ */
+import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
+import type { DecisionState } from '../decisions/decision-model';
+import { openAppContext, type AppContext } from './app-context';
+import { assessBulletin } from './assess-bulletin';
+import { currentInventoryDigest, listAssets, matchBulletinAssets } from './asset-queries';
+import { anchorChainHead, lastAnchoredAt } from './audit-anchors';
+import { listBulletins, loadBulletin } from './bulletin-queries';
+import { assessForDecision } from './convene-assessment';
+import {
+  conveneArrivals,
+  conveneDecision,
+  convenedOutcome,
+  importNewBulletin,
+  type AssessFn,
+} from './convene-decision';
+import { checkCallAllowed, makeCall } from './decision-call';
+import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
+import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
+import { findDecision, listDecisions, loadDecision } from './decision-log';
+import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
+import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
+import { buildDecisionRecord, decisionsSince, recordExport } from './export-decision';
+import { displayTimeZone } from './display-zone';
+import { decisionPeople } from './name-people';
+import { exportDecisionToChannel } from './export-decision-to-channel';
+import { bulletinExposure } from './exposure-queries';
+import { importDocuments, rebuildProjections } from './import-documents';
+import { changeRole, readRoster } from './roles-roster';
+import { storeAnswers } from './store-health';
+import { verifyEventLog } from './verify-event-log';
+
+/** A use case with the store bound: `(ctx, ...args) => R` becomes `(...args) => R`. */
+type Bound<F> = F extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
+/** A use case of the call: the quorum policy is the application's own. */
+type PolicyBound<F> = F extends (
+  ctx: AppContext,
+  request: infer Q,
+  policy: QuorumPolicy,
+  currentMembers: CurrentMembers,
+) => infer R
+  ? (request: Q, currentMembers: CurrentMembers) => R
+  : never;
+/** A convening use case: the request's `assess` is the application's own. */
+type ConveneBound<F> = F extends (membership: RoleMembership, request: infer Q) => infer R
+  ? (membership: RoleMembership, request: Omit<Q, 'assess'>) => R
+  : never;
+
+export interface Patchcall {
+  /** The application's clock (fixed with `--at`, a test's or the demo's moment, else the wall clock). */
+  readonly clock: () => Date;
+  /** The organization's zone (rules/policy.json) in which every time is shown to a person. */
+  displayTimeZone: Bound<typeof displayTimeZone>;
+
+  listBulletins: Bound<typeof listBulletins>;
+  loadBulletin: Bound<typeof loadBulletin>;
+  listAssets: Bound<typeof listAssets>;
+  currentInventoryDigest: Bound<typeof currentInventoryDigest>;
+  matchBulletinAssets: Bound<typeof matchBulletinAssets>;
+  bulletinExposure: Bound<typeof bulletinExposure>;
+  assessBulletin: Bound<typeof assessBulletin>;
+  importDocuments: Bound<typeof importDocuments>;
+  rebuildProjections: Bound<typeof rebuildProjections>;
+
+  listDecisions: Bound<typeof listDecisions>;
+  findDecision: Bound<typeof findDecision>;
+  loadDecision: Bound<typeof loadDecision>;
+  /** Each decision's status, deadline, call, positions taken and positions still owed (`patchcall decisions`). */
+  listDecisionOverviews: Bound<typeof listDecisionOverviews>;
+  showDecisionOverview: Bound<typeof showDecisionOverview>;
+  conveneDecision: ConveneBound<Bound<typeof conveneDecision>>;
+  conveneArrivals: ConveneBound<Bound<typeof conveneArrivals>>;
+  importNewBulletin: ConveneBound<Bound<typeof importNewBulletin>>;
+  convenedOutcome: Bound<typeof convenedOutcome>;
+  /** The Slack outbox over this store: Slack brought to the state the log describes (start it once per process). */
+  slackOutbox(slack: SlackEffectsPort, options?: OutboxOptions): SlackOutbox;
+  /** Role members with user groups from the cache Slack refreshes; what role checks read. */
+  roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
+  checkPositionAllowed: Bound<typeof checkPositionAllowed>;
+  recordPosition: Bound<typeof recordPosition>;
+  checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
+  makeCall: PolicyBound<typeof makeCall>;
+  /** The quorum as it stands for the recommended call, as the card shows it. */
+  cardQuorum(state: DecisionState): QuorumResult | undefined;
+  /** rules/quorum.json, read once (a wrong file stops the Slack app at start). */
+  quorumPolicy(): QuorumPolicy;
+
+  readRoster: Bound<typeof readRoster>;
+  changeRole: Bound<typeof changeRole>;
+
+  buildDecisionRecord: Bound<typeof buildDecisionRecord>;
+  decisionsSince: Bound<typeof decisionsSince>;
+  recordExport: Bound<typeof recordExport>;
+  decisionPeople: Bound<typeof decisionPeople>;
+  exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
+  anchorChainHead: Bound<typeof anchorChainHead>;
+  lastAnchoredAt: Bound<typeof lastAnchoredAt>;
+  verifyEventLog: Bound<typeof verifyEventLog>;
+  storeAnswers: Bound<typeof storeAnswers>;
+
+  close(): void;
+}
+
+export interface PatchcallOptions {
+  /** The assessment a decision is convened on; tests and the demo may hand in their own. */
+  assess?: AssessFn;
+}
+
+/** Opens the store (creating and migrating it on first use) and binds every use case to it. */
+export function openPatchcall(options: Parameters<typeof openAppContext>[0] & PatchcallOptions): Patchcall {
+  return patchcallOver(openAppContext(options), options);
+}
+
+/** Binds the use cases to a context that is already open (tests keep the context to look into the log). */
+export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): Patchcall {
+  const assess = options.assess ?? assessForDecision;
+  // read on each use, so a reloaded rules folder applies to the next click
+  const quorumPolicy = (): QuorumPolicy => ctx.rules.get('quorum');
+  return {
+    clock: ctx.clock,
+    displayTimeZone: () => displayTimeZone(ctx),
+    listBulletins: () => listBulletins(ctx),
+    loadBulletin: (...args) => loadBulletin(ctx, ...args),
+    listAssets: () => listAssets(ctx),
+    currentInventoryDigest: () => currentInventoryDigest(ctx),
+    matchBulletinAssets: (...args) => matchBulletinAssets(ctx, ...args),
+    bulletinExposure: (...args) => bulletinExposure(ctx, ...args),
+    assessBulletin: (...args) => assessBulletin(ctx, ...args),
+    importDocuments: (...args) => importDocuments(ctx, ...args),
+    rebuildProjections: () => rebuildProjections(ctx),
+
+    listDecisions: () => listDecisions(ctx),
+    findDecision: (...args) => findDecision(ctx, ...args),
+    loadDecision: (...args) => loadDecision(ctx, ...args),
+    conveneDecision: (membership, request) => conveneDecision(ctx, membership, { ...request, assess }),
+    conveneArrivals: (membership, arrival) => conveneArrivals(ctx, membership, { ...arrival, assess }),
+    importNewBulletin: (membership, request) => importNewBulletin(ctx, membership, { ...request, assess }),
+    convenedOutcome: (...args) => convenedOutcome(ctx, ...args),
+    slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
+    roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
+    listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
+    showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
+    checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
+    recordPosition: (...args) => recordPosition(ctx, ...args),
+    checkCallAllowed: (request, currentMembers) => checkCallAllowed(ctx, request, quorumPolicy(), currentMembers),
+    makeCall: (request, currentMembers) => makeCall(ctx, request, quorumPolicy(), currentMembers),
+    cardQuorum: (state) =>
+      state.assessment ? checkQuorum(state, quorumPolicy(), state.assessment.summary.recommendedCall) : undefined,
+    quorumPolicy,
+
+    readRoster: () => readRoster(ctx),
+    changeRole: (...args) => changeRole(ctx, ...args),
+
+    buildDecisionRecord: (...args) => buildDecisionRecord(ctx, ...args),
+    decisionsSince: (...args) => decisionsSince(ctx, ...args),
+    recordExport: (...args) => recordExport(ctx, ...args),
+    decisionPeople: (...args) => decisionPeople(ctx, ...args),
+    exportDecisionToChannel: (...args) => exportDecisionToChannel(ctx, ...args),
+    anchorChainHead: (...args) => anchorChainHead(ctx, ...args),
+    lastAnchoredAt: () => lastAnchoredAt(ctx),
+    verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
+    storeAnswers: () => storeAnswers(ctx),
+
+    close: () => ctx.close(),
+  };
+}

@@ -1,0 +1,87 @@
+/** `patchcall decisions [--open]` and `patchcall decision show <id>`: the decisions in the log, from the CLI. */
+import type { Command } from 'commander';
+import type { DecisionOverview } from '../../app/decision-overview';
+import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
+import { paint, renderTable } from '../output';
+
+export function registerDecisions(program: Command, runtime: CliRuntime): void {
+  program
+    .command('decisions')
+    .description('list decisions: status, urgency, deadline, the call, positions taken and still owed')
+    .option('--open', 'only decisions without a call yet')
+    .action((options: { open?: boolean }, command: Command) => {
+      const global = globalOptions(command);
+      const decisions = runtime.open(global).listDecisionOverviews({ open: options.open ?? false });
+      runtime.print(global, { decisions }, () => renderList(runtime.style(global), decisions, options.open ?? false));
+    });
+
+  program
+    .command('decision')
+    .description('one decision')
+    .command('show')
+    .description('show one decision: positions, the call, the deadline, the positions still owed')
+    .argument('<id>', 'decision id (as `patchcall decisions` lists it)')
+    .action((id: string, _options: unknown, command: Command) => {
+      const global = globalOptions(command);
+      const decision = runtime.open(global).showDecisionOverview(id);
+      runtime.print(global, decision, () => renderOne(runtime.style(global), decision));
+    });
+}
+
+function renderList(style: TextStyle, decisions: DecisionOverview[], open: boolean): string {
+  if (!decisions.length)
+    return open ? 'no open decisions\n' : 'no decisions yet (`/patch open <bulletin>` in Slack convenes one)\n';
+  return renderTable(
+    style,
+    ['ID', 'BULLETIN', 'STATUS', 'URGENCY', 'DEADLINE', 'CALL', 'POSITIONS', 'STILL OWED'],
+    decisions.map((d) => [
+      d.id,
+      d.bulletinId,
+      d.status,
+      d.urgency ?? '-',
+      d.deadline?.dueAt ?? '-',
+      d.call ? `${d.call.outcome} (${d.call.by})` : '-',
+      String(d.positions.length),
+      owedText(d) || '-',
+    ]),
+  );
+}
+
+function owedText(d: DecisionOverview): string {
+  return d.owed
+    .filter((o) => o.missing > 0)
+    .map((o) => `${o.role} ${o.missing}`)
+    .join(', ');
+}
+
+function renderOne(style: TextStyle, d: DecisionOverview): string {
+  const lines = [
+    `${paint(style, 'bold', d.id)}: ${d.bulletinId}, ${d.status}`,
+    `  convened     ${d.convenedAt ?? '-'}${d.convenedBy ? ` by ${d.convenedBy}` : ''}`,
+    `  channel      ${d.channel ? `#${d.channel.name} (${d.channel.id})` : '-'}`,
+    `  urgency      ${d.urgency ?? '-'}, recommended call ${d.recommendedCall ?? '-'}`,
+    `  deadline     ${d.deadline ? `${d.deadline.dueAt}: ${d.deadline.reason}` : '-'}`,
+    `  assets       ${d.assets}`,
+  ];
+  if (d.call) {
+    lines.push(
+      `  call         ${d.call.outcome} by ${d.call.by} (${d.call.as}) at ${d.call.at}`,
+      `               ${d.call.rationale}`,
+      `               ${d.call.quorumSummary}${d.call.overrideReason ? `; override: ${d.call.overrideReason}` : ''}`,
+    );
+  } else lines.push(`  call         not yet made${d.quorum ? `; ${d.quorum}` : ''}`);
+  lines.push('', 'Positions:');
+  if (!d.positions.length) lines.push('  none yet');
+  for (const p of d.positions)
+    lines.push(`  ${p.at} ${p.userId} (${p.roles.join(', ')}): ${p.stance}${p.comment ? ` — ${p.comment}` : ''}`);
+  const owed = d.owed.filter((o) => o.missing > 0);
+  if (owed.length) {
+    lines.push('', 'Still owed:');
+    for (const o of owed)
+      lines.push(
+        `  ${o.role}: ${o.missing} of ${o.count}${o.waitingOn.length ? `, waiting on ${o.waitingOn.join(', ')}` : ''}`,
+      );
+  }
+  if (d.refusals) lines.push('', `${d.refusals} refused attempt${d.refusals > 1 ? 's' : ''} on the record`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,28 @@
+/** Slack tells us when a user group changes; the membership cache takes it in, so role checks never ask Slack. */
+import type { App } from '@slack/bolt';
+import type { DecisionServices } from './decision-services';
+
+interface SubteamUpdated {
+  subteam?: { id?: string; users?: string[] };
+}
+
+interface SubteamMembersChanged {
+  subteam_id?: string;
+  added_users?: string[];
+  removed_users?: string[];
+}
+
+export function registerUsergroupEvents(app: App, services: DecisionServices): void {
+  const { membership } = services.deps;
+  app.event('subteam_updated', async ({ event }) => {
+    const subteam = (event as SubteamUpdated).subteam;
+    // the event lists members only for small groups; otherwise ask Slack (events are acked before listeners run)
+    if (subteam?.id && subteam.users) membership.groupUpdated(subteam.id, subteam.users);
+    else if (subteam?.id) await membership.refresh([subteam.id]);
+  });
+  app.event('subteam_members_changed', async ({ event }) => {
+    const change = event as SubteamMembersChanged;
+    if (change.subteam_id)
+      membership.groupMembersChanged(change.subteam_id, change.added_users ?? [], change.removed_users ?? []);
+  });
+}

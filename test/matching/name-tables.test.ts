@@ -1,0 +1,66 @@
+/**
+ * The name tables are data in rules/names: an organization adds a row for what its CMDB writes, and a bad row is
+ * refused by `patchcall rules check`, naming the file and the place.
+ *
+ * Expected, written before the code: with the shipped tables "Catalyst Switch OS 12.2(55)SE" is unknown (not in the
+ * OS name table) against the Cisco advisory; with an organization's row mapping it to Cisco IOS it is affected.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { patchcall, tempDbPath } from '../helpers/run-patchcall';
+import { copyRules } from '../risk/rulebook-copy';
+
+const fixtures = join(__dirname, '..', 'fixtures');
+
+describe('organization name tables', () => {
+  it("match a CMDB's own OS names through a row the organization adds", async () => {
+    const dir = copyRules();
+    const cmdb = join(dir, 'cmdb.csv');
+    writeFileSync(
+      cmdb,
+      'sys_id,name,ip_address,os,os_version,install_status\nx1,sw-lab-01,10.9.0.2,Catalyst Switch OS,12.2(55)SE,1\n',
+    );
+    const db = tempDbPath();
+    const imported = await patchcall([
+      'import',
+      join(fixtures, 'csaf', 'cisco-sa-20180328-smi2.json'),
+      cmdb,
+      '--db',
+      db,
+    ]);
+    expect(imported.stderr).toBe('');
+    const before = (
+      await patchcall(['assets', '--bulletin', 'cisco-sa-20180328-smi2', '--json', '--db', db], {
+        env: { PATCHCALL_RULES: dir },
+      })
+    ).json();
+    expect(before.matches[0]).toMatchObject({ status: 'unknown' });
+    expect(before.matches[0].reasons[0]).toMatch(/is not in the OS name table \(rules\/names\)/);
+
+    writeFileSync(
+      join(dir, 'names', 'local-acme.json'),
+      JSON.stringify({
+        kind: 'patchcall/names',
+        table: 'os',
+        names: [{ match: '^catalyst switch os (\\d+\\.\\d+\\(\\w+\\)\\w*)', cpe: 'o:cisco:ios:{1}' }],
+      }),
+    );
+    const after = (
+      await patchcall(['assets', '--bulletin', 'cisco-sa-20180328-smi2', '--json', '--db', db], {
+        env: { PATCHCALL_RULES: dir },
+      })
+    ).json();
+    expect(after.matches[0]).toMatchObject({ status: 'affected' });
+  });
+
+  it('refuses a row whose pattern is not a regular expression, naming the file and the place', async () => {
+    const dir = copyRules();
+    writeFileSync(
+      join(dir, 'names', 'local-bad.json'),
+      JSON.stringify({ kind: 'patchcall/names', table: 'os', names: [{ match: '(unclosed', cpe: 'o:acme:os' }] }),
+    );
+    const result = await patchcall(['rules', 'check', '--rules', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/local-bad\.json \(at \/names\/0\/match\): match is not a regular expression/);
+  });
+});
