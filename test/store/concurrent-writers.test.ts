@@ -5,6 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openAppContext } from '../../src/app/app-context';
+import { OutboxStore } from '../../src/store/outbox-store';
 import { runPatchcall, startScript } from '../helpers/spawn-patchcall';
 
 const SEED_BULLETIN = join(__dirname, '..', '..', 'db', 'seed', 'ms08-067.bulletin.yaml');
@@ -89,6 +91,24 @@ describe('concurrent writers wait their turn', () => {
     expect(imported.stderr).toBe('');
     expect(imported.code).toBe(0);
     expect(await verified(db)).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it("the outbox's own connection waits the configured busy timeout too (a lock held 6 s, longer than SQLite's old 5 s)", async () => {
+    const { db } = await seededDb();
+    const ctx = openAppContext({ dbPath: db, busyTimeoutMs: 30_000 });
+    const store = new OutboxStore(ctx.db);
+    try {
+      const holder = startScript(LOCK_HOLDER, [db, '6000'], { timeoutMs: 60_000 });
+      await holder.waitFor(/locked/);
+      expect(store.lease('decision:MS08-067', 'worker-a', Date.now(), 30_000)).toBe(true);
+      store.recordCardVersion('MS08-067', '1700000000.000100', 3, new Date());
+      expect((await holder.done).stdout).toMatch(/released/);
+      expect(store.lease('decision:MS08-067', 'worker-b', Date.now(), 30_000)).toBe(false);
+      expect(store.sentCardVersion('MS08-067', '1700000000.000100')).toBe(3);
+    } finally {
+      store.close();
+      ctx.close();
+    }
   });
 
   it('gives up after PATCHCALL_BUSY_TIMEOUT_MS, naming the process that has the database open, and writes nothing', async () => {
