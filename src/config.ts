@@ -3,6 +3,7 @@
  * message naming the variable. Nothing deeper reads process.env.
  */
 import { PatchcallError } from './common/errors';
+import { DEFAULT_BUSY_TIMEOUT_MS } from './app/store-settings';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
 
 /** Where the database lives unless PATCHCALL_DB or `--db` says otherwise (created on first use). */
@@ -12,6 +13,8 @@ export interface Config {
   dbPath: string;
   rulesDir?: string;
   maxInputBytes: number;
+  /** How long a writer waits for another process's write to finish (PATCHCALL_BUSY_TIMEOUT_MS). */
+  busyTimeoutMs: number;
   /** PATCHCALL_SIGNING_KEY: the record-signing key file; default signing-key.pem beside the database. */
   signingKeyPath?: string;
 }
@@ -26,7 +29,18 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
     maxInputBytes = Math.round(value * 1024 * 1024);
   }
+  const busy = env.PATCHCALL_BUSY_TIMEOUT_MS;
+  let busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS;
+  if (busy !== undefined && busy !== '') {
+    busyTimeoutMs = Number(busy);
+    if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0)
+      throw new PatchcallError(
+        'CONFIG',
+        `PATCHCALL_BUSY_TIMEOUT_MS must be a whole number of milliseconds, not "${busy}"`,
+      );
+  }
   return {
+    busyTimeoutMs,
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,

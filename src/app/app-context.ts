@@ -1,47 +1,46 @@
 /** Everything a use case needs, opened once per process by an edge (CLI, Slack app, HTTP) and passed in. */
 import type Database from 'better-sqlite3';
-import type { ReleaseCalendars } from '../bulletins/release-cycle';
+import type { AppContext } from './app-context-type';
 import { EventLog } from '../store/event-log';
-import { openDatabase } from '../store/open-database';
+import { openDatabase, PROJECTION_DIGESTS_MIGRATION } from '../store/open-database';
 import { BulletinProjection } from '../store/bulletin-projection';
-import { LiveRulesFolder, type RulesFolder } from './rules-folder';
+import { LiveRulesFolder } from './rules-folder';
 import type { SigningKey } from '../audit/record-signature';
 import { defaultSigningKeyPath, ephemeralSigningKey, loadOrCreateSigningKey } from './signing-key';
+import { rebuildProjections } from './import-documents';
+import { assertTablesMatchLog } from './lookup-tables';
 
-export interface AppContext {
-  db: Database.Database;
-  events: EventLog;
-  bulletins: BulletinProjection;
-  rulesDir: string;
-  /** The rules as they are now; take it once per use case so one answer comes from one version of the rules. */
-  readonly rules: RulesFolder;
-  /** For a long-running app: reload the rules on request or on change. */
-  liveRules: LiveRulesFolder;
-  readonly calendars: ReleaseCalendars;
-  clock: () => Date;
-  /** The installation's record-signing key (PATCHCALL_SIGNING_KEY, made at first start). */
-  signingKey: SigningKey;
-  /** The moment `--at` replays; absent when acting now. Inventory facts dated after it are left out. */
-  asOf?: Date;
-  close(): void;
-}
+export type { AppContext };
 
-export function openAppContext(options: {
+export interface OpenAppContextOptions {
   dbPath: string;
   rulesDir?: string;
   clock?: () => Date;
   asOf?: Date;
   signingKeyPath?: string;
-}): AppContext {
+  /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
+  mustExist?: boolean;
+  busyTimeoutMs?: number;
+  /**
+   * Refuse to open when a lookup table disagrees with the log (default). Off only for the commands that
+   * report or repair the tables themselves (`audit verify`, `audit rebuild`) and for import, which checks
+   * inside its own write transaction.
+   */
+  checkTables?: boolean;
+}
+
+export function openAppContext(options: OpenAppContextOptions): AppContext {
   const liveRules = new LiveRulesFolder(options.rulesDir);
-  // an in-memory database keeps nothing, so neither does its key
-  const signingKey =
-    options.dbPath === ':memory:' && !options.signingKeyPath
-      ? ephemeralSigningKey()
-      : loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(options.dbPath));
-  const db = openDatabase(options.dbPath);
+  // loaded only once the database path has been checked, so a refused path leaves no key file behind
+  let signingKey: SigningKey | undefined;
+  const loadSigningKey = (): SigningKey =>
+    (signingKey ??=
+      // an in-memory database keeps nothing, so neither does its key
+      options.dbPath === ':memory:' && !options.signingKeyPath
+        ? ephemeralSigningKey()
+        : loadOrCreateSigningKey(options.signingKeyPath ?? defaultSigningKeyPath(options.dbPath)));
   const clock = options.clock ?? (() => new Date());
-  return {
+  const contextOf = (db: Database.Database): AppContext => ({
     db,
     events: new EventLog(db, clock),
     bulletins: new BulletinProjection(db),
@@ -54,8 +53,27 @@ export function openAppContext(options: {
       return liveRules.current.get('releaseCalendars');
     },
     clock,
-    signingKey,
+    get signingKey() {
+      return loadSigningKey();
+    },
     ...(options.asOf ? { asOf: options.asOf } : {}),
     close: () => db.close(),
-  };
+  });
+  const db = openDatabase(options.dbPath, {
+    ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    afterMigration: (opened, version) => {
+      // re-derived rather than taken as they are: older versions stored records in another key order
+      if (version === PROJECTION_DIGESTS_MIGRATION) rebuildProjections(contextOf(opened));
+    },
+  });
+  const ctx = contextOf(db);
+  try {
+    loadSigningKey();
+    if (options.checkTables ?? true) assertTablesMatchLog(ctx);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return ctx;
 }

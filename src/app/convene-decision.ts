@@ -3,6 +3,7 @@
  * `decision.convened` event; the Slack outbox then creates the channel, sets the topic, invites and posts the card.
  * Convening itself never calls Slack except to refresh the user-group cache, and it runs after the ack.
  */
+import { writeTransaction } from '../store/write-transaction';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment } from '../risk/model';
 import { briefBulletin, assetLines } from '../decisions/decision-brief';
@@ -55,28 +56,26 @@ export async function conveneDecision(
   );
   await membership.refresh();
   // the check and the append run in one transaction: of two concurrent opens (even in two processes) one convenes
-  return ctx.db
-    .transaction((): ConveneResult => {
-      const state = loadDecision(ctx, bulletin.id);
-      if (state.status !== 'new') return { status: 'already-convened', state };
-      const payload: ConvenedPayload = {
-        decisionId: bulletin.id,
-        bulletinId: bulletin.id,
-        channelName: firstChannelName(bulletin.id, channelNamesInUse(ctx)),
-        bulletin: briefBulletin(bulletin),
-        bulletinAsKnown: bulletin,
-        assessment,
-        assets: assetLines(assessment, exposures),
-        exposures,
-        members: membership.current(),
-        roles: membership.roles(),
-        snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
-        trigger: request.trigger,
-      };
-      const convened = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
-      return { status: 'convened', state: recordPeopleNames(ctx, convened) };
-    })
-    .immediate();
+  return writeTransaction(ctx.db, (): ConveneResult => {
+    const state = loadDecision(ctx, bulletin.id);
+    if (state.status !== 'new') return { status: 'already-convened', state };
+    const payload: ConvenedPayload = {
+      decisionId: bulletin.id,
+      bulletinId: bulletin.id,
+      channelName: firstChannelName(bulletin.id, channelNamesInUse(ctx)),
+      bulletin: briefBulletin(bulletin),
+      bulletinAsKnown: bulletin,
+      assessment,
+      assets: assetLines(assessment, exposures),
+      exposures,
+      members: membership.current(),
+      roles: membership.roles(),
+      snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
+      trigger: request.trigger,
+    };
+    const convened = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
+    return { status: 'convened', state: recordPeopleNames(ctx, convened) };
+  });
 }
 
 /**

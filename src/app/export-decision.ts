@@ -20,6 +20,7 @@ import { PatchcallError } from '../common/errors';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
 import { appendDecisionEvent, decisionIds, findDecision } from './decision-log';
+import { writeTransaction } from '../store/write-transaction';
 import { displayTimeZone } from './display-zone';
 import { recordPeopleNames, type PersonName } from './name-people';
 
@@ -97,11 +98,17 @@ export function recordExport(
     })),
     coversThroughSeq: record.decisionAtHead.lastSeq,
   };
-  const state = findDecision(ctx, record.decision.id);
-  return {
-    state: appendDecisionEvent<ExportedPayload>(ctx, state, DecisionEvents.exported, request.userId, payload),
-    payload,
-  };
+  // the state read and the event appended under one write lock, so the state returned is the log's
+  const state = writeTransaction(ctx.db, () =>
+    appendDecisionEvent<ExportedPayload>(
+      ctx,
+      findDecision(ctx, record.decision.id),
+      DecisionEvents.exported,
+      request.userId,
+      payload,
+    ),
+  );
+  return { state, payload };
 }
 
 /** Decisions convened at or after `since` (ISO date), for `export --all`. */

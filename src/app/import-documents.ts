@@ -7,12 +7,14 @@ import { InputError, PatchcallError } from '../common/errors';
 import type { SniffedDocument } from '../common/format-handler';
 import { assignBatchToAsset } from '../inventory/software';
 import { loadFilters } from '../store/exposure-store';
-import type { AppContext } from './app-context';
+import type { AppContext } from './app-context-type';
 import { chooseFormat, formatsFor, type ImportBatch } from './formats';
 import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
+import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
+import { writeTransaction } from '../store/write-transaction';
 
-export const SOURCE_IMPORTED = 'source.imported';
+export { SOURCE_IMPORTED };
 
 export interface SourceImportedPayload {
   format: string;
@@ -80,41 +82,56 @@ export function importDocuments(
   ]);
   for (const { batch } of parsed) if (batch.kind === 'network') refuseUnknownFilters(batch.network, filterNames);
 
-  return ctx.db.transaction(() =>
-    parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-      const summary = {
-        kind: batch.kind,
-        summary: describeBatch(batch),
-        warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
-      };
-      // the same SBOM said of another asset is another statement, not a repeat
-      const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
-      // the same bytes under another filter name are a new fact too (the firewall the network description expects)
-      const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
-        (event) => event.payload.name === options.name,
-      );
-      if (previous) {
-        return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
-      }
-      const payload: SourceImportedPayload = {
-        format,
-        document: input.doc.name,
-        sha256,
-        bytes: input.bytes.length,
-        batch,
-        ...(options.name !== undefined ? { name: options.name } : {}),
-      };
-      const event = ctx.events.append({
-        type: SOURCE_IMPORTED,
-        stream,
-        actor: options.actor,
-        payload,
+  return writeTransaction(
+    ctx.db,
+    () => {
+      // the tables are checked inside the write lock: nothing is projected onto tables that disagree with the log
+      assertTablesMatchLog(ctx);
+      const outcomes = parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
+        const summary = {
+          kind: batch.kind,
+          summary: describeBatch(batch),
+          warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
+        };
+        // the same SBOM said of another asset is another statement, not a repeat
+        const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
+        // the same bytes under another filter name are a new fact too (the firewall the network description expects)
+        const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
+          (event) => event.payload.name === options.name,
+        );
+        if (previous) {
+          return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
+        }
+        const payload: SourceImportedPayload = {
+          format,
+          document: input.doc.name,
+          sha256,
+          bytes: input.bytes.length,
+          batch,
+          ...(options.name !== undefined ? { name: options.name } : {}),
+        };
+        const event = ctx.events.append({
+          type: SOURCE_IMPORTED,
+          stream,
+          actor: options.actor,
+          payload,
+        });
+        // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
+        projectBatch(ctx, event.seq, batch);
+        options.onProgress?.('store', i + 1, parsed.length);
+        return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
       });
-      projectBatch(ctx, event.seq, batch);
-      options.onProgress?.('store', i + 1, parsed.length);
-      return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
-    }),
-  )();
+      const imported = outcomes.filter((o) => o.status === 'imported');
+      if (imported.length)
+        recordProjection(
+          ctx,
+          Math.max(...imported.map((o) => o.eventSeq)),
+          imported.map((o) => o.kind),
+        );
+      return outcomes;
+    },
+    { sizeHint: inputs.reduce((sum, input) => sum + input.bytes.length, 0) },
+  );
 }
 
 const FILTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -148,7 +165,7 @@ function withAsset(batch: ImportBatch, document: string, asset: string | undefin
 
 /** Refills the projection tables from the event log: they are caches, the log is the truth. */
 export function rebuildProjections(ctx: AppContext): number {
-  return ctx.db.transaction(() => {
+  return writeTransaction(ctx.db, () => {
     clearProjections(ctx);
     let count = 0;
     // collected first: better-sqlite3 cannot write while a read statement is still iterating
@@ -156,6 +173,7 @@ export function rebuildProjections(ctx: AppContext): number {
       projectBatch(ctx, event.seq, event.payload.batch);
       count++;
     }
+    recordProjection(ctx, ctx.events.newestSeq(SOURCE_IMPORTED), ['bulletins', 'inventory', 'filters', 'network']);
     return count;
-  })();
+  });
 }

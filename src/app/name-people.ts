@@ -13,6 +13,7 @@ import {
 } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 import { readRoster } from './roles-roster';
+import { writeTransaction } from '../store/write-transaction';
 
 export type PersonName = Omit<PeopleNamedPayload['people'][number], 'userId'>;
 
@@ -50,6 +51,11 @@ export function recordPeopleNames(
   state: DecisionState,
   names: Record<string, PersonName> = {},
 ): DecisionState {
+  // read and appended under one write lock: two processes naming the same people append one event, not two
+  return writeTransaction(ctx.db, () => namePeople(ctx, state, names));
+}
+
+function namePeople(ctx: AppContext, state: DecisionState, names: Record<string, PersonName>): DecisionState {
   const stream = decisionStream(state.id);
   const { ids, known } = peopleOf(ctx, stream);
   for (const id of Object.keys(names)) ids.add(id);

@@ -1,5 +1,5 @@
 /** Routes an imported batch to the read model of its kind. Called in the transaction that appended its event. */
-import type { AppContext } from './app-context';
+import type { AppContext } from './app-context-type';
 import type { ImportBatch } from './formats';
 import { clearInventory, projectInventory } from '../store/inventory-store';
 import { clearExposureInputs, projectFilters, projectNetwork } from '../store/exposure-store';

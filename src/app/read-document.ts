@@ -7,6 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { InputError } from '../common/errors';
 import type { SniffedDocument } from '../common/format-handler';
 import { parseJsonText } from '../common/parse-json';
+import { checkXmlBounds } from '../common/input-limits';
 
 /** Largest input accepted, before and after decompression. The full KEV catalog is ~1.3 MB, a daily EPSS file ~12 MB. */
 export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
@@ -53,14 +54,37 @@ export function sniffDocument(name: string, raw: Buffer, maxBytes = DEFAULT_MAX_
     }
   }
   if (bytes.length === 0) throw new InputError(name, 'the file is empty');
-  if (bytes.subarray(0, 8192).includes(0))
-    throw new InputError(name, 'binary content (NUL bytes): expected a JSON, XML, CSV, YAML or text document');
-  let text = bytes.toString('utf8');
+  let text = decodeText(name, bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const first = text.trimStart()[0];
   if (first === '{' || first === '[') return { name, text, json: parseJsonText(name, text) };
-  if (first === '<') return { name, text, xmlRoot: xmlRootOf(name, text) };
+  if (first === '<') {
+    checkXmlBounds(name, text);
+    return { name, text, xmlRoot: xmlRootOf(name, text) };
+  }
   return { name, text };
+}
+
+/** UTF-8 (with or without a byte-order mark), or UTF-16 LE/BE when a byte-order mark says so. */
+function decodeText(name: string, bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return utf16(name, bytes.subarray(2), 'le');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(name, bytes.subarray(2), 'be');
+  if (bytes.subarray(0, 8192).includes(0))
+    throw new InputError(
+      name,
+      'binary content (NUL bytes): expected a JSON, XML, CSV, YAML or text document (UTF-16 needs a byte-order mark)',
+    );
+  return bytes.toString('utf8');
+}
+
+function utf16(name: string, bytes: Buffer, order: 'le' | 'be'): string {
+  if (bytes.length % 2 !== 0)
+    throw new InputError(name, `UTF-16 ${order.toUpperCase()} text with an odd number of bytes`);
+  try {
+    return new TextDecoder(order === 'le' ? 'utf-16le' : 'utf-16be', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(name, `not valid UTF-16 ${order.toUpperCase()} text despite its byte-order mark`);
+  }
 }
 
 /**

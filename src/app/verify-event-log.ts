@@ -1,17 +1,35 @@
 /**
- * `patchcall audit verify`: the hash chain of the whole log and, when an export of the audit channel is given, its
- * anchors. An exported record on its own, without the database, is ./verify-record.ts.
+ * `patchcall audit verify`: the hash chain of the whole log, the lookup tables re-derived from it and, when an
+ * export of the audit channel is given, its anchors. An exported record on its own, without the database, is
+ * ./verify-record.ts.
  */
 import { checkAnchors, parseAnchors, type AnchorCheck } from '../audit/anchors';
 import type { ChainVerdict } from '../audit/hash-chain';
-import type { AppContext } from './app-context';
+import { verifyLogInParallel } from '../store/verify-log-parallel';
+import type { AppContext } from './app-context-type';
+import { verifyLookupTables, type TablesVerdict } from './lookup-tables';
 
-/** Walks the hash chain; only when it holds are the anchors (read through `readAnchors`) compared with the log. */
-export function verifyEventLog(
-  ctx: AppContext,
-  readAnchors?: () => unknown,
-): { chain: ChainVerdict; anchors?: AnchorCheck } {
-  const chain = ctx.events.verify();
-  if (!readAnchors || !chain.ok) return { chain };
-  return { chain, anchors: checkAnchors(parseAnchors(readAnchors()), (seq) => ctx.events.hashAt(seq)) };
+export interface VerifyEventLogOptions {
+  /** Reads the export of the audit channel whose anchors are compared with the log. */
+  readAnchors?: () => unknown;
+  /** Only the chain (and anchors): the lookup tables are not re-derived. */
+  quick?: boolean;
+}
+
+export interface EventLogVerdict {
+  chain: ChainVerdict;
+  tables?: TablesVerdict;
+  anchors?: AnchorCheck;
+}
+
+/** Walks the hash chain; only when it holds are the lookup tables re-derived and the anchors compared with the log. */
+export async function verifyEventLog(ctx: AppContext, options: VerifyEventLogOptions = {}): Promise<EventLogVerdict> {
+  // a database file is walked in worker threads; an in-memory one (tests) only by this connection
+  const chain = ctx.db.memory ? ctx.events.verify() : await verifyLogInParallel(ctx.db.name);
+  if (!chain.ok) return { chain };
+  const tables = options.quick ? undefined : verifyLookupTables(ctx);
+  const anchors = options.readAnchors
+    ? checkAnchors(parseAnchors(options.readAnchors()), (seq) => ctx.events.hashAt(seq), chain.headSeq)
+    : undefined;
+  return { chain, ...(tables ? { tables } : {}), ...(anchors ? { anchors } : {}) };
 }

@@ -1,7 +1,8 @@
 /**
  * Anchors: the chain head (sequence number and hash) posted to an audit channel outside the database, daily and
  * at each call. A database that was rolled back or rewritten wholesale still verifies on its own; compared with
- * the anchors Slack kept, it does not.
+ * the anchors Slack kept, it does not. A check proves something only if some anchor matched: a file with none, or
+ * with the anchors of another chain, fails.
  */
 
 export interface Anchor {
@@ -42,19 +43,52 @@ export function parseAnchors(content: unknown): Anchor[] {
     content.split('\n').forEach((line, i) => add(line, `line ${i + 1}`));
   } else {
     const messages = Array.isArray(content) ? content : (content as { messages?: unknown[] })?.messages;
-    for (const message of messages ?? []) {
+    for (const message of Array.isArray(messages) ? messages : []) {
       const m = message as { text?: unknown; ts?: unknown };
-      add(m.text, `message ts ${String(m.ts ?? '?')}`);
+      add(m?.text, `message ts ${String(m?.ts ?? '?')}`);
     }
   }
   return anchors.sort((a, b) => a.seq - b.seq);
 }
 
-export type AnchorCheck =
-  { ok: true; checked: number; newest?: Anchor } | { ok: false; checked: number; anchor: Anchor; problem: string };
+/** Events after the newest anchor: they are in the database but no outside record has witnessed them yet. */
+export interface Unwitnessed {
+  fromSeq: number;
+  toSeq: number;
+  count: number;
+}
 
-/** `hashAt(seq)` is the database's hash for that event, or undefined when it has no such event. */
-export function checkAnchors(anchors: Anchor[], hashAt: (seq: number) => string | undefined): AnchorCheck {
+export type AnchorCheck =
+  | { ok: true; checked: number; newest: Anchor; unwitnessed?: Unwitnessed }
+  | { ok: false; checked: number; anchor?: Anchor; problem: string };
+
+/**
+ * `hashAt(seq)` is the database's hash for that event, or undefined when it has no such event; `headSeq` is the
+ * database's newest event.
+ */
+export function checkAnchors(
+  anchors: Anchor[],
+  hashAt: (seq: number) => string | undefined,
+  headSeq: number,
+): AnchorCheck {
+  if (anchors.length === 0)
+    return {
+      ok: false,
+      checked: 0,
+      problem:
+        'the file holds no patchcall anchors (messages "patchcall anchor: seq=… hash=…"), so nothing was proven: export the audit channel, not another one',
+    };
+  const mismatches = anchors.filter((anchor) => {
+    const stored = hashAt(anchor.seq);
+    return stored !== undefined && stored !== anchor.hash;
+  });
+  if (mismatches.length === anchors.length)
+    return {
+      ok: false,
+      checked: 0,
+      anchor: anchors[0]!,
+      problem: `none of the ${anchors.length} anchor${anchors.length === 1 ? '' : 's'} matches this database (event #${anchors[0]!.seq} has hash ${hashAt(anchors[0]!.seq)} here but ${anchors[0]!.hash} in the anchor at ${anchors[0]!.where}): the anchors belong to another chain (another database), or this history was rewritten from the start`,
+    };
   let checked = 0;
   for (const anchor of anchors) {
     const stored = hashAt(anchor.seq);
@@ -76,5 +110,13 @@ export function checkAnchors(anchors: Anchor[], hashAt: (seq: number) => string 
     }
     checked++;
   }
-  return { ok: true, checked, ...(anchors.length ? { newest: anchors[anchors.length - 1] } : {}) };
+  const newest = anchors[anchors.length - 1]!;
+  return {
+    ok: true,
+    checked,
+    newest,
+    ...(headSeq > newest.seq
+      ? { unwitnessed: { fromSeq: newest.seq + 1, toSeq: headSeq, count: headSeq - newest.seq } }
+      : {}),
+  };
 }

@@ -20,6 +20,8 @@ export interface CliIo {
   clock?: () => Date;
 }
 
+export type DatabaseAccess = 'read' | 'write' | 'audit';
+
 export interface GlobalOptions {
   db?: string;
   json?: boolean;
@@ -32,8 +34,13 @@ export interface GlobalOptions {
 export interface CliRuntime {
   io: CliIo;
   config: Config;
-  /** Opens the store for a command and gives its use cases; the CLI closes it when the command ends. */
-  open(options: GlobalOptions): Patchcall;
+  /**
+   * Opens the store for a command and gives its use cases; the CLI closes it when the command ends. `read` (the
+   * default) refuses a database that does not exist and lookup tables that disagree with the log; `write` may
+   * create the database (import, watch) and checks the tables in its transaction; `audit` opens an existing
+   * database whatever its tables hold, for the commands that report or repair them.
+   */
+  open(options: GlobalOptions, access?: DatabaseAccess): Patchcall;
   /** Prints a result: JSON with --json, else the human text. */
   print(options: GlobalOptions, json: unknown, human: () => string): void;
   /** Sets the process exit code (0 ok, 1 failure, 2 bad input or usage). */

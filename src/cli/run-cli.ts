@@ -26,11 +26,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const runtime: CliRuntime = {
       io,
       config,
-      open(options) {
+      open(options, access = 'read') {
         const clock = options.at ? fixedClock(options.at) : io.clock;
         const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
+          mustExist: access !== 'write',
+          checkTables: access === 'read',
+          busyTimeoutMs: config.busyTimeoutMs,
           ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
           ...(options.at ? { asOf: clock!() } : {}),
@@ -122,8 +125,11 @@ function reportError(error: unknown, io: CliIo, json: boolean): number {
       return 0;
     return 2;
   }
-  // bad input or usage is the user's to fix (2); anything else, an unreachable server included, is a failure (1)
-  const code = isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE') ? 2 : 1;
+  // bad input, usage or an unusable --db is the user's to fix (2); anything else, an unreachable server included, is a failure (1)
+  const code =
+    isPatchcallError(error) && (error.code === 'BAD_INPUT' || error.code === 'USAGE' || error.code === 'BAD_DATABASE')
+      ? 2
+      : 1;
   const message = isPatchcallError(error)
     ? error.message
     : `internal error: ${(error as Error)?.message ?? String(error)}`;

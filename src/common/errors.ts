@@ -6,6 +6,10 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'CONFIG' // a setting is missing or malformed
   | 'DB_TOO_NEW' // the database was written by a newer patchcall
+  | 'BAD_DATABASE' // the --db path cannot be used: impossible, missing for a read, or not a patchcall database
+  | 'BUSY' // another writer held the database for longer than the busy timeout
+  | 'DISK_FULL'
+  | 'TABLES_DIFFER' // a lookup table disagrees with the event log
   | 'CHAIN_BROKEN' // the event log's hash chain does not verify
   | 'FORBIDDEN'
   | 'UNAVAILABLE' // a server or file that could not be reached: a failure, not bad input
@@ -42,21 +46,43 @@ export interface InputPlace {
  * `file` is the name the user gave (path, URL or "request body").
  */
 export class InputError extends PatchcallError {
+  readonly problem: string;
+
   constructor(
     readonly file: string,
-    readonly problem: string,
+    problem: string,
     readonly place: InputPlace = {},
   ) {
-    super('BAD_INPUT', `${file}${formatPlace(place)}: ${problem}`);
+    const oneLine = boundedProblem(problem);
+    super('BAD_INPUT', `${file}${formatPlace(place)}: ${oneLine}`);
+    this.problem = oneLine;
     this.name = 'InputError';
   }
+}
+
+const MAX_QUOTED = 80;
+const MAX_PROBLEM = 400;
+
+/**
+ * A problem on one line, with any quoted value cut to about 80 characters: a message must not repeat a 1 MB
+ * field or a nested value thousands of levels deep. Parsers quote with quoteValue; this is the backstop.
+ */
+function boundedProblem(problem: string): string {
+  const oneLine = problem.replace(/\s*[\r\n]+\s*/g, ' ');
+  const cut = oneLine.replace(/"(?:[^"\\]|\\.){80,}?"/g, (quoted) =>
+    quoted.length > MAX_QUOTED ? `${quoted.slice(0, MAX_QUOTED - 2)}…" (${quoted.length} characters)` : quoted,
+  );
+  return cut.length > MAX_PROBLEM ? `${cut.slice(0, MAX_PROBLEM - 1)}…` : cut;
 }
 
 export function formatPlace(place: InputPlace): string {
   const parts: string[] = [];
   if (place.line !== undefined)
     parts.push(`line ${place.line}${place.column !== undefined ? `, column ${place.column}` : ''}`);
-  if (place.pointer !== undefined) parts.push(`at ${place.pointer === '' ? '/' : place.pointer}`);
+  if (place.pointer !== undefined) {
+    const pointer = place.pointer === '' ? '/' : place.pointer;
+    parts.push(`at ${pointer.length > 120 ? `${pointer.slice(0, 119)}…` : pointer}`);
+  }
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 

@@ -61,24 +61,72 @@ export function viewsOfBatch(batch: InventoryBatch): Asset[] {
   return [...batch.assets, ...byHost.values()];
 }
 
-/** Views in import order (oldest first) → current assets, in order of first appearance. */
+/**
+ * Views in import order (oldest first) → current assets, in order of first appearance. Views of one host (see
+ * sameHost) are grouped through an index of their ids, addresses and names, so a large inventory costs about one
+ * lookup per view rather than a comparison with every view before it.
+ */
 export function mergeAssetViews(views: Asset[]): Asset[] {
-  let groups: Asset[][] = [];
+  const groups: { views: Asset[]; position: number }[] = [];
+  const parent: number[] = [];
+  const find = (group: number): number => {
+    let root = group;
+    while (parent[root] !== root) root = parent[root]!;
+    for (let at = group; parent[at] !== root;) [at, parent[at]] = [parent[at]!, root];
+    return root;
+  };
+  const index = new Map<string, number[]>();
   for (const view of views) {
-    const matching = groups.filter((group) => group.some((other) => sameHost(view, other)));
+    const matching = [...new Set(hostKeys(view, 'lookup').flatMap((key) => (index.get(key) ?? []).map(find)))].sort(
+      (a, b) => groups[a]!.position - groups[b]!.position,
+    );
+    let target: number;
     if (!matching.length) {
-      groups.push([view]);
-      continue;
+      target = groups.length;
+      groups.push({ views: [view], position: target });
+      parent.push(target);
+    } else {
+      // a view can join groups that were separate until now (a scan naming the host that a CMDB row has the address of)
+      target = matching[0]!;
+      const group = groups[target]!;
+      const last = group.views[group.views.length - 1];
+      if (matching.length === 1 && (!last || seqOf(last) <= seqOf(view))) group.views.push(view);
+      else {
+        group.views = [...matching.flatMap((g) => groups[g]!.views), view].sort((a, b) => seqOf(a) - seqOf(b));
+        for (const other of matching.slice(1)) {
+          parent[other] = target;
+          groups[other]!.views = [];
+        }
+      }
     }
-    // a view can join groups that were separate until now (a scan naming the host that a CMDB row has the address of)
-    const joined = [...matching.flat(), view];
-    const sortedBySeq = joined.sort((a, b) => seqOf(a) - seqOf(b));
-    const first = matching[0]!;
-    groups = groups
-      .filter((group) => group === first || !matching.includes(group))
-      .map((group) => (group === first ? sortedBySeq : group));
+    for (const key of hostKeys(view, 'store')) {
+      const list = index.get(key);
+      if (!list) index.set(key, [target]);
+      else if (find(list[list.length - 1]!) !== target) list.push(target);
+    }
   }
-  return groups.map(mergeGroup);
+  return groups
+    .filter((group, i) => find(i) === i && group.views.length)
+    .sort((a, b) => a.position - b.position)
+    .map((group) => mergeGroup(group.views));
+}
+
+/**
+ * The index keys of a view, such that two views share a lookup/store key pair exactly when sameHost holds: the
+ * same id, a shared address, an equal name, or a short name and an FQDN that starts with it (two FQDNs with the
+ * same first label do not match, so the FQDN side stores its first label under a key only short names look up).
+ */
+function hostKeys(view: Asset, use: 'lookup' | 'store'): string[] {
+  const keys = [`id:${view.id.toLowerCase()}`, ...view.addresses.map((address) => `address:${address}`)];
+  for (const raw of [view.name, ...view.hostnames]) {
+    const name = raw.toLowerCase().replace(/\.$/, '');
+    if (!name || isAddress(name)) continue;
+    keys.push(`name:${name}`);
+    if (name.includes('.'))
+      keys.push(use === 'store' ? `fqdn-first:${name.split('.')[0]}` : `short:${name.split('.')[0]}`);
+    else keys.push(use === 'store' ? `short:${name}` : `fqdn-first:${name}`);
+  }
+  return keys;
 }
 
 export function sameHost(a: Asset, b: Asset): boolean {

@@ -25,6 +25,7 @@ export async function main(
   try {
     patchcall = openPatchcall({
       dbPath: config.dbPath,
+      busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
     });

@@ -1,7 +1,8 @@
-/** The bulletin read model: advisory and CVE records by id, cached from `source.imported` events. */
+/** The bulletin read model: advisory and CVE records by id, cached from `source.imported` events, stored as canonical JSON (sorted keys: a rebuild gives the same bytes). */
 import type Database from 'better-sqlite3';
 import type { AdvisoryRecord, BulletinBatch, CveRecord, EpssTable } from '../bulletins/model';
 import { epssRecord, forEachEpssRow } from '../bulletins/parsers/epss';
+import { canonicalJson } from '../common/canonical-json';
 
 export class BulletinProjection {
   private readonly insertAdvisory: Database.Statement;
@@ -26,11 +27,11 @@ export class BulletinProjection {
   /** Call inside the transaction that appended the event. */
   project(eventSeq: number, batch: BulletinBatch): void {
     for (const advisory of batch.advisories) {
-      this.insertAdvisory.run(eventSeq, advisory.id, JSON.stringify(advisory));
+      this.insertAdvisory.run(eventSeq, advisory.id, canonicalJson(advisory));
       for (const cve of advisory.cves) this.linkCve.run(advisory.id, cve);
     }
     for (const record of batch.cves)
-      this.insertCve.run(eventSeq, record.cve, record.source.format, JSON.stringify(record));
+      this.insertCve.run(eventSeq, record.cve, record.source.format, canonicalJson(record));
     if (batch.epssTable) this.projectEpss(eventSeq, batch.epssTable);
   }
 

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '../common/canonical-json';
+import { writeTransaction } from './write-transaction';
 import {
   ChainVerifier,
   GENESIS_HASH,
@@ -70,6 +71,14 @@ export class EventLog {
     return row ?? { seq: 0, hash: GENESIS_HASH };
   }
 
+  /** The newest event of a type, or 0 when there is none. */
+  newestSeq(type: string): number {
+    const row = this.db.prepare('SELECT MAX(seq) AS seq FROM events WHERE type = ?').get(type) as {
+      seq: number | null;
+    };
+    return row.seq ?? 0;
+  }
+
   /** The stored hash of event `seq`, or undefined when there is no such event. */
   hashAt(seq: number): string | undefined {
     return (this.db.prepare('SELECT hash FROM events WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash;
@@ -83,7 +92,7 @@ export class EventLog {
 
   /** Appends one event. Inside a caller's transaction it joins it; otherwise it is its own transaction. */
   append<P>(event: NewEvent & { payload: P }): StoredEvent<P> {
-    return this.db.transaction(() => {
+    return writeTransaction(this.db, () => {
       const head = this.head();
       const chained = {
         seq: head.seq + 1,
@@ -105,7 +114,7 @@ export class EventLog {
         hash,
       );
       return { ...chained, payload: event.payload, prevHash: head.hash, hash } as StoredEvent<P>;
-    })();
+    });
   }
 
   /** Events in sequence order, filtered by stream and/or type. */

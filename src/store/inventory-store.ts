@@ -11,7 +11,7 @@ import type { Asset, InventoryBatch } from '../inventory/model';
 /** Call inside the transaction that appended the event. */
 export function projectInventory(db: Database.Database, eventSeq: number, batch: InventoryBatch): void {
   const insert = db.prepare('INSERT INTO inventory_views (event_seq, position, view) VALUES (?, ?, ?)');
-  viewsOfBatch(batch).forEach((view, i) => insert.run(eventSeq, i, JSON.stringify(stampSeq(view, eventSeq))));
+  viewsOfBatch(batch).forEach((view, i) => insert.run(eventSeq, i, canonicalJson(stampSeq(view, eventSeq))));
   refreshCurrent(db);
 }
 
@@ -38,7 +38,7 @@ function refreshCurrent(db: Database.Database): void {
   ).map((r) => JSON.parse(r.view) as Asset);
   db.exec('DELETE FROM inventory_assets');
   const insert = db.prepare('INSERT INTO inventory_assets (id, ord, name, asset) VALUES (?, ?, ?, ?)');
-  mergeAssetViews(views).forEach((asset, i) => insert.run(asset.id, i, asset.name, JSON.stringify(asset)));
+  mergeAssetViews(views).forEach((asset, i) => insert.run(asset.id, i, asset.name, canonicalJson(asset)));
 }
 
 /** Stamps the import event's number onto every source in a view, so each fact traces back to its event. */

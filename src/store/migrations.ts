@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { PatchcallError } from '../common/errors';
+import { writeTransaction } from './write-transaction';
 
 export interface Migration {
   version: number;
@@ -26,7 +27,16 @@ export function readMigrations(dir: string): Migration[] {
     });
 }
 
-export function migrate(db: Database.Database, migrations: Migration[], dbLabel: string): number[] {
+/**
+ * `afterEach` runs inside each migration's transaction: data that a new table needs (e.g. the digests of 008) is
+ * filled in atomically with it, so another process never sees the table without it.
+ */
+export function migrate(
+  db: Database.Database,
+  migrations: Migration[],
+  dbLabel: string,
+  afterEach?: (version: number) => void,
+): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
@@ -45,11 +55,15 @@ export function migrate(db: Database.Database, migrations: Migration[], dbLabel:
   const done: number[] = [];
   for (const migration of migrations) {
     if (applied.has(migration.version)) continue;
-    db.transaction(() => {
+    // another process may be applying the same migration: decide inside the write lock
+    const appliedNow = writeTransaction(db, () => {
+      if (db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(migration.version)) return false;
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
-    })();
-    done.push(migration.version);
+      afterEach?.(migration.version);
+      return true;
+    });
+    if (appliedNow) done.push(migration.version);
   }
   return done;
 }

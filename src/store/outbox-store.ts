@@ -3,9 +3,12 @@
  * acknowledged, and the cached members of Slack user groups. None of it is truth; the event log is.
  */
 import Database from 'better-sqlite3';
+import { registerWriteSettings, settingsOf, writeTransaction } from './write-transaction';
 
 export class OutboxStore {
   private readonly own?: Database.Database;
+  /** The connection these rows are written through: like every writer, it takes the write lock up front and waits. */
+  private readonly db: Database.Database;
   private readonly takeLease: Database.Statement;
   private readonly dropLease: Database.Statement;
   private readonly readVersion: Database.Statement;
@@ -24,8 +27,9 @@ export class OutboxStore {
       db = this.own = new Database(main.name);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      db.pragma('busy_timeout = 5000');
+      registerWriteSettings(db, settingsOf(main));
     }
+    this.db = db;
     // taken when free, expired, or already ours (renewal); one statement, so two processes cannot both win
     this.takeLease = db.prepare(
       `INSERT INTO outbox_leases (subject, holder, expires_at) VALUES (@subject, @holder, @expiresAt)
@@ -53,11 +57,14 @@ export class OutboxStore {
 
   /** True when `holder` now holds the lease on `subject` until `now + ttlMs`. */
   lease(subject: string, holder: string, now: number, ttlMs: number): boolean {
-    return this.takeLease.run({ subject, holder, expiresAt: now + ttlMs, now }).changes === 1;
+    return writeTransaction(
+      this.db,
+      () => this.takeLease.run({ subject, holder, expiresAt: now + ttlMs, now }).changes === 1,
+    );
   }
 
   release(subject: string, holder: string): void {
-    this.dropLease.run(subject, holder);
+    writeTransaction(this.db, () => this.dropLease.run(subject, holder));
   }
 
   sentCardVersion(decisionId: string, messageTs: string): number {
@@ -65,7 +72,7 @@ export class OutboxStore {
   }
 
   recordCardVersion(decisionId: string, messageTs: string, version: number, at: Date): void {
-    this.writeVersion.run(decisionId, messageTs, version, at.toISOString());
+    writeTransaction(this.db, () => this.writeVersion.run(decisionId, messageTs, version, at.toISOString()));
   }
 
   groupMembers(): Record<string, string[]> {
@@ -74,6 +81,8 @@ export class OutboxStore {
   }
 
   recordGroupMembers(groupId: string, members: string[], at: Date): void {
-    this.writeGroup.run(groupId, JSON.stringify([...members].sort()), at.toISOString());
+    writeTransaction(this.db, () =>
+      this.writeGroup.run(groupId, JSON.stringify([...members].sort()), at.toISOString()),
+    );
   }
 }

@@ -108,7 +108,10 @@ describe('anchors', () => {
     expect(parseAnchors(history)).toEqual([
       { seq: 5, hash: at5.hash, at: '2008-10-23T17:00:00Z', where: 'message ts 1.0' },
     ]);
-    expect(checkAnchors(parseAnchors(history), (seq) => log.hashAt(seq))).toMatchObject({ ok: true, checked: 1 });
+    expect(checkAnchors(parseAnchors(history), (seq) => log.hashAt(seq), log.head().seq)).toMatchObject({
+      ok: true,
+      checked: 1,
+    });
 
     const file = join(dirname(path), 'audit-channel.json');
     writeFileSync(file, JSON.stringify(history));
@@ -121,14 +124,16 @@ describe('anchors', () => {
     const shorter = tempDbPath();
     const rewritten = new EventLog(openDatabase(shorter), () => new Date('2008-10-24T00:00:00Z'));
     rewritten.append({ type: 'source.imported', stream: 'source:x', actor: 'cli', payload: { n: 0 } });
-    expect(checkAnchors(parseAnchors(history), (seq) => rewritten.hashAt(seq))).toMatchObject({
+    expect(checkAnchors(parseAnchors(history), (seq) => rewritten.hashAt(seq), rewritten.head().seq)).toMatchObject({
       ok: false,
       problem: expect.stringContaining('rolled back'),
     });
-    expect(checkAnchors(parseAnchors(history), (seq) => rolledBack.log.hashAt(seq) && 'f'.repeat(64))).toMatchObject({
-      ok: false,
-      problem: expect.stringContaining('rewritten'),
-    });
+    expect(checkAnchors(parseAnchors(history), (seq) => rolledBack.log.hashAt(seq) && 'f'.repeat(64), 9)).toMatchObject(
+      {
+        ok: false,
+        problem: expect.stringContaining('rewritten'),
+      },
+    );
     const cli = await patchcall(['--db', shorter, 'audit', 'verify', '--anchors', file]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(

@@ -1,3 +1,5 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import { formulaSafeCsv } from '../../src/common/safe-csv';
 /**
  * `patchcall export`: a decision recorded in a real SQLite log (its events appended as Slack would append them)
  * exported in every format, verified on its own, and caught when tampered with. The Slack thread comes from the
@@ -196,6 +198,10 @@ describe('patchcall export', () => {
     const dir = outFile(db, 'bundle');
     expect((await patchcall(['--db', db, 'export', '--all', '--since', '2008-10-01', '--out', dir])).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['index.csv', 'ms08-067.html', 'ms08-067.json']);
+    // a real CSV (quoted where needed), read back by a CSV parser
+    expect(parseCsv(readFileSync(join(dir, 'index.csv'), 'utf8'), { columns: true })).toEqual([
+      expect.objectContaining({ decision: 'ms08-067', bulletin: 'MS08-067', file_json: 'ms08-067.json' }),
+    ]);
     await patchcall(['--db', db, 'export', '--all', '--since', '2009-01-01', '--out', join(dir, 'later')]);
     expect(
       readFileSync(join(dir, 'later', 'index.csv'), 'utf8')
@@ -236,4 +242,19 @@ describe('patchcall export', () => {
       await standIn.stop();
     }
   }, 60000);
+});
+
+describe('formula-safe CSV', () => {
+  it('quotes commas and line breaks and defuses cells a spreadsheet would run', () => {
+    const text = formulaSafeCsv([
+      ['decision', 'bulletin'],
+      ['a,b', '=HYPERLINK("http://x")'],
+      ['line\nbreak', '@SUM(1)'],
+    ]);
+    expect(parseCsv(text)).toEqual([
+      ['decision', 'bulletin'],
+      ['a,b', `'=HYPERLINK("http://x")`],
+      ['line\nbreak', "'@SUM(1)"],
+    ]);
+  });
 });

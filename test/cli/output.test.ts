@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAppContext } from '../../src/app/app-context';
 import { SOURCE_IMPORTED } from '../../src/app/import-documents';
+import { recordProjection } from '../../src/app/lookup-tables';
 import { projectBatch } from '../../src/app/project-batch';
 import { sniffDocument } from '../../src/app/read-document';
 import { parseNetworkDescription } from '../../src/exposure/parsers/network-description';
@@ -53,6 +54,8 @@ describe('exposure on a database written before imports checked filter names', (
           payload: { format: 'network', document: 'network.yaml', sha256: 'legacy', bytes: 0, batch },
         });
         projectBatch(ctx, event.seq, batch);
+        // as an import does: the tables' digests are recorded, so the tables agree with the log
+        recordProjection(ctx, event.seq, ['network']);
       })();
     } finally {
       ctx.close();

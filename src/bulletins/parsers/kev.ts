@@ -1,5 +1,6 @@
 /** CISA Known Exploited Vulnerabilities catalog, JSON or CSV: a listing is evidence of active exploitation. */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import type { FormatHandler } from '../../common/format-handler';
 import { InputError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
@@ -69,7 +70,7 @@ export const kevFormat: FormatHandler<BulletinBatch> = {
 function parseKevCsv(file: string, text: string): CveRecord[] {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
-    rows = parseCsv(text, { columns: true, info: true, skip_empty_lines: true }) as typeof rows;
+    rows = parseCsv(text, { ...CSV_LIMITS, columns: true, info: true, skip_empty_lines: true }) as typeof rows;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     throw new InputError(
@@ -78,6 +79,7 @@ function parseKevCsv(file: string, text: string): CveRecord[] {
       line ? { line } : {},
     );
   }
+  checkCsvRecords(file, rows);
   return rows.map(({ record, info }) => {
     // info.lines is the line the record ends on; KEV rows hold no line breaks, so it is the row's line
     const line = info.lines;

@@ -1,5 +1,7 @@
 /** `patchcall audit verify` (the hash chain, an exported record, anchors) and `patchcall audit rebuild`. */
 import type { Command } from 'commander';
+import type { AnchorCheck } from '../../audit/anchors';
+import { describeDifference, type TablesVerdict } from '../../app/lookup-tables';
 import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime } from '../cli-io';
 import { verifyExport } from './audit-verify-export';
@@ -7,6 +9,7 @@ import { verifyExport } from './audit-verify-export';
 interface VerifyOptions {
   export?: string;
   anchors?: string;
+  quick?: boolean;
   key?: string;
 }
 
@@ -15,22 +18,31 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
 
   audit
     .command('verify')
-    .description('walk the hash chain: count and head hash, or the first broken link (exit 1)')
+    .description(
+      'walk the hash chain and re-derive every lookup table from it: count and head hash, or what is broken (exit 1)',
+    )
     .option('--export <file>', 'verify an exported JSON record on its own, without the database')
     .option('--anchors <file>', 'also compare the database with the anchors in an export of the audit channel')
+    .option('--quick', 'only the hash chain (and anchors): skip re-deriving the lookup tables')
     .option(
       '--key <public key>',
       'with --export: the signing public key (base64 or PEM, or a file) that vouches for the record',
     )
-    .action((options: VerifyOptions, command: Command) => {
+    .action(async (options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export, options);
-      const { chain: verdict, anchors } = runtime
-        .open(global)
-        .verifyEventLog(options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined);
+      const {
+        chain: verdict,
+        tables,
+        anchors,
+      } = await runtime.open(global, 'audit').verifyEventLog({
+        ...(options.anchors ? { readAnchors: () => readAnchorFile(runtime, options.anchors!) } : {}),
+        ...(options.quick ? { quick: true } : {}),
+      });
       if (!verdict.ok) runtime.fail(1);
+      if (tables && !tables.ok) runtime.fail(1);
       if (anchors && !anchors.ok) runtime.fail(1);
-      runtime.print(global, { ...verdict, ...(anchors ? { anchors } : {}) }, () => {
+      runtime.print(global, { ...verdict, ...(tables ? { tables } : {}), ...(anchors ? { anchors } : {}) }, () => {
         const lines = verdict.ok
           ? [`chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}`]
           : [
@@ -38,13 +50,8 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
               ...(verdict.expected ? [`  expected ${verdict.expected}`, `  found    ${verdict.found}`] : []),
               `  ${verdict.count} events before it verified`,
             ];
-        if (anchors) {
-          lines.push(
-            anchors.ok
-              ? `anchors ok: ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'} match${anchors.newest ? ` (newest: event #${anchors.newest.seq})` : ''}`
-              : `anchors MISMATCH: ${anchors.problem}`,
-          );
-        }
+        if (tables) lines.push(...describeTableVerdict(tables));
+        if (anchors) lines.push(...describeAnchors(anchors));
         return lines.join('\n') + '\n';
       });
     });
@@ -54,7 +61,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
     .action((_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = runtime.open(global).rebuildProjections();
+      const count = runtime.open(global, 'audit').rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
 }
@@ -63,4 +70,23 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
 function readAnchorFile(runtime: CliRuntime, file: string): unknown {
   const { doc } = readDocumentFile(file, runtime.config.maxInputBytes);
   return doc.json ?? doc.text;
+}
+
+function describeTableVerdict(tables: TablesVerdict): string[] {
+  if (tables.ok) return [`tables ok: ${tables.checked} lookup tables match the log`];
+  return [
+    'tables DIFFER from the log (answers read from them cannot be trusted; run `patchcall audit rebuild`):',
+    ...tables.differences.map((difference) => `  ${describeDifference(difference)}`),
+    ...tables.recorded.map((problem) => `  ${problem.table}: ${problem.problem}`),
+  ];
+}
+
+function describeAnchors(anchors: AnchorCheck): string[] {
+  if (!anchors.ok) return [`anchors MISMATCH: ${anchors.problem}`];
+  return [
+    `anchors ok: ${anchors.checked} anchor${anchors.checked === 1 ? '' : 's'} match (newest: event #${anchors.newest.seq})`,
+    anchors.unwitnessed
+      ? `not yet witnessed: events #${anchors.unwitnessed.fromSeq}-#${anchors.unwitnessed.toSeq} (${anchors.unwitnessed.count}) lie after the newest anchor`
+      : 'every event is witnessed: the newest anchor is the head',
+  ];
 }

@@ -11,6 +11,7 @@ import { PatchcallError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
 import { fetchSlackProfiles, fetchSlackThread } from '../../slack/fetch-slack-thread';
 import { globalOptions, type CliRuntime } from '../cli-io';
+import { formulaSafeCsv } from '../../common/safe-csv';
 
 interface ExportCliOptions {
   format: string;
@@ -76,7 +77,7 @@ async function exportAll(
     since = reading.iso;
   }
   mkdirSync(options.out, { recursive: true });
-  const index: string[] = ['decision,bulletin,status,convened_at,call,file_json,file_html'];
+  const index: string[][] = [['decision', 'bulletin', 'status', 'convened_at', 'call', 'file_json', 'file_html']];
   for (const id of patchcall.decisionsSince(since)) {
     const thread = await slackThreadFor(runtime.io.env, patchcall, id);
     const record = patchcall.buildDecisionRecord(id, {
@@ -92,19 +93,17 @@ async function exportAll(
     }));
     for (const file of files) writeFileSync(join(options.out, file.name), file.content);
     patchcall.recordExport(record, { userId: actor, files });
-    index.push(
-      [
-        id,
-        record.decision.bulletinId,
-        record.decision.status,
-        record.decision.convenedAt ?? '',
-        record.decision.call?.outcome ?? '',
-        `${base}.json`,
-        `${base}.html`,
-      ].join(','),
-    );
+    index.push([
+      id,
+      record.decision.bulletinId,
+      record.decision.status,
+      record.decision.convenedAt ?? '',
+      record.decision.call?.outcome ?? '',
+      `${base}.json`,
+      `${base}.html`,
+    ]);
   }
-  writeFileSync(join(options.out, 'index.csv'), index.join('\n') + '\n');
+  writeFileSync(join(options.out, 'index.csv'), formulaSafeCsv(index));
   runtime.io.stderr(`wrote ${index.length - 1} decision record${index.length === 2 ? '' : 's'} to ${options.out}\n`);
 }
 

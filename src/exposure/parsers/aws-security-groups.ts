@@ -4,6 +4,7 @@
  * that. Egress permissions do not bear on inbound reachability and are not read.
  */
 import { InputError } from '../../common/errors';
+import { quoteValue } from '../../common/input-limits';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { pointer } from '../../common/json-pointer';
 import type { AddressFamily, Filter, FilterBatch, FilterRule, RuleMatch } from '../model';
@@ -180,7 +181,7 @@ function cidrAt(file: string, value: unknown, family: AddressFamily, at: string)
 
 function port(file: string, value: unknown, at: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535)
-    throw new InputError(file, `expected a port number 0-65535, found ${JSON.stringify(value)}`, { pointer: at });
+    throw new InputError(file, `expected a port number 0-65535, found ${quoteValue(value)}`, { pointer: at });
   return value;
 }
 

@@ -4,6 +4,7 @@
  * because every table hooked on a path must accept a packet. Named sets are resolved from the same table.
  */
 import { InputError } from '../../common/errors';
+import { quoteValue } from '../../common/input-limits';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { childPointer, pointer } from '../../common/json-pointer';
 import type {
@@ -459,8 +460,7 @@ function addresses(file: string, table: NftTable, right: Json, at: string, readi
       } catch (error) {
         throw new InputError(file, (error as Error).message, { pointer: where });
       }
-    } else
-      throw new InputError(file, `${JSON.stringify(value)} is not an address, prefix or range`, { pointer: where });
+    } else throw new InputError(file, `${quoteValue(value)} is not an address, prefix or range`, { pointer: where });
   }
   return cidrs;
 }
@@ -469,7 +469,7 @@ function portRanges(file: string, table: NftTable, right: Json, at: string): Por
   return elements(file, table, right, at).map(({ value, at: where }) => {
     const [from, to] = isObject(value) && Array.isArray(value.range) ? value.range : [value, value];
     if (!isPort(from) || !isPort(to) || from > to)
-      throw new InputError(file, `${JSON.stringify(value)} is not a port or port range (0-65535)`, { pointer: where });
+      throw new InputError(file, `${quoteValue(value)} is not a port or port range (0-65535)`, { pointer: where });
     return { from, to };
   });
 }
@@ -477,7 +477,7 @@ function portRanges(file: string, table: NftTable, right: Json, at: string): Por
 function scalars(file: string, table: NftTable, right: Json, at: string): string[] {
   return elements(file, table, right, at).map(({ value, at: where }) => {
     if (typeof value !== 'string' && typeof value !== 'number')
-      throw new InputError(file, `expected a name or number, found ${JSON.stringify(value)}`, { pointer: where });
+      throw new InputError(file, `expected a name or number, found ${quoteValue(value)}`, { pointer: where });
     return String(value);
   });
 }
@@ -495,7 +495,7 @@ function verdict(file: string, kind: string, body: Json, at: string, chains: Map
     case 'goto': {
       const target = isObject(body) ? body.target : undefined;
       if (typeof target !== 'string' || !chains.has(target))
-        throw new InputError(file, `${kind} to ${JSON.stringify(target)}, which is not a chain of this table`, {
+        throw new InputError(file, `${kind} to ${quoteValue(target)}, which is not a chain of this table`, {
           pointer: `${at}/target`,
         });
       return { kind, chain: target };
@@ -537,9 +537,19 @@ function renderMatch(body: JsonObject): string {
   return `${renderValue(body.left)} ${op}${renderValue(body.right)}`;
 }
 
-function renderValue(value: Json): string {
+/** How deep a value is rendered for display: deeper parts become "…" (readers have bounded input depth too). */
+const RENDER_DEPTH = 8;
+
+function renderValue(value: Json, depth = 0): string {
+  if (depth > RENDER_DEPTH) return '…';
+  const text = renderValueAt(value, depth + 1);
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function renderValueAt(value: Json, depth: number): string {
+  const render = (inner: Json) => renderValue(inner, depth);
   if (typeof value === 'string' || typeof value === 'number') return String(value);
-  if (Array.isArray(value)) return value.map(renderValue).join(',');
+  if (Array.isArray(value)) return value.map(render).join(',');
   if (!isObject(value)) return JSON.stringify(value);
   if (isObject(value.payload)) return `${String(value.payload.protocol)} ${String(value.payload.field)}`;
   if (isObject(value.meta))
@@ -548,13 +558,13 @@ function renderValue(value: Json): string {
       : `meta ${String(value.meta.key)}`;
   if (isObject(value.ct)) return `ct ${String(value.ct.key)}`;
   if (isObject(value.prefix)) return `${String(value.prefix.addr)}/${String(value.prefix.len)}`;
-  if (Array.isArray(value.range)) return `${renderValue(value.range[0])}-${renderValue(value.range[1])}`;
-  if (Array.isArray(value.set)) return `{ ${value.set.map(renderValue).join(', ')} }`;
-  if (isObject(value.elem)) return renderValue(value.elem.val);
+  if (Array.isArray(value.range)) return `${render(value.range[0])}-${render(value.range[1])}`;
+  if (Array.isArray(value.set)) return `{ ${value.set.map(render).join(', ')} }`;
+  if (isObject(value.elem)) return render(value.elem.val);
   const [operator, operands] = Object.entries(value)[0] ?? ['?', undefined];
   if ((operator === '&' || operator === '|' || operator === '^') && Array.isArray(operands))
-    return `(${operands.map(renderValue).join(` ${operator} `)})`;
-  return JSON.stringify(value);
+    return `(${operands.map(render).join(` ${operator} `)})`;
+  return quoteValue(value);
 }
 
 function renderVerdict(kind: string, body: Json): string {

@@ -4,6 +4,7 @@
  * the exporting machine's locale: read as src/inventory/locale-dates.ts says, else left unknown with a warning.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { checkCsvRecords, CSV_LIMITS } from '../../common/input-limits';
 import { InputError } from '../../common/errors';
 import type { FormatHandler, SniffedDocument } from '../../common/format-handler';
 import { fileDateOrder, readLocaleDate } from '../locale-dates';
@@ -25,6 +26,7 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
   let records: Record<string, string>[];
   try {
     records = parseCsv(doc.text, {
+      ...CSV_LIMITS,
       columns: true,
       comment: '#',
       comment_no_infix: true,
@@ -40,6 +42,7 @@ function parseGetHotfix(doc: SniffedDocument): InventoryBatch {
       e.lines ? { line: e.lines } : {},
     );
   }
+  checkCsvRecords(doc.name, records);
   const header = Object.keys(records[0] ?? {});
   const dates = records
     .map((row, i) => ({ text: row.InstalledOn ?? '', where: `line ${typeLine + i + 2}` }))

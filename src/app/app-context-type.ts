@@ -1,0 +1,25 @@
+/** What a use case receives: the store and the settings an edge opened (see app-context.ts). */
+import type Database from 'better-sqlite3';
+import type { ReleaseCalendars } from '../bulletins/release-cycle';
+import type { EventLog } from '../store/event-log';
+import type { BulletinProjection } from '../store/bulletin-projection';
+import type { LiveRulesFolder, RulesFolder } from './rules-folder';
+import type { SigningKey } from '../audit/record-signature';
+
+export interface AppContext {
+  db: Database.Database;
+  events: EventLog;
+  bulletins: BulletinProjection;
+  rulesDir: string;
+  /** The rules as they are now; take it once per use case so one answer comes from one version of the rules. */
+  readonly rules: RulesFolder;
+  /** For a long-running app: reload the rules on request or on change. */
+  liveRules: LiveRulesFolder;
+  readonly calendars: ReleaseCalendars;
+  clock: () => Date;
+  /** The installation's record-signing key (PATCHCALL_SIGNING_KEY, made at first start). */
+  readonly signingKey: SigningKey;
+  /** The moment `--at` replays; absent when acting now. Inventory facts dated after it are left out. */
+  asOf?: Date;
+  close(): void;
+}
