@@ -10,10 +10,10 @@ import type { Bulletin } from '../bulletins/model';
 import { formatTime } from '../common/time-format';
 import type { AssetExposure } from '../exposure/model';
 import type { Asset, AssetMatch } from '../inventory/model';
-import type { Assessment, AssetVerdict, Deadline, Urgency } from './model';
+import type { Assessment, AssessmentSummary, AssetVerdict, Deadline, Urgency } from './model';
 import { URGENCIES } from './model';
-import { buildPlan, type PlanItem } from './plan';
-import { bulletinFacts, type AssetFacts, type FactOverrides } from './risk-facts';
+import { buildPlan, type Plan, type PlanItem } from './plan';
+import { bulletinFacts, type AssetFacts, type BulletinFacts, type FactOverrides } from './risk-facts';
 import type { Rulebook } from './rulebook';
 import { dueMs, verdictSetting } from './verdict';
 import { VerdictMemo } from './verdict-memo';
@@ -41,7 +41,6 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const exposures = new Map(input.exposures.map((e) => [e.assetId, e]));
   const mitigated = new Map((input.exposureAfterMitigation ?? []).map((e) => [e.assetId, e]));
   const unknownMatches = input.matches.filter((m) => m.status === 'unknown');
-  const unresolved = unknownMatches.map((m) => m.asset.name);
   const releasedAt = facts.fixReleasedAt?.value;
 
   const items: PlanItem[] = [];
@@ -70,6 +69,28 @@ export async function assess(input: AssessInput): Promise<Assessment> {
     ...(releasedAt ? { fixReleasedAt: releasedAt } : {}),
   });
 
+  return {
+    bulletinId: bulletin.id,
+    assessedAt: now.format(),
+    verdicts,
+    plan: plan.steps,
+    summary: summaryOf(bulletin, facts, verdicts, unknownMatches, plan, rulebook, now),
+    rulebookDigest: rulebook.digest,
+  };
+}
+
+/** The counts, the first deadline, the headline and the reasons a card shows above the verdicts. */
+function summaryOf(
+  bulletin: Bulletin,
+  facts: BulletinFacts,
+  verdicts: AssetVerdict[],
+  unknownMatches: AssetMatch[],
+  plan: Plan,
+  rulebook: Rulebook,
+  now: Dayjs,
+): AssessmentSummary {
+  const policy = rulebook.policy;
+  const unresolved = unknownMatches.map((m) => m.asset.name);
   const counts = Object.fromEntries(URGENCIES.map((u) => [u, 0])) as Record<Urgency, number>;
   for (const v of verdicts) counts[v.urgency]++;
   const top = verdicts[0];
@@ -106,28 +127,21 @@ export async function assess(input: AssessInput): Promise<Assessment> {
       : []),
   ];
   return {
-    bulletinId: bulletin.id,
-    assessedAt: now.format(),
-    verdicts,
-    plan: plan.steps,
-    summary: {
-      counts,
-      urgency: top?.urgency ?? 'defer',
-      recommendedCall: plan.call,
-      deadline,
-      unknown: {
-        count: unresolved.length,
-        possiblyAffected: unknownMatches.filter((m) => m.possiblyAffected).length,
-        assets: unknownMatches.map((m) => ({
-          name: m.asset.name,
-          ...(m.asset.owner ? { owner: m.asset.owner } : {}),
-          why: m.reasons[0] ?? 'no reason recorded',
-        })),
-      },
-      headline: `${bulletin.id}: ${plan.call} — ${countLine}${first ? `; first deadline, for ${first.assetName}: ${formatTime(first.deadline.dueAt, policy.timezone)}` : ''}`,
-      reasons,
+    counts,
+    urgency: top?.urgency ?? 'defer',
+    recommendedCall: plan.call,
+    deadline,
+    unknown: {
+      count: unresolved.length,
+      possiblyAffected: unknownMatches.filter((m) => m.possiblyAffected).length,
+      assets: unknownMatches.map((m) => ({
+        name: m.asset.name,
+        ...(m.asset.owner ? { owner: m.asset.owner } : {}),
+        why: m.reasons[0] ?? 'no reason recorded',
+      })),
     },
-    rulebookDigest: rulebook.digest,
+    headline: `${bulletin.id}: ${plan.call} — ${countLine}${first ? `; first deadline, for ${first.assetName}: ${formatTime(first.deadline.dueAt, policy.timezone)}` : ''}`,
+    reasons,
   };
 }
 
