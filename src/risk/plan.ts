@@ -50,19 +50,62 @@ export interface Plan {
   why: string;
 }
 
+/** What every step of one plan reads: the items split by who patches, the fix and how young it is. */
+interface Situation {
+  ctx: PlanContext;
+  zone: string;
+  now: Dayjs;
+  /** "KB958644", or "the fix for MS08-067" when the bulletin names none. */
+  fix: string;
+  fixAgeHours: number | undefined;
+  /** Younger than the soak time (or of unknown age). */
+  young: boolean;
+  /** Patch in waves with a soak: the fix is young or needs a restart. */
+  staged: boolean;
+  items: PlanItem[];
+  self: PlanItem[];
+  provider: PlanItem[];
+}
+
 export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
+  const situation = situationOf(items, ctx);
+  const steps = [
+    ...mitigateSteps(situation),
+    ...patchNowSteps(situation),
+    ...establishSteps(situation),
+    ...waveSteps(situation),
+    ...askProviderSteps(situation),
+    ...deferSteps(situation),
+  ];
+  return { steps, staged: situation.staged, ...recommendedCall(situation) };
+}
+
+function situationOf(items: PlanItem[], ctx: PlanContext): Situation {
   const zone = ctx.policy.timezone;
   const now = ctx.now.tz(zone);
   const fixAgeHours = ctx.fixReleasedAt ? now.diff(instant(ctx.fixReleasedAt, zone), 'hour', true) : undefined;
   const young = fixAgeHours === undefined || fixAgeHours < ctx.policy.soakHours;
-  const staged = young || ctx.restartRequired;
-  const fix = ctx.fixIds.join(', ') || `the fix for ${ctx.bulletinId}`;
-  const steps: PlanStep[] = [];
-  const self = items.filter((i) => i.asset.patchedBy === 'self');
-  const provider = items.filter((i) => i.asset.patchedBy === 'provider');
-  const effective = (i: PlanItem) => i.urgencyAfterMitigation ?? i.urgency;
-  const earliest = (list: PlanItem[]) => list.reduce((a, i) => (i.dueMs < a.dueMs ? i : a)).dueAt;
+  return {
+    ctx,
+    zone,
+    now,
+    fix: ctx.fixIds.join(', ') || `the fix for ${ctx.bulletinId}`,
+    fixAgeHours,
+    young,
+    staged: young || ctx.restartRequired,
+    items,
+    self: items.filter((i) => i.asset.patchedBy === 'self'),
+    provider: items.filter((i) => i.asset.patchedBy === 'provider'),
+  };
+}
 
+/** The urgency that counts for patching: the one with the suggested block in place, when the what-if lowers it. */
+function effective(item: PlanItem): Urgency {
+  return item.urgencyAfterMitigation ?? item.urgency;
+}
+
+/** One block per filter rule set and port that lets an urgent, open asset of ours be reached. */
+function mitigateSteps({ self, now, fix, ctx }: Situation): PlanStep[] {
   const blockable = self.filter(
     (i) =>
       (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') &&
@@ -70,122 +113,144 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       i.route &&
       i.route.filter !== UNFILTERED_ROUTE,
   );
-  for (const group of groupBy(
-    blockable,
-    (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`,
-  ).values()) {
+  const groups = groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`);
+  return [...groups.values()].map((group) => {
     const route = group[0]!.route!;
     const lowered = group.filter((i) => i.urgencyAfterMitigation);
-    steps.push({
+    const rules = route.rules ? `${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')}` : '';
+    return {
       kind: 'mitigate',
-      title: `Block ${route.port} at ${route.filter}${route.rules ? ` (${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')})` : ''}`,
+      title: `Block ${route.port} at ${route.filter}${route.rules ? ` (${rules})` : ''}`,
       assets: names(group),
       startAt: now.format(),
       dueAt: earliest(group),
       details:
-        `${route.rules ? `${route.filter} ${route.rules.length === 1 ? 'rule' : 'rules'} ${route.rules.join(', ')} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
+        `${route.rules ? `${route.filter} ${rules} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
         `blocking it there (${blockAttribution(route.port, ctx.workarounds ?? [])}) closes that route until ${fix} is installed.` +
         (lowered.length
           ? ` With the block in place the what-if lowers ${lowered.map((i) => `${i.asset.name} from ${i.urgency} to ${i.urgencyAfterMitigation}`).join(', ')}, so the patch can follow in the waves.`
           : ' The patch stays due as planned.'),
-    });
-  }
+    };
+  });
+}
 
+/** What we patch ourselves and is immediate even with the block: now, without a soak. */
+function patchNowSteps({ self, now, fix, ctx }: Situation): PlanStep[] {
   const immediate = self.filter((i) => effective(i) === 'immediate');
-  if (immediate.length) {
-    steps.push({
+  if (!immediate.length) return [];
+  return [
+    {
       kind: 'patch-now',
       title: `Patch now: ${names(immediate).join(', ')}`,
       assets: names(immediate),
       startAt: now.format(),
       dueAt: earliest(immediate),
       details: `Install ${fix} now${ctx.restartRequired ? ' and restart' : ''}; the urgency does not wait for a soak.${clusterNote(immediate)}`,
-    });
-  }
+    },
+  ];
+}
 
-  const unknowns = ctx.unknowns ?? [];
-  for (const [owner, group] of groupBy(unknowns, (u) => u.asset.owner ?? '')) {
+/** Assets matching could not place, per CMDB owner: find out within the time an immediate asset would get. */
+function establishSteps({ ctx, now, zone }: Situation): PlanStep[] {
+  const hours = ctx.policy.urgencySla.immediate.hours;
+  return [...groupBy(ctx.unknowns ?? [], (u) => u.asset.owner ?? '')].map(([owner, group]) => {
     const list = group.map((u) => u.asset.name);
-    steps.push({
+    return {
       kind: 'establish',
       title: `Establish: whether ${list.length === 1 ? `${list[0]} is` : `${list.length} assets are`} affected${owner ? ` (${owner})` : ''}`,
       assets: list,
       startAt: now.format(),
-      dueAt: addHours(now, ctx.policy.urgencySla.immediate.hours, zone).format(),
+      dueAt: addHours(now, hours, zone).format(),
       details:
         `${owner ? `${owner} (the owner in the CMDB)` : 'Nobody is named as owner in the CMDB; whoever runs these hosts'}: ` +
         `patchcall could not tell whether ${ctx.bulletinId} affects ${list.join(', ')}. ` +
         group.map((u) => `${u.asset.name}${u.possiblyAffected ? ' (possibly affected)' : ''}: ${u.why}`).join(' ') +
-        ` Import what is missing (a software inventory, an SBOM, the OS) or check by hand, within the time an immediate asset would get (${ctx.policy.urgencySla.immediate.hours} h): an unknown asset may be an affected one.`,
+        ` Import what is missing (a software inventory, an SBOM, the OS) or check by hand, within the time an immediate asset would get (${hours} h): an unknown asset may be an affected one.`,
+    };
+  });
+}
+
+/** Out-of-cycle and scheduled assets of ours: staged waves with a soak, or by urgency when the fix is proven. */
+function waveSteps(situation: Situation): PlanStep[] {
+  const waves = situation.self.filter((i) => effective(i) === 'out-of-cycle' || effective(i) === 'scheduled');
+  if (!waves.length) return [];
+  return situation.staged ? stagedWaves(situation, waves) : provenFixWaves(situation, waves);
+}
+
+/** Wave 1 where a bad update hurts least; wave 2 (production and critical) after the soak, or by its deadline. */
+function stagedWaves({ ctx, now, zone, fix, young, fixAgeHours }: Situation, waves: PlanItem[]): PlanStep[] {
+  const soakHours = ctx.policy.soakHours;
+  const first = waves.filter(
+    (i) => i.asset.environment !== 'production' || i.asset.criticality === 'low' || i.asset.criticality === 'medium',
+  );
+  const inFirst = new Set(first);
+  const second = waves.filter((i) => !inFirst.has(i));
+  const soakEnd = maxOf(
+    now,
+    ctx.fixReleasedAt ? addHours(instant(ctx.fixReleasedAt, zone), soakHours, zone) : addHours(now, soakHours, zone),
+  );
+  const because = [
+    young
+      ? `the fix is ${fixAgeHours === undefined ? 'of unknown age' : `${Math.floor(fixAgeHours)} h old`} (soak time ${soakHours} h)`
+      : '',
+    ctx.restartRequired ? 'it needs a restart' : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  const steps: PlanStep[] = [];
+  if (first.length) {
+    steps.push({
+      kind: 'patch-wave',
+      title: 'Wave 1: staging and non-critical',
+      assets: names(first),
+      startAt: now.format(),
+      dueAt: earliest(first),
+      details: `Install ${fix} first where a bad update hurts least, because ${because}; watch for problems before wave 2.${clusterNote(first)}`,
     });
   }
+  if (second.length) {
+    const due = earliest(second);
+    const late = soakEnd.isAfter(dayjs(due));
+    steps.push({
+      kind: 'patch-wave',
+      title: `Wave 2: production and critical after a ${soakHours} h soak`,
+      assets: names(second),
+      startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
+      dueAt: due,
+      details:
+        (young
+          ? `Install ${fix} once it has soaked ${soakHours} h since release and wave 1 shows no problems.`
+          : `Install ${fix} once wave 1 shows no problems after its restart.`) +
+        clusterNote(second) +
+        (late
+          ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.`
+          : ''),
+    });
+  }
+  return steps;
+}
 
-  const waves = self.filter((i) => effective(i) === 'out-of-cycle' || effective(i) === 'scheduled');
-  if (waves.length && staged) {
-    const first = waves.filter(
-      (i) => i.asset.environment !== 'production' || i.asset.criticality === 'low' || i.asset.criticality === 'medium',
-    );
-    const inFirst = new Set(first);
-    const second = waves.filter((i) => !inFirst.has(i));
-    const soakEnd = maxOf(
-      now,
-      ctx.fixReleasedAt
-        ? addHours(instant(ctx.fixReleasedAt, zone), ctx.policy.soakHours, zone)
-        : addHours(now, ctx.policy.soakHours, zone),
-    );
-    const because = [
-      young
-        ? `the fix is ${fixAgeHours === undefined ? 'of unknown age' : `${Math.floor(fixAgeHours)} h old`} (soak time ${ctx.policy.soakHours} h)`
-        : '',
-      ctx.restartRequired ? 'it needs a restart' : '',
-    ]
-      .filter(Boolean)
-      .join(' and ');
-    if (first.length) {
-      steps.push({
-        kind: 'patch-wave',
-        title: 'Wave 1: staging and non-critical',
-        assets: names(first),
-        startAt: now.format(),
-        dueAt: earliest(first),
-        details: `Install ${fix} first where a bad update hurts least, because ${because}; watch for problems before wave 2.${clusterNote(first)}`,
-      });
-    }
-    if (second.length) {
-      const due = earliest(second);
-      const late = soakEnd.isAfter(dayjs(due));
-      steps.push({
-        kind: 'patch-wave',
-        title: `Wave 2: production and critical after a ${ctx.policy.soakHours} h soak`,
-        assets: names(second),
-        startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
-        dueAt: due,
-        details:
-          (young
-            ? `Install ${fix} once it has soaked ${ctx.policy.soakHours} h since release and wave 1 shows no problems.`
-            : `Install ${fix} once wave 1 shows no problems after its restart.`) +
-          clusterNote(second) +
-          (late
-            ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.`
-            : ''),
-      });
-    }
-  } else if (waves.length) {
-    for (const urgency of ['out-of-cycle', 'scheduled'] as const) {
-      const group = waves.filter((i) => effective(i) === urgency);
-      if (!group.length) continue;
-      steps.push({
+/** The fix is past its soak and needs no restart: out of cycle, then the next maintenance window. */
+function provenFixWaves({ ctx, now, fix }: Situation, waves: PlanItem[]): PlanStep[] {
+  return (['out-of-cycle', 'scheduled'] as const).flatMap((urgency): PlanStep[] => {
+    const group = waves.filter((i) => effective(i) === urgency);
+    if (!group.length) return [];
+    return [
+      {
         kind: 'patch-wave',
         title: urgency === 'out-of-cycle' ? 'Patch out of cycle' : 'Patch in the next maintenance window',
         assets: names(group),
         startAt: now.format(),
         dueAt: earliest(group),
         details: `The fix is past its ${ctx.policy.soakHours} h soak and needs no restart: install ${fix}.${clusterNote(group)}`,
-      });
-    }
-  }
+      },
+    ];
+  });
+}
 
-  for (const [name, group] of groupBy(provider, (i) => i.asset.provider ?? 'the provider')) {
+/** One request per provider, with the deadline its contract gives and the one we ask for. */
+function askProviderSteps({ provider, ctx, now, zone, fix }: Situation): PlanStep[] {
+  return [...groupBy(provider, (i) => i.asset.provider ?? 'the provider')].map(([name, group]) => {
     const due = earliest(group);
     const slas = [...new Set(group.map((i) => i.asset.patchSlaDays))];
     const contract =
@@ -196,7 +261,7 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       (a, i) => (URGENCIES.indexOf(i.urgency) > URGENCIES.indexOf(a) ? i.urgency : a),
       'defer' as Urgency,
     );
-    steps.push({
+    return {
       kind: 'ask-provider',
       title: `Ask ${name} to patch`,
       assets: names(group),
@@ -205,35 +270,36 @@ export function buildPlan(items: PlanItem[], ctx: PlanContext): Plan {
       details:
         `Request to ${name}: please install ${fix} (${ctx.bulletinId}) on ${names(group).join(', ')}${ctx.restartRequired ? ', including the restart it needs' : ''}. ` +
         `${contract} We rate it ${worst} and ask for it by ${dayjs(due).tz(zone).format('YYYY-MM-DD HH:mm')} (${zone}); please tell us when it is done or if you cannot meet that date.`,
-    });
-  }
+    };
+  });
+}
 
+/** What of ours can wait: a review date. */
+function deferSteps({ self, ctx }: Situation): PlanStep[] {
   const deferred = self.filter((i) => effective(i) === 'defer');
-  if (deferred.length) {
-    steps.push({
+  if (!deferred.length) return [];
+  return [
+    {
       kind: 'defer',
       title: 'Defer and review',
       assets: names(deferred),
       dueAt: earliest(deferred),
       details: `Nothing urgent: review ${ctx.bulletinId} again by the due date, or sooner if exploitation or exposure changes.`,
-    });
-  }
-
-  const recommended = recommend(items, self, provider, effective, staged);
-  if (!unknowns.length) return { steps, staged, ...recommended };
-  const unknownText = `unknown exposure for ${unknowns.length} asset${unknowns.length === 1 ? '' : 's'}`;
-  // while some assets cannot be placed, nothing may be deferred on their behalf
-  if (recommended.call === 'defer') return { steps, staged, call: 'establish', why: unknownText };
-  return { steps, staged, call: recommended.call, why: `${recommended.why}; ${unknownText}` };
+    },
+  ];
 }
 
-function recommend(
-  items: PlanItem[],
-  self: PlanItem[],
-  provider: PlanItem[],
-  effective: (i: PlanItem) => Urgency,
-  staged: boolean,
-): { call: CallOutcome; why: string } {
+/** The call for the affected assets; while some assets cannot be placed, nothing is deferred on their behalf. */
+function recommendedCall(situation: Situation): { call: CallOutcome; why: string } {
+  const recommended = callForAffected(situation);
+  const unknowns = situation.ctx.unknowns ?? [];
+  if (!unknowns.length) return recommended;
+  const unknownText = `unknown exposure for ${unknowns.length} asset${unknowns.length === 1 ? '' : 's'}`;
+  if (recommended.call === 'defer') return { call: 'establish', why: unknownText };
+  return { call: recommended.call, why: `${recommended.why}; ${unknownText}` };
+}
+
+function callForAffected({ items, self, provider, staged }: Situation): { call: CallOutcome; why: string } {
   if (!items.length) return { call: 'defer', why: 'no affected asset' };
   if (!self.length)
     return { call: 'ask-provider', why: `every affected asset is patched by a provider (${provider.length})` };
@@ -277,6 +343,11 @@ function clusterNote(items: PlanItem[]): string {
         ` Cluster "${cluster}": ${names(group).join(', ')} one member at a time, so the service stays up.`,
     )
     .join('');
+}
+
+/** The due time of the item due first. */
+function earliest(items: PlanItem[]): string {
+  return items.reduce((a, i) => (i.dueMs < a.dueMs ? i : a)).dueAt;
 }
 
 function names(items: PlanItem[]): string[] {
