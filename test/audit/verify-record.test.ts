@@ -13,11 +13,11 @@ import { formatTime } from '../../src/common/time-format';
 import { deriveRecordSections, derivedPointers, uncoveredPointers } from '../../src/audit/derive-record';
 import { signRecord, signingKeyFromPem } from '../../src/audit/record-signature';
 import { verifyExportedRecord, type TrustedKeys } from '../../src/audit/verify-exported-record';
-import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/action-ids';
+import { ActionIds } from '../../src/slack/action-ids';
 import { PEOPLE } from '../decisions/sample-decision';
 import type { SlackHarness } from '../helpers/slack-harness';
 import { patchcall } from '../helpers/run-patchcall';
-import { startDecisionHarness, eventually } from '../slack/flows/decision-flow-setup';
+import { startDecisionHarness, eventually, submitCallModal } from '../slack/flows/decision-flow-setup';
 
 const STREAM = 'decision:MS08-067';
 
@@ -35,22 +35,10 @@ async function decideAndExport(h: SlackHarness): Promise<AuditRecord> {
     'the refusal',
   );
   await click(PEOPLE.owner, ActionIds.makeCall);
-  const modal = await eventually(
-    () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
-    'the call modal',
-  );
-  await h.viewSubmission({
-    callbackId: CallbackIds.call,
-    viewId: 'V0CALL',
-    privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
-    userId: PEOPLE.owner,
-    values: {
-      [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'waves' } } },
-      [BlockIds.rationale]: {
-        [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' },
-      },
-      [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait' } },
-    },
+  await submitCallModal(h, {
+    outcome: 'waves',
+    rationale: 'web01 tonight, the rest after soak',
+    override: 'the worm does not wait',
   });
   await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message?.pinned, 'the call posted and pinned');
   return exportNow(h);

@@ -3,12 +3,12 @@
  * real Slack app (local stand-in), read by the built CLI as a child process from the same database.
  */
 import { loadDecision } from '../../src/app/decision-log';
-import { ActionIds, BlockIds, CallbackIds } from '../../src/slack/action-ids';
+import { ActionIds } from '../../src/slack/action-ids';
 import { PEOPLE } from '../decisions/sample-decision';
 import { expectShape } from '../helpers/output-schemas';
 import type { SlackHarness } from '../helpers/slack-harness';
 import { spawnPatchcall } from '../helpers/spawn-patchcall';
-import { eventually, startDecisionHarness } from '../slack/flows/decision-flow-setup';
+import { eventually, startDecisionHarness, submitCallModal } from '../slack/flows/decision-flow-setup';
 
 describe('patchcall decisions / decision show', () => {
   let h: SlackHarness;
@@ -72,22 +72,10 @@ describe('patchcall decisions / decision show', () => {
       messageTs: cardTs,
       channelId: channel,
     });
-    const modal = await eventually(
-      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
-      'the call modal',
-    );
-    await h.viewSubmission({
-      callbackId: CallbackIds.call,
-      viewId: 'V0CALL',
-      privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
-      userId: PEOPLE.owner,
-      values: {
-        [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'waves' } } },
-        [BlockIds.rationale]: {
-          [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' },
-        },
-        [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait' } },
-      },
+    await submitCallModal(h, {
+      outcome: 'waves',
+      rationale: 'web01 tonight, the rest after soak',
+      override: 'the worm does not wait',
     });
     await eventually(() => loadDecision(h.ctx, 'MS08-067').call, 'the call');
 

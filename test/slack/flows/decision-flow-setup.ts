@@ -5,6 +5,7 @@ import { importDocuments } from '../../../src/app/import-documents';
 import { readDocumentFile } from '../../../src/app/read-document';
 import { startSlackHarness, type SlackHarness, type SlackHarnessOptions } from '../../helpers/slack-harness';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
+import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 
 export const ADMIN = 'U0ADMIN01';
 const seedDir = join(__dirname, '../../../db/seed');
@@ -50,4 +51,31 @@ export async function eventually<T>(probe: () => T | undefined, what: string, ti
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * The owner's call after the make-call button was pressed: waits for the call modal and submits it as the owner,
+ * with a quorum override reason because these flows call before every role has spoken.
+ */
+export async function submitCallModal(
+  h: SlackHarness,
+  call: { outcome: string; rationale: string; override: string },
+): Promise<void> {
+  const modal = await eventually(
+    () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
+    'the call modal',
+  );
+  await h.viewSubmission({
+    callbackId: CallbackIds.call,
+    viewId: 'V0CALL',
+    privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
+    userId: PEOPLE.owner,
+    values: {
+      [BlockIds.outcome]: {
+        [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: call.outcome } },
+      },
+      [BlockIds.rationale]: { [ActionIds.text]: { type: 'plain_text_input', value: call.rationale } },
+      [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: call.override } },
+    },
+  });
 }

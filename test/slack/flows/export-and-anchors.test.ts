@@ -6,11 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadDecision } from '../../../src/app/decision-log';
 import { verifyExportedRecord } from '../../../src/audit/verify-exported-record';
-import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
+import { ActionIds } from '../../../src/slack/action-ids';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
 import { patchcall } from '../../helpers/run-patchcall';
-import { startDecisionHarness, eventually } from './decision-flow-setup';
+import { startDecisionHarness, eventually, submitCallModal } from './decision-flow-setup';
 
 const AUDIT = 'patchcall-audit';
 
@@ -31,24 +31,10 @@ describe('/patch export and anchors', () => {
       messageTs: cardTs,
       channelId: channel,
     });
-    const modal = await eventually(
-      () => h.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
-      'the call modal',
-    );
-    await h.viewSubmission({
-      callbackId: CallbackIds.call,
-      viewId: 'V0CALL',
-      privateMetadata: (modal.args.view as { private_metadata: string }).private_metadata,
-      userId: PEOPLE.owner,
-      values: {
-        [BlockIds.outcome]: { [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'waves' } } },
-        [BlockIds.rationale]: {
-          [ActionIds.text]: { type: 'plain_text_input', value: 'web01 tonight, the rest after soak' },
-        },
-        [BlockIds.override]: {
-          [ActionIds.text]: { type: 'plain_text_input', value: 'the worm does not wait for quorum' },
-        },
-      },
+    await submitCallModal(h, {
+      outcome: 'waves',
+      rationale: 'web01 tonight, the rest after soak',
+      override: 'the worm does not wait for quorum',
     });
     await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message, 'the call posted');
   }
