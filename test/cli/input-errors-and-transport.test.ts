@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging/logger';
 import { logTransport } from '../../src/slack/main';
+import { tempDbPath } from '../helpers/run-patchcall';
 import { spawnPatchcall } from '../helpers/spawn-patchcall';
 
 function file(name: string, text: string): string {
@@ -19,12 +20,7 @@ function file(name: string, text: string): string {
 describe('schema errors name the expected shape', () => {
   it('a zone written as a bare CIDR', async () => {
     const network = file('network.yaml', 'kind: patchcall/network\nzones:\n  internal: 10.0.0.0/8\n');
-    const result = await spawnPatchcall([
-      '--db',
-      join(mkdtempSync(join(tmpdir(), 'patchcall-errors-')), 'p.db'),
-      'import',
-      network,
-    ]);
+    const result = await spawnPatchcall(['--db', tempDbPath(), 'import', network]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `patchcall: ${network} (at /zones/internal): not a valid network description: ` +
@@ -41,12 +37,7 @@ describe('schema errors name the expected shape', () => {
         guards: [{ filter: 'edge', chain: 'FORWARD' }],
       }),
     );
-    const result = await spawnPatchcall([
-      '--db',
-      join(mkdtempSync(join(tmpdir(), 'patchcall-errors-')), 'p.db'),
-      'import',
-      network,
-    ]);
+    const result = await spawnPatchcall(['--db', tempDbPath(), 'import', network]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       '(at /guards/0): not a valid network description: missing required property "zones"',
@@ -58,12 +49,7 @@ describe('schema errors name the expected shape', () => {
 describe('roster errors name the expected ids', () => {
   it('a person written by name instead of a Slack id', async () => {
     const roster = file('roster.yaml', 'kind: patchcall/roster\nroles:\n  security: [alice]\n');
-    const result = await spawnPatchcall([
-      '--db',
-      join(mkdtempSync(join(tmpdir(), 'patchcall-errors-')), 'p.db'),
-      'import',
-      roster,
-    ]);
+    const result = await spawnPatchcall(['--db', tempDbPath(), 'import', roster]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
       `patchcall: ${roster} (at /roles/security/0): not a valid roster: roles.security.0 must be a Slack user id ` +
