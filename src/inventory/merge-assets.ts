@@ -67,6 +67,11 @@ export function viewsOfBatch(batch: InventoryBatch): Asset[] {
  * lookup per view rather than a comparison with every view before it.
  */
 export function mergeAssetViews(views: Asset[]): Asset[] {
+  return groupHostViews(views).map(mergeHostViews);
+}
+
+/** The views of each host, hosts in order of first appearance, each host's views oldest first. */
+export function groupHostViews(views: Asset[]): Asset[][] {
   const groups: { views: Asset[]; position: number }[] = [];
   const parent: number[] = [];
   const find = (group: number): number => {
@@ -108,7 +113,7 @@ export function mergeAssetViews(views: Asset[]): Asset[] {
   return groups
     .filter((group, i) => find(i) === i && group.views.length)
     .sort((a, b) => a.position - b.position)
-    .map((group) => mergeGroup(group.views));
+    .map((group) => group.views);
 }
 
 /**
@@ -155,7 +160,8 @@ function isAddress(text: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(text) || text.includes(':');
 }
 
-function mergeGroup(views: Asset[]): Asset {
+/** One host's views, oldest first → the current asset. */
+export function mergeHostViews(views: Asset[]): Asset {
   const current = latestPerFormat(views);
   const record = [...current].reverse().find((v) => RECORD_FORMATS.has(v.sources[0]?.format ?? ''));
   const cloud = [...current].reverse().find((v) => formatOf(v) === 'aws-instances');

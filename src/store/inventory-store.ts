@@ -5,14 +5,15 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { canonicalJson } from '../common/canonical-json';
-import { mergeAssetViews, viewsOfBatch } from '../inventory/merge-assets';
+import { groupHostViews, mergeHostViews, viewsOfBatch } from '../inventory/merge-assets';
 import type { Asset, InventoryBatch } from '../inventory/model';
 
 /** Call inside the transaction that appended the event. */
 export function projectInventory(db: Database.Database, eventSeq: number, batch: InventoryBatch): void {
   const insert = db.prepare('INSERT INTO inventory_views (event_seq, position, view) VALUES (?, ?, ?)');
-  viewsOfBatch(batch).forEach((view, i) => insert.run(eventSeq, i, canonicalJson(stampSeq(view, eventSeq))));
-  refreshCurrent(db);
+  const views = viewsOfBatch(batch);
+  views.forEach((view, i) => insert.run(eventSeq, i, canonicalJson(stampSeq(view, eventSeq))));
+  refreshCurrent(db, eventSeq, views);
 }
 
 export function clearInventory(db: Database.Database): void {
@@ -32,26 +33,39 @@ export function inventoryDigest(db: Database.Database): string {
     .digest('hex');
 }
 
-function refreshCurrent(db: Database.Database): void {
-  const views = (
-    db.prepare('SELECT view FROM inventory_views ORDER BY event_seq, position').all() as { view: string }[]
-  ).map((r) => JSON.parse(r.view) as Asset);
+/**
+ * Merges every view again, the older ones read back from the table one row at a time and the new event's views
+ * (the newest, always projected last) taken as they were just stamped, so a 100,000-host import holds each view once.
+ */
+function refreshCurrent(db: Database.Database, eventSeq: number, newViews: Asset[]): void {
+  const views: Asset[] = [];
+  const older = db.prepare('SELECT view FROM inventory_views WHERE event_seq < ? ORDER BY event_seq, position');
+  for (const [view] of older.raw().iterate(eventSeq) as Iterable<[string]>) views.push(JSON.parse(view) as Asset);
+  for (const view of newViews) views.push(view);
   db.exec('DELETE FROM inventory_assets');
   const insert = db.prepare('INSERT INTO inventory_assets (id, ord, name, asset) VALUES (?, ?, ?, ?)');
-  mergeAssetViews(views).forEach((asset, i) => insert.run(asset.id, i, asset.name, canonicalJson(asset)));
+  // merged one host at a time, so the merged assets never all sit in memory beside the views
+  groupHostViews(views).forEach((group, i) => {
+    const asset = mergeHostViews(group);
+    insert.run(asset.id, i, asset.name, canonicalJson(asset));
+  });
 }
 
-/** Stamps the import event's number onto every source in a view, so each fact traces back to its event. */
+/**
+ * Stamps the import event's number onto every source in a view, so each fact traces back to its event. It stamps
+ * the batch's own objects: the event holding the batch is already written, and a copy of a 100,000-host batch
+ * would double the memory an import needs.
+ */
 function stampSeq<T>(value: T, eventSeq: number): T {
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const node = stack.pop();
+    if (Array.isArray(node)) for (const item of node) stack.push(item);
     else if (node && typeof node === 'object') {
       const object = node as Record<string, unknown>;
       if (typeof object.format === 'string' && typeof object.document === 'string') object.eventSeq = eventSeq;
-      Object.values(object).forEach(visit);
+      for (const child of Object.values(object)) stack.push(child);
     }
-  };
-  const copy = JSON.parse(JSON.stringify(value)) as T;
-  visit(copy);
-  return copy;
+  }
+  return value;
 }
