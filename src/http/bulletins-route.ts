@@ -7,9 +7,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ImportOutcome } from '../app/import-documents';
 import type { Patchcall } from '../app/patchcall';
 import { sniffDocument } from '../app/read-document';
-import { isPatchcallError } from '../common/errors';
 import type { Logger } from '../logging/logger';
-import { readRequestBody, RequestTooLargeError, sendJson } from './http-io';
+import { errorAnswer, readRequestBody, sendJson } from './http-io';
 
 export const INGEST_ACTOR = 'ingest';
 
@@ -51,12 +50,10 @@ export function bulletinsRoute(
         actor: INGEST_ACTOR,
       });
     } catch (error) {
-      if (error instanceof RequestTooLargeError)
-        return sendJson(res, 413, { ok: false, error: 'too_large', message: error.message });
-      if (isPatchcallError(error) && error.code === 'BAD_INPUT')
-        return sendJson(res, 400, { ok: false, error: 'bad_input', message: error.message });
-      options.logger.error({ err: (error as Error).message }, 'ingest failed');
-      return sendJson(res, 500, { ok: false, error: 'internal_error' });
+      const answer = errorAnswer(error);
+      if (answer.status >= 500) options.logger.error({ err: (error as Error).message }, 'ingest failed');
+      if (answer.status === 503) res.setHeader('Retry-After', '30');
+      return sendJson(res, answer.status, answer.body);
     }
     const created = outcomes.some((o) => o.status === 'imported');
     options.logger.info(

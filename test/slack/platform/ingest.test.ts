@@ -74,6 +74,21 @@ describe('POST /bulletins', () => {
     const res = await post(Buffer.alloc(harness.config.maxInputBytes + 1, 0x20));
     expect(res.status).toBe(413);
   });
+
+  // last: it leaves the lookup tables tampered with
+  it('answers 503 naming `patchcall audit rebuild` when a lookup table disagrees with the log, and stores nothing', async () => {
+    harness.ctx.db.exec('DELETE FROM advisory_records');
+    const head = harness.ctx.events.head().seq;
+    const res = await post(readFileSync(join(__dirname, '../../../db/seed/cve5-CVE-2008-4250.json')));
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('30');
+    expect(res.json()).toMatchObject({
+      ok: false,
+      error: 'tables_differ',
+      message: expect.stringMatching(/advisory_records[\s\S]*patchcall audit rebuild/),
+    });
+    expect(harness.ctx.events.head().seq).toBe(head);
+  });
 });
 
 describe('POST /bulletins without PATCHCALL_INGEST_TOKEN', () => {
