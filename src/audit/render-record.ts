@@ -1,6 +1,6 @@
 /** Renders an audit record as CSV (one row per event), Markdown, or a self-contained printable HTML report. */
-import { stringify } from 'csv-stringify/sync';
 import type { AuditRecord, PersonRef, SlackMessage } from './audit-record';
+import { formulaSafeCsv } from '../common/safe-csv';
 import { formatTime } from '../common/time-format';
 import { escapeHtml, escapeMarkdown } from './escape-text';
 
@@ -76,11 +76,7 @@ function renderCsv(record: AuditRecord): string {
       link?.hash ?? '',
     ];
   });
-  // a leading quote stops spreadsheet programs from running a cell that starts with = + - @ as a formula
-  const safe = rows.map((row) =>
-    row.map((cell) => (typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell)),
-  );
-  return stringify([
+  return formulaSafeCsv([
     [
       'seq',
       'at',
@@ -94,7 +90,7 @@ function renderCsv(record: AuditRecord): string {
       'prev_hash',
       'hash',
     ],
-    ...safe,
+    ...rows,
   ]);
 }
 
