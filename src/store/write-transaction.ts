@@ -10,7 +10,7 @@
  * A deferred transaction that reads and then writes cannot wait in SQLite: its snapshot is stale once another
  * writer commits, so SQLite answers SQLITE_BUSY at once instead of calling the busy handler. IMMEDIATE avoids that.
  */
-import { readdirSync, readFileSync, readlinkSync, statfsSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, statfsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { PatchcallError } from '../common/errors';
@@ -86,10 +86,13 @@ function sleep(ms: number): void {
 }
 
 function busyError(settings: WriteSettings, waitedMs: number): PatchcallError {
-  const holders = processesWithFileOpen(settings.path);
+  const holders = lockHolders(settings.path);
+  const candidates = holders.length ? [] : processesWithFileOpen(settings.path);
   const who = holders.length
-    ? `held by ${holders.length === 1 ? 'process' : 'one of the processes'} ${holders.map((h) => `${h.pid} (${h.command})`).join(', ')}`
-    : 'held by another process (SQLite does not say which)';
+    ? `held by process ${holders.map(describeProcess).join(', ')}`
+    : candidates.length
+      ? `held by one of the processes that have it open: ${candidates.map(describeProcess).join(', ')}`
+      : 'held by another process (SQLite does not say which)';
   return new PatchcallError(
     'BUSY',
     `the database ${settings.path} stayed locked for writing for ${(waitedMs / 1000).toFixed(1)} s, ${who}; nothing was written. ` +
@@ -118,13 +121,67 @@ function mib(bytes: number): string {
 }
 
 /**
- * Other processes that have the database (or its WAL) open, read from /proc on Linux. SQLite's locks are advisory
- * and do not record their owner, so this names the candidates rather than the holder itself; elsewhere it is empty.
+ * The processes holding SQLite's write lock on the database, from the POSIX locks Linux lists in /proc/locks: in WAL
+ * mode the write lock is byte 120 of the -shm file (WALINDEX_LOCK_OFFSET in SQLite's wal.c), with a rollback journal
+ * it is the RESERVED byte of the database file (0x40000001). Elsewhere, or when nothing matches, it is empty.
  */
-function processesWithFileOpen(path: string): { pid: number; command: string }[] {
+function lockHolders(path: string): number[] {
+  const target = resolve(path);
+  const lockBytes = new Map<string, number>();
+  for (const [file, byte] of [
+    [`${target}-shm`, 120],
+    [target, 0x40000001],
+  ] as const) {
+    try {
+      const stat = statSync(file);
+      lockBytes.set(`${deviceOf(stat.dev)}:${stat.ino}`, byte);
+    } catch {
+      // no -shm: not in WAL mode, or not open
+    }
+  }
+  let locks: string;
+  try {
+    locks = readFileSync('/proc/locks', 'utf8');
+  } catch {
+    return [];
+  }
+  const holders = new Set<number>();
+  for (const line of locks.split('\n')) {
+    // "3: POSIX  ADVISORY  WRITE 12285 fe:00:3089462 120 120" (a blocked waiter's line starts with "->")
+    const [, kind, , mode, pid, file, start, end] = line.trim().split(/\s+/);
+    if (line.includes('->') || kind !== 'POSIX' || mode !== 'WRITE' || !file) continue;
+    const byte = lockBytes.get(file);
+    if (byte === undefined || Number(pid) === process.pid) continue;
+    if (Number(start) <= byte && (end === 'EOF' || byte <= Number(end))) holders.add(Number(pid));
+  }
+  return [...holders];
+}
+
+/** A device number as /proc/locks prints it: major and minor in hex ("fe:00"), decoded as glibc's gnu_dev_major/minor do. */
+function deviceOf(dev: number): string {
+  const big = BigInt(dev);
+  const major = ((big >> 8n) & 0xfffn) | ((big >> 32n) & ~0xfffn);
+  const minor = (big & 0xffn) | ((big >> 12n) & ~0xffn);
+  return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
+}
+
+function describeProcess(pid: number): string {
+  try {
+    const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return `${pid} (${command.length > 80 ? command.slice(0, 79) + '…' : command})`;
+  } catch {
+    return String(pid);
+  }
+}
+
+/**
+ * Other processes that have the database (or its WAL) open, read from /proc on Linux: the candidates, when the lock
+ * itself cannot be traced to its owner.
+ */
+function processesWithFileOpen(path: string): number[] {
   const target = resolve(path);
   const files = new Set([target, `${target}-wal`, `${target}-shm`]);
-  const found: { pid: number; command: string }[] = [];
+  const found: number[] = [];
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
@@ -134,9 +191,7 @@ function processesWithFileOpen(path: string): { pid: number; command: string }[]
   for (const pid of pids) {
     try {
       const fds = readdirSync(`/proc/${pid}/fd`);
-      if (!fds.some((fd) => files.has(safeReadlink(`/proc/${pid}/fd/${fd}`)))) continue;
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      found.push({ pid: Number(pid), command: command.length > 80 ? command.slice(0, 79) + '…' : command });
+      if (fds.some((fd) => files.has(safeReadlink(`/proc/${pid}/fd/${fd}`)))) found.push(Number(pid));
     } catch {
       // gone, or not ours to look at
     }

@@ -12,6 +12,7 @@ import { runPatchcall, startScript } from '../helpers/spawn-patchcall';
 const SEED_BULLETIN = join(__dirname, '..', '..', 'db', 'seed', 'ms08-067.bulletin.yaml');
 const APPENDER = join(__dirname, 'scripts', 'appender.ts');
 const LOCK_HOLDER = join(__dirname, 'scripts', 'lock-holder.ts');
+const OPEN_READER = join(__dirname, 'scripts', 'open-reader.ts');
 
 function epssFile(dir: string, name: string, date: string, rows: number): string {
   const lines = [`#model_version:v2026.06.15,score_date:${date}T12:00:00Z`, 'cve,epss,percentile'];
@@ -111,9 +112,12 @@ describe('concurrent writers wait their turn', () => {
     }
   });
 
-  it('gives up after PATCHCALL_BUSY_TIMEOUT_MS, naming the process that has the database open, and writes nothing', async () => {
+  it('gives up after PATCHCALL_BUSY_TIMEOUT_MS, naming the process that holds the write lock, and writes nothing', async () => {
     const { dir, db } = await seededDb();
     const stopFile = join(dir, 'release');
+    // a process that only has the database open is not the one to blame
+    const reader = startScript(OPEN_READER, [db, stopFile], { timeoutMs: 90_000 });
+    await reader.waitFor(/open/);
     // held until the import has given up, however long the machine takes to start it
     const holder = startScript(LOCK_HOLDER, [db, '60000', stopFile], { timeoutMs: 90_000 });
     await holder.waitFor(/locked/);
@@ -124,10 +128,11 @@ describe('concurrent writers wait their turn', () => {
       },
     );
     writeFileSync(stopFile, '');
-    await holder.done;
+    await Promise.all([holder.done, reader.done]);
     expect(imported.code).toBe(1);
     expect(imported.stderr).toContain(`database ${db} stayed locked for writing`);
-    expect(imported.stderr).toContain(`process ${holder.pid} (`);
+    expect(imported.stderr).toContain(`held by process ${holder.pid} (`);
+    expect(imported.stderr).not.toContain(`${reader.pid} (`);
     expect(imported.stderr).toMatch(/nothing was written/);
     expect(await verified(db)).toMatchObject({ ok: true, count: 1 });
   });
