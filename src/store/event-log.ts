@@ -113,7 +113,9 @@ export class EventLog {
         head.hash,
         hash,
       );
-      return { ...chained, payload: event.payload, prevHash: head.hash, hash } as StoredEvent<P>;
+      // not the payload's JSON text: for a large import it is tens of megabytes the caller has no use for
+      const { payloadJson: _written, ...header } = chained;
+      return { ...header, payload: event.payload, prevHash: head.hash, hash };
     });
   }
 
