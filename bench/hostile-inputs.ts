@@ -99,6 +99,21 @@ export const HOSTILE_INPUTS: HostileInput[] = [
     },
   },
   {
+    // the same count with every column of a real ServiceNow export filled (the seed's header): the heaviest accepted
+    name: 'csv: 100,000 full CMDB rows',
+    file: 'cmdb.csv',
+    build: () => {
+      const rows = [
+        'sys_id,name,fqdn,ip_address,os,os_version,os_service_pack,classification,used_for,install_status,busines_criticality,support_group,managed_by,sys_class_name,u_patched_by,u_patch_sla_days,u_cluster,u_tags',
+      ];
+      for (let i = 0; i < 100_000; i++)
+        rows.push(
+          `${String(i).padStart(32, '0')},host${i},host${i}.corp.example,10.${i >> 16}.${(i >> 8) & 255}.${i & 255};2001:db8:${(i >> 16).toString(16)}::${(i & 65535).toString(16)},Windows Server 2003,Standard Edition,Service Pack 2,Production,Production,1,2 - somewhat critical,Web Operations,Web Operations,cmdb_ci_win_server,,,web,public-web;internet-facing`,
+        );
+      return rows.join('\n') + '\n';
+    },
+  },
+  {
     name: 'csv: many rows',
     file: 'cmdb.csv',
     build: (b) => 'name,ip_address,os,os_version\n' + times('h,10.0.0.1,Windows Server,2003\n', b),
