@@ -21,17 +21,17 @@ import {
 } from './match/advisory-criteria';
 import { satisfies, compareIn, type Truth } from './match/version-constraint';
 import type { Asset, AssetMatch, InstalledSoftware, SoftwareInventory, SoftwareInventoryKind } from './model';
-import { defaultNameTable, identityOfPrefix, type NameTable } from './name-table';
+import { identityOfPrefix, type NameTable } from './name-table';
 import type { Bulletin } from '../bulletins/model';
 import { schemeForPurlType } from './versions/compare-versions';
 
 export interface MatchOptions {
-  /** The organization's name tables (rules/names); the shipped ones when absent. */
-  names?: NameTable;
+  /** The rules folder's name tables (rules/names, an organization's own rows first). */
+  names: NameTable;
 }
 
-export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
-  const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
+export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions): AssetMatch[] {
+  const compiled = compileBulletin(bulletin, options.names);
   const run: MatchRun = { platforms: new Map(), packages: new Map(), samples: new Map() };
   return assets.map((asset) => matchAsset(compiled, asset, run));
 }
