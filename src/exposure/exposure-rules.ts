@@ -65,7 +65,8 @@ export const LEVEL_ORDER: Record<ExposureLevel, number> = { small: 0, controlled
 /**
  * Where the vulnerable ports come from, in order: the bulletin itself; a row of rules/service-ports.json for one of
  * its CVEs, else for one of its affected products and component; the affected assets' own listening services of an
- * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's.
+ * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's: every port a
+ * scan saw it listen on, else any port (assumed-ports.ts).
  */
 export function vulnerablePorts(
   bulletin: Bulletin,
@@ -103,7 +104,7 @@ export function vulnerablePorts(
   return {
     ports: [],
     source:
-      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products)",
+      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products): every port a scan saw the host listen on, else any port",
   };
 }
 
