@@ -124,7 +124,7 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
       if (list) list.push(sw);
       else treeHits.set(key, [sw]);
     }
-    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(finding);
+    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(placed(finding, os));
   }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, software);
@@ -564,6 +564,22 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
     if (identity) keys.push(identity);
   }
   return keys.length > 1 ? [...new Set(keys)] : keys;
+}
+
+/**
+ * A statement that holds on one platform only (a distribution release's fixed build), on a host whose OS is unknown:
+ * the build may be another release's, so it decides nothing either way. A stream in the version (el8) still tells.
+ */
+function placed(finding: Finding, os: OsView): Finding {
+  const criterion = finding.criterion;
+  if (!criterion.platformCpe || os.cpe || criterion.stream || finding.value === false) return finding;
+  return {
+    criterion,
+    value: 'unknown',
+    possibly: finding.value === true && finding.fixed !== 'patched',
+    why: `${finding.why}; but that holds on ${criterion.platformLabel ?? criterion.platformCpe} only, and ${os.missing}`,
+    ...(finding.evidence ? { evidence: finding.evidence } : {}),
+  };
 }
 
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */
