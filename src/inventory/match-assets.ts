@@ -9,7 +9,7 @@
  * inventory declared complete for application products. "Could not compare" is never not_affected.
  */
 import type { SourceRef } from '../common/provenance';
-import { compareCpe, cpeAttribute } from './cpe';
+import { compareCpe, cpeAttribute, withCpeAttributes } from './cpe';
 import {
   compileBulletin,
   nameIdentity,
@@ -539,7 +539,10 @@ function packageHits(c: CompiledBulletin, sw: InstalledSoftware): PackageHits | 
   return findings || treeKeys ? { findings: findings ?? [], treeKeys: treeKeys ?? [] } : null;
 }
 
-/** The identities an installed package is known by: its purl, its CPE, its name through the product table. */
+/**
+ * The identities an installed package is known by: its purl, its source package (a deb purl's `upstream`: Debian's
+ * advisories name "glibc", hosts install "libc6"), its CPE, its name through the product table.
+ */
 function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
   const keys: string[] = [];
   if (sw.purl) {
@@ -548,6 +551,9 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
       keys.push(purl.key);
       const identity = names.identityOfPurl(purl.key);
       if (identity) keys.push(identity);
+      const upstream = purl.type === 'deb' ? /[?&]upstream=([^&#]+)/.exec(sw.purl)?.[1] : undefined;
+      // Syft may write the source version after an @: the name is what identifies it
+      if (upstream) keys.push(`pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`);
     }
   }
   if (sw.cpe) keys.push(identityOfPrefix(sw.cpe));
@@ -587,8 +593,17 @@ function applies(criterion: Criterion, os: OsView, cache: Map<string, boolean>):
   if (!criterion.platformCpe || !os.cpe) return true;
   const key = `${criterion.platformCpe}\u0000${os.cpe}`;
   let value = cache.get(key);
-  if (value === undefined) cache.set(key, (value = compareCpe(criterion.platformCpe, os.cpe).outcome !== 'no-match'));
+  if (value === undefined) cache.set(key, (value = onPlatform(criterion.platformCpe, os.cpe)));
   return value;
+}
+
+/** The OS is the platform, or a point release of it: "debian_linux:12" holds for 12.5, "enterprise_linux:8" for 8.6. */
+function onPlatform(platform: string, os: string): boolean {
+  if (compareCpe(platform, os).outcome !== 'no-match') return true;
+  const release = cpeAttribute(platform, 'version');
+  const version = cpeAttribute(os, 'version');
+  if (!release || !version || !version.startsWith(`${release}.`)) return false;
+  return compareCpe(withCpeAttributes(platform, { version }), os).outcome !== 'no-match';
 }
 
 function componentOn(criterion: Criterion, osIdentity: string, names: NameTable): boolean {

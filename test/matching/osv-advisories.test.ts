@@ -166,6 +166,50 @@ describe('OSV: USN-5844-1 (openssl), fixed builds per Ubuntu release, dpkg versi
     expect(byName['noos-1']!.reasons.join(' ')).toMatch(/only/);
   });
 
+  it('reads a Debian record by source package and release, point releases included', async () => {
+    // written for this test in the shape of Debian's OSV export (DSA-5514-1 names only the source package, glibc);
+    // the real record is not among the stored files
+    const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
+    const record = write(dir, 'DSA-5514-1.json', {
+      id: 'DSA-5514-1',
+      modified: '2023-10-03T00:00:00Z',
+      published: '2023-10-03T00:00:00Z',
+      upstream: ['CVE-2023-4911'],
+      summary: 'glibc - security update',
+      affected: [
+        {
+          package: { ecosystem: 'Debian:12', name: 'glibc' },
+          ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '2.36-9+deb12u3' }] }],
+        },
+      ],
+    });
+    const cmdb = write(
+      dir,
+      'cmdb.csv',
+      'sys_id,name,ip_address,os,os_version,install_status\nd1,bookworm-1,10.20.3.1,Debian,12.5,1\nd2,bookworm-2,10.20.3.2,Debian GNU/Linux 12 (bookworm),,1\n',
+    );
+    const deb = (name: string, version: string) =>
+      write(
+        dir,
+        `${name}.json`,
+        debPackages([
+          ['libc6', version, 'glibc'],
+          ['libc-bin', version, 'glibc'],
+        ]),
+      );
+    const db = await imported([
+      [record, cmdb],
+      [deb('b1', '2.36-9+deb12u1'), '--asset', 'bookworm-1'],
+      [deb('b2', '2.36-9+deb12u3'), '--asset', 'bookworm-2'],
+    ]);
+    const byName = await standing(db, 'DSA-5514-1');
+    expect(byName['bookworm-1']!.status).toBe('affected');
+    expect(byName['bookworm-1']!.reasons.join(' ')).toMatch(
+      /libc6 2\.36-9\+deb12u1 .* below the fixed build 2\.36-9\+deb12u3/,
+    );
+    expect(byName['bookworm-2']!.status).toBe('patched');
+  });
+
   it('refuses a withdrawn record, naming the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
     const record = write(dir, 'withdrawn.json', {
