@@ -6,6 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Bulletin, ProductEntry } from '../src/bulletins/model';
+import { RULES_FILES } from '../src/app/rules-files';
+import { defaultRulesDir, RulesFolder } from '../src/app/rules-folder';
 import { matchAssets } from '../src/inventory/match-assets';
 import { splitPurl } from '../src/inventory/match/advisory-criteria';
 import { parseVersionRange, satisfies } from '../src/inventory/match/version-constraint';
@@ -179,12 +181,13 @@ function main(): void {
   );
   console.log(`  estate built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
+  const names = RulesFolder.load(defaultRulesDir(), { names: RULES_FILES.names }).get('names');
   const times: number[] = [];
   let counts: Record<string, number> = {};
   let peak = process.memoryUsage().rss;
   for (let run = 0; run < RUNS; run++) {
     const start = performance.now();
-    const matches = matchAssets(b, assets);
+    const matches = matchAssets(b, assets, { names });
     times.push(performance.now() - start);
     peak = Math.max(peak, process.memoryUsage().rss);
     counts = {};

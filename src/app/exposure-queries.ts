@@ -73,6 +73,7 @@ export function exposureOfMatches(
     ...(stored ? { network: stored.network } : {}),
     ports,
     rules: rules.get('exposure'),
+    portsUnknown: !ports.length,
   };
 
   let blocks;
@@ -171,6 +172,9 @@ function inputWarnings(inputs: ExposureInputs, assets: Asset[]): string[] {
     warnings.push(
       `${offPath.size} imported filter${offPath.size > 1 ? 's are' : ' is'} on no path to these assets and not used: ${[...offPath].sort().slice(0, 5).join(', ')}${offPath.size > 5 ? ', …' : ''}`,
     );
-  if (!inputs.ports.length) warnings.push('no vulnerable ports known for this bulletin: exposure cannot be worked out');
+  if (!inputs.ports.length)
+    warnings.push(
+      "no vulnerable ports known for this bulletin: each host's exposure is worked out over its own ports (ports unknown)",
+    );
   return warnings;
 }

@@ -6,6 +6,7 @@ import type { BulletinBatch } from '../bulletins/model';
 import { inventoryFormatsWith } from '../inventory/formats';
 import type { CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import type { InventoryBatch } from '../inventory/model';
+import { NameTable } from '../inventory/name-table';
 import type { SoftwareInstallationPolicy } from '../inventory/parsers/servicenow-software';
 import type { ProviderRules } from '../inventory/providers';
 import { filterFormats } from '../exposure/formats';
@@ -17,16 +18,18 @@ import type { RulesFolder } from './rules-folder';
 
 export type ImportBatch = BulletinBatch | InventoryBatch | FilterBatch | NetworkBatch | RosterBatch;
 
-export const allFormats: FormatHandler<ImportBatch>[] = formatsWith({});
+/** Only the names, for --format's help: no document is read with these handlers (they have no name tables). */
+const FORMAT_NAMES = formatsWith(new NameTable([]), {}).map((f) => f.format);
 
 function formatsWith(
+  names: NameTable,
   cmdbMapping: CmdbColumnMapping,
   softwareInstallations?: SoftwareInstallationPolicy,
   providers?: ProviderRules,
 ): FormatHandler<ImportBatch>[] {
   return [
     ...bulletinFormats,
-    ...inventoryFormatsWith(cmdbMapping, softwareInstallations, providers),
+    ...inventoryFormatsWith(names, cmdbMapping, softwareInstallations, providers),
     ...filterFormats,
     ...networkFormats,
     rosterFormat,
@@ -37,22 +40,28 @@ function formatsWith(
  * The formats for a rules folder: with a `cmdb-mapping.yaml` there (`kind: patchcall/cmdb-mapping`,
  * `columns: {name: "Host Name", …}`), CMDB exports are read by the organization's own column names, and
  * `software_installations: {complete: true, because: "…"}` declares the software-installation export complete;
- * rules/providers.json says which assets a provider patches.
+ * rules/providers.json says which assets a provider patches; rules/names (an organization's rows first) names the
+ * OS of scanned and CMDB hosts as they are imported.
  */
 export function formatsFor(rules: RulesFolder): FormatHandler<ImportBatch>[] {
   const mapping = rules.get('cmdbMapping');
-  return formatsWith(mapping?.columns ?? {}, mapping?.softwareInstallations, rules.get('providers'));
+  return formatsWith(
+    rules.get('names'),
+    mapping?.columns ?? {},
+    mapping?.softwareInstallations,
+    rules.get('providers'),
+  );
 }
 
 export function formatNames(): string[] {
-  return allFormats.map((f) => f.format);
+  return FORMAT_NAMES;
 }
 
 /** The handler named by --format, or the first whose detector recognises the document. */
 export function chooseFormat(
   doc: SniffedDocument,
-  forced?: string,
-  formats: FormatHandler<ImportBatch>[] = allFormats,
+  forced: string | undefined,
+  formats: FormatHandler<ImportBatch>[],
 ): FormatHandler<ImportBatch> {
   if (forced) {
     const handler = formats.find((f) => f.format === forced);

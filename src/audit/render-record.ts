@@ -243,7 +243,9 @@ function sections(record: AuditRecord): Section[] {
           e.assetName,
           e.zone,
           e.systemExposure,
-          port ? `${port.protocol}/${port.port}${port.scanState ? ` (scan: ${port.scanState})` : ''}` : '',
+          port
+            ? `${port.protocol}/${port.port}${port.toPort !== undefined ? `-${port.toPort}` : ''}${port.scanState ? ` (scan: ${port.scanState})` : ''}`
+            : '',
           port ? port.reachableFrom.map((z) => describeReach(z.zone, z.ranges)).join('; ') || 'nowhere' : '',
           port
             ? [

@@ -7,6 +7,7 @@ import { kevFormat } from './parsers/kev';
 import { epssFormat } from './parsers/epss';
 import { nvdFormat } from './parsers/nvd';
 import { cve5Format } from './parsers/cve5';
+import { osvFormat } from './parsers/osv';
 import { handwrittenFormat } from './parsers/handwritten';
 
 export const bulletinFormats: FormatHandler<BulletinBatch>[] = [
@@ -16,6 +17,7 @@ export const bulletinFormats: FormatHandler<BulletinBatch>[] = [
   kevFormat,
   nvdFormat,
   cve5Format,
+  osvFormat,
   epssFormat,
   handwrittenFormat,
 ];

@@ -9,6 +9,7 @@ export type SourceFormat =
   | 'epss'
   | 'nvd'
   | 'cve5'
+  | 'osv'
   | 'bulletin'
   | 'manual'
   | 'servicenow-cmdb'

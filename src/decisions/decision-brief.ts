@@ -45,12 +45,17 @@ export function assetLines(assessment: Assessment, exposures: AssetExposure[]): 
 function toLine(verdict: AssetVerdict, exposure: AssetExposure | undefined): AssetLine {
   const stated = exposure?.systemExposure ?? factValue(verdict, ['system_exposure', 'systemExposure', 'exposure']);
   const level = stated === 'open' || stated === 'controlled' || stated === 'small' ? stated : 'unknown';
-  const reach = exposure
+  const reached = exposure
     ? exposure.ports
         .filter((p) => p.reachableFrom.length > 0)
-        .map((p) => `${p.protocol}/${p.port} from ${[...new Set(p.reachableFrom.map((z) => z.zone))].join(', ')}`)
+        .map(
+          (p) =>
+            `${p.protocol}/${p.port}${p.toPort !== undefined ? `-${p.toPort}` : ''} from ${[...new Set(p.reachableFrom.map((z) => z.zone))].join(', ')}`,
+        )
         .join('; ') || 'no vulnerable port reachable'
     : '';
+  // ports unknown: the ports are the host's, not the vulnerable service's, and the line says so
+  const reach = exposure?.portsAssumed && reached ? `ports unknown, the host's: ${reached}` : reached;
   return {
     assetId: verdict.assetId,
     name: verdict.assetName,

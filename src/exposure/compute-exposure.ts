@@ -11,6 +11,7 @@
 import type { PortSpec } from '../bulletins/model';
 import type { Asset, AssetMatch } from '../inventory/model';
 import { AddressSet } from './address-set';
+import { assetPorts } from './assumed-ports';
 import {
   exposureFrom,
   groupByPath,
@@ -97,13 +98,14 @@ export class ExposureEngine {
       const named = zone === NO_ZONE || zone === UNASSIGNED_PRIVATE_ZONE ? text : '';
       signature += `${parsed.family}:${zone}:${named}:${this.hopSignature(this.topology.hops(asset, zone, INTERNET_ZONE), parsed.family, parsed.value)}|`;
     }
-    const states = scanStates(asset, this.inputs.ports);
+    const assessed = assetPorts(asset, this.inputs);
+    const states = scanStates(asset, assessed.ports);
     // texts in a cached result never name the asset, so every asset with the same signature can share it
-    signature += `§${states.join('\u0000')}§${badAddresses.join('\u0000')}`;
+    signature += `§${assessed.key}§${states.join('\u0000')}§${badAddresses.join('\u0000')}`;
     let result = this.resultCache.get(signature);
     if (!result) {
       const reach = this.reachOfPort(asset, usable);
-      result = exposureFrom(asset, usable, badAddresses, states, this.inputs, this.topology, reach);
+      result = exposureFrom(asset, usable, badAddresses, states, this.inputs, this.topology, reach, assessed);
       this.resultCache.set(signature, result);
     }
     return { assetId: asset.id, assetName: asset.name, ...result };

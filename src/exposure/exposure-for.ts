@@ -9,6 +9,7 @@
 import type { PortSpec } from '../bulletins/model';
 import type { Asset } from '../inventory/model';
 import { AddressSet } from './address-set';
+import { assetPorts, portLabel, type AssessedPort, type AssetPorts } from './assumed-ports';
 import { LEVEL_ORDER, type ExposureLevel, type ExposureRules } from './exposure-rules';
 import type { AddressFamily, AssetExposure, Filter, PathStep, PortReach, ZoneReach } from './model';
 import { INTERNET_ZONE, UNASSIGNED_PRIVATE_ZONE, type NetworkDescription } from './network-model';
@@ -20,6 +21,8 @@ export interface ExposureInputs {
   network?: NetworkDescription;
   ports: readonly PortSpec[];
   rules: ExposureRules;
+  /** No source names the vulnerable ports: each host is assessed over its own (assumed-ports.ts). */
+  portsUnknown?: boolean;
 }
 
 export interface UsableAddress {
@@ -66,7 +69,9 @@ export function exposureFor(
 ): AssetExposure {
   const { usable, badAddresses } = readAddresses(asset, topology);
   const reach: ReachOfPort = (port) => (zone) => walkFromZone(topology, asset, zone, usable, port);
-  const result = exposureFrom(asset, usable, badAddresses, scanStates(asset, inputs.ports), inputs, topology, reach);
+  const assessed = assetPorts(asset, inputs);
+  const states = scanStates(asset, assessed.ports);
+  const result = exposureFrom(asset, usable, badAddresses, states, inputs, topology, reach, assessed);
   return { assetId: asset.id, assetName: asset.name, ...result };
 }
 
@@ -82,9 +87,13 @@ function readAddresses(asset: Asset, topology: Topology): { usable: UsableAddres
   return { usable, badAddresses };
 }
 
-/** Per port, what a scan saw there ('' when no scan says). */
-export function scanStates(asset: Asset, ports: readonly PortSpec[]): string[] {
-  return ports.map((p) => asset.services.find((s) => s.protocol === p.protocol && s.port === p.port)?.state ?? '');
+/** Per port, what a scan saw there ('' when no scan says, and for a range: one port's state is not the range's). */
+export function scanStates(asset: Asset, ports: readonly AssessedPort[]): string[] {
+  return ports.map((p) =>
+    p.toPort !== undefined
+      ? ''
+      : (asset.services.find((s) => s.protocol === p.protocol && s.port === p.port)?.state ?? ''),
+  );
 }
 
 /**
@@ -99,6 +108,7 @@ export function exposureFrom(
   inputs: ExposureInputs,
   topology: Topology,
   reach: ReachOfPort,
+  assessed: AssetPorts,
 ): ExposureResult {
   const warnings: string[] = [];
   const reasons: string[] = [];
@@ -126,17 +136,28 @@ export function exposureFrom(
   }
   if (zones.length > 1)
     warnings.push(`addresses in several zones (${zones.join(', ')}): each address is analysed in its own zone`);
-  if (!inputs.ports.length)
+  if (!assessed.ports.length)
     warnings.push(
       'the bulletin names no ports and rules/service-ports.json knows none for its products: reachability is unknown',
     );
 
-  const ports = inputs.ports.map((port, i) =>
-    portReach(topology.zones, reach(port), port, states[i]!, reasons, warnings),
+  // any port of the host: only the ranges some zone reaches are worth listing, else hundreds of closed ones
+  const anyPort = assessed.ports.some((p) => p.toPort !== undefined);
+  const portReasons: string[] = [];
+  const assessedReach = assessed.ports.map((port, i) =>
+    portReach(topology.zones, reach(port), port, states[i]!, anyPort ? portReasons : reasons, warnings),
   );
+  const ports = anyPort ? assessedReach.filter((p) => p.reachableFrom.length) : assessedReach;
+  if (anyPort)
+    reasons.push(
+      ...(ports.length
+        ? portReasons.filter((r) => !/ is reachable from no zone$/.test(r))
+        : ['no port of the host is reachable from any zone']),
+    );
   const reaching = ports.flatMap((p) => p.reachableFrom.map((z) => z.zone));
-  const unknown = !usable.length || !inputs.ports.length;
+  const unknown = !usable.length || !assessed.ports.length;
   const { level, why } = exposureLevel(inputs.rules, reaching, zone, unknown);
+  if (assessed.assumed) reasons.unshift(assessed.assumed);
   reasons.unshift(`System Exposure ${level}: ${why}`);
   return {
     zone,
@@ -145,18 +166,19 @@ export function exposureFrom(
     publiclyExposed: reaching.includes(INTERNET_ZONE),
     reasons,
     warnings: [...new Set(warnings)],
+    ...(assessed.assumed ? { portsAssumed: assessed.assumed } : {}),
   };
 }
 
 function portReach(
   zones: readonly SourceZone[],
   reachOfZone: (zone: SourceZone, zoneIndex: number) => ZoneResult,
-  port: PortSpec,
+  port: AssessedPort,
   state: string,
   reasons: string[],
   warnings: string[],
 ): PortReach {
-  const label = `${port.protocol}/${port.port}`;
+  const label = portLabel(port);
   const reachableFrom: ZoneReach[] = [];
   const blockedFrom: ZoneReach[] = [];
   const texts: string[] = [];
@@ -183,6 +205,7 @@ function portReach(
   return {
     protocol: port.protocol,
     port: port.port,
+    ...(port.toPort !== undefined ? { toPort: port.toPort } : {}),
     ...(state ? { scanState: state } : {}),
     reachableFrom,
     blockedFrom,

@@ -7,7 +7,7 @@ import { InputError } from '../common/errors';
 import { pointer } from '../common/json-pointer';
 import { assertValid, createValidator } from '../common/json-schema';
 import type { AssetMatch, ObservedService } from '../inventory/model';
-import { defaultNameTable, identityOfPrefix, type NameTable } from '../inventory/name-table';
+import { identityOfPrefix, type NameTable } from '../inventory/name-table';
 import exposureSchema from '../../rules/schemas/exposure.schema.json';
 import servicePortsSchema from '../../rules/schemas/service-ports.schema.json';
 import type { AssetExposure } from './model';
@@ -65,15 +65,16 @@ export const LEVEL_ORDER: Record<ExposureLevel, number> = { small: 0, controlled
 /**
  * Where the vulnerable ports come from, in order: the bulletin itself; a row of rules/service-ports.json for one of
  * its CVEs, else for one of its affected products and component; the affected assets' own listening services of an
- * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's.
+ * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's: every port a
+ * scan saw it listen on, else any port (assumed-ports.ts).
  */
 export function vulnerablePorts(
   bulletin: Bulletin,
   table: ServicePorts,
-  evidence: { products?: string[]; matches?: AssetMatch[]; names?: NameTable } = {},
+  evidence: { products: string[]; matches: AssetMatch[]; names: NameTable },
 ): { ports: PortSpec[]; source: string } {
   if (bulletin.vulnerablePorts.length) return { ports: bulletin.vulnerablePorts, source: `bulletin ${bulletin.id}` };
-  const products = evidence.products ?? [];
+  const products = evidence.products;
   const text = [bulletin.title?.value ?? '', ...bulletin.descriptions.map((d) => d.text)].join('\n');
   const byCve = table.services.filter((s) => s.cves?.some((cve) => bulletin.cves.includes(cve)));
   const byProduct = table.services.filter(
@@ -87,12 +88,12 @@ export function vulnerablePorts(
       ports: uniquePorts(services.flatMap((s) => s.ports)),
       source: `rules/service-ports.json (${services.map((s) => s.service).join(', ')})`,
     };
-  const names = evidence.names ?? defaultNameTable();
+  const names = evidence.names;
   const ofProduct = (service: ObservedService): boolean => {
     const cpe = service.product ? names.normalizeProduct(service.product).cpe : undefined;
     return !!cpe && products.includes(identityOfPrefix(cpe));
   };
-  const listening = (evidence.matches ?? [])
+  const listening = evidence.matches
     .filter((m) => m.status === 'affected')
     .flatMap((m) => m.asset.services.filter((s) => s.state === 'open' && ofProduct(s)));
   if (listening.length)
@@ -103,7 +104,7 @@ export function vulnerablePorts(
   return {
     ports: [],
     source:
-      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products)",
+      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products): every port a scan saw the host listen on, else any port",
   };
 }
 

@@ -129,6 +129,8 @@ export interface ZoneReach {
 export interface PortReach {
   protocol: 'tcp' | 'udp';
   port: number;
+  /** With ports unknown and no scan of the host: the range port..toPort this entry stands for (any port). */
+  toPort?: number;
   /** What a scan saw: "closed" is a fact; "filtered" means unknown, not safe. */
   scanState?: string;
   reachableFrom: ZoneReach[];
@@ -147,4 +149,6 @@ export interface AssetExposure {
   publiclyExposed: boolean;
   reasons: string[];
   warnings: string[];
+  /** Set when no source named the vulnerable ports and the host's own ports were assessed instead: what was assumed. */
+  portsAssumed?: string;
 }

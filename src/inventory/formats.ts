@@ -4,7 +4,8 @@ import type { InventoryBatch } from './model';
 import { createAwsInstancesFormat } from './parsers/aws-instances';
 import { NO_PROVIDERS, type ProviderRules } from './providers';
 import { getHotfixFormat } from './parsers/get-hotfix';
-import { nmapFormat } from './parsers/nmap';
+import type { NameTable } from './name-table';
+import { createNmapFormat } from './parsers/nmap';
 import { osqueryPatchesFormat } from './parsers/osquery-patches';
 import { createCmdbFormats, type CmdbColumnMapping } from './parsers/servicenow-cmdb';
 import { cyclonedxFormat } from './parsers/cyclonedx';
@@ -13,17 +14,19 @@ import { createServiceNowSoftwareFormats, type SoftwareInstallationPolicy } from
 import { spdxFormat } from './parsers/spdx';
 
 /**
+ * `names` (rules/names, an organization's rows first) turns OS names into CPEs as scans and CMDB exports are read;
  * `mapping` renames CMDB columns for exports that are not ServiceNow's, and `softwareInstallations` says whether
  * the organization's software-installation export is complete (both from rules/cmdb-mapping.yaml); `providers`
  * (rules/providers.json) recognises provider-managed assets from managed_by/company columns and cloud tags.
  */
 export function inventoryFormatsWith(
+  names: NameTable,
   mapping: CmdbColumnMapping = {},
   softwareInstallations?: SoftwareInstallationPolicy,
   providers: ProviderRules = NO_PROVIDERS,
 ): FormatHandler<InventoryBatch>[] {
   return [
-    nmapFormat,
+    createNmapFormat(names),
     createAwsInstancesFormat(providers),
     cyclonedxFormat,
     spdxFormat,
@@ -31,6 +34,6 @@ export function inventoryFormatsWith(
     osqueryPackagesFormat,
     getHotfixFormat,
     ...createServiceNowSoftwareFormats(softwareInstallations),
-    ...createCmdbFormats(mapping, providers),
+    ...createCmdbFormats(names, mapping, providers),
   ];
 }

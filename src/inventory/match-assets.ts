@@ -9,7 +9,7 @@
  * inventory declared complete for application products. "Could not compare" is never not_affected.
  */
 import type { SourceRef } from '../common/provenance';
-import { compareCpe, cpeAttribute } from './cpe';
+import { compareCpe, cpeAttribute, withCpeAttributes } from './cpe';
 import {
   compileBulletin,
   nameIdentity,
@@ -21,17 +21,17 @@ import {
 } from './match/advisory-criteria';
 import { satisfies, compareIn, type Truth } from './match/version-constraint';
 import type { Asset, AssetMatch, InstalledSoftware, SoftwareInventory, SoftwareInventoryKind } from './model';
-import { defaultNameTable, identityOfPrefix, type NameTable } from './name-table';
+import { identityOfPrefix, type NameTable } from './name-table';
 import type { Bulletin } from '../bulletins/model';
 import { schemeForPurlType } from './versions/compare-versions';
 
 export interface MatchOptions {
-  /** The organization's name tables (rules/names); the shipped ones when absent. */
-  names?: NameTable;
+  /** The rules folder's name tables (rules/names, an organization's own rows first). */
+  names: NameTable;
 }
 
-export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
-  const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
+export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions): AssetMatch[] {
+  const compiled = compileBulletin(bulletin, options.names);
   const run: MatchRun = { platforms: new Map(), packages: new Map(), samples: new Map() };
   return assets.map((asset) => matchAsset(compiled, asset, run));
 }
@@ -124,7 +124,7 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
       if (list) list.push(sw);
       else treeHits.set(key, [sw]);
     }
-    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(finding);
+    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(placed(finding, os));
   }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, software);
@@ -539,7 +539,10 @@ function packageHits(c: CompiledBulletin, sw: InstalledSoftware): PackageHits | 
   return findings || treeKeys ? { findings: findings ?? [], treeKeys: treeKeys ?? [] } : null;
 }
 
-/** The identities an installed package is known by: its purl, its CPE, its name through the product table. */
+/**
+ * The identities an installed package is known by: its purl, its source package (a deb purl's `upstream`: Debian's
+ * advisories name "glibc", hosts install "libc6"), its CPE, its name through the product table.
+ */
 function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
   const keys: string[] = [];
   if (sw.purl) {
@@ -548,6 +551,9 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
       keys.push(purl.key);
       const identity = names.identityOfPurl(purl.key);
       if (identity) keys.push(identity);
+      const upstream = purl.type === 'deb' ? /[?&]upstream=([^&#]+)/.exec(sw.purl)?.[1] : undefined;
+      // Syft may write the source version after an @: the name is what identifies it
+      if (upstream) keys.push(`pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`);
     }
   }
   if (sw.cpe) keys.push(identityOfPrefix(sw.cpe));
@@ -566,13 +572,38 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
   return keys.length > 1 ? [...new Set(keys)] : keys;
 }
 
+/**
+ * A statement that holds on one platform only (a distribution release's fixed build), on a host whose OS is unknown:
+ * the build may be another release's, so it decides nothing either way. A stream in the version (el8) still tells.
+ */
+function placed(finding: Finding, os: OsView): Finding {
+  const criterion = finding.criterion;
+  if (!criterion.platformCpe || os.cpe || criterion.stream || finding.value === false) return finding;
+  return {
+    criterion,
+    value: 'unknown',
+    possibly: finding.value === true && finding.fixed !== 'patched',
+    why: `${finding.why}; but that holds on ${criterion.platformLabel ?? criterion.platformCpe} only, and ${os.missing}`,
+    ...(finding.evidence ? { evidence: finding.evidence } : {}),
+  };
+}
+
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */
 function applies(criterion: Criterion, os: OsView, cache: Map<string, boolean>): boolean {
   if (!criterion.platformCpe || !os.cpe) return true;
   const key = `${criterion.platformCpe}\u0000${os.cpe}`;
   let value = cache.get(key);
-  if (value === undefined) cache.set(key, (value = compareCpe(criterion.platformCpe, os.cpe).outcome !== 'no-match'));
+  if (value === undefined) cache.set(key, (value = onPlatform(criterion.platformCpe, os.cpe)));
   return value;
+}
+
+/** The OS is the platform, or a point release of it: "debian_linux:12" holds for 12.5, "enterprise_linux:8" for 8.6. */
+function onPlatform(platform: string, os: string): boolean {
+  if (compareCpe(platform, os).outcome !== 'no-match') return true;
+  const release = cpeAttribute(platform, 'version');
+  const version = cpeAttribute(os, 'version');
+  if (!release || !version || !version.startsWith(`${release}.`)) return false;
+  return compareCpe(withCpeAttributes(platform, { version }), os).outcome !== 'no-match';
 }
 
 function componentOn(criterion: Criterion, osIdentity: string, names: NameTable): boolean {

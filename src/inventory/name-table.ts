@@ -1,15 +1,12 @@
 /**
  * The name tables in rules/names/*.json: OS names (CMDB, SMB, nmap, osquery, and advisories' OS product names) and
  * product names (inventories, KEV's vendor and product) mapped to CPE 2.3 and package URLs. Data an organization
- * extends: a file of its own in rules/names/ is read before the shipped ones, so its rows win. Validated at load.
+ * extends: a file of its own in rules/names/ is read before the shipped ones, so its rows win. Validated at load by the
+ * rules folder, which hands the table to the importers and to matching: nothing here reads a file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { InputError } from '../common/errors';
 import { pointer } from '../common/json-pointer';
 import { assertValid, createValidator } from '../common/json-schema';
-import { parseJsonText } from '../common/parse-json';
-import { projectRoot } from '../common/project-root';
 import schema from '../../rules/schemas/names.schema.json';
 import { toCpe23, withCpeAttributes } from './cpe';
 
@@ -182,22 +179,4 @@ export function nameTableOf(sources: NameTableSource[]): NameTable {
   return new NameTable(
     [...own, ...shipped].map((s) => ({ file: `rules/names/${s.name}`, table: readNameTableFile(s.value, s.file) })),
   );
-}
-
-let shippedTable: NameTable | undefined;
-
-/**
- * The tables shipped in patchcall's own rules/ folder: what importers normalize OS names with, before any
- * organization's folder is known. Matching uses the rules folder's tables (RULES_FILES.names).
- */
-export function defaultNameTable(): NameTable {
-  if (shippedTable) return shippedTable;
-  const dir = join(projectRoot(), 'rules', 'names');
-  const sources = readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => {
-      const file = join(dir, name);
-      return { name, file, value: parseJsonText(file, readFileSync(file, 'utf8')) };
-    });
-  return (shippedTable = nameTableOf(sources));
 }

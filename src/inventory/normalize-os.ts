@@ -1,14 +1,13 @@
 /**
  * OS names as inventories write them ("Windows Server 2003, Standard Edition" + "Service Pack 2", "Windows 2000
- * Server", "cpe:/o:microsoft:windows_2000::sp4", "Cisco IOS 12.2(55)SE") normalized to CPE 2.3 through the shipped
- * name tables (rules/names/os.json). Matching re-reads names through the organization's tables.
+ * Server", "cpe:/o:microsoft:windows_2000::sp4", "Cisco IOS 12.2(55)SE") normalized to CPE 2.3 through the rules
+ * folder's name tables (rules/names, an organization's own rows first), as the importer reads them.
  */
-import { defaultNameTable, readServicePack, type NormalizedName } from './name-table';
+import type { NameTable, NormalizedName } from './name-table';
 
-export { readServicePack };
-export type NormalizedOs = NormalizedName;
+export type NormalizedOs = Pick<NormalizedName, 'cpe' | 'note'>;
 
-export function normalizeOs(name: string, servicePack?: string): NormalizedOs {
-  const { cpe, note } = defaultNameTable().normalizeOs(name, servicePack);
+export function normalizeOs(names: NameTable, name: string, servicePack?: string): NormalizedOs {
+  const { cpe, note } = names.normalizeOs(name, servicePack);
   return { ...(cpe ? { cpe } : {}), ...(note ? { note } : {}) };
 }

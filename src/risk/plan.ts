@@ -104,14 +104,18 @@ function effective(item: PlanItem): Urgency {
   return item.urgencyAfterMitigation ?? item.urgency;
 }
 
-/** One block per filter rule set and port that lets an urgent, open asset of ours be reached. */
+/**
+ * One block per filter rule set and port that lets an urgent, open asset of ours be reached. None when the ports are
+ * the host's (ports unknown): blocking a port not known to carry the vulnerable service would be an invented fix.
+ */
 function mitigateSteps({ self, now, fix, ctx }: Situation): PlanStep[] {
   const blockable = self.filter(
     (i) =>
       (i.urgency === 'immediate' || i.urgency === 'out-of-cycle') &&
       i.systemExposure === 'open' &&
       i.route &&
-      i.route.filter !== UNFILTERED_ROUTE,
+      i.route.filter !== UNFILTERED_ROUTE &&
+      !i.route.portsAssumed,
   );
   const groups = groupBy(blockable, (i) => `${i.route!.filter}|${i.route!.rules?.join(',')}|${i.route!.port}`);
   return [...groups.values()].map((group) => {

@@ -65,6 +65,8 @@ export interface ExposureRoute {
   filter: string;
   rules?: number[];
   ruleTexts?: string[];
+  /** Ports unknown: these are the host's own ports, not the vulnerable service's, so no block is planned on them. */
+  portsAssumed?: boolean;
 }
 
 /** The route's filter when no filter rule lets the traffic through (an unfiltered path). */
@@ -407,7 +409,8 @@ function systemExposureFact(
     : route
       ? `${from}${exposure.reasons[0] ? ` (${exposure.reasons[0]})` : ', with no filter rule on the path'}`
       : (exposure.reasons[0] ?? `no vulnerable port is reachable (zone ${exposure.zone})`);
-  return { fact: { value: exposure.systemExposure, source: reason }, ...(route ? { route } : {}) };
+  const source = exposure.portsAssumed ? `${reason}; ${exposure.portsAssumed}` : reason;
+  return { fact: { value: exposure.systemExposure, source }, ...(route ? { route } : {}) };
 }
 
 /**
@@ -431,12 +434,13 @@ function decidingRoute(exposure: AssetExposure): ExposureRoute | undefined {
   for (const p of exposure.ports) {
     for (const z of p.reachableFrom) {
       if (z.zone !== zone) continue;
-      ports.push(`${p.protocol}/${p.port}`);
+      ports.push(`${p.protocol}/${p.port}${p.toPort !== undefined ? `-${p.toPort}` : ''}`);
       steps.push(lastAccepting(z.path));
     }
   }
   const first = steps.find((s) => s !== undefined);
-  if (!first) return { port: ports.join(', '), zone, filter: UNFILTERED_ROUTE };
+  const assumed = exposure.portsAssumed ? { portsAssumed: true } : {};
+  if (!first) return { port: ports.join(', '), zone, filter: UNFILTERED_ROUTE, ...assumed };
   const open: string[] = [];
   const rules: number[] = [];
   const ruleTexts: string[] = [];
@@ -447,7 +451,7 @@ function decidingRoute(exposure: AssetExposure): ExposureRoute | undefined {
     addOnce(rules, step.rule!.number);
     addOnce(ruleTexts, step.rule!.text);
   }
-  return { port: open.join(', '), zone, filter: first.filter, rules, ruleTexts };
+  return { port: open.join(', '), zone, filter: first.filter, rules, ruleTexts, ...assumed };
 }
 
 /** The last step on the path that let the traffic through by a rule. */

@@ -16,6 +16,7 @@ import {
   service,
 } from './helpers/build-filters';
 import { seedAssets, seedFilters, seedNetwork } from './helpers/seed-estate';
+import { shippedNames } from '../helpers/shipped-rules';
 
 const ports = [
   { protocol: 'tcp' as const, port: 139 },
@@ -231,17 +232,22 @@ describe('rules tables', () => {
 
   test('ports come from the bulletin, else from rules/service-ports.json', () => {
     const table = readServicePorts(servicePortsJson, 'rules/service-ports.json');
-    expect(vulnerablePorts(bulletin([{ protocol: 'tcp', port: 445 }]), table)).toEqual({
+    const names = shippedNames();
+    expect(
+      vulnerablePorts(bulletin([{ protocol: 'tcp', port: 445 }]), table, { products: [], matches: [], names }),
+    ).toEqual({
       ports: [{ protocol: 'tcp', port: 445 }],
       source: 'bulletin MS08-067',
     });
-    const windows = { products: ['o:microsoft:windows_server_2003'] };
+    const windows = { products: ['o:microsoft:windows_server_2003'], matches: [], names };
     const derived = vulnerablePorts(bulletin([]), table, windows);
     expect(derived.ports).toEqual(ports);
     expect(derived.source).toMatch(/service-ports\.json \(Windows Server service/);
     // a Windows product alone is no SMB bulletin (an Adobe Flash update on Windows is not)
     const flash = vulnerablePorts(bulletin([], 'Security update for Adobe Flash Player'), table, {
       products: ['a:adobe:flash_player', 'o:microsoft:windows_10'],
+      matches: [],
+      names,
     });
     expect(flash).toEqual({
       ports: [],

@@ -10,6 +10,7 @@ import { newAsset } from '../../src/inventory/merge-assets';
 import type { Asset } from '../../src/inventory/model';
 import { normalizeOs } from '../../src/inventory/normalize-os';
 import { inventorySource } from '../../src/inventory/inventory-source';
+import { shippedNames } from '../helpers/shipped-rules';
 
 const text = readFileSync(join(__dirname, '..', '..', 'db', 'seed', 'ms08-067.bulletin.yaml'), 'utf8');
 const batch = handwrittenFormat.parse({ name: 'ms08-067.bulletin.yaml', text });
@@ -19,12 +20,18 @@ const source = inventorySource('servicenow-cmdb', 'cmdb.csv', 'line 2');
 function host(name: string, osName?: string, servicePack?: string, extra: Partial<Asset> = {}): Asset {
   const asset = newAsset({ id: name, name, sources: [source], ...extra });
   if (osName)
-    asset.os = { raw: osName, ...normalizeOs(osName, servicePack), confidence: 100, method: 'inventory', source };
+    asset.os = {
+      raw: osName,
+      ...normalizeOs(shippedNames(), osName, servicePack),
+      confidence: 100,
+      method: 'inventory',
+      source,
+    };
   return asset;
 }
 
 function statusOf(asset: Asset, bulletin: Bulletin = ms08067) {
-  return matchAssets(bulletin, [asset])[0]!;
+  return matchAssets(bulletin, [asset], { names: shippedNames() })[0]!;
 }
 
 describe('OS names to CPE 2.3', () => {
@@ -49,14 +56,14 @@ describe('OS names to CPE 2.3', () => {
       'cpe:2.3:o:microsoft:windows_server_2008:-:sp2:*:*:*:*:x64:*',
     ],
   ])('%s + %s → %s', (name, sp, cpe) => {
-    expect(normalizeOs(name, sp).cpe).toBe(cpe);
+    expect(normalizeOs(shippedNames(), name, sp).cpe).toBe(cpe);
   });
 
   it('converts CPE 2.2 URIs and leaves unknown names unmapped', () => {
     expect(toCpe23('cpe:/o:microsoft:windows_server_2003::sp2')).toBe(
       'cpe:2.3:o:microsoft:windows_server_2003:*:sp2:*:*:*:*:*:*',
     );
-    expect(normalizeOs('HP-UX 11i').cpe).toBeUndefined();
+    expect(normalizeOs(shippedNames(), 'HP-UX 11i').cpe).toBeUndefined();
   });
 
   it('compares CPEs: the update field decides, the architecture narrows only when both sides state it', () => {

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/common/errors';
-import { nmapFormat } from '../../src/inventory/parsers/nmap';
+import { createNmapFormat } from '../../src/inventory/parsers/nmap';
 import { osConflicts, preferredOs } from '../../src/inventory/merge-assets';
+import { shippedNames } from '../helpers/shipped-rules';
 
 const dir = join(__dirname, '..', 'fixtures', 'nmap');
+const nmapFormat = createNmapFormat(shippedNames());
 
 // The import sniffer refuses any DOCTYPE and every real nmap file carries `<!DOCTYPE nmaprun>`, so these tests
 // hand the parser the document the sniffer would produce once it accepts a bare DOCTYPE.

@@ -6,6 +6,7 @@ import { providerFor, type ProviderRules } from '../../src/inventory/providers';
 import { RulesFolder } from '../../src/app/rules-folder';
 import { copyRules } from '../risk/rulebook-copy';
 import { mergeAssetViews } from '../../src/inventory/merge-assets';
+import { shippedNames } from '../helpers/shipped-rules';
 
 const rules: ProviderRules = {
   kind: 'patchcall/providers',
@@ -42,7 +43,7 @@ describe('provider-managed assets from rules/providers.json', () => {
   });
 
   it('applies to CMDB rows without u_patched_by, and to AWS instances by tag; the CMDB record wins when it says provider', () => {
-    const [csv] = createCmdbFormats({}, rules);
+    const [csv] = createCmdbFormats(shippedNames(), {}, rules);
     const cmdb = csv!.parse({
       name: 'cmdb.csv',
       text: 'name,ip_address,managed_by,company\napp01,10.0.0.1,Contoso NOC,\napp02,10.0.0.2,Jane Doe,Contoso Managed Services Ltd\napp03,10.0.0.3,Jane Doe,ACME\n',

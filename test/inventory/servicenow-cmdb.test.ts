@@ -5,8 +5,9 @@ import { createCmdbFormats } from '../../src/inventory/parsers/servicenow-cmdb';
 import { getHotfixFormat } from '../../src/inventory/parsers/get-hotfix';
 import { osqueryPatchesFormat } from '../../src/inventory/parsers/osquery-patches';
 import { awsInstancesFormat } from '../../src/inventory/parsers/aws-instances';
+import { shippedNames } from '../helpers/shipped-rules';
 
-const [csvFormat, jsonFormat] = createCmdbFormats();
+const [csvFormat, jsonFormat] = createCmdbFormats(shippedNames());
 const seed = (file: string) => readFileSync(join(__dirname, '..', '..', 'db', 'seed', file), 'utf8');
 const csv = (text: string, name = 'cmdb.csv') => csvFormat!.parse({ name, text });
 const placeOf = (fn: () => unknown): InputError => {
@@ -70,7 +71,7 @@ describe('ServiceNow CMDB CSV', () => {
       criticality: 'critical',
       addresses: ['10.0.0.9'],
     });
-    const [mapped] = createCmdbFormats({
+    const [mapped] = createCmdbFormats(shippedNames(), {
       name: 'Host Name',
       ip_address: 'IP',
       os: 'OS Name',

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { allFormats, chooseFormat } from '../../src/app/formats';
+import { chooseFormat } from '../../src/app/formats';
 import { sniffDocument } from '../../src/app/read-document';
 import { InputError } from '../../src/common/errors';
 import type { InventoryBatch } from '../../src/inventory/model';
 import { createServiceNowSoftwareFormats } from '../../src/inventory/parsers/servicenow-software';
+import { shippedFormats } from '../helpers/shipped-rules';
 
 const dir = join(__dirname, '..', 'fixtures', 'inventory', 'software');
 const fixturePath = (file: string) => join(dir, file);
@@ -17,15 +18,15 @@ function read(file: string, options: { asset?: string; text?: string } = {}) {
 
 function parse(file: string, options: { asset?: string; text?: string } = {}) {
   const doc = read(file, options);
-  const handler = chooseFormat(doc, undefined, allFormats);
+  const handler = chooseFormat(doc, undefined, shippedFormats());
   return { format: handler.format, batch: handler.parse(doc) as InventoryBatch };
 }
 
 describe('CycloneDX SBOMs', () => {
   it('refuses a Syft directory SBOM that names no host, pointing at --asset', () => {
     const doc = read('syft-app01-dir.cdx.json');
-    expect(chooseFormat(doc).format).toBe('cyclonedx');
-    expect(() => chooseFormat(doc).parse(doc)).toThrow(/names no host.*--asset/);
+    expect(chooseFormat(doc, undefined, shippedFormats()).format).toBe('cyclonedx');
+    expect(() => chooseFormat(doc, undefined, shippedFormats()).parse(doc)).toThrow(/names no host.*--asset/);
   });
 
   it('reads a Syft SBOM for the asset named with --asset: purls, CPEs, RPM epochs, maven groups; files left out', () => {
@@ -179,8 +180,8 @@ describe('SPDX 2.3 SBOMs', () => {
 describe('osquery software tables', () => {
   it('reads osqueryi rpm_packages for --asset as a complete rpm inventory with epoch:version-release', () => {
     const doc = read('osqueryi-rpm_packages.json');
-    expect(chooseFormat(doc).format).toBe('osquery-packages');
-    expect(() => chooseFormat(doc).parse(doc)).toThrow(/names no host.*--asset/);
+    expect(chooseFormat(doc, undefined, shippedFormats()).format).toBe('osquery-packages');
+    expect(() => chooseFormat(doc, undefined, shippedFormats()).parse(doc)).toThrow(/names no host.*--asset/);
     const { batch } = parse('osqueryi-rpm_packages.json', { asset: 'app01' });
     const [asset] = batch.assets;
     expect(asset!.softwareInventories).toEqual([
@@ -280,7 +281,7 @@ describe('nmap -sV services as software evidence', () => {
   it('adds products with their application CPEs, and an inventory that is never complete', () => {
     const scan = join(__dirname, '..', 'fixtures', 'nmap', 'loopback_sV_1-10000.xml');
     const doc = sniffDocument(scan, readFileSync(scan));
-    const batch = chooseFormat(doc).parse(doc) as InventoryBatch;
+    const batch = chooseFormat(doc, undefined, shippedFormats()).parse(doc) as InventoryBatch;
     const [asset] = batch.assets;
     const samba = asset!.software.find((s) => /samba/i.test(s.name));
     expect(samba).toMatchObject({

@@ -4,6 +4,11 @@
  *
  * Expected, written before the code: with the shipped tables "Catalyst Switch OS 12.2(55)SE" is unknown (not in the
  * OS name table) against the Cisco advisory; with an organization's row mapping it to Cisco IOS it is affected.
+ *
+ * At import, written before the code: a CMDB that writes IOS XE 16.x switches as OS "Cisco IOS" version "16.3.1" gets
+ * cpe:2.3:o:cisco:ios:* from the shipped rows (IOS with an unknown release: unknown against cisco-sa-20180328-smi2).
+ * Imported with the organization's row "^cisco ios (16.x.y)$ → o:cisco:ios_xe:{1}" in its rules folder, the importer
+ * itself records cpe:2.3:o:cisco:ios_xe:16.3.1 and the switch is affected (IOS XE 16.3.1 is in the advisory's list).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +56,52 @@ describe('organization name tables', () => {
       })
     ).json();
     expect(after.matches[0]).toMatchObject({ status: 'affected' });
+  });
+
+  it("name an OS at import through the organization's own row, before the shipped ones", async () => {
+    const dir = copyRules();
+    writeFileSync(
+      join(dir, 'names', 'local-acme.json'),
+      JSON.stringify({
+        kind: 'patchcall/names',
+        table: 'os',
+        names: [
+          {
+            match: '^cisco ios (16\\.\\d+\\.\\w+)$',
+            cpe: 'o:cisco:ios_xe:{1}',
+            note: 'our CMDB writes IOS XE 16.x as "Cisco IOS"',
+          },
+        ],
+      }),
+    );
+    const cmdb = join(dir, 'cmdb.csv');
+    writeFileSync(
+      cmdb,
+      'sys_id,name,ip_address,os,os_version,install_status\nx2,sw-core-01,10.9.0.3,Cisco IOS,16.3.1,1\n',
+    );
+    const advisory = join(fixtures, 'csaf', 'cisco-sa-20180328-smi2.json');
+    const standing = async (db: string, env: Record<string, string> = {}) =>
+      (await patchcall(['assets', '--bulletin', 'cisco-sa-20180328-smi2', '--json', '--db', db], { env })).json();
+    const osOf = async (db: string) =>
+      (await patchcall(['assets', '--json', '--db', db])).json().assets[0].os as { raw: string; cpe: string | null };
+
+    const shippedDb = tempDbPath();
+    expect((await patchcall(['import', advisory, cmdb, '--db', shippedDb])).stderr).toBe('');
+    expect((await osOf(shippedDb)).cpe).toBe('cpe:2.3:o:cisco:ios:*:*:*:*:*:*:*:*');
+    expect((await standing(shippedDb)).matches[0]).toMatchObject({ asset: { name: 'sw-core-01' }, status: 'unknown' });
+
+    const ownDb = tempDbPath();
+    const imported = await patchcall(['import', advisory, cmdb, '--db', ownDb], { env: { PATCHCALL_RULES: dir } });
+    expect(imported.stderr).toBe('');
+    expect(await osOf(ownDb)).toMatchObject({
+      raw: 'Cisco IOS 16.3.1',
+      cpe: 'cpe:2.3:o:cisco:ios_xe:16.3.1:*:*:*:*:*:*:*',
+    });
+    const own = (await standing(ownDb, { PATCHCALL_RULES: dir })).matches[0];
+    expect(own).toMatchObject({ asset: { name: 'sw-core-01' }, status: 'affected' });
+    expect(own.reasons.join(' ')).toMatch(/ios_xe:16\.3\.1/);
+    // the CPE is the import's, recorded with the asset: matching with the shipped rules does not undo it
+    expect((await standing(ownDb)).matches[0]).toMatchObject({ status: 'affected' });
   });
 
   it('refuses a row whose pattern is not a regular expression, naming the file and the place', async () => {

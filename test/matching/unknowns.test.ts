@@ -59,7 +59,7 @@ describe('could not compare is never not_affected', () => {
       software: [installed('plug', '1.2.0', 'pkg:hex/plug@1.2.0')],
       softwareInventories: [completeSbom],
     });
-    const [match] = matchAssets(b, [host]);
+    const [match] = matchAssets(b, [host], { names: shipped.get('names') });
     expect(match!.status).toBe('unknown');
     expect(match!.reasons.join(' ')).toMatch(/plug 1\.2\.0 .*no version scheme is known for it/);
   });
@@ -72,7 +72,7 @@ describe('could not compare is never not_affected', () => {
         versionRange: '>=9.0.0|<9.0.81',
       }),
     ]);
-    const [match] = matchAssets(b, [asset('rhel8-tomcat')]);
+    const [match] = matchAssets(b, [asset('rhel8-tomcat')], { names: shipped.get('names') });
     expect(match!.status).toBe('unknown');
     expect(match!.reasons[0]).toMatch(
       /no complete sbom or software-installations or windows-programs or chocolatey inventory for rhel8-tomcat \(no software inventory at all, only the OS\)/,
@@ -85,7 +85,7 @@ describe('assess with unknown assets', () => {
     const rulebook = await shipped.rulebook();
     const b = bulletinOf([product({ name: 'libfoo', purl: 'pkg:deb/debian/libfoo@1.0' })]);
     const hosts = [asset('db01', { owner: 'Database Team' }), asset('db02', { owner: 'Database Team' })];
-    const matches = matchAssets(b, hosts);
+    const matches = matchAssets(b, hosts, { names: shipped.get('names') });
     expect(matches.map((m) => m.status)).toEqual(['unknown', 'unknown']);
     const result = await assess({ bulletin: b, matches, exposures: [], rulebook, now: '2008-10-23T15:00:00+02:00' });
     expect(result.summary.recommendedCall).toBe('establish');
@@ -108,7 +108,11 @@ describe('the Flash bulletin (APSB18-03)', () => {
   const table = shipped.get('servicePorts');
 
   it('gets no SMB ports: its products are Flash Player, whatever OS they run on', () => {
-    const ports = vulnerablePorts(flash, table, { products: affectedIdentities(flash, shipped.get('names')) });
+    const ports = vulnerablePorts(flash, table, {
+      products: affectedIdentities(flash, shipped.get('names')),
+      matches: [],
+      names: shipped.get('names'),
+    });
     expect(ports.ports).toEqual([]);
     expect(ports.source).toMatch(/^ports unknown: exposure assumed to be the host's/);
     expect(flash.cycle.status).toBe('out-of-cycle');

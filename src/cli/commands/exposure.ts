@@ -47,7 +47,7 @@ function renderReport(style: TextStyle, report: ExposureReport, verbose: boolean
     'ZONE',
     whatIf ? 'EXPOSURE BEFORE → AFTER' : 'EXPOSURE',
     'PUBLIC',
-    ...ports.map((p) => `${p} REACHABLE FROM`),
+    ...(ports.length ? ports.map((p) => `${p} REACHABLE FROM`) : ["HOST'S PORTS REACHABLE FROM (ports unknown)"]),
   ];
   const rows = report.assets.map((entry) => row(style, entry, ports, whatIf));
   lines.push(rows.length ? renderTable(style, header, rows) : 'no asset matches\n');
@@ -83,12 +83,21 @@ function renderReport(style: TextStyle, report: ExposureReport, verbose: boolean
 
 function row(style: TextStyle, entry: AssetExposureEntry, ports: string[], whatIf: boolean): string[] {
   const e = entry.exposure;
-  if (!e) return [entry.asset, entry.status, '-', '-', '-', ...ports.map(() => '-')];
+  if (!e) return [entry.asset, entry.status, '-', '-', '-', ...(ports.length ? ports : ['-']).map(() => '-')];
   const after = entry.whatIf?.after;
   const level = (value: string) => (value === 'open' ? paint(style, 'red', value) : value);
   const exposure = after ? `${level(e.systemExposure)} → ${level(after.systemExposure)}` : level(e.systemExposure);
   const publicly = after ? `${yes(e.publiclyExposed)} → ${yes(after.publiclyExposed)}` : yes(e.publiclyExposed);
-  return [entry.asset, entry.status, e.zone, exposure, publicly, ...(whatIf ? (after ?? e) : e).ports.map(reachText)];
+  const shown = (whatIf ? (after ?? e) : e).ports;
+  // ports unknown: each host has its own ports, so they share one column
+  const reach = ports.length
+    ? shown.map(reachText)
+    : [shown.map((p) => `${portText(p)}: ${reachText(p)}`).join('; ') || 'no port reachable'];
+  return [entry.asset, entry.status, e.zone, exposure, publicly, ...reach];
+}
+
+function portText(port: PortReach): string {
+  return `${port.protocol}/${port.port}${port.toPort !== undefined ? `-${port.toPort}` : ''}`;
 }
 
 function reachText(port: PortReach): string {

@@ -10,6 +10,7 @@ import { toCpe23 } from '../cpe';
 import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
 import type { Asset, InstalledSoftware, InventoryBatch, ObservedService, OsIdentity, PortState } from '../model';
+import type { NameTable } from '../name-table';
 import { normalizeOs } from '../normalize-os';
 
 type Node = Record<string, unknown>;
@@ -38,14 +39,17 @@ const PORT_STATES = new Set<PortState>([
 /** Confidence given to SMB's own answer and to a service's OS CPE (nmap's conf is 0-10 for services). */
 const SMB_CONFIDENCE = 95;
 
-export const nmapFormat: FormatHandler<InventoryBatch> = {
-  format: 'nmap',
-  description: 'nmap XML scan (nmap -oX)',
-  detect: (doc) => doc.xmlRoot === 'nmaprun',
-  parse: parseNmap,
-};
+/** `names` (the rules folder's rules/names) turns OS names without a CPE into CPEs as the scan is read. */
+export function createNmapFormat(names: NameTable): FormatHandler<InventoryBatch> {
+  return {
+    format: 'nmap',
+    description: 'nmap XML scan (nmap -oX)',
+    detect: (doc) => doc.xmlRoot === 'nmaprun',
+    parse: (doc) => parseNmap(doc, names),
+  };
+}
 
-function parseNmap(doc: SniffedDocument): InventoryBatch {
+function parseNmap(doc: SniffedDocument, names: NameTable): InventoryBatch {
   const valid = XMLValidator.validate(doc.text);
   if (valid !== true)
     throw new InputError(doc.name, `malformed XML: ${valid.err.msg}`, { line: valid.err.line, column: valid.err.col });
@@ -65,13 +69,19 @@ function parseNmap(doc: SniffedDocument): InventoryBatch {
   const assets: Asset[] = [];
   hosts.forEach((host, i) => {
     if (attr(child(host, 'status'), 'state') !== 'up') return;
-    const asset = hostToAsset(host, doc.name, `/nmaprun/host[${i + 1}]`, scannedAt);
+    const asset = hostToAsset(host, doc.name, `/nmaprun/host[${i + 1}]`, scannedAt, names);
     if (asset) assets.push(asset);
   });
   return { kind: 'inventory', assets, fixes: [] };
 }
 
-function hostToAsset(host: Node, file: string, path: string, seenAt: string | undefined): Asset | undefined {
+function hostToAsset(
+  host: Node,
+  file: string,
+  path: string,
+  seenAt: string | undefined,
+  nameTable: NameTable,
+): Asset | undefined {
   const source = inventorySource('nmap', file, path);
   const addresses = list(host.address)
     .filter((a) => attr(a, 'addrtype') === 'ipv4' || attr(a, 'addrtype') === 'ipv6')
@@ -83,11 +93,11 @@ function hostToAsset(host: Node, file: string, path: string, seenAt: string | un
     .map((h) => attr(h, 'name')!)
     .filter(Boolean);
   const services = readServices(host, source, seenAt);
-  const smb = readSmbOs(host, source);
+  const smb = readSmbOs(host, source, nameTable);
   const osCandidates = [
     ...(smb?.candidate ? [smb.candidate] : []),
     ...serviceOs(host, source),
-    ...fingerprintOs(host, source),
+    ...fingerprintOs(host, source, nameTable),
   ];
   const software = serviceSoftware(host, source);
   const asset = newAsset({
@@ -169,7 +179,7 @@ interface SmbReading {
 }
 
 /** smb-os-discovery (host script) or smb2 OS output: the exact build and service pack, unless Samba is answering. */
-function readSmbOs(host: Node, source: Asset['sources'][number]): SmbReading | undefined {
+function readSmbOs(host: Node, source: Asset['sources'][number], names: NameTable): SmbReading | undefined {
   const script = list(child(host, 'hostscript')?.script).find((s) => /^smb2?-os-discovery$/.test(attr(s, 'id') ?? ''));
   if (!script) return undefined;
   const output = decode(attr(script, 'output') ?? '');
@@ -203,7 +213,7 @@ function readSmbOs(host: Node, source: Asset['sources'][number]): SmbReading | u
   }
   if (!claimed) return reading;
   const raw = osLine ?? claimed;
-  const normalized = cpeLine ? { cpe: toCpe23(cpeLine) } : normalizeOs(raw.replace(/\s*\([^)]*\)\s*$/, ''));
+  const normalized = cpeLine ? { cpe: toCpe23(cpeLine) } : normalizeOs(names, raw.replace(/\s*\([^)]*\)\s*$/, ''));
   reading.candidate = { raw, ...normalized, confidence: SMB_CONFIDENCE, method: 'smb', source: at };
   return reading;
 }
@@ -233,7 +243,7 @@ function serviceOs(host: Node, source: Asset['sources'][number]): OsIdentity[] {
  * osmatch candidates, one per OS CPE of its osclasses (≥1.04: "Vista SP0 or SP1, Server 2008 SP1, or Windows 7" is
  * three candidates), else one through the OS table from the name (1.03 has no CPEs).
  */
-function fingerprintOs(host: Node, source: Asset['sources'][number]): OsIdentity[] {
+function fingerprintOs(host: Node, source: Asset['sources'][number], names: NameTable): OsIdentity[] {
   const os = child(host, 'os');
   return list(os?.osmatch).flatMap((match, i) => {
     const name = attr(match, 'name') ?? '';
@@ -244,7 +254,7 @@ function fingerprintOs(host: Node, source: Asset['sources'][number]): OsIdentity
           .filter((c) => c.startsWith('cpe:/o:')),
       ),
     ];
-    const cpes = fromClasses.length ? fromClasses.map((c) => toCpe23(c)) : [normalizeOs(name).cpe];
+    const cpes = fromClasses.length ? fromClasses.map((c) => toCpe23(c)) : [normalizeOs(names, name).cpe];
     const confidence = Number(attr(match, 'accuracy') ?? '0');
     const at = { ...source, locator: `${source.locator}/os/osmatch[${i + 1}]` };
     return cpes.map((cpe): OsIdentity => ({

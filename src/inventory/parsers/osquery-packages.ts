@@ -202,8 +202,17 @@ function purlOf(name: string, version: string | undefined, row: Row, table: Tabl
       .join('&');
     return `pkg:rpm/${encodeURIComponent(name)}${at}${qualifiers ? `?${qualifiers}` : ''}`;
   }
-  if (table.kind === 'deb')
-    return `pkg:deb/${encodeURIComponent(name)}${version ? `@${encodeURIComponent(version)}` : ''}${text(row.arch) ? `?arch=${text(row.arch)}` : ''}`;
+  if (table.kind === 'deb') {
+    // the source package ("glibc" for libc6) is what Debian's advisories name: kept as Syft keeps it, `upstream`
+    const upstream = text(row.source)?.split(' ')[0];
+    const qualifiers = [
+      text(row.arch) ? `arch=${text(row.arch)}` : '',
+      upstream && upstream !== name ? `upstream=${encodeURIComponent(upstream)}` : '',
+    ]
+      .filter(Boolean)
+      .join('&');
+    return `pkg:deb/${encodeURIComponent(name)}${version ? `@${encodeURIComponent(version)}` : ''}${qualifiers ? `?${qualifiers}` : ''}`;
+  }
   if (table.kind === 'npm') {
     const scoped = /^@([^/]+)\/(.+)$/.exec(name);
     return scoped ? `pkg:npm/%40${scoped[1]}/${scoped[2]}${at}` : `pkg:npm/${name}${at}`;

@@ -13,6 +13,7 @@ import { pointer } from '../../common/json-pointer';
 import { inventorySource } from '../inventory-source';
 import { newAsset } from '../merge-assets';
 import type { Asset, Criticality, Environment, InventoryBatch } from '../model';
+import type { NameTable } from '../name-table';
 import { normalizeOs } from '../normalize-os';
 import { NO_PROVIDERS, providerFor, type ProviderRules } from '../providers';
 
@@ -86,10 +87,18 @@ function warnings(file: string): { warn: Warn; list: string[] } {
   return { list, warn: (place, message) => list.push(`${file}${formatPlace(place)}: ${message}`) };
 }
 
+/** What a CMDB row is read with from the rules folder: the name tables (rules/names) and providers.json. */
+interface RowRules {
+  names: NameTable;
+  providers: ProviderRules;
+}
+
 export function createCmdbFormats(
+  names: NameTable,
   mapping: CmdbColumnMapping = {},
   providers: ProviderRules = NO_PROVIDERS,
 ): FormatHandler<InventoryBatch>[] {
+  const rules: RowRules = { names, providers };
   const columns = Object.fromEntries(
     CMDB_FIELDS.map((f) => [f, mapping[f] ? [mapping[f]!] : DEFAULT_COLUMNS[f]]),
   ) as Record<CmdbField, string[]>;
@@ -97,7 +106,7 @@ export function createCmdbFormats(
     format: 'servicenow-cmdb-csv',
     description: 'ServiceNow CMDB server export (CSV, by field name or label)',
     detect: (doc) => doc.json === undefined && !doc.xmlRoot && looksLikeCmdbHeader(firstLine(doc.text), columns),
-    parse: (doc) => parseCmdbCsv(doc, columns, providers),
+    parse: (doc) => parseCmdbCsv(doc, columns, rules),
   };
   const json: FormatHandler<InventoryBatch> = {
     format: 'servicenow-cmdb-json',
@@ -107,7 +116,7 @@ export function createCmdbFormats(
       const first = records?.[0];
       return !!first && typeof first === 'object' && ('sys_id' in first || 'sys_class_name' in first);
     },
-    parse: (doc) => parseCmdbJson(doc, providers),
+    parse: (doc) => parseCmdbJson(doc, rules),
   };
   return [csv, json];
 }
@@ -122,11 +131,7 @@ function looksLikeCmdbHeader(line: string, columns: Record<CmdbField, string[]>)
   return has('name') && (has('os') || has('sys_id') || has('install_status') || has('ip_address'));
 }
 
-function parseCmdbCsv(
-  doc: SniffedDocument,
-  columns: Record<CmdbField, string[]>,
-  providers: ProviderRules,
-): InventoryBatch {
+function parseCmdbCsv(doc: SniffedDocument, columns: Record<CmdbField, string[]>, rules: RowRules): InventoryBatch {
   let records: string[][];
   try {
     records = parseCsv(doc.text, { ...CSV_LIMITS, skip_empty_lines: true, bom: true, trim: true }) as string[][];
@@ -172,7 +177,7 @@ function parseCmdbCsv(
         `line ${line}`,
         (field) => (field && index.has(field) ? { line, column: index.get(field)! + 1 } : { line }),
         warn,
-        providers,
+        rules,
       );
     }),
     fixes: [],
@@ -213,7 +218,7 @@ function recordsOf(json: unknown): unknown[] | undefined {
   return Array.isArray(list) ? list : undefined;
 }
 
-function parseCmdbJson(doc: SniffedDocument, providers: ProviderRules): InventoryBatch {
+function parseCmdbJson(doc: SniffedDocument, rules: RowRules): InventoryBatch {
   const records = recordsOf(doc.json);
   if (!records) throw new InputError(doc.name, 'expected {"records": […]} or {"result": […]}', { pointer: '' });
   const key = 'records' in (doc.json as object) ? 'records' : 'result';
@@ -232,7 +237,7 @@ function parseCmdbJson(doc: SniffedDocument, providers: ProviderRules): Inventor
         const text = cellText(value, field);
         if (text !== undefined) row[field] = text;
       }
-      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }), warn, providers);
+      return rowToAsset(row, doc.name, at, (field) => ({ pointer: field ? `${at}/${field}` : at }), warn, rules);
     }),
     fixes: [],
     ...(list.length ? { warnings: list } : {}),
@@ -256,7 +261,7 @@ function rowToAsset(
   locator: string,
   place: Locate,
   warn: Warn,
-  providers: ProviderRules,
+  { names, providers }: RowRules,
 ): Asset {
   const name = row.name;
   if (!name) throw new InputError(file, 'a CMDB record has no name', place('name'));
@@ -274,7 +279,7 @@ function rowToAsset(
   });
   const osName = [row.os, row.os_version].filter(Boolean).join(' ');
   if (osName) {
-    const normalized = normalizeOs(osName, row.os_service_pack);
+    const normalized = normalizeOs(names, osName, row.os_service_pack);
     const raw = [osName, row.os_service_pack].filter(Boolean).join(' ');
     asset.os = { raw, ...normalized, confidence: 100, method: 'inventory', source };
     asset.osCandidates = [asset.os];
