@@ -4,6 +4,7 @@ import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
 import { readSlackConfig } from './slack-config';
+import { simulatedClock } from '../common/simulated-clock';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
 export async function main(
@@ -20,11 +21,22 @@ export async function main(
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
   logTransport(logger, config.mode);
+  if (config.rehearsal)
+    logger.warn(
+      {
+        clock: config.simulatedClock
+          ? `${config.simulatedClock.start.toISOString()}@${config.simulatedClock.speed}`
+          : 'real',
+      },
+      'rehearsal: every event written is marked as a rehearsal',
+    );
   let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
     patchcall = openPatchcall({
       dbPath: config.dbPath,
+      ...(config.simulatedClock ? { clock: simulatedClock(config.simulatedClock, () => new Date()) } : {}),
+      rehearsal: config.rehearsal,
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),

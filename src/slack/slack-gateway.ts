@@ -7,7 +7,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
 import type { UserGroupsPort } from '../app/role-membership';
-import type { DecisionState } from '../decisions/decision-model';
+import { USER_ID, type DecisionState, type Notice } from '../decisions/decision-model';
 import { blocksToText } from './blocks/blocks-to-text';
 import { escapeAndTruncate } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
@@ -21,6 +21,7 @@ export interface RenderedCard {
 export interface DecisionRenderer {
   card(state: DecisionState): RenderedCard;
   call(state: DecisionState): RenderedCard;
+  notice(state: DecisionState, notice: Notice): RenderedCard;
 }
 
 /** The metadata event type of the messages the outbox posts; the payload carries the idempotency key. */
@@ -138,6 +139,20 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
   postCall(state: DecisionState, key: string): Promise<string> {
     const message = this.render.call(state);
     return this.post(state.channel!.id, message.blocks, message.text, key);
+  }
+
+  /** A notice to a channel, or to a person as a direct message (chat.postMessage with the user id). */
+  postNotice(state: DecisionState, notice: Notice, target: string, key: string): Promise<string> {
+    const message = this.render.notice(state, notice);
+    return this.post(target, message.blocks, message.text, key);
+  }
+
+  findNotice(target: string, key: string): Promise<string | undefined> {
+    if (!USER_ID.test(target)) return this.findPosted(target, key);
+    return effect(async () => {
+      const answer = await this.clients.effects.conversations.open({ users: target });
+      return answer.channel?.id;
+    }).then((channel) => (channel ? this.findPosted(channel, key) : undefined));
   }
 
   pin(channel: string, timestamp: string): Promise<void> {
