@@ -3,8 +3,7 @@ import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
-import { readSlackConfig } from './slack-config';
-import { simulatedClock } from '../common/simulated-clock';
+import { clockOptions, readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
 export async function main(
@@ -35,8 +34,7 @@ export async function main(
   try {
     patchcall = openPatchcall({
       dbPath: config.dbPath,
-      ...(config.simulatedClock ? { clock: simulatedClock(config.simulatedClock, () => new Date()) } : {}),
-      rehearsal: config.rehearsal,
+      ...clockOptions(config),
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),

@@ -8,6 +8,7 @@ import {
   CLOCK_VARIABLE,
   parseSimulatedClock,
   REHEARSAL_VARIABLE,
+  simulatedClock,
   simulatedClockRefusal,
   type SimulatedClockSetting,
 } from '../common/simulated-clock';
@@ -115,6 +116,17 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     webApi: PRODUCTION_WEB_API_TUNING,
     outboxLeaseMs: readLeaseMs(env.PATCHCALL_OUTBOX_LEASE_MS),
     ...readClock(env),
+  };
+}
+
+/** What the store is opened with: the simulated clock when there is one, and whether events are rehearsals. */
+export function clockOptions(
+  config: Pick<SlackConfig, 'simulatedClock' | 'rehearsal'>,
+  realNow: () => Date = () => new Date(),
+): { clock?: () => Date; rehearsal: boolean } {
+  return {
+    ...(config.simulatedClock ? { clock: simulatedClock(config.simulatedClock, realNow) } : {}),
+    rehearsal: config.rehearsal,
   };
 }
 
