@@ -115,6 +115,42 @@ describe('deadlines that act', () => {
     ).toBe(true);
   });
 
+  it('Scheduled: at the deadline reminds on every day, and after a jump only the latest overdue day', async () => {
+    now = at('2008-10-24T10:00:00Z');
+    const deadline = '2008-10-30T16:00:00.000Z';
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      assess: (async (_ctx: unknown, bulletinId: string, when: Date) => ({
+        ...sampleAssessment({
+          urgency: 'scheduled',
+          recommendedCall: 'waves',
+          deadline: { dueAt: deadline, reason: 'Scheduled: next window' },
+        }),
+        bulletinId,
+        assessedAt: when.toISOString(),
+      })) as never,
+    });
+    const channel = await open();
+
+    jumpTo('2008-10-30T16:00:01Z');
+    const [path] = await waitFor(channel, 'default-path:', 1, 'the default path');
+    expect(textOf(path!)).toContain('Default path: reminding every 1 day until the call is made');
+    // the 2-day reminder was passed over by the jump: the default path replaces it
+    expect(keyed(channel, 'reminder:')).toEqual([]);
+
+    jumpTo('2008-10-31T16:00:01Z');
+    const [first] = await waitFor(channel, 'overdue:', 1, 'the first overdue reminder');
+    expect(textOf(first!)).toContain('Still no call on *MS08-067*');
+
+    jumpTo('2008-11-03T17:00:00Z');
+    await waitFor(channel, 'overdue:', 2, 'the overdue reminder after the jump');
+    await h.deps.outbox.idle();
+    expect(
+      keyed(channel, 'overdue:').map((m) => (m.metadata as { event_payload: { key: string } }).event_payload.key),
+    ).toEqual([`overdue:MS08-067:${deadline}:1`, `overdue:MS08-067:${deadline}:4`]);
+  });
+
   it('sends nothing once the call is made', async () => {
     now = at('2008-10-24T10:00:00Z');
     h = await start();
