@@ -17,7 +17,8 @@ import {
   type ReminderSentPayload,
 } from '../decisions/decision-model';
 import { nextDueActions, type DueAction } from '../decisions/next-due-action';
-import type { ReminderPolicy } from '../decisions/reminder-policy';
+import { nextDigestAt, type ReminderPolicy } from '../decisions/reminder-policy';
+import { pendingDigests, scheduleDigest } from './digest-delivery';
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
@@ -30,6 +31,8 @@ export interface SchedulerLogger {
 export interface SchedulerOptions {
   /** Called after a notice was written, so the outbox delivers it now. */
   onAppended: (decisionId: string) => void;
+  /** Called while a daily digest is written but not yet posted, so the digest delivery posts it. */
+  onDigestPending?: () => void;
   /** Simulated milliseconds per real millisecond (PATCHCALL_CLOCK's speed); 1 on the real clock. */
   speed?: number;
   /** The longest real sleep between two looks at the log. */
@@ -39,7 +42,7 @@ export interface SchedulerOptions {
 
 /** What one look at the log wrote: the keys, per decision. */
 export interface SchedulerRun {
-  written: { decisionId: string; key: string; kind: DueAction['kind'] }[];
+  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'digest' }[];
   /** The next due time after this run, ISO 8601 UTC, if anything more will come. */
   nextAt?: string;
 }
@@ -94,7 +97,8 @@ export class DecisionScheduler {
     const now = this.ctx.clock();
     const written: SchedulerRun['written'] = [];
     let nextMs = Number.POSITIVE_INFINITY;
-    for (const listed of listDecisions(this.ctx)) {
+    const decisions = listDecisions(this.ctx);
+    for (const listed of decisions) {
       const schedule = nextDueActions(listed, policy, now);
       for (const action of schedule.due) {
         if (this.write(listed.id, action, policy))
@@ -102,7 +106,14 @@ export class DecisionScheduler {
       }
       if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next.at));
     }
-    for (const id of new Set(written.map((w) => w.decisionId))) this.options.onAppended(id);
+    // the daily digest, keyed by its date: written once, whatever restarts or processes there are
+    // (nothing to digest before the first decision: a new installation posts no empty digests)
+    const digestKey = decisions.length ? scheduleDigest(this.ctx, policy.digest, now) : undefined;
+    if (digestKey) written.push({ key: digestKey, kind: 'digest' });
+    const nextDigest = nextDigestAt(policy.digest, now);
+    if (nextDigest) nextMs = Math.min(nextMs, nextDigest.getTime());
+    if (this.options.onDigestPending && pendingDigests(this.ctx).length) this.options.onDigestPending();
+    for (const id of new Set(written.flatMap((w) => (w.decisionId ? [w.decisionId] : [])))) this.options.onAppended(id);
     if (written.length) this.options.logger?.info?.({ written }, 'deadline actions written');
     return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };
   }

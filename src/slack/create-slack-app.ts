@@ -25,6 +25,7 @@ import { callMessage, decisionCard, decisionCardText } from './blocks/decision-c
 import { SlackGateway, type DecisionRenderer } from './slack-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
+import { digestMessage } from './blocks/digest-message';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -70,6 +71,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     }),
     call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
     notice: (state, notice) => noticeMessage(state, notice, patchcall.displayTimeZone()),
+    digest: (content) => digestMessage(content, patchcall.clock(), patchcall.displayTimeZone()),
   };
   const gateway = new SlackGateway(clients, render, identity.userId);
   const deps = {} as SlackDeps;
@@ -81,8 +83,10 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     // an append (a convening, a call) may change what is due next
     onNudge: () => scheduler.nudge(),
   });
+  const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
   const scheduler = patchcall.decisionScheduler({
     onAppended: (decisionId) => outbox.nudge(decisionId),
+    onDigestPending: () => void digests.deliver(),
     ...(config.simulatedClock ? { speed: config.simulatedClock.speed } : {}),
     ...(options.schedulerMaxSleepMs ? { maxSleepMs: options.schedulerMaxSleepMs } : {}),
     logger,
@@ -157,6 +161,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       stopAnchors();
       membership.close();
       scheduler.stop();
+      await digests.close();
       await outbox.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt

@@ -239,6 +239,7 @@ describe('Slack effects from the log', () => {
         card: () => ({ blocks: [], text: '' }),
         call: () => ({ blocks: [], text: '' }),
         notice: () => ({ blocks: [], text: '' }),
+        digest: () => ({ blocks: [], text: '' }),
       },
       h.standIn.botUserId,
     );
