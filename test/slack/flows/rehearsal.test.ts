@@ -9,7 +9,13 @@ import { main } from '../../../src/slack/main';
 import { readSlackConfig } from '../../../src/slack/slack-config';
 import { tempDbPath } from '../../helpers/run-patchcall';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { eventually, startDecisionHarness, submitCallModal } from './decision-flow-setup';
+import { ActionIds } from '../../../src/slack/action-ids';
+import { renderRecord } from '../../../src/audit/render-record';
+import { verifyExportedRecord } from '../../../src/audit/verify-exported-record';
+import { createValidator } from '../../../src/common/json-schema';
+import schema from '../../../src/audit/schemas/audit-record.schema.json';
+import { PEOPLE } from '../../decisions/sample-decision';
 
 const SLACK_SETTINGS = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret' };
 
@@ -68,7 +74,24 @@ describe('PATCHCALL_CLOCK', () => {
       expect(events.filter((e) => !isRehearsal(e.payload)).map((e) => e.type)).toEqual([]);
       expect(events.every((e) => e.at.startsWith('2008-10-24T'))).toBe(true);
 
+      await h.blockAction({
+        actionId: ActionIds.makeCall,
+        value: 'MS08-067',
+        userId: PEOPLE.owner,
+        messageTs: state.cardTs!,
+        channelId: channel,
+      });
+      await submitCallModal(h, { outcome: 'patch-now', rationale: 'rehearsing the call', override: 'a rehearsal' });
+      await eventually(() => loadDecision(h.ctx, 'MS08-067').call?.message, 'the call posted', 10_000);
+
       const record = buildDecisionRecord(h.ctx, 'MS08-067', { exportedBy: 'U0TESTER1' });
+      // the mark inside the payloads changes nothing in the record's shape, and the record still verifies
+      const json = JSON.parse(renderRecord(record, 'json'));
+      expect(createValidator(schema)(json)).toBe(true);
+      expect(
+        verifyExportedRecord(json, 'record.json', { keys: new Map([[record.signature!.publicKey, 'test']]) }).ok,
+      ).toBe(true);
+      expect(record.decision.call?.rationale).toBe('rehearsing the call');
       const reminder = record.timeline.find((t) => t.type === 'decision.reminder-sent')!;
       expect(reminder.summary).toMatch(/^rehearsal: reminded the channel, PT4H before the deadline/);
       // the record's own events (the export, the names) are rehearsals too; nothing is marked otherwise
