@@ -91,7 +91,7 @@ export class DecisionScheduler {
     });
   }
 
-  /** Writes every action due now and returns the next due time. Exposed for tests and the CLI. */
+  /** Writes every action due now and returns the next due time (tests and a demo call it after moving the clock). */
   runOnce(): SchedulerRun {
     const policy = this.ctx.rules.get('reminders');
     const now = this.ctx.clock();
