@@ -31,6 +31,7 @@ import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
+import { noticeRefused, performNotice, type NoticePort } from './notice-outbox';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -52,7 +53,7 @@ export class EffectUnavailable extends Error {
 }
 
 /** The Slack calls the outbox makes (src/slack/slack-gateway.ts). Failures throw EffectRefused or EffectUnavailable. */
-export interface SlackEffectsPort {
+export interface SlackEffectsPort extends NoticePort {
   /** Creates a public channel; `name_taken` throws EffectRefused('name_taken'). */
   createChannel(name: string): Promise<{ id: string; name: string }>;
   /** A channel of that name the bot created, if Slack has one (conversations.list). */
@@ -89,6 +90,8 @@ export interface OutboxOptions {
   logger?: OutboxLogger;
   /** Told when Slack refused an effect for good, so the person who acted hears of it. */
   onRefused?: (state: DecisionState, effect: SlackEffect, error: string) => void | Promise<void>;
+  /** Told of every nudge (an append in this process), e.g. so the deadline scheduler looks again. */
+  onNudge?: (decisionId: string) => void;
 }
 
 export class SlackOutbox {
@@ -138,6 +141,7 @@ export class SlackOutbox {
   /** The log changed for this decision: bring Slack up to date (coalesced with a run already under way). */
   nudge(decisionId: string): void {
     if (this.stopped) return;
+    this.options.onNudge?.(decisionId);
     if (this.running.has(decisionId)) {
       this.dirty.add(decisionId);
       return;
@@ -250,6 +254,11 @@ export class SlackOutbox {
       }
       return;
     }
+    if (effect.kind === 'post-notice') {
+      state = noticeRefused(effect, error, (type, payload) => this.append(state, type, payload));
+      this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused a notice');
+      return;
+    }
     const failed = failedEffectOf(effect);
     state = this.append<EffectFailedPayload>(state, DecisionEvents.effectFailed, { effect: failed, error });
     this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused an effect');
@@ -322,6 +331,14 @@ export class SlackOutbox {
         await this.slack.pin(effect.channel, effect.ts);
         this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, { channel: effect.channel, ts: effect.ts });
         return;
+      case 'post-notice':
+        return performNotice(
+          this.slack,
+          state,
+          effect,
+          () => loadDecision(this.ctx, state.id),
+          (type, payload) => this.append(state, type, payload),
+        );
     }
   }
 
@@ -342,7 +359,7 @@ export class SlackOutbox {
   }
 }
 
-function failedEffectOf(effect: SlackEffect): EffectFailedPayload['effect'] {
+function failedEffectOf(effect: Exclude<SlackEffect, { kind: 'post-notice' }>): EffectFailedPayload['effect'] {
   switch (effect.kind) {
     case 'create-channel':
       return 'channel';
