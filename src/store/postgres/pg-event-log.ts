@@ -85,16 +85,7 @@ export class PgAppendTransaction {
   async appendPrepared(events: readonly PreparedEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const at = this.clock().toISOString();
-    const columns: [number[], string[], string[], string[], string[], string[], string[], string[]] = [
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-      [],
-    ];
+    const columns = emptyColumns();
     const stored: StoredEvent[] = [];
     let { seq, hash: prevHash } = this.current;
     for (const event of events) {
@@ -108,8 +99,7 @@ export class PgAppendTransaction {
         payloadJson: event.payloadJson,
       };
       const hash = eventHash(prevHash, chained);
-      const row = [seq, at, event.actor, event.type, event.stream, event.payloadJson, prevHash, hash] as const;
-      row.forEach((value, i) => (columns[i] as (string | number)[]).push(value));
+      pushRow(columns, { ...chained, prevHash, hash });
       stored.push({
         seq,
         at,
@@ -262,13 +252,18 @@ export class PgEventLog {
   }
 
   /** The same walk as SQLite's `verify`: seq from 1 without gaps, every link and every hash recomputed. */
-  async verify(): Promise<ChainVerdict> {
-    const verifier = new ChainVerifier({ seq: 1 });
-    for await (const [seq, at, actor, type, stream, payload, prevHash, hash] of rawPages(this.pool, 0)) {
-      if (!verifier.link(seq, at, actor, type, stream, payloadDigest(payload), prevHash, hash)) break;
-    }
-    return verifier.result();
+  verify(): Promise<ChainVerdict> {
+    return verifyChain(this.pool);
   }
+}
+
+/** Walks the whole chain as `client` sees it (inside a transaction: including what it has written). */
+export async function verifyChain(client: pg.Pool | pg.ClientBase): Promise<ChainVerdict> {
+  const verifier = new ChainVerifier({ seq: 1 });
+  for await (const [seq, at, actor, type, stream, payload, prevHash, hash] of rawPages(client, 0)) {
+    if (!verifier.link(seq, at, actor, type, stream, payloadDigest(payload), prevHash, hash)) break;
+  }
+  return verifier.result();
 }
 
 function prepare(event: NewEvent): PreparedEvent {
@@ -286,11 +281,25 @@ async function headOf(client: pg.Pool | pg.ClientBase): Promise<LogHead> {
   return rows[0] ?? { seq: 0, hash: GENESIS_HASH };
 }
 
-/** Rows in the column order of the table, as arrays of columns: one INSERT however many rows. */
-export async function insertRows(
-  client: pg.ClientBase,
-  columns: [number[], string[], string[], string[], string[], string[], string[], string[]],
-): Promise<void> {
+/** Rows as arrays of columns, in the column order of the table: one INSERT however many rows. */
+export type EventColumns = [number[], string[], string[], string[], string[], string[], string[], string[]];
+
+export function emptyColumns(): EventColumns {
+  return [[], [], [], [], [], [], [], []];
+}
+
+export function pushRow(columns: EventColumns, event: ChainedEvent): void {
+  columns[0].push(event.seq);
+  columns[1].push(event.at);
+  columns[2].push(event.actor);
+  columns[3].push(event.type);
+  columns[4].push(event.stream);
+  columns[5].push(event.payloadJson);
+  columns[6].push(event.prevHash);
+  columns[7].push(event.hash);
+}
+
+export async function insertRows(client: pg.ClientBase, columns: EventColumns): Promise<void> {
   await client.query(
     `INSERT INTO events (seq, at, actor, type, stream, payload, prev_hash, hash)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])`,
