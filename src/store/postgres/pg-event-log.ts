@@ -208,6 +208,8 @@ export class PgEventLog {
   private async flush(): Promise<void> {
     this.flushing = true;
     try {
+      // appends made in the same tick (a Promise.all, a burst of clicks) go out as one group
+      await null;
       while (this.queue.length > 0) {
         const group = this.queue.splice(0, this.maxGroup);
         try {
