@@ -175,11 +175,13 @@ export class PgEventLog {
       let broken = false;
       try {
         const left = Math.max(1, this.busyTimeoutMs - (Date.now() - started));
-        // one round trip: the lock wait is bounded, then the lock (constants only, so the simple protocol is safe)
-        await client.query(
-          `BEGIN; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK})`,
-        );
-        const tx = new PgAppendTransaction(client, await headOf(client), this.clock);
+        // one round trip: a bounded lock wait, the lock, then the head. Each statement of a simple query takes its own
+        // snapshot, so the head is read after the lock is granted (constants only: no parameters to escape).
+        const results = (await client.query(
+          `BEGIN; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}`,
+        )) as unknown as pg.QueryResult<LogHead>[];
+        const head = results[results.length - 1]!.rows[0] ?? { seq: 0, hash: GENESIS_HASH };
+        const tx = new PgAppendTransaction(client, head, this.clock);
         const result = await work(tx);
         await client.query('COMMIT');
         return result;
@@ -278,8 +280,10 @@ function prepare(event: NewEvent): PreparedEvent {
   };
 }
 
+const HEAD_QUERY = 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1';
+
 async function headOf(client: pg.Pool | pg.ClientBase): Promise<LogHead> {
-  const { rows } = await client.query<LogHead>('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1');
+  const { rows } = await client.query<LogHead>(HEAD_QUERY);
   return rows[0] ?? { seq: 0, hash: GENESIS_HASH };
 }
 
