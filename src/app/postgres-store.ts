@@ -23,6 +23,7 @@ import {
   type PgEventLogOptions,
 } from '../store/postgres/pg-event-log';
 import { PgLogFollower, type FollowerOptions } from '../store/postgres/pg-follower';
+import { PgLeases } from '../store/postgres/pg-leases';
 import {
   migratePostgres,
   newestKnownVersion,
@@ -32,10 +33,12 @@ import {
 import { isPostgresUrl, openPool, redact, unreachable } from '../store/postgres/pg-pool';
 
 export { isPostgresUrl };
-export type { PgEventLog, PgLogFollower };
+export type { PgEventLog, PgLogFollower, PgLeases };
 
 export interface PostgresLog {
   log: PgEventLog;
+  /** Leases on outbox work shared by the replicas. */
+  leases: PgLeases;
   /** Follows the log from `afterSeq`: LISTEN for appends, catch up by seq. Stopped by close(). */
   follow(options: FollowerOptions): Promise<PgLogFollower>;
   close(): Promise<void>;
@@ -57,6 +60,7 @@ export async function openPostgresLog(
   const log = new PgEventLog(pool, { ...options, url });
   return {
     log,
+    leases: new PgLeases(pool),
     async follow(followOptions) {
       const follower = new PgLogFollower(url, log, followOptions);
       followers.push(follower);

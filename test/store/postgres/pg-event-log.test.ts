@@ -160,7 +160,7 @@ describe('the PostgreSQL event log', () => {
     const appUrl = ownerUrl.replace('patchcall_owner@', 'patchcall_app@');
     await server.admin(`REVOKE ALL ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" FROM PUBLIC`);
     await server.admin(`GRANT CONNECT ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" TO patchcall_app`);
-    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(1);
+    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(7);
 
     const app = await openPostgresLog(appUrl);
     try {
@@ -174,7 +174,7 @@ describe('the PostgreSQL event log', () => {
       await expect(query(appUrl, 'ALTER TABLE events DISABLE TRIGGER USER')).rejects.toThrow('must be owner');
       await expect(query(appUrl, 'CREATE TABLE sneaky (x int)')).rejects.toThrow('permission denied for schema public');
       const check = await checkStore({ url: appUrl });
-      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 1, warnings: [] });
+      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 7, warnings: [] });
       expect((await checkStore({ url: ownerUrl })).warnings).toEqual([
         expect.stringContaining('this role owns the events table'),
       ]);
@@ -186,7 +186,7 @@ describe('the PostgreSQL event log', () => {
   test('the application role cannot migrate; an unmigrated database is refused with what to run', async () => {
     const url = await postgres.freshDatabase();
     await expect(openPostgresLog(url)).rejects.toThrow(
-      /schema version 0, this patchcall needs 1: run `patchcall db migrate`/,
+      /schema version 0, this patchcall needs 7: run `patchcall db migrate`/,
     );
   });
 

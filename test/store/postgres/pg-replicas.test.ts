@@ -65,7 +65,7 @@ describe('moving the demo database to PostgreSQL', () => {
     const url = await postgres.freshDatabase();
     const copy = await patchcall(['--db', dbPath, '--json', 'db', 'copy', '--to', url]);
     expect(copy.code).toBe(0);
-    expect(copy.json()).toMatchObject({ copied: count, headSeq, headHash, migrated: [1] });
+    expect(copy.json()).toMatchObject({ copied: count, headSeq, headHash, migrated: [1, 7] });
 
     const env = { PATCHCALL_DATABASE_URL: url };
     const verify = await patchcall(['audit', 'verify'], { env });
@@ -74,8 +74,8 @@ describe('moving the demo database to PostgreSQL', () => {
     expect(check.code).toBe(0);
     expect(check.json()).toMatchObject({
       store: 'postgres',
-      schemaVersion: 1,
-      knownVersion: 1,
+      schemaVersion: 7,
+      knownVersion: 7,
       chain: { ok: true, headHash },
     });
 
