@@ -11,6 +11,7 @@ import { projectRoot } from '../../../src/common/project-root';
 import { usePostgres } from '../../helpers/postgres';
 import { patchcall, tempDbPath } from '../../helpers/run-patchcall';
 import { startScript } from '../../helpers/spawn-patchcall';
+import { expectShape } from '../../helpers/output-schemas';
 
 const postgres = usePostgres();
 const REPLICA = join(__dirname, '..', '..', 'helpers', 'pg-append-replica.ts');
@@ -59,6 +60,11 @@ describe('moving the demo database to PostgreSQL', () => {
     expect((await patchcall(['--db', dbPath, 'import', ...seedFiles()])).code).toBe(0);
     const sqlite = await patchcall(['--db', dbPath, '--json', 'audit', 'verify', '--quick']);
     expect(sqlite.code).toBe(0);
+    const sqliteCheck = await patchcall(['--db', dbPath, '--json', 'db', 'check']);
+    expect(expectShape(sqliteCheck.stdout, 'db-check.schema.json')).toMatchObject({
+      store: 'sqlite',
+      chain: sqlite.json() as object,
+    });
     const { count, headSeq, headHash } = sqlite.json() as { count: number; headSeq: number; headHash: string };
     expect(count).toBeGreaterThan(0);
 
@@ -72,7 +78,7 @@ describe('moving the demo database to PostgreSQL', () => {
     expect(verify).toMatchObject({ code: 0, stdout: `chain ok: ${count} events, head #${headSeq} ${headHash}\n` });
     const check = await patchcall(['--json', 'db', 'check'], { env });
     expect(check.code).toBe(0);
-    expect(check.json()).toMatchObject({
+    expect(expectShape(check.stdout, 'db-check.schema.json')).toMatchObject({
       store: 'postgres',
       schemaVersion: 7,
       knownVersion: 7,
@@ -101,6 +107,12 @@ describe('moving the demo database to PostgreSQL', () => {
     const bulletins = await patchcall(['--db', dbPath, 'bulletins'], { env });
     expect(bulletins.code).not.toBe(0);
     expect(bulletins.stderr).toContain('PATCHCALL_DATABASE_URL selects PostgreSQL');
+    const notPostgres = await patchcall(['db', 'check'], { env: { PATCHCALL_DATABASE_URL: dbPath } });
+    expect(notPostgres.stderr).toContain('PATCHCALL_DATABASE_URL must be a postgres:// or postgresql:// URL');
+    const down = await patchcall(['db', 'check', '--url', 'postgres://nobody:s3cret@127.0.0.1:1/none']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot use the PostgreSQL database postgres://nobody:***@127.0.0.1:1/none');
+    expect(down.stderr).not.toContain('s3cret');
   });
 
   test('a SQLite log whose chain is broken is not copied, and the target stays empty', async () => {
