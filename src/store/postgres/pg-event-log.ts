@@ -175,10 +175,11 @@ export class PgEventLog {
       let broken = false;
       try {
         const left = Math.max(1, this.busyTimeoutMs - (Date.now() - started));
-        // one round trip: a bounded lock wait, the lock, then the head. Each statement of a simple query takes its own
-        // snapshot, so the head is read after the lock is granted (constants only: no parameters to escape).
+        // one round trip: a bounded lock wait, the lock, then the head. Under READ COMMITTED (stated, whatever the
+        // database's default) each statement takes its own snapshot, so the head is read after the lock is granted;
+        // under REPEATABLE READ the snapshot would predate the lock and the head be stale. Constants only: nothing to escape.
         const results = (await client.query(
-          `BEGIN; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}`,
+          `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}`,
         )) as unknown as pg.QueryResult<LogHead>[];
         const head = results[results.length - 1]!.rows[0] ?? { seq: 0, hash: GENESIS_HASH };
         const tx = new PgAppendTransaction(client, head, this.clock);

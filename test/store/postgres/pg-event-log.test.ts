@@ -109,6 +109,36 @@ describe('the PostgreSQL event log', () => {
     }
   });
 
+  test('a serialization failure is retried from a fresh head; another error fails the append and writes nothing', async () => {
+    const url = await migratedDatabase();
+    // the server itself fails the first two inserts with 40001 (a sequence, because it survives the rollback)
+    await query(
+      url,
+      `CREATE SEQUENCE attempts;
+       CREATE FUNCTION flaky() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+         IF nextval('attempts') <= 2 THEN RAISE EXCEPTION 'injected' USING ERRCODE = '40001'; END IF;
+         IF current_setting('application_name') = 'broken' THEN RAISE EXCEPTION 'not transient'; END IF;
+         RETURN NULL; END $$;
+       CREATE TRIGGER flaky BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION flaky();
+       ALTER DATABASE ${new URL(url).pathname.slice(1)} SET default_transaction_isolation = 'serializable'`,
+    );
+    const store = await openPostgresLog(url);
+    try {
+      expect(await store.log.append(event(1))).toMatchObject({ seq: 1 });
+      expect((await query(url, 'SELECT last_value FROM attempts')).rows[0]).toEqual({ last_value: '3' });
+      expect(await store.log.verify()).toMatchObject({ ok: true, count: 1 });
+    } finally {
+      await store.close();
+    }
+    const broken = await openPostgresLog(url.replace(/\/([^/]+)$/, '/$1?application_name=broken'));
+    try {
+      await expect(broken.log.append(event(2))).rejects.toThrow('not transient');
+      expect(await broken.log.count()).toBe(1);
+    } finally {
+      await broken.close();
+    }
+  });
+
   test('UPDATE, DELETE and TRUNCATE are refused by the triggers, even for the owner; a gap or a fork is refused too', async () => {
     const url = await migratedDatabase();
     const store = await openPostgresLog(url);
