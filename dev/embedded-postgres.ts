@@ -6,7 +6,17 @@
  * directly, no useradd, no sudo. Not for production: there, a DBA-run PostgreSQL (docs/postgres.md).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, parse, relative } from 'node:path';
@@ -121,6 +131,7 @@ function binaries(): string {
   if (!existsSync(join(copy, 'bin', 'postgres'))) {
     const staging = mkdtempSync(copy + '-');
     cpSync(native, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755); // mkdtemp made it private to root
     try {
       execFileSync('mv', ['-T', staging, copy]);
     } catch {
