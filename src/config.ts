@@ -17,6 +17,8 @@ export interface Config {
   busyTimeoutMs: number;
   /** PATCHCALL_SIGNING_KEY: the record-signing key file; default signing-key.pem beside the database. */
   signingKeyPath?: string;
+  /** PATCHCALL_DATABASE_URL: a postgres:// URL selects PostgreSQL instead of the SQLite file (docs/postgres.md). */
+  databaseUrl?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,8 +41,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
         `PATCHCALL_BUSY_TIMEOUT_MS must be a whole number of milliseconds, not "${busy}"`,
       );
   }
+  const databaseUrl = env.PATCHCALL_DATABASE_URL;
+  if (databaseUrl && !/^postgres(ql)?:\/\//i.test(databaseUrl))
+    throw new PatchcallError(
+      'CONFIG',
+      'PATCHCALL_DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset for the SQLite database)',
+    );
   return {
     busyTimeoutMs,
+    ...(databaseUrl ? { databaseUrl } : {}),
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,

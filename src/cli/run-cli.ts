@@ -17,6 +17,8 @@ import { registerExport } from './commands/export';
 import { registerDecisions } from './commands/decisions';
 import { textStyle } from './output';
 import { versionInfo } from '../app/version-info';
+import { refuseStoreNotYetOnPostgres } from '../app/store-choice';
+import { registerDb } from './commands/db';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
@@ -27,6 +29,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io,
       config,
       open(options, access = 'read') {
+        if (config.databaseUrl) refuseStoreNotYetOnPostgres('this command');
         const clock = options.at ? fixedClock(options.at) : io.clock;
         const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
@@ -83,6 +86,7 @@ function buildProgram(runtime: CliRuntime): Command {
   registerExport(program, runtime);
   registerAudit(program, runtime);
   registerDecisions(program, runtime);
+  registerDb(program, runtime);
   program.allowExcessArguments(true).action((options: GlobalOptions & { version?: boolean }) => {
     if (program.args.length)
       throw new PatchcallError('USAGE', `unknown command "${program.args[0]}" (patchcall --help lists the commands)`);

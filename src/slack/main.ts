@@ -1,6 +1,7 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
 import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
+import { refuseStoreNotYetOnPostgres } from '../app/store-choice';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
 import { clockOptions, readSlackConfig } from './slack-config';
@@ -13,6 +14,7 @@ export async function main(
   let config;
   try {
     config = readSlackConfig(env);
+    if (config.databaseUrl) refuseStoreNotYetOnPostgres('the Slack app');
   } catch (error) {
     if (!isPatchcallError(error)) throw error;
     stderr(`patchcall: ${error.message}\n`);

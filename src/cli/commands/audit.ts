@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { AnchorCheck } from '../../audit/anchors';
 import { describeDifference, type TablesVerdict } from '../../app/lookup-tables';
 import { readDocumentFile } from '../../app/read-document';
-import { globalOptions, type CliRuntime } from '../cli-io';
+import { globalOptions, type CliRuntime, type GlobalOptions } from '../cli-io';
+import type { ChainVerdict } from '../../audit/hash-chain';
 import { verifyExport } from './audit-verify-export';
 
 interface VerifyOptions {
@@ -31,6 +32,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .action(async (options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export, options);
+      if (runtime.config.databaseUrl) return verifyOnPostgres(runtime, global, runtime.config.databaseUrl, options);
       const {
         chain: verdict,
         tables,
@@ -43,13 +45,7 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
       if (tables && !tables.ok) runtime.fail(1);
       if (anchors && !anchors.ok) runtime.fail(1);
       runtime.print(global, { ...verdict, ...(tables ? { tables } : {}), ...(anchors ? { anchors } : {}) }, () => {
-        const lines = verdict.ok
-          ? [`chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}`]
-          : [
-              `chain BROKEN at event #${verdict.brokenAt}: ${verdict.problem}`,
-              ...(verdict.expected ? [`  expected ${verdict.expected}`, `  found    ${verdict.found}`] : []),
-              `  ${verdict.count} events before it verified`,
-            ];
+        const lines = describeChain(verdict);
         if (tables) lines.push(...describeTableVerdict(tables));
         if (anchors) lines.push(...describeAnchors(anchors));
         return lines.join('\n') + '\n';
@@ -64,6 +60,37 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
       const count = runtime.open(global, 'audit').rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
+}
+
+/** On PostgreSQL the chain and the anchors; the lookup tables live in SQLite only so far (docs/postgres.md). */
+async function verifyOnPostgres(
+  runtime: CliRuntime,
+  global: GlobalOptions,
+  url: string,
+  options: VerifyOptions,
+): Promise<void> {
+  // loaded only here: the SQLite commands do without the PostgreSQL driver
+  const { verifyPostgresLog } = await import('../../app/postgres-store');
+  const { chain, anchors } = await verifyPostgresLog(
+    url,
+    options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined,
+  );
+  if (!chain.ok || (anchors && !anchors.ok)) runtime.fail(1);
+  runtime.print(
+    global,
+    { ...chain, ...(anchors ? { anchors } : {}) },
+    () => [...describeChain(chain), ...(anchors ? describeAnchors(anchors) : [])].join('\n') + '\n',
+  );
+}
+
+function describeChain(verdict: ChainVerdict): string[] {
+  return verdict.ok
+    ? [`chain ok: ${verdict.count} events, head #${verdict.headSeq} ${verdict.headHash}`]
+    : [
+        `chain BROKEN at event #${verdict.brokenAt}: ${verdict.problem}`,
+        ...(verdict.expected ? [`  expected ${verdict.expected}`, `  found    ${verdict.found}`] : []),
+        `  ${verdict.count} events before it verified`,
+      ];
 }
 
 /** A conversations.history export (JSON) or plain text with one anchor per line. */

@@ -1,0 +1,14 @@
+/** Which store a command runs on. Kept free of `pg`, so that the SQLite commands do not load it. */
+import { PatchcallError } from '../common/errors';
+
+/**
+ * Until the use cases run on PostgreSQL, a command that needs them refuses PATCHCALL_DATABASE_URL rather than quietly
+ * using the SQLite file: answers from a store other than the one the operator chose would be confidently wrong.
+ */
+export function refuseStoreNotYetOnPostgres(what: string): never {
+  throw new PatchcallError(
+    'CONFIG',
+    `PATCHCALL_DATABASE_URL selects PostgreSQL, which holds the event log only so far (db migrate, db copy, db check, ` +
+      `audit verify work on it); ${what} still needs the SQLite database: unset PATCHCALL_DATABASE_URL to use it`,
+  );
+}
