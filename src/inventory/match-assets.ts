@@ -19,6 +19,7 @@ import {
   type Criterion,
   type Ecosystem,
 } from './match/advisory-criteria';
+import { plainRun, sharedRun, type MatchRun } from './match/match-run';
 import { satisfies, compareIn, type Truth } from './match/version-constraint';
 import type { Asset, AssetMatch, InstalledSoftware, SoftwareInventory, SoftwareInventoryKind } from './model';
 import { defaultNameTable, identityOfPrefix, type NameTable } from './name-table';
@@ -32,24 +33,18 @@ export interface MatchOptions {
 
 export function matchAssets(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
   const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
-  const run: MatchRun = { platforms: new Map(), packages: new Map(), samples: new Map() };
+  const run = sharedRun((sw) => packageHits(compiled, sw));
   return assets.map((asset) => matchAsset(compiled, asset, run));
 }
 
-/** Caches shared by the assets of one matching run: the same package object appears on many hosts. */
-interface MatchRun {
-  platforms: Map<string, boolean>;
-  /** Per package object: what it says against the bulletin (null: nothing), decided once for every host it is on. */
-  packages: Map<InstalledSoftware, PackageHits | null>;
-  /** The product sample of an ecosystem none of whose products a host has. */
-  samples: Map<Ecosystem, string>;
+/** matchAssets without what hosts share: every package decided afresh on every host. The definition, for tests. */
+export function matchAssetsPlain(bulletin: Bulletin, assets: Asset[], options: MatchOptions = {}): AssetMatch[] {
+  const compiled = compileBulletin(bulletin, options.names ?? defaultNameTable());
+  const run = plainRun((sw) => packageHits(compiled, sw));
+  return assets.map((asset) => matchAsset(compiled, asset, run));
 }
 
-interface PackageHits {
-  findings: Finding[];
-  /** Identities the NVD trees ask about. */
-  treeKeys: string[];
-}
+type PackageHits = { findings: Finding[]; treeKeys: string[] };
 
 /** One criterion decided for one asset. */
 interface Finding {
@@ -72,8 +67,7 @@ const COVERING: Record<Ecosystem, SoftwareInventoryKind[]> = {
   programs: ['sbom', 'software-installations', 'windows-programs', 'chocolatey'],
 };
 
-function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatch {
-  const platformCache = run.platforms;
+function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun<Finding>): AssetMatch {
   const bulletin = c.bulletin;
   if (asset.retired)
     return result(asset, 'retired', [
@@ -115,16 +109,17 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
 
   // installed software: one lookup per identity of each package
   const software = asset.software ?? [];
+  const contributing: PackageHits[] = [];
   for (const sw of software) {
-    let hits = run.packages.get(sw);
-    if (hits === undefined) run.packages.set(sw, (hits = packageHits(c, sw)));
+    const hits = run.hits(sw);
     if (hits === null) continue;
+    contributing.push(hits);
     for (const key of hits.treeKeys) {
       const list = treeHits.get(key);
       if (list) list.push(sw);
       else treeHits.set(key, [sw]);
     }
-    for (const finding of hits.findings) if (applies(finding.criterion, os, platformCache)) note(finding);
+    for (const finding of hits.findings) if (applies(finding.criterion, os, run)) note(finding);
   }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, software);
@@ -158,19 +153,15 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
         const missing = list.length - (touchedPerEcosystem.get(ecosystem) ?? 0);
         const found = touchedPerEcosystem.get(ecosystem) ?? 0;
         proofs.push(() => {
-          let text = found ? undefined : run.samples.get(ecosystem);
-          if (text === undefined) {
-            text = sample(list, found ? (k) => !touched.has(k) : undefined);
-            if (!found) run.samples.set(ecosystem, text);
-          }
+          const text = found ? sample(list, (k) => !touched.has(k)) : run.absentSample(ecosystem, () => sample(list));
           return `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`;
         });
         sources.push(complete.source);
         continue;
       }
     }
-    const missing = list.filter((k) => !touched.has(k) && applies(k, os, platformCache));
-    const notOnPlatform = list.length - list.filter((k) => applies(k, os, platformCache)).length;
+    const missing = list.filter((k) => !touched.has(k) && applies(k, os, run));
+    const notOnPlatform = list.length - list.filter((k) => applies(k, os, run)).length;
     if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
       proofs.push(
         () =>
@@ -277,7 +268,7 @@ function matchAsset(c: CompiledBulletin, asset: Asset, run: MatchRun): AssetMatc
   }
   // an installed product outside every range is proof for that product; absent ones were proven above
   const outside = findings.filter((f) => f.value === false && f.criterion.kind !== 'os');
-  if (outside.length) proofs.push(() => unique(outside.map((f) => f.why)).join('; '));
+  if (outside.length) proofs.push(() => run.outsideProof(outside, contributing));
   if (!proofs.length)
     return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${bulletin.id}`, ...conflictNote]);
   return result(asset, 'not_affected', [...proofs.map((p) => p()), ...conflictNote], [], evidence([]));
@@ -567,12 +558,9 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
 }
 
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */
-function applies(criterion: Criterion, os: OsView, cache: Map<string, boolean>): boolean {
+function applies(criterion: Criterion, os: OsView, run: MatchRun<Finding>): boolean {
   if (!criterion.platformCpe || !os.cpe) return true;
-  const key = `${criterion.platformCpe}\u0000${os.cpe}`;
-  let value = cache.get(key);
-  if (value === undefined) cache.set(key, (value = compareCpe(criterion.platformCpe, os.cpe).outcome !== 'no-match'));
-  return value;
+  return run.appliesOn(criterion.platformCpe, os.cpe);
 }
 
 function componentOn(criterion: Criterion, osIdentity: string, names: NameTable): boolean {
