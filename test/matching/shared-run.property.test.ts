@@ -1,7 +1,9 @@
 /**
  * matchAssets shares work between hosts (each package object decided once, a host's "outside every range" proof
- * built from its packages' own proofs); matchAssetsPlain decides everything afresh on every host. On random
- * estates and bulletins they give every asset the same status, reasons, matched products and sources.
+ * built from its packages' own proofs, a criterion set without a Set per host, NVD trees without hits decided once
+ * per OS identity and inventory); matchPackedEstate does the same over an estate in columns; matchAssetsPlain
+ * decides everything afresh on every host. On random estates and bulletins all three give every asset the same
+ * status, reasons, matched products and sources.
  *
  * The estates mix what changes the shortcuts' answer: the same package object on many hosts and twice on one host,
  * equal copies of one package (their sentences coincide), CSAF relationships bound to a platform, fixed builds,
@@ -11,8 +13,9 @@
 import fc from 'fast-check';
 import type { SourceRef } from '../../src/common/provenance';
 import type { Applicability, Bulletin, CpeCriterion, ProductEntry, ProductStatus } from '../../src/bulletins/model';
-import { matchAssets, matchAssetsPlain } from '../../src/inventory/match-assets';
-import type { Asset, InstalledSoftware, OsIdentity, SoftwareInventory } from '../../src/inventory/model';
+import { matchAssets, matchAssetsPlain, matchPackedEstate } from '../../src/inventory/match-assets';
+import type { PackedEstate } from '../../src/inventory/match/match-run';
+import type { Asset, AssetMatch, InstalledSoftware, OsIdentity, SoftwareInventory } from '../../src/inventory/model';
 import { asset, ms08067 } from '../risk/seed-story';
 
 const sbomA = { format: 'cyclonedx' as const, document: 'a.cdx.json' };
@@ -182,6 +185,26 @@ const TREES: Applicability[] = [
     ],
     source: { ...nvd, locator: '/configurations/1' },
   },
+  {
+    // a software leaf that ships with Windows: its verdict for a host without packages depends on the OS identity
+    cve: 'CVE-2017-0144',
+    operator: 'OR',
+    negate: false,
+    nodes: [
+      {
+        operator: 'OR',
+        negate: false,
+        matches: [
+          {
+            criteria: 'cpe:2.3:a:microsoft:server_message_block:1.0:*:*:*:*:*:*:*',
+            vulnerable: true,
+            source: { format: 'nvd', document: 'CVE-2017-0144.json', locator: '/configurations/0/nodes/0/cpeMatch/0' },
+          },
+        ],
+      },
+    ],
+    source: { format: 'nvd', document: 'CVE-2017-0144.json', locator: '/configurations/0' },
+  },
 ];
 
 const bulletinArb: fc.Arbitrary<Bulletin> = fc
@@ -232,13 +255,38 @@ const estateArb: fc.Arbitrary<Asset[]> = fc
     ),
   );
 
+/** The same estate in columns: each distinct package object once, the rows as indices, the assets without arrays. */
+function packed(assets: Asset[]): PackedEstate {
+  const packages: InstalledSoftware[] = [];
+  const index = new Map<InstalledSoftware, number>();
+  const rows: number[] = [];
+  const starts = [0];
+  for (const a of assets) {
+    for (const sw of a.software) {
+      if (!index.has(sw)) index.set(sw, packages.push(sw) - 1);
+      rows.push(index.get(sw)!);
+    }
+    starts.push(rows.length);
+  }
+  return {
+    assets: assets.map((a) => ({ ...a, software: [] })),
+    packages,
+    rows: Uint32Array.from(rows),
+    starts: Uint32Array.from(starts),
+  };
+}
+
+const withoutSoftware = (matches: AssetMatch[]) => matches.map((m) => ({ ...m, asset: { ...m.asset, software: [] } }));
+
 describe('matchAssets (work shared between hosts) against matchAssetsPlain (the definition)', () => {
   it('gives every asset the same status, reasons, products and sources on random estates', () => {
     const seen = new Set<string>();
     fc.assert(
       fc.property(bulletinArb, estateArb, (bulletin, assets) => {
         const shared = matchAssets(bulletin, assets);
-        expect(shared).toEqual(matchAssetsPlain(bulletin, assets));
+        const plain = matchAssetsPlain(bulletin, assets);
+        expect(shared).toEqual(plain);
+        expect(matchPackedEstate(bulletin, packed(assets))).toEqual(withoutSoftware(plain));
         for (const m of shared) seen.add(m.possiblyAffected ? 'possibly affected' : m.status);
       }),
       { seed: 20261206, numRuns: 300 },
