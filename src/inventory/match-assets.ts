@@ -172,7 +172,9 @@ function matchAsset(
         const found = touchedPerEcosystem.get(ecosystem) ?? 0;
         proofs.push(() => {
           const text = found ? sample(list, (k) => !touched.has(k)) : run.absentSample(ecosystem, () => sample(list));
-          return `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`;
+          return run.shared(
+            `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`,
+          );
         });
         sources.push(complete.source);
         continue;
@@ -229,7 +231,7 @@ function matchAsset(
       unknowns.push(
         () => `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
       );
-    else proofs.push(() => `NVD configuration ${tree.applicability.cve}: ${verdict.why}`);
+    else proofs.push(() => run.shared(`NVD configuration ${tree.applicability.cve}: ${verdict.why}`));
   }
 
   const conflictNote = asset.conflicts.filter((k) => k.field === 'os').map((k) => `note: ${k.note}`);
@@ -716,6 +718,7 @@ function unique<T>(values: T[]): T[] {
 }
 
 function uniqueSources(sources: SourceRef[]): SourceRef[] {
+  if (sources.length < 2) return sources;
   const seen = new Set<string>();
   return sources.filter((s) => {
     const key = `${s.format}|${s.document}|${s.locator ?? ''}`;

@@ -33,6 +33,8 @@ export interface MatchRun<F extends DecidedFinding> {
    * findings that are false, in order) joined. `contributing` are the hits of the host's packages, in order.
    */
   outsideProof(outside: readonly F[], contributing: readonly PackageHits<F>[]): string;
+  /** One copy of a sentence many hosts say (the same proof of absence): what the results keep is then shared. */
+  shared(sentence: string): string;
   /** An empty set of criteria (or any objects) for one asset; it holds until the next asset's set is made. */
   assetSet<K extends object>(): AssetSet<K>;
   /**
@@ -53,6 +55,7 @@ export function plainRun<F extends DecidedFinding>(decide: (software: InstalledS
     appliesOn: (platformCpe, osCpe) => compareCpe(platformCpe, osCpe).outcome !== 'no-match',
     absentSample: (_ecosystem, make) => make(),
     outsideProof: (outside) => joinDistinct(outside.map((f) => f.why)),
+    shared: (sentence) => sentence,
     assetSet: <K>() => new Set<K>(),
     treeWithoutHits: (_tree, _osIdentity, _inventory, decide) => decide(),
   };
@@ -63,6 +66,7 @@ export function plainRun<F extends DecidedFinding>(decide: (software: InstalledS
 interface PackageProof {
   text: string;
   whys: string[];
+  distinct: Set<string>;
 }
 
 export function sharedRun<F extends DecidedFinding>(
@@ -80,7 +84,7 @@ export function sharedRun<F extends DecidedFinding>(
       if (hits.findings.some((f) => f.criterion.platformCpe)) proof = null;
       else {
         const whys = [...new Set(hits.findings.filter((f) => f.value === false).map((f) => f.why))];
-        proof = { text: whys.join('; '), whys };
+        proof = { text: whys.join('; '), whys, distinct: new Set(whys) };
       }
       proofs.set(hits, proof);
     }
@@ -103,7 +107,14 @@ export function sharedRun<F extends DecidedFinding>(
     return index;
   };
   const trees = new Map<object, Map<object | undefined, Map<string | undefined, unknown>>>();
+  const sentences = new Map<string, string>();
   return {
+    shared(sentence) {
+      const known = sentences.get(sentence);
+      if (known !== undefined) return known;
+      sentences.set(sentence, sentence);
+      return sentence;
+    },
     assetSet<K extends object>(): AssetSet<K> {
       const mine = ++stamp;
       return {
@@ -154,12 +165,10 @@ export function sharedRun<F extends DecidedFinding>(
       }
       if (parts.length === 1) return parts[0]!.text;
       // two packages saying the same sentence (equal builds from one source) would repeat it: the plain way dedupes
-      const seen = new Set<string>();
-      for (const part of parts)
-        for (const why of part.whys) {
-          if (seen.has(why)) return plain.outsideProof(outside, contributing);
-          seen.add(why);
-        }
+      for (let i = 0; i < parts.length; i++)
+        for (let j = i + 1; j < parts.length; j++)
+          if (parts[j]!.whys.some((why) => parts[i]!.distinct.has(why)))
+            return plain.outsideProof(outside, contributing);
       // `+` keeps the shared texts as parts of the result rather than copying them, as join would
       let text = parts[0]?.text ?? '';
       for (let i = 1; i < parts.length; i++) text = text + '; ' + parts[i]!.text;
