@@ -55,7 +55,7 @@ export interface CompiledBulletin {
   /** OS-kind affected criteria (for "is none of the advisory's OS products"). */
   osCriteria: Criterion[];
   /** NVD configurations, with each cpeMatch compiled. */
-  trees: { applicability: Applicability; leaves: Map<CpeCriterion, Criterion> }[];
+  trees: CompiledTree[];
   /** Identities of software leaves of the trees: installed packages with these are kept for the trees. */
   treeIdentities: Set<string>;
   /** Products known by words only (KEV entries the tables do not know). */
@@ -64,6 +64,15 @@ export interface CompiledBulletin {
   platformBound: Set<Ecosystem>;
   fixIds: Set<string>;
   names: NameTable;
+}
+
+export interface CompiledTree {
+  applicability: Applicability;
+  leaves: Map<CpeCriterion, Criterion>;
+  /** The identities of its software leaves. */
+  softwareIdentities: string[];
+  /** Some leaf is an OS: then the verdict depends on the OS itself, not only on its identity. */
+  hasOsLeaf: boolean;
 }
 
 const STATUSES = new Set<CriterionStatus>(['affected', 'fixed', 'not_affected', 'under_investigation']);
@@ -91,10 +100,16 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
       criteria.push(fromName(`${kev.vendorProject} ${kev.product}`, kev.source, names));
     }
   }
-  const trees = applicability.map((tree) => {
+  const trees = applicability.map((tree): CompiledTree => {
     const leaves = new Map<CpeCriterion, Criterion>();
     for (const node of tree.nodes) for (const match of node.matches) leaves.set(match, fromCpeMatch(match));
-    return { applicability: tree, leaves };
+    const all = [...leaves.values()];
+    return {
+      applicability: tree,
+      leaves,
+      softwareIdentities: [...new Set(all.filter((c) => c.kind !== 'os').map((c) => c.identity))],
+      hasOsLeaf: all.some((c) => c.kind === 'os'),
+    };
   });
 
   const byIdentity = new Map<string, Criterion[]>();

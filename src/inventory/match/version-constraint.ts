@@ -1,8 +1,14 @@
 /**
  * The advisory side of version ranges: CSAF product_version_range names (vers: and the free forms publishers write,
- * "<v14", ">=12.7.1|<=12.7.6", "all versions"), NVD versionStart/End bounds and exact versions, read into one
- * shape and evaluated in the product's own version scheme. Anything the scheme cannot order is "unknown", never a
- * guess in either direction.
+ * "<v14", ">=12.7.1|<=12.7.6", "all versions"), NVD versionStart/End bounds, OSV introduced/fixed/last_affected and
+ * exact versions, read into one shape and evaluated in the product's own version scheme by one evaluator,
+ * `satisfies`. Anything the scheme cannot order is "unknown", never a guess in either direction.
+ *
+ * `satisfies` is also the VERS containment check. It gives the spec's answer on every well-formed VERS range
+ * (constraints sorted, lower and upper bounds alternating; "=" in, "!=" out of the whole range) without sorting
+ * first: it pairs bounds in the advisory's own order, which for a well-formed range is the sorted order, and so it
+ * also reads what the spec's algorithm cannot sort, such as a Cisco release list ("=12.2(55)SE|=15.0(2)SE", two
+ * trains that do not order) or a free-form range.
  */
 import semver from 'semver';
 import { compareVersions, type VersionScheme } from '../versions/compare-versions';
@@ -17,7 +23,8 @@ export interface Interval {
 
 export type VersionConstraint =
   | { kind: 'any'; text: string }
-  | { kind: 'intervals'; intervals: Interval[]; text: string }
+  /** `excluded`: the versions a VERS "!=" takes out of the whole range. */
+  | { kind: 'intervals'; intervals: Interval[]; excluded?: string[]; text: string }
   | { kind: 'unparsed'; text: string };
 
 export type Truth = true | false | 'unknown';
@@ -34,16 +41,19 @@ export function parseVersionRange(text: string): VersionConstraint {
   if (range.all) return { kind: 'any', text: raw };
   // vers:none: no version is in
   if (range.none) return { kind: 'intervals', intervals: [], text: raw };
-  const bounds = range.constraints.map((c) => ({ op: c.comparator, version: c.version }));
-  return { kind: 'intervals', intervals: pairBounds(bounds), text: raw };
+  const bounds = range.constraints
+    .filter((c) => c.comparator !== '!=')
+    .map((c) => ({ op: c.comparator, version: c.version }));
+  const excluded = range.constraints.filter((c) => c.comparator === '!=').map((c) => c.version);
+  return { kind: 'intervals', intervals: pairBounds(bounds), ...(excluded.length ? { excluded } : {}), text: raw };
 }
 
-/** Lower bounds open an interval, upper bounds close it; equalities and exclusions stand alone (VERS §"version range"). */
+/** Lower bounds open an interval, upper bounds close it; an equality stands alone (VERS §"version range"). */
 function pairBounds(bounds: { op: Comparator; version: string }[]): Interval[] {
   const intervals: Interval[] = [];
   let open: Interval | undefined;
   for (const bound of bounds) {
-    if (bound.op === '=' || bound.op === '!=') {
+    if (bound.op === '=') {
       intervals.push({ bounds: [bound] });
       continue;
     }
@@ -78,33 +88,70 @@ export function nvdConstraint(bounds: {
   return { kind: 'intervals', intervals: [{ bounds: list }], text: list.map((b) => `${b.op}${b.version}`).join(' ') };
 }
 
+/** OSV's bounds, and NVD's under shorter names. */
+export interface VersionBounds {
+  /** OSV `introduced`: version >= introduced ("0" means from the first version). */
+  introduced?: string;
+  /** OSV `fixed`: version < fixed. */
+  fixed?: string;
+  /** OSV `last_affected`: version <= lastAffected. */
+  lastAffected?: string;
+  startIncluding?: string;
+  startExcluding?: string;
+  endIncluding?: string;
+  endExcluding?: string;
+}
+
+/** One interval of every bound given; none at all is every version. For OSV ranges wherever purls are given. */
+export function boundsConstraint(bounds: VersionBounds): VersionConstraint {
+  const list: { op: Comparator; version: string }[] = [];
+  const add = (op: Comparator, version: string | undefined) => {
+    if (version !== undefined && version !== '' && version !== '*') list.push({ op, version });
+  };
+  if (bounds.introduced !== '0') add('>=', bounds.introduced);
+  add('<', bounds.fixed);
+  add('<=', bounds.lastAffected);
+  add('>=', bounds.startIncluding);
+  add('>', bounds.startExcluding);
+  add('<=', bounds.endIncluding);
+  add('<', bounds.endExcluding);
+  const text = list.map((b) => `${b.op}${b.version}`).join(' ');
+  return list.length ? { kind: 'intervals', intervals: [{ bounds: list }], text } : { kind: 'any', text: '*' };
+}
+
 export function exactVersion(version: string): VersionConstraint {
   return { kind: 'intervals', intervals: [{ bounds: [{ op: '=', version }] }], text: `=${version}` };
 }
 
-/** Does `version` satisfy the constraint, in `scheme`? "unknown" with why when a comparison is impossible. */
+/**
+ * Does `version` satisfy the constraint, in `scheme`? "unknown" with why when a comparison it needs is impossible:
+ * a bound that proves the version outside an interval wins over one that cannot be compared (Kleene AND), an
+ * interval that holds wins over one that is unknown (Kleene OR), and a version a "!=" may name is unknown.
+ */
 export function satisfies(
   constraint: VersionConstraint,
   version: string,
-  scheme: VersionScheme,
+  scheme: VersionScheme | undefined,
 ): { value: Truth; why?: string } {
   if (constraint.kind === 'any') return { value: true };
   if (constraint.kind === 'unparsed')
     return { value: 'unknown', why: `the range "${constraint.text}" is in a form patchcall cannot read` };
+  if (!scheme) return { value: 'unknown', why: `no version scheme is known to compare ${version} in` };
+  let excludedUnknown: string | undefined;
+  for (const excluded of constraint.excluded ?? []) {
+    const order = orderIn(scheme, '!=', version, excluded);
+    if (order === 0) return { value: false };
+    if (order === undefined) excludedUnknown ??= cannotOrder(version, excluded, scheme);
+  }
   let sawUnknown: string | undefined;
   for (const interval of constraint.intervals) {
     let holds: Truth = true;
+    let why: string | undefined;
     for (const bound of interval.bounds) {
-      // a Cisco release is one name in an enumeration: equal names are the release, different names are not
-      const order =
-        scheme === 'cisco-ios' && (bound.op === '=' || bound.op === '!=')
-          ? version.toLowerCase() === bound.version.toLowerCase()
-            ? 0
-            : 1
-          : compareIn(scheme, version, bound.version);
+      const order = orderIn(scheme, bound.op, version, bound.version);
       if (order === undefined) {
         holds = 'unknown';
-        sawUnknown = `${version} and ${bound.version} cannot be ordered in the ${scheme} scheme`;
+        why ??= cannotOrder(version, bound.version, scheme);
         continue;
       }
       if (!test(bound.op, order)) {
@@ -112,10 +159,21 @@ export function satisfies(
         break;
       }
     }
-    if (holds === true) return { value: true };
-    if (holds === 'unknown') sawUnknown ??= 'a version could not be compared';
+    if (holds === true) return excludedUnknown ? { value: 'unknown', why: excludedUnknown } : { value: true };
+    if (holds === 'unknown') sawUnknown ??= why;
   }
   return sawUnknown ? { value: 'unknown', why: sawUnknown } : { value: false };
+}
+
+function cannotOrder(version: string, other: string, scheme: VersionScheme): string {
+  return `${version} and ${other} cannot be ordered in the ${scheme} scheme`;
+}
+
+/** A Cisco release is one name in an enumeration: equal names are the release, different names are not. */
+function orderIn(scheme: VersionScheme, op: Comparator, version: string, bound: string): -1 | 0 | 1 | undefined {
+  if (scheme === 'cisco-ios' && (op === '=' || op === '!='))
+    return version.toLowerCase() === bound.toLowerCase() ? 0 : 1;
+  return compareIn(scheme, version, bound);
 }
 
 function test(op: Comparator, order: -1 | 0 | 1): boolean {
