@@ -47,7 +47,7 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
   if (!chain || typeof chain.stream !== 'string' || !Array.isArray(chain.links))
     throw new InputError(file, 'the record has no chain of events', { pointer: '/chain' });
   const stream = chain.stream;
-  if (candidate.version !== 2)
+  if (candidate.version !== 2 && candidate.version !== 3)
     return {
       ok: false,
       stream,
@@ -58,10 +58,9 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
   const links = verifyChainSegment(chain);
   if (!links.ok) return { ok: false, stream, brokenAt: links.brokenAt, problem: links.problem };
 
-  const derived = JSON.parse(JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone)))) as Record<
-    string,
-    unknown
-  >;
+  const derived = JSON.parse(
+    JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone), candidate.version)),
+  ) as Record<string, unknown>;
   const fromChain = derivedPointers(derived as never);
   const shown = candidate as unknown as Record<string, unknown>;
   const notCoveredByChain = uncoveredPointers(shown, fromChain);
