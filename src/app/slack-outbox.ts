@@ -31,6 +31,7 @@ import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
+import { nameFirstSeen, type SlackProfiles } from './name-first-seen';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -70,6 +71,8 @@ export interface SlackEffectsPort {
   postCall(state: DecisionState, key: string): Promise<string>;
   /** Pins a message; `already_pinned` is success. */
   pin(channel: string, ts: string): Promise<void>;
+  /** Slack profiles (users.info): names, and the users Slack has no profile for. */
+  profiles(users: string[]): Promise<SlackProfiles>;
 }
 
 export interface OutboxLogger {
@@ -322,6 +325,8 @@ export class SlackOutbox {
         await this.slack.pin(effect.channel, effect.ts);
         this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, { channel: effect.channel, ts: effect.ts });
         return;
+      case 'name-people':
+        return nameFirstSeen(this.ctx, state.id, effect.users, this.slack);
     }
   }
 
@@ -357,5 +362,7 @@ function failedEffectOf(effect: SlackEffect): EffectFailedPayload['effect'] {
       return 'call';
     case 'pin-call':
       return 'pin';
+    case 'name-people':
+      return 'names';
   }
 }

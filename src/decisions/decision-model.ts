@@ -181,7 +181,7 @@ export interface CallPinnedPayload {
 
 /** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
 export interface EffectFailedPayload {
-  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin';
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'names';
   error: string;
 }
 
@@ -229,6 +229,8 @@ export interface ExportedPayload {
  */
 export interface PeopleNamedPayload {
   people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
+  /** Slack users asked for and without a profile (deleted, invisible): asked once, known by their id. */
+  unknown?: string[];
 }
 
 /**
@@ -317,6 +319,9 @@ export interface DecisionState {
   call?: DecisionCall;
   /** When the deadline passed with no call and the default path was taken (the first time for the latest deadline). */
   defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
+  /** Slack users with a recorded name, and those who acted before one was (src/decisions/people-to-name.ts). */
+  namedPeople?: string[];
+  unnamedActors?: string[];
   lastSeq: number;
 }
 

@@ -8,6 +8,7 @@ import { everyone } from './apply-roster-event';
 import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
+import { nextNamingEffect, type NamePeopleEffect } from './people-to-name';
 
 export type SlackEffect =
   | { kind: 'create-channel'; name: string }
@@ -17,7 +18,8 @@ export type SlackEffect =
   | { kind: 'post-card'; channel: string; key: string; look: boolean }
   | { kind: 'update-card'; channel: string; ts: string; version: number }
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
-  | { kind: 'pin-call'; channel: string; ts: string };
+  | { kind: 'pin-call'; channel: string; ts: string }
+  | NamePeopleEffect;
 
 const TOPIC_MAX = 250;
 
@@ -52,7 +54,7 @@ export function nextSlackEffect(
     return { kind: 'post-call', channel, key: effectKey(state, 'call'), look: state.attempts.call !== undefined };
   if (state.call?.message && !state.call.message.pinned && !failed.pin)
     return { kind: 'pin-call', channel: state.call.message.channel, ts: state.call.message.ts };
-  return undefined;
+  return nextNamingEffect(state);
 }
 
 /** The idempotency key of a post Slack cannot de-duplicate; it travels in the message metadata. */

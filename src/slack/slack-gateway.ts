@@ -6,7 +6,9 @@
  */
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
+import type { SlackProfiles } from '../app/name-first-seen';
 import type { UserGroupsPort } from '../app/role-membership';
+import { lookUpProfiles } from './slack-profiles';
 import type { DecisionState } from '../decisions/decision-model';
 import { blocksToText } from './blocks/blocks-to-text';
 import { escapeAndTruncate } from './escape-mrkdwn';
@@ -34,6 +36,10 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
     private readonly render: DecisionRenderer,
     private readonly botUserId: string,
   ) {}
+
+  profiles(users: string[]): Promise<SlackProfiles> {
+    return effect(() => lookUpProfiles(this.clients.effects, users, slackError));
+  }
 
   async members(usergroup: string): Promise<string[]> {
     const answer = await this.clients.background.usergroups.users.list({ usergroup });
