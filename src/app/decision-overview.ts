@@ -2,6 +2,7 @@
  * What `patchcall decisions` and `patchcall decision show` report: each decision's state as folded from its
  * events, with the deadline, the call, the positions taken and the positions still owed under the quorum policy.
  */
+import { isoUtc } from '../common/time-format';
 import { checkQuorum } from '../decisions/check-quorum';
 import type { DecisionState, SpeakingRole, Stance } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
@@ -69,7 +70,8 @@ function overview(ctx: AppContext, d: DecisionState): DecisionOverview {
     channel: d.channel ?? null,
     urgency: summary?.urgency ?? null,
     recommendedCall: summary?.recommendedCall ?? null,
-    deadline: summary ? { dueAt: summary.deadline.dueAt, reason: summary.deadline.reason } : null,
+    // decisions convened before JSON carried UTC recorded the deadline with the organization's offset
+    deadline: summary ? { dueAt: isoUtc(summary.deadline.dueAt), reason: summary.deadline.reason } : null,
     assets: d.assets.length,
     positions: Object.values(d.positions)
       .sort((a, b) => a.seq - b.seq)

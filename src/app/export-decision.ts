@@ -11,12 +11,14 @@ import {
   deriveRecordSections,
   derivedPointers,
   NameBook,
+  RECORD_VERSION,
   streamEvents,
   uncoveredPointers,
 } from '../audit/derive-record';
 import { signRecord } from '../audit/record-signature';
 import { DecisionEvents, decisionStream, type DecisionState, type ExportedPayload } from '../decisions/decision-model';
 import { PatchcallError } from '../common/errors';
+import { utcTimes } from '../common/time-format';
 import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
 import { appendDecisionEvent, decisionIds, findDecision } from './decision-log';
@@ -48,7 +50,7 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
   if (!bulletin) {
     // decisions convened before the bulletin was recorded in the convened event: the store's view as of then
     try {
-      bulletin = loadBulletin(ctx, state.bulletinId, state.snapshot?.logHeadSeq ?? first.seq);
+      bulletin = utcTimes(loadBulletin(ctx, state.bulletinId, state.snapshot?.logHeadSeq ?? first.seq));
     } catch {
       bulletin = undefined; // a bulletin typed into Slack and never imported has only the card's brief
     }
@@ -56,7 +58,7 @@ export function buildDecisionRecord(ctx: AppContext, decisionIdText: string, opt
 
   const record: AuditRecord = {
     format: 'patchcall/audit-record',
-    version: 2,
+    version: RECORD_VERSION,
     exportedAt: ctx.clock().toISOString(),
     exportedBy: new NameBook(streamEvents(segment)).latest(options.exportedBy),
     timeZone,

@@ -32,6 +32,7 @@ import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
 import { noticeRefused, performNotice, type NoticePort } from './notice-outbox';
+import { nameFirstSeen, type SlackProfiles } from './name-first-seen';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -71,6 +72,8 @@ export interface SlackEffectsPort extends NoticePort {
   postCall(state: DecisionState, key: string): Promise<string>;
   /** Pins a message; `already_pinned` is success. */
   pin(channel: string, ts: string): Promise<void>;
+  /** Slack profiles (users.info): names, and the users Slack has no profile for. */
+  profiles(users: string[]): Promise<SlackProfiles>;
 }
 
 export interface OutboxLogger {
@@ -339,6 +342,8 @@ export class SlackOutbox {
           () => loadDecision(this.ctx, state.id),
           (type, payload) => this.append(state, type, payload),
         );
+      case 'name-people':
+        return nameFirstSeen(this.ctx, state.id, effect.users, this.slack);
     }
   }
 
@@ -374,5 +379,7 @@ function failedEffectOf(effect: Exclude<SlackEffect, { kind: 'post-notice' }>): 
       return 'call';
     case 'pin-call':
       return 'pin';
+    case 'name-people':
+      return 'names';
   }
 }

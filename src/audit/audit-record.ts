@@ -97,7 +97,8 @@ export interface SlackMessage {
 
 export interface AuditRecord {
   format: 'patchcall/audit-record';
-  version: 2;
+  /** 3: every date-time in UTC with `Z`; 2: recorded times as written (derive-record.ts RECORD_VERSION). */
+  version: 2 | 3;
   exportedAt: string;
   exportedBy: PersonRef;
   /** The organization's zone (rules/policy.json) the record's sentences show times in. */

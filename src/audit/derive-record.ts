@@ -15,6 +15,7 @@ import {
   type PeopleNamedPayload,
   type PositionPayload,
 } from '../decisions/decision-model';
+import { utcTimes } from '../common/time-format';
 import type { AuditRecord, NamedPerson, PersonRef, RecordedRules, TimelineEntry } from './audit-record';
 import type { ChainSegment } from './chain-segment';
 import { describeDecisionEvent } from './describe-decision-event';
@@ -91,7 +92,18 @@ export class NameBook {
   }
 }
 
-export function deriveRecordSections(segment: ChainSegment, timeZone: string): DerivedSections {
+/**
+ * Record versions: 2 showed recorded times as written; 3 shows every date-time in UTC with `Z` (events written
+ * before carry the organization's offset). The verifier derives a record with the rules of its own version.
+ */
+export const RECORD_VERSION = 3;
+
+export function deriveRecordSections(
+  segment: ChainSegment,
+  timeZone: string,
+  version: number = RECORD_VERSION,
+): DerivedSections {
+  const asJson = version >= 3 ? utcTimes : <T>(value: T): T => value;
   const events = streamEvents(segment);
   const id = segment.stream.replace(/^decision:/, '');
   // idempotency keys play no part in the record; folding without them keeps the fold linear in the events
@@ -154,9 +166,9 @@ export function deriveRecordSections(segment: ChainSegment, timeZone: string): D
         : {}),
     },
     people: names.people,
-    ...(convenedPayload?.bulletinAsKnown ? { bulletin: convenedPayload.bulletinAsKnown } : {}),
-    exposures: state.exposures,
-    ...(state.assessment ? { assessment: state.assessment } : {}),
+    ...(convenedPayload?.bulletinAsKnown ? { bulletin: asJson(convenedPayload.bulletinAsKnown) } : {}),
+    exposures: asJson(state.exposures),
+    ...(state.assessment ? { assessment: asJson(state.assessment) } : {}),
     ...(rules ? { rules } : {}),
     timeline: events.map(entry),
     decisionAtHead: { status: state.status, lastSeq: last?.seq ?? 0, events: events.length },

@@ -381,6 +381,8 @@ function renderMarkdown(record: AuditRecord): string {
   return out.join('\n');
 }
 
+// Tables are laid out fixed, with widths for the short columns: an automatic layout with overflow-wrap:anywhere
+// squeezes those to one character ("sysad|min", "1|6"), and one without lets a long token push a table off the page.
 // Printed on A4, closed <details> print their content too: `::details-content` (Chromium 131+) sits in a rule of its
 // own, so a browser that does not know it drops only that rule.
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:70em;color:#111;padding:0 1em}
@@ -388,7 +390,13 @@ h1{font-size:1.4em;margin-bottom:.2em}h2{font-size:1.1em;margin:0}
 .summary{border:2px solid #333;border-radius:6px;padding:.6em 1em;margin:1em 0}
 .summary dl{display:grid;grid-template-columns:9em 1fr;gap:.25em 1em;margin:.4em 0}.summary dt{font-weight:600}.summary dd{margin:0}
 details{margin:.6em 0;border-top:1px solid #ccc;padding-top:.4em}summary{cursor:pointer;font-weight:600;font-size:1.05em}
-table{border-collapse:collapse;width:100%;margin:.5em 0;table-layout:auto}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:.5em 0;table-layout:fixed}th,td{border:1px solid #bbb;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+#timeline th:nth-child(1){width:2.6em}#timeline th:nth-child(2){width:9.5em}#timeline th:nth-child(3){width:12em}
+#positions th:nth-child(1){width:12em}#positions th:nth-child(2){width:6.5em}#positions th:nth-child(3){width:7.5em}#positions th:nth-child(5){width:9.5em}
+#exposure th:nth-child(1){width:5.5em}#exposure th:nth-child(2){width:5em}#exposure th:nth-child(3){width:6em}#exposure th:nth-child(4){width:5.5em}
+#verdicts th:nth-child(1){width:6em}#verdicts th:nth-child(2){width:6em}#verdicts th:nth-child(3){width:9em}
+#plan th:nth-child(1){width:10em}#plan th:nth-child(2){width:6.5em}#plan th:nth-child(3){width:9.5em}#rules-files th:nth-child(1){width:14em}
+#rules-files td:nth-child(2){font:.85em ui-monospace,monospace}
 th{background:#eee}ul.thread ul{margin:.2em 0 .2em 1.5em}.meta{color:#555}
 @page{size:A4;margin:14mm}
 @media print{body{margin:0;max-width:none;font-size:10pt;padding:0}details>summary{list-style:none}

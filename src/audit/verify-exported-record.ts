@@ -13,6 +13,7 @@ import type { AuditRecord } from './audit-record';
 import { verifyChainSegment, type ChainSegment } from './chain-segment';
 import { deriveRecordSections, derivedPointers, uncoveredPointers } from './derive-record';
 import { signatureProblem } from './record-signature';
+import { verifyUnsignedRecord, type UnsignedVerdict } from './verify-unsigned-record';
 
 export const AUDIT_RECORD_FORMAT = 'patchcall/audit-record';
 
@@ -35,7 +36,8 @@ export type ExportVerdict =
       keyId: string;
       keyVouchedBy: string;
     }
-  | { ok: false; stream: string; brokenAt?: number; pointer?: string; problem: string; notCoveredByChain?: string[] };
+  | { ok: false; stream: string; brokenAt?: number; pointer?: string; problem: string; notCoveredByChain?: string[] }
+  | UnsignedVerdict;
 
 export function verifyExportedRecord(record: unknown, file: string, trusted: TrustedKeys): ExportVerdict {
   const candidate = record as AuditRecord & { version?: unknown };
@@ -47,7 +49,9 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
   if (!chain || typeof chain.stream !== 'string' || !Array.isArray(chain.links))
     throw new InputError(file, 'the record has no chain of events', { pointer: '/chain' });
   const stream = chain.stream;
-  if (candidate.version !== 2)
+  if ((candidate.version as unknown) === 1)
+    return verifyUnsignedRecord(candidate as unknown as Record<string, unknown>, chain, firstDifference);
+  if (candidate.version !== 2 && candidate.version !== 3)
     return {
       ok: false,
       stream,
@@ -58,10 +62,9 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
   const links = verifyChainSegment(chain);
   if (!links.ok) return { ok: false, stream, brokenAt: links.brokenAt, problem: links.problem };
 
-  const derived = JSON.parse(JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone)))) as Record<
-    string,
-    unknown
-  >;
+  const derived = JSON.parse(
+    JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone), candidate.version)),
+  ) as Record<string, unknown>;
   const fromChain = derivedPointers(derived as never);
   const shown = candidate as unknown as Record<string, unknown>;
   const notCoveredByChain = uncoveredPointers(shown, fromChain);

@@ -43,8 +43,8 @@ export interface CliRuntime {
   open(options: GlobalOptions, access?: DatabaseAccess): Patchcall;
   /** Prints a result: JSON with --json, else the human text. */
   print(options: GlobalOptions, json: unknown, human: () => string): void;
-  /** Sets the process exit code (0 ok, 1 failure, 2 bad input or usage). */
-  fail(code: 1 | 2): void;
+  /** Sets the process exit code (0 ok, 1 failure, 2 bad input or usage, 3 an unsigned record: not proven). */
+  fail(code: 1 | 2 | 3): void;
   /** Colour and width for human output, decided once from the terminal, NO_COLOR and --color. */
   style(options: GlobalOptions): TextStyle;
 }

@@ -120,5 +120,23 @@ export function isoUtc(iso: string): string {
   return date ? date.toISOString() : iso;
 }
 
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-]\d{2}:?\d{2}$/;
+
+/**
+ * A copy of a JSON value with every date-time that carries an offset (`…T20:30:00+02:00`) written in UTC with `Z`,
+ * for values recorded before JSON carried UTC (events already written stay as they are; what is read from them is
+ * shown in UTC). Dates without a time and free text are left alone.
+ */
+export function utcTimes<T>(value: T): T {
+  if (typeof value === 'string') return (OFFSET_DATE_TIME.test(value) ? isoUtc(value) : value) as T;
+  if (Array.isArray(value)) return value.map((item) => utcTimes(item)) as T;
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = utcTimes(item);
+    return copy as T;
+  }
+  return value;
+}
+
 /** The zone patchcall shows times in when no policy names one. */
 export const DEFAULT_DISPLAY_ZONE = 'UTC';

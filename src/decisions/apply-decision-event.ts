@@ -20,6 +20,7 @@ import {
   type ReminderSentPayload,
 } from './decision-model';
 import { applyNoticeEvent, withNotice } from './notices';
+import { trackPeopleNamed } from './people-to-name';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -44,6 +45,10 @@ export function initialDecision(id: string): DecisionState {
 
 /** Pure and total: an event of an unknown type leaves the state as it was, apart from the sequence number. */
 export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): DecisionState {
+  return trackPeopleNamed(event, applyEvent(state, event));
+}
+
+function applyEvent(state: DecisionState, event: DecisionEvent): DecisionState {
   const next = { ...state, lastSeq: event.seq };
   switch (event.type) {
     case DecisionEvents.convened: {

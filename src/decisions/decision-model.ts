@@ -181,7 +181,7 @@ export interface CallPinnedPayload {
 
 /** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
 export interface EffectFailedPayload {
-  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin';
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'names';
   error: string;
 }
 
@@ -229,6 +229,8 @@ export interface ExportedPayload {
  */
 export interface PeopleNamedPayload {
   people: { userId: string; name: string; handle?: string; source: 'roster' | 'slack' | 'cli' }[];
+  /** Slack users asked for and without a profile (deleted, invisible): asked once, known by their id. */
+  unknown?: string[];
 }
 
 /**
@@ -329,6 +331,9 @@ export interface DecisionState {
   defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
   /** Reminders and default-path posts the scheduler decided on, with their delivery (src/decisions/notices.ts). */
   notices?: Notice[];
+  /** Slack users with a recorded name, and those who acted before one was (src/decisions/people-to-name.ts). */
+  namedPeople?: string[];
+  unnamedActors?: string[];
   lastSeq: number;
 }
 

@@ -9,6 +9,7 @@ import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
 import { nextNoticeEffect, type NoticeEffect } from './notices';
+import { nextNamingEffect, type NamePeopleEffect } from './people-to-name';
 
 export type SlackEffect =
   | { kind: 'create-channel'; name: string }
@@ -19,7 +20,8 @@ export type SlackEffect =
   | { kind: 'update-card'; channel: string; ts: string; version: number }
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
   | { kind: 'pin-call'; channel: string; ts: string }
-  | NoticeEffect;
+  | NoticeEffect
+  | NamePeopleEffect;
 
 const TOPIC_MAX = 250;
 
@@ -54,7 +56,7 @@ export function nextSlackEffect(
     return { kind: 'post-call', channel, key: effectKey(state, 'call'), look: state.attempts.call !== undefined };
   if (state.call?.message && !state.call.message.pinned && !failed.pin)
     return { kind: 'pin-call', channel: state.call.message.channel, ts: state.call.message.ts };
-  return nextNoticeEffect(state);
+  return nextNoticeEffect(state) ?? nextNamingEffect(state);
 }
 
 /** The idempotency key of a post Slack cannot de-duplicate; it travels in the message metadata. */

@@ -12,6 +12,7 @@ import type { AssetExposure } from '../exposure/model';
 import type { Asset, AssetMatch } from '../inventory/model';
 import type { Assessment, AssessmentSummary, AssetVerdict, Deadline, Urgency } from './model';
 import { URGENCIES } from './model';
+import { addHours, addLocalDays, isoInstant } from './deadline';
 import { buildPlan, type Plan, type PlanItem } from './plan';
 import { bulletinFacts, type AssetFacts, type BulletinFacts, type FactOverrides } from './risk-facts';
 import type { Rulebook } from './rulebook';
@@ -71,7 +72,7 @@ export async function assess(input: AssessInput): Promise<Assessment> {
 
   return {
     bulletinId: bulletin.id,
-    assessedAt: now.format(),
+    assessedAt: isoInstant(now),
     verdicts,
     plan: plan.steps,
     summary: summaryOf(bulletin, facts, verdicts, unknownMatches, plan, rulebook, now),
@@ -99,11 +100,11 @@ function summaryOf(
     ? { dueAt: first.deadline.dueAt, reason: `${first.assetName}: ${first.deadline.reason}` }
     : unresolved.length
       ? {
-          dueAt: now.add(policy.urgencySla.immediate.hours, 'hour').format(),
+          dueAt: isoInstant(addHours(now, policy.urgencySla.immediate.hours, policy.timezone)),
           reason: `establish whether ${unresolved.length} asset${unresolved.length === 1 ? ' is' : 's are'} affected, within the time an immediate asset would get`,
         }
       : {
-          dueAt: now.add(policy.urgencySla.defer.reviewAfterDays, 'day').format(),
+          dueAt: isoInstant(addLocalDays(now, policy.urgencySla.defer.reviewAfterDays, policy.timezone)),
           reason: 'no affected asset: review if the inventory changes',
         };
   const countText =

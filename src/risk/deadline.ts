@@ -6,6 +6,7 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
+import { formatTime } from '../common/time-format';
 import type { Asset } from '../inventory/model';
 import type { Deadline, Urgency } from './model';
 import { WEEKDAYS, type ChangeFreeze, type MaintenanceWindow, type Policy } from './policy';
@@ -67,11 +68,16 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   if (freeze) {
     const end = localDateTime(freeze.to, zone);
     return {
-      dueAt: end.format(),
-      reason: `${earliest.reason}; falls in the ${freeze.name} (${freeze.from} to ${freeze.to}), so moved to its end`,
+      dueAt: isoInstant(end),
+      reason: `${earliest.reason}; falls in the ${freeze.name} (${formatTime(isoInstant(localDateTime(freeze.from, zone)), zone)} to ${formatTime(isoInstant(end), zone)}), so moved to its end`,
     };
   }
-  return { dueAt: earliest.at.format(), reason: earliest.reason };
+  return { dueAt: isoInstant(earliest.at), reason: earliest.reason };
+}
+
+/** The instant as JSON carries it: ISO 8601 in UTC with `Z`, whatever zone the value was computed in. */
+export function isoInstant(at: Dayjs): string {
+  return new Date(at.valueOf()).toISOString();
 }
 
 /** The urgency's own deadline: hours for the urgent two, the next maintenance window, or a review date. */
@@ -91,7 +97,7 @@ export function urgencyDeadline(urgency: Urgency, now: Dayjs, policy: Policy): C
       if (window)
         return {
           at: window.end,
-          reason: `Scheduled: the ${window.window.name} ${window.start.format('ddd YYYY-MM-DD HH:mm')}–${window.end.format('HH:mm')} (${zone})`,
+          reason: `Scheduled: the ${window.window.name} from ${formatTime(isoInstant(window.start), zone)} to ${formatTime(isoInstant(window.end), zone)}`,
         };
       return {
         at: addLocalDays(now.tz(zone), sla.scheduled.nextWindowWithinDays, zone),

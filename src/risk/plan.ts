@@ -5,7 +5,8 @@
  */
 import dayjs, { type Dayjs } from 'dayjs';
 import type { Asset } from '../inventory/model';
-import { addHours, contractualDeadline, instant } from './deadline';
+import { formatTime } from '../common/time-format';
+import { addHours, contractualDeadline, instant, isoInstant } from './deadline';
 import type { CallOutcome, PlanStep, Urgency } from './model';
 import { URGENCIES } from './model';
 import type { Policy } from './policy';
@@ -126,7 +127,7 @@ function mitigateSteps({ self, now, fix, ctx }: Situation): PlanStep[] {
       kind: 'mitigate',
       title: `Block ${route.port} at ${route.filter}${route.rules ? ` (${rules})` : ''}`,
       assets: names(group),
-      startAt: now.format(),
+      startAt: isoInstant(now),
       dueAt: earliest(group),
       details:
         `${route.rules ? `${route.filter} ${rules} (${route.ruleTexts!.join('; ')})` : `The policy of ${route.filter}`} ${route.rules && route.rules.length > 1 ? 'let' : 'lets'} ${route.port} in from ${route.zone}; ` +
@@ -147,7 +148,7 @@ function patchNowSteps({ self, now, fix, ctx }: Situation): PlanStep[] {
       kind: 'patch-now',
       title: `Patch now: ${names(immediate).join(', ')}`,
       assets: names(immediate),
-      startAt: now.format(),
+      startAt: isoInstant(now),
       dueAt: earliest(immediate),
       details: `Install ${fix} now${ctx.restartRequired ? ' and restart' : ''}; the urgency does not wait for a soak.${clusterNote(immediate)}`,
     },
@@ -163,8 +164,8 @@ function establishSteps({ ctx, now, zone }: Situation): PlanStep[] {
       kind: 'establish',
       title: `Establish: whether ${list.length === 1 ? `${list[0]} is` : `${list.length} assets are`} affected${owner ? ` (${owner})` : ''}`,
       assets: list,
-      startAt: now.format(),
-      dueAt: addHours(now, hours, zone).format(),
+      startAt: isoInstant(now),
+      dueAt: isoInstant(addHours(now, hours, zone)),
       details:
         `${owner ? `${owner} (the owner in the CMDB)` : 'Nobody is named as owner in the CMDB; whoever runs these hosts'}: ` +
         `patchcall could not tell whether ${ctx.bulletinId} affects ${list.join(', ')}. ` +
@@ -207,7 +208,7 @@ function stagedWaves({ ctx, now, zone, fix, young, fixAgeHours }: Situation, wav
       kind: 'patch-wave',
       title: 'Wave 1: staging and non-critical',
       assets: names(first),
-      startAt: now.format(),
+      startAt: isoInstant(now),
       dueAt: earliest(first),
       details: `Install ${fix} first where a bad update hurts least, because ${because}; watch for problems before wave 2.${clusterNote(first)}`,
     });
@@ -219,7 +220,7 @@ function stagedWaves({ ctx, now, zone, fix, young, fixAgeHours }: Situation, wav
       kind: 'patch-wave',
       title: `Wave 2: production and critical after a ${soakHours} h soak`,
       assets: names(second),
-      startAt: (late ? dayjs(due).tz(zone) : soakEnd).format(),
+      startAt: late ? due : isoInstant(soakEnd),
       dueAt: due,
       details:
         (young
@@ -227,7 +228,7 @@ function stagedWaves({ ctx, now, zone, fix, young, fixAgeHours }: Situation, wav
           : `Install ${fix} once wave 1 shows no problems after its restart.`) +
         clusterNote(second) +
         (late
-          ? ` The soak would end ${soakEnd.format()} after the deadline, so it is cut short: start by the deadline, or mitigate first.`
+          ? ` The soak would end ${formatTime(isoInstant(soakEnd), zone)}, after the deadline, so it is cut short: start by the deadline, or mitigate first.`
           : ''),
     });
   }
@@ -244,7 +245,7 @@ function provenFixWaves({ ctx, now, fix }: Situation, waves: PlanItem[]): PlanSt
         kind: 'patch-wave',
         title: urgency === 'out-of-cycle' ? 'Patch out of cycle' : 'Patch in the next maintenance window',
         assets: names(group),
-        startAt: now.format(),
+        startAt: isoInstant(now),
         dueAt: earliest(group),
         details: `The fix is past its ${ctx.policy.soakHours} h soak and needs no restart: install ${fix}.${clusterNote(group)}`,
       },
@@ -259,7 +260,7 @@ function askProviderSteps({ provider, ctx, now, zone, fix }: Situation): PlanSte
     const slas = [...new Set(group.map((i) => i.asset.patchSlaDays))];
     const contract =
       slas.length === 1 && slas[0] !== undefined && ctx.fixReleasedAt
-        ? `Under our contract (${slas[0]} days from the release on ${ctx.fixReleasedAt.slice(0, 10)}) it is due by ${contractualDeadline(ctx.fixReleasedAt, slas[0], zone).format('YYYY-MM-DD HH:mm')} (${zone}).`
+        ? `Under our contract (${slas[0]} days from the release on ${ctx.fixReleasedAt.slice(0, 10)}) it is due by ${formatTime(isoInstant(contractualDeadline(ctx.fixReleasedAt, slas[0], zone)), zone)}.`
         : 'Please confirm the deadline your contract gives.';
     const worst = group.reduce(
       (a, i) => (URGENCIES.indexOf(i.urgency) > URGENCIES.indexOf(a) ? i.urgency : a),
@@ -269,11 +270,11 @@ function askProviderSteps({ provider, ctx, now, zone, fix }: Situation): PlanSte
       kind: 'ask-provider',
       title: `Ask ${name} to patch`,
       assets: names(group),
-      startAt: now.format(),
+      startAt: isoInstant(now),
       dueAt: due,
       details:
         `Request to ${name}: please install ${fix} (${ctx.bulletinId}) on ${names(group).join(', ')}${ctx.restartRequired ? ', including the restart it needs' : ''}. ` +
-        `${contract} We rate it ${worst} and ask for it by ${dayjs(due).tz(zone).format('YYYY-MM-DD HH:mm')} (${zone}); please tell us when it is done or if you cannot meet that date.`,
+        `${contract} We rate it ${worst} and ask for it by ${formatTime(due, zone)}; please tell us when it is done or if you cannot meet that date.`,
     };
   });
 }

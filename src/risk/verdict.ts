@@ -6,7 +6,7 @@
 import type { Dayjs } from 'dayjs';
 import { formatTime } from '../common/time-format';
 import type { Asset } from '../inventory/model';
-import { computeDeadline, instant } from './deadline';
+import { computeDeadline, instant, isoInstant } from './deadline';
 import type { AssetVerdict, Deadline, FactWithSource, Urgency } from './model';
 import { URGENCIES } from './model';
 import type { AssetFacts, BulletinFacts } from './risk-facts';
@@ -41,7 +41,7 @@ export function verdictSetting(bulletin: BulletinFacts, now: Dayjs, rulebook: Ru
   };
   if (releasedAt) {
     const hours = Math.floor(now.diff(instant(releasedAt, rulebook.policy.timezone), 'hour', true));
-    setting.fixAge = { value: hours, source: `${releasedAt} to the assessment at ${now.format()}` };
+    setting.fixAge = { value: hours, source: `${releasedAt} to the assessment at ${isoInstant(now)}` };
   }
   return setting;
 }

@@ -4,6 +4,7 @@
  */
 import type { SlackMessage } from '../audit/audit-record';
 import type { PersonName } from '../app/name-people';
+import { profileName, type SlackUserInfo } from './slack-profiles';
 import type { WebClient } from './web-clients';
 
 interface RawMessage {
@@ -30,13 +31,8 @@ export async function fetchSlackProfiles(
   for (const user of userIds) {
     if (profiles[user] !== undefined) continue;
     try {
-      const info = (await client.users.info({ user })) as {
-        user?: { real_name?: string; name?: string; profile?: { display_name?: string; real_name?: string } };
-      };
-      const name = info.user?.real_name || info.user?.profile?.real_name || info.user?.profile?.display_name;
-      // Slack handles have no spaces; anything else in `name` is not a handle and is left out
-      const handle = /^[\w.-]+$/.test(info.user?.name ?? '') ? info.user!.name : undefined;
-      if (name || handle) profiles[user] = { name: name || handle!, ...(handle ? { handle } : {}), source: 'slack' };
+      const named = profileName((await client.users.info({ user })) as SlackUserInfo);
+      if (named) profiles[user] = named;
     } catch {
       // user_not_found / user_not_visible: nothing to record
     }

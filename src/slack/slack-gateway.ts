@@ -6,10 +6,12 @@
  */
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
+import type { SlackProfiles } from '../app/name-first-seen';
 import type { UserGroupsPort } from '../app/role-membership';
 import { USER_ID, type DecisionState, type Notice } from '../decisions/decision-model';
 import type { DigestContent } from '../decisions/digest';
 import type { DigestPort } from '../app/digest-delivery';
+import { lookUpProfiles } from './slack-profiles';
 import { blocksToText } from './blocks/blocks-to-text';
 import { escapeAndTruncate } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
@@ -38,6 +40,10 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
     private readonly render: DecisionRenderer,
     private readonly botUserId: string,
   ) {}
+
+  profiles(users: string[]): Promise<SlackProfiles> {
+    return effect(() => lookUpProfiles(this.clients.effects, users, slackError));
+  }
 
   async members(usergroup: string): Promise<string[]> {
     const answer = await this.clients.background.usergroups.users.list({ usergroup });

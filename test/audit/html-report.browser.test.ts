@@ -7,9 +7,42 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { renderRecord } from '../../src/audit/render-record';
+import { patchcall, tempDbPath } from '../helpers/run-patchcall';
+import { startScript } from '../helpers/spawn-patchcall';
 import { HOSTILE_NAME, sampleRecord } from './sample-record';
 
 const OUT = join(__dirname, '../tmp');
+const DEMO = join(__dirname, '../../dev/demo.ts');
+/** The content box of an A4 page with the report's 14 mm margins, in CSS pixels (96 per inch). */
+const A4_CONTENT_WIDTH = Math.floor(((210 - 2 * 14) / 25.4) * 96);
+
+/**
+ * What printing would cut or garble, measured under print media at the A4 content width: elements reaching past
+ * the page's right edge, and short words (up to 14 letters between spaces and hyphens) broken across two lines
+ * inside a table cell, which is what a table squeezed into too little width does ("sysad|min"); a longer token
+ * (a path, a digest) may break where it must.
+ */
+const PRINT_PROBLEMS = `(() => {
+  const width = document.documentElement.clientWidth;
+  const overflowing = [...document.body.querySelectorAll('*')]
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ': ' + (el.textContent || '').slice(0, 40));
+  const broken = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.textContent.matchAll(/[^\\s-]+/g)) {
+        if (word[0].length > 14) continue;
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) broken.push(word[0]);
+      }
+    }
+  }
+  return { overflowing, broken };
+})()`;
 
 /**
  * The package also unpacks the shared libraries Chromium loads at run time (NSS, NSPR, expat) and points
@@ -80,4 +113,23 @@ describe('the HTML audit report in a real browser', () => {
     await page.emulateMedia({ media: 'print' });
     await page.pdf({ path: join(OUT, 'audit-report-a4.pdf'), format: 'A4' });
   }, 60000);
+
+  it('prints the demo record on A4: no table cut or wider than the page, no word squeezed apart', async () => {
+    const db = tempDbPath();
+    const demo = await startScript(DEMO, [], { env: { PATCHCALL_DB: db }, timeoutMs: 120_000 }).done;
+    expect(demo.code).toBe(0);
+    mkdirSync(OUT, { recursive: true });
+    const file = join(OUT, 'demo-report.html');
+    expect((await patchcall(['--db', db, 'export', 'MS08-067', '--format', 'html', '--out', file])).code).toBe(0);
+
+    const page = await browser.newPage({ viewport: { width: A4_CONTENT_WIDTH, height: 1000 } });
+    await page.goto(`file://${file}`);
+    await page.emulateMedia({ media: 'print' });
+    // closed sections print their content: the timeline takes room before anything is opened
+    expect((await page.locator('#timeline').boundingBox())?.height ?? 0).toBeGreaterThan(100);
+    expect(await page.locator('table').count()).toBeGreaterThanOrEqual(6);
+    await page.screenshot({ path: join(OUT, 'demo-report-a4-print.png'), fullPage: true });
+    expect(await page.evaluate(PRINT_PROBLEMS)).toEqual({ overflowing: [], broken: [] });
+    await page.pdf({ path: join(OUT, 'demo-report-a4.pdf'), format: 'A4' });
+  }, 180000);
 });

@@ -13,6 +13,11 @@ const invited = {
   payload: { channel: 'C0PATCH01', invited: [PEOPLE.sec1], refused: [] },
 };
 const posted = { type: DecisionEvents.cardPosted, payload: { channel: 'C0PATCH01', ts: '1.000100' } };
+/** What convening records from the roster: the people it names are not asked of Slack again. */
+const named = {
+  type: DecisionEvents.peopleNamed,
+  payload: { people: [PEOPLE.sec1, 'U0SEC'].map((userId) => ({ userId, name: userId, source: 'roster' })) },
+};
 const ZONE = 'Europe/Berlin';
 const state = (...items: { type: string; payload: unknown }[]) => foldDecision('MS08-067', eventsFrom(items));
 
@@ -46,14 +51,40 @@ describe('the next Slack effect of a decision', () => {
   });
 
   it('updates the card while a newer version exists than Slack acknowledged, and never for an older one', () => {
-    const s = state(convened, created, topic, invited, posted, position(PEOPLE.sec1, ['security'], 'agree', 'k1'));
+    const s = state(
+      convened,
+      named,
+      created,
+      topic,
+      invited,
+      posted,
+      position(PEOPLE.sec1, ['security'], 'agree', 'k1'),
+    );
     expect(nextSlackEffect(s, 0, ZONE)).toEqual({
       kind: 'update-card',
       channel: 'C0PATCH01',
       ts: '1.000100',
-      version: 6,
+      version: 7,
     });
-    expect(nextSlackEffect(s, 6, ZONE)).toBeUndefined();
+    expect(nextSlackEffect(s, 7, ZONE)).toBeUndefined();
+  });
+
+  it('asks Slack once for the name of someone who acted before anyone named them, after the card work', () => {
+    const outsider = {
+      type: DecisionEvents.refused,
+      payload: { userId: PEOPLE.outsider, attempted: 'position', reason: 'not a speaker', key: 'r1' },
+    };
+    const acted = [convened, named, created, topic, invited, posted, outsider];
+    expect(nextSlackEffect(state(...acted), 0, ZONE)).toMatchObject({ kind: 'update-card' });
+    expect(nextSlackEffect(state(...acted), 7, ZONE)).toEqual({ kind: 'name-people', users: [PEOPLE.outsider] });
+    const answer = (payload: unknown) => ({ type: DecisionEvents.peopleNamed, payload });
+    const withName = answer({ people: [{ userId: PEOPLE.outsider, name: 'Oscar', source: 'slack' }] });
+    expect(nextSlackEffect(state(...acted, withName), 7, ZONE)).toBeUndefined();
+    expect(
+      nextSlackEffect(state(...acted, answer({ people: [], unknown: [PEOPLE.outsider] })), 7, ZONE),
+    ).toBeUndefined();
+    const refused = { type: DecisionEvents.effectFailed, payload: { effect: 'names', error: 'missing_scope' } };
+    expect(nextSlackEffect(state(...acted, refused), 7, ZONE)).toBeUndefined();
   });
 
   it('stops at a step Slack refused for good, until someone asks again', () => {

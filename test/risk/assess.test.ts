@@ -1,3 +1,4 @@
+import { isoUtc } from '../../src/common/time-format';
 import { RulesFolder } from '../../src/app/rules-folder';
 import { assess } from '../../src/risk/assess';
 import type { Assessment } from '../../src/risk/model';
@@ -21,7 +22,10 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
   it('rates web01, internet-reachable production, immediate and lists it first', () => {
     expect(result.verdicts[0]!.assetName).toBe('web01');
     expect(verdict('web01').urgency).toBe('immediate');
-    expect(verdict('web01').deadline).toEqual({ dueAt: '2008-10-24T15:00:00+02:00', reason: 'Immediate: 24 h' });
+    expect(verdict('web01').deadline).toEqual({
+      dueAt: isoUtc('2008-10-24T15:00:00+02:00'),
+      reason: 'Immediate: 24 h',
+    });
   });
 
   it('explains web01 with the facts, their sources and the rules that fired', () => {
@@ -57,7 +61,7 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
       'tcp/445 reachable from zone office through rule 2 of core',
     );
     // 72 elapsed hours; Berlin leaves summer time on 2008-10-26, so the wall clock shows 14:00
-    expect(verdict('fs01').deadline.dueAt).toBe('2008-10-26T14:00:00+01:00');
+    expect(verdict('fs01').deadline.dueAt).toBe(isoUtc('2008-10-26T14:00:00+01:00'));
   });
 
   it('leaves the patched fs02, the Linux db01 and the retired host out, and flags printsrv', () => {
@@ -82,15 +86,15 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(step(/^Patch now/)).toMatchObject({
       kind: 'patch-now',
       assets: ['web01'],
-      dueAt: '2008-10-24T15:00:00+02:00',
+      dueAt: isoUtc('2008-10-24T15:00:00+02:00'),
     });
   });
 
   it('patches staging first and production after the soak, cluster members one at a time', () => {
-    expect(step(/^Wave 1/)).toMatchObject({ kind: 'patch-wave', assets: ['stage01'], startAt: NOW });
+    expect(step(/^Wave 1/)).toMatchObject({ kind: 'patch-wave', assets: ['stage01'], startAt: isoUtc(NOW) });
     const wave2 = step(/^Wave 2/);
     expect(wave2.assets.sort()).toEqual(['fs01', 'web02']);
-    expect(wave2.startAt).toBe('2008-10-25T00:00:00+02:00'); // release day 00:00 + 48 h soak
+    expect(wave2.startAt).toBe(isoUtc('2008-10-25T00:00:00+02:00')); // release day 00:00 + 48 h soak
     expect(wave2.details).toContain('Cluster "web": web02 one member at a time');
     expect(result.plan.findIndex((s) => s.kind === 'patch-wave')).toBeGreaterThan(
       result.plan.findIndex((s) => s.kind === 'patch-now'),
@@ -101,9 +105,9 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     const ask = step(/^Ask/);
     expect(ask).toMatchObject({ kind: 'ask-provider', title: 'Ask Contoso Hosting to patch', assets: ['cloud-app01'] });
     expect(ask.details).toContain(
-      'Under our contract (30 days from the release on 2008-10-23) it is due by 2008-11-22 23:59 (Europe/Berlin)',
+      'Under our contract (30 days from the release on 2008-10-23) it is due by Sat 22 Nov 2008 23:59 CET (22:59 UTC).',
     );
-    expect(ask.details).toContain('We rate it out-of-cycle and ask for it by 2008-10-26 14:00');
+    expect(ask.details).toContain('We rate it out-of-cycle and ask for it by Sun 26 Oct 2008 14:00 CET (13:00 UTC);');
     expect(verdict('cloud-app01').explanation).toContain('Patched by provider Contoso Hosting, contract SLA 30 days');
   });
 
@@ -148,11 +152,11 @@ describe('the seed story (db/seed/README.md) on 2008-10-23', () => {
     expect(fs01.facts.inKev!.value).toBe('yes');
     expect(fs01.bodTimeline).toBe('3 days & forensic investigation');
     expect(fs01.deadline).toEqual({
-      dueAt: '2026-06-04T11:00:00+02:00',
+      dueAt: isoUtc('2026-06-04T11:00:00+02:00'),
       reason: 'BOD 26-04: 3 days & forensic investigation from the assessment',
     });
     // the fix is 17 years old: no soak, but the restart still stages the waves
-    expect(later.plan.find((s) => /^Wave 2/.test(s.title))!.startAt).toBe('2026-06-01T11:00:00+02:00');
+    expect(later.plan.find((s) => /^Wave 2/.test(s.title))!.startAt).toBe(isoUtc('2026-06-01T11:00:00+02:00'));
   });
 
   it('takes a manual override over every feed, and assumes open when no exposure is known', async () => {

@@ -17,8 +17,17 @@ export function verifyExport(
     ...(anchors ? { anchors: anchors.json ?? anchors.text } : {}),
     localKeyPath: runtime.config.signingKeyPath ?? defaultSigningKeyPath(global.db ?? runtime.config.dbPath),
   });
-  if (!verdict.ok) runtime.fail(1);
+  // an unsigned record is neither ok nor broken: exit 3 so a script cannot take it for a proven one
+  if (!verdict.ok) runtime.fail('unsigned' in verdict ? 3 : 1);
   runtime.print(global, verdict, () => {
+    if ('unsigned' in verdict)
+      return (
+        `record UNSIGNED (version ${verdict.version}, exported before records were signed): nothing proves it complete\n` +
+        `links ok: ${verdict.streamEvents} events of ${verdict.stream} within ${verdict.count} chained events (#${verdict.firstSeq}-#${verdict.headSeq}), head ${verdict.headHash}\n` +
+        `derived again from the chain and equal (who, when, stances, the call's outcome and rationale, exposure, assessment): ${verdict.checked.join(', ')}\n` +
+        `not checked: ${verdict.notChecked.join(', ')}\n` +
+        `export it again from the database (patchcall export) for a signed record\n`
+      );
     const uncovered = verdict.notCoveredByChain?.length
       ? `not covered by the chain: ${verdict.notCoveredByChain.join(', ')} (covered by the signature only)\n`
       : '';

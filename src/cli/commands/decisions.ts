@@ -1,6 +1,7 @@
 /** `patchcall decisions [--open]` and `patchcall decision show <id>`: the decisions in the log, from the CLI. */
 import type { Command } from 'commander';
 import type { DecisionOverview } from '../../app/decision-overview';
+import { formatTime } from '../../common/time-format';
 import { globalOptions, type CliRuntime, type TextStyle } from '../cli-io';
 import { paint, renderTable } from '../output';
 
@@ -11,8 +12,11 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .option('--open', 'only decisions without a call yet')
     .action((options: { open?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const decisions = runtime.open(global).listDecisionOverviews({ open: options.open ?? false });
-      runtime.print(global, { decisions }, () => renderList(runtime.style(global), decisions, options.open ?? false));
+      const patchcall = runtime.open(global);
+      const decisions = patchcall.listDecisionOverviews({ open: options.open ?? false });
+      runtime.print(global, { decisions }, () =>
+        renderList(runtime.style(global), decisions, options.open ?? false, patchcall.displayTimeZone()),
+      );
     });
 
   program
@@ -23,12 +27,13 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .argument('<id>', 'decision id (as `patchcall decisions` lists it)')
     .action((id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const decision = runtime.open(global).showDecisionOverview(id);
-      runtime.print(global, decision, () => renderOne(runtime.style(global), decision));
+      const patchcall = runtime.open(global);
+      const decision = patchcall.showDecisionOverview(id);
+      runtime.print(global, decision, () => renderOne(runtime.style(global), decision, patchcall.displayTimeZone()));
     });
 }
 
-function renderList(style: TextStyle, decisions: DecisionOverview[], open: boolean): string {
+function renderList(style: TextStyle, decisions: DecisionOverview[], open: boolean, zone: string): string {
   if (!decisions.length)
     return open ? 'no open decisions\n' : 'no decisions yet (`/patch open <bulletin>` in Slack convenes one)\n';
   return renderTable(
@@ -39,7 +44,7 @@ function renderList(style: TextStyle, decisions: DecisionOverview[], open: boole
       d.bulletinId,
       d.status,
       d.urgency ?? '-',
-      d.deadline?.dueAt ?? '-',
+      d.deadline ? formatTime(d.deadline.dueAt, zone) : '-',
       d.call ? `${d.call.outcome} (${d.call.by})` : '-',
       String(d.positions.length),
       owedText(d) || '-',
@@ -54,18 +59,19 @@ function owedText(d: DecisionOverview): string {
     .join(', ');
 }
 
-function renderOne(style: TextStyle, d: DecisionOverview): string {
+function renderOne(style: TextStyle, d: DecisionOverview, zone: string): string {
+  const time = (iso: string) => formatTime(iso, zone);
   const lines = [
     `${paint(style, 'bold', d.id)}: ${d.bulletinId}, ${d.status}`,
-    `  convened     ${d.convenedAt ?? '-'}${d.convenedBy ? ` by ${d.convenedBy}` : ''}`,
+    `  convened     ${d.convenedAt ? time(d.convenedAt) : '-'}${d.convenedBy ? ` by ${d.convenedBy}` : ''}`,
     `  channel      ${d.channel ? `#${d.channel.name} (${d.channel.id})` : '-'}`,
     `  urgency      ${d.urgency ?? '-'}, recommended call ${d.recommendedCall ?? '-'}`,
-    `  deadline     ${d.deadline ? `${d.deadline.dueAt}: ${d.deadline.reason}` : '-'}`,
+    `  deadline     ${d.deadline ? `${time(d.deadline.dueAt)}: ${d.deadline.reason}` : '-'}`,
     `  assets       ${d.assets}`,
   ];
   if (d.call) {
     lines.push(
-      `  call         ${d.call.outcome} by ${d.call.by} (${d.call.as}) at ${d.call.at}`,
+      `  call         ${d.call.outcome} by ${d.call.by} (${d.call.as}) at ${time(d.call.at)}`,
       `               ${d.call.rationale}`,
       `               ${d.call.quorumSummary}${d.call.overrideReason ? `; override: ${d.call.overrideReason}` : ''}`,
     );
@@ -73,7 +79,7 @@ function renderOne(style: TextStyle, d: DecisionOverview): string {
   lines.push('', 'Positions:');
   if (!d.positions.length) lines.push('  none yet');
   for (const p of d.positions)
-    lines.push(`  ${p.at} ${p.userId} (${p.roles.join(', ')}): ${p.stance}${p.comment ? ` — ${p.comment}` : ''}`);
+    lines.push(`  ${time(p.at)} ${p.userId} (${p.roles.join(', ')}): ${p.stance}${p.comment ? ` — ${p.comment}` : ''}`);
   const owed = d.owed.filter((o) => o.missing > 0);
   if (owed.length) {
     lines.push('', 'Still owed:');

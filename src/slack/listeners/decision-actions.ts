@@ -44,7 +44,8 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
         { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
         currentMembers,
       );
-      if (result.kind === 'recorded') deps.outbox.nudge(result.state.id);
+      // a refusal is in the log too: the outbox names a first-time actor from it
+      if (result.kind === 'recorded' || result.kind === 'refused') deps.outbox.nudge(result.state.id);
       if (result.kind === 'recorded') return note(args, DecisionNotes.positionRecorded('agree', result.roles));
       if (result.kind === 'refused') return note(args, DecisionNotes.positionRefused(result.state));
       if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
@@ -64,7 +65,10 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
           currentMembers,
         );
         if (gate.kind === 'decided') return note(args, DecisionNotes.positionsClosed(gate.state));
-        if (gate.kind === 'refused') return note(args, DecisionNotes.positionRefused(gate.state));
+        if (gate.kind === 'refused') {
+          deps.outbox.nudge(gate.state.id);
+          return note(args, DecisionNotes.positionRefused(gate.state));
+        }
         const view = positionModal({ decisionId: gate.state.id, stance }, gate.state.bulletin?.title ?? gate.state.id);
         return () => openModal(deps, args.body.trigger_id, view);
       }),
@@ -79,7 +83,10 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
         currentMembers,
       );
       if (gate.kind === 'decided') return note(args, DecisionNotes.callAlreadyMade(gate.state));
-      if (gate.kind === 'refused') return note(args, DecisionNotes.callRefused(gate.state));
+      if (gate.kind === 'refused') {
+        deps.outbox.nudge(gate.state.id);
+        return note(args, DecisionNotes.callRefused(gate.state));
+      }
       const view = callModal(gate.state.id, gate.state.assessment!.summary.recommendedCall, gate.quorum);
       return () => openModal(deps, args.body.trigger_id, view);
     }),

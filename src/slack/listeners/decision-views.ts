@@ -51,9 +51,10 @@ function registerPositionView(app: App, services: DecisionServices): void {
     if (result.kind === 'recorded') {
       services.deps.outbox.nudge(result.state.id);
       await note(services, result.state, user, DecisionNotes.positionRecorded(meta.stance, result.roles));
-    } else if (result.kind === 'refused')
+    } else if (result.kind === 'refused') {
+      services.deps.outbox.nudge(result.state.id);
       await note(services, result.state, user, DecisionNotes.positionRefused(result.state));
-    else if (result.kind === 'decided')
+    } else if (result.kind === 'decided')
       await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
   });
 }
@@ -100,8 +101,10 @@ function registerCallView(app: App, services: DecisionServices): void {
     }
     await ack();
     await afterPendingAcks();
-    if (result.kind === 'refused')
+    if (result.kind === 'refused') {
+      services.deps.outbox.nudge(result.state.id);
       return void (await note(services, result.state, user, DecisionNotes.callRefused(result.state)));
+    }
     if (result.kind === 'decided')
       return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
     if (result.kind === 'called') await announceCall(services, result.state);
