@@ -3,7 +3,7 @@
  * `&`, `<` and `>` are Slack's control characters: escaped, a bulletin title or a comment cannot forge
  * `<!channel>`, `<@U…>` or `<https://evil|click>`. Mentions are built only from ids that match Slack's forms.
  */
-import { GROUP_ID, USER_ID } from '../decisions/decision-model';
+import { GROUP_ID, USER_ID } from '../app/contract';
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -5,7 +5,8 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { QuorumResult } from '../../decisions/check-quorum';
-import { SPEAKING_ROLES, type DecisionState } from '../../decisions/decision-model';
+import { SPEAKING_ROLES } from '../../app/contract';
+import type { DecisionState } from '../../decisions/decision-model';
 import type { Assessment } from '../../risk/model';
 import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';

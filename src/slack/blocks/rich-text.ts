@@ -5,7 +5,7 @@
  * (https://docs.slack.dev/reference/block-kit/block-elements/text-element).
  */
 import type { RichTextBlock, RichTextElement } from '@slack/types';
-import { USER_ID } from '../../decisions/decision-model';
+import { USER_ID } from '../../app/contract';
 
 export type Piece = RichTextElement;
 
