@@ -25,6 +25,7 @@ export function truncatePlain(text: string, max: number): string {
 }
 
 export function mentionUser(userId: string): string {
+  // an invariant, not input: ids reach here from Slack's payloads or from rosters checked when they were written
   if (!USER_ID.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
   return `<@${userId}>`;
 }

@@ -442,13 +442,16 @@ function addresses(file: string, table: NftTable, right: Json, at: string, readi
   const cidrs: string[] = [];
   for (const { value, at: where } of elements(file, table, right, at)) {
     const check = (cidr: string): string => {
+      let family: AddressFamily;
       try {
-        const family = addressFamily(cidr);
-        if (reading.family && family !== reading.family)
-          throw new Error(`${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+        family = addressFamily(cidr);
       } catch (error) {
         throw new InputError(file, (error as Error).message, { pointer: where });
       }
+      if (reading.family && family !== reading.family)
+        throw new InputError(file, `${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`, {
+          pointer: where,
+        });
       return cidr;
     };
     if (typeof value === 'string') cidrs.push(check(value));

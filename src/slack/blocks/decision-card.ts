@@ -20,6 +20,7 @@ const REASONS_ON_CARD = 4;
 
 export function decisionCard(state: DecisionState, quorum: QuorumResult | undefined, timeZone: string): KnownBlock[] {
   const { bulletin, assessment } = state;
+  // an invariant, not input: the outbox posts a card only for a decision whose convened event holds both
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
   return [
     {

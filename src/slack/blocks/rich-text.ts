@@ -18,6 +18,7 @@ export function bold(value: string): Piece {
 }
 
 export function user(userId: string): Piece {
+  // an invariant, not input: ids reach here from Slack's payloads or from rosters checked when they were written
   if (!USER_ID.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
   return { type: 'user', user_id: userId };
 }
