@@ -121,7 +121,35 @@ interface TableBlock {
 
 export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): Filter {
   const file = doc.name;
-  const lines = doc.text.split(/\r?\n/);
+  const { tables, headerFamily, warnings } = readTableBlocks(file, doc.text);
+  const seenFamilies: { family: AddressFamily; line: number }[] = [];
+  const filterTable = tables.find((t) => t.name === 'filter');
+  const chains = filterTable ? readFilterChains(file, filterTable, warnings, seenFamilies) : [];
+  if (!filterTable)
+    warnings.push(
+      'no filter table in this dump: iptables filters nothing on this host (nftables may still filter; import its `nft -j list ruleset`)',
+    );
+  for (const table of tables) if (table !== filterTable) warnings.push(...otherTableWarnings(table));
+  return {
+    name: filterBaseName(file),
+    kind: 'iptables',
+    families: [dumpFamily(file, headerFamily, seenFamilies)],
+    chains,
+    entryChains: filterTable ? { forward: 'FORWARD', input: 'INPUT' } : {},
+    warnings,
+    source: filterSource('iptables-save', file),
+  };
+}
+
+/**
+ * The dump's lines as tables ("*table" … "COMMIT") of chain declarations and tokenized rules, with the family the
+ * header names and what the header warns of.
+ */
+function readTableBlocks(
+  file: string,
+  dump: string,
+): { tables: TableBlock[]; headerFamily: AddressFamily | undefined; warnings: string[] } {
+  const lines = dump.split(/\r?\n/);
   const tables: TableBlock[] = [];
   const warnings: string[] = [];
   let headerFamily: AddressFamily | undefined;
@@ -190,16 +218,15 @@ export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): 
   });
   if (open)
     throw new InputError(file, `table ${open.name} (line ${open.line}) ends without COMMIT`, { line: lines.length });
+  return { tables, headerFamily, warnings };
+}
 
-  const seenFamilies: { family: AddressFamily; line: number }[] = [];
-  const filterTable = tables.find((t) => t.name === 'filter');
-  const chains = filterTable ? readFilterChains(file, filterTable, warnings, seenFamilies) : [];
-  if (!filterTable)
-    warnings.push(
-      'no filter table in this dump: iptables filters nothing on this host (nftables may still filter; import its `nft -j list ruleset`)',
-    );
-  for (const table of tables) if (table !== filterTable) warnings.push(...otherTableWarnings(table));
-
+/** One family per dump: the header's, else the first address's; an address of the other family is an error. */
+function dumpFamily(
+  file: string,
+  headerFamily: AddressFamily | undefined,
+  seenFamilies: { family: AddressFamily; line: number }[],
+): AddressFamily {
   const family = headerFamily ?? seenFamilies[0]?.family ?? 'ipv4';
   const stranger = seenFamilies.find((seen) => seen.family !== family);
   if (stranger) {
@@ -208,16 +235,7 @@ export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): 
       line: stranger.line,
     });
   }
-
-  return {
-    name: filterBaseName(file),
-    kind: 'iptables',
-    families: [family],
-    chains,
-    entryChains: filterTable ? { forward: 'FORWARD', input: 'INPUT' } : {},
-    warnings,
-    source: filterSource('iptables-save', file),
-  };
+  return family;
 }
 
 function readFilterChains(
