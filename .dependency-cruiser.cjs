@@ -50,6 +50,14 @@ const forbidden = [
     to: { path: '^src/app/app-context\\.ts$' },
   },
   {
+    name: 'adapter-imports-pipeline-value',
+    comment:
+      'edges reach the pipeline through src/app (the Patchcall object, use cases, src/app/contract.ts); they may name its types',
+    severity: 'error',
+    from: { path: adapters },
+    to: { path: `^src/(${stages.join('|')})/`, dependencyTypesNot: ['type-only'] },
+  },
+  {
     name: 'app-imports-adapter',
     comment: 'use cases take ports for the outside world; Slack, HTTP, the CLI and logging stay at the edge',
     severity: 'error',

@@ -1,6 +1,5 @@
 /** The exposure of a bulletin's assets, from the current inventory, filters and network description. */
 import type { Bulletin, PortSpec } from '../bulletins/model';
-import { PatchcallError } from '../common/errors';
 import { computeExposure, type ExposureInputs } from '../exposure/compute-exposure';
 import { vulnerablePorts } from '../exposure/exposure-rules';
 import type { AssetExposure } from '../exposure/model';
@@ -76,13 +75,8 @@ export function exposureOfMatches(
     portsUnknown: !ports.length,
   };
 
-  let blocks;
-  try {
-    blocks = (options.blocks ?? []).map(parseBlock);
-    withBlocks(filters, blocks);
-  } catch (error) {
-    throw new PatchcallError('USAGE', (error as Error).message);
-  }
+  const blocks = (options.blocks ?? []).map(parseBlock);
+  withBlocks(filters, blocks);
   const exposures = blocks.length ? undefined : computeExposure(matches, inputs);
   const what = blocks.length ? whatIf(matches, inputs, blocks) : undefined;
   const current = exposures ?? what!.before;

@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, createPublicKey, hash, sign, verify, type KeyObject } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
+import { PatchcallError } from '../common/errors';
 import type { AuditRecord, RecordSignature } from './audit-record';
 
 export interface SigningKey {
@@ -17,7 +18,8 @@ export interface SigningKey {
 
 export function signingKeyFromPem(pem: string): SigningKey {
   const privateKey = createPrivateKey(pem);
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('the signing key is not an Ed25519 key');
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new PatchcallError('CONFIG', 'the signing key is not an Ed25519 key');
   const publicKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('base64');
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }
@@ -32,7 +34,7 @@ export function normalizePublicKey(text: string): string {
   const key = trimmed.startsWith('-----')
     ? createPublicKey(trimmed)
     : createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 public key');
+  if (key.asymmetricKeyType !== 'ed25519') throw new PatchcallError('BAD_INPUT', 'not an Ed25519 public key');
   return key.export({ type: 'spki', format: 'der' }).toString('base64');
 }
 

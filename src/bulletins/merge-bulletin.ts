@@ -4,7 +4,7 @@
  * fact keeps the source that stated it.
  */
 import type { SourceRef } from '../common/provenance';
-import type { AdvisoryRecord, Bulletin, CveRecord, SourcedFact } from './model';
+import type { AdvisoryRecord, Bulletin, CveRecord, Remediation, SourcedFact } from './model';
 import { classifyCycle, type ReleaseCalendars } from './release-cycle';
 
 /**
@@ -40,15 +40,8 @@ export function mergeBulletin(
     firstOf(records, (r) => (r.published ? { value: r.published, source: r.source } : undefined));
 
   const products = [...(latest?.products ?? []), ...records.flatMap((r) => r.products)];
-  const cycleDate = vendorReleaseDate(latest);
   const remediations = latest?.remediations ?? [];
-  const restartStatements = remediations.filter((r) => r.category === 'vendor_fix' && r.restartRequired !== undefined);
-  const restartYes = restartStatements.find((r) => r.restartRequired);
-  const restartRequired = restartYes
-    ? { value: true, source: restartYes.source }
-    : restartStatements.length
-      ? { value: false, source: restartStatements[0]!.source }
-      : undefined;
+  const restartRequired = restartRequiredOf(remediations);
 
   const sources: SourceRef[] = [...advisories.map((a) => a.source), ...records.map((r) => r.source)].sort(
     (a, b) => (a.eventSeq ?? 0) - (b.eventSeq ?? 0),
@@ -89,22 +82,45 @@ export function mergeBulletin(
     discoveryDates: latest?.discoveryDates ?? [],
     exploitCodeMaturity: exploitCodeMaturity([...(latest?.scores ?? []), ...records.flatMap((r) => r.scores)]),
     ...(latest?.automatable ? { automatable: { value: latest.automatable, source: latest.source } } : {}),
-    cycle: cycleDate
-      ? classifyCycle(
-          vendor?.value,
-          cycleDate.date,
-          products.map((p) => p.name),
-          calendars,
-          cycleDate.what,
-        )
-      : {
-          status: 'unknown',
-          reason: releasedAt
-            ? `no vendor advisory or fix date imported; ${releasedAt.value.slice(0, 10)} is when ${describeFeed(releasedAt.source.format)} published the record, which says nothing about the vendor's release cycle`
-            : 'the bulletin has no release date',
-        },
+    cycle: releaseCycle(latest, vendor?.value, releasedAt, products, calendars),
     sources,
   };
+}
+
+/** Restart required when any vendor fix says so; not required only when one says so and none says otherwise. */
+function restartRequiredOf(remediations: Remediation[]): Bulletin['restartRequired'] {
+  const restartStatements = remediations.filter((r) => r.category === 'vendor_fix' && r.restartRequired !== undefined);
+  const restartYes = restartStatements.find((r) => r.restartRequired);
+  return restartYes
+    ? { value: true, source: restartYes.source }
+    : restartStatements.length
+      ? { value: false, source: restartStatements[0]!.source }
+      : undefined;
+}
+
+/** In or out of the vendor's cycle by the vendor's own date; unknown, saying why, when only a CVE feed dates it. */
+function releaseCycle(
+  latest: AdvisoryRecord | undefined,
+  vendor: string | undefined,
+  releasedAt: { value: string; source: SourceRef } | undefined,
+  products: Bulletin['products'],
+  calendars: ReleaseCalendars,
+): Bulletin['cycle'] {
+  const cycleDate = vendorReleaseDate(latest);
+  return cycleDate
+    ? classifyCycle(
+        vendor,
+        cycleDate.date,
+        products.map((p) => p.name),
+        calendars,
+        cycleDate.what,
+      )
+    : {
+        status: 'unknown',
+        reason: releasedAt
+          ? `no vendor advisory or fix date imported; ${releasedAt.value.slice(0, 10)} is when ${describeFeed(releasedAt.source.format)} published the record, which says nothing about the vendor's release cycle`
+          : 'the bulletin has no release date',
+      };
 }
 
 /**

@@ -3,6 +3,7 @@
  * matches and "what is left after earlier rules" are exact set algebra rather than string comparisons.
  */
 import ipaddr from 'ipaddr.js';
+import { PatchcallError } from '../common/errors';
 import type { AddressFamily } from './model';
 
 /** Flat [lo0, hi0, lo1, hi1, …], sorted, non-overlapping, non-adjacent, inclusive. */
@@ -142,6 +143,14 @@ export interface ParsedCidr {
 }
 
 /** An address ("10.0.0.1") or a CIDR ("10.0.0.0/8"); host bits set are allowed and ignored, as iptables does. */
+/** Text that is no address, CIDR or range; the importer that read it names the file and the place. */
+export class AddressError extends PatchcallError {
+  constructor(problem: string) {
+    super('BAD_INPUT', problem);
+    this.name = 'AddressError';
+  }
+}
+
 export function parseCidr(text: string): ParsedCidr {
   const trimmed = text.trim();
   const quad = DOTTED_QUAD.exec(trimmed);
@@ -161,10 +170,10 @@ export function parseCidr(text: string): ParsedCidr {
       prefix = address.kind() === 'ipv4' ? 32 : 128;
     }
   } catch {
-    throw new Error(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
+    throw new AddressError(`"${text}" is not an IPv4 or IPv6 address or CIDR`);
   }
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
-    throw new Error(`"${text}" is an IPv4-mapped IPv6 address; write the IPv4 form`);
+    throw new AddressError(`"${text}" is an IPv4-mapped IPv6 address; write the IPv4 form`);
   }
   const family: AddressFamily = address.kind() === 'ipv4' ? 'ipv4' : 'ipv6';
   const value = bytesToBigint(address.toByteArray());

@@ -2,6 +2,7 @@
  * "What if we block tcp/445 at the edge?": a DROP for that port put at the top of the named filter's entry
  * chains, the exposure recomputed, and per asset the level before and after and the zones that stop reaching it.
  */
+import { PatchcallError } from '../common/errors';
 import type { AssetMatch } from '../inventory/model';
 import { computeExposure, type ExposureInputs } from './compute-exposure';
 import type { AssetExposure, Filter, FilterRule } from './model';
@@ -32,12 +33,12 @@ export interface WhatIfResult {
 
 const BLOCK = /^(tcp|udp)\/(\d{1,5})@(.+)$/i;
 
-/** "tcp/445@edge" → a Block; a plain Error says what is wrong (the edge turns it into a usage error). */
+/** "tcp/445@edge" → a Block; a USAGE error says what is wrong. */
 export function parseBlock(text: string): Block {
   const match = BLOCK.exec(text.trim());
   const port = Number(match?.[2]);
   if (!match || port < 1 || port > 65535)
-    throw new Error(`--block "${text}" is not of the form proto/port@filter (e.g. tcp/445@edge)`);
+    throw new PatchcallError('USAGE', `--block "${text}" is not of the form proto/port@filter (e.g. tcp/445@edge)`);
   return { protocol: match[1]!.toLowerCase() as Block['protocol'], port, filter: match[3]! };
 }
 
@@ -45,7 +46,8 @@ export function parseBlock(text: string): Block {
 export function withBlocks(filters: readonly Filter[], blocks: readonly Block[]): Filter[] {
   const unknown = blocks.filter((b) => !filters.some((f) => f.name === b.filter)).map((b) => b.filter);
   if (unknown.length)
-    throw new Error(
+    throw new PatchcallError(
+      'USAGE',
       `--block names ${[...new Set(unknown)].map((n) => `"${n}"`).join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not an imported filter`,
     );
   return filters.map((filter) => {

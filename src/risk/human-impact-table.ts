@@ -2,6 +2,7 @@
  * CERT/CC's Human Impact table (Safety Impact x Mission Impact, 16 rows) read from its official CSV. The table is
  * authoritative: the prose definitions in human_impact_2_0_2.json disagree with it in two cells.
  */
+import { ConfigError } from '../common/errors';
 import type { HumanImpact, MissionImpact, SafetyImpact } from './model';
 import { RulebookError, type RulebookProblem } from './rulebook-error';
 import { HUMAN_IMPACT, MISSION_IMPACT, SAFETY_IMPACT } from './ssvc-values';
@@ -62,7 +63,8 @@ export function readHumanImpactTable(file: string, rows: Record<string, string>[
 
 export function humanImpactOf(table: HumanImpactTable, safety: SafetyImpact, mission: MissionImpact): HumanImpact {
   const value = table.lookup.get(key(safety, mission));
-  if (!value) throw new Error(`${table.file}: no Human Impact for ${safety} x ${mission}`);
+  // a table read by humanImpactTable has every row; one made by hand may not
+  if (!value) throw new ConfigError(`${table.file}: no Human Impact for ${safety} x ${mission}`);
   return value;
 }
 

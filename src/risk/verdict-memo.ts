@@ -10,7 +10,7 @@
  */
 import type { AssetExposure } from '../exposure/model';
 import type { Asset } from '../inventory/model';
-import type { AssetVerdict, Deadline, FactWithSource } from './model';
+import type { AssetVerdict, Deadline } from './model';
 import { assetFacts, FactPool, type AssetFacts, type FactOverrides } from './risk-facts';
 import type { Rulebook } from './rulebook';
 import type { SsvcInputs } from './ssvc-values';
@@ -23,10 +23,9 @@ export class VerdictMemo {
   // interns equal fact objects, so 100,000 verdicts hold a few thousand of them, not millions
   private readonly pool = new FactPool();
   private readonly verdicts = new Map<string, Promise<SharedVerdict>>();
+  private readonly factIds = new FactIds();
   private readonly deadlines = new Map<string, Deadline>();
   private readonly times = new Map<string, string>();
-  private readonly factsKeys = new ValueKeys(factsText);
-  private readonly inputsKeys = new ValueKeys(inputsText);
   private readonly setting: VerdictSetting;
 
   constructor(
@@ -58,57 +57,43 @@ export class VerdictMemo {
     // everything verdictFor reads but the asset's id and name: the asset fields behind the deadline (who patches,
     // under which contract) and the cluster line, the facts record (the rule inputs derive from it) and the rule
     // inputs with the block in place
-    const key = `${asset.patchedBy}|${asset.patchSlaDays}|${text(asset.provider)}${text(asset.cluster)}${this.factsKeys.of(facts.facts)}|${mitigated ? this.inputsKeys.of(mitigated.inputs) : '-'}`;
-    let shared = this.verdicts.get(key);
-    if (!shared) {
-      shared = verdictFor(asset, facts, this.setting, mitigated).then(withoutIdentity);
-      this.verdicts.set(key, shared);
+    let key = `${asset.patchedBy}|${asset.patchSlaDays}|${text(asset.provider)}${text(asset.cluster)}`;
+    // in the record's own order: assetFacts builds every record in one order, and a record in another would only miss
+    for (const name in facts.facts) {
+      const { value, source } = facts.facts[name]!;
+      key += `${this.factIds.of(name, value, source)},`;
     }
+    if (!mitigated) key += '|-';
+    else for (const name in mitigated.inputs) key += `|${name}=${mitigated.inputs[name as keyof SsvcInputs]}`;
+    let shared = this.verdicts.get(key);
+    if (!shared)
+      this.verdicts.set(key, (shared = verdictFor(asset, facts, this.setting, mitigated).then(withoutIdentity)));
     return { assetId: asset.id, assetName: asset.name, ...(await shared) };
+  }
+}
+
+/**
+ * A number per distinct fact (name, value with its type, source), found by value: one Map level per part compares
+ * them as strings, numbers and booleans, so the verdict key is a short list of numbers and no fact text is copied
+ * into it per asset.
+ */
+class FactIds {
+  private readonly byName = new Map<string, Map<unknown, Map<string, number>>>();
+  private count = 0;
+
+  of(name: string, value: unknown, source: string): number {
+    let byValue = this.byName.get(name);
+    if (!byValue) this.byName.set(name, (byValue = new Map()));
+    let bySource = byValue.get(value);
+    if (!bySource) byValue.set(value, (bySource = new Map()));
+    let id = bySource.get(source);
+    if (id === undefined) bySource.set(source, (id = this.count++));
+    return id;
   }
 }
 
 function withoutIdentity({ assetId: _id, assetName: _name, ...shared }: AssetVerdict): SharedVerdict {
   return shared;
-}
-
-/**
- * A value key per distinct content: the same content always gets the same id. The key text of a record is worked out
- * once per record object (the pool shares records between assets), which saves time and changes no answer, since
- * records are never changed after they are built.
- */
-class ValueKeys<T extends object> {
-  private readonly ids = new Map<string, number>();
-  private readonly known = new WeakMap<T, number>();
-
-  constructor(private readonly keyText: (value: T) => string) {}
-
-  of(value: T): number {
-    let id = this.known.get(value);
-    if (id === undefined) {
-      const text = this.keyText(value);
-      id = this.ids.get(text);
-      if (id === undefined) this.ids.set(text, (id = this.ids.size));
-      this.known.set(value, id);
-    }
-    return id;
-  }
-}
-
-/** Each value with its type and source, each text prefixed with its length so no content runs two keys together. */
-function factsText(facts: Record<string, FactWithSource>): string {
-  let key = '';
-  for (const name in facts) {
-    const { value, source } = facts[name]!;
-    key += `${text(name)}${typeof value}${text(String(value))}${text(source)}`;
-  }
-  return key;
-}
-
-function inputsText(inputs: SsvcInputs): string {
-  let key = '';
-  for (const name in inputs) key += `${text(name)}${text(String(inputs[name as keyof SsvcInputs]))}`;
-  return key;
 }
 
 function text(value: string | undefined): string {

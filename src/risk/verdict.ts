@@ -4,6 +4,7 @@
  * in the order a reader needs it. No caches here: ./verdict-memo.ts shares the work between assets with equal facts.
  */
 import type { Dayjs } from 'dayjs';
+import { ConfigError } from '../common/errors';
 import { formatTime } from '../common/time-format';
 import type { Asset } from '../inventory/model';
 import { computeDeadline, instant, isoInstant } from './deadline';
@@ -152,16 +153,19 @@ function firedRules(evaluation: Evaluation): FiredRule[] {
   return [...(evaluation.decisions.urgency?.rules ?? []), ...(evaluation.decisions['bod-26-04']?.rules ?? [])];
 }
 
-/** The urgency the rules decided; rules that disagree, or none that fires, is a rulebook error, never a guess. */
+/**
+ * The urgency the rules decided; rules that disagree, or none that fires, is a rulebook error, never a guess.
+ * `rules check` refuses such a rulebook at load, so this is reached only by one that was not checked.
+ */
 function decidedUrgency(evaluation: Evaluation, inputs: object): Urgency {
   if (evaluation.conflicts.length) {
     const c = evaluation.conflicts[0]!;
-    throw new Error(
+    throw new ConfigError(
       `rules ${c.rules.map((r) => `"${r.rule}"`).join(', ')} disagree on ${c.type} at priority ${c.priority} for ${describeInputs(inputs)}`,
     );
   }
   const decision = evaluation.decisions.urgency;
-  if (!decision) throw new Error(`no rule sets urgency for ${describeInputs(inputs)}`);
+  if (!decision) throw new ConfigError(`no rule sets urgency for ${describeInputs(inputs)}`);
   return decision.value as Urgency;
 }
 

@@ -3,7 +3,7 @@
  * `&`, `<` and `>` are Slack's control characters: escaped, a bulletin title or a comment cannot forge
  * `<!channel>`, `<@U…>` or `<https://evil|click>`. Mentions are built only from ids that match Slack's forms.
  */
-import { GROUP_ID, USER_ID } from '../decisions/decision-model';
+import { GROUP_ID, USER_ID } from '../app/contract';
 
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -25,6 +25,7 @@ export function truncatePlain(text: string, max: number): string {
 }
 
 export function mentionUser(userId: string): string {
+  // an invariant, not input: ids reach here from Slack's payloads or from rosters checked when they were written
   if (!USER_ID.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
   return `<@${userId}>`;
 }

@@ -61,6 +61,7 @@ describe('AddressSet', () => {
     expect(parseCidr('10.0.0.1/8')).toEqual({ family: 'ipv4', lo: 0x0a000000n, hi: 0x0affffffn });
     expect(() => parseCidr('10.0.0.0/33')).toThrow(/not an IPv4 or IPv6/);
     expect(() => parseCidr('::ffff:10.0.0.1')).toThrow(/IPv4-mapped/);
+    expect(() => parseCidr('10.0.0.0/33')).toThrow(expect.objectContaining({ code: 'BAD_INPUT' }));
   });
 
   test('toCidrs round-trips', () => {

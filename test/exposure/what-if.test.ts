@@ -9,6 +9,11 @@ describe('what-if blocks', () => {
     expect(parseBlock('TCP/445@edge')).toEqual({ protocol: 'tcp', port: 445, filter: 'edge' });
     expect(() => parseBlock('445@edge')).toThrow(/not of the form/);
     expect(() => parseBlock('tcp/0@edge')).toThrow(/not of the form/);
+    // a usage error with its code, so no edge has to rewrap it
+    expect(() => parseBlock('tcp/0@edge')).toThrow(expect.objectContaining({ code: 'USAGE' }));
+    expect(() => withBlocks(seedFilters, [parseBlock('tcp/445@nowhere')])).toThrow(
+      expect.objectContaining({ code: 'USAGE' }),
+    );
   });
 
   test('the DROP goes first in every entry chain of each filter of that name, and nowhere else', () => {

@@ -131,132 +131,31 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
   const vulnerabilities = csaf.vulnerabilities ?? [];
   const publisher = document.publisher.name;
 
-  const products = new Map<string, ProductEntry>();
-  const remediations: Remediation[] = [];
-  const scores: Score[] = [];
-  const exploitation: ExploitationFact[] = [];
-  const notes: TextFact[] = noteFacts(document.notes, at, ['document', 'notes']);
-  const cwes: SourcedFact[] = [];
-  const discoveryDates: SourcedFact[] = [];
-  const references: Reference[] = referenceFacts(document.references, at, ['document', 'references']);
-
+  const found: Found = {
+    products: new Map(),
+    remediations: [],
+    scores: [],
+    exploitation: [],
+    notes: noteFacts(document.notes, at, ['document', 'notes']),
+    cwes: [],
+    discoveryDates: [],
+    references: referenceFacts(document.references, at, ['document', 'references']),
+  };
   vulnerabilities.forEach((vulnerability, v) => {
     const cves = vulnerability.cve ? [vulnerability.cve] : [];
-    const here = ['vulnerabilities', v];
-    const addStatus = (productId: string, status: ProductStatus, locator: SourceRef, justification?: string): void => {
-      const key = `${productId}\u0000${status}`;
-      const existing = products.get(key);
-      if (existing) {
-        for (const cve of cves) if (!existing.cves.includes(cve)) existing.cves.push(cve);
-        if (justification && !existing.justification) existing.justification = justification;
-        return;
-      }
-      const product = tree.products.get(productId);
-      products.set(key, {
-        ...(product?.ref ?? { productId, name: productId }),
-        status,
-        cves: [...cves],
-        ...(justification ? { justification } : {}),
-        source: locator,
-      });
-    };
-    if (vulnerability.cwe)
-      cwes.push({
-        ...cveOf(cves),
-        value: `${vulnerability.cwe.id} ${vulnerability.cwe.name}`,
-        source: at(...here, 'cwe'),
-      });
-    if (vulnerability.discovery_date)
-      discoveryDates.push({
-        ...cveOf(cves),
-        value: date(vulnerability.discovery_date, ...here, 'discovery_date'),
-        source: at(...here, 'discovery_date'),
-      });
-
-    for (const [category, ids] of Object.entries(vulnerability.product_status ?? {})) {
-      const status = STATUS_OF[category];
-      if (status) ids.forEach((id, i) => addStatus(id, status, at(...here, 'product_status', category, i)));
-    }
-    // a VEX justification flag is a statement that these products are not affected, even where product_status is silent
-    (vulnerability.flags ?? []).forEach((flag, f) => {
-      const ids = productIds(tree, flag.product_ids, flag.group_ids);
-      ids.forEach((id) => addStatus(id, 'not_affected', at(...here, 'flags', f), flag.label));
-      notes.push({
-        ...cveOf(cves),
-        text: `not affected (${flag.label}): ${ids.map((id) => tree.products.get(id)?.ref.name ?? id).join(', ')}`,
-        source: at(...here, 'flags', f),
-      });
-    });
-
-    (vulnerability.remediations ?? []).forEach((remediation, r) => {
-      const restart = remediation.restart_required;
-      remediations.push({
-        category: remediation.category,
-        details: remediation.details,
-        fixIds: fixIdsIn(remediation.category, remediation.details, remediation.url),
-        ...(remediation.url ? { url: remediation.url } : {}),
-        ...(remediation.date ? { date: date(remediation.date, ...here, 'remediations', r, 'date') } : {}),
-        ...(restart
-          ? { restartRequired: restart.category !== 'none', restartDetails: restart.details ?? restart.category }
-          : {}),
-        supersedes: [],
-        productIds: productIds(tree, remediation.product_ids, remediation.group_ids),
-        cves,
-        source: at(...here, 'remediations', r),
-      });
-    });
-
-    (vulnerability.scores ?? []).forEach((score, s) => {
-      for (const key of ['cvss_v3', 'cvss_v2'] as const) {
-        const cvss = score[key];
-        if (!cvss) continue;
-        const version = cvss.version as CvssVersion;
-        if (
-          scores.some(
-            (known) =>
-              known.cve === vulnerability.cve && known.version === version && known.vector === cvss.vectorString,
-          )
-        )
-          continue;
-        scores.push({
-          ...cveOf(cves),
-          version,
-          baseScore: cvss.baseScore,
-          vector: cvss.vectorString,
-          ...(cvss.baseSeverity ? { severity: cvss.baseSeverity } : {}),
-          scoredBy: publisher,
-          source: at(...here, 'scores', s, key),
-        });
-      }
-    });
-
-    (vulnerability.threats ?? []).forEach((threat, t) => {
-      if (threat.category === 'exploit_status') {
-        exploitation.push({
-          ...cveOf(cves),
-          status: exploitationIn(threat.details),
-          evidence: threat.details,
-          ...(threat.date ? { date: date(threat.date, ...here, 'threats', t, 'date') } : {}),
-          source: at(...here, 'threats', t),
-        });
-      } else if (threat.category === 'impact') {
-        notes.push({ ...cveOf(cves), text: `impact: ${threat.details}`, source: at(...here, 'threats', t) });
-      }
-    });
-
-    (vulnerability.notes ?? []).forEach((note, n) => {
-      if (NONE_REPORTED.test(note.text))
-        exploitation.push({
-          ...cveOf(cves),
-          status: 'none',
-          evidence: 'none reported',
-          source: at(...here, 'notes', n),
-        });
-    });
-    if (vulnerability.title) notes.push({ ...cveOf(cves), text: vulnerability.title, source: at(...here, 'title') });
-    notes.push(...noteFacts(vulnerability.notes, at, [...here, 'notes'], cves));
-    references.push(...referenceFacts(vulnerability.references, at, [...here, 'references']));
+    const read: VulnerabilityReading = { found, tree, cves, here: ['vulnerabilities', v], at, date, publisher };
+    readWeaknessAndDiscovery(read, vulnerability);
+    readProductStatuses(read, vulnerability);
+    readRemediations(read, vulnerability);
+    readScores(read, vulnerability);
+    readThreats(read, vulnerability);
+    const { notes, references } = found;
+    if (vulnerability.title)
+      notes.push({ ...cveOf(cves), text: vulnerability.title, source: at(...read.here, 'title') });
+    notes.push(...noteFacts(vulnerability.notes, at, [...read.here, 'notes'], cves));
+    references.push(...referenceFacts(vulnerability.references, at, [...read.here, 'references']));
   });
+  const { products, remediations, scores, exploitation, notes, cwes, discoveryDates, references } = found;
 
   (document.notes ?? []).forEach((note, n) => {
     if (NONE_REPORTED.test(note.text))
@@ -287,6 +186,163 @@ function toAdvisory(csaf: CsafDocument, doc: SniffedDocument): AdvisoryRecord {
     vulnerablePorts: [],
     source,
   };
+}
+
+/** What the vulnerabilities of one document add up to. */
+interface Found {
+  products: Map<string, ProductEntry>;
+  remediations: Remediation[];
+  scores: Score[];
+  exploitation: ExploitationFact[];
+  notes: TextFact[];
+  cwes: SourcedFact[];
+  discoveryDates: SourcedFact[];
+  references: Reference[];
+}
+
+/** One vulnerability being read: its CVEs, its JSON path (`here`) and where to add what it says. */
+interface VulnerabilityReading {
+  found: Found;
+  tree: FlatProductTree;
+  cves: string[];
+  here: (string | number)[];
+  at: (...path: (string | number)[]) => SourceRef;
+  date: (text: string, ...path: (string | number)[]) => string;
+  publisher: string;
+}
+
+function readWeaknessAndDiscovery(
+  { found, cves, here, at, date }: VulnerabilityReading,
+  vulnerability: CsafVulnerability,
+): void {
+  if (vulnerability.cwe)
+    found.cwes.push({
+      ...cveOf(cves),
+      value: `${vulnerability.cwe.id} ${vulnerability.cwe.name}`,
+      source: at(...here, 'cwe'),
+    });
+  if (vulnerability.discovery_date)
+    found.discoveryDates.push({
+      ...cveOf(cves),
+      value: date(vulnerability.discovery_date, ...here, 'discovery_date'),
+      source: at(...here, 'discovery_date'),
+    });
+}
+
+/** Each product once per status, with every CVE that gives it that status, from product_status and VEX flags. */
+function readProductStatuses(
+  { found, tree, cves, here, at }: VulnerabilityReading,
+  vulnerability: CsafVulnerability,
+): void {
+  const addStatus = (productId: string, status: ProductStatus, locator: SourceRef, justification?: string): void => {
+    const key = `${productId}\u0000${status}`;
+    const existing = found.products.get(key);
+    if (existing) {
+      for (const cve of cves) if (!existing.cves.includes(cve)) existing.cves.push(cve);
+      if (justification && !existing.justification) existing.justification = justification;
+      return;
+    }
+    const product = tree.products.get(productId);
+    found.products.set(key, {
+      ...(product?.ref ?? { productId, name: productId }),
+      status,
+      cves: [...cves],
+      ...(justification ? { justification } : {}),
+      source: locator,
+    });
+  };
+  for (const [category, ids] of Object.entries(vulnerability.product_status ?? {})) {
+    const status = STATUS_OF[category];
+    if (status) ids.forEach((id, i) => addStatus(id, status, at(...here, 'product_status', category, i)));
+  }
+  // a VEX justification flag is a statement that these products are not affected, even where product_status is silent
+  (vulnerability.flags ?? []).forEach((flag, f) => {
+    const ids = productIds(tree, flag.product_ids, flag.group_ids);
+    ids.forEach((id) => addStatus(id, 'not_affected', at(...here, 'flags', f), flag.label));
+    found.notes.push({
+      ...cveOf(cves),
+      text: `not affected (${flag.label}): ${ids.map((id) => tree.products.get(id)?.ref.name ?? id).join(', ')}`,
+      source: at(...here, 'flags', f),
+    });
+  });
+}
+
+function readRemediations(
+  { found, tree, cves, here, at, date }: VulnerabilityReading,
+  vulnerability: CsafVulnerability,
+): void {
+  (vulnerability.remediations ?? []).forEach((remediation, r) => {
+    const restart = remediation.restart_required;
+    found.remediations.push({
+      category: remediation.category,
+      details: remediation.details,
+      fixIds: fixIdsIn(remediation.category, remediation.details, remediation.url),
+      ...(remediation.url ? { url: remediation.url } : {}),
+      ...(remediation.date ? { date: date(remediation.date, ...here, 'remediations', r, 'date') } : {}),
+      ...(restart
+        ? { restartRequired: restart.category !== 'none', restartDetails: restart.details ?? restart.category }
+        : {}),
+      supersedes: [],
+      productIds: productIds(tree, remediation.product_ids, remediation.group_ids),
+      cves,
+      source: at(...here, 'remediations', r),
+    });
+  });
+}
+
+/** CVSS v3 and v2 scores, each once per CVE, version and vector. */
+function readScores(
+  { found, cves, here, at, publisher }: VulnerabilityReading,
+  vulnerability: CsafVulnerability,
+): void {
+  (vulnerability.scores ?? []).forEach((score, s) => {
+    for (const key of ['cvss_v3', 'cvss_v2'] as const) {
+      const cvss = score[key];
+      if (!cvss) continue;
+      const version = cvss.version as CvssVersion;
+      if (
+        found.scores.some(
+          (known) => known.cve === vulnerability.cve && known.version === version && known.vector === cvss.vectorString,
+        )
+      )
+        continue;
+      found.scores.push({
+        ...cveOf(cves),
+        version,
+        baseScore: cvss.baseScore,
+        vector: cvss.vectorString,
+        ...(cvss.baseSeverity ? { severity: cvss.baseSeverity } : {}),
+        scoredBy: publisher,
+        source: at(...here, 'scores', s, key),
+      });
+    }
+  });
+}
+
+/** Exploit status (CISA's "no known public exploitation" note as "none reported") and impact notes. */
+function readThreats({ found, cves, here, at, date }: VulnerabilityReading, vulnerability: CsafVulnerability): void {
+  (vulnerability.threats ?? []).forEach((threat, t) => {
+    if (threat.category === 'exploit_status') {
+      found.exploitation.push({
+        ...cveOf(cves),
+        status: exploitationIn(threat.details),
+        evidence: threat.details,
+        ...(threat.date ? { date: date(threat.date, ...here, 'threats', t, 'date') } : {}),
+        source: at(...here, 'threats', t),
+      });
+    } else if (threat.category === 'impact') {
+      found.notes.push({ ...cveOf(cves), text: `impact: ${threat.details}`, source: at(...here, 'threats', t) });
+    }
+  });
+  (vulnerability.notes ?? []).forEach((note, n) => {
+    if (NONE_REPORTED.test(note.text))
+      found.exploitation.push({
+        ...cveOf(cves),
+        status: 'none',
+        evidence: 'none reported',
+        source: at(...here, 'notes', n),
+      });
+  });
 }
 
 function cveOf(cves: string[]): { cve?: string } {

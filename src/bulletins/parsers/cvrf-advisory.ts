@@ -59,99 +59,31 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
   const vendor = cvrf.vendor ?? 'Microsoft';
   const names = new Map(cvrf.products.map((product) => [product.id, product.name]));
 
-  const products = new Map<string, ProductEntry>();
-  const remediations: Remediation[] = [];
-  const scores: Score[] = [];
-  const exploitation: ExploitationFact[] = [];
-  const references: Reference[] = [];
-  const notes: TextFact[] = noteFacts(cvrf.notes, [], at);
-  const severities = new Set<string>();
+  const found: Found = {
+    products: new Map(),
+    remediations: [],
+    scores: [],
+    exploitation: [],
+    references: [],
+    notes: noteFacts(cvrf.notes, [], at),
+    severities: new Set(),
+  };
   const advisoryCves: string[] = [];
 
   for (const vulnerability of cvrf.vulnerabilities) {
     const cves = cvesOf(vulnerability);
     for (const cve of cves) if (!advisoryCves.includes(cve)) advisoryCves.push(cve);
     const cve = cves.length === 1 ? { cve: cves[0]! } : {};
-
-    for (const status of vulnerability.statuses) {
-      const mapped = STATUS_OF[status.type];
-      if (!mapped) continue;
-      for (const productId of status.productIds) {
-        const key = `${productId}\u0000${mapped}`;
-        const existing = products.get(key);
-        if (existing) {
-          for (const id of cves) if (!existing.cves.includes(id)) existing.cves.push(id);
-          continue;
-        }
-        products.set(key, {
-          productId,
-          name: names.get(productId) ?? productId,
-          vendor,
-          status: mapped,
-          cves: [...cves],
-          source: at(status.at),
-        });
-      }
-    }
-
-    const impacts = new Set<string>();
-    for (const threat of vulnerability.threats) {
-      if (threat.type === 'Exploit Status') {
-        if (exploitation.some((known) => known.cve === cve.cve && known.evidence === threat.description)) continue;
-        exploitation.push({
-          ...cve,
-          status: exploitStatus(threat.description),
-          evidence: threat.description,
-          source: at(threat.at),
-        });
-      } else if (threat.type === 'Severity' && threat.description) {
-        severities.add(threat.description);
-      } else if (threat.type === 'Impact' && threat.description && !impacts.has(threat.description)) {
-        impacts.add(threat.description);
-        notes.push({ ...cve, text: `impact: ${threat.description}`, source: at(threat.at) });
-      }
-    }
-
-    for (const set of vulnerability.scoreSets) {
-      const version = /^CVSS:(3\.[01]|4\.0)\//.exec(set.vector ?? '')?.[1] as CvssVersion | undefined;
-      if (!version || set.baseScore === undefined) continue;
-      if (
-        scores.some(
-          (known) => known.cve === cve.cve && known.vector === set.vector && known.baseScore === set.baseScore,
-        )
-      )
-        continue;
-      scores.push({
-        ...cve,
-        version,
-        baseScore: set.baseScore,
-        vector: set.vector!,
-        scoredBy: vendor,
-        source: at(set.at),
-      });
-    }
-
-    for (const remediation of vulnerability.remediations) {
-      const category = REMEDIATION_OF[remediation.type];
-      if (category) remediations.push(toRemediation(remediation, category, cves, at));
-      else if (remediation.type === 'Known Issue') {
-        notes.push({
-          ...cve,
-          text: `known issue: ${[remediation.description, remediation.url].filter(Boolean).join(' ')}`,
-          source: at(remediation.at),
-        });
-      } else if (
-        remediation.type === 'Release Notes' &&
-        remediation.url &&
-        !references.some((known) => known.url === remediation.url)
-      ) {
-        references.push({ url: remediation.url, tags: ['release-notes'], source: at(remediation.at) });
-      }
-    }
-
-    if (vulnerability.title) notes.push({ ...cve, text: vulnerability.title, source: at(`${vulnerability.at}/Title`) });
-    notes.push(...noteFacts(vulnerability.notes, cves, at));
+    const read: VulnerabilityReading = { found, cves, cve, vendor, at };
+    readStatuses(read, vulnerability, names);
+    readThreats(read, vulnerability);
+    readScores(read, vulnerability);
+    readRemediations(read, vulnerability);
+    if (vulnerability.title)
+      found.notes.push({ ...cve, text: vulnerability.title, source: at(`${vulnerability.at}/Title`) });
+    found.notes.push(...noteFacts(vulnerability.notes, cves, at));
   }
+  const { products, remediations, scores, exploitation, references, notes, severities } = found;
 
   if (cvrf.alias) notes.push({ text: `MSRC id ${cvrf.id.text}, alias ${cvrf.alias}`, source: at(cvrf.id.at) });
   const severity = [...severities].sort((a, b) => SEVERITIES.indexOf(b) - SEVERITIES.indexOf(a))[0];
@@ -176,6 +108,118 @@ export function cvrfAdvisory(cvrf: CvrfDocument, source: SourceRef): AdvisoryRec
     vulnerablePorts: [],
     source,
   };
+}
+
+/** What the vulnerabilities of one document add up to. */
+interface Found {
+  products: Map<string, ProductEntry>;
+  remediations: Remediation[];
+  scores: Score[];
+  exploitation: ExploitationFact[];
+  references: Reference[];
+  notes: TextFact[];
+  severities: Set<string>;
+}
+
+/** One vulnerability being read: its CVEs (`cve` set only when it names exactly one) and where to add what it says. */
+interface VulnerabilityReading {
+  found: Found;
+  cves: string[];
+  cve: { cve?: string };
+  vendor: string;
+  at: (locator: string) => SourceRef;
+}
+
+/** Each product once per status, with every CVE that gives it that status. */
+function readStatuses(
+  { found, cves, vendor, at }: VulnerabilityReading,
+  vulnerability: CvrfVulnerability,
+  names: Map<string, string>,
+): void {
+  for (const status of vulnerability.statuses) {
+    const mapped = STATUS_OF[status.type];
+    if (!mapped) continue;
+    for (const productId of status.productIds) {
+      const key = `${productId}\u0000${mapped}`;
+      const existing = found.products.get(key);
+      if (existing) {
+        for (const id of cves) if (!existing.cves.includes(id)) existing.cves.push(id);
+        continue;
+      }
+      found.products.set(key, {
+        productId,
+        name: names.get(productId) ?? productId,
+        vendor,
+        status: mapped,
+        cves: [...cves],
+        source: at(status.at),
+      });
+    }
+  }
+}
+
+/** Exploit status, the severity words and the impact notes. */
+function readThreats({ found, cve, at }: VulnerabilityReading, vulnerability: CvrfVulnerability): void {
+  const impacts = new Set<string>();
+  for (const threat of vulnerability.threats) {
+    if (threat.type === 'Exploit Status') {
+      if (found.exploitation.some((known) => known.cve === cve.cve && known.evidence === threat.description)) continue;
+      found.exploitation.push({
+        ...cve,
+        status: exploitStatus(threat.description),
+        evidence: threat.description,
+        source: at(threat.at),
+      });
+    } else if (threat.type === 'Severity' && threat.description) {
+      found.severities.add(threat.description);
+    } else if (threat.type === 'Impact' && threat.description && !impacts.has(threat.description)) {
+      impacts.add(threat.description);
+      found.notes.push({ ...cve, text: `impact: ${threat.description}`, source: at(threat.at) });
+    }
+  }
+}
+
+/** CVSS 3.x and 4.0 scores, each once. */
+function readScores({ found, cve, vendor, at }: VulnerabilityReading, vulnerability: CvrfVulnerability): void {
+  for (const set of vulnerability.scoreSets) {
+    const version = /^CVSS:(3\.[01]|4\.0)\//.exec(set.vector ?? '')?.[1] as CvssVersion | undefined;
+    if (!version || set.baseScore === undefined) continue;
+    if (
+      found.scores.some(
+        (known) => known.cve === cve.cve && known.vector === set.vector && known.baseScore === set.baseScore,
+      )
+    )
+      continue;
+    found.scores.push({
+      ...cve,
+      version,
+      baseScore: set.baseScore,
+      vector: set.vector!,
+      scoredBy: vendor,
+      source: at(set.at),
+    });
+  }
+}
+
+/** Fixes and workarounds, known issues as notes, release notes as references. */
+function readRemediations({ found, cves, cve, at }: VulnerabilityReading, vulnerability: CvrfVulnerability): void {
+  for (const remediation of vulnerability.remediations) {
+    const category = REMEDIATION_OF[remediation.type];
+    if (category) found.remediations.push(toRemediation(remediation, category, cves, at));
+    else if (remediation.type === 'Known Issue') {
+      found.notes.push({
+        ...cve,
+        text: `known issue: ${[remediation.description, remediation.url].filter(Boolean).join(' ')}`,
+        source: at(remediation.at),
+      });
+    } else if (
+      remediation.type === 'Release Notes' &&
+      remediation.url &&
+      !found.references.some((known) => known.url === remediation.url)
+    ) {
+      found.references.push({ url: remediation.url, tags: ['release-notes'], source: at(remediation.at) });
+    }
+  }
 }
 
 /**

@@ -138,7 +138,40 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
     return reading.iso;
   };
 
-  const scores: Score[] = METRICS.flatMap(([key, version]) =>
+  const { exploitation, kev } = exploitationOf(cve, at, date);
+
+  const english = cve.descriptions.findIndex((d) => d.lang === 'en');
+  return {
+    cve: id,
+    ...(cve.cisaVulnerabilityName ? { title: cve.cisaVulnerabilityName } : {}),
+    published: date(cve.published, 'published'),
+    lastModified: date(cve.lastModified, 'lastModified'),
+    descriptions:
+      english >= 0 ? [{ cve: id, text: cve.descriptions[english]!.value, source: at('descriptions', english) }] : [],
+    products: affectedProducts(id, cve.configurations ?? [], at),
+    applicability: applicabilityOf(cve, at),
+    scores: scoresOf(cve, at),
+    exploitation,
+    ...(kev ? { kev } : {}),
+    cwes: [
+      ...new Set(
+        (cve.weaknesses ?? []).flatMap((w) => w.description.map((d) => d.value)).filter((v) => /^CWE-\d+$/.test(v)),
+      ),
+    ],
+    references: cve.references.map((reference, i) => ({
+      url: reference.url,
+      tags: reference.tags ?? [],
+      source: at('references', i),
+    })),
+    source: { format: 'nvd', document: doc.name, ...(base ? { locator: base } : {}) },
+  };
+}
+
+type At = (...path: (string | number)[]) => SourceRef;
+
+function scoresOf(cve: NvdCve, at: At): Score[] {
+  const id = cve.id;
+  return METRICS.flatMap(([key, version]) =>
     (cve.metrics?.[key] ?? []).map((metric, i): Score => {
       const severity = metric.cvssData.baseSeverity ?? metric.baseSeverity;
       return {
@@ -152,7 +185,15 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
       };
     }),
   );
+}
 
+/** Exploit references as proof of concept; a KEV listing (as NVD carries it) as active exploitation, first. */
+function exploitationOf(
+  cve: NvdCve,
+  at: At,
+  date: (text: string, ...path: (string | number)[]) => string,
+): { exploitation: ExploitationFact[]; kev: CveRecord['kev'] } {
+  const id = cve.id;
   // NVD lists each reference once per source that submitted it: one fact per exploit URL
   const exploitUrls = new Set<string>();
   const exploitation: ExploitationFact[] = cve.references.flatMap((reference, i) => {
@@ -187,47 +228,27 @@ function toRecord(doc: SniffedDocument, cve: NvdCve, base: string): CveRecord {
       source,
     });
   }
+  return { exploitation, kev };
+}
 
-  const english = cve.descriptions.findIndex((d) => d.lang === 'en');
-  return {
-    cve: id,
-    ...(cve.cisaVulnerabilityName ? { title: cve.cisaVulnerabilityName } : {}),
-    published: date(cve.published, 'published'),
-    lastModified: date(cve.lastModified, 'lastModified'),
-    descriptions:
-      english >= 0 ? [{ cve: id, text: cve.descriptions[english]!.value, source: at('descriptions', english) }] : [],
-    products: affectedProducts(id, cve.configurations ?? [], at),
-    applicability: (cve.configurations ?? []).map((configuration, c) => ({
-      cve: id,
-      operator: configuration.operator ?? 'OR',
-      negate: configuration.negate ?? false,
-      nodes: configuration.nodes.map((node, n) => ({
-        operator: node.operator,
-        negate: node.negate ?? false,
-        matches: node.cpeMatch.map((match, m) => ({
-          criteria: match.criteria,
-          vulnerable: match.vulnerable,
-          ...versionBounds(match),
-          source: at('configurations', c, 'nodes', n, 'cpeMatch', m),
-        })),
+/** The configurations as trees of CPE matches, each with its place in the record. */
+function applicabilityOf(cve: NvdCve, at: At): CveRecord['applicability'] {
+  return (cve.configurations ?? []).map((configuration, c) => ({
+    cve: cve.id,
+    operator: configuration.operator ?? 'OR',
+    negate: configuration.negate ?? false,
+    nodes: configuration.nodes.map((node, n) => ({
+      operator: node.operator,
+      negate: node.negate ?? false,
+      matches: node.cpeMatch.map((match, m) => ({
+        criteria: match.criteria,
+        vulnerable: match.vulnerable,
+        ...versionBounds(match),
+        source: at('configurations', c, 'nodes', n, 'cpeMatch', m),
       })),
-      source: at('configurations', c),
     })),
-    scores,
-    exploitation,
-    ...(kev ? { kev } : {}),
-    cwes: [
-      ...new Set(
-        (cve.weaknesses ?? []).flatMap((w) => w.description.map((d) => d.value)).filter((v) => /^CWE-\d+$/.test(v)),
-      ),
-    ],
-    references: cve.references.map((reference, i) => ({
-      url: reference.url,
-      tags: reference.tags ?? [],
-      source: at('references', i),
-    })),
-    source: { format: 'nvd', document: doc.name, ...(base ? { locator: base } : {}) },
-  };
+    source: at('configurations', c),
+  }));
 }
 
 /**

@@ -6,7 +6,7 @@ import { webApi } from '@slack/bolt';
 import type { Patchcall } from '../../app/patchcall';
 import type { PersonName } from '../../app/name-people';
 import type { SlackMessage } from '../../audit/audit-record';
-import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../audit/render-record';
+import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../app/contract';
 import { PatchcallError } from '../../common/errors';
 import { readIsoDate } from '../../common/dates';
 import { fetchSlackProfiles, fetchSlackThread } from '../../slack/fetch-slack-thread';

@@ -6,7 +6,7 @@ import { formatNames } from '../../app/formats';
 import { readDocumentFile, sniffDocument } from '../../app/read-document';
 import { InputError, PatchcallError } from '../../common/errors';
 import { globalOptions, type CliRuntime } from '../cli-io';
-import { dateOrderOfLocale } from '../../inventory/locale-dates';
+import { dateOrderOfLocale } from '../../app/contract';
 
 export function registerImport(program: Command, runtime: CliRuntime): void {
   program

@@ -1,12 +1,7 @@
 /** `patchcall rules check [--rules <dir>]` and `patchcall rules test <cases.json> [--rules <dir>]`. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { defaultRulesDir, RulesFolder } from '../../app/rules-folder';
-import { InputError } from '../../common/errors';
-import { parseJsonText } from '../../common/parse-json';
-import type { Rulebook } from '../../risk/rulebook';
-import { formatProblem, RulebookError } from '../../risk/rulebook-error';
-import { readCases, runCases } from '../../risk/run-cases';
+import { checkRules, testRuleCases, type RulesCheck } from '../../app/check-rules';
+import { defaultRulesDir } from '../../app/rules-folder';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
 interface RulesOptions {
@@ -24,9 +19,9 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
     .option('--rules <dir>', 'a rules folder (default: $PATCHCALL_RULES or the bundled rules/)')
     .action(async (options: RulesOptions, command: Command) => {
       const global = globalOptions(command);
-      const loaded = await load(runtime, global, options);
-      if (!loaded) return;
-      const { folder, rulebook } = loaded;
+      const check = await checkRules(rulesDir(runtime, options));
+      if (!check.ok) return reportUnusable(runtime, global, check);
+      const { folder, rulebook } = check;
       const ruleFiles = new Set(rulebook.rules.map((r) => r.file)).size;
       runtime.print(
         global,
@@ -53,10 +48,9 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
     .option('--rules <dir>', 'a rules folder (default: $PATCHCALL_RULES or the bundled rules/)')
     .action(async (file: string, options: RulesOptions, command: Command) => {
       const global = globalOptions(command);
-      const cases = readCases(file, parseJsonText(file, readText(file)));
-      const loaded = await load(runtime, global, options);
-      if (!loaded) return;
-      const results = await runCases(loaded.rulebook, cases);
+      const run = await testRuleCases(file, rulesDir(runtime, options));
+      if (!run.ok) return reportUnusable(runtime, global, run);
+      const { results } = run;
       const failed = results.filter((r) => !r.ok);
       if (failed.length) runtime.fail(1);
       runtime.print(
@@ -78,31 +72,17 @@ export function registerRules(program: Command, runtime: CliRuntime): void {
     });
 }
 
-/** A bad rules folder is the answer of `rules check`, not a crash: print the problems and exit 1. */
-async function load(
-  runtime: CliRuntime,
-  global: { json?: boolean },
-  options: RulesOptions,
-): Promise<{ folder: RulesFolder; rulebook: Rulebook } | undefined> {
-  const dir = options.rules ?? runtime.config.rulesDir ?? defaultRulesDir();
-  try {
-    const folder = RulesFolder.load(dir);
-    return { folder, rulebook: await folder.rulebook() };
-  } catch (error) {
-    if (!(error instanceof RulebookError)) throw error;
-    runtime.fail(1);
-    if (global.json) runtime.io.stdout(JSON.stringify({ ok: false, dir, problems: error.problems }, null, 2) + '\n');
-    runtime.io.stderr(
-      `patchcall: the rules in ${dir} are not usable:\n${error.problems.map(formatProblem).join('\n')}\n`,
-    );
-    return undefined;
-  }
+function rulesDir(runtime: CliRuntime, options: RulesOptions): string {
+  return options.rules ?? runtime.config.rulesDir ?? defaultRulesDir();
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new InputError(file, `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+/** A bad rules folder is the answer of `rules check`, not a crash: print the problems and exit 1. */
+function reportUnusable(
+  runtime: CliRuntime,
+  global: { json?: boolean },
+  { dir, problems, lines }: Extract<RulesCheck, { ok: false }>,
+): void {
+  runtime.fail(1);
+  if (global.json) runtime.io.stdout(JSON.stringify({ ok: false, dir, problems }, null, 2) + '\n');
+  runtime.io.stderr(`patchcall: the rules in ${dir} are not usable:\n${lines.join('\n')}\n`);
 }

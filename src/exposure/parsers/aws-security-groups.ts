@@ -68,25 +68,7 @@ export function parseSecurityGroups(doc: Pick<SniffedDocument, 'name' | 'json'>)
 
 function readPermission(file: string, groupId: string, permission: unknown, at: string): FilterRule[] {
   if (!isObject(permission)) throw new InputError(file, 'a permission must be an object', { pointer: at });
-  const rawProtocol = permission.IpProtocol;
-  if (typeof rawProtocol !== 'string' && typeof rawProtocol !== 'number')
-    throw new InputError(file, 'IpProtocol is missing', { pointer: `${at}/IpProtocol` });
-  const protocol = normalizeProtocol(String(rawProtocol));
-  const base: RuleMatch = { unknown: [] };
-  let what = protocol ?? 'all traffic';
-  if (protocol !== undefined) base.protocols = { values: [protocol], negate: false };
-  if (protocol !== undefined && PORTED.has(protocol)) {
-    const from = port(file, permission.FromPort, `${at}/FromPort`);
-    const to = port(file, permission.ToPort, `${at}/ToPort`);
-    if (from > to) throw new InputError(file, `FromPort ${from} is above ToPort ${to}`, { pointer: `${at}/FromPort` });
-    base.destinationPorts = { ranges: [{ from, to }], negate: false };
-    what = `${protocol} ${from === to ? from : `${from}-${to}`}`;
-  } else if (protocol !== undefined && ICMP.has(protocol) && (permission.FromPort ?? -1) !== -1) {
-    const codes = `type ${String(permission.FromPort)} code ${String(permission.ToPort ?? -1)}`;
-    base.unknown.push({ text: `${protocol} ${codes}`, why: 'ICMP types are not modelled' });
-    what = `${protocol} ${codes}`;
-  }
-
+  const { base, what } = permissionTraffic(file, permission, at);
   const rules: FilterRule[] = [];
   const add = (
     suffix: string,
@@ -155,6 +137,29 @@ function readPermission(file: string, groupId: string, permission: unknown, at: 
     );
   });
   return rules;
+}
+
+/** The protocol and ports a permission allows, as the match every one of its sources shares, and in words. */
+function permissionTraffic(file: string, permission: JsonObject, at: string): { base: RuleMatch; what: string } {
+  const rawProtocol = permission.IpProtocol;
+  if (typeof rawProtocol !== 'string' && typeof rawProtocol !== 'number')
+    throw new InputError(file, 'IpProtocol is missing', { pointer: `${at}/IpProtocol` });
+  const protocol = normalizeProtocol(String(rawProtocol));
+  const base: RuleMatch = { unknown: [] };
+  let what = protocol ?? 'all traffic';
+  if (protocol !== undefined) base.protocols = { values: [protocol], negate: false };
+  if (protocol !== undefined && PORTED.has(protocol)) {
+    const from = port(file, permission.FromPort, `${at}/FromPort`);
+    const to = port(file, permission.ToPort, `${at}/ToPort`);
+    if (from > to) throw new InputError(file, `FromPort ${from} is above ToPort ${to}`, { pointer: `${at}/FromPort` });
+    base.destinationPorts = { ranges: [{ from, to }], negate: false };
+    what = `${protocol} ${from === to ? from : `${from}-${to}`}`;
+  } else if (protocol !== undefined && ICMP.has(protocol) && (permission.FromPort ?? -1) !== -1) {
+    const codes = `type ${String(permission.FromPort)} code ${String(permission.ToPort ?? -1)}`;
+    base.unknown.push({ text: `${protocol} ${codes}`, why: 'ICMP types are not modelled' });
+    what = `${protocol} ${codes}`;
+  }
+  return { base, what };
 }
 
 function list(file: string, value: unknown, at: string): JsonObject[] {

@@ -1,8 +1,8 @@
 /** Address checks shared by the firewall importers: one family per address, ranges turned into CIDRs. */
-import { formatAddress, parseCidr } from '../address-set';
+import { AddressError, formatAddress, parseCidr } from '../address-set';
 import type { AddressFamily } from '../model';
 
-/** The family of an address or CIDR; throws a plain Error saying what is wrong (callers add the place). */
+/** The family of an address or CIDR; throws an AddressError saying what is wrong (callers add the place). */
 export function addressFamily(text: string): AddressFamily {
   return parseCidr(text).family;
 }
@@ -11,8 +11,8 @@ export function addressFamily(text: string): AddressFamily {
 export function rangeToCidrs(from: string, to: string): string[] {
   const lo = parseCidr(from);
   const hi = parseCidr(to);
-  if (lo.family !== hi.family) throw new Error(`range ${from}-${to} mixes IPv4 and IPv6`);
-  if (lo.lo > hi.hi) throw new Error(`range ${from}-${to} ends before it starts`);
+  if (lo.family !== hi.family) throw new AddressError(`range ${from}-${to} mixes IPv4 and IPv6`);
+  if (lo.lo > hi.hi) throw new AddressError(`range ${from}-${to} ends before it starts`);
   const bits = lo.family === 'ipv4' ? 32 : 128;
   const out: string[] = [];
   let start = lo.lo;

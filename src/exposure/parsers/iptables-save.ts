@@ -121,7 +121,35 @@ interface TableBlock {
 
 export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): Filter {
   const file = doc.name;
-  const lines = doc.text.split(/\r?\n/);
+  const { tables, headerFamily, warnings } = readTableBlocks(file, doc.text);
+  const seenFamilies: { family: AddressFamily; line: number }[] = [];
+  const filterTable = tables.find((t) => t.name === 'filter');
+  const chains = filterTable ? readFilterChains(file, filterTable, warnings, seenFamilies) : [];
+  if (!filterTable)
+    warnings.push(
+      'no filter table in this dump: iptables filters nothing on this host (nftables may still filter; import its `nft -j list ruleset`)',
+    );
+  for (const table of tables) if (table !== filterTable) warnings.push(...otherTableWarnings(table));
+  return {
+    name: filterBaseName(file),
+    kind: 'iptables',
+    families: [dumpFamily(file, headerFamily, seenFamilies)],
+    chains,
+    entryChains: filterTable ? { forward: 'FORWARD', input: 'INPUT' } : {},
+    warnings,
+    source: filterSource('iptables-save', file),
+  };
+}
+
+/**
+ * The dump's lines as tables ("*table" … "COMMIT") of chain declarations and tokenized rules, with the family the
+ * header names and what the header warns of.
+ */
+function readTableBlocks(
+  file: string,
+  dump: string,
+): { tables: TableBlock[]; headerFamily: AddressFamily | undefined; warnings: string[] } {
+  const lines = dump.split(/\r?\n/);
   const tables: TableBlock[] = [];
   const warnings: string[] = [];
   let headerFamily: AddressFamily | undefined;
@@ -190,16 +218,15 @@ export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): 
   });
   if (open)
     throw new InputError(file, `table ${open.name} (line ${open.line}) ends without COMMIT`, { line: lines.length });
+  return { tables, headerFamily, warnings };
+}
 
-  const seenFamilies: { family: AddressFamily; line: number }[] = [];
-  const filterTable = tables.find((t) => t.name === 'filter');
-  const chains = filterTable ? readFilterChains(file, filterTable, warnings, seenFamilies) : [];
-  if (!filterTable)
-    warnings.push(
-      'no filter table in this dump: iptables filters nothing on this host (nftables may still filter; import its `nft -j list ruleset`)',
-    );
-  for (const table of tables) if (table !== filterTable) warnings.push(...otherTableWarnings(table));
-
+/** One family per dump: the header's, else the first address's; an address of the other family is an error. */
+function dumpFamily(
+  file: string,
+  headerFamily: AddressFamily | undefined,
+  seenFamilies: { family: AddressFamily; line: number }[],
+): AddressFamily {
   const family = headerFamily ?? seenFamilies[0]?.family ?? 'ipv4';
   const stranger = seenFamilies.find((seen) => seen.family !== family);
   if (stranger) {
@@ -208,16 +235,7 @@ export function parseIptablesSave(doc: Pick<SniffedDocument, 'name' | 'text'>): 
       line: stranger.line,
     });
   }
-
-  return {
-    name: filterBaseName(file),
-    kind: 'iptables',
-    families: [family],
-    chains,
-    entryChains: filterTable ? { forward: 'FORWARD', input: 'INPUT' } : {},
-    warnings,
-    source: filterSource('iptables-save', file),
-  };
+  return family;
 }
 
 function readFilterChains(
@@ -266,160 +284,185 @@ function readRule(
   warnings: string[],
   seenFamilies: { family: AddressFamily; line: number }[],
 ): FilterRule {
-  const { tokens, line } = ruleLine;
-  const match: RuleMatch = { unknown: [] };
-  let label: string | undefined;
-  let action: RuleAction = { kind: 'continue', target: '(no target)' };
-  const unknown = (item: UnknownMatch, surprising = false): void => {
-    match.unknown.push(item);
-    warnings.push(
-      `line ${line}: ${item.text}: ${item.why}${surprising ? '; the rule is kept with this part unknown' : ''}`,
-    );
-  };
+  const rule = new RuleReading(file, ruleLine.line, chains, warnings, seenFamilies);
   if (ruleLine.unterminatedQuote)
-    unknown(
+    rule.unknown(
       { text: ruleLine.text, why: 'unterminated quote: the rule was read word by word and may be misread' },
       true,
     );
-
-  const addresses = (value: string | undefined, negate: boolean, option: string): AddressMatch => {
-    if (!value) throw new InputError(file, `${option} needs an address`, { line });
-    const cidrs = value.split(',');
-    for (const cidr of cidrs) seenFamilies.push({ family: familyOf(file, cidr, line), line });
-    return { cidrs, negate };
-  };
-
+  const { tokens } = ruleLine;
   let negate = false;
   for (let i = 2; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    if (token === '!') {
+    if (tokens[i] === '!') {
       negate = true;
       continue;
     }
-    const value = tokens[i + 1];
-    const bang = negate ? '! ' : '';
-    switch (token) {
-      case '-p':
-      case '--protocol': {
-        const protocol = normalizeProtocol(required(file, value, token, line));
-        if (protocol !== undefined) match.protocols = { values: [protocol], negate };
-        i++;
-        break;
-      }
-      case '-s':
-      case '--source':
-      case '--src':
-        match.sources = addresses(value, negate, token);
-        i++;
-        break;
-      case '-d':
-      case '--destination':
-      case '--dst':
-        match.destinations = addresses(value, negate, token);
-        i++;
-        break;
-      case '-i':
-      case '--in-interface':
-        match.inInterface = { name: required(file, value, token, line), negate };
-        i++;
-        break;
-      case '-o':
-      case '--out-interface':
-        match.outInterface = { name: required(file, value, token, line), negate };
-        i++;
-        break;
-      case '-m':
-      case '--match':
-        required(file, value, token, line);
-        i++;
-        break;
-      case '--dport':
-      case '--destination-port':
-      case '--dports':
-      case '--destination-ports':
-      case '--sport':
-      case '--source-port':
-      case '--sports':
-      case '--source-ports': {
-        const ports = readPorts(file, required(file, value, token, line), negate, line);
-        if ('why' in ports) unknown({ text: `${bang}${token} ${value}`, why: ports.why });
-        else if (/^--(dport|destination-port)/.test(token)) match.destinationPorts = ports;
-        else match.sourcePorts = ports;
-        i++;
-        break;
-      }
-      case '--ctstate':
-      case '--state':
-        match.states = { values: required(file, value, token, line).toUpperCase().split(','), negate };
-        i++;
-        break;
-      case '--comment':
-        label = value;
-        i++;
-        break;
-      case '--src-range':
-      case '--dst-range': {
-        const [from, to] = required(file, value, token, line).split('-');
-        let cidrs: string[];
-        try {
-          cidrs = rangeToCidrs(from ?? '', to ?? from ?? '');
-        } catch (error) {
-          throw new InputError(file, `${token} ${value}: ${(error as Error).message}`, { line });
-        }
-        for (const cidr of cidrs) seenFamilies.push({ family: familyOf(file, cidr, line), line });
-        const side = token === '--src-range' ? 'sources' : 'destinations';
-        if (match[side])
-          unknown({
-            text: `${bang}${token} ${value}`,
-            why: `combined with another ${side === 'sources' ? 'source' : 'destination'} match, which one address list cannot say`,
-          });
-        else match[side] = { cidrs, negate };
-        i++;
-        break;
-      }
-      case '-j':
-      case '--jump':
-      case '-g':
-      case '--goto':
-        action = readTarget(
-          file,
-          required(file, value, token, line),
-          token === '-g' || token === '--goto',
-          chains,
-          line,
-        );
-        i = tokens.length;
-        break;
-      case '-c':
-      case '--set-counters':
-        i += 2;
-        break;
-      case '-4':
-      case '-6':
-        break;
-      default: {
-        const args: string[] = [];
-        while (i + 1 < tokens.length && !tokens[i + 1]!.startsWith('-') && tokens[i + 1] !== '!')
-          args.push(tokens[++i]!);
-        const text = `${bang}${[token, ...args].join(' ')}`;
-        if (!token.startsWith('-')) unknown({ text, why: 'unexpected word in the rule' }, true);
-        else if (token === '--match-set')
-          unknown({ text, why: UNMODELLED_WHY[token]!, ref: { kind: 'ipset', id: args[0] ?? '' } });
-        else if (UNMODELLED_WHY[token]) unknown({ text, why: UNMODELLED_WHY[token] });
-        else if (RECENT_OPTIONS.includes(token)) unknown({ text, why: 'recent: depends on packets seen earlier' });
-        else unknown({ text, why: `option ${token} is not understood` }, true);
-      }
-    }
+    i = readOption(rule, tokens, i, negate);
     negate = false;
   }
   return {
     number,
     text: ruleLine.text,
-    locator: `line ${line}`,
-    ...(label !== undefined ? { label } : {}),
-    match,
-    action,
+    locator: `line ${rule.line}`,
+    ...(rule.label !== undefined ? { label: rule.label } : {}),
+    match: rule.match,
+    action: rule.action,
   };
+}
+
+/** One rule line as its options are read: the match so far, its label and target, and what could not be read. */
+class RuleReading {
+  readonly match: RuleMatch = { unknown: [] };
+  label: string | undefined;
+  action: RuleAction = { kind: 'continue', target: '(no target)' };
+
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly chains: Map<string, Chain>,
+    private readonly warnings: string[],
+    private readonly seenFamilies: { family: AddressFamily; line: number }[],
+  ) {}
+
+  unknown(item: UnknownMatch, surprising = false): void {
+    this.match.unknown.push(item);
+    this.warnings.push(
+      `line ${this.line}: ${item.text}: ${item.why}${surprising ? '; the rule is kept with this part unknown' : ''}`,
+    );
+  }
+
+  required(value: string | undefined, option: string): string {
+    return required(this.file, value, option, this.line);
+  }
+
+  addresses(value: string | undefined, negate: boolean, option: string): AddressMatch {
+    if (!value) throw new InputError(this.file, `${option} needs an address`, { line: this.line });
+    const cidrs = value.split(',');
+    this.seeFamilies(cidrs);
+    return { cidrs, negate };
+  }
+
+  seeFamilies(cidrs: string[]): void {
+    for (const cidr of cidrs) this.seenFamilies.push({ family: familyOf(this.file, cidr, this.line), line: this.line });
+  }
+}
+
+/** Reads the option at `tokens[i]` into the rule; returns the index of the last token it used. */
+function readOption(rule: RuleReading, tokens: string[], i: number, negate: boolean): number {
+  const token = tokens[i]!;
+  const value = tokens[i + 1];
+  switch (token) {
+    case '-p':
+    case '--protocol': {
+      const protocol = normalizeProtocol(rule.required(value, token));
+      if (protocol !== undefined) rule.match.protocols = { values: [protocol], negate };
+      return i + 1;
+    }
+    case '-s':
+    case '--source':
+    case '--src':
+      rule.match.sources = rule.addresses(value, negate, token);
+      return i + 1;
+    case '-d':
+    case '--destination':
+    case '--dst':
+      rule.match.destinations = rule.addresses(value, negate, token);
+      return i + 1;
+    case '-i':
+    case '--in-interface':
+      rule.match.inInterface = { name: rule.required(value, token), negate };
+      return i + 1;
+    case '-o':
+    case '--out-interface':
+      rule.match.outInterface = { name: rule.required(value, token), negate };
+      return i + 1;
+    case '-m':
+    case '--match':
+      rule.required(value, token);
+      return i + 1;
+    case '--dport':
+    case '--destination-port':
+    case '--dports':
+    case '--destination-ports':
+    case '--sport':
+    case '--source-port':
+    case '--sports':
+    case '--source-ports':
+      readPortOption(rule, token, rule.required(value, token), negate);
+      return i + 1;
+    case '--ctstate':
+    case '--state':
+      rule.match.states = { values: rule.required(value, token).toUpperCase().split(','), negate };
+      return i + 1;
+    case '--comment':
+      rule.label = value;
+      return i + 1;
+    case '--src-range':
+    case '--dst-range':
+      readRangeOption(rule, token, rule.required(value, token), negate);
+      return i + 1;
+    case '-j':
+    case '--jump':
+    case '-g':
+    case '--goto':
+      rule.action = readTarget(
+        rule.file,
+        rule.required(value, token),
+        token === '-g' || token === '--goto',
+        rule.chains,
+        rule.line,
+      );
+      return tokens.length;
+    case '-c':
+    case '--set-counters':
+      return i + 2;
+    case '-4':
+    case '-6':
+      return i;
+    default:
+      return readUnmodelledOption(rule, tokens, i, negate);
+  }
+}
+
+function readPortOption(rule: RuleReading, token: string, value: string, negate: boolean): void {
+  const ports = readPorts(rule.file, value, negate, rule.line);
+  if ('why' in ports) rule.unknown({ text: `${negate ? '! ' : ''}${token} ${value}`, why: ports.why });
+  else if (/^--(dport|destination-port)/.test(token)) rule.match.destinationPorts = ports;
+  else rule.match.sourcePorts = ports;
+}
+
+/** `-m iprange --src-range a-b`: the range as CIDRs, unless the rule already has an address list on that side. */
+function readRangeOption(rule: RuleReading, token: string, value: string, negate: boolean): void {
+  const [from, to] = value.split('-');
+  let cidrs: string[];
+  try {
+    cidrs = rangeToCidrs(from ?? '', to ?? from ?? '');
+  } catch (error) {
+    throw new InputError(rule.file, `${token} ${value}: ${(error as Error).message}`, { line: rule.line });
+  }
+  rule.seeFamilies(cidrs);
+  const side = token === '--src-range' ? 'sources' : 'destinations';
+  if (rule.match[side])
+    rule.unknown({
+      text: `${negate ? '! ' : ''}${token} ${value}`,
+      why: `combined with another ${side === 'sources' ? 'source' : 'destination'} match, which one address list cannot say`,
+    });
+  else rule.match[side] = { cidrs, negate };
+}
+
+/** An option the model does not read, with its arguments: kept as an unknown part of the rule, saying why. */
+function readUnmodelledOption(rule: RuleReading, tokens: string[], i: number, negate: boolean): number {
+  const token = tokens[i]!;
+  const args: string[] = [];
+  while (i + 1 < tokens.length && !tokens[i + 1]!.startsWith('-') && tokens[i + 1] !== '!') args.push(tokens[++i]!);
+  const text = `${negate ? '! ' : ''}${[token, ...args].join(' ')}`;
+  if (!token.startsWith('-')) rule.unknown({ text, why: 'unexpected word in the rule' }, true);
+  else if (token === '--match-set')
+    rule.unknown({ text, why: UNMODELLED_WHY[token]!, ref: { kind: 'ipset', id: args[0] ?? '' } });
+  else if (UNMODELLED_WHY[token]) rule.unknown({ text, why: UNMODELLED_WHY[token] });
+  else if (RECENT_OPTIONS.includes(token)) rule.unknown({ text, why: 'recent: depends on packets seen earlier' });
+  else rule.unknown({ text, why: `option ${token} is not understood` }, true);
+  return i;
 }
 
 function readTarget(

@@ -81,7 +81,47 @@ interface NftTable {
 
 export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): Filter[] {
   const file = doc.name;
-  const root = doc.json;
+  const base = filterBaseName(file);
+  const { units, natWarnings } = filterUnits(readTables(file, doc.json));
+  if (units.length === 0) {
+    return [
+      {
+        name: base,
+        kind: 'nftables',
+        families: ['ipv4', 'ipv6'],
+        chains: [],
+        entryChains: {},
+        warnings: ['no filter base chain on the input or forward hook: this ruleset filters nothing', ...natWarnings],
+        source: filterSource('nft-json', file),
+      },
+    ];
+  }
+  const perTable = new Map<NftTable, number>();
+  return units.map(({ table, entries, warnings }) => {
+    const index = perTable.get(table) ?? 0;
+    perTable.set(table, index + 1);
+    const name = units.length === 1 ? base : `${base}:${table.family}:${table.name}${index > 0 ? `:${index + 1}` : ''}`;
+    const setWarnings = [...table.sets]
+      .filter(([, set]) => set.dynamic)
+      .map(
+        ([setName, set]) =>
+          `set @${setName} is dynamic (timeout/dynamic flags): its ${set.elements.length} element(s) are a snapshot of when the ruleset was listed`,
+      );
+    return {
+      name,
+      label: `table ${table.family} ${table.name}`,
+      kind: 'nftables',
+      families: FAMILIES[table.family]!,
+      chains: readChains(file, table, warnings),
+      entryChains: entries,
+      warnings: [...warnings, ...setWarnings, ...natWarnings],
+      source: filterSource('nft-json', file),
+    };
+  });
+}
+
+/** The ruleset's tables with their chains, rules and sets, each item checked to name a table listed before it. */
+function readTables(file: string, root: unknown): Map<string, NftTable> {
   if (!isObject(root) || !Array.isArray(root.nftables))
     throw new InputError(file, 'no "nftables" array: not the output of `nft -j list ruleset`', { pointer: '' });
   const tables = new Map<string, NftTable>();
@@ -119,12 +159,20 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
     }
   });
 
-  const base = filterBaseName(file);
-  const units: {
-    table: NftTable;
-    entries: Partial<Record<(typeof ENTRY_HOOKS)[number], string>>;
-    warnings: string[];
-  }[] = [];
+  return tables;
+}
+
+type EntryChains = Partial<Record<(typeof ENTRY_HOOKS)[number], string>>;
+
+/**
+ * One filter per table and rank of base chain: the k-th input and the k-th forward chain of a table (by priority)
+ * filter together. Hooks the model does not read and rewrites of destinations are warnings.
+ */
+function filterUnits(tables: Map<string, NftTable>): {
+  units: { table: NftTable; entries: EntryChains; warnings: string[] }[];
+  natWarnings: string[];
+} {
+  const units: { table: NftTable; entries: EntryChains; warnings: string[] }[] = [];
   const natWarnings: string[] = [];
   for (const table of tables.values()) {
     const families = FAMILIES[table.family];
@@ -141,7 +189,7 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
     const otherHooks = [...byHook.keys()].filter((hook) => hook === 'prerouting' || hook === 'ingress');
     const count = Math.max(0, ...ENTRY_HOOKS.map((hook) => byHook.get(hook)?.length ?? 0));
     for (let k = 0; k < count; k++) {
-      const entries: Partial<Record<(typeof ENTRY_HOOKS)[number], string>> = {};
+      const entries: EntryChains = {};
       for (const hook of ENTRY_HOOKS) {
         const chain = [...(byHook.get(hook) ?? [])].sort((a, b) => a.prio - b.prio)[k];
         if (chain) entries[hook] = chain.name;
@@ -159,42 +207,7 @@ export function parseNftablesJson(doc: Pick<SniffedDocument, 'name' | 'json'>): 
       natWarnings.push(`table ${table.family} ${table.name} filters ${table.family} traffic, which is not modelled`);
     }
   }
-
-  if (units.length === 0) {
-    return [
-      {
-        name: base,
-        kind: 'nftables',
-        families: ['ipv4', 'ipv6'],
-        chains: [],
-        entryChains: {},
-        warnings: ['no filter base chain on the input or forward hook: this ruleset filters nothing', ...natWarnings],
-        source: filterSource('nft-json', file),
-      },
-    ];
-  }
-  const perTable = new Map<NftTable, number>();
-  return units.map(({ table, entries, warnings }) => {
-    const index = perTable.get(table) ?? 0;
-    perTable.set(table, index + 1);
-    const name = units.length === 1 ? base : `${base}:${table.family}:${table.name}${index > 0 ? `:${index + 1}` : ''}`;
-    const setWarnings = [...table.sets]
-      .filter(([, set]) => set.dynamic)
-      .map(
-        ([setName, set]) =>
-          `set @${setName} is dynamic (timeout/dynamic flags): its ${set.elements.length} element(s) are a snapshot of when the ruleset was listed`,
-      );
-    return {
-      name,
-      label: `table ${table.family} ${table.name}`,
-      kind: 'nftables',
-      families: FAMILIES[table.family]!,
-      chains: readChains(file, table, warnings),
-      entryChains: entries,
-      warnings: [...warnings, ...setWarnings, ...natWarnings],
-      source: filterSource('nft-json', file),
-    };
-  });
+  return { units, natWarnings };
 }
 
 function readChains(file: string, table: NftTable, warnings: string[]): Chain[] {
@@ -442,13 +455,16 @@ function addresses(file: string, table: NftTable, right: Json, at: string, readi
   const cidrs: string[] = [];
   for (const { value, at: where } of elements(file, table, right, at)) {
     const check = (cidr: string): string => {
+      let family: AddressFamily;
       try {
-        const family = addressFamily(cidr);
-        if (reading.family && family !== reading.family)
-          throw new Error(`${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
+        family = addressFamily(cidr);
       } catch (error) {
         throw new InputError(file, (error as Error).message, { pointer: where });
       }
+      if (reading.family && family !== reading.family)
+        throw new InputError(file, `${cidr} is not an ${reading.family === 'ipv4' ? 'IPv4' : 'IPv6'} address`, {
+          pointer: where,
+        });
       return cidr;
     };
     if (typeof value === 'string') cidrs.push(check(value));

@@ -1,7 +1,7 @@
 /** The owner's modal: the outcome (the recommendation preselected), a required rationale, and, without quorum, a reason. */
 import type { View } from '@slack/types';
 import type { QuorumResult } from '../../decisions/check-quorum';
-import { CALL_OUTCOMES } from '../../decisions/decision-model';
+import { CALL_OUTCOMES } from '../../app/contract';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { PatchcallError } from '../../common/errors';

@@ -1,6 +1,7 @@
 /** The ephemeral answers of `/patch`: help, the roles, the status of decisions, and short notices. */
 import type { KnownBlock } from '@slack/types';
-import { ROLES, type DecisionState, type RoleMap } from '../../decisions/decision-model';
+import { ROLES } from '../../app/contract';
+import type { DecisionState, RoleMap } from '../../decisions/decision-model';
 import { escapeMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, URGENCY_LABELS, formatTime } from './labels';
 

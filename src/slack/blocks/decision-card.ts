@@ -5,7 +5,8 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { QuorumResult } from '../../decisions/check-quorum';
-import { SPEAKING_ROLES, type DecisionState } from '../../decisions/decision-model';
+import { SPEAKING_ROLES } from '../../app/contract';
+import type { DecisionState } from '../../decisions/decision-model';
 import type { Assessment } from '../../risk/model';
 import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
@@ -19,6 +20,7 @@ const REASONS_ON_CARD = 4;
 
 export function decisionCard(state: DecisionState, quorum: QuorumResult | undefined, timeZone: string): KnownBlock[] {
   const { bulletin, assessment } = state;
+  // an invariant, not input: the outbox posts a card only for a decision whose convened event holds both
   if (!bulletin || !assessment) throw new Error(`decision ${state.id} has not been convened`);
   return [
     {

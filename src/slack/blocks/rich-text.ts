@@ -5,7 +5,7 @@
  * (https://docs.slack.dev/reference/block-kit/block-elements/text-element).
  */
 import type { RichTextBlock, RichTextElement } from '@slack/types';
-import { USER_ID } from '../../decisions/decision-model';
+import { USER_ID } from '../../app/contract';
 
 export type Piece = RichTextElement;
 
@@ -18,6 +18,7 @@ export function bold(value: string): Piece {
 }
 
 export function user(userId: string): Piece {
+  // an invariant, not input: ids reach here from Slack's payloads or from rosters checked when they were written
   if (!USER_ID.test(userId)) throw new Error(`not a Slack user id: ${JSON.stringify(userId)}`);
   return { type: 'user', user_id: userId };
 }

@@ -4,7 +4,8 @@
  * outbox, and the answer to the person after the ack.
  */
 import type { App } from '@slack/bolt';
-import { CALL_OUTCOMES, type DecisionState } from '../../decisions/decision-model';
+import { CALL_OUTCOMES } from '../../app/contract';
+import type { DecisionState } from '../../decisions/decision-model';
 import type { CallOutcome } from '../../risk/model';
 import { ActionIds, BlockIds, CallbackIds } from '../action-ids';
 import { DecisionNotes } from '../blocks/decision-notes';

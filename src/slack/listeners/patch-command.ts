@@ -1,7 +1,7 @@
 /** `/patch`: acks at once, then answers ephemerally through response_url; convening happens after the ack. */
 import type { App } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
-import { parsePatchCommand, type PatchCommand } from '../../decisions/parse-patch-command';
+import { parsePatchCommand, type PatchCommand } from '../../app/contract';
 import { assetsTable } from '../blocks/assets-table';
 import { helpBlocks, rolesText, statusLine, statusText } from '../blocks/command-replies';
 import { newBulletinModal } from '../blocks/new-bulletin-modal';

@@ -5,7 +5,8 @@
  */
 import type { View } from '@slack/types';
 import { PatchcallError } from '../../common/errors';
-import { USER_ID, type DecisionState } from '../../decisions/decision-model';
+import { USER_ID } from '../../app/contract';
+import type { DecisionState } from '../../decisions/decision-model';
 import type { SlackEffect } from '../../decisions/slack-effects';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 import { slackError } from '../slack-gateway';

@@ -1,0 +1,16 @@
+/**
+ * What an edge may use from below src/app besides the `Patchcall` object: the words and shapes the application
+ * shares with the people and systems at its edges, which need no store. Edges import values from here (and types
+ * from anywhere), never from the pipeline folders: dependency-cruiser's `adapter-imports-pipeline-value` says so.
+ * Each name is re-exported rather than moved, so the pipeline keeps its own definitions and the app decides which
+ * of them are its contract.
+ */
+
+/** Roles, the roles that speak, the outcomes of a call, and the shapes of Slack user and user-group ids. */
+export { CALL_OUTCOMES, GROUP_ID, ROLES, SPEAKING_ROLES, USER_ID } from '../decisions/decision-model';
+/** The `/patch` grammar: the command text as a command. */
+export { parsePatchCommand, type PatchCommand } from '../decisions/parse-patch-command';
+/** The audit record in the formats an auditor asks for (what `exportDecisionToChannel` uploads). */
+export { RECORD_FORMATS, renderRecord, type RecordFormat } from '../audit/render-record';
+/** Whether `--locale` names a locale whose date order this system knows. */
+export { dateOrderOfLocale } from '../inventory/locale-dates';
