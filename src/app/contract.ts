@@ -14,3 +14,7 @@ export { parsePatchCommand, type PatchCommand } from '../decisions/parse-patch-c
 export { RECORD_FORMATS, renderRecord, type RecordFormat } from '../audit/render-record';
 /** Whether `--locale` names a locale whose date order this system knows. */
 export { dateOrderOfLocale } from '../inventory/locale-dates';
+/** An ISO 8601 duration of rules/reminders.json in milliseconds, for saying "in 4 hours" to a person. */
+export { durationMs } from '../decisions/reminder-policy';
+/** The plan steps of a decided decision that are past their due time, as App Home and the digest list them. */
+export { overdueSteps } from '../decisions/digest';

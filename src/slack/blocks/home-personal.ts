@@ -5,8 +5,8 @@
 import type { KnownBlock } from '@slack/types';
 import type { DecisionOverview } from '../../app/decision-overview';
 import { formatTime } from '../../common/time-format';
-import { ROLES, type DecisionState } from '../../decisions/decision-model';
-import { overdueSteps } from '../../decisions/digest';
+import type { DecisionState } from '../../decisions/decision-model';
+import { overdueSteps, ROLES } from '../../app/contract';
 import { escapeMrkdwn } from '../escape-mrkdwn';
 
 const LISTED = 15;

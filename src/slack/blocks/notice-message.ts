@@ -4,8 +4,8 @@
  * Every time in the organization's zone with UTC beside it; bulletin and plan text escaped.
  */
 import type { KnownBlock } from '@slack/types';
-import { GROUP_ID, USER_ID, type DecisionState, type Notice } from '../../decisions/decision-model';
-import { durationMs } from '../../decisions/reminder-policy';
+import type { DecisionState, Notice } from '../../decisions/decision-model';
+import { durationMs, GROUP_ID, USER_ID } from '../../app/contract';
 import { formatTime } from '../../common/time-format';
 import { escapeMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
 import type { RenderedCard } from '../slack-gateway';
