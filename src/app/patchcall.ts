@@ -8,7 +8,7 @@ import type { DecisionState } from '../decisions/decision-model';
 import { openAppContext, type AppContext } from './app-context';
 import { assessBulletin } from './assess-bulletin';
 import { currentInventoryDigest, listAssets, matchBulletinAssets } from './asset-queries';
-import { anchorChainHead, lastAnchoredAt } from './audit-anchors';
+import { lastAnchoredAt, requestAnchor } from './audit-anchors';
 import { listBulletins, loadBulletin } from './bulletin-queries';
 import { assessForDecision } from './convene-assessment';
 import {
@@ -21,6 +21,7 @@ import {
 import { checkCallAllowed, makeCall } from './decision-call';
 import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
+import { RecordOutbox, type RecordEffectsPort, type RecordOutboxOptions } from './record-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
@@ -78,6 +79,8 @@ export interface Patchcall {
   convenedOutcome: Bound<typeof convenedOutcome>;
   /** The Slack outbox over this store: Slack brought to the state the log describes (start it once per process). */
   slackOutbox(slack: SlackEffectsPort, options?: OutboxOptions): SlackOutbox;
+  /** The record outbox over this store: anchors and export uploads the log asks for (start it once per process). */
+  recordOutbox(slack: RecordEffectsPort, options?: RecordOutboxOptions): RecordOutbox;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
@@ -97,7 +100,7 @@ export interface Patchcall {
   recordExport: Bound<typeof recordExport>;
   decisionPeople: Bound<typeof decisionPeople>;
   exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
-  anchorChainHead: Bound<typeof anchorChainHead>;
+  requestAnchor: Bound<typeof requestAnchor>;
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
   verifyEventLog: Bound<typeof verifyEventLog>;
   storeAnswers: Bound<typeof storeAnswers>;
@@ -141,6 +144,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     importNewBulletin: (membership, request) => importNewBulletin(ctx, membership, { ...request, assess }),
     convenedOutcome: (...args) => convenedOutcome(ctx, ...args),
     slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
+    recordOutbox: (slack, outboxOptions) => new RecordOutbox(ctx, slack, outboxOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
@@ -160,7 +164,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     recordExport: (...args) => recordExport(ctx, ...args),
     decisionPeople: (...args) => decisionPeople(ctx, ...args),
     exportDecisionToChannel: (...args) => exportDecisionToChannel(ctx, ...args),
-    anchorChainHead: (...args) => anchorChainHead(ctx, ...args),
+    requestAnchor: (...args) => requestAnchor(ctx, ...args),
     lastAnchoredAt: () => lastAnchoredAt(ctx),
     verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
     storeAnswers: () => storeAnswers(ctx),

@@ -1,5 +1,6 @@
 /** One sentence per decision event for the audit timeline, from the event's own payload. */
 import { formatTime } from '../common/time-format';
+import { describeUploadEvent } from './record-effects';
 import {
   DecisionEvents,
   type CalledPayload,
@@ -121,6 +122,6 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
-      return type;
+      return describeUploadEvent(type, payload) ?? type;
   }
 }

@@ -23,7 +23,9 @@ import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
 import { callMessage, decisionCard, decisionCardText } from './blocks/decision-card';
 import { SlackGateway, type DecisionRenderer } from './slack-gateway';
+import { RecordEffectsGateway } from './record-effects-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
+import { tellAboutFailedExport } from './listeners/export-command';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -75,6 +77,12 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
   });
+  const records = patchcall.recordOutbox(new RecordEffectsGateway(clients, gateway, identity.userId), {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
+  });
   const membership = patchcall.roleMembership(gateway, logger);
   Object.assign(deps, {
     patchcall,
@@ -84,6 +92,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     now: options.now ?? patchcall.clock,
     imports: notifier,
     outbox,
+    records,
     membership,
     gateway,
   } satisfies SlackDeps);
@@ -130,6 +139,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       stopAnchors = scheduleDailyAnchors(deps, options.anchorIntervalMs);
       // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
       outbox.start();
+      records.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
       void membership.refresh();
       if (config.mode === 'socket') {
@@ -143,6 +153,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       stopAnchors();
       membership.close();
       await outbox.stop();
+      await records.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

@@ -3,6 +3,7 @@ import type { ImportOutcome } from '../app/import-documents';
 import type { Patchcall } from '../app/patchcall';
 import type { RoleMembership } from '../app/role-membership';
 import type { SlackOutbox } from '../app/slack-outbox';
+import type { RecordOutbox } from '../app/record-outbox';
 import type { SlackGateway } from './slack-gateway';
 import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
@@ -28,6 +29,8 @@ export interface SlackDeps {
   imports: ImportHooks;
   /** Brings Slack to the state the log describes; listeners append and nudge it, never call Slack for effects. */
   outbox: SlackOutbox;
+  /** Posts the anchors and uploads the exports the log asks for. */
+  records: RecordOutbox;
   /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
   membership: RoleMembership;
   gateway: SlackGateway;
