@@ -20,6 +20,7 @@ import {
 } from './convene-decision';
 import { checkCallAllowed, makeCall } from './decision-call';
 import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
+import { RoleChecks, type RoleChecksOptions } from './role-checks';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
 import { RecordOutbox, type RecordEffectsPort, type RecordOutboxOptions } from './record-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
@@ -83,6 +84,8 @@ export interface Patchcall {
   recordOutbox(slack: RecordEffectsPort, options?: RecordOutboxOptions): RecordOutbox;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
+  /** Settles the positions pending a role check with Slack (after their ack, and after a restart). */
+  roleChecks(membership: RoleMembership, groups: UserGroupsPort, options?: RoleChecksOptions): RoleChecks;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
   recordPosition: Bound<typeof recordPosition>;
   checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
@@ -146,6 +149,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
     recordOutbox: (slack, outboxOptions) => new RecordOutbox(ctx, slack, outboxOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
+    roleChecks: (membership, groups, checkOptions) => new RoleChecks(ctx, membership, groups, checkOptions),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),

@@ -16,6 +16,7 @@ import {
   type TopicSetPayload,
   type ExportedPayload,
   type PositionPayload,
+  type PositionPendingPayload,
   type PeopleNamedPayload,
   type RefusedPayload,
   type DefaultPathTakenPayload,
@@ -94,6 +95,10 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
     case DecisionEvents.positionRecorded: {
       const p = payload as PositionPayload;
       return `${STANCE_WORDS[p.stance] ?? p.stance} as ${p.roles.join(' and ')}${p.comment ? `: ${p.comment}` : ''}`;
+    }
+    case DecisionEvents.positionPending: {
+      const p = payload as PositionPendingPayload;
+      return `${STANCE_WORDS[p.stance] ?? p.stance}, pending a check with Slack of the groups ${p.groups.join(', ')}${p.comment ? `: ${p.comment}` : ''}`;
     }
     case DecisionEvents.refused: {
       const p = payload as RefusedPayload;

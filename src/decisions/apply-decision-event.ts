@@ -19,6 +19,7 @@ import {
   type RefusedPayload,
   type ReminderSentPayload,
 } from './decision-model';
+import { settlePendingCheck, withPendingCheck } from './pending-role-checks';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -43,8 +44,10 @@ export function initialDecision(id: string): DecisionState {
 
 /** Pure and total: an event of an unknown type leaves the state as it was, apart from the sequence number. */
 export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): DecisionState {
-  const next = { ...state, lastSeq: event.seq };
+  const next = { ...settlePendingCheck(state, event), lastSeq: event.seq };
   switch (event.type) {
+    case DecisionEvents.positionPending:
+      return withPendingCheck(next, event);
     case DecisionEvents.convened: {
       const p = event.payload as ConvenedPayload;
       return {

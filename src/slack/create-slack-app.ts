@@ -26,6 +26,7 @@ import { SlackGateway, type DecisionRenderer } from './slack-gateway';
 import { RecordEffectsGateway } from './record-effects-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { tellAboutFailedExport } from './listeners/export-command';
+import { settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -84,6 +85,12 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
   });
   const membership = patchcall.roleMembership(gateway, logger);
+  const roleChecks = patchcall.roleChecks(membership, gateway, {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
+  });
   Object.assign(deps, {
     patchcall,
     clients,
@@ -94,6 +101,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     outbox,
     records,
     membership,
+    roleChecks,
     gateway,
   } satisfies SlackDeps);
   const ingest = bulletinsRoute({
@@ -140,6 +148,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
       outbox.start();
       records.start();
+      roleChecks.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
       void membership.refresh();
       if (config.mode === 'socket') {
@@ -154,6 +163,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       membership.close();
       await outbox.stop();
       await records.stop();
+      await roleChecks.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

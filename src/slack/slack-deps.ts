@@ -4,6 +4,7 @@ import type { Patchcall } from '../app/patchcall';
 import type { RoleMembership } from '../app/role-membership';
 import type { SlackOutbox } from '../app/slack-outbox';
 import type { RecordOutbox } from '../app/record-outbox';
+import type { RoleChecks } from '../app/role-checks';
 import type { SlackGateway } from './slack-gateway';
 import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
@@ -33,5 +34,7 @@ export interface SlackDeps {
   records: RecordOutbox;
   /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
   membership: RoleMembership;
+  /** Settles clicks by people the cache does not place in a role, after their ack (asks Slack for the groups). */
+  roleChecks: RoleChecks;
   gateway: SlackGateway;
 }

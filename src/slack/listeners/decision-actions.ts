@@ -48,6 +48,10 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       if (result.kind === 'recorded') return note(args, DecisionNotes.positionRecorded('agree', result.roles));
       if (result.kind === 'refused') return note(args, DecisionNotes.positionRefused(result.state));
       if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
+      if (result.kind === 'pending') {
+        deps.roleChecks.nudge();
+        return note(args, DecisionNotes.positionPending(result.state));
+      }
       return async () => undefined;
     }),
   );

@@ -55,6 +55,10 @@ function registerPositionView(app: App, services: DecisionServices): void {
       await note(services, result.state, user, DecisionNotes.positionRefused(result.state));
     else if (result.kind === 'decided')
       await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
+    else if (result.kind === 'pending') {
+      services.deps.roleChecks.nudge();
+      await note(services, result.state, user, DecisionNotes.positionPending(result.state));
+    }
   });
 }
 
