@@ -1,7 +1,9 @@
 /**
  * Ack latency benchmark: the real patchcall app (HTTP receiver, the MS08-067 seed imported and convened) against a
  * bare Bolt app whose handlers only ack, under 50 concurrent signed `/patch status` commands and `Agree` clicks on
- * the real card by real role members. Prints p50/p99 per app, the ratio of p99s (target: patchcall ≤ 1.5 × bare)
+ * the real card. Every click appends: each is by a different member of the sysadmins' user group (Slack told the app
+ * of the group's members with a `subteam_updated` event after convening), so each one commits a position to the log
+ * before its ack. Prints p50/p99 per app, the ratio of p99s (target: patchcall ≤ 1.5 × bare)
  * and what the clicks and commands left behind. Run with `npm run bench:ack`.
  *
  * Topology, as in production: this process plays Slack sending requests; each app runs in its own child process;
@@ -39,6 +41,9 @@ const REQUESTS = 400;
 const WARMUP = 100;
 const DECISION = 'MS08-067';
 const TEAM = 'T0BENCH';
+/** Every click the patchcall app gets (warm-up included) is by a member who has not spoken yet. */
+const CLICKERS = 2 * (WARMUP + REQUESTS / 2);
+const benchClicker = (i: number) => `U0BENCH${String(i).padStart(4, '0')}`;
 
 type Message = { kind: string } & Record<string, unknown>;
 
@@ -186,8 +191,9 @@ async function main(): Promise<void> {
   const seeded = seedDatabase();
   const ctx = openAppContext({ dbPath: seeded.dbPath });
   const roster = readRoster(ctx);
+  const synthetic = Object.fromEntries(Array.from({ length: CLICKERS }, (_, i) => [benchClicker(i), `member ${i}`]));
   const standIn = await spawn('stand-in', {
-    BENCH_ACK_SEED: JSON.stringify({ users: roster.names, groups: roster.groups }),
+    BENCH_ACK_SEED: JSON.stringify({ users: { ...roster.names, ...synthetic }, groups: roster.groups }),
   });
   const info = standIn.ready as unknown as StandInInfo;
   const appEnv = { BENCH_ACK_APP: JSON.stringify({ ...info, dbPath: seeded.dbPath }) };
@@ -207,12 +213,18 @@ async function main(): Promise<void> {
   try {
     const opener = roster.roles.security.users[0]!;
     const card = await convene(real, info, opener, seeded.dbPath);
-    // two real role members, one by name and one through the sysadmin user group, take turns clicking Agree
-    const clickers = [opener, roster.groups[roster.roles.sysadmin.groups[0]!]!.members[0]!];
+    // the sysadmins' group grows after convening: Slack tells the app, and each new member clicks Agree once
+    const sysadmins = roster.roles.sysadmin.groups[0]!;
+    const clickers = Object.keys(synthetic);
+    await growGroup(real, ctx, sysadmins, [...roster.groups[sysadmins]!.members, ...clickers]);
     let turn = 0;
-    const kinds: { label: string; body: () => { body: string; contentType: string } }[] = [
+    const kinds: { label: string; body: (target: Target) => { body: string; contentType: string } }[] = [
       { label: '/patch status', body: () => commandBody(info, opener, 'status') },
-      { label: 'position click', body: () => clickBody(info, card, clickers[turn++ % clickers.length]!) },
+      // each patchcall click by someone new; the bare app's (which records nothing) by the same person
+      {
+        label: 'position click',
+        body: (target) => clickBody(info, card, target === real ? clickers[turn++]! : clickers[0]!),
+      },
     ];
 
     console.log(
@@ -227,9 +239,9 @@ async function main(): Promise<void> {
       const runP99s: Record<string, string[]> = {};
       // alternate the apps so neither always runs on a warmer machine
       for (const target of [bare, real, bare, real]) {
-        await fire(target, kind.body, WARMUP);
+        await fire(target, () => kind.body(target), WARMUP);
         await quiet(standIn.child);
-        const times = await fire(target, kind.body, REQUESTS / 2);
+        const times = await fire(target, () => kind.body(target), REQUESTS / 2);
         results[target.name] = [...(results[target.name] ?? []), ...times];
         runP99s[target.name] = [...(runP99s[target.name] ?? []), percentile(times, 99).toFixed(0)];
         // the post-ack work of one run must not spill into the next one's timings
@@ -278,6 +290,28 @@ async function convene(
   throw new Error(`${DECISION} was not convened within 10 s`);
 }
 
+/** Tells the app, as Slack does, that the group now has these members; waits until its cache holds them. */
+async function growGroup(real: Target, ctx: AppContext, groupId: string, members: string[]): Promise<void> {
+  const body = JSON.stringify({
+    token: 'unused',
+    team_id: TEAM,
+    api_app_id: 'A0BENCH',
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(6).toString('hex')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event: { type: 'subteam_updated', subteam: { id: groupId, users: members } },
+  });
+  const res = await signedPost(real.url, body, 'application/json');
+  if (res.status !== 200) throw new Error(`subteam_updated answered HTTP ${res.status}`);
+  const cached = ctx.db.prepare('SELECT members FROM slack_usergroup_members WHERE group_id = ?');
+  for (let i = 0; i < 100; i++) {
+    const row = cached.get(groupId) as { members: string } | undefined;
+    if (row && (JSON.parse(row.members) as string[]).length === members.length) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the app did not take in the members of ${groupId} within 10 s`);
+}
+
 /** Prints what the measured requests did, and whether that is what they should have done. */
 async function checkSideEffects(
   ctx: AppContext,
@@ -303,7 +337,7 @@ async function checkSideEffects(
     `side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`,
   );
   console.log(
-    `  clickers with an Agree on record: ${agreed.length}/${clickers.length}; the other clicks were repeats, which record nothing new`,
+    `  clickers with an Agree on record: ${agreed.length}/${clickers.length}; every click was by someone new and appended a position before its ack`,
   );
   console.log(
     `  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}, ${statusRepliesInAck} of them in the ack); Web API calls: ${JSON.stringify(stand.calls)}`,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { projectRoot } from '../src/common/project-root';
 import { readRequestBody } from '../src/http/http-io';
 
@@ -173,6 +174,9 @@ export class LocalSlackStandIn {
   private readonly ephemeralMessages: StandInEphemeral[] = [];
   private readonly responseUrlPosts: { id: string; body: unknown }[] = [];
   private readonly hanging = new Set<ServerResponse>();
+  /** Socket Mode: the app's WebSocket connections (apps.connections.open hands out their URL). */
+  private readonly sockets = new WebSocketServer({ noServer: true });
+  private readonly envelopeAcks = new Map<string, (payload: unknown) => void>();
   private lastTsMicros = 0;
   private idCounter = 0;
   private baseUrl = '';
@@ -189,6 +193,10 @@ export class LocalSlackStandIn {
     this.handlers = this.buildHandlers();
     this.users.set(this.botUserId, { id: this.botUserId, name: 'patchcall', real_name: 'patchcall', is_bot: true });
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!new URL(req.url ?? '/', 'http://stand-in').pathname.startsWith('/link')) return socket.destroy();
+      this.sockets.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+    });
   }
 
   static async start(options: StandInOptions = {}): Promise<LocalSlackStandIn> {
@@ -216,6 +224,8 @@ export class LocalSlackStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const ws of this.sockets.clients) ws.terminate();
+    this.sockets.close();
     for (const res of this.hanging) res.destroy();
     this.hanging.clear();
     this.server.closeAllConnections();
@@ -308,6 +318,71 @@ export class LocalSlackStandIn {
     if (rate <= 0) this.randomFaults.delete(method);
     else this.randomFaults.set(method, { rate, fault });
     if (random) this.random = random;
+  }
+
+  // --- Socket Mode --------------------------------------------------------------------------------------------
+
+  /** How many Socket Mode connections are open. */
+  socketConnections(): number {
+    return [...this.sockets.clients].filter((ws) => ws.readyState === ws.OPEN).length;
+  }
+
+  /**
+   * Sends an envelope (`interactive`, `slash_commands` or `events_api`) over an open Socket Mode connection, as Slack
+   * does, and resolves when the app acks it with the envelope id, or with `acked: false` after `timeoutMs` (Slack's
+   * 3 seconds).
+   */
+  sendEnvelope(
+    type: 'interactive' | 'slash_commands' | 'events_api',
+    payload: Record<string, unknown>,
+    timeoutMs = 3000,
+  ): Promise<{ acked: boolean; payload?: unknown }> {
+    const ws = [...this.sockets.clients].find((client) => client.readyState === client.OPEN);
+    if (!ws) return Promise.resolve({ acked: false });
+    const envelopeId = `${this.nextId()}-${randomBytes(4).toString('hex')}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.envelopeAcks.delete(envelopeId);
+        resolve({ acked: false });
+      }, timeoutMs);
+      this.envelopeAcks.set(envelopeId, (ackPayload) => {
+        clearTimeout(timer);
+        resolve({ acked: true, payload: ackPayload });
+      });
+      ws.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          ...(type === 'events_api' ? { retry_attempt: 0, retry_reason: '' } : {}),
+        }),
+      );
+    });
+  }
+
+  private connected(ws: WebSocket): void {
+    ws.on('message', (data) => {
+      let message: { envelope_id?: string; payload?: unknown };
+      try {
+        message = JSON.parse(String(data)) as typeof message;
+      } catch {
+        return;
+      }
+      if (message.envelope_id === undefined) return;
+      this.recorded.push({ method: 'socket.ack', args: { envelope_id: message.envelope_id }, at: this.clock() });
+      const ack = this.envelopeAcks.get(message.envelope_id);
+      this.envelopeAcks.delete(message.envelope_id);
+      ack?.(message.payload);
+    });
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.sockets.clients.size,
+        connection_info: { app_id: 'A0PATCHCALL' },
+        debug_info: { host: 'stand-in', approximate_connection_time: 18060 },
+      }),
+    );
   }
 
   // --- HTTP ----------------------------------------------------------------------------------------------

@@ -1,51 +1,48 @@
 /**
  * Anchoring the chain head outside the database (PATCHCALL_AUDIT_CHANNEL) at each call and once a day, so a
  * database rolled back or rewritten wholesale is caught by `patchcall audit verify --anchors <export>`.
+ * An anchor is asked for in the log; the record outbox (src/app/record-outbox.ts) posts it and records its ts.
  */
+import { randomUUID } from 'node:crypto';
 import { anchorText } from '../audit/anchors';
+import { RecordEffectEvents, type AnchorRequestedPayload } from '../audit/record-effects';
 import type { AppContext } from './app-context';
 
-export const ANCHORED = 'audit.anchored';
-
-export interface AnchoredPayload {
-  seq: number;
-  hash: string;
-  channel: string;
-  ts?: string;
-  reason: 'call' | 'daily';
-}
-
-/** Posts a line of text where the anchors are kept; resolves to the message's Slack ts when it has one. */
-export type AnchorPoster = (channel: string, text: string) => Promise<{ ts?: string }>;
+export type { AnchoredPayload } from '../audit/record-effects';
+export const ANCHORED = RecordEffectEvents.anchored;
+export const AUDIT_STREAM = 'audit';
 
 /**
- * Posts the chain head as it is now with the installation's record-signing public key (so a record signed by it is
- * vouched for by the audit channel), then records the anchor (so the log also says which anchors Slack holds).
+ * Asks for the chain head as it is now to be anchored, with the installation's record-signing public key (so a
+ * record signed by it is vouched for by the audit channel). The request fixes the text, so a retry posts the same.
  */
-export async function anchorChainHead(
+export function requestAnchor(
   ctx: AppContext,
-  post: AnchorPoster,
-  request: { channel: string; reason: AnchoredPayload['reason']; now: Date },
-): Promise<AnchoredPayload> {
+  request: { channel: string; reason: AnchorRequestedPayload['reason']; now: Date },
+): AnchorRequestedPayload {
   const head = ctx.events.head();
-  const answer = await post(
-    request.channel,
-    `${anchorText(head, request.now.toISOString(), ctx.signingKey.publicKey)} (${request.reason})`,
-  );
-  const payload: AnchoredPayload = {
+  const payload: AnchorRequestedPayload = {
+    key: `anchor:${randomUUID()}`,
     seq: head.seq,
     hash: head.hash,
     channel: request.channel,
     reason: request.reason,
-    ...(answer.ts ? { ts: answer.ts } : {}),
+    at: request.now.toISOString(),
+    publicKey: ctx.signingKey.publicKey,
   };
-  ctx.events.append({ type: ANCHORED, stream: 'audit', actor: 'system', payload });
+  ctx.events.append({ type: RecordEffectEvents.anchorRequested, stream: AUDIT_STREAM, actor: 'system', payload });
   return payload;
 }
 
-/** When the last anchor was recorded (ISO time), for the daily schedule. */
+/** The text of an anchor as it goes to the audit channel. */
+export function anchorMessage(request: AnchorRequestedPayload): string {
+  return `${anchorText(request, request.at, request.publicKey)} (${request.reason})`;
+}
+
+/** When the last anchor was asked for or recorded (ISO time), for the daily schedule. */
 export function lastAnchoredAt(ctx: AppContext): string | undefined {
   let last: string | undefined;
-  for (const event of ctx.events.read({ stream: 'audit', type: ANCHORED })) last = event.at;
+  for (const type of [ANCHORED, RecordEffectEvents.anchorRequested])
+    for (const event of ctx.events.read({ stream: AUDIT_STREAM, type })) if (!last || event.at > last) last = event.at;
   return last;
 }

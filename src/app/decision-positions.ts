@@ -12,6 +12,7 @@ import {
   type SpeakingRole,
   type Stance,
 } from '../decisions/decision-model';
+import { speakingGroups, type PositionPendingPayload } from '../decisions/pending-role-checks';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, findDecision } from './decision-log';
 
@@ -29,7 +30,9 @@ export type PositionResult =
   | { kind: 'duplicate'; state: DecisionState }
   | { kind: 'unchanged'; state: DecisionState }
   | { kind: 'refused'; state: DecisionState; reason: string }
-  | { kind: 'decided'; state: DecisionState };
+  | { kind: 'decided'; state: DecisionState }
+  /** Not a member as far as the cache knows, but maybe new to a role's user group: checked with Slack after the ack. */
+  | { kind: 'pending'; state: DecisionState };
 
 /**
  * Each role's members now, for a newcomer to a role since convening. Synchronous on purpose: it reads the cached
@@ -43,7 +46,7 @@ export type PositionGate =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'decided'; state: DecisionState };
 
-const NOT_A_SPEAKER = 'holds none of the roles security, network or sysadmin for this decision';
+export const NOT_A_SPEAKER = 'holds none of the roles security, network or sysadmin for this decision';
 
 /**
  * Checks a position attempt before the form opens: a person outside the speaking roles is refused on the record
@@ -57,7 +60,8 @@ export function checkPositionAllowed(
   const state = findDecision(ctx, request.decisionId);
   if (state.status === 'decided') return { kind: 'decided', state };
   const roles = speakerRoles(state, request.userId, currentMembers);
-  if (roles.length > 0) return { kind: 'allowed', state, roles };
+  // a newcomer to a role's group may not be in the cache yet: the form opens, and its submission is checked
+  if (roles.length > 0 || speakingGroups(state.roles).length > 0) return { kind: 'allowed', state, roles };
   return refusePosition(ctx, state, request);
 }
 
@@ -71,7 +75,7 @@ export function recordPosition(
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
   const roles = speakerRoles(state, request.userId, currentMembers);
-  if (roles.length === 0) return refusePosition(ctx, state, request);
+  if (roles.length === 0) return holdForRoleCheck(ctx, state, request) ?? refusePosition(ctx, state, request);
   const current = state.positions[request.userId];
   const comment = request.comment?.trim() || undefined;
   if (current && current.stance === request.stance && current.comment === comment && sameRoles(current.roles, roles))
@@ -85,6 +89,27 @@ export function recordPosition(
   };
   state = appendDecisionEvent(ctx, state, DecisionEvents.positionRecorded, request.userId, payload);
   return { kind: 'recorded', state, roles };
+}
+
+/**
+ * Appends the click as received, pending a role check with Slack (src/app/role-checks.ts), when a speaking role
+ * has user groups the person may have joined since the cache was refreshed; undefined when none could hold them.
+ */
+function holdForRoleCheck(ctx: AppContext, state: DecisionState, request: PositionRequest): PositionResult | undefined {
+  const groups = speakingGroups(state.roles);
+  if (groups.length === 0) return undefined;
+  const comment = request.comment?.trim() || undefined;
+  const payload: PositionPendingPayload = {
+    userId: request.userId,
+    stance: request.stance,
+    key: request.key,
+    groups,
+    ...(comment ? { comment } : {}),
+  };
+  return {
+    kind: 'pending',
+    state: appendDecisionEvent(ctx, state, DecisionEvents.positionPending, request.userId, payload),
+  };
 }
 
 /** The speaking roles the person holds, at convene time or (for a newcomer) now. */

@@ -1,31 +1,29 @@
 /**
  * `/patch export <decision> [format]`: only role members and admins may export; anyone else is refused on the
- * record. The record (with the channel's own thread) is rendered, uploaded into the decision channel, and the
- * export is recorded with the digest of every file.
+ * record. The record (with the channel's own thread) is rendered and the upload asked for in the log, with each
+ * file's digest and its bytes kept beside it; the record outbox uploads the files into the decision channel and
+ * records the export once every file is there (src/app/record-outbox.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { SlackMessage } from '../audit/audit-record';
+import { RecordEffectEvents, type ExportFile, type ExportRequestedPayload } from '../audit/record-effects';
 import { renderRecord, type RecordFormat } from '../audit/render-record';
-import {
-  DecisionEvents,
-  type DecisionState,
-  type ExportedPayload,
-  type RefusedPayload,
-} from '../decisions/decision-model';
+import { ExportFilesStore } from '../store/export-files-store';
+import { writeTransaction } from '../store/write-transaction';
+import { DecisionEvents, type DecisionState, type RefusedPayload } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, findDecision } from './decision-log';
 import type { CurrentMembers } from './decision-positions';
-import { buildDecisionRecord, recordExport } from './export-decision';
+import { buildDecisionRecord } from './export-decision';
 import { decisionPeople, type PersonName } from './name-people';
 
-/** The Slack calls an export needs: the channel read back for the record, and the upload. */
+/** The Slack call an export needs before it is asked for: the channel read back for the record. */
 export interface ChannelExportPort {
   /** The channel's messages, with the Slack profiles of `people` (and of everyone who wrote) as names. */
   readThread(
     channel: string,
     people: string[],
   ): Promise<{ messages: SlackMessage[]; names: Record<string, PersonName> }>;
-  /** Uploads a file into the channel; resolves to Slack's file id when it gives one. */
-  upload(channel: string, file: { name: string; title: string; content: string }): Promise<string | undefined>;
 }
 
 export interface ChannelExportRequest {
@@ -41,13 +39,8 @@ export interface ChannelExportRequest {
 export type ChannelExportResult =
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'no-channel'; state: DecisionState }
-  | {
-      kind: 'exported';
-      state: DecisionState;
-      channel: string;
-      files: ExportedPayload['files'];
-      coversThroughSeq: number;
-    };
+  /** In the log; the record outbox uploads the files (its key says when it is done). */
+  | { kind: 'requested'; state: DecisionState; request: ExportRequestedPayload };
 
 const NOT_ALLOWED_TO_EXPORT = 'not a member of any role and not an admin';
 
@@ -80,23 +73,32 @@ export async function exportDecisionToChannel(
     names: thread.names,
   });
   const formats: RecordFormat[] = request.format ? [request.format] : ['json', 'html'];
-  const files: { name: string; format: string; content: string; fileId?: string }[] = [];
-  for (const format of formats) {
-    const content = renderRecord(record, format);
-    const name = `audit-${state.id}.${format}`;
-    const fileId = await slack.upload(channel, {
-      name,
-      title: `Audit record of ${state.id} (${format.toUpperCase()})`,
-      content,
-    });
-    files.push({ name, format, content, ...(fileId ? { fileId } : {}) });
-  }
-  const exported = recordExport(ctx, record, { userId: request.userId, channel, files });
-  return {
-    kind: 'exported',
-    state: exported.state,
-    channel,
-    files: exported.payload.files,
-    coversThroughSeq: exported.payload.coversThroughSeq,
-  };
+  const coversThroughSeq = record.decisionAtHead.lastSeq;
+  // rendered before the write lock is taken: a click's append never waits behind a render
+  const rendered = formats.map((format) => ({ format, content: renderRecord(record, format) }));
+  const files = new ExportFilesStore(ctx.db);
+  // the bytes and the event that names them commit together: the outbox never sees a file it cannot upload
+  return writeTransaction(ctx.db, () => {
+    const named: ExportFile[] = rendered.map(({ format, content }) => ({
+      name: `audit-${state.id}.${format}`,
+      format,
+      title: `Audit record of ${state.id} through event #${coversThroughSeq} (${format.toUpperCase()})`,
+      sha256: files.put(content, request.now),
+    }));
+    const payload: ExportRequestedPayload = {
+      key: `export:${randomUUID()}`,
+      userId: request.userId,
+      channel,
+      coversThroughSeq,
+      files: named,
+    };
+    const requested = appendDecisionEvent(
+      ctx,
+      findDecision(ctx, state.id),
+      RecordEffectEvents.exportRequested,
+      request.userId,
+      payload,
+    );
+    return { kind: 'requested' as const, state: requested, request: payload };
+  });
 }

@@ -8,7 +8,7 @@ import type { DecisionState } from '../decisions/decision-model';
 import { openAppContext, type AppContext } from './app-context';
 import { assessBulletin } from './assess-bulletin';
 import { currentInventoryDigest, listAssets, matchBulletinAssets } from './asset-queries';
-import { anchorChainHead, lastAnchoredAt } from './audit-anchors';
+import { lastAnchoredAt, requestAnchor } from './audit-anchors';
 import { listBulletins, loadBulletin } from './bulletin-queries';
 import { assessForDecision } from './convene-assessment';
 import {
@@ -20,9 +20,11 @@ import {
 } from './convene-decision';
 import { checkCallAllowed, makeCall } from './decision-call';
 import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
+import { RoleChecks, type RoleChecksOptions } from './role-checks';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
 import { DecisionScheduler, type SchedulerOptions } from './decision-scheduler';
 import { DigestDelivery, type DigestLogger, type DigestPort } from './digest-delivery';
+import { RecordOutbox, type RecordEffectsPort, type RecordOutboxOptions } from './record-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
@@ -84,8 +86,12 @@ export interface Patchcall {
   decisionScheduler(options: SchedulerOptions): DecisionScheduler;
   /** Posts the daily digests the scheduler wrote to the log, each once (close it on shutdown). */
   digestDelivery(slack: DigestPort, options?: { leaseMs?: number; logger?: DigestLogger }): DigestDelivery;
+  /** The record outbox over this store: anchors and export uploads the log asks for (start it once per process). */
+  recordOutbox(slack: RecordEffectsPort, options?: RecordOutboxOptions): RecordOutbox;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
+  /** Settles the positions pending a role check with Slack (after their ack, and after a restart). */
+  roleChecks(membership: RoleMembership, groups: UserGroupsPort, options?: RoleChecksOptions): RoleChecks;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
   recordPosition: Bound<typeof recordPosition>;
   checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
@@ -103,7 +109,7 @@ export interface Patchcall {
   recordExport: Bound<typeof recordExport>;
   decisionPeople: Bound<typeof decisionPeople>;
   exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
-  anchorChainHead: Bound<typeof anchorChainHead>;
+  requestAnchor: Bound<typeof requestAnchor>;
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
   verifyEventLog: Bound<typeof verifyEventLog>;
   storeAnswers: Bound<typeof storeAnswers>;
@@ -149,7 +155,9 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
     decisionScheduler: (schedulerOptions) => new DecisionScheduler(ctx, schedulerOptions),
     digestDelivery: (slack, digestOptions) => new DigestDelivery(ctx, slack, digestOptions),
+    recordOutbox: (slack, outboxOptions) => new RecordOutbox(ctx, slack, outboxOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
+    roleChecks: (membership, groups, checkOptions) => new RoleChecks(ctx, membership, groups, checkOptions),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
@@ -168,7 +176,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     recordExport: (...args) => recordExport(ctx, ...args),
     decisionPeople: (...args) => decisionPeople(ctx, ...args),
     exportDecisionToChannel: (...args) => exportDecisionToChannel(ctx, ...args),
-    anchorChainHead: (...args) => anchorChainHead(ctx, ...args),
+    requestAnchor: (...args) => requestAnchor(ctx, ...args),
     lastAnchoredAt: () => lastAnchoredAt(ctx),
     verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
     storeAnswers: () => storeAnswers(ctx),

@@ -1,5 +1,6 @@
 /** One sentence per decision event for the audit timeline, from the event's own payload. */
 import { formatTime } from '../common/time-format';
+import { describeUploadEvent } from './record-effects';
 import {
   DecisionEvents,
   type CalledPayload,
@@ -15,6 +16,7 @@ import {
   type TopicSetPayload,
   type ExportedPayload,
   type PositionPayload,
+  type PositionPendingPayload,
   type PeopleNamedPayload,
   type RefusedPayload,
   type DefaultPathTakenPayload,
@@ -100,6 +102,10 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       const p = payload as PositionPayload;
       return `${STANCE_WORDS[p.stance] ?? p.stance} as ${p.roles.join(' and ')}${p.comment ? `: ${p.comment}` : ''}`;
     }
+    case DecisionEvents.positionPending: {
+      const p = payload as PositionPendingPayload;
+      return `${STANCE_WORDS[p.stance] ?? p.stance}, pending a check with Slack of the groups ${p.groups.join(', ')}${p.comment ? `: ${p.comment}` : ''}`;
+    }
     case DecisionEvents.refused: {
       const p = payload as RefusedPayload;
       return `was refused (${p.attempted}): ${p.reason}`;
@@ -127,7 +133,7 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
-      return describeNoticeEvent(type, payload) ?? type;
+      return describeNoticeEvent(type, payload) ?? describeUploadEvent(type, payload) ?? type;
   }
 }
 

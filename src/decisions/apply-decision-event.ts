@@ -21,6 +21,7 @@ import {
 } from './decision-model';
 import { applyNoticeEvent, withNotice } from './notices';
 import { trackPeopleNamed } from './people-to-name';
+import { settlePendingCheck, withPendingCheck } from './pending-role-checks';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -49,8 +50,10 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
 }
 
 function applyEvent(state: DecisionState, event: DecisionEvent): DecisionState {
-  const next = { ...state, lastSeq: event.seq };
+  const next = { ...settlePendingCheck(state, event), lastSeq: event.seq };
   switch (event.type) {
+    case DecisionEvents.positionPending:
+      return withPendingCheck(next, event);
     case DecisionEvents.convened: {
       const p = event.payload as ConvenedPayload;
       return {

@@ -40,6 +40,8 @@ export const DecisionEvents = {
   convened: 'decision.convened',
   cardPosted: 'decision.card-posted',
   positionRecorded: 'decision.position-recorded',
+  /** A click by someone the cache does not place in a role: recorded before the ack, checked with Slack after. */
+  positionPending: 'decision.position-pending',
   refused: 'decision.refused',
   called: 'decision.called',
   callPosted: 'decision.call-posted',
@@ -194,6 +196,18 @@ export interface PositionPayload {
   key: string;
 }
 
+/** A position from someone the user-group cache does not place in a role, checked with Slack after the ack. */
+export interface PositionPendingPayload {
+  userId: string;
+  stance: Stance;
+  comment?: string;
+  key: string;
+  /** The user groups of the speaking roles that could hold the person, as the roster named them. */
+  groups: string[];
+}
+
+export type PendingCheck = PositionPendingPayload & { at: string; seq: number };
+
 export interface RefusedPayload {
   userId: string;
   attempted: 'position' | 'call' | 'export';
@@ -321,6 +335,8 @@ export interface DecisionState {
   members: Record<Role, string[]>;
   roles?: RoleMap;
   snapshot?: DecisionSnapshot;
+  /** Positions received but waiting for a role check with Slack, by key (src/decisions/pending-role-checks.ts). */
+  pendingChecks?: Record<string, PendingCheck>;
   /** Latest position per user id; earlier ones stay in the log. */
   positions: Record<string, Position>;
   /** Idempotency keys already recorded (positions, refusals, the call). */

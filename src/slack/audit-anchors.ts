@@ -1,23 +1,22 @@
-/** Posts the chain head to the audit channel at each call and once a day (the use case is src/app/audit-anchors.ts). */
-import type { AnchoredPayload } from '../app/audit-anchors';
+/**
+ * Anchors the chain head in the audit channel at each call and once a day: asked for in the log (src/app/audit-anchors.ts),
+ * posted by the record outbox.
+ */
+import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { SlackDeps } from './slack-deps';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Posts one anchor; does nothing when no audit channel is configured. */
-export async function postAnchor(
+/** Asks for one anchor and has the outbox post it; does nothing when no audit channel is configured. */
+export function postAnchor(
   deps: SlackDeps,
-  reason: AnchoredPayload['reason'],
-): Promise<AnchoredPayload | undefined> {
+  reason: AnchorRequestedPayload['reason'],
+): AnchorRequestedPayload | undefined {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
-  return deps.patchcall.anchorChainHead(
-    async (to, text) => {
-      const answer = await deps.clients.background.chat.postMessage({ channel: to, text, unfurl_links: false });
-      return answer.ts ? { ts: answer.ts } : {};
-    },
-    { channel, reason, now: deps.now() },
-  );
+  const request = deps.patchcall.requestAnchor({ channel, reason, now: deps.now() });
+  deps.records.nudge();
+  return request;
 }
 
 /**
@@ -28,10 +27,16 @@ export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () =
   if (!deps.config.auditChannel) return () => undefined;
   const last = deps.patchcall.lastAnchoredAt();
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
-  const post = () =>
-    void postAnchor(deps, 'daily').catch((error: Error) =>
-      deps.logger.warn({ err: error.message }, 'posting the daily anchor failed; the next one will try again'),
-    );
+  const post = () => {
+    try {
+      postAnchor(deps, 'daily');
+    } catch (error) {
+      deps.logger.warn(
+        { err: (error as Error).message },
+        'asking for the daily anchor failed; the next one will try again',
+      );
+    }
+  };
   let interval: NodeJS.Timeout | undefined;
   const first = setTimeout(
     () => {

@@ -23,9 +23,12 @@ import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
 import { callMessage, decisionCard, decisionCardText } from './blocks/decision-card';
 import { SlackGateway, type DecisionRenderer } from './slack-gateway';
+import { RecordEffectsGateway } from './record-effects-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
 import { digestMessage } from './blocks/digest-message';
+import { tellAboutFailedExport } from './listeners/export-command';
+import { settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -91,7 +94,19 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     ...(options.schedulerMaxSleepMs ? { maxSleepMs: options.schedulerMaxSleepMs } : {}),
     logger,
   });
+  const records = patchcall.recordOutbox(new RecordEffectsGateway(clients, gateway, identity.userId), {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
+  });
   const membership = patchcall.roleMembership(gateway, logger);
+  const roleChecks = patchcall.roleChecks(membership, gateway, {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
+  });
   Object.assign(deps, {
     patchcall,
     clients,
@@ -100,7 +115,9 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     now: options.now ?? patchcall.clock,
     imports: notifier,
     outbox,
+    records,
     membership,
+    roleChecks,
     gateway,
     scheduler,
   } satisfies SlackDeps);
@@ -148,6 +165,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
       outbox.start();
       scheduler.start();
+      records.start();
+      roleChecks.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
       void membership.refresh();
       if (config.mode === 'socket') {
@@ -163,6 +182,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       scheduler.stop();
       await digests.close();
       await outbox.stop();
+      await records.stop();
+      await roleChecks.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

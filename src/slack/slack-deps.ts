@@ -4,6 +4,8 @@ import type { Patchcall } from '../app/patchcall';
 import type { RoleMembership } from '../app/role-membership';
 import type { SlackOutbox } from '../app/slack-outbox';
 import type { DecisionScheduler } from '../app/decision-scheduler';
+import type { RecordOutbox } from '../app/record-outbox';
+import type { RoleChecks } from '../app/role-checks';
 import type { SlackGateway } from './slack-gateway';
 import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
@@ -29,8 +31,12 @@ export interface SlackDeps {
   imports: ImportHooks;
   /** Brings Slack to the state the log describes; listeners append and nudge it, never call Slack for effects. */
   outbox: SlackOutbox;
+  /** Posts the anchors and uploads the exports the log asks for. */
+  records: RecordOutbox;
   /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
   membership: RoleMembership;
+  /** Settles clicks by people the cache does not place in a role, after their ack (asks Slack for the groups). */
+  roleChecks: RoleChecks;
   gateway: SlackGateway;
   /** Writes due reminders and default paths to the log; nudge it after the clock or the log changed. */
   scheduler: DecisionScheduler;

@@ -2,7 +2,8 @@
  * The product's Slack calls. The outbox's effects (channel, topic, invites, card, call, pin) go through the
  * `effects` client, which fails fast and reports failures as EffectRefused (Slack said no) or EffectUnavailable
  * (busy or outcome unknown: retry); modals and ephemeral notes through the interactive client (no queueing
- * behind a rate limit); user-group lookups and uploads through the background client, which retries.
+ * behind a rate limit); user-group lookups through the background client, which retries. Anchors and uploads are
+ * the record outbox's (src/slack/record-effects-gateway.ts).
  */
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
@@ -222,22 +223,6 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
     await this.clients.background.chat.postMessage({ channel: user, text });
   }
 
-  /** Uploads a file into a channel (files.getUploadURLExternal, the upload, files.completeUploadExternal). */
-  async uploadFile(
-    channel: string,
-    file: { name: string; title: string; content: string },
-    comment?: string,
-  ): Promise<string | undefined> {
-    const answer = (await this.clients.background.filesUploadV2({
-      channel_id: channel,
-      file: Buffer.from(file.content, 'utf8'),
-      filename: file.name,
-      title: file.title,
-      ...(comment ? { initial_comment: comment } : {}),
-    })) as { files?: { files?: { id?: string }[] }[] };
-    return answer.files?.[0]?.files?.[0]?.id;
-  }
-
   async openModal(triggerId: string, view: View): Promise<void> {
     await this.clients.interactive.views.open({ trigger_id: triggerId, view });
   }
@@ -257,7 +242,7 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
 }
 
 /** Runs one Slack call of an effect and sorts its failure: Slack said no, or try again later. */
-async function effect<T>(call: () => Promise<T>): Promise<T> {
+export async function effect<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {

@@ -46,7 +46,13 @@ async function decideAndExport(h: SlackHarness): Promise<AuditRecord> {
 
 async function exportNow(h: SlackHarness): Promise<AuditRecord> {
   const before = h.standIn.files().length;
+  const exportedBefore = [...h.ctx.events.read({ stream: STREAM, type: 'decision.exported' })].length;
   await h.command('export MS08-067 json', { userId: PEOPLE.sec1 });
+  // the upload is the record outbox's; the export is on the record once every file is in the channel
+  await eventually(
+    () => [...h.ctx.events.read({ stream: STREAM, type: 'decision.exported' })].length > exportedBefore,
+    'the export on the record',
+  );
   const file = await eventually(
     () => h.standIn.files().find((f, i) => i >= before && f.filename.endsWith('.json') && f.content),
     'the uploaded record',

@@ -6,6 +6,8 @@ import { YOUR_STANCE_LABELS } from './labels';
 export const DecisionNotes = {
   positionRecorded: (stance: Stance, roles: string[]) =>
     `Recorded: you ${YOUR_STANCE_LABELS[stance]} (${roles.join(', ')}).`,
+  positionPending: (state: DecisionState) =>
+    `Received. patchcall is checking with Slack that you are in one of the roles that speak on ${escapeMrkdwn(state.id)} (you may have joined a role's group just now); you will be told here in a moment.`,
   positionRefused: (state: DecisionState) =>
     `You cannot take a position on ${escapeMrkdwn(state.id)}: only members of security, network or the sysadmins can. Your attempt has been recorded.`,
   positionsClosed: (state: DecisionState) =>

@@ -44,11 +44,21 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
         { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
         currentMembers,
       );
-      // a refusal is in the log too: the outbox names a first-time actor from it
-      if (result.kind === 'recorded' || result.kind === 'refused') deps.outbox.nudge(result.state.id);
-      if (result.kind === 'recorded') return note(args, DecisionNotes.positionRecorded('agree', result.roles));
-      if (result.kind === 'refused') return note(args, DecisionNotes.positionRefused(result.state));
+      if (result.kind === 'recorded') {
+        // after the ack: a nudge starts the card update, whose rendering would otherwise run before it
+        const answer = note(args, DecisionNotes.positionRecorded('agree', result.roles));
+        return () => (deps.outbox.nudge(result.state.id), answer());
+      }
+      if (result.kind === 'refused') {
+        // a refusal is in the log too: the outbox names a first-time actor from it
+        const answer = note(args, DecisionNotes.positionRefused(result.state));
+        return () => (deps.outbox.nudge(result.state.id), answer());
+      }
       if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
+      if (result.kind === 'pending') {
+        const answer = note(args, DecisionNotes.positionPending(result.state));
+        return () => (deps.roleChecks.nudge(), answer());
+      }
       return async () => undefined;
     }),
   );

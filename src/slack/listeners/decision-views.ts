@@ -57,6 +57,10 @@ function registerPositionView(app: App, services: DecisionServices): void {
       await note(services, result.state, user, DecisionNotes.positionRefused(result.state));
     } else if (result.kind === 'decided')
       await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
+    else if (result.kind === 'pending') {
+      services.deps.roleChecks.nudge();
+      await note(services, result.state, user, DecisionNotes.positionPending(result.state));
+    }
   });
 }
 
@@ -108,18 +112,20 @@ function registerCallView(app: App, services: DecisionServices): void {
     }
     if (result.kind === 'decided')
       return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
-    if (result.kind === 'called') await announceCall(services, result.state);
+    if (result.kind === 'called') announceCall(services, result.state);
   });
 }
 
 /** The call is in the log: the outbox posts and pins it and turns the card final; the chain head is anchored. */
-async function announceCall(services: DecisionServices, called: DecisionState): Promise<void> {
+function announceCall(services: DecisionServices, called: DecisionState): void {
   const { deps } = services;
   deps.outbox.nudge(called.id);
-  await postAnchor(deps, 'call').catch((error: Error) =>
+  try {
+    postAnchor(deps, 'call');
+  } catch (error) {
     deps.logger.warn(
-      { decision: called.id, err: error.message },
-      'posting the anchor failed; the daily one will cover it',
-    ),
-  );
+      { decision: called.id, err: (error as Error).message },
+      'asking for the anchor failed; the daily one will cover it',
+    );
+  }
 }

@@ -1,0 +1,181 @@
+/**
+ * Settles the positions the log holds as pending a role check (src/decisions/pending-role-checks.ts): after the ack,
+ * it asks Slack for the members of the groups that could hold the person, records them in the cache, and appends
+ * the position (same key) or the refusal. Derived from the log, so a check whose process died right after the ack
+ * is settled by the next one to start. A lookup that fails is retried: nobody is refused on what Slack did not say.
+ */
+import { randomUUID } from 'node:crypto';
+import { rolesHeld, speakingRoles } from '../decisions/apply-roster-event';
+import {
+  DecisionEvents,
+  type DecisionState,
+  type PositionPayload,
+  type RefusedPayload,
+  type SpeakingRole,
+} from '../decisions/decision-model';
+import { pendingChecksOf, speakingGroups, type PendingCheck } from '../decisions/pending-role-checks';
+import { OutboxStore } from '../store/outbox-store';
+import type { AppContext } from './app-context';
+import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { NOT_A_SPEAKER } from './decision-positions';
+import type { RoleMembership, UserGroupsPort } from './role-membership';
+import type { OutboxLogger } from './slack-outbox';
+
+export type RoleCheckOutcome =
+  | { kind: 'recorded'; roles: SpeakingRole[] }
+  | { kind: 'refused'; reason: string }
+  /** The call was made before the check settled: the position is in the log but no longer counts. */
+  | { kind: 'decided' };
+
+export interface RoleChecksOptions {
+  leaseMs?: number;
+  sweepMs?: number;
+  minRetryMs?: number;
+  maxRetryMs?: number;
+  holder?: string;
+  logger?: OutboxLogger;
+  /** Told once a check is settled: the card follows the log, and the person hears the outcome. */
+  onSettled?: (state: DecisionState, check: PendingCheck, outcome: RoleCheckOutcome) => void | Promise<void>;
+}
+
+/** Slack's answer for a group that no longer exists: it holds nobody, which is an answer, not a failure. */
+const GONE = new Set(['no_such_subteam', 'subteam_not_found']);
+
+export class RoleChecks {
+  private readonly store: OutboxStore;
+  private readonly holder: string;
+  private readonly leaseMs: number;
+  private readonly sweepMs: number;
+  private readonly minRetryMs: number;
+  private readonly maxRetryMs: number;
+  private running?: Promise<void>;
+  private dirty = false;
+  private stopped = false;
+  private failures = 0;
+  private sweepTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly membership: RoleMembership,
+    private readonly groups: UserGroupsPort,
+    private readonly options: RoleChecksOptions = {},
+  ) {
+    this.store = new OutboxStore(ctx.db);
+    this.holder = options.holder ?? `${process.pid}:${randomUUID()}`;
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.sweepMs = options.sweepMs ?? 5_000;
+    this.minRetryMs = options.minRetryMs ?? 250;
+    this.maxRetryMs = options.maxRetryMs ?? 30_000;
+  }
+
+  /** Settles what the log left pending (a process that died after an ack), then keeps looking. */
+  start(): void {
+    this.stopped = false;
+    this.nudge();
+    this.sweepTimer = setInterval(() => this.nudge(), this.sweepMs);
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.idle();
+    this.store.close();
+  }
+
+  nudge(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.dirty = true;
+      return;
+    }
+    this.running = this.run().finally(() => (this.running = undefined));
+  }
+
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      do {
+        this.dirty = false;
+        for (const state of listDecisions(this.ctx)) {
+          if (this.stopped) return;
+          if (pendingChecksOf(state).length === 0) continue;
+          const subject = `role-check:${state.id}`;
+          if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) continue;
+          try {
+            if (!(await this.settle(state.id))) return this.retryLater();
+          } finally {
+            this.store.release(subject, this.holder);
+          }
+        }
+        this.failures = 0;
+      } while (this.dirty && !this.stopped);
+    } catch (error) {
+      this.options.logger?.warn({ err: (error as Error).message }, 'role checks failed; the sweep tries again');
+    }
+  }
+
+  /** Looks the groups up and settles every pending check of the decision; false when Slack did not answer. */
+  private async settle(decisionId: string): Promise<boolean> {
+    const checks = pendingChecksOf(loadDecision(this.ctx, decisionId));
+    if (checks.length === 0) return true;
+    const groupIds = new Set([...checks.flatMap((c) => c.groups), ...speakingGroups(this.membership.roles())]);
+    for (const groupId of groupIds) {
+      try {
+        this.membership.groupUpdated(groupId, await this.groups.members(groupId));
+      } catch (error) {
+        const said = (error as { data?: { error?: string } }).data?.error;
+        if (said !== undefined && GONE.has(said)) {
+          this.membership.groupUpdated(groupId, []);
+          continue;
+        }
+        this.options.logger?.warn(
+          { group: groupId, err: (error as Error).message },
+          'user group lookup for a role check failed; retrying',
+        );
+        return false;
+      }
+    }
+    const current = this.membership.current();
+    for (const check of checks) {
+      let state = loadDecision(this.ctx, decisionId);
+      if (!state.pendingChecks?.[check.key]) continue;
+      const roles = speakingRoles(rolesHeld(check.userId, state.members, current));
+      let outcome: RoleCheckOutcome;
+      if (roles.length > 0) {
+        const decided = state.status === 'decided';
+        state = appendDecisionEvent<PositionPayload>(this.ctx, state, DecisionEvents.positionRecorded, check.userId, {
+          userId: check.userId,
+          roles,
+          stance: check.stance,
+          key: check.key,
+          ...(check.comment ? { comment: check.comment } : {}),
+        });
+        outcome = decided ? { kind: 'decided' } : { kind: 'recorded', roles };
+      } else {
+        state = appendDecisionEvent<RefusedPayload>(this.ctx, state, DecisionEvents.refused, check.userId, {
+          userId: check.userId,
+          attempted: 'position',
+          reason: NOT_A_SPEAKER,
+          key: check.key,
+        });
+        outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
+      }
+      await Promise.resolve(this.options.onSettled?.(state, check, outcome)).catch(() => undefined);
+    }
+    return true;
+  }
+
+  private retryLater(): void {
+    this.failures += 1;
+    const delay = Math.min(this.maxRetryMs, this.minRetryMs * 2 ** (this.failures - 1));
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.nudge(), delay);
+    this.retryTimer.unref();
+  }
+}
