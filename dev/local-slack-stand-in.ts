@@ -310,6 +310,11 @@ export class LocalSlackStandIn {
     this.faults.set(method, queue);
   }
 
+  /** Drops the faults of `method` that no call has met yet. */
+  clearFaults(method: string): void {
+    this.faults.delete(method);
+  }
+
   /**
    * From now on, each call of `method` answers with `fault` with probability `rate` (0 stops it). `random` makes a
    * run repeatable (benchmarks seed it).
