@@ -19,6 +19,7 @@ import {
   type RefusedPayload,
   type ReminderSentPayload,
 } from './decision-model';
+import { applyLivingEvent } from './living-decision';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -140,8 +141,13 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
     }
     case DecisionEvents.called: {
       const { userId, key, ...call } = event.payload as CalledPayload;
-      // the first call stands; a second one (a race between owner and delegate) is kept in the log only
-      if (state.call) return withKey(next, key);
+      // the first call stands; a second one (a race between owner and delegate) is kept in the log only, unless
+      // the facts changed since the call and the owner revises it
+      if (state.call && !state.living?.factsChanged) return withKey(next, key);
+      if (state.call) {
+        const { factsChanged: _answered, ...living } = state.living!;
+        next.living = living;
+      }
       return withKey(
         { ...next, status: 'decided', cardVersion: event.seq, call: { ...call, by: userId, at: event.at } },
         key,
@@ -168,7 +174,7 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
       return withKey({ ...next, defaultPathTaken: taken }, p.key);
     }
     default:
-      return next;
+      return applyLivingEvent(next, event);
   }
 }
 

@@ -8,6 +8,7 @@ import { everyone } from './apply-roster-event';
 import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
+import { nextNotice } from './living-decision';
 
 export type SlackEffect =
   | { kind: 'create-channel'; name: string }
@@ -17,7 +18,9 @@ export type SlackEffect =
   | { kind: 'post-card'; channel: string; key: string; look: boolean }
   | { kind: 'update-card'; channel: string; ts: string; version: number }
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
-  | { kind: 'pin-call'; channel: string; ts: string };
+  | { kind: 'pin-call'; channel: string; ts: string }
+  /** A message the log asks the channel to hear (facts changed, progress, escalation…), posted once by its key. */
+  | { kind: 'post-notice'; channel: string; key: string; look: boolean };
 
 const TOPIC_MAX = 250;
 
@@ -52,6 +55,8 @@ export function nextSlackEffect(
     return { kind: 'post-call', channel, key: effectKey(state, 'call'), look: state.attempts.call !== undefined };
   if (state.call?.message && !state.call.message.pinned && !failed.pin)
     return { kind: 'pin-call', channel: state.call.message.channel, ts: state.call.message.ts };
+  const notice = failed.notice ? undefined : nextNotice(state);
+  if (notice) return { kind: 'post-notice', channel, key: notice.key, look: state.attempts.notice === notice.key };
   return undefined;
 }
 
