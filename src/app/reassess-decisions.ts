@@ -13,7 +13,13 @@ import type { MatchStatus } from '../inventory/model';
 import { assetLines } from '../decisions/decision-brief';
 import type { DecisionSnapshot, DecisionState, Notice } from '../decisions/decision-model';
 import { LivingEvents, type FactsChangedPayload } from '../decisions/living-decision';
-import { assessmentChanges, type AssessedBulletin, type AssessmentChanges } from '../risk/assessment-changes';
+import {
+  assessmentChanges,
+  type AssessedBulletin,
+  type AssessmentChanges,
+  type AssetChange,
+  type FieldChange,
+} from '../risk/assessment-changes';
 import type { Assessment } from '../risk/model';
 import { exposureInputsDigest } from '../store/exposure-store';
 import { inventoryDigest } from '../store/inventory-store';
@@ -151,7 +157,7 @@ function record(
   };
   const changes = assessmentChanges(before, after);
   const afterCall = state.status === 'decided';
-  const changed = afterCall ? factChanges(changes) : changes.unchanged ? undefined : changes;
+  const changed = factChanges(changes, afterCall);
   let outcome: ReassessOutcome = { decisionId: state.id, result: 'unchanged' };
   if (changed) {
     const key = `facts:${state.id}:${digestOf(changed)}`;
@@ -204,34 +210,51 @@ function sideOf(assessment: Assessment, exposures: AssetExposure[], now: Reasses
   };
 }
 
+/** Facts that move with the clock alone: a later assessment always differs in them. */
+const TIME_FACTS = ['hoursSinceFix'];
+
 /**
- * After the call, what the owner must hear about: every asset change that is not the plan being carried out (a fix
- * installed, the asset gone out of scope, exposure brought down), and a change of the overall urgency, call or
- * deadline when no asset moved forward (otherwise that is the plan's own progress showing).
+ * What the decision must hear about. Time passing alone is not news: an assessment made later counts a relative
+ * deadline ("Immediate: 24 h") from a later moment, so a deadline moving later with the same urgency is dropped
+ * (an earlier one, as a KEV due date brings, stays). After the call, the plan being carried out (a fix installed,
+ * the asset out of scope, exposure brought down) is progress, not a change of facts; a change of the overall
+ * urgency or call that comes with it is the plan's own progress showing, unless it is for the worse.
  */
-export function factChanges(changes: AssessmentChanges): AssessmentChanges | undefined {
+export function factChanges(changes: AssessmentChanges, afterCall: boolean): AssessmentChanges | undefined {
   if (changes.unchanged) return undefined;
-  const isProgress = (asset: AssessmentChanges['assets'][number]) =>
-    ['patched', 'not_affected', 'retired'].includes(asset.after.match) ||
-    (asset.changes.every((c) => c.field === 'exposure' || c.field === 'plan step') &&
-      asset.changes.some((c) => c.field === 'exposure' && c.direction === 'better'));
-  const progressed = changes.assets.some(isProgress);
-  const assets = changes.assets.filter(
+  const drift = (all: FieldChange[]) => (c: FieldChange) =>
+    c.field === 'deadline' && c.direction === 'better' && !all.some((u) => u.field === 'urgency');
+  const timely = changes.assets
+    .map((a) => ({
+      ...a,
+      changes: a.changes.filter((c) => !drift(a.changes)(c)),
+      decidingFacts: a.decidingFacts.filter((f) => !TIME_FACTS.includes(f.fact)),
+    }))
+    .filter((a) => a.changes.length > 0);
+  const isProgress = (asset: AssetChange) =>
+    afterCall &&
+    (['patched', 'not_affected', 'retired'].includes(asset.after.match) ||
+      (asset.changes.every((c) => c.field === 'exposure' || c.field === 'plan step') &&
+        asset.changes.some((c) => c.field === 'exposure' && c.direction === 'better')));
+  const progressed = timely.some(isProgress);
+  const assets = timely.filter(
     (a) => !isProgress(a) && (!progressed || a.changes.some((c) => c.field !== 'plan step')),
   );
-  const overall = progressed ? changes.overall.filter((c) => c.direction === 'worse') : changes.overall;
+  const overall = changes.overall
+    .filter((c) => !drift(changes.overall)(c))
+    .filter((c) => !progressed || c.direction === 'worse');
   if (!assets.length && !overall.length) return undefined;
-  if (assets.length === changes.assets.length && overall.length === changes.overall.length) return changes;
-  return assessmentChangesSubset(changes, assets, overall);
+  return { ...changes, assets, overall, summary: summaryOf(assets, overall) };
 }
 
-/** The changes without the progress, with a summary line over what is kept (the deciding facts are in the notice). */
-function assessmentChangesSubset(
-  changes: AssessmentChanges,
-  assets: AssessmentChanges['assets'],
-  overall: AssessmentChanges['overall'],
-): AssessmentChanges {
-  const shown = assets.slice(0, 3).map((a) => `${a.assetName} ${a.changes.map(describe).join(', ')}`);
+/** The summary line over the changes kept, with the facts that decided each (the pure core's words). */
+function summaryOf(assets: AssetChange[], overall: FieldChange[]): string {
+  const shown = assets.slice(0, 3).map((a) => {
+    const facts = a.decidingFacts
+      .filter((f) => f.fact !== 'match' && f.fact !== 'exposure')
+      .map((f) => `${f.fact}: ${f.before ?? '–'} → ${f.after ?? '–'}`);
+    return `${a.assetName} ${a.changes.map(describe).join(', ')}${facts.length ? ` (${facts.join('; ')})` : ''}${a.after.match === 'unknown' ? ' — unknown, not safe' : ''}`;
+  });
   const parts = [
     ...(overall.length ? [`overall ${overall.map(describe).join(', ')}`] : []),
     ...(assets.length
@@ -240,7 +263,7 @@ function assessmentChangesSubset(
         ]
       : []),
   ];
-  return { ...changes, assets, overall, summary: parts.join('; ') };
+  return parts.join('; ');
 }
 
 function describe(change: { field: string; before?: string; after?: string }): string {
@@ -275,8 +298,8 @@ function factsNotice(
 function digestOf(changes: AssessmentChanges): string {
   const essence = {
     overall: changes.overall,
-    assets: changes.assets.map((a) => ({ id: a.assetId, before: a.before, after: a.after })),
-    facts: changes.decidingFacts,
+    assets: changes.assets.map((a) => ({ id: a.assetId, changes: a.changes })),
+    rules: changes.decidingFacts,
   };
   return createHash('sha256').update(JSON.stringify(essence)).digest('hex').slice(0, 16);
 }
