@@ -48,7 +48,12 @@ describe('patchcall decisions / decision show', () => {
     for (const o of stillOwed) expect(o.waitingOn.length).toBeGreaterThan(0);
 
     const human = await spawnPatchcall(['--db', h.dbPath, 'decisions']);
-    expect(human.stdout).toMatch(/^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED$/m);
+    expect(human.stdout).toMatch(
+      /^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED +PROGRESS +NEXT$/m,
+    );
+    // the CLI runs on today's clock: the 2008 deadline has long passed, so the default path is what is due
+    expect(d.nextAction).toMatchObject({ kind: 'default-path', due: true, at: d.deadline.dueAt });
+    expect(d.progress).toBeNull();
     expect(human.stdout).toMatch(/^MS08-067 +MS08-067 +open /m);
 
     const shown = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'ms08-067']);
@@ -97,6 +102,9 @@ describe('patchcall decisions / decision show', () => {
     expect((await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open'])).stdout).toBe('no open decisions\n');
     const decidedText = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067']);
     expect(decidedText.stdout).toMatch(new RegExp(`call +waves by ${PEOPLE.owner} \\(owner\\)`));
+    // after the call, the next scheduled action is the first plan step's deadline
+    expect(decided.nextAction).toMatchObject({ kind: 'step-deadline', due: true });
+    expect(decidedText.stdout).toMatch(/^Next action: escalate "/m);
     // ten fresh CLI processes: on a shared machine their start-up alone can pass jest's 30 s default
   }, 180_000);
 });
