@@ -8,6 +8,7 @@
  * did not move is not touched.
  */
 import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
 import type { AssetExposure } from '../exposure/model';
 import type { MatchStatus } from '../inventory/model';
 import { assetLines } from '../decisions/decision-brief';
@@ -63,7 +64,8 @@ const MATCH_KEPT: MatchStatus[] = ['affected', 'unknown'];
 export function importCause(outcomes: ImportOutcome[]): Omit<ReassessRequest, 'actor'> | undefined {
   const imported = outcomes.filter((o) => o.status === 'imported');
   if (!imported.length) return undefined;
-  const names = imported.map((o) => `${o.document} (${o.format})`);
+  // the file's name only: a local path says nothing to the channel
+  const names = imported.map((o) => `${basename(o.document)} (${o.format})`);
   const firewall = imported.some((o) => o.kind === 'filters' || o.kind === 'network');
   return {
     cause: `import of ${names.slice(0, 3).join(', ')}${names.length > 3 ? ` and ${names.length - 3} more` : ''}`,
