@@ -33,6 +33,7 @@ import { importDocuments, rebuildProjections, type ImportOutcome } from './impor
 import { changeRole, readRoster } from './roles-roster';
 import { storeAnswers } from './store-health';
 import { verifyEventLog } from './verify-event-log';
+import type { RulesReload } from './rules-folder';
 import { confirmCall, type ConfirmResult } from './confirm-call';
 import { escalateOverdue } from './plan-progress-from-imports';
 import { recordProviderAnswer, requestProviders } from './provider-requests';
@@ -100,6 +101,13 @@ export interface Patchcall {
   reassessDecisions(request: ReassessRequest): Promise<ReassessReport>;
   /** The same after an import, when it stored anything new (an unchanged file re-assesses nothing). */
   reassessAfterImport(outcomes: ImportOutcome[], actor: string): Promise<ReassessReport | undefined>;
+  /**
+   * Re-reads the rules folder (a long-running app calls it when the folder changes); when the rules changed, the
+   * decisions under way are re-assessed on them. Resolves to the reload and, when the rules changed, the report.
+   */
+  reloadRules(actor: string): Promise<{ reload: RulesReload; report?: ReassessReport }>;
+  /** Watches the rules folder and re-assesses after each change that loads whole; returns the way to stop. */
+  watchRules(onReload: (reload: RulesReload, report?: ReassessReport) => void): () => void;
   /** Plan steps and providers past their deadline and not done, escalated once each; the decisions escalated. */
   escalateOverdue(): string[];
   confirmCall(
@@ -178,6 +186,21 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     reassessAfterImport: async (outcomes, actor) => {
       const cause = importCause(outcomes);
       return cause ? reassessDecisions(ctx, assess, { ...cause, actor }) : undefined;
+    },
+    reloadRules: async (actor) => {
+      const reload = await ctx.liveRules.reload();
+      if (!reload.changed) return { reload };
+      return { reload, report: await reassessDecisions(ctx, assess, { actor, cause: 'the rules folder was edited' }) };
+    },
+    watchRules: (onReload) => {
+      const watcher = ctx.liveRules.watch((reload) => {
+        if (!reload.changed) return onReload(reload);
+        void reassessDecisions(ctx, assess, { actor: 'system', cause: 'the rules folder was edited' }).then(
+          (report) => onReload(reload, report),
+          () => onReload(reload),
+        );
+      });
+      return () => watcher.close();
     },
     escalateOverdue: () => escalateOverdue(ctx),
     confirmCall: (request, currentMembers) => confirmCall(ctx, request, currentMembers),

@@ -123,6 +123,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
 
   let server: Server | undefined;
   let stopAnchors = () => undefined as void;
+  let stopRules = () => undefined as void;
   return {
     app,
     deps,
@@ -131,6 +132,12 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
       outbox.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
+      // an edited rulebook re-assesses the decisions under way; a broken edit keeps the working rules
+      stopRules = patchcall.watchRules((reload, report) => {
+        if (reload.error)
+          logger.warn({ err: reload.error.message }, 'rules folder edit refused; the previous rules stay');
+        for (const id of report?.touched ?? []) outbox.nudge(id);
+      });
       void membership.refresh();
       if (config.mode === 'socket') {
         await app.start();
@@ -141,6 +148,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     },
     async stop() {
       stopAnchors();
+      stopRules();
       membership.close();
       await outbox.stop();
       const stopped = app.stop();

@@ -166,8 +166,9 @@ describe('re-assessment after new data', () => {
       policy,
       readFileSync(policy, 'utf8').replace('"immediate": { "hours": 24 }', '"immediate": { "hours": 12 }'),
     );
-    expect((await ctx.liveRules.reload()).changed).toBe(true);
-    const report = await patchcall.reassessDecisions({ actor: 'test', cause: 'rules folder edited' });
+    const { reload, report } = await patchcall.reloadRules('test');
+    expect(reload.changed).toBe(true);
+    if (!report) throw new Error('the rules changed, so the decisions are re-assessed');
     expect(report.outcomes).toEqual([
       expect.objectContaining({ decisionId: 'MS08-067', result: 'facts-changed' }),
       expect.objectContaining({ decisionId: OTHER, result: 'unchanged' }),
