@@ -41,7 +41,7 @@ export function confirmCall(
         notice: {
           key: `confirmed:${pending.key}`,
           kind: 'confirmed',
-          text: `The call on ${state.id} stands: confirmed after the facts changed (${pending.summary}).`,
+          text: `The call on ${state.id} stands: confirmed after the facts changed on ${pending.at}.`,
           mention: [request.userId],
         },
       },

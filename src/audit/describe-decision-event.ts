@@ -20,6 +20,7 @@ import {
   type DefaultPathTakenPayload,
   type ReminderSentPayload,
 } from '../decisions/decision-model';
+import { describeLivingEvent } from '../decisions/living-decision';
 
 const STANCE_WORDS: Record<string, string> = {
   agree: 'agreed with the recommendation',
@@ -121,6 +122,6 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
-      return type;
+      return describeLivingEvent(type, payload) ?? type;
   }
 }

@@ -225,3 +225,12 @@ export function nextNotice(state: DecisionState): Notice | undefined {
 export function latestAnswer(request: ProviderRequestState): ProviderRequestState['answers'][number] | undefined {
   return request.answers[request.answers.length - 1];
 }
+
+/** One sentence for the audit timeline: the notice the channel was given (its first line), or the posting itself. */
+export function describeLivingEvent(type: string, payload: unknown): string | undefined {
+  if (type === LivingEvents.noticePosted)
+    return `posted a notice in the channel (${(payload as NoticePostedPayload).key})`;
+  if (!(Object.values(LivingEvents) as string[]).includes(type)) return undefined;
+  const notice = (payload as { notice?: Notice }).notice;
+  return notice ? notice.text.split('\n')[0] : undefined;
+}
