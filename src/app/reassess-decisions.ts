@@ -34,6 +34,7 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
 import { escalateOverdue, recordProgress, type Reassessed } from './plan-progress-from-imports';
+import { lastFingerprints, RelevantAssets } from './relevant-assets';
 
 export interface ReassessRequest {
   actor: string;
@@ -81,17 +82,25 @@ export async function reassessDecisions(
   const inputs = currentInputs(ctx);
   const outcomes: ReassessOutcome[] = [];
   const touched = new Set<string>();
+  const fingerprints = lastFingerprints.get(ctx) ?? new Map<string, string>();
+  lastFingerprints.set(ctx, fingerprints);
+  let relevant: RelevantAssets | undefined;
   let assessMs = 0;
   for (const listed of listDecisions(ctx)) {
     if (listed.status === 'new' || !listed.assessment || listed.living?.closed) continue;
-    if (!inputsMoved(ctx, listed, inputs)) {
+    const moved = inputsMoved(ctx, listed, inputs);
+    const bulletin = loadBulletin(ctx, listed.bulletinId);
+    const fingerprint = moved ? (relevant ??= new RelevantAssets(ctx)).fingerprint(bulletin) : undefined;
+    // only the inventory moved, and not in any asset this bulletin can concern: nothing to assess again
+    if (!moved || (moved === 'inventory' && fingerprints.get(listed.id) === fingerprint)) {
       outcomes.push({ decisionId: listed.id, result: 'unaffected' });
       continue;
     }
     const started = performance.now();
-    const reassessed = await assessAgain(ctx, assess, listed.bulletinId);
+    const reassessed = await assessAgain(ctx, assess, listed.bulletinId, inputs);
     assessMs += performance.now() - started;
     const outcome = writeTransaction(ctx.db, () => record(ctx, loadDecision(ctx, listed.id), reassessed, request));
+    fingerprints.set(listed.id, fingerprint!);
     if (outcome.result !== 'unchanged') touched.add(listed.id);
     outcomes.push(outcome);
   }
@@ -114,10 +123,13 @@ function currentInputs(ctx: AppContext): CurrentInputs {
   };
 }
 
-/** The inputs the decision last saw against today's: the bulletin's sources, inventory, network, rules. */
-function inputsMoved(ctx: AppContext, state: DecisionState, now: CurrentInputs): boolean {
+/**
+ * The inputs the decision last saw against today's: `inventory` when only the inventory moved, `other` when the
+ * bulletin's sources, the network or the rules did, false when nothing did.
+ */
+function inputsMoved(ctx: AppContext, state: DecisionState, now: CurrentInputs): 'inventory' | 'other' | false {
   const basis: DecisionSnapshot | undefined = state.living?.basis ?? state.call?.snapshot ?? state.snapshot;
-  if (!basis) return true;
+  if (!basis) return 'other';
   const sources = [
     ...new Set(
       loadBulletin(ctx, state.bulletinId)
@@ -125,21 +137,27 @@ function inputsMoved(ctx: AppContext, state: DecisionState, now: CurrentInputs):
         .filter((seq): seq is number => seq !== undefined),
     ),
   ].sort((a, b) => a - b);
-  return (
-    basis.inventoryHash !== now.inventoryHash ||
+  if (
     basis.exposureInputsHash !== now.exposureInputsHash ||
     (basis.rulesDigest ?? basis.rulebookHash) !== now.rulesDigest ||
     sources.join(',') !== basis.bulletinSourceSeqs.join(',')
-  );
+  )
+    return 'other';
+  return basis.inventoryHash !== now.inventoryHash ? 'inventory' : false;
 }
 
-async function assessAgain(ctx: AppContext, assess: AssessFn, bulletinId: string): Promise<Reassessed> {
+async function assessAgain(
+  ctx: AppContext,
+  assess: AssessFn,
+  bulletinId: string,
+  inputs: CurrentInputs,
+): Promise<Reassessed> {
   const assessment = await assess(ctx, bulletinId, ctx.clock());
   const bulletin = loadBulletin(ctx, bulletinId);
   const matches = assetMatches(ctx, bulletin);
   const report = exposureOfMatches(ctx, bulletin, matches);
   const exposures = report.assets.flatMap((a): AssetExposure[] => (a.exposure ? [a.exposure] : []));
-  return { assessment, matches, exposures, snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest) };
+  return { assessment, matches, exposures, snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest, inputs) };
 }
 
 function record(
