@@ -102,6 +102,7 @@ async function run(
         now: NOW,
       });
     await patchcall.reassessDecisions({ actor: 'bench', cause: 'warm-up' });
+    process.stdout.write(`  setup: ${DECISIONS} decisions convened\n`);
 
     const input = readDocumentFile(scanFile, 1024 * 1024 * 1024);
     const started = performance.now();
