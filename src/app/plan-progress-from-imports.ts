@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { formatTime } from '../common/time-format';
 import type { AssetExposure } from '../exposure/model';
 import type { AssetMatch } from '../inventory/model';
-import type { AssetLine, DecisionSnapshot, DecisionState, Notice } from '../decisions/decision-model';
+import type { AssetLine, DecisionSnapshot, DecisionState, ChannelNotice } from '../decisions/decision-model';
 import {
   LivingEvents,
   latestAnswer,
@@ -72,7 +72,7 @@ export function recordProgress(
     (s) =>
       `• ${s.step.title}: ${s.status} (${s.resolved} of ${s.of})${s.step.dueAt ? `, due ${formatTime(s.step.dueAt, zone)}` : ''}`,
   );
-  const notice: Notice = {
+  const notice: ChannelNotice = {
     key,
     kind: 'progress',
     text: [`Progress on ${state.id} (${request.cause}): ${progress.line}`, ...stepLines].join('\n'),

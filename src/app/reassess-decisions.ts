@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import type { AssetExposure } from '../exposure/model';
 import type { MatchStatus } from '../inventory/model';
 import { assetLines } from '../decisions/decision-brief';
-import type { DecisionSnapshot, DecisionState, Notice } from '../decisions/decision-model';
+import type { DecisionSnapshot, DecisionState, ChannelNotice } from '../decisions/decision-model';
 import { LivingEvents, type FactsChangedPayload } from '../decisions/living-decision';
 import {
   assessmentChanges,
@@ -296,7 +296,7 @@ function factsNotice(
   changes: AssessmentChanges,
   cause: string,
   afterCall: boolean,
-): Notice {
+): ChannelNotice {
   const deciding = [
     ...changes.decidingFacts,
     ...changes.assets.flatMap((a) => a.decidingFacts.map((f) => ({ ...f, fact: `${a.assetName}: ${f.fact}` }))),

@@ -28,8 +28,8 @@ import {
 } from '../decisions/decision-model';
 import { channelAttempt, nextChannelName, nextSlackEffect, type SlackEffect } from '../decisions/slack-effects';
 import { OutboxStore } from '../store/outbox-store';
-import type { Notice } from '../decisions/decision-model';
-import { postNotice } from './post-notice';
+import type { ChannelNotice } from '../decisions/decision-model';
+import { postChannelNotice } from './channel-notice-outbox';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
@@ -73,7 +73,7 @@ export interface SlackEffectsPort {
   /** Pins a message; `already_pinned` is success. */
   pin(channel: string, ts: string): Promise<void>;
   /** Posts a notice of the log (escaped, with its mentions) with `notice.key` in its metadata. */
-  postNotice(channel: string, notice: Notice): Promise<string>;
+  postChannelNotice(channel: string, notice: ChannelNotice): Promise<string>;
 }
 
 export interface OutboxLogger {
@@ -326,8 +326,8 @@ export class SlackOutbox {
         await this.slack.pin(effect.channel, effect.ts);
         this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, { channel: effect.channel, ts: effect.ts });
         return;
-      case 'post-notice':
-        return postNotice(this.slack, state, effect, (type, payload) => void this.append(state, type, payload));
+      case 'post-channel-notice':
+        return postChannelNotice(this.slack, state, effect, (type, payload) => void this.append(state, type, payload));
     }
   }
 
@@ -363,7 +363,7 @@ function failedEffectOf(effect: SlackEffect): EffectFailedPayload['effect'] {
       return 'call';
     case 'pin-call':
       return 'pin';
-    case 'post-notice':
-      return 'notice';
+    case 'post-channel-notice':
+      return 'channel-notice';
   }
 }

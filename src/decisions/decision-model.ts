@@ -170,7 +170,7 @@ export interface InvitedPayload {
 
 /** Written before a post that Slack cannot de-duplicate: a retry first looks for what the attempt may have left. */
 export interface EffectAttemptedPayload {
-  effect: 'card' | 'call' | 'notice';
+  effect: 'card' | 'call' | 'channel-notice';
   key: string;
 }
 
@@ -181,7 +181,7 @@ export interface CallPinnedPayload {
 
 /** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
 export interface EffectFailedPayload {
-  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'notice';
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'channel-notice';
   error: string;
 }
 
@@ -339,7 +339,7 @@ function emptyMembers(): RoleMembers {
 // ---- living decisions (issue 14): what the fold keeps after the card (src/decisions/living-decision.ts) ----
 
 /** A message for the decision's channel, as plain text: the Slack gateway escapes it and adds the mentions. */
-export interface Notice {
+export interface ChannelNotice {
   key: string;
   kind: 'facts-changed' | 'confirmed' | 'progress' | 'escalation' | 'closed' | 'provider-request' | 'provider-answer';
   text: string;
@@ -393,6 +393,6 @@ export interface LivingState {
   providers: ProviderRequestState[];
   escalations: { key: string; subject: string; at: string }[];
   closed?: { at: string; line: string };
-  notices: Notice[];
+  notices: ChannelNotice[];
   noticesPosted: string[];
 }

@@ -12,7 +12,7 @@ import type {
   DecisionSnapshot,
   DecisionState,
   LivingState,
-  Notice,
+  ChannelNotice,
   ProgressRecord,
   ProviderRequestState,
   ProviderStatus,
@@ -43,7 +43,7 @@ export interface FactsChangedPayload {
   snapshot: DecisionSnapshot;
   /** Whether a call had been made, so the owner is asked to confirm or revise it. */
   afterCall: boolean;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface CallConfirmedPayload {
@@ -51,7 +51,7 @@ export interface CallConfirmedPayload {
   /** The facts-changed event's key the confirmation answers. */
   confirms: string;
   key: string;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface ProgressPayload {
@@ -64,7 +64,7 @@ export interface ProgressPayload {
   assets: ProgressRecord['assets'];
   closes: boolean;
   snapshot: DecisionSnapshot;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface EscalatedPayload {
@@ -74,13 +74,13 @@ export interface EscalatedPayload {
   subject: string;
   dueAt: string;
   to: string[];
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface ClosedPayload {
   key: string;
   line: string;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface ProviderRequestedPayload {
@@ -90,7 +90,7 @@ export interface ProviderRequestedPayload {
   assets: string[];
   dueAt?: string;
   text: string;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface ProviderAnsweredPayload {
@@ -100,7 +100,7 @@ export interface ProviderAnsweredPayload {
   status: ProviderStatus;
   note: string;
   key: string;
-  notice: Notice;
+  notice: ChannelNotice;
 }
 
 export interface NoticePostedPayload {
@@ -120,7 +120,7 @@ export function livingOf(state: DecisionState): LivingState {
 /** The fold of the living events; any other event leaves the state as it is. */
 export function applyLivingEvent(state: DecisionState, event: DecisionEvent): DecisionState {
   const living = livingOf(state);
-  const withNotice = (l: LivingState, notice: Notice): LivingState =>
+  const withNotice = (l: LivingState, notice: ChannelNotice): LivingState =>
     l.notices.some((n) => n.key === notice.key) ? l : { ...l, notices: [...l.notices, notice] };
   const keyed = (s: DecisionState, key: string): DecisionState =>
     s.keys.includes(key) ? s : { ...s, keys: [...s.keys, key] };
@@ -216,7 +216,7 @@ export function applyLivingEvent(state: DecisionState, event: DecisionEvent): De
 }
 
 /** The first notice the channel has not been given yet. */
-export function nextNotice(state: DecisionState): Notice | undefined {
+export function nextChannelNotice(state: DecisionState): ChannelNotice | undefined {
   const living = state.living;
   return living?.notices.find((n) => !living.noticesPosted.includes(n.key));
 }
@@ -231,6 +231,6 @@ export function describeLivingEvent(type: string, payload: unknown): string | un
   if (type === LivingEvents.noticePosted)
     return `posted a notice in the channel (${(payload as NoticePostedPayload).key})`;
   if (!(Object.values(LivingEvents) as string[]).includes(type)) return undefined;
-  const notice = (payload as { notice?: Notice }).notice;
+  const notice = (payload as { notice?: ChannelNotice }).notice;
   return notice ? notice.text.split('\n')[0] : undefined;
 }

@@ -8,7 +8,7 @@ import { everyone } from './apply-roster-event';
 import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
-import { nextNotice } from './living-decision';
+import { nextChannelNotice } from './living-decision';
 
 export type SlackEffect =
   | { kind: 'create-channel'; name: string }
@@ -20,7 +20,7 @@ export type SlackEffect =
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
   | { kind: 'pin-call'; channel: string; ts: string }
   /** A message the log asks the channel to hear (facts changed, progress, escalation…), posted once by its key. */
-  | { kind: 'post-notice'; channel: string; key: string; look: boolean };
+  | { kind: 'post-channel-notice'; channel: string; key: string; look: boolean };
 
 const TOPIC_MAX = 250;
 
@@ -55,8 +55,14 @@ export function nextSlackEffect(
     return { kind: 'post-call', channel, key: effectKey(state, 'call'), look: state.attempts.call !== undefined };
   if (state.call?.message && !state.call.message.pinned && !failed.pin)
     return { kind: 'pin-call', channel: state.call.message.channel, ts: state.call.message.ts };
-  const notice = failed.notice ? undefined : nextNotice(state);
-  if (notice) return { kind: 'post-notice', channel, key: notice.key, look: state.attempts.notice === notice.key };
+  const notice = failed['channel-notice'] ? undefined : nextChannelNotice(state);
+  if (notice)
+    return {
+      kind: 'post-channel-notice',
+      channel,
+      key: notice.key,
+      look: state.attempts['channel-notice'] === notice.key,
+    };
   return undefined;
 }
 

@@ -7,7 +7,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
 import type { UserGroupsPort } from '../app/role-membership';
-import { USER_ID, type DecisionState, type Notice } from '../decisions/decision-model';
+import { USER_ID, type DecisionState, type ChannelNotice } from '../decisions/decision-model';
 import { blocksToText } from './blocks/blocks-to-text';
 import { escapeAndTruncate, mentionUser } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
@@ -142,7 +142,7 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
   }
 
   /** Every word of a notice is escaped (it may quote a bulletin or a person); only the mentions are live. */
-  postNotice(channel: string, notice: Notice): Promise<string> {
+  postChannelNotice(channel: string, notice: ChannelNotice): Promise<string> {
     const mentions = notice.mention.filter((id) => USER_ID.test(id)).map(mentionUser);
     const text = `${mentions.length ? mentions.join(' ') + ' ' : ''}${escapeAndTruncate(notice.text, NOTICE_MAX)}`;
     const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }];

@@ -67,7 +67,7 @@ const EFFECT_WORDS: Record<SlackEffect['kind'], string> = {
   'update-card': 'update the decision card',
   'post-call': 'post the call in the channel',
   'pin-call': 'pin the call',
-  'post-notice': 'post a notice in the decision channel',
+  'post-channel-notice': 'post a notice in the decision channel',
 };
 
 /** The outbox gave up on an effect for good: tell whoever caused it (the caller for the call, else the convener). */

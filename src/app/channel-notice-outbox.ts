@@ -7,17 +7,17 @@ import {
   DecisionEvents,
   type DecisionState,
   type EffectAttemptedPayload,
-  type Notice,
+  type ChannelNotice,
 } from '../decisions/decision-model';
 import { LivingEvents, type NoticePostedPayload } from '../decisions/living-decision';
 
-export interface NoticePort {
+export interface ChannelNoticePort {
   findPosted(channel: string, key: string): Promise<string | undefined>;
-  postNotice(channel: string, notice: Notice): Promise<string>;
+  postChannelNotice(channel: string, notice: ChannelNotice): Promise<string>;
 }
 
-export async function postNotice(
-  slack: NoticePort,
+export async function postChannelNotice(
+  slack: ChannelNoticePort,
   state: DecisionState,
   effect: { channel: string; key: string; look: boolean },
   append: (type: string, payload: unknown) => void,
@@ -26,7 +26,10 @@ export async function postNotice(
   if (!notice) return;
   const found = effect.look ? await slack.findPosted(effect.channel, effect.key) : undefined;
   if (!found && !effect.look)
-    append(DecisionEvents.effectAttempted, { effect: 'notice', key: effect.key } satisfies EffectAttemptedPayload);
-  const ts = found ?? (await slack.postNotice(effect.channel, notice));
+    append(DecisionEvents.effectAttempted, {
+      effect: 'channel-notice',
+      key: effect.key,
+    } satisfies EffectAttemptedPayload);
+  const ts = found ?? (await slack.postChannelNotice(effect.channel, notice));
   append(LivingEvents.noticePosted, { key: effect.key, channel: effect.channel, ts } satisfies NoticePostedPayload);
 }
