@@ -467,11 +467,18 @@ export class LocalSlackStandIn {
         const channel = this.createChannel(str(args.name), bool(args.is_private), this.botUserId);
         return { channel: channelInfo(channel) };
       },
+      'conversations.open': (args) => {
+        const users = str(args.users)
+          .split(',')
+          .map((u) => u.trim());
+        if (users.length !== 1 || !this.users.has(users[0]!)) throw new SlackError('user_not_found');
+        return { channel: { id: this.directChannel(users[0]!).id } };
+      },
       'conversations.info': (args) => ({ channel: channelInfo(this.channelFor(args.channel)) }),
       'conversations.list': (args) => {
         const types = str(args.types || 'public_channel').split(',');
-        const channels = [...this.channelsById.values()].filter((c) =>
-          types.includes(c.is_private ? 'private_channel' : 'public_channel'),
+        const channels = [...this.channelsById.values()].filter(
+          (c) => !c.id.startsWith('D') && types.includes(c.is_private ? 'private_channel' : 'public_channel'),
         );
         const limit = Math.min(Number(args.limit) || 100, 1000);
         const offset = args.cursor ? Number(Buffer.from(str(args.cursor), 'base64').toString('utf8')) || 0 : 0;
@@ -726,8 +733,30 @@ export class LocalSlackStandIn {
   }
 
   private channelFor(value: unknown): Channel {
-    const channel = this.findChannel(str(value));
+    // like Slack, a user id as the channel means the app's direct conversation with that person
+    const channel = this.users.has(str(value)) ? this.directChannel(str(value)) : this.findChannel(str(value));
     if (!channel) throw new SlackError('channel_not_found');
+    return channel;
+  }
+
+  /** The app's direct conversation (D…) with a person, opened on first use. */
+  private directChannel(userId: string): Channel {
+    const id = `D${userId.slice(1)}`;
+    let channel = this.channelsById.get(id);
+    if (!channel) {
+      channel = {
+        id,
+        name: '',
+        is_private: true,
+        created: Math.floor(this.clock().getTime() / 1000),
+        creator: userId,
+        topic: '',
+        members: new Set([userId, this.botUserId]),
+        messages: [],
+        pins: new Set(),
+      };
+      this.channelsById.set(id, channel);
+    }
     return channel;
   }
 

@@ -16,6 +16,8 @@ export interface OpenAppContextOptions {
   dbPath: string;
   rulesDir?: string;
   clock?: () => Date;
+  /** Mark every event written as a rehearsal (a simulated clock, PATCHCALL_REHEARSAL=1). */
+  rehearsal?: boolean;
   asOf?: Date;
   signingKeyPath?: string;
   /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
@@ -42,7 +44,7 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
   const clock = options.clock ?? (() => new Date());
   const contextOf = (db: Database.Database): AppContext => ({
     db,
-    events: new EventLog(db, clock),
+    events: new EventLog(db, clock, options.rehearsal ?? false),
     bulletins: new BulletinProjection(db),
     rulesDir: liveRules.dir,
     get rules() {

@@ -21,6 +21,8 @@ import {
 import { checkCallAllowed, makeCall } from './decision-call';
 import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
+import { DecisionScheduler, type SchedulerOptions } from './decision-scheduler';
+import { DigestDelivery, type DigestLogger, type DigestPort } from './digest-delivery';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
@@ -83,6 +85,10 @@ export interface Patchcall {
   convenedOutcome: Bound<typeof convenedOutcome>;
   /** The Slack outbox over this store: Slack brought to the state the log describes (start it once per process). */
   slackOutbox(slack: SlackEffectsPort, options?: OutboxOptions): SlackOutbox;
+  /** Deadlines that act: writes due reminders and default paths to the log for the outbox (once per process). */
+  decisionScheduler(options: SchedulerOptions): DecisionScheduler;
+  /** Posts the daily digests the scheduler wrote to the log, each once (close it on shutdown). */
+  digestDelivery(slack: DigestPort, options?: { leaseMs?: number; logger?: DigestLogger }): DigestDelivery;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
@@ -165,6 +171,8 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     importNewBulletin: (membership, request) => importNewBulletin(ctx, membership, { ...request, assess }),
     convenedOutcome: (...args) => convenedOutcome(ctx, ...args),
     slackOutbox: (slack, outboxOptions) => new SlackOutbox(ctx, slack, outboxOptions),
+    decisionScheduler: (schedulerOptions) => new DecisionScheduler(ctx, schedulerOptions),
+    digestDelivery: (slack, digestOptions) => new DigestDelivery(ctx, slack, digestOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),

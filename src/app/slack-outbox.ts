@@ -33,6 +33,7 @@ import { postChannelNotice } from './channel-notice-outbox';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
+import { noticeRefused, performNotice, type NoticePort } from './notice-outbox';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -54,7 +55,7 @@ export class EffectUnavailable extends Error {
 }
 
 /** The Slack calls the outbox makes (src/slack/slack-gateway.ts). Failures throw EffectRefused or EffectUnavailable. */
-export interface SlackEffectsPort {
+export interface SlackEffectsPort extends NoticePort {
   /** Creates a public channel; `name_taken` throws EffectRefused('name_taken'). */
   createChannel(name: string): Promise<{ id: string; name: string }>;
   /** A channel of that name the bot created, if Slack has one (conversations.list). */
@@ -93,6 +94,8 @@ export interface OutboxOptions {
   logger?: OutboxLogger;
   /** Told when Slack refused an effect for good, so the person who acted hears of it. */
   onRefused?: (state: DecisionState, effect: SlackEffect, error: string) => void | Promise<void>;
+  /** Told of every nudge (an append in this process), e.g. so the deadline scheduler looks again. */
+  onNudge?: (decisionId: string) => void;
 }
 
 export class SlackOutbox {
@@ -142,6 +145,7 @@ export class SlackOutbox {
   /** The log changed for this decision: bring Slack up to date (coalesced with a run already under way). */
   nudge(decisionId: string): void {
     if (this.stopped) return;
+    this.options.onNudge?.(decisionId);
     if (this.running.has(decisionId)) {
       this.dirty.add(decisionId);
       return;
@@ -254,6 +258,11 @@ export class SlackOutbox {
       }
       return;
     }
+    if (effect.kind === 'post-notice') {
+      state = noticeRefused(effect, error, (type, payload) => this.append(state, type, payload));
+      this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused a notice');
+      return;
+    }
     const failed = failedEffectOf(effect);
     state = this.append<EffectFailedPayload>(state, DecisionEvents.effectFailed, { effect: failed, error });
     this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused an effect');
@@ -328,6 +337,14 @@ export class SlackOutbox {
         return;
       case 'post-channel-notice':
         return postChannelNotice(this.slack, state, effect, (type, payload) => void this.append(state, type, payload));
+      case 'post-notice':
+        return performNotice(
+          this.slack,
+          state,
+          effect,
+          () => loadDecision(this.ctx, state.id),
+          (type, payload) => this.append(state, type, payload),
+        );
     }
   }
 
@@ -348,7 +365,7 @@ export class SlackOutbox {
   }
 }
 
-function failedEffectOf(effect: SlackEffect): EffectFailedPayload['effect'] {
+function failedEffectOf(effect: Exclude<SlackEffect, { kind: 'post-notice' }>): EffectFailedPayload['effect'] {
   switch (effect.kind) {
     case 'create-channel':
       return 'channel';

@@ -18,6 +18,7 @@ import {
 import type { AuditRecord, NamedPerson, PersonRef, RecordedRules, TimelineEntry } from './audit-record';
 import type { ChainSegment } from './chain-segment';
 import { describeDecisionEvent } from './describe-decision-event';
+import { isRehearsal } from '../common/simulated-clock';
 
 export type DerivedSections = Pick<
   AuditRecord,
@@ -105,7 +106,7 @@ export function deriveRecordSections(segment: ChainSegment, timeZone: string): D
     at: e.at,
     actor: names.at(e.actor, e.seq),
     type: e.type,
-    summary: describeDecisionEvent(e.type, e.payload, context),
+    summary: (isRehearsal(e.payload) ? 'rehearsal: ' : '') + describeDecisionEvent(e.type, e.payload, context),
   });
   const last = events[events.length - 1];
   const rules = recordedRules(state.call?.snapshot ?? convenedPayload?.snapshot);

@@ -21,6 +21,12 @@ import {
   type ReminderSentPayload,
 } from '../decisions/decision-model';
 import { describeLivingEvent } from '../decisions/living-decision';
+import {
+  NoticeEvents,
+  type NoticeDeliveredPayload,
+  type NoticeFailedPayload,
+  type NoticeTargetPayload,
+} from '../decisions/notices';
 
 const STANCE_WORDS: Record<string, string> = {
   agree: 'agreed with the recommendation',
@@ -122,6 +128,22 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
-      return describeLivingEvent(type, payload) ?? type;
+      return describeNoticeEvent(type, payload) ?? describeLivingEvent(type, payload) ?? type;
+  }
+}
+
+/** The outbox's delivery of a reminder or default-path notice (src/decisions/notices.ts). */
+function describeNoticeEvent(type: string, payload: unknown): string | undefined {
+  const p = payload as NoticeTargetPayload;
+  const to = /^[UW]/.test(p.target) ? `a direct message to ${p.target}` : `a notice in ${p.target}`;
+  switch (type) {
+    case NoticeEvents.attempted:
+      return `about to post ${to} (${p.key})`;
+    case NoticeEvents.delivered:
+      return `${(p as NoticeDeliveredPayload).found ? 'found' : 'posted'} ${to} (ts ${(p as NoticeDeliveredPayload).ts}, ${p.key})`;
+    case NoticeEvents.failed:
+      return `Slack refused ${to} (${(p as NoticeFailedPayload).error}, ${p.key})`;
+    default:
+      return undefined;
   }
 }

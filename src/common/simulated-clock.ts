@@ -86,3 +86,20 @@ function isLocalStandIn(url: string | undefined): boolean {
     return false;
   }
 }
+
+/**
+ * A payload as written during a rehearsal: `rehearsal: true` inside it, so the mark is covered by the hash chain
+ * and no one can remove it unnoticed. Payloads that are not objects stay as they are.
+ */
+export function markedAsRehearsal(payload: unknown): unknown {
+  return isRecord(payload) ? { ...payload, rehearsal: true } : payload;
+}
+
+/** True for an event written during a rehearsal. */
+export function isRehearsal(payload: unknown): boolean {
+  return isRecord(payload) && payload.rehearsal === true;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

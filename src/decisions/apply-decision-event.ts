@@ -20,6 +20,7 @@ import {
   type ReminderSentPayload,
 } from './decision-model';
 import { applyLivingEvent } from './living-decision';
+import { applyNoticeEvent, withNotice } from './notices';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -163,18 +164,26 @@ export function applyDecisionEvent(state: DecisionState, event: DecisionEvent): 
         call: { ...state.call, message: { channel: p.channel, ts: p.ts, pinned: p.pinned } },
       };
     }
-    case DecisionEvents.reminderSent:
-      return withKey(next, (event.payload as ReminderSentPayload).key);
+    case DecisionEvents.reminderSent: {
+      const p = event.payload as ReminderSentPayload;
+      const notice = { key: p.key, kind: p.kind, at: event.at, deadline: p.deadline, point: p.point };
+      return withKey(
+        withNotice(next, { ...notice, ...(p.every ? { every: p.every } : {}), targets: p.targets ?? [] }),
+        p.key,
+      );
+    }
     case DecisionEvents.defaultPathTaken: {
       const p = event.payload as DefaultPathTakenPayload;
       // the first for a deadline stands; a later deadline (the facts changed) has a default path of its own
       const sameDeadline =
         state.defaultPathTaken && Date.parse(state.defaultPathTaken.deadline) === Date.parse(p.deadline);
       const taken = sameDeadline ? state.defaultPathTaken : { at: event.at, deadline: p.deadline, path: p.path };
-      return withKey({ ...next, defaultPathTaken: taken }, p.key);
+      const { key, deadline, path, targets = [], ...said } = p;
+      const notice = { key, kind: 'default-path' as const, at: event.at, deadline, path, ...said, targets };
+      return withKey(withNotice({ ...next, defaultPathTaken: taken }, notice), key);
     }
     default:
-      return applyLivingEvent(next, event);
+      return applyNoticeEvent(next, event) ?? applyLivingEvent(next, event);
   }
 }
 

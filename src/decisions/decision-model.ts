@@ -242,6 +242,10 @@ export interface ReminderSentPayload {
   deadline: string;
   /** "PT4H" before the deadline, or the count of intervals after it for an overdue reminder. */
   point: string;
+  /** The interval of an overdue reminder ("P1D"). */
+  every?: string;
+  /** Where the notice goes (src/decisions/notices.ts): channel ids and user ids. */
+  targets?: string[];
 }
 
 /** The deadline passed with no call and the urgency's default path was taken (escalated, or reminding on). */
@@ -250,6 +254,12 @@ export interface DefaultPathTakenPayload {
   deadline: string;
   path: 'escalate' | 'remind';
   escalatedTo?: string;
+  /** What the scheduler posts (src/decisions/notices.ts): the text, whether with the plan's mitigation, the interval. */
+  post?: string;
+  withMitigation?: boolean;
+  every?: string;
+  /** Where the notice goes: channel ids and user ids. Absent on events that only record the key. */
+  targets?: string[];
 }
 
 export interface CallPostedPayload {
@@ -319,7 +329,37 @@ export interface DecisionState {
   defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
   /** After the card: changed facts, progress, providers, escalations, closing (src/decisions/living-decision.ts). */
   living?: LivingState;
+  /** Reminders and default-path posts the scheduler decided on, with their delivery (src/decisions/notices.ts). */
+  notices?: Notice[];
   lastSeq: number;
+}
+
+export type NoticeKind = 'reminder' | 'direct-message' | 'overdue-reminder' | 'default-path';
+
+/** A notice as the fold keeps it: what to say, to whom, and how far its delivery got. */
+export interface Notice {
+  key: string;
+  kind: NoticeKind;
+  /** When the scheduler decided on it (the event's time). */
+  at: string;
+  deadline: string;
+  /** "PT4H" before the deadline, or the count of intervals after it. */
+  point?: string;
+  /** For the default path: escalated (with the post and maybe the mitigation) or reminding on. */
+  path?: 'escalate' | 'remind';
+  escalatedTo?: string;
+  post?: string;
+  withMitigation?: boolean;
+  /** The interval of overdue reminders ("P1D"). */
+  every?: string;
+  /** Channel ids (C…/G…) and user ids (U…/W…, direct messages). */
+  targets: string[];
+  /** target → ts of the posted message. */
+  delivered: Record<string, string>;
+  /** Targets with an attempt whose outcome is unknown. */
+  attempted: string[];
+  /** target → Slack's refusal. */
+  failed: Record<string, string>;
 }
 
 export function emptyRoleMap(): RoleMap {

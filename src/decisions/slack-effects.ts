@@ -9,6 +9,7 @@ import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
 import { nextChannelNotice } from './living-decision';
+import { nextNoticeEffect, type NoticeEffect } from './notices';
 
 export type SlackEffect =
   | { kind: 'create-channel'; name: string }
@@ -20,7 +21,8 @@ export type SlackEffect =
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
   | { kind: 'pin-call'; channel: string; ts: string }
   /** A message the log asks the channel to hear (facts changed, progress, escalation…), posted once by its key. */
-  | { kind: 'post-channel-notice'; channel: string; key: string; look: boolean };
+  | { kind: 'post-channel-notice'; channel: string; key: string; look: boolean }
+  | NoticeEffect;
 
 const TOPIC_MAX = 250;
 
@@ -63,7 +65,7 @@ export function nextSlackEffect(
       key: notice.key,
       look: state.attempts['channel-notice'] === notice.key,
     };
-  return undefined;
+  return nextNoticeEffect(state);
 }
 
 /** The idempotency key of a post Slack cannot de-duplicate; it travels in the message metadata. */

@@ -24,6 +24,8 @@ import type { DecisionState } from '../decisions/decision-model';
 import { callMessage, decisionCard, decisionCardText } from './blocks/decision-card';
 import { SlackGateway, type DecisionRenderer } from './slack-gateway';
 import { tellAboutRefusedEffect } from './listeners/tell-user';
+import { noticeMessage } from './blocks/notice-message';
+import { digestMessage } from './blocks/digest-message';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -37,7 +39,9 @@ export interface CreateSlackAppOptions {
   /** How often the chain head is anchored in the audit channel; a day unless a test says otherwise. */
   anchorIntervalMs?: number;
   /** Outbox timings (tests and benchmarks shorten them). */
-  outbox?: Omit<OutboxOptions, 'logger' | 'onRefused'>;
+  outbox?: Omit<OutboxOptions, 'logger' | 'onRefused' | 'onNudge'>;
+  /** The deadline scheduler's longest sleep between looks at the log (a minute unless a test says otherwise). */
+  schedulerMaxSleepMs?: number;
   /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
   groupRefreshMs?: number;
 }
@@ -66,6 +70,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       text: decisionCardText(state),
     }),
     call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
+    notice: (state, notice) => noticeMessage(state, notice, patchcall.displayTimeZone()),
+    digest: (content) => digestMessage(content, patchcall.clock(), patchcall.displayTimeZone()),
   };
   const gateway = new SlackGateway(clients, render, identity.userId);
   const deps = {} as SlackDeps;
@@ -74,6 +80,16 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
+    // an append (a convening, a call) may change what is due next
+    onNudge: () => scheduler.nudge(),
+  });
+  const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
+  const scheduler = patchcall.decisionScheduler({
+    onAppended: (decisionId) => outbox.nudge(decisionId),
+    onDigestPending: () => void digests.deliver(),
+    ...(config.simulatedClock ? { speed: config.simulatedClock.speed } : {}),
+    ...(options.schedulerMaxSleepMs ? { maxSleepMs: options.schedulerMaxSleepMs } : {}),
+    logger,
   });
   const membership = patchcall.roleMembership(gateway, logger);
   Object.assign(deps, {
@@ -86,6 +102,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     outbox,
     membership,
     gateway,
+    scheduler,
   } satisfies SlackDeps);
   const ingest = bulletinsRoute({
     patchcall,
@@ -131,6 +148,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       stopAnchors = scheduleDailyAnchors(deps, options.anchorIntervalMs);
       // reconcile every decision with Slack (a restart may have left a position off its card), then keep at it
       outbox.start();
+      scheduler.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
       // an edited rulebook re-assesses the decisions under way; a broken edit keeps the working rules
       stopRules = patchcall.watchRules((reload, report) => {
@@ -150,6 +168,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       stopAnchors();
       stopRules();
       membership.close();
+      scheduler.stop();
+      await digests.close();
       await outbox.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt

@@ -3,7 +3,7 @@ import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
-import { readSlackConfig } from './slack-config';
+import { clockOptions, readSlackConfig } from './slack-config';
 
 /** Runs until a signal; resolves to the exit code (2 for a setting that is missing or wrong). */
 export async function main(
@@ -20,11 +20,21 @@ export async function main(
   }
   const logger = createLogger({ level: env.LOG_LEVEL || 'info' });
   logTransport(logger, config.mode);
+  if (config.rehearsal)
+    logger.warn(
+      {
+        clock: config.simulatedClock
+          ? `${config.simulatedClock.start.toISOString()}@${config.simulatedClock.speed}`
+          : 'real',
+      },
+      'rehearsal: every event written is marked as a rehearsal',
+    );
   let patchcall: Patchcall | undefined;
   let slackApp: SlackApp;
   try {
     patchcall = openPatchcall({
       dbPath: config.dbPath,
+      ...clockOptions(config),
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),

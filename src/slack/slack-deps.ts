@@ -3,6 +3,7 @@ import type { ImportOutcome } from '../app/import-documents';
 import type { Patchcall } from '../app/patchcall';
 import type { RoleMembership } from '../app/role-membership';
 import type { SlackOutbox } from '../app/slack-outbox';
+import type { DecisionScheduler } from '../app/decision-scheduler';
 import type { SlackGateway } from './slack-gateway';
 import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
@@ -31,4 +32,6 @@ export interface SlackDeps {
   /** Each role's members with user groups from the cache: read on clicks without waiting on Slack. */
   membership: RoleMembership;
   gateway: SlackGateway;
+  /** Writes due reminders and default paths to the log; nudge it after the clock or the log changed. */
+  scheduler: DecisionScheduler;
 }

@@ -7,7 +7,9 @@
 import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
 import type { UserGroupsPort } from '../app/role-membership';
-import { USER_ID, type DecisionState, type ChannelNotice } from '../decisions/decision-model';
+import { USER_ID, type DecisionState, type ChannelNotice, type Notice } from '../decisions/decision-model';
+import type { DigestContent } from '../decisions/digest';
+import type { DigestPort } from '../app/digest-delivery';
 import { blocksToText } from './blocks/blocks-to-text';
 import { escapeAndTruncate, mentionUser } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
@@ -21,6 +23,8 @@ export interface RenderedCard {
 export interface DecisionRenderer {
   card(state: DecisionState): RenderedCard;
   call(state: DecisionState): RenderedCard;
+  notice(state: DecisionState, notice: Notice): RenderedCard;
+  digest(content: DigestContent): RenderedCard;
 }
 
 /** The metadata event type of the messages the outbox posts; the payload carries the idempotency key. */
@@ -29,7 +33,7 @@ const TOPIC_MAX = 250;
 const HISTORY_PAGES = 5;
 const NOTICE_MAX = 2900;
 
-export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
+export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPort {
   constructor(
     private readonly clients: SlackClients,
     private readonly render: DecisionRenderer,
@@ -147,6 +151,53 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort {
     const text = `${mentions.length ? mentions.join(' ') + ' ' : ''}${escapeAndTruncate(notice.text, NOTICE_MAX)}`;
     const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }];
     return this.post(channel, blocks, text.slice(0, NOTICE_MAX), notice.key);
+  }
+
+  /** A notice to a channel, or to a person as a direct message (chat.postMessage with the user id). */
+  postNotice(state: DecisionState, notice: Notice, target: string, key: string): Promise<string> {
+    const message = this.render.notice(state, notice);
+    return this.post(target, message.blocks, message.text, key);
+  }
+
+  findNotice(target: string, key: string): Promise<string | undefined> {
+    if (!USER_ID.test(target)) return this.findPosted(target, key);
+    return effect(async () => {
+      const answer = await this.clients.effects.conversations.open({ users: target });
+      return answer.channel?.id;
+    }).then((channel) => (channel ? this.findPosted(channel, key) : undefined));
+  }
+
+  /** The digest into its channel; a channel name (rules/reminders.json) is resolved to its id first. */
+  async postDigest(channel: string, content: DigestContent, key: string): Promise<{ channel: string; ts: string }> {
+    const id = await this.channelId(channel);
+    const message = this.render.digest(content);
+    return { channel: id, ts: await this.post(id, message.blocks, message.text, key) };
+  }
+
+  async findDigest(channel: string, key: string): Promise<{ channel: string; ts: string } | undefined> {
+    const id = await this.channelId(channel);
+    const ts = await this.findPosted(id, key);
+    return ts ? { channel: id, ts } : undefined;
+  }
+
+  private channelId(channel: string): Promise<string> {
+    if (/^[CG][A-Z0-9]+$/.test(channel)) return Promise.resolve(channel);
+    const name = channel.replace(/^#/, '');
+    return effect(async () => {
+      let cursor: string | undefined;
+      do {
+        const page = await this.clients.effects.conversations.list({
+          exclude_archived: true,
+          types: 'public_channel,private_channel',
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = page.channels?.find((c) => c.name === name);
+        if (found) return found.id!;
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      throw Object.assign(new Error(`no channel #${name}`), { data: { error: 'channel_not_found' } });
+    });
   }
 
   pin(channel: string, timestamp: string): Promise<void> {

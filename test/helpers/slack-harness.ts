@@ -15,7 +15,7 @@ import {
   type SlackApp,
 } from '../../src/slack/create-slack-app';
 import { createLogger } from '../../src/logging/logger';
-import { readSlackConfig, type SlackConfig, type WebApiTuning } from '../../src/slack/slack-config';
+import { clockOptions, readSlackConfig, type SlackConfig, type WebApiTuning } from '../../src/slack/slack-config';
 import type { SlackDeps } from '../../src/slack/slack-deps';
 import { startLocalSlackStandIn, type LocalSlackStandIn } from '../../dev/local-slack-stand-in';
 import { tempDbPath } from './run-patchcall';
@@ -169,6 +169,8 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     ctx = openAppContext({
       dbPath,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
+      // PATCHCALL_CLOCK and PATCHCALL_REHEARSAL as main applies them, unless the test holds the clock itself
+      ...clockOptions(config),
       ...(options.clock ? { clock: options.clock } : {}),
     });
     slackApp = await createSlackApp({

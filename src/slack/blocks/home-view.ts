@@ -2,10 +2,11 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { DecisionState } from '../../decisions/decision-model';
 import { statusLine } from './command-replies';
+import { personalHomeBlocks, type HomeViewer } from './home-personal';
 
 const MAX_LISTED = 40; // a home view holds 100 blocks; leave room for headers and the footer
 
-export function homeView(decisions: DecisionState[], timeZone: string): View {
+export function homeView(decisions: DecisionState[], timeZone: string, viewer?: HomeViewer): View {
   const open = decisions.filter((d) => d.status !== 'decided');
   const decided = decisions.filter((d) => d.status === 'decided').reverse();
   const section = (text: string): KnownBlock => ({
@@ -14,6 +15,7 @@ export function homeView(decisions: DecisionState[], timeZone: string): View {
   });
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'patchcall' } },
+    ...(viewer ? personalHomeBlocks(decisions, viewer, timeZone) : []),
     { type: 'header', text: { type: 'plain_text', text: `Open decisions (${open.length})` } },
     ...(open.length
       ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone)))

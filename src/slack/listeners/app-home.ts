@@ -9,7 +9,11 @@ export function registerAppHome(app: App, services: DecisionServices): void {
     if (event.tab !== 'home') return;
     await deps.clients.interactive.views.publish({
       user_id: event.user,
-      view: homeView(deps.patchcall.listDecisions(), deps.patchcall.displayTimeZone()),
+      view: homeView(deps.patchcall.listDecisions(), deps.patchcall.displayTimeZone(), {
+        userId: event.user,
+        overviews: deps.patchcall.listDecisionOverviews({ open: true }),
+        now: deps.now(),
+      }),
     });
   });
 }

@@ -68,6 +68,7 @@ const EFFECT_WORDS: Record<SlackEffect['kind'], string> = {
   'post-call': 'post the call in the channel',
   'pin-call': 'pin the call',
   'post-channel-notice': 'post a notice in the decision channel',
+  'post-notice': 'post a deadline reminder',
 };
 
 /** The outbox gave up on an effect for good: tell whoever caused it (the caller for the call, else the convener). */

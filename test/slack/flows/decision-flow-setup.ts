@@ -16,6 +16,8 @@ export async function startDecisionHarness(
     env?: NodeJS.ProcessEnv;
     anchorIntervalMs?: number;
     outbox?: SlackHarnessOptions['outbox'];
+    /** The assessment convening uses; the sample one unless a test needs another plan. */
+    assess?: SlackHarnessOptions['assess'];
   } = {},
 ): Promise<SlackHarness> {
   const harness = await startSlackHarness({
@@ -24,7 +26,9 @@ export async function startDecisionHarness(
     ...(options.outbox ? { outbox: options.outbox } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
-    assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
+    assess:
+      options.assess ??
+      (async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() })),
   });
   for (const file of readdirSync(seedDir)
     .filter((f) => !f.endsWith('.md'))

@@ -235,7 +235,12 @@ describe('Slack effects from the log', () => {
     h = await startDecisionHarness();
     const gateway = new SlackGateway(
       createWebClients({ botToken: h.standIn.botToken, slackApiUrl: h.standIn.apiUrl, webApi: TEST_WEB_API_TUNING }),
-      { card: () => ({ blocks: [], text: '' }), call: () => ({ blocks: [], text: '' }) },
+      {
+        card: () => ({ blocks: [], text: '' }),
+        call: () => ({ blocks: [], text: '' }),
+        notice: () => ({ blocks: [], text: '' }),
+        digest: () => ({ blocks: [], text: '' }),
+      },
       h.standIn.botUserId,
     );
     const channel = await gateway.createChannel('patch-topic-test');

@@ -1,0 +1,211 @@
+/**
+ * Deadlines that act: for every open decision, what is due now (`nextDueActions` over its events and
+ * rules/reminders.json) is written to the log as decision.reminder-sent or decision.default-path-taken with the
+ * action's idempotency key and its targets; the outbox then delivers it (src/decisions/notices.ts). Nothing is
+ * kept in memory that the log does not say, so a restart or a clock jump computes the same work, and the key is
+ * checked again inside the write transaction, so a second process on the same database writes nothing twice.
+ *
+ * It sleeps until the next due time (on the application's clock, scaled by a simulated clock's speed), never
+ * longer than `maxSleepMs`, so an append by another process or a wall-clock jump is seen within that bound; a
+ * nudge (any append in this process) makes it look again at once.
+ */
+import {
+  DecisionEvents,
+  USER_ID,
+  type DecisionState,
+  type DefaultPathTakenPayload,
+  type ReminderSentPayload,
+} from '../decisions/decision-model';
+import { nextDueActions, type DueAction } from '../decisions/next-due-action';
+import { nextDigestAt, type ReminderPolicy } from '../decisions/reminder-policy';
+import { pendingDigests, scheduleDigest } from './digest-delivery';
+import { writeTransaction } from '../store/write-transaction';
+import type { AppContext } from './app-context';
+import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+
+export interface SchedulerLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+  info?(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface SchedulerOptions {
+  /** Called after a notice was written, so the outbox delivers it now. */
+  onAppended: (decisionId: string) => void;
+  /** Called while a daily digest is written but not yet posted, so the digest delivery posts it. */
+  onDigestPending?: () => void;
+  /** Simulated milliseconds per real millisecond (PATCHCALL_CLOCK's speed); 1 on the real clock. */
+  speed?: number;
+  /** The longest real sleep between two looks at the log. */
+  maxSleepMs?: number;
+  logger?: SchedulerLogger;
+}
+
+/** What one look at the log wrote: the keys, per decision. */
+export interface SchedulerRun {
+  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'digest' }[];
+  /** The next due time after this run, ISO 8601 UTC, if anything more will come. */
+  nextAt?: string;
+}
+
+export class DecisionScheduler {
+  private timer?: NodeJS.Timeout;
+  private soon?: NodeJS.Immediate;
+  private stopped = true;
+  private readonly speed: number;
+  private readonly maxSleepMs: number;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.speed = options.speed ?? 1;
+    this.maxSleepMs = options.maxSleepMs ?? 60_000;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.nudge();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.soon) clearImmediate(this.soon);
+    this.timer = this.soon = undefined;
+  }
+
+  /** The log or the clock changed: look again now (coalesced), then re-arm for the next due time. */
+  nudge(): void {
+    if (this.stopped || this.soon) return;
+    this.soon = setImmediate(() => {
+      this.soon = undefined;
+      if (this.stopped) return;
+      let run: SchedulerRun = { written: [] };
+      try {
+        run = this.runOnce();
+      } catch (error) {
+        // a store failure: the next look tries again; the log still says what is due
+        this.options.logger?.warn({ err: (error as Error).message }, 'scheduler run failed');
+      }
+      this.arm(run.nextAt);
+    });
+  }
+
+  /** Writes every action due now and returns the next due time (tests and a demo call it after moving the clock). */
+  runOnce(): SchedulerRun {
+    const policy = this.ctx.rules.get('reminders');
+    const now = this.ctx.clock();
+    const written: SchedulerRun['written'] = [];
+    let nextMs = Number.POSITIVE_INFINITY;
+    const decisions = listDecisions(this.ctx);
+    for (const listed of decisions) {
+      const schedule = nextDueActions(listed, policy, now);
+      for (const action of schedule.due) {
+        if (this.write(listed.id, action, policy))
+          written.push({ decisionId: listed.id, key: action.key, kind: action.kind });
+      }
+      if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next.at));
+    }
+    // the daily digest, keyed by its date: written once, whatever restarts or processes there are
+    // (nothing to digest before the first decision: a new installation posts no empty digests)
+    const digestKey = decisions.length ? scheduleDigest(this.ctx, policy.digest, now) : undefined;
+    if (digestKey) written.push({ key: digestKey, kind: 'digest' });
+    const nextDigest = nextDigestAt(policy.digest, now);
+    if (nextDigest) nextMs = Math.min(nextMs, nextDigest.getTime());
+    if (this.options.onDigestPending && pendingDigests(this.ctx).length) this.options.onDigestPending();
+    for (const id of new Set(written.flatMap((w) => (w.decisionId ? [w.decisionId] : [])))) this.options.onAppended(id);
+    if (written.length) this.options.logger?.info?.({ written }, 'deadline actions written');
+    return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };
+  }
+
+  private arm(nextAt: string | undefined): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    const simulatedMs =
+      nextAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(nextAt) - this.ctx.clock().getTime();
+    const delay = Math.min(this.maxSleepMs, Math.max(0, Math.ceil(simulatedMs / this.speed)));
+    this.timer = setTimeout(() => this.nudge(), delay);
+    this.timer.unref();
+  }
+
+  /** Appends the action's event unless its key is in the log by now (another process, or an earlier run). */
+  private write(decisionId: string, action: DueAction, policy: ReminderPolicy): boolean {
+    return writeTransaction(this.ctx.db, () => {
+      const state = loadDecision(this.ctx, decisionId);
+      if (state.keys.includes(action.key) || state.status !== 'open') return false;
+      // only what is still due on the freshest state (a call may have landed from another process)
+      if (!nextDueActions(state, policy, this.ctx.clock()).due.some((a) => a.key === action.key)) return false;
+      const event = eventFor(state, action);
+      if (!event) return false;
+      appendDecisionEvent(this.ctx, state, event.type, 'system', event.payload);
+      return true;
+    });
+  }
+}
+
+/** The event that records the action, with where it goes; undefined while the channel it needs does not exist. */
+function eventFor(
+  state: DecisionState,
+  action: DueAction,
+):
+  | { type: typeof DecisionEvents.reminderSent; payload: ReminderSentPayload }
+  | { type: typeof DecisionEvents.defaultPathTaken; payload: DefaultPathTakenPayload }
+  | undefined {
+  const channel = state.channel?.id;
+  switch (action.kind) {
+    case 'direct-message':
+      return {
+        type: DecisionEvents.reminderSent,
+        payload: {
+          key: action.key,
+          kind: action.kind,
+          deadline: action.deadline,
+          point: action.point,
+          targets: action.to,
+        },
+      };
+    case 'reminder':
+    case 'overdue-reminder':
+      if (!channel) return undefined;
+      return {
+        type: DecisionEvents.reminderSent,
+        payload: {
+          key: action.key,
+          kind: action.kind,
+          deadline: action.deadline,
+          point: action.point,
+          ...(action.kind === 'overdue-reminder' ? { every: action.every } : {}),
+          targets: [channel],
+        },
+      };
+    case 'default-path': {
+      if (!channel) return undefined;
+      const { path } = action;
+      if (path.kind === 'remind')
+        return {
+          type: DecisionEvents.defaultPathTaken,
+          payload: {
+            key: action.key,
+            deadline: action.deadline,
+            path: 'remind',
+            every: path.every,
+            targets: [channel],
+          },
+        };
+      // a person named as the escalation role also hears it directly; a group is mentioned in the channel
+      const escalatedTo = path.to;
+      return {
+        type: DecisionEvents.defaultPathTaken,
+        payload: {
+          key: action.key,
+          deadline: action.deadline,
+          path: 'escalate',
+          escalatedTo,
+          post: path.post,
+          withMitigation: path.withMitigation,
+          targets: USER_ID.test(escalatedTo) ? [channel, escalatedTo] : [channel],
+        },
+      };
+    }
+  }
+}

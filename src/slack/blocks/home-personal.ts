@@ -1,0 +1,66 @@
+/**
+ * The App Home's part for the person looking at it: the open decisions they hold a role in, with the deadline and
+ * what they still owe (a position, or the call), and the plan steps of their decided decisions past due.
+ */
+import type { KnownBlock } from '@slack/types';
+import type { DecisionOverview } from '../../app/decision-overview';
+import { formatTime } from '../../common/time-format';
+import { ROLES, type DecisionState } from '../../decisions/decision-model';
+import { overdueSteps } from '../../decisions/digest';
+import { escapeMrkdwn } from '../escape-mrkdwn';
+
+const LISTED = 15;
+
+export interface HomeViewer {
+  userId: string;
+  /** Positions still owed per decision (quorum for the recommended call), from `listDecisionOverviews`. */
+  overviews: DecisionOverview[];
+  now: Date;
+}
+
+export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewer, timeZone: string): KnownBlock[] {
+  const mine = decisions.filter((d) => ROLES.some((role) => d.members[role].includes(viewer.userId)));
+  const open = mine.filter((d) => d.status === 'open');
+  const steps = mine.flatMap((d) => overdueSteps(d, viewer.now));
+  const owedBy = new Map(viewer.overviews.map((o) => [o.id, o.owed]));
+  const line = (d: DecisionState): string => {
+    const dueAt = d.assessment?.summary.deadline.dueAt;
+    const passed = dueAt !== undefined && Date.parse(dueAt) < viewer.now.getTime();
+    const due = dueAt ? `due ${formatTime(dueAt, timeZone)}${passed ? ' · *deadline passed*' : ''}` : 'no deadline';
+    const owes = (owedBy.get(d.id) ?? []).filter((o) => o.waitingOn.includes(viewer.userId)).map((o) => o.role);
+    const todo = [
+      ...(owes.length ? [`your position as ${owes.join(' and ')} is still owed`] : []),
+      ...(d.members.owner.includes(viewer.userId) || d.members.delegate.includes(viewer.userId)
+        ? ['you may make the call']
+        : []),
+    ];
+    const channel = d.channel ? ` · <#${d.channel.id}>` : '';
+    return `*${escapeMrkdwn(d.id)}* — ${due}${channel}${todo.length ? `\n${todo.join('; ')}` : ''}`;
+  };
+  const section = (text: string): KnownBlock => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+  });
+  return [
+    { type: 'header', text: { type: 'plain_text', text: `Your open decisions (${open.length})` } },
+    ...(open.length ? open.slice(0, LISTED).map((d) => section(line(d))) : [section('None waiting on you.')]),
+    ...(steps.length
+      ? [
+          {
+            type: 'header',
+            text: { type: 'plain_text', text: `Your plan steps past due (${steps.length})` },
+          } as KnownBlock,
+          section(
+            steps
+              .slice(0, LISTED)
+              .map(
+                ({ decisionId, step }) =>
+                  `• *${escapeMrkdwn(decisionId)}*: ${escapeMrkdwn(step.title)}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
+              )
+              .join('\n'),
+          ),
+        ]
+      : []),
+    { type: 'divider' },
+  ];
+}
