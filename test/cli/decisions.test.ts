@@ -29,6 +29,7 @@ describe('patchcall decisions / decision show', () => {
       channelId: channel,
     });
     await eventually(() => Object.keys(loadDecision(h.ctx, 'MS08-067').positions).length === 1, 'the position');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').defaultPathTaken, 'the default path');
 
     const list = expectShape(
       (await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open', '--json'])).stdout,
@@ -51,8 +52,10 @@ describe('patchcall decisions / decision show', () => {
     expect(human.stdout).toMatch(
       /^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED +PROGRESS +NEXT$/m,
     );
-    // the CLI runs on today's clock: the 2008 deadline has long passed, so the default path is what is due
-    expect(d.nextAction).toMatchObject({ kind: 'default-path', due: true, at: d.deadline.dueAt });
+    // the 2008 deadline has long passed on today's clock: the app's scheduler has taken the default path
+    // (escalate), after which nothing more is scheduled before the call
+    expect(loadDecision(h.ctx, 'MS08-067').defaultPathTaken).toBeDefined();
+    expect(d.nextAction).toBeNull();
     expect(d.progress).toBeNull();
     expect(human.stdout).toMatch(/^MS08-067 +MS08-067 +open /m);
 
