@@ -29,7 +29,7 @@ const TEAM = 'T0DEMO';
 /** The afternoon MS08-067 came out: the assessment and every event are dated then, until the story moves on. */
 const DEMO_MOMENT = new Date('2008-10-23T18:30:00Z');
 const INGEST_TOKEN = 'demo-ingest-token-not-a-real-one';
-/** The demo's clock: the story moves on after the call (a KEV listing on Friday, fixes and a scan on Saturday). */
+/** The demo's clock: the story moves on (a missed deadline on Friday; a KEV listing, fixes and a scan on Saturday). */
 let demoNow = DEMO_MOMENT;
 
 const out = (text: string) => process.stdout.write(text + '\n');
@@ -144,7 +144,7 @@ async function meetInSlack(place: DemoPlace): Promise<void> {
       logger: createLogger({ level: 'error' }),
     });
     const slackUrl = `http://127.0.0.1:${await slack.start()}${SLACK_EVENTS_PATH}`;
-    await new Stakeholders(patchcall, standIn, slackUrl, desk).play(place.filesDir);
+    await new Stakeholders(patchcall, standIn, slackUrl, desk, slack).play(place.filesDir);
   } finally {
     await slack?.stop();
     patchcall.close();
@@ -173,6 +173,7 @@ class Stakeholders {
     private readonly standIn: LocalSlackStandIn,
     private readonly slackUrl: string,
     private readonly desk: string,
+    private readonly slack: SlackApp,
   ) {
     this.roster = patchcall.readRoster();
   }
@@ -194,9 +195,32 @@ class Stakeholders {
       await this.click(user, ActionIds.agree);
       await settle();
     }
+    await this.missTheDeadline();
     await this.makeTheCall(owner);
     await this.exportRecord(security, filesDir);
     await this.afterTheCall(owner);
+  }
+
+  /**
+   * Friday: the owner is away and the deadline passes with no call. The scheduler takes the urgency's default path
+   * once (escalate, "default: mitigate now" with the plan's mitigation); a second scheduler, as after a restart,
+   * finds it in the log and sends nothing again.
+   */
+  private async missTheDeadline(): Promise<void> {
+    const deadline = this.patchcall.loadDecision(DECISION).assessment!.summary.deadline.dueAt;
+    demoNow = new Date(Date.parse(deadline) + 60_000);
+    out(
+      `\n=== ${formatTime(demoNow.toISOString(), this.patchcall.displayTimeZone())}: the deadline passed with no call`,
+    );
+    const before = this.channel().messages.length;
+    this.slack.deps.scheduler.runOnce();
+    await this.newMessages(before);
+    const again = this.patchcall.decisionScheduler({ onAppended: () => undefined }).runOnce();
+    const taken = this.patchcall.loadDecision(DECISION).defaultPathTaken;
+    out(
+      `\nA restarted scheduler looks again: ${again.written.length} new action(s); the default path was taken once, at ${taken ? formatTime(taken.at, this.patchcall.displayTimeZone()) : '?'}`,
+    );
+    demoNow = new Date(demoNow.getTime() + 4 * 60_000);
   }
 
   /**
@@ -205,8 +229,11 @@ class Stakeholders {
    */
   private async afterTheCall(owner: string): Promise<void> {
     const later = (name: string) => join(projectRoot(), 'db', 'seed-later', name);
-    demoNow = new Date('2008-10-24T12:00:00Z');
-    await this.feed('Friday: CISA lists CVE-2008-4250 as exploited (rehearsal KEV entry)', later('kev-ms08-067.json'));
+    demoNow = new Date('2008-10-25T08:00:00Z');
+    await this.feed(
+      'Saturday morning: CISA lists CVE-2008-4250 as exploited (rehearsal KEV entry)',
+      later('kev-ms08-067.json'),
+    );
     out(`\n${this.name(owner)} clicks [Confirm the call]`);
     const before = this.channel().messages.length;
     await this.click(owner, ActionIds.confirmCall);
