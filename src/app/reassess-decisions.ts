@@ -90,7 +90,11 @@ export async function reassessDecisions(
     if (listed.status === 'new' || !listed.assessment || listed.living?.closed) continue;
     const moved = inputsMoved(ctx, listed, inputs);
     const bulletin = loadBulletin(ctx, listed.bulletinId);
-    const fingerprint = moved ? (relevant ??= new RelevantAssets(ctx)).fingerprint(bulletin) : undefined;
+    // unmoved inputs: the decision's assessment matches today's inventory, so its fingerprint is today's
+    const known = fingerprints.has(listed.id);
+    const fingerprint =
+      moved || !known ? (relevant ??= new RelevantAssets(ctx)).fingerprint(bulletin) : fingerprints.get(listed.id)!;
+    if (!moved) fingerprints.set(listed.id, fingerprint);
     // only the inventory moved, and not in any asset this bulletin can concern: nothing to assess again
     if (!moved || (moved === 'inventory' && fingerprints.get(listed.id) === fingerprint)) {
       outcomes.push({ decisionId: listed.id, result: 'unaffected' });
