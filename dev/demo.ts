@@ -7,7 +7,7 @@
  * demo's other files (the exported record, the audit channel).
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { openPatchcall, type Patchcall } from '../src/app/patchcall';
@@ -26,8 +26,11 @@ const SECRET = 'demo-signing-secret-not-a-real-one';
 const DECISION = 'MS08-067';
 const AUDIT_CHANNEL = 'patchcall-audit';
 const TEAM = 'T0DEMO';
-/** The afternoon MS08-067 came out: the assessment and every event are dated then. */
+/** The afternoon MS08-067 came out: the assessment and every event are dated then, until the story moves on. */
 const DEMO_MOMENT = new Date('2008-10-23T18:30:00Z');
+const INGEST_TOKEN = 'demo-ingest-token-not-a-real-one';
+/** The demo's clock: the story moves on (a missed deadline on Friday; a KEV listing, fixes and a scan on Saturday). */
+let demoNow = DEMO_MOMENT;
 
 const out = (text: string) => process.stdout.write(text + '\n');
 const settle = () => new Promise((done) => setTimeout(done, 400));
@@ -122,7 +125,7 @@ function seedFiles(): string[] {
 /** The Slack part: the roster's people in the stand-in, the real app, and the stakeholders taking their turns. */
 async function meetInSlack(place: DemoPlace): Promise<void> {
   out('\n=== The stakeholders meet in Slack (a LOCAL STAND-IN of Slack’s Web API, not Slack)');
-  const patchcall = openPatchcall({ dbPath: place.dbPath, clock: () => DEMO_MOMENT });
+  const patchcall = openPatchcall({ dbPath: place.dbPath, clock: () => demoNow });
   const standIn = await startLocalSlackStandIn({ teamId: TEAM });
   let slack: SlackApp | undefined;
   try {
@@ -135,12 +138,13 @@ async function meetInSlack(place: DemoPlace): Promise<void> {
         PORT: '0',
         PATCHCALL_DB: place.dbPath,
         PATCHCALL_AUDIT_CHANNEL: AUDIT_CHANNEL,
+        PATCHCALL_INGEST_TOKEN: INGEST_TOKEN,
       }),
       patchcall,
       logger: createLogger({ level: 'error' }),
     });
     const slackUrl = `http://127.0.0.1:${await slack.start()}${SLACK_EVENTS_PATH}`;
-    await new Stakeholders(patchcall, standIn, slackUrl, desk).play(place.filesDir);
+    await new Stakeholders(patchcall, standIn, slackUrl, desk, slack).play(place.filesDir);
   } finally {
     await slack?.stop();
     patchcall.close();
@@ -169,6 +173,7 @@ class Stakeholders {
     private readonly standIn: LocalSlackStandIn,
     private readonly slackUrl: string,
     private readonly desk: string,
+    private readonly slack: SlackApp,
   ) {
     this.roster = patchcall.readRoster();
   }
@@ -190,8 +195,88 @@ class Stakeholders {
       await this.click(user, ActionIds.agree);
       await settle();
     }
+    await this.missTheDeadline();
     await this.makeTheCall(owner);
     await this.exportRecord(security, filesDir);
+    await this.afterTheCall(owner);
+  }
+
+  /**
+   * Friday: the owner is away and the deadline passes with no call. The scheduler takes the urgency's default path
+   * once (escalate, "default: mitigate now" with the plan's mitigation); a second scheduler, as after a restart,
+   * finds it in the log and sends nothing again.
+   */
+  private async missTheDeadline(): Promise<void> {
+    const deadline = this.patchcall.loadDecision(DECISION).assessment!.summary.deadline.dueAt;
+    demoNow = new Date(Date.parse(deadline) + 60_000);
+    out(
+      `\n=== ${formatTime(demoNow.toISOString(), this.patchcall.displayTimeZone())}: the deadline passed with no call`,
+    );
+    const before = this.channel().messages.length;
+    this.slack.deps.scheduler.runOnce();
+    await this.newMessages(before);
+    const again = this.patchcall.decisionScheduler({ onAppended: () => undefined }).runOnce();
+    const taken = this.patchcall.loadDecision(DECISION).defaultPathTaken;
+    out(
+      `\nA restarted scheduler looks again: ${again.written.length} new action(s); the default path was taken once, at ${taken ? formatTime(taken.at, this.patchcall.displayTimeZone()) : '?'}`,
+    );
+    demoNow = new Date(demoNow.getTime() + 4 * 60_000);
+  }
+
+  /**
+   * The decision lives on: a later KEV listing changes the facts under the call (posted in the channel, the owner
+   * asked), the owner confirms the call, then fixes installed and a final scan close the decision by themselves.
+   */
+  private async afterTheCall(owner: string): Promise<void> {
+    const later = (name: string) => join(projectRoot(), 'db', 'seed-later', name);
+    demoNow = new Date('2008-10-25T08:00:00Z');
+    await this.feed(
+      'Saturday morning: CISA lists CVE-2008-4250 as exploited (rehearsal KEV entry)',
+      later('kev-ms08-067.json'),
+    );
+    out(`\n${this.name(owner)} clicks [Confirm the call]`);
+    const before = this.channel().messages.length;
+    await this.click(owner, ActionIds.confirmCall);
+    await this.newMessages(before);
+    demoNow = new Date('2008-10-25T12:00:00Z');
+    await this.feed('Saturday: Get-HotFix shows KB958644 installed', later('hotfixes-2008-10-25.csv'));
+    await this.feed(
+      'Saturday: a final scan identifies printsrv (CUPS on Debian)',
+      later('nmap-printsrv-2008-10-25.xml'),
+    );
+    this.state = this.patchcall.loadDecision(DECISION);
+    out('\n--- the card now ---\n' + this.card());
+    const living = this.state.living;
+    out(
+      `\nIn the event log: ${living?.progress ? `progress "${living.progress.line}"` : 'no progress'}; ${living?.closed ? `closed ${formatTime(living.closed.at, this.patchcall.displayTimeZone())}` : 'still open'}`,
+    );
+    const record = this.patchcall.buildDecisionRecord(DECISION, { exportedBy: owner });
+    const timeline = record.timeline.filter((t) => /progress|closed|facts-changed|confirmed/.test(t.type));
+    out(`In the exported record's timeline:\n${timeline.map((t) => `  ${t.type}: ${t.summary}`).join('\n')}`);
+  }
+
+  /** A feed pushes a file to POST /bulletins (the ingest route); prints what patchcall then posts in the channel. */
+  private async feed(title: string, file: string): Promise<void> {
+    out(
+      `\n=== ${title}\n$ curl -X POST -H 'Authorization: Bearer …' --data-binary @${relative(process.cwd(), file)} /bulletins`,
+    );
+    const before = this.channel().messages.length;
+    const base = this.slackUrl.slice(0, -SLACK_EVENTS_PATH.length);
+    const res = await fetch(`${base}/bulletins?name=${encodeURIComponent(file.split('/').pop()!)}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INGEST_TOKEN}` },
+      body: readFileSync(file),
+    });
+    if (res.status >= 300) throw new Error(`ingest of ${file} answered ${res.status}: ${await res.text()}`);
+    await this.newMessages(before);
+  }
+
+  /** Waits for the outbox to post into the channel, then prints every new message. */
+  private async newMessages(before: number): Promise<void> {
+    for (let i = 0; i < 50 && this.channel().messages.length === before; i++) await settle();
+    await settle();
+    for (const message of this.channel().messages.slice(before))
+      out(`\n--- in #${this.channel().name} ---\n${message.blocks ? blocksToText(message.blocks) : message.text}`);
   }
 
   private async open(user: string): Promise<void> {

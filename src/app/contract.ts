@@ -18,3 +18,5 @@ export { dateOrderOfLocale } from '../inventory/locale-dates';
 export { durationMs } from '../decisions/reminder-policy';
 /** The plan steps of a decided decision that are past their due time, as App Home and the digest list them. */
 export { overdueSteps } from '../decisions/digest';
+/** A provider's latest answer to a patch request, as the card shows it. */
+export { latestAnswer } from '../decisions/living-decision';

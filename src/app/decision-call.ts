@@ -1,6 +1,7 @@
 /**
  * The call: only the decision owner or the delegate makes it, with a rationale; without quorum only with a
- * recorded reason. The call keeps the snapshot of the inputs it was made on.
+ * recorded reason. The call keeps the snapshot of the inputs it was made on. Once made, it is made again only when the
+ * facts changed since (the owner revises it).
  */
 import { loadBulletin } from './bulletin-queries';
 import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
@@ -51,7 +52,7 @@ export function checkCallAllowed(
   currentMembers: CurrentMembers,
 ): CallGate {
   const state = findDecision(ctx, request.decisionId);
-  if (state.status === 'decided') return { kind: 'decided', state };
+  if (state.status === 'decided' && !state.living?.factsChanged) return { kind: 'decided', state };
   const as = callerRole(state, request.userId, currentMembers);
   if (!as) return refuseCall(ctx, state, request);
   return { kind: 'allowed', state, as, quorum: checkQuorum(state, policy, state.assessment!.summary.recommendedCall) };
@@ -93,7 +94,7 @@ export function makeCall(
 ): CallResult {
   let state = findDecision(ctx, request.decisionId);
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
-  if (state.status === 'decided') return { kind: 'decided', state };
+  if (state.status === 'decided' && !state.living?.factsChanged) return { kind: 'decided', state };
   const as = callerRole(state, request.userId, currentMembers);
   if (!as) return refuseCall(ctx, state, request);
   const quorum = checkQuorum(state, policy, request.outcome);

@@ -7,8 +7,9 @@ import { checkQuorum } from '../decisions/check-quorum';
 import type { DecisionState, SpeakingRole, Stance } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 import { findDecision, listDecisions } from './decision-log';
+import { livingOverview, type LivingOverview } from './decision-living-overview';
 
-export interface DecisionOverview {
+export interface DecisionOverview extends LivingOverview {
   id: string;
   bulletinId: string;
   status: DecisionState['status'];
@@ -92,5 +93,6 @@ function overview(ctx: AppContext, d: DecisionState): DecisionOverview {
       : null,
     refusals: d.refusals.length,
     lastEventSeq: d.lastSeq,
+    ...livingOverview(ctx, d),
   };
 }

@@ -10,7 +10,13 @@ import type { AppContext } from './app-context';
  * current folder's (it covers every file in rules/ that can change an outcome). `rulesDigest` and `rulesFiles` are
  * the current folder's, so the record can list each file's digest.
  */
-export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest?: string): DecisionSnapshot {
+export function takeSnapshot(
+  ctx: AppContext,
+  bulletin: Bulletin,
+  rulebookDigest?: string,
+  /** Digests the caller already took (a re-assessment of many decisions reads the inventory once). */
+  digests?: { inventoryHash: string; exposureInputsHash: string },
+): DecisionSnapshot {
   const rules = ctx.rules;
   const advisories = ctx.bulletins.advisoryRecords(bulletin.id);
   const revision = advisories[advisories.length - 1]?.revision;
@@ -19,8 +25,8 @@ export function takeSnapshot(ctx: AppContext, bulletin: Bulletin, rulebookDigest
     bulletinSourceSeqs: [
       ...new Set(bulletin.sources.map((s) => s.eventSeq).filter((seq): seq is number => seq !== undefined)),
     ].sort((a, b) => a - b),
-    inventoryHash: inventoryDigest(ctx.db),
-    exposureInputsHash: exposureInputsDigest(ctx.db),
+    inventoryHash: digests?.inventoryHash ?? inventoryDigest(ctx.db),
+    exposureInputsHash: digests?.exposureInputsHash ?? exposureInputsDigest(ctx.db),
     rulebookHash: rulebookDigest ?? rules.digest,
     rulesDigest: rules.digest,
     rulesFiles: rules.files.map((file) => ({ path: file.path, sha256: file.sha256 })),

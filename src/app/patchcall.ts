@@ -33,10 +33,15 @@ import { displayTimeZone } from './display-zone';
 import { decisionPeople } from './name-people';
 import { exportDecisionToChannel } from './export-decision-to-channel';
 import { bulletinExposure } from './exposure-queries';
-import { importDocuments, rebuildProjections } from './import-documents';
+import { importDocuments, rebuildProjections, type ImportOutcome } from './import-documents';
 import { changeRole, readRoster } from './roles-roster';
 import { storeAnswers } from './store-health';
 import { verifyEventLog } from './verify-event-log';
+import type { RulesReload } from './rules-folder';
+import { confirmCall, type ConfirmResult } from './confirm-call';
+import { escalateOverdue } from './plan-progress-from-imports';
+import { recordProviderAnswer, requestProviders } from './provider-requests';
+import { importCause, reassessDecisions, type ReassessReport, type ReassessRequest } from './reassess-decisions';
 
 /** A use case with the store bound: `(ctx, ...args) => R` becomes `(...args) => R`. */
 type Bound<F> = F extends (ctx: AppContext, ...args: infer A) => infer R ? (...args: A) => R : never;
@@ -104,6 +109,25 @@ export interface Patchcall {
   readRoster: Bound<typeof readRoster>;
   changeRole: Bound<typeof changeRole>;
 
+  /** After new data: re-assess the decisions whose inputs moved, record changed facts and progress (issue 14). */
+  reassessDecisions(request: ReassessRequest): Promise<ReassessReport>;
+  /** The same after an import, when it stored anything new (an unchanged file re-assesses nothing). */
+  reassessAfterImport(outcomes: ImportOutcome[], actor: string): Promise<ReassessReport | undefined>;
+  /**
+   * Re-reads the rules folder (a long-running app calls it when the folder changes); when the rules changed, the
+   * decisions under way are re-assessed on them. Resolves to the reload and, when the rules changed, the report.
+   */
+  reloadRules(actor: string): Promise<{ reload: RulesReload; report?: ReassessReport }>;
+  /** Watches the rules folder and re-assesses after each change that loads whole; returns the way to stop. */
+  watchRules(onReload: (reload: RulesReload, report?: ReassessReport) => void): () => void;
+  /** Plan steps and providers past their deadline and not done, escalated once each; the decisions escalated. */
+  escalateOverdue(): string[];
+  confirmCall(
+    request: { decisionId: string; userId: string; key: string },
+    currentMembers: CurrentMembers,
+  ): ConfirmResult;
+  recordProviderAnswer: Bound<typeof recordProviderAnswer>;
+
   buildDecisionRecord: Bound<typeof buildDecisionRecord>;
   decisionsSince: Bound<typeof decisionsSince>;
   recordExport: Bound<typeof recordExport>;
@@ -163,13 +187,40 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
     recordPosition: (...args) => recordPosition(ctx, ...args),
     checkCallAllowed: (request, currentMembers) => checkCallAllowed(ctx, request, quorumPolicy(), currentMembers),
-    makeCall: (request, currentMembers) => makeCall(ctx, request, quorumPolicy(), currentMembers),
+    makeCall: (request, currentMembers) => {
+      const result = makeCall(ctx, request, quorumPolicy(), currentMembers);
+      return result.kind === 'called' ? { ...result, state: requestProviders(ctx, result.state.id) } : result;
+    },
     cardQuorum: (state) =>
       state.assessment ? checkQuorum(state, quorumPolicy(), state.assessment.summary.recommendedCall) : undefined,
     quorumPolicy,
 
     readRoster: () => readRoster(ctx),
     changeRole: (...args) => changeRole(ctx, ...args),
+
+    reassessDecisions: (request) => reassessDecisions(ctx, assess, request),
+    reassessAfterImport: async (outcomes, actor) => {
+      const cause = importCause(outcomes);
+      return cause ? reassessDecisions(ctx, assess, { ...cause, actor }) : undefined;
+    },
+    reloadRules: async (actor) => {
+      const reload = await ctx.liveRules.reload();
+      if (!reload.changed) return { reload };
+      return { reload, report: await reassessDecisions(ctx, assess, { actor, cause: 'the rules folder was edited' }) };
+    },
+    watchRules: (onReload) => {
+      const watcher = ctx.liveRules.watch((reload) => {
+        if (!reload.changed) return onReload(reload);
+        void reassessDecisions(ctx, assess, { actor: 'system', cause: 'the rules folder was edited' }).then(
+          (report) => onReload(reload, report),
+          () => onReload(reload),
+        );
+      });
+      return () => watcher.close();
+    },
+    escalateOverdue: () => escalateOverdue(ctx),
+    confirmCall: (request, currentMembers) => confirmCall(ctx, request, currentMembers),
+    recordProviderAnswer: (...args) => recordProviderAnswer(ctx, ...args),
 
     buildDecisionRecord: (...args) => buildDecisionRecord(ctx, ...args),
     decisionsSince: (...args) => decisionsSince(ctx, ...args),

@@ -28,6 +28,8 @@ import {
 } from '../decisions/decision-model';
 import { channelAttempt, nextChannelName, nextSlackEffect, type SlackEffect } from '../decisions/slack-effects';
 import { OutboxStore } from '../store/outbox-store';
+import type { ChannelNotice } from '../decisions/decision-model';
+import { postChannelNotice } from './channel-notice-outbox';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { displayTimeZone } from './display-zone';
@@ -74,6 +76,8 @@ export interface SlackEffectsPort extends NoticePort {
   pin(channel: string, ts: string): Promise<void>;
   /** Slack profiles (users.info): names, and the users Slack has no profile for. */
   profiles(users: string[]): Promise<SlackProfiles>;
+  /** Posts a notice of the log (escaped, with its mentions) with `notice.key` in its metadata. */
+  postChannelNotice(channel: string, notice: ChannelNotice): Promise<string>;
 }
 
 export interface OutboxLogger {
@@ -334,6 +338,8 @@ export class SlackOutbox {
         await this.slack.pin(effect.channel, effect.ts);
         this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, { channel: effect.channel, ts: effect.ts });
         return;
+      case 'post-channel-notice':
+        return postChannelNotice(this.slack, state, effect, (type, payload) => void this.append(state, type, payload));
       case 'post-notice':
         return performNotice(
           this.slack,
@@ -381,5 +387,7 @@ function failedEffectOf(effect: Exclude<SlackEffect, { kind: 'post-notice' }>): 
       return 'pin';
     case 'name-people':
       return 'names';
+    case 'post-channel-notice':
+      return 'channel-notice';
   }
 }

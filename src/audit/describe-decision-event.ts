@@ -22,6 +22,7 @@ import {
   type DefaultPathTakenPayload,
   type ReminderSentPayload,
 } from '../decisions/decision-model';
+import { describeLivingEvent } from '../decisions/living-decision';
 import {
   NoticeEvents,
   type NoticeDeliveredPayload,
@@ -133,7 +134,12 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
       return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
     }
     default:
-      return describeNoticeEvent(type, payload) ?? describeUploadEvent(type, payload) ?? type;
+      return (
+        describeNoticeEvent(type, payload) ??
+        describeUploadEvent(type, payload) ??
+        describeLivingEvent(type, payload) ??
+        type
+      );
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type RefusedPayload,
   type ReminderSentPayload,
 } from './decision-model';
+import { applyLivingEvent } from './living-decision';
 import { applyNoticeEvent, withNotice } from './notices';
 import { trackPeopleNamed } from './people-to-name';
 import { settlePendingCheck, withPendingCheck } from './pending-role-checks';
@@ -149,8 +150,13 @@ function applyEvent(state: DecisionState, event: DecisionEvent): DecisionState {
     }
     case DecisionEvents.called: {
       const { userId, key, ...call } = event.payload as CalledPayload;
-      // the first call stands; a second one (a race between owner and delegate) is kept in the log only
-      if (state.call) return withKey(next, key);
+      // the first call stands; a second one (a race between owner and delegate) is kept in the log only, unless
+      // the facts changed since the call and the owner revises it
+      if (state.call && !state.living?.factsChanged) return withKey(next, key);
+      if (state.call) {
+        const { factsChanged: _answered, ...living } = state.living!;
+        next.living = living;
+      }
       return withKey(
         { ...next, status: 'decided', cardVersion: event.seq, call: { ...call, by: userId, at: event.at } },
         key,
@@ -185,7 +191,7 @@ function applyEvent(state: DecisionState, event: DecisionEvent): DecisionState {
       return withKey(withNotice({ ...next, defaultPathTaken: taken }, notice), key);
     }
     default:
-      return applyNoticeEvent(next, event) ?? next;
+      return applyNoticeEvent(next, event) ?? applyLivingEvent(next, event);
   }
 }
 

@@ -172,7 +172,7 @@ export interface InvitedPayload {
 
 /** Written before a post that Slack cannot de-duplicate: a retry first looks for what the attempt may have left. */
 export interface EffectAttemptedPayload {
-  effect: 'card' | 'call';
+  effect: 'card' | 'call' | 'channel-notice';
   key: string;
 }
 
@@ -183,7 +183,7 @@ export interface CallPinnedPayload {
 
 /** Slack refused an effect for good (not a rate limit or a time-out): the outbox stops retrying it. */
 export interface EffectFailedPayload {
-  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'names';
+  effect: 'channel' | 'topic' | 'invite' | 'card' | 'call' | 'pin' | 'names' | 'channel-notice';
   error: string;
 }
 
@@ -345,6 +345,8 @@ export interface DecisionState {
   call?: DecisionCall;
   /** When the deadline passed with no call and the default path was taken (the first time for the latest deadline). */
   defaultPathTaken?: { at: string; deadline: string; path: 'escalate' | 'remind' };
+  /** After the card: changed facts, progress, providers, escalations, closing (src/decisions/living-decision.ts). */
+  living?: LivingState;
   /** Reminders and default-path posts the scheduler decided on, with their delivery (src/decisions/notices.ts). */
   notices?: Notice[];
   /** Slack users with a recorded name, and those who acted before one was (src/decisions/people-to-name.ts). */
@@ -393,4 +395,65 @@ export function emptyRoleMap(): RoleMap {
 
 function emptyMembers(): RoleMembers {
   return { users: [], groups: [] };
+}
+
+// ---- living decisions (issue 14): what the fold keeps after the card (src/decisions/living-decision.ts) ----
+
+/** A message for the decision's channel, as plain text: the Slack gateway escapes it and adds the mentions. */
+export interface ChannelNotice {
+  key: string;
+  kind: 'facts-changed' | 'confirmed' | 'progress' | 'escalation' | 'closed' | 'provider-request' | 'provider-answer';
+  text: string;
+  /** Slack user ids to mention in front of the text (the owner asked to confirm, the escalation role). */
+  mention: string[];
+}
+
+export interface StepProgressRecord {
+  title: string;
+  kind: string;
+  status: 'done' | 'open' | 'overdue';
+  resolved: number;
+  of: number;
+  dueAt?: string;
+}
+
+/** The plan's progress as the latest later import showed it. */
+export interface ProgressRecord {
+  at: string;
+  cause: string;
+  /** "patched 35 of 37; 2 mitigated by the edge rule; exposure now small". */
+  line: string;
+  /** By AssetProgressStatus (src/decisions/plan-progress.ts). */
+  counts: Record<string, number>;
+  total: number;
+  steps: StepProgressRecord[];
+  assets: { assetName: string; status: string; exposure: string }[];
+  closes: boolean;
+}
+
+export const PROVIDER_STATUSES = ['sent', 'acknowledged', 'scheduled', 'patched', 'declined'] as const;
+export type ProviderStatus = (typeof PROVIDER_STATUSES)[number];
+
+export interface ProviderRequestState {
+  provider: string;
+  /** The plan step the request comes from ("Ask Contoso Hosting to patch"). */
+  step: string;
+  assets: string[];
+  dueAt?: string;
+  text: string;
+  answers: { userId: string; status: ProviderStatus; note: string; at: string }[];
+}
+
+/** What the fold keeps of a living decision (DecisionState.living). */
+export interface LivingState {
+  /** The latest change of facts the owner has not confirmed or answered with a new call. */
+  factsChanged?: { key: string; seq: number; at: string; summary: string };
+  /** The inputs the latest assessment or progress was made on: unchanged inputs need no re-assessment. */
+  basis?: DecisionSnapshot;
+  progress?: ProgressRecord;
+  providers: ProviderRequestState[];
+  escalations: { key: string; subject: string; at: string }[];
+  closed?: { at: string; line: string };
+  notices: ChannelNotice[];
+  noticesPosted: string[];
 }

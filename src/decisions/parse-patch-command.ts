@@ -12,6 +12,7 @@ export type PatchCommand =
   | { kind: 'roles' }
   | { kind: 'roles-set'; role: Role; users: string[]; groups: string[] }
   | { kind: 'export'; decision: string; format?: 'json' | 'csv' | 'md' | 'html' }
+  | { kind: 'provider'; decision: string; status: string; note: string }
   | { kind: 'help'; problem?: string };
 
 const MENTION = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>|<!subteam\^(S[A-Z0-9]+)(?:\|[^>]*)?>/g;
@@ -52,6 +53,21 @@ export function parsePatchCommand(text: string): PatchCommand {
     }
     case 'roles':
       return parseRoles(rest, text);
+    case 'provider': {
+      const [decision, status] = rest;
+      if (!decision || !status)
+        return { kind: 'help', problem: 'Usage: `/patch provider <decision id> <status> <note>`' };
+      // the note as typed, spacing kept: everything after the status word
+      const note = text
+        .trim()
+        .replace(/^\S+\s+\S+\s+\S+\s*/, '')
+        .trim()
+        // Slack escapes &, < and > in command text; the note is stored as typed and escaped when it is shown
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
+      return { kind: 'provider', decision, status, note };
+    }
     default:
       return { kind: 'help', problem: `Unknown subcommand "${verb}".` };
   }

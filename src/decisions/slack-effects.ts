@@ -8,6 +8,7 @@ import { everyone } from './apply-roster-event';
 import { formatTime } from '../common/time-format';
 import { channelNameFor } from './channel-name';
 import type { DecisionState } from './decision-model';
+import { nextChannelNotice } from './living-decision';
 import { nextNoticeEffect, type NoticeEffect } from './notices';
 import { nextNamingEffect, type NamePeopleEffect } from './people-to-name';
 
@@ -20,6 +21,8 @@ export type SlackEffect =
   | { kind: 'update-card'; channel: string; ts: string; version: number }
   | { kind: 'post-call'; channel: string; key: string; look: boolean }
   | { kind: 'pin-call'; channel: string; ts: string }
+  /** A message the log asks the channel to hear (facts changed, progress, escalation…), posted once by its key. */
+  | { kind: 'post-channel-notice'; channel: string; key: string; look: boolean }
   | NoticeEffect
   | NamePeopleEffect;
 
@@ -56,6 +59,14 @@ export function nextSlackEffect(
     return { kind: 'post-call', channel, key: effectKey(state, 'call'), look: state.attempts.call !== undefined };
   if (state.call?.message && !state.call.message.pinned && !failed.pin)
     return { kind: 'pin-call', channel: state.call.message.channel, ts: state.call.message.ts };
+  const notice = failed['channel-notice'] ? undefined : nextChannelNotice(state);
+  if (notice)
+    return {
+      kind: 'post-channel-notice',
+      channel,
+      key: notice.key,
+      look: state.attempts['channel-notice'] === notice.key,
+    };
   return nextNoticeEffect(state) ?? nextNamingEffect(state);
 }
 

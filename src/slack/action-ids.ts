@@ -9,6 +9,7 @@ export const ActionIds = {
   needMoreInfo: 'decision_need_more_info',
   makeCall: 'decision_make_call',
   showAssets: 'decision_show_assets',
+  confirmCall: 'decision_confirm_call',
   callOutcome: 'call_outcome',
   text: 'text',
   select: 'select',

@@ -157,6 +157,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
 
   let server: Server | undefined;
   let stopAnchors = () => undefined as void;
+  let stopRules = () => undefined as void;
   return {
     app,
     deps,
@@ -168,6 +169,12 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
       records.start();
       roleChecks.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
+      // an edited rulebook re-assesses the decisions under way; a broken edit keeps the working rules
+      stopRules = patchcall.watchRules((reload, report) => {
+        if (reload.error)
+          logger.warn({ err: reload.error.message }, 'rules folder edit refused; the previous rules stay');
+        for (const id of report?.touched ?? []) outbox.nudge(id);
+      });
       void membership.refresh();
       if (config.mode === 'socket') {
         await app.start();
@@ -178,6 +185,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     },
     async stop() {
       stopAnchors();
+      stopRules();
       membership.close();
       scheduler.stop();
       await digests.close();

@@ -9,13 +9,13 @@ import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
 import type { SlackProfiles } from '../app/name-first-seen';
 import type { UserGroupsPort } from '../app/role-membership';
-import type { DecisionState, Notice } from '../decisions/decision-model';
+import type { ChannelNotice, DecisionState, Notice } from '../decisions/decision-model';
 import { USER_ID } from '../app/contract';
 import type { DigestContent } from '../decisions/digest';
 import type { DigestPort } from '../app/digest-delivery';
 import { lookUpProfiles } from './slack-profiles';
 import { blocksToText } from './blocks/blocks-to-text';
-import { escapeAndTruncate } from './escape-mrkdwn';
+import { escapeAndTruncate, mentionUser } from './escape-mrkdwn';
 import type { SlackClients } from './web-clients';
 
 export interface RenderedCard {
@@ -35,6 +35,7 @@ export interface DecisionRenderer {
 export const EFFECT_METADATA_TYPE = 'patchcall_effect';
 const TOPIC_MAX = 250;
 const HISTORY_PAGES = 5;
+const NOTICE_MAX = 2900;
 
 export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPort {
   constructor(
@@ -150,6 +151,14 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
   postCall(state: DecisionState, key: string): Promise<string> {
     const message = this.render.call(state);
     return this.post(state.channel!.id, message.blocks, message.text, key);
+  }
+
+  /** Every word of a notice is escaped (it may quote a bulletin or a person); only the mentions are live. */
+  postChannelNotice(channel: string, notice: ChannelNotice): Promise<string> {
+    const mentions = notice.mention.filter((id) => USER_ID.test(id)).map(mentionUser);
+    const text = `${mentions.length ? mentions.join(' ') + ' ' : ''}${escapeAndTruncate(notice.text, NOTICE_MAX)}`;
+    const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } }];
+    return this.post(channel, blocks, text.slice(0, NOTICE_MAX), notice.key);
   }
 
   /** A notice to a channel, or to a person as a direct message (chat.postMessage with the user id). */

@@ -29,6 +29,7 @@ describe('patchcall decisions / decision show', () => {
       channelId: channel,
     });
     await eventually(() => Object.keys(loadDecision(h.ctx, 'MS08-067').positions).length === 1, 'the position');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').defaultPathTaken, 'the default path');
 
     const list = expectShape(
       (await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open', '--json'])).stdout,
@@ -48,7 +49,14 @@ describe('patchcall decisions / decision show', () => {
     for (const o of stillOwed) expect(o.waitingOn.length).toBeGreaterThan(0);
 
     const human = await spawnPatchcall(['--db', h.dbPath, 'decisions']);
-    expect(human.stdout).toMatch(/^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED$/m);
+    expect(human.stdout).toMatch(
+      /^ID +BULLETIN +STATUS +URGENCY +DEADLINE +CALL +POSITIONS +STILL OWED +PROGRESS +NEXT$/m,
+    );
+    // the 2008 deadline has long passed on today's clock: the app's scheduler has taken the default path
+    // (escalate), after which nothing more is scheduled before the call
+    expect(loadDecision(h.ctx, 'MS08-067').defaultPathTaken).toBeDefined();
+    expect(d.nextAction).toBeNull();
+    expect(d.progress).toBeNull();
     expect(human.stdout).toMatch(/^MS08-067 +MS08-067 +open /m);
 
     const shown = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'ms08-067']);
@@ -97,6 +105,9 @@ describe('patchcall decisions / decision show', () => {
     expect((await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open'])).stdout).toBe('no open decisions\n');
     const decidedText = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067']);
     expect(decidedText.stdout).toMatch(new RegExp(`call +waves by ${PEOPLE.owner} \\(owner\\)`));
+    // after the call, the next scheduled action is the first plan step's deadline
+    expect(decided.nextAction).toMatchObject({ kind: 'step-deadline', due: true });
+    expect(decidedText.stdout).toMatch(/^Next action: escalate "/m);
     // ten fresh CLI processes: on a shared machine their start-up alone can pass jest's 30 s default
   }, 180_000);
 });

@@ -39,6 +39,24 @@ describe('parsePatchCommand', () => {
   });
 });
 
+describe('/patch provider', () => {
+  it('keeps the note as typed, Slack escapes undone (it is escaped again when shown)', () => {
+    expect(parsePatchCommand('provider MS08-067 scheduled  Saturday 02:00 &amp; &lt;!channel&gt;')).toEqual({
+      kind: 'provider',
+      decision: 'MS08-067',
+      status: 'scheduled',
+      note: 'Saturday 02:00 & <!channel>',
+    });
+    expect(parsePatchCommand('provider MS08-067 patched')).toEqual({
+      kind: 'provider',
+      decision: 'MS08-067',
+      status: 'patched',
+      note: '',
+    });
+    expect(parsePatchCommand('provider MS08-067')).toMatchObject({ kind: 'help' });
+  });
+});
+
 describe('channelNameFor', () => {
   it('follows Slack channel name rules', () => {
     expect(channelNameFor('MS08-067')).toBe('patch-ms08-067');

@@ -38,18 +38,25 @@ function renderList(style: TextStyle, decisions: DecisionOverview[], open: boole
     return open ? 'no open decisions\n' : 'no decisions yet (`/patch open <bulletin>` in Slack convenes one)\n';
   return renderTable(
     style,
-    ['ID', 'BULLETIN', 'STATUS', 'URGENCY', 'DEADLINE', 'CALL', 'POSITIONS', 'STILL OWED'],
+    ['ID', 'BULLETIN', 'STATUS', 'URGENCY', 'DEADLINE', 'CALL', 'POSITIONS', 'STILL OWED', 'PROGRESS', 'NEXT'],
     decisions.map((d) => [
       d.id,
       d.bulletinId,
-      d.status,
+      statusText(d),
       d.urgency ?? '-',
       d.deadline ? formatTime(d.deadline.dueAt, zone) : '-',
       d.call ? `${d.call.outcome} (${d.call.by})` : '-',
       String(d.positions.length),
       owedText(d) || '-',
+      d.progress?.line ?? '-',
+      d.nextAction ? `${d.nextAction.what} ${d.nextAction.due ? '(due now)' : d.nextAction.at}` : '-',
     ]),
   );
+}
+
+function statusText(d: DecisionOverview): string {
+  if (d.closedAt) return 'closed';
+  return d.factsChangedSinceCall ? `${d.status}, facts changed` : d.status;
 }
 
 function owedText(d: DecisionOverview): string {
@@ -62,7 +69,7 @@ function owedText(d: DecisionOverview): string {
 function renderOne(style: TextStyle, d: DecisionOverview, zone: string): string {
   const time = (iso: string) => formatTime(iso, zone);
   const lines = [
-    `${paint(style, 'bold', d.id)}: ${d.bulletinId}, ${d.status}`,
+    `${paint(style, 'bold', d.id)}: ${d.bulletinId}, ${statusText(d)}`,
     `  convened     ${d.convenedAt ? time(d.convenedAt) : '-'}${d.convenedBy ? ` by ${d.convenedBy}` : ''}`,
     `  channel      ${d.channel ? `#${d.channel.name} (${d.channel.id})` : '-'}`,
     `  urgency      ${d.urgency ?? '-'}, recommended call ${d.recommendedCall ?? '-'}`,
@@ -88,6 +95,23 @@ function renderOne(style: TextStyle, d: DecisionOverview, zone: string): string 
         `  ${o.role}: ${o.missing} of ${o.count}${o.waitingOn.length ? `, waiting on ${o.waitingOn.join(', ')}` : ''}`,
       );
   }
+  if (d.factsChangedSinceCall)
+    lines.push('', `Facts changed since the call (${d.factsChangedSinceCall.at}): ${d.factsChangedSinceCall.summary}`);
+  if (d.progress) {
+    lines.push('', `Progress (${d.progress.at}): ${d.progress.line}`);
+    for (const s of d.progress.steps)
+      lines.push(`  ${s.title}: ${s.status} (${s.resolved} of ${s.of})${s.dueAt ? `, due ${s.dueAt}` : ''}`);
+  }
+  for (const p of d.providers)
+    lines.push(
+      `  provider ${p.provider}: ${p.status}${p.note ? ` — ${p.note}` : ''}${p.dueAt ? ` (due ${p.dueAt})` : ''}`,
+    );
+  for (const e of d.escalations) lines.push(`  escalated ${e.at}: ${e.subject}`);
+  if (d.closedAt) lines.push('', `Closed ${d.closedAt}`);
+  lines.push(
+    '',
+    `Next action: ${d.nextAction ? `${d.nextAction.what} at ${d.nextAction.at}${d.nextAction.due ? ' (due now)' : ''}` : 'none'}`,
+  );
   if (d.refusals) lines.push('', `${d.refusals} refused attempt${d.refusals > 1 ? 's' : ''} on the record`);
   return lines.join('\n') + '\n';
 }

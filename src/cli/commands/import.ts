@@ -51,16 +51,24 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
             onProgress: progress?.update,
             ...(options.name !== undefined ? { name: options.name } : {}),
           });
-          runtime.print(global, { imported: outcomes }, () =>
-            outcomes
-              .map(
-                (o) =>
-                  (o.status === 'unchanged'
-                    ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
-                    : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`) +
-                  o.warnings.map((w) => `  warning: ${w}\n`).join(''),
-              )
-              .join(''),
+          const reassessed = await patchcall.reassessAfterImport(outcomes, `cli:${runtime.io.user}`);
+          const decisions = (reassessed?.outcomes ?? []).filter(
+            (o) => o.result !== 'unaffected' && o.result !== 'unchanged',
+          );
+          runtime.print(
+            global,
+            { imported: outcomes, decisions },
+            () =>
+              outcomes
+                .map(
+                  (o) =>
+                    (o.status === 'unchanged'
+                      ? `${o.document}: already imported (event ${o.eventSeq}), nothing new\n`
+                      : `${o.document}: ${o.format}, ${o.summary} (event ${o.eventSeq})\n`) +
+                    o.warnings.map((w) => `  warning: ${w}\n`).join(''),
+                )
+                .join('') +
+              decisions.map((d) => `decision ${d.decisionId}: ${d.result}: ${d.summary ?? ''}\n`).join(''),
           );
         } finally {
           progress?.stop();

@@ -42,6 +42,7 @@ export async function watchFeed(patchcall: Patchcall, location: string, options:
             actor: options.actor,
           },
         );
+        await patchcall.reassessAfterImport(outcomes, options.actor);
         options.onReport({ at: clock(), kind: 'imported', outcomes });
       }
     } catch (error) {

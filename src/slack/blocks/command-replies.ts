@@ -14,6 +14,7 @@ export const HELP_TEXT = [
   '`/patch roles` — who speaks for security, network, the sysadmins, and who owns the call',
   '`/patch roles set <role> @person @group …` — change a role (admins only)',
   '`/patch export <decision id> [json|csv|md|html]` — upload the audit record into the decision channel (role members and admins)',
+  '`/patch provider <decision id> <sent|acknowledged|scheduled|patched|declined> <note>` — record a provider’s answer (decision owner or delegate)',
   '`/patch help` — this text',
 ].join('\n');
 

@@ -11,6 +11,7 @@ import type { Assessment } from '../../risk/model';
 import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, STANCE_LABELS, URGENCY_LABELS, formatTime } from './labels';
+import { livingBlocks } from './living-card';
 import { bold, clipText, richText, text, user, type Piece } from './rich-text';
 
 const SECTION_MAX = 3000;
@@ -41,6 +42,7 @@ export function decisionCard(state: DecisionState, quorum: QuorumResult | undefi
     { type: 'divider' },
     positionsBlock(state, timeZone),
     ...(state.call ? [callBlock(state, timeZone)] : openCallBlocks(state, quorum)),
+    ...livingBlocks(state, timeZone),
     { type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state, timeZone) }] },
   ];
 }

@@ -8,6 +8,7 @@ import { newBulletinModal } from '../blocks/new-bulletin-modal';
 import { ROLE_LABELS } from '../blocks/labels';
 import type { DecisionServices } from './decision-services';
 import { exportToChannel } from './export-command';
+import { providerAnswer } from './living-listeners';
 import { convenedText, openModal } from './tell-user';
 
 type Reply = KnownBlock[] | string;
@@ -46,6 +47,15 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
             : `${ROLE_LABELS[parsed.role]} updated.\n${rolesText(result.roster.roles)}`,
         ));
       }
+      case 'provider':
+        return void (await reply(
+          providerAnswer(services, {
+            ...parsed,
+            userId: command.user_id,
+            // one command, one answer: a retried delivery carries the same trigger id
+            key: `command:${command.trigger_id}:${command.user_id}`,
+          }),
+        ));
       case 'assets':
         return void (await reply(assetsTable(patchcall.findDecision(parsed.decision), patchcall.displayTimeZone())));
       case 'new':

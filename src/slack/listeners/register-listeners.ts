@@ -6,6 +6,7 @@ import { registerDecisionActions } from './decision-actions';
 import { createDecisionServices } from './decision-services';
 import { registerDecisionViews } from './decision-views';
 import { registerImportHook } from './import-hook';
+import { registerLivingActions } from './living-listeners';
 import { registerNewBulletinView } from './new-bulletin-view';
 import { registerPatchCommand } from './patch-command';
 import { registerUsergroupEvents } from './usergroup-events';
@@ -14,6 +15,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   const services = createDecisionServices(deps);
   registerPatchCommand(app, services);
   registerDecisionActions(app, services);
+  registerLivingActions(app, services);
   registerDecisionViews(app, services);
   registerNewBulletinView(app, services);
   registerImportHook(services);

@@ -68,6 +68,7 @@ const EFFECT_WORDS: Record<SlackEffect['kind'], string> = {
   'update-card': 'update the decision card',
   'post-call': 'post the call in the channel',
   'pin-call': 'pin the call',
+  'post-channel-notice': 'post a notice in the decision channel',
   'post-notice': 'post a deadline reminder',
   'name-people': 'look up the names of the people who acted',
 };
