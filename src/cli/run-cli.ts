@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
+import { utcTimeReplacer } from '../common/time-format';
 import { readConfig } from '../config';
 import type { CliIo, CliRuntime, GlobalOptions } from './cli-io';
 import { registerImport } from './commands/import';
@@ -45,7 +46,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return patchcall;
       },
       print(options, json, human) {
-        io.stdout(options.json ? JSON.stringify(json, null, 2) + '\n' : human());
+        io.stdout(options.json ? JSON.stringify(json, utcTimeReplacer, 2) + '\n' : human());
       },
       fail(code) {
         exitCode = Math.max(exitCode, code);

@@ -138,5 +138,14 @@ export function utcTimes<T>(value: T): T {
   return value;
 }
 
+/**
+ * A JSON.stringify replacer that writes every date-time carrying an offset in UTC with `Z`, without copying the
+ * value: what every JSON output of patchcall goes through, whatever its source wrote (a CSAF `+01:00`, an event
+ * recorded before JSON carried UTC).
+ */
+export function utcTimeReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'string' && OFFSET_DATE_TIME.test(value) ? isoUtc(value) : value;
+}
+
 /** The zone patchcall shows times in when no policy names one. */
 export const DEFAULT_DISPLAY_ZONE = 'UTC';

@@ -38,6 +38,10 @@ describe('JSON outputs of the demo decision carry UTC with Z', () => {
     outputs['exposure --json'] = await json('exposure', 'MS08-067');
     outputs['decisions --json'] = await json('decisions');
     outputs['decision show --json'] = await json('decision', 'show', 'MS08-067');
+    // a vendor's advisory with its own offsets (BSI writes +01:00): the bulletin as imported, read back
+    const csaf = await patchcall(['--db', db, 'import', join(__dirname, '../fixtures/csaf/bsi-2022-0001.json')]);
+    if (csaf.code !== 0) throw new Error(`import the BSI advisory: ${csaf.stderr}`);
+    outputs['bulletin show --json'] = await json('bulletin', 'show', 'BSI-2022-0001');
     const folder = join(dirname(db), 'records');
     const exported = await patchcall(['--db', db, 'export', '--all', '--out', folder, '--format', 'json']);
     if (exported.code !== 0) throw new Error(`export --all: ${exported.stderr}`);
@@ -54,17 +58,22 @@ describe('JSON outputs of the demo decision carry UTC with Z', () => {
     expect(Object.keys(outputs).filter((name) => name.startsWith('export '))).toHaveLength(1);
   });
 
-  it.each(['assess --json', 'assets --json', 'exposure --json', 'decisions --json', 'decision show --json', 'export'])(
-    '%s: every time ends in Z',
-    (name) => {
-      const checked = Object.entries(outputs).filter(([key]) => key.startsWith(name));
-      expect(checked.length).toBeGreaterThan(0);
-      const offsets = checked.flatMap(([key, output]) =>
-        timesIn(output)
-          .filter((t) => !t.value.endsWith('Z'))
-          .map((t) => `${key} ${t.pointer}: ${t.value}`),
-      );
-      expect(offsets).toEqual([]);
-    },
-  );
+  it.each([
+    'assess --json',
+    'assets --json',
+    'exposure --json',
+    'decisions --json',
+    'decision show --json',
+    'bulletin show --json',
+    'export',
+  ])('%s: every time ends in Z', (name) => {
+    const checked = Object.entries(outputs).filter(([key]) => key.startsWith(name));
+    expect(checked.length).toBeGreaterThan(0);
+    const offsets = checked.flatMap(([key, output]) =>
+      timesIn(output)
+        .filter((t) => !t.value.endsWith('Z'))
+        .map((t) => `${key} ${t.pointer}: ${t.value}`),
+    );
+    expect(offsets).toEqual([]);
+  });
 });

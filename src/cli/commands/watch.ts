@@ -4,6 +4,7 @@ import type { Patchcall } from '../../app/patchcall';
 import type { ImportOutcome } from '../../app/import-documents';
 import { sniffDocument } from '../../app/read-document';
 import { InputError, PatchcallError } from '../../common/errors';
+import { utcTimeReplacer } from '../../common/time-format';
 import { FeedPoller } from '../../http/feed-poller';
 import { globalOptions, type CliRuntime } from '../cli-io';
 
@@ -118,7 +119,7 @@ function printReport(
   if (global.json) {
     const json =
       report.kind === 'imported' ? { at, location, imported: report.outcomes } : { at, location, imported: [] };
-    runtime.io.stdout(JSON.stringify(json, null, once ? 2 : undefined) + '\n');
+    runtime.io.stdout(JSON.stringify(json, utcTimeReplacer, once ? 2 : undefined) + '\n');
     return;
   }
   if (report.kind === 'unchanged-feed') runtime.io.stdout(`${at} ${location}: not modified\n`);
