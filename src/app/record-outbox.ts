@@ -6,7 +6,6 @@
  *   for what the attempt left (the anchor by its key in the message metadata, the file by its name and title);
  * - the outcome (the anchor's ts, the file id) is appended to the log; Slack's refusal too, and then it stops.
  */
-import { randomUUID } from 'node:crypto';
 import {
   pendingRecordEffects,
   RecordEffectEvents,
@@ -21,11 +20,11 @@ import {
 } from '../audit/record-effects';
 import { DecisionEvents, type ExportedPayload } from '../decisions/decision-model';
 import { ExportFilesStore } from '../store/export-files-store';
-import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { anchorMessage, AUDIT_STREAM } from './audit-anchors';
 import { appendDecisionEvent, loadDecision } from './decision-log';
 import { EffectRefused, EffectUnavailable, type OutboxLogger } from './slack-outbox';
+import { SweepWorker, type SweepOptions } from './sweep-worker';
 
 /** The Slack calls of the record effects (src/slack/record-effects-gateway.ts); failures as in SlackEffectsPort. */
 export interface RecordEffectsPort {
@@ -44,12 +43,7 @@ export type ExportOutcome =
   | { kind: 'failed'; error: string; name?: string }
   | { kind: 'pending' };
 
-export interface RecordOutboxOptions {
-  leaseMs?: number;
-  sweepMs?: number;
-  minRetryMs?: number;
-  maxRetryMs?: number;
-  holder?: string;
+export interface RecordOutboxOptions extends SweepOptions {
   logger?: OutboxLogger;
   /** Told when Slack refused an upload for good (the person who exported hears of it). */
   onExportFailed?: (request: ExportRequestedPayload, decisionId: string, error: string) => void | Promise<void>;
@@ -57,63 +51,17 @@ export interface RecordOutboxOptions {
 
 const EFFECT_TYPES = Object.values(RecordEffectEvents);
 
-export class RecordOutbox {
-  private readonly store: OutboxStore;
+export class RecordOutbox extends SweepWorker {
   private readonly files: ExportFilesStore;
-  private readonly holder: string;
-  private readonly leaseMs: number;
-  private readonly minRetryMs: number;
-  private readonly maxRetryMs: number;
-  private readonly sweepMs: number;
   private readonly backoff = new Map<string, { until: number; failures: number }>();
-  private running?: Promise<void>;
-  private dirty = false;
-  private stopped = false;
-  private sweepTimer?: NodeJS.Timeout;
-  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly slack: RecordEffectsPort,
     private readonly options: RecordOutboxOptions = {},
   ) {
-    this.store = new OutboxStore(ctx.db);
+    super(ctx, options, 60_000);
     this.files = new ExportFilesStore(ctx.db);
-    this.holder = options.holder ?? `${process.pid}:${randomUUID()}`;
-    this.leaseMs = options.leaseMs ?? 60_000;
-    this.sweepMs = options.sweepMs ?? 5_000;
-    this.minRetryMs = options.minRetryMs ?? 250;
-    this.maxRetryMs = options.maxRetryMs ?? 30_000;
-  }
-
-  /** Does what the log still asks for now (after a restart too), then keeps looking. */
-  start(): void {
-    this.stopped = false;
-    this.nudge();
-    this.sweepTimer = setInterval(() => this.nudge(), this.sweepMs);
-    this.sweepTimer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.idle();
-    this.store.close();
-  }
-
-  /** The log asks for something new: do it (coalesced with a run already under way). */
-  nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.dirty = true;
-      return;
-    }
-    this.running = this.run().finally(() => (this.running = undefined));
-  }
-
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
   }
 
   /** What the record effects still to do are, as the log says now. */
@@ -141,7 +89,7 @@ export class RecordOutbox {
     return events.sort((a, b) => a.seq - b.seq);
   }
 
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     try {
       // an effect done may make the next one due (the next file, then the export on the record): look again
       let progressed: boolean;
@@ -183,15 +131,13 @@ export class RecordOutbox {
       }
       const failures = (this.backoff.get(subject)?.failures ?? 0) + 1;
       const retryAfter = error instanceof EffectUnavailable ? error.retryAfterMs : undefined;
-      const delay = retryAfter ?? Math.min(this.maxRetryMs, this.minRetryMs * 2 ** (failures - 1));
+      const delay = retryAfter ?? this.backoffMs(failures);
       this.backoff.set(subject, { until: Date.now() + delay, failures });
       this.options.logger?.warn(
         { effect: effect.kind, key: effect.key, err: (error as Error).message, retryInMs: delay },
         'record effect not done yet; retrying',
       );
-      if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.nudge(), delay);
-      this.retryTimer.unref();
+      this.retryIn(delay);
       return false;
     }
   }

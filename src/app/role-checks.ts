@@ -4,7 +4,6 @@
  * the position (same key) or the refusal. Derived from the log, so a check whose process died right after the ack
  * is settled by the next one to start. A lookup that fails is retried: nobody is refused on what Slack did not say.
  */
-import { randomUUID } from 'node:crypto';
 import { rolesHeld, speakingRoles } from '../decisions/apply-roster-event';
 import {
   DecisionEvents,
@@ -14,12 +13,12 @@ import {
   type SpeakingRole,
 } from '../decisions/decision-model';
 import { pendingChecksOf, speakingGroups, type PendingCheck } from '../decisions/pending-role-checks';
-import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { NOT_A_SPEAKER } from './decision-positions';
 import type { RoleMembership, UserGroupsPort } from './role-membership';
 import type { OutboxLogger } from './slack-outbox';
+import { SweepWorker, type SweepOptions } from './sweep-worker';
 
 export type RoleCheckOutcome =
   | { kind: 'recorded'; roles: SpeakingRole[] }
@@ -27,12 +26,7 @@ export type RoleCheckOutcome =
   /** The call was made before the check settled: the position is in the log but no longer counts. */
   | { kind: 'decided' };
 
-export interface RoleChecksOptions {
-  leaseMs?: number;
-  sweepMs?: number;
-  minRetryMs?: number;
-  maxRetryMs?: number;
-  holder?: string;
+export interface RoleChecksOptions extends SweepOptions {
   logger?: OutboxLogger;
   /** Told once a check is settled: the card follows the log, and the person hears the outcome. */
   onSettled?: (state: DecisionState, check: PendingCheck, outcome: RoleCheckOutcome) => void | Promise<void>;
@@ -41,19 +35,8 @@ export interface RoleChecksOptions {
 /** Slack's answer for a group that no longer exists: it holds nobody, which is an answer, not a failure. */
 const GONE = new Set(['no_such_subteam', 'subteam_not_found']);
 
-export class RoleChecks {
-  private readonly store: OutboxStore;
-  private readonly holder: string;
-  private readonly leaseMs: number;
-  private readonly sweepMs: number;
-  private readonly minRetryMs: number;
-  private readonly maxRetryMs: number;
-  private running?: Promise<void>;
-  private dirty = false;
-  private stopped = false;
+export class RoleChecks extends SweepWorker {
   private failures = 0;
-  private sweepTimer?: NodeJS.Timeout;
-  private retryTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly ctx: AppContext,
@@ -61,44 +44,10 @@ export class RoleChecks {
     private readonly groups: UserGroupsPort,
     private readonly options: RoleChecksOptions = {},
   ) {
-    this.store = new OutboxStore(ctx.db);
-    this.holder = options.holder ?? `${process.pid}:${randomUUID()}`;
-    this.leaseMs = options.leaseMs ?? 30_000;
-    this.sweepMs = options.sweepMs ?? 5_000;
-    this.minRetryMs = options.minRetryMs ?? 250;
-    this.maxRetryMs = options.maxRetryMs ?? 30_000;
+    super(ctx, options, 30_000);
   }
 
-  /** Settles what the log left pending (a process that died after an ack), then keeps looking. */
-  start(): void {
-    this.stopped = false;
-    this.nudge();
-    this.sweepTimer = setInterval(() => this.nudge(), this.sweepMs);
-    this.sweepTimer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    await this.idle();
-    this.store.close();
-  }
-
-  nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.dirty = true;
-      return;
-    }
-    this.running = this.run().finally(() => (this.running = undefined));
-  }
-
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private async run(): Promise<void> {
+  protected async run(): Promise<void> {
     try {
       do {
         this.dirty = false;
@@ -173,9 +122,6 @@ export class RoleChecks {
 
   private retryLater(): void {
     this.failures += 1;
-    const delay = Math.min(this.maxRetryMs, this.minRetryMs * 2 ** (this.failures - 1));
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.nudge(), delay);
-    this.retryTimer.unref();
+    this.retryIn(this.backoffMs(this.failures));
   }
 }
