@@ -17,9 +17,15 @@ export interface ChildApp {
   output(): string;
   /** SIGKILL, and wait for the process to be gone. */
   kill9(): Promise<void>;
+  /** SIGTERM (a clean stop), and wait for the process to be gone. */
+  stop(): Promise<void>;
 }
 
-export async function startChildApp(h: SlackHarness, transport: Transport): Promise<ChildApp> {
+export async function startChildApp(
+  h: SlackHarness,
+  transport: Transport,
+  env: Record<string, string> = {},
+): Promise<ChildApp> {
   const child: ChildProcess = spawn(
     process.execPath,
     ['-r', join(ROOT, 'test/helpers/ts-register.cjs'), join(ROOT, 'src/slack/main.ts')],
@@ -35,6 +41,7 @@ export async function startChildApp(h: SlackHarness, transport: Transport): Prom
         ...(transport === 'socket'
           ? { SLACK_APP_TOKEN: h.standIn.appToken }
           : { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -70,6 +77,10 @@ export async function startChildApp(h: SlackHarness, transport: Transport): Prom
     output: () => output,
     async kill9() {
       child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
       await exited;
     },
   };

@@ -3,18 +3,16 @@
  * channel, the direct message to the owner and the delegate, and the default path at the deadline, exactly once
  * across a restart and beside a second app process on the same database.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { openAppContext } from '../../../src/app/app-context';
 import { loadDecision } from '../../../src/app/decision-log';
 import { DecisionScheduler } from '../../../src/app/decision-scheduler';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
-import { TEST_SIGNING_SECRET, type SlackHarness } from '../../helpers/slack-harness';
+import type { SlackHarness } from '../../helpers/slack-harness';
 import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { startChildApp } from '../../helpers/child-app';
 import type { StandInMessage } from '../../../dev/local-slack-stand-in';
 
-const ROOT = join(__dirname, '../../..');
 const DEADLINE = '2008-10-24T16:00:00.000Z';
 const at = (iso: string) => Date.parse(iso);
 
@@ -187,28 +185,7 @@ describe('deadlines that act', () => {
     await h.stopApp();
 
     // the second process runs on a simulated clock already past the deadline (allowed: Slack is the stand-in)
-    const child = spawn(
-      process.execPath,
-      ['-r', join(ROOT, 'test/helpers/ts-register.cjs'), join(ROOT, 'src/slack/main.ts')],
-      {
-        cwd: ROOT,
-        env: {
-          PATH: process.env.PATH,
-          SLACK_BOT_TOKEN: h.standIn.botToken,
-          SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
-          SLACK_API_URL: h.standIn.apiUrl,
-          PORT: '0',
-          PATCHCALL_DB: h.dbPath,
-          PATCHCALL_OUTBOX_LEASE_MS: '1000',
-          PATCHCALL_CLOCK: '2008-10-24T16:00:05Z@1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const child = await startChildApp(h, 'http', { PATCHCALL_CLOCK: '2008-10-24T16:00:05Z@1' });
     try {
       now = at('2008-10-24T16:00:05Z');
       await h.startApp();
@@ -219,7 +196,6 @@ describe('deadlines that act', () => {
       } finally {
         third.close();
       }
-      await eventually(() => /"port":(\d+)/.exec(output)?.[1], 'the child app to listen', 30_000);
       await eventually(() => keyed(channel, 'default-path:').length === 1, 'the default path', 10_000);
       await eventually(
         () => loadDecision(h.ctx, 'MS08-067').notices?.find((n) => n.kind === 'default-path')?.delivered[channel],
@@ -227,8 +203,7 @@ describe('deadlines that act', () => {
         10_000,
       );
     } finally {
-      child.kill('SIGTERM');
-      await exited;
+      await child.stop();
     }
     await h.deps.outbox.idle();
     expect([...h.ctx.events.read({ type: 'decision.default-path-taken' })]).toHaveLength(1);
