@@ -273,7 +273,7 @@ function sections(record: AuditRecord): Section[] {
       paragraphs: [
         a.summary.headline,
         ...a.summary.reasons,
-        ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${shared.join(' ')}`] : []),
+        ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${sentences(shared)}`] : []),
       ].map(readable),
       table: {
         id: 'verdicts',
@@ -282,7 +282,7 @@ function sections(record: AuditRecord): Section[] {
           v.assetName,
           v.urgency,
           time(v.deadline.dueAt),
-          explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line)).join(' '),
+          sentences(explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line))),
         ]),
       },
     });
@@ -444,4 +444,9 @@ function renderHtml(record: AuditRecord): string {
 ${body.join('\n')}
 </body></html>
 `;
+}
+
+/** Explanation lines as one paragraph: each ends as a sentence, so "…the asset)" and "Urgency …" do not run together. */
+function sentences(lines: string[]): string {
+  return lines.map((line) => (/[.!?:]$/.test(line.trim()) ? line.trim() : `${line.trim()}.`)).join(' ');
 }

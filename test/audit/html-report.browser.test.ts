@@ -128,6 +128,10 @@ describe('the HTML audit report in a real browser', () => {
     // closed sections print their content: the timeline takes room before anything is opened
     expect((await page.locator('#timeline').boundingBox())?.height ?? 0).toBeGreaterThan(100);
     expect(await page.locator('table').count()).toBeGreaterThanOrEqual(6);
+    // each asset's reasons read as sentences: "…of edge. Human impact …", not "…of edge Human impact …"
+    const why = await page.locator('#verdicts td:nth-child(4)').allTextContents();
+    expect(why.length).toBeGreaterThan(0);
+    for (const cell of why) expect(cell).not.toMatch(/[^.!?:] (Human impact|Urgency) /);
     await page.screenshot({ path: join(OUT, 'demo-report-a4-print.png'), fullPage: true });
     expect(await page.evaluate(PRINT_PROBLEMS)).toEqual({ overflowing: [], broken: [] });
     await page.pdf({ path: join(OUT, 'demo-report-a4.pdf'), format: 'A4' });
