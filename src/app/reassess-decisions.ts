@@ -79,16 +79,17 @@ export async function reassessDecisions(
   assess: AssessFn,
   request: ReassessRequest,
 ): Promise<ReassessReport> {
-  const inputs = currentInputs(ctx);
+  const open = listDecisions(ctx).filter((d) => d.status !== 'new' && d.assessment && !d.living?.closed);
+  // digesting today's inventory reads every asset: only worth it when a decision may need it
+  const inputs = open.length ? currentInputs(ctx) : undefined;
   const outcomes: ReassessOutcome[] = [];
   const touched = new Set<string>();
   const fingerprints = lastFingerprints.get(ctx) ?? new Map<string, string>();
   lastFingerprints.set(ctx, fingerprints);
   let relevant: RelevantAssets | undefined;
   let assessMs = 0;
-  for (const listed of listDecisions(ctx)) {
-    if (listed.status === 'new' || !listed.assessment || listed.living?.closed) continue;
-    const moved = inputsMoved(ctx, listed, inputs);
+  for (const listed of open) {
+    const moved = inputsMoved(ctx, listed, inputs!);
     const bulletin = loadBulletin(ctx, listed.bulletinId);
     // unmoved inputs: the decision's assessment matches today's inventory, so its fingerprint is today's
     const known = fingerprints.has(listed.id);
@@ -101,7 +102,7 @@ export async function reassessDecisions(
       continue;
     }
     const started = performance.now();
-    const reassessed = await assessAgain(ctx, assess, listed.bulletinId, inputs);
+    const reassessed = await assessAgain(ctx, assess, listed.bulletinId, inputs!);
     assessMs += performance.now() - started;
     const outcome = writeTransaction(ctx.db, () => record(ctx, loadDecision(ctx, listed.id), reassessed, request));
     fingerprints.set(listed.id, fingerprint!);
