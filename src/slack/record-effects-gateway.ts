@@ -8,12 +8,9 @@ import type { RecordEffectsPort } from '../app/record-outbox';
 import { effect, EFFECT_METADATA_TYPE, type SlackGateway } from './slack-gateway';
 import type { SlackClients } from './web-clients';
 
-const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
 const HISTORY_PAGES = 5;
 
 export class RecordEffectsGateway implements RecordEffectsPort {
-  private readonly channelIds = new Map<string, string>();
-
   constructor(
     private readonly clients: SlackClients,
     private readonly gateway: SlackGateway,
@@ -28,13 +25,13 @@ export class RecordEffectsGateway implements RecordEffectsPort {
         unfurl_links: false,
         metadata: { event_type: EFFECT_METADATA_TYPE, event_payload: { key } },
       });
-      if (answer.channel) this.channelIds.set(channel, answer.channel);
       return answer.ts;
     });
   }
 
   async findAnchor(channel: string, key: string): Promise<string | undefined> {
-    return this.gateway.findPosted(await this.channelId(channel), key);
+    // conversations.history needs the channel's id; PATCHCALL_AUDIT_CHANNEL may name it instead
+    return this.gateway.findPosted(await this.gateway.channelId(channel), key);
   }
 
   upload(channel: string, file: { name: string; title: string; content: string }): Promise<string | undefined> {
@@ -68,32 +65,6 @@ export class RecordEffectsGateway implements RecordEffectsPort {
         if (!cursor) return undefined;
       }
       return undefined;
-    });
-  }
-
-  /** conversations.history needs the channel's id; PATCHCALL_AUDIT_CHANNEL may name it instead. */
-  private channelId(channel: string): Promise<string> {
-    if (CHANNEL_ID.test(channel)) return Promise.resolve(channel);
-    const known = this.channelIds.get(channel);
-    if (known) return Promise.resolve(known);
-    return effect(async () => {
-      const name = channel.replace(/^#/, '');
-      let cursor: string | undefined;
-      do {
-        const page = await this.clients.effects.conversations.list({
-          exclude_archived: true,
-          types: 'public_channel,private_channel',
-          limit: 1000,
-          ...(cursor ? { cursor } : {}),
-        });
-        const found = page.channels?.find((c) => c.name === name);
-        if (found?.id) {
-          this.channelIds.set(channel, found.id);
-          return found.id;
-        }
-        cursor = page.response_metadata?.next_cursor || undefined;
-      } while (cursor);
-      return channel;
     });
   }
 }

@@ -37,7 +37,12 @@ const TOPIC_MAX = 250;
 const HISTORY_PAGES = 5;
 const NOTICE_MAX = 2900;
 
+/** Channel, private channel and direct-message ids (a name is looked up). */
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
 export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPort {
+  private readonly channelIds = new Map<string, string>();
+
   constructor(
     private readonly clients: SlackClients,
     private readonly render: DecisionRenderer,
@@ -188,8 +193,14 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
     return ts ? { channel: id, ts } : undefined;
   }
 
-  private channelId(channel: string): Promise<string> {
-    if (/^[CG][A-Z0-9]+$/.test(channel)) return Promise.resolve(channel);
+  /**
+   * A channel's id from its id or its name (`#name` too): conversations.history and the digest need the id, while
+   * rules/reminders.json and PATCHCALL_AUDIT_CHANNEL may name the channel. Looked up once per process.
+   */
+  channelId(channel: string): Promise<string> {
+    if (CHANNEL_ID.test(channel)) return Promise.resolve(channel);
+    const known = this.channelIds.get(channel);
+    if (known) return Promise.resolve(known);
     const name = channel.replace(/^#/, '');
     return effect(async () => {
       let cursor: string | undefined;
@@ -201,7 +212,10 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
           ...(cursor ? { cursor } : {}),
         });
         const found = page.channels?.find((c) => c.name === name);
-        if (found) return found.id!;
+        if (found?.id) {
+          this.channelIds.set(channel, found.id);
+          return found.id;
+        }
         cursor = page.response_metadata?.next_cursor || undefined;
       } while (cursor);
       throw Object.assign(new Error(`no channel #${name}`), { data: { error: 'channel_not_found' } });
