@@ -119,100 +119,110 @@ export function livingOf(state: DecisionState): LivingState {
 
 /** The fold of the living events; any other event leaves the state as it is. */
 export function applyLivingEvent(state: DecisionState, event: DecisionEvent): DecisionState {
-  const living = livingOf(state);
-  const withNotice = (l: LivingState, notice: ChannelNotice): LivingState =>
-    l.notices.some((n) => n.key === notice.key) ? l : { ...l, notices: [...l.notices, notice] };
-  const keyed = (s: DecisionState, key: string): DecisionState =>
-    s.keys.includes(key) ? s : { ...s, keys: [...s.keys, key] };
-  switch (event.type) {
-    case LivingEvents.factsChanged: {
-      const p = event.payload as FactsChangedPayload;
-      const next: LivingState = {
-        ...withNotice(living, p.notice),
-        basis: p.snapshot,
-        ...(p.afterCall
-          ? { factsChanged: { key: p.key, seq: event.seq, at: event.at, summary: p.changes.summary } }
-          : {}),
-      };
-      return keyed(
-        {
-          ...state,
-          assessment: p.assessment,
-          assets: p.assets,
-          exposures: p.exposures,
-          cardVersion: event.seq,
-          living: next,
-        },
-        p.key,
-      );
-    }
-    case LivingEvents.callConfirmed: {
-      const p = event.payload as CallConfirmedPayload;
-      const { factsChanged, ...rest } = withNotice(living, p.notice);
-      const answered = factsChanged && factsChanged.key !== p.confirms ? { factsChanged } : {};
-      return keyed({ ...state, cardVersion: event.seq, living: { ...rest, ...answered } }, p.key);
-    }
-    case LivingEvents.progressRecorded: {
-      const p = event.payload as ProgressPayload;
-      const { notice, snapshot, key, ...progress } = p;
-      return keyed(
-        {
-          ...state,
-          cardVersion: event.seq,
-          living: { ...withNotice(living, notice), basis: snapshot, progress: { ...progress, at: event.at } },
-        },
-        key,
-      );
-    }
-    case LivingEvents.escalated: {
-      const p = event.payload as EscalatedPayload;
-      const escalations = [...living.escalations, { key: p.key, subject: p.subject, at: event.at }];
-      return keyed({ ...state, living: { ...withNotice(living, p.notice), escalations } }, p.key);
-    }
-    case LivingEvents.closed: {
-      const p = event.payload as ClosedPayload;
-      if (living.closed) return keyed(state, p.key);
-      return keyed(
-        {
-          ...state,
-          cardVersion: event.seq,
-          living: { ...withNotice(living, p.notice), closed: { at: event.at, line: p.line } },
-        },
-        p.key,
-      );
-    }
-    case LivingEvents.providerRequested: {
-      const p = event.payload as ProviderRequestedPayload;
-      const request: ProviderRequestState = {
-        provider: p.provider,
-        step: p.step,
-        assets: p.assets,
-        ...(p.dueAt !== undefined ? { dueAt: p.dueAt } : {}),
-        text: p.text,
-        answers: [],
-      };
-      return keyed(
-        { ...state, living: { ...withNotice(living, p.notice), providers: [...living.providers, request] } },
-        p.key,
-      );
-    }
-    case LivingEvents.providerAnswered: {
-      const p = event.payload as ProviderAnsweredPayload;
-      const providers = living.providers.map((r) =>
-        r.provider === p.provider
-          ? { ...r, answers: [...r.answers, { userId: p.userId, status: p.status, note: p.note, at: event.at }] }
-          : r,
-      );
-      return keyed({ ...state, cardVersion: event.seq, living: { ...withNotice(living, p.notice), providers } }, p.key);
-    }
-    case LivingEvents.noticePosted: {
-      const p = event.payload as NoticePostedPayload;
-      if (living.noticesPosted.includes(p.key)) return state;
-      return { ...state, living: { ...living, noticesPosted: [...living.noticesPosted, p.key] } };
-    }
-    default:
-      return state;
-  }
+  const handler = Object.hasOwn(LIVING_HANDLERS, event.type) ? LIVING_HANDLERS[event.type] : undefined;
+  return handler ? handler(state, event, livingOf(state)) : state;
+}
+
+type LivingHandler = (state: DecisionState, event: DecisionEvent, living: LivingState) => DecisionState;
+
+const LIVING_HANDLERS: Record<string, LivingHandler> = {
+  [LivingEvents.factsChanged]: factsChanged,
+  [LivingEvents.callConfirmed]: callConfirmed,
+  [LivingEvents.progressRecorded]: progressRecorded,
+  [LivingEvents.escalated]: escalated,
+  [LivingEvents.closed]: closed,
+  [LivingEvents.providerRequested]: providerRequested,
+  [LivingEvents.providerAnswered]: providerAnswered,
+  [LivingEvents.noticePosted]: noticePosted,
+};
+
+function noticed(living: LivingState, notice: ChannelNotice): LivingState {
+  return living.notices.some((n) => n.key === notice.key)
+    ? living
+    : { ...living, notices: [...living.notices, notice] };
+}
+
+function keyed(state: DecisionState, key: string): DecisionState {
+  return state.keys.includes(key) ? state : { ...state, keys: [...state.keys, key] };
+}
+
+function factsChanged(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as FactsChangedPayload;
+  const next: LivingState = {
+    ...noticed(living, p.notice),
+    basis: p.snapshot,
+    ...(p.afterCall ? { factsChanged: { key: p.key, seq: event.seq, at: event.at, summary: p.changes.summary } } : {}),
+  };
+  return keyed(
+    {
+      ...state,
+      assessment: p.assessment,
+      assets: p.assets,
+      exposures: p.exposures,
+      cardVersion: event.seq,
+      living: next,
+    },
+    p.key,
+  );
+}
+
+function callConfirmed(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as CallConfirmedPayload;
+  const { factsChanged, ...rest } = noticed(living, p.notice);
+  const answered = factsChanged && factsChanged.key !== p.confirms ? { factsChanged } : {};
+  return keyed({ ...state, cardVersion: event.seq, living: { ...rest, ...answered } }, p.key);
+}
+
+function progressRecorded(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as ProgressPayload;
+  const { notice, snapshot, key, ...progress } = p;
+  const next = { ...noticed(living, notice), basis: snapshot, progress: { ...progress, at: event.at } };
+  return keyed({ ...state, cardVersion: event.seq, living: next }, key);
+}
+
+function escalated(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as EscalatedPayload;
+  const escalations = [...living.escalations, { key: p.key, subject: p.subject, at: event.at }];
+  return keyed({ ...state, living: { ...noticed(living, p.notice), escalations } }, p.key);
+}
+
+function closed(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as ClosedPayload;
+  if (living.closed) return keyed(state, p.key);
+  const next = { ...noticed(living, p.notice), closed: { at: event.at, line: p.line } };
+  return keyed({ ...state, cardVersion: event.seq, living: next }, p.key);
+}
+
+function providerRequested(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as ProviderRequestedPayload;
+  const request: ProviderRequestState = {
+    provider: p.provider,
+    step: p.step,
+    assets: p.assets,
+    ...(p.dueAt !== undefined ? { dueAt: p.dueAt } : {}),
+    text: p.text,
+    answers: [],
+  };
+  return keyed(
+    { ...state, living: { ...noticed(living, p.notice), providers: [...living.providers, request] } },
+    p.key,
+  );
+}
+
+function providerAnswered(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as ProviderAnsweredPayload;
+  const providers = living.providers.map((r) =>
+    r.provider === p.provider
+      ? { ...r, answers: [...r.answers, { userId: p.userId, status: p.status, note: p.note, at: event.at }] }
+      : r,
+  );
+  return keyed({ ...state, cardVersion: event.seq, living: { ...noticed(living, p.notice), providers } }, p.key);
+}
+
+function noticePosted(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as NoticePostedPayload;
+  if (living.noticesPosted.includes(p.key)) return state;
+  return { ...state, living: { ...living, noticesPosted: [...living.noticesPosted, p.key] } };
 }
 
 /** The first notice the channel has not been given yet. */
