@@ -145,12 +145,28 @@ const STANCE_WORDS: Record<string, string> = {
 
 /** The report's content once, in plain strings; Markdown and HTML only differ in how they print it. */
 function sections(record: AuditRecord): Section[] {
+  const time = (iso: string | undefined) => (iso ? formatTime(iso, record.timeZone) : '-');
+  const b = record.bulletin;
+  const a = record.assessment;
+  return explainJargon([
+    { title: 'Summary', facts: summaryFacts(record, time).map(([k, v]) => [k, readable(v)]) },
+    ...(b ? [bulletinSection(b)] : []),
+    timelineSection(record, time),
+    positionsSection(record, time),
+    exposureSection(record),
+    ...(a ? [assessmentSection(a, time), planSection(a, time)] : []),
+    ...(record.rules?.files.length ? [rulesSection(record.rules)] : []),
+    slackThreadSection(record),
+    verificationSection(record),
+  ]);
+}
+
+type TimeText = (iso: string | undefined) => string;
+
+function summaryFacts(record: AuditRecord, time: TimeText): [string, string][] {
   const d = record.decision;
   const a = record.assessment;
   const b = record.bulletin;
-  const links = record.chain.links;
-  const time = (iso: string | undefined) => (iso ? formatTime(iso, record.timeZone) : '-');
-  const result: Section[] = [];
   const summary: [string, string][] = [];
   summary.push([
     'Bulletin',
@@ -158,23 +174,8 @@ function sections(record: AuditRecord): Section[] {
       ? `${b.id}: ${b.title?.value ?? ''} (${b.vendor?.value ?? 'vendor unknown'}, released ${b.releasedAt?.value ?? 'unknown'}). ${b.cycle.status === 'out-of-cycle' ? 'Out of cycle' : b.cycle.status === 'in-cycle' ? 'In cycle' : 'Cycle unknown'}: ${b.cycle.reason}.`
       : d.bulletinId,
   ]);
-  if (d.call) {
-    summary.push([
-      'The call',
-      `${OUTCOME_WORDS[d.call.outcome] ?? d.call.outcome}${d.call.recommendedCall && d.call.recommendedCall !== d.call.outcome ? ` (the recommendation was ${OUTCOME_WORDS[d.call.recommendedCall] ?? d.call.recommendedCall})` : ''}`,
-    ]);
-    summary.push([
-      'Made by',
-      `${person(d.call.person)}${d.call.as ? ` as ${d.call.as === 'owner' ? 'decision owner' : 'delegate'}` : ''}, ${time(d.call.at)}`,
-    ]);
-    summary.push(['Rationale', d.call.rationale]);
-    summary.push([
-      'Quorum',
-      d.call.quorumMet === false
-        ? `not met; made anyway because: ${d.call.overrideReason ?? '(no reason recorded)'}`
-        : readable(d.call.quorumSummary ?? 'met').replace(/^quorum /, ''),
-    ]);
-  } else summary.push(['The call', `not made yet; the decision is ${d.status}`]);
+  if (d.call) summary.push(...callFacts(d.call, time));
+  else summary.push(['The call', `not made yet; the decision is ${d.status}`]);
   summary.push(['Positions', positionsByRole(record)]);
   if (a) summary.push(['Deadline', `${time(a.summary.deadline.dueAt)} (${a.summary.deadline.reason})`]);
   const inputs = d.call?.snapshot;
@@ -191,24 +192,47 @@ function sections(record: AuditRecord): Section[] {
         .join('; ') + ' (digests are SHA-256, first 12 hex digits; the JSON record has them in full)',
     ]);
   if (record.rules) summary.push(['Rules', `${abbreviate(record.rules.digest)}: ${record.rules.covers}`]);
-  result.push({ title: 'Summary', facts: summary.map(([k, v]) => [k, readable(v)]) });
+  return summary;
+}
 
-  if (b) {
-    result.push({
-      title: 'The bulletin as known then',
-      collapsed: true,
-      paragraphs: [
-        `CVEs: ${b.cves.join(', ') || 'none'}. Fixes: ${b.fixIds.join(', ') || 'none'}${b.restartRequired ? `; restart ${b.restartRequired.value ? 'required' : 'not required'}` : ''}.`,
-        ...b.exploitation.map(
-          (e) => `Exploitation ${e.status}: ${e.evidence} [${e.source.format}: ${e.source.document}]`,
-        ),
-        ...b.scores.map(
-          (sc) => `CVSS ${sc.version} ${sc.baseScore} ${sc.vector} [${sc.source.format}: ${sc.source.document}]`,
-        ),
-      ],
-    });
-  }
-  result.push({
+function callFacts(call: NonNullable<AuditRecord['decision']['call']>, time: TimeText): [string, string][] {
+  return [
+    [
+      'The call',
+      `${OUTCOME_WORDS[call.outcome] ?? call.outcome}${call.recommendedCall && call.recommendedCall !== call.outcome ? ` (the recommendation was ${OUTCOME_WORDS[call.recommendedCall] ?? call.recommendedCall})` : ''}`,
+    ],
+    [
+      'Made by',
+      `${person(call.person)}${call.as ? ` as ${call.as === 'owner' ? 'decision owner' : 'delegate'}` : ''}, ${time(call.at)}`,
+    ],
+    ['Rationale', call.rationale],
+    [
+      'Quorum',
+      call.quorumMet === false
+        ? `not met; made anyway because: ${call.overrideReason ?? '(no reason recorded)'}`
+        : readable(call.quorumSummary ?? 'met').replace(/^quorum /, ''),
+    ],
+  ];
+}
+
+function bulletinSection(b: NonNullable<AuditRecord['bulletin']>): Section {
+  return {
+    title: 'The bulletin as known then',
+    collapsed: true,
+    paragraphs: [
+      `CVEs: ${b.cves.join(', ') || 'none'}. Fixes: ${b.fixIds.join(', ') || 'none'}${b.restartRequired ? `; restart ${b.restartRequired.value ? 'required' : 'not required'}` : ''}.`,
+      ...b.exploitation.map(
+        (e) => `Exploitation ${e.status}: ${e.evidence} [${e.source.format}: ${e.source.document}]`,
+      ),
+      ...b.scores.map(
+        (sc) => `CVSS ${sc.version} ${sc.baseScore} ${sc.vector} [${sc.source.format}: ${sc.source.document}]`,
+      ),
+    ],
+  };
+}
+
+function timelineSection(record: AuditRecord, time: TimeText): Section {
+  return {
     title: 'Timeline',
     collapsed: true,
     table: {
@@ -216,14 +240,17 @@ function sections(record: AuditRecord): Section[] {
       head: ['#', 'When', 'Who', 'What'],
       rows: record.timeline.map((t) => [String(t.seq), time(t.at), person(t.actor), readable(t.summary)]),
     },
-  });
-  result.push({
+  };
+}
+
+function positionsSection(record: AuditRecord, time: TimeText): Section {
+  return {
     title: 'Positions (every one taken, superseded ones included)',
     collapsed: true,
     table: {
       id: 'positions',
       head: ['Person', 'Roles', 'Position', 'Comment', 'When'],
-      rows: d.positions.map((p) => [
+      rows: record.decision.positions.map((p) => [
         person(p.person),
         p.roles.join(', '),
         STANCE_WORDS[p.stance] ?? p.stance,
@@ -231,8 +258,11 @@ function sections(record: AuditRecord): Section[] {
         time(p.at),
       ]),
     },
-  });
-  result.push({
+  };
+}
+
+function exposureSection(record: AuditRecord): Section {
+  return {
     title: 'Exposure',
     collapsed: true,
     table: {
@@ -243,85 +273,101 @@ function sections(record: AuditRecord): Section[] {
           e.assetName,
           e.zone,
           e.systemExposure,
-          port
-            ? `${port.protocol}/${port.port}${port.toPort !== undefined ? `-${port.toPort}` : ''}${port.scanState ? ` (scan: ${port.scanState})` : ''}`
-            : '',
-          port ? port.reachableFrom.map((z) => describeReach(z.zone, z.ranges)).join('; ') || 'nowhere' : '',
-          port
-            ? [
-                ...new Set(
-                  port.reachableFrom.flatMap((z) =>
-                    z.path.map(
-                      (step) =>
-                        `${step.filter}/${step.chain}: ${step.rule ? `rule ${step.rule.number} (${step.rule.locator}) ${step.rule.text}` : `policy ${step.policy ?? ''}`}`,
-                    ),
-                  ),
-                ),
-              ].join('; ')
-            : '',
+          ...(port ? portCells(port) : ['', '', '']),
         ]),
       ),
     },
-  });
-  if (a) {
-    // reasons every asset shares are said once, above the table; the table keeps what is particular
-    const explanations = a.verdicts.map((v) => v.explanation.map(readable));
-    const shared = explanations[0]?.filter((line) => explanations.every((list) => list.includes(line))) ?? [];
-    result.push({
-      title: 'Assessment per asset',
-      collapsed: true,
-      paragraphs: [
-        a.summary.headline,
-        ...a.summary.reasons,
-        ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${sentences(shared)}`] : []),
-      ].map(readable),
-      table: {
-        id: 'verdicts',
-        head: ['Asset', 'Urgency', 'Deadline', 'Why'],
-        rows: a.verdicts.map((v, i) => [
-          v.assetName,
-          v.urgency,
-          time(v.deadline.dueAt),
-          sentences(explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line))),
-        ]),
-      },
-    });
-    result.push({
-      title: 'Plan',
-      collapsed: true,
-      table: {
-        id: 'plan',
-        head: ['Step', 'Assets', 'Due', 'Details'],
-        rows: a.plan.map((st) => [
-          readable(st.title),
-          // a title that already names its assets ("Patch now: web01") is not followed by them again
-          st.assets.every((name) => st.title.includes(name)) ? '' : st.assets.join(', '),
-          st.dueAt ? time(st.dueAt) : '',
-          readable(st.details),
-        ]),
-      },
-    });
-  }
-  if (record.rules?.files.length)
-    result.push({
-      title: 'Rules',
-      collapsed: true,
-      paragraphs: [
-        `The rules folder digest ${abbreviate(record.rules.digest)} covers the whole rules folder: it is taken over every file below (its path and SHA-256), so a change to any of them changes it.`,
-      ],
-      table: {
-        id: 'rules-files',
-        head: ['File', 'SHA-256'],
-        rows: record.rules.files.map((file) => [file.path, file.sha256]),
-      },
-    });
-  result.push({
+  };
+}
+
+/** Port, reachable from, deciding rules. */
+function portCells(port: AuditRecord['exposures'][number]['ports'][number]): string[] {
+  return [
+    `${port.protocol}/${port.port}${port.toPort !== undefined ? `-${port.toPort}` : ''}${port.scanState ? ` (scan: ${port.scanState})` : ''}`,
+    port.reachableFrom.map((z) => describeReach(z.zone, z.ranges)).join('; ') || 'nowhere',
+    [
+      ...new Set(
+        port.reachableFrom.flatMap((z) =>
+          z.path.map(
+            (step) =>
+              `${step.filter}/${step.chain}: ${step.rule ? `rule ${step.rule.number} (${step.rule.locator}) ${step.rule.text}` : `policy ${step.policy ?? ''}`}`,
+          ),
+        ),
+      ),
+    ].join('; '),
+  ];
+}
+
+function assessmentSection(a: NonNullable<AuditRecord['assessment']>, time: TimeText): Section {
+  // reasons every asset shares are said once, above the table; the table keeps what is particular
+  const explanations = a.verdicts.map((v) => v.explanation.map(readable));
+  const shared = explanations[0]?.filter((line) => explanations.every((list) => list.includes(line))) ?? [];
+  return {
+    title: 'Assessment per asset',
+    collapsed: true,
+    paragraphs: [
+      a.summary.headline,
+      ...a.summary.reasons,
+      ...(a.verdicts.length > 1 && shared.length ? [`For every asset: ${sentences(shared)}`] : []),
+    ].map(readable),
+    table: {
+      id: 'verdicts',
+      head: ['Asset', 'Urgency', 'Deadline', 'Why'],
+      rows: a.verdicts.map((v, i) => [
+        v.assetName,
+        v.urgency,
+        time(v.deadline.dueAt),
+        sentences(explanations[i]!.filter((line) => a.verdicts.length === 1 || !shared.includes(line))),
+      ]),
+    },
+  };
+}
+
+function planSection(a: NonNullable<AuditRecord['assessment']>, time: TimeText): Section {
+  return {
+    title: 'Plan',
+    collapsed: true,
+    table: {
+      id: 'plan',
+      head: ['Step', 'Assets', 'Due', 'Details'],
+      rows: a.plan.map((st) => [
+        readable(st.title),
+        // a title that already names its assets ("Patch now: web01") is not followed by them again
+        st.assets.every((name) => st.title.includes(name)) ? '' : st.assets.join(', '),
+        st.dueAt ? time(st.dueAt) : '',
+        readable(st.details),
+      ]),
+    },
+  };
+}
+
+function rulesSection(rules: NonNullable<AuditRecord['rules']>): Section {
+  return {
+    title: 'Rules',
+    collapsed: true,
+    paragraphs: [
+      `The rules folder digest ${abbreviate(rules.digest)} covers the whole rules folder: it is taken over every file below (its path and SHA-256), so a change to any of them changes it.`,
+    ],
+    table: {
+      id: 'rules-files',
+      head: ['File', 'SHA-256'],
+      rows: rules.files.map((file) => [file.path, file.sha256]),
+    },
+  };
+}
+
+function slackThreadSection(record: AuditRecord): Section {
+  return {
     title: 'Slack thread (as fetched at export; not covered by the chain, covered by the signature)',
     collapsed: true,
     thread: record.slackThread,
     ...(record.slackThread.length ? {} : { paragraphs: ['No messages were exported from Slack.'] }),
-  });
-  result.push({
+  };
+}
+
+function verificationSection(record: AuditRecord): Section {
+  const links = record.chain.links;
+  return {
     title: 'Verification',
     collapsed: true,
     paragraphs: [
@@ -336,8 +382,7 @@ function sections(record: AuditRecord): Section[] {
           ]
         : []),
     ],
-  });
-  return explainJargon(result);
+  };
 }
 
 const OUTCOME_WORDS: Record<string, string> = {
