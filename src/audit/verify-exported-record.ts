@@ -39,15 +39,10 @@ export type ExportVerdict =
   | { ok: false; stream: string; brokenAt?: number; pointer?: string; problem: string; notCoveredByChain?: string[] }
   | UnsignedVerdict;
 
+type ExportProblem = Extract<ExportVerdict, { ok: false; problem: string }>;
+
 export function verifyExportedRecord(record: unknown, file: string, trusted: TrustedKeys): ExportVerdict {
-  const candidate = record as AuditRecord & { version?: unknown };
-  if (candidate?.format !== AUDIT_RECORD_FORMAT)
-    throw new InputError(file, `not a patchcall audit record (expected "format": "${AUDIT_RECORD_FORMAT}")`, {
-      pointer: '/format',
-    });
-  const chain = candidate.chain as ChainSegment | undefined;
-  if (!chain || typeof chain.stream !== 'string' || !Array.isArray(chain.links))
-    throw new InputError(file, 'the record has no chain of events', { pointer: '/chain' });
+  const { candidate, chain } = auditRecordOf(record, file);
   const stream = chain.stream;
   if ((candidate.version as unknown) === 1)
     return verifyUnsignedRecord(candidate as unknown as Record<string, unknown>, chain, firstDifference);
@@ -61,9 +56,53 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
 
   const links = verifyChainSegment(chain);
   if (!links.ok) return { ok: false, stream, brokenAt: links.brokenAt, problem: links.problem };
+  const sections = checkSections(candidate, chain, candidate.version);
+  if ('problem' in sections) return sections;
+  const { fromChain, notCoveredByChain } = sections;
+  const headProblem = chainHeadProblem(candidate, chain);
+  if (headProblem) return headProblem;
+  const key = checkSignature(candidate, trusted, stream, notCoveredByChain);
+  if ('problem' in key) return key;
 
+  return {
+    ok: true,
+    stream,
+    streamEvents: links.streamEvents,
+    count: links.count,
+    firstSeq: chain.links[0]!.seq,
+    headSeq: links.headSeq,
+    headHash: links.headHash,
+    fromChain,
+    notCoveredByChain,
+    ...key,
+  };
+}
+
+/** The record and its chain, or a refusal of a file that is not an audit record at all. */
+function auditRecordOf(
+  record: unknown,
+  file: string,
+): { candidate: AuditRecord & { version?: unknown }; chain: ChainSegment } {
+  const candidate = record as AuditRecord & { version?: unknown };
+  if (candidate?.format !== AUDIT_RECORD_FORMAT)
+    throw new InputError(file, `not a patchcall audit record (expected "format": "${AUDIT_RECORD_FORMAT}")`, {
+      pointer: '/format',
+    });
+  const chain = candidate.chain as ChainSegment | undefined;
+  if (!chain || typeof chain.stream !== 'string' || !Array.isArray(chain.links))
+    throw new InputError(file, 'the record has no chain of events', { pointer: '/chain' });
+  return { candidate, chain };
+}
+
+/** Every section the chain covers, derived again and compared; and the record's claim of what the chain covers. */
+function checkSections(
+  candidate: AuditRecord,
+  chain: ChainSegment,
+  version: 2 | 3,
+): ExportProblem | { fromChain: string[]; notCoveredByChain: string[] } {
+  const stream = chain.stream;
   const derived = JSON.parse(
-    JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone), candidate.version)),
+    JSON.stringify(deriveRecordSections(chain, String(candidate.timeZone), version)),
   ) as Record<string, unknown>;
   const fromChain = derivedPointers(derived as never);
   const shown = candidate as unknown as Record<string, unknown>;
@@ -89,7 +128,10 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
       pointer: '/coverage/fromChain',
       problem: `/coverage/fromChain says "${claimed}" but the chain covers "${[...fromChain].sort().join(' ')}"`,
     };
+  return { fromChain, notCoveredByChain };
+}
 
+function chainHeadProblem(candidate: AuditRecord, chain: ChainSegment): ExportProblem | undefined {
   const lastLink = chain.links[chain.links.length - 1]!;
   const head = candidate.chainHead;
   if (
@@ -100,11 +142,20 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
   )
     return {
       ok: false,
-      stream,
+      stream: chain.stream,
       pointer: '/chainHead',
       problem: `/chainHead does not match the chain, which ends at event #${lastLink.seq}`,
     };
+  return undefined;
+}
 
+/** The signature over the whole record, by a key something the verifier trusts vouches for. */
+function checkSignature(
+  candidate: AuditRecord,
+  trusted: TrustedKeys,
+  stream: string,
+  notCoveredByChain: string[],
+): ExportProblem | { keyId: string; keyVouchedBy: string } {
   const badSignature = signatureProblem(candidate);
   if (badSignature) return { ok: false, stream, pointer: '/signature', problem: badSignature, notCoveredByChain };
   const signature = candidate.signature!;
@@ -119,20 +170,7 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
         : `the record is signed by key ${signature.keyId}, but nothing vouches for that key: pass --key <public key> or --anchors <export of the audit channel>`,
       notCoveredByChain,
     };
-
-  return {
-    ok: true,
-    stream,
-    streamEvents: links.streamEvents,
-    count: links.count,
-    firstSeq: chain.links[0]!.seq,
-    headSeq: links.headSeq,
-    headHash: links.headHash,
-    fromChain,
-    notCoveredByChain,
-    keyId: signature.keyId,
-    keyVouchedBy: vouchedBy,
-  };
+  return { keyId: signature.keyId, keyVouchedBy: vouchedBy };
 }
 
 /** The JSON pointer of the first place where `shown` and `expected` differ, or undefined when they are equal. */
