@@ -67,46 +67,9 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   const notifier = new ImportNotifier(logger);
   // read at start, so a wrong rules/quorum.json stops the app here and not at the first click
   patchcall.quorumPolicy();
-  const render: DecisionRenderer = {
-    card: (state: DecisionState) => ({
-      blocks: decisionCard(state, patchcall.cardQuorum(state), patchcall.displayTimeZone()),
-      text: decisionCardText(state),
-    }),
-    call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
-    notice: (state, notice) => noticeMessage(state, notice, patchcall.displayTimeZone()),
-    digest: (content) => digestMessage(content, patchcall.clock(), patchcall.displayTimeZone()),
-  };
-  const gateway = new SlackGateway(clients, render, identity.userId);
+  const gateway = new SlackGateway(clients, decisionRenderer(patchcall), identity.userId);
   const deps = {} as SlackDeps;
-  const outbox = patchcall.slackOutbox(gateway, {
-    leaseMs: config.outboxLeaseMs,
-    ...options.outbox,
-    logger,
-    onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
-    // an append (a convening, a call) may change what is due next
-    onNudge: () => scheduler.nudge(),
-  });
-  const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
-  const scheduler = patchcall.decisionScheduler({
-    onAppended: (decisionId) => outbox.nudge(decisionId),
-    onDigestPending: () => void digests.deliver(),
-    ...(config.simulatedClock ? { speed: config.simulatedClock.speed } : {}),
-    ...(options.schedulerMaxSleepMs ? { maxSleepMs: options.schedulerMaxSleepMs } : {}),
-    logger,
-  });
-  const records = patchcall.recordOutbox(new RecordEffectsGateway(clients, gateway, identity.userId), {
-    leaseMs: config.outboxLeaseMs,
-    ...options.outbox,
-    logger,
-    onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
-  });
-  const membership = patchcall.roleMembership(gateway, logger);
-  const roleChecks = patchcall.roleChecks(membership, gateway, {
-    leaseMs: config.outboxLeaseMs,
-    ...options.outbox,
-    logger,
-    onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
-  });
+  const workers = createWorkers(options, deps, clients, gateway, identity.userId);
   Object.assign(deps, {
     patchcall,
     clients,
@@ -114,30 +77,19 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     logger,
     now: options.now ?? patchcall.clock,
     imports: notifier,
-    outbox,
-    records,
-    membership,
-    roleChecks,
+    outbox: workers.outbox,
+    records: workers.records,
+    membership: workers.membership,
+    roleChecks: workers.roleChecks,
     gateway,
-    scheduler,
+    scheduler: workers.scheduler,
   } satisfies SlackDeps);
-  const ingest = bulletinsRoute({
-    patchcall,
-    ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
-    maxBytes: config.maxInputBytes,
-    logger,
-    afterImport: (outcomes, source) => notifier.notify(outcomes, source),
-  });
-  const routes: CustomRoute[] = [
-    { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
-    { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
-  ];
 
   const answerer = new RequestAnswerer({
     logger,
     direct: async (user, text) => void (await clients.background.chat.postMessage({ channel: user, text })),
   });
-  const receiver = answerer.wrap(buildReceiver(config, routes, slackLogger));
+  const receiver = answerer.wrap(buildReceiver(config, appRoutes(options, notifier), slackLogger));
   const app = new App({
     receiver,
     token: config.botToken,
@@ -154,7 +106,84 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
   });
   app.error(answerer.onError);
   (options.register ?? registerListeners)(app, deps);
+  return withLifecycle(app, deps, workers, options);
+}
 
+/** Block Kit for every message the app posts, in the organization's zone. */
+function decisionRenderer(patchcall: Patchcall): DecisionRenderer {
+  return {
+    card: (state: DecisionState) => ({
+      blocks: decisionCard(state, patchcall.cardQuorum(state), patchcall.displayTimeZone()),
+      text: decisionCardText(state),
+    }),
+    call: (state: DecisionState) => callMessage(state, patchcall.displayTimeZone()),
+    notice: (state, notice) => noticeMessage(state, notice, patchcall.displayTimeZone()),
+    digest: (content) => digestMessage(content, patchcall.clock(), patchcall.displayTimeZone()),
+  };
+}
+
+type Workers = ReturnType<typeof createWorkers>;
+
+/** The workers that carry the log's requests out to Slack; `deps` is filled in before any of them runs. */
+function createWorkers(
+  options: CreateSlackAppOptions,
+  deps: SlackDeps,
+  clients: SlackClients,
+  gateway: SlackGateway,
+  botUserId: string,
+) {
+  const { config, patchcall, logger } = options;
+  const outbox = patchcall.slackOutbox(gateway, {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
+    // an append (a convening, a call) may change what is due next
+    onNudge: () => scheduler.nudge(),
+  });
+  const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
+  const scheduler = patchcall.decisionScheduler({
+    onAppended: (decisionId) => outbox.nudge(decisionId),
+    onDigestPending: () => void digests.deliver(),
+    ...(config.simulatedClock ? { speed: config.simulatedClock.speed } : {}),
+    ...(options.schedulerMaxSleepMs ? { maxSleepMs: options.schedulerMaxSleepMs } : {}),
+    logger,
+  });
+  const records = patchcall.recordOutbox(new RecordEffectsGateway(clients, gateway, botUserId), {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
+  });
+  const membership = patchcall.roleMembership(gateway, logger);
+  const roleChecks = patchcall.roleChecks(membership, gateway, {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    logger,
+    onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
+  });
+  return { outbox, digests, scheduler, records, membership, roleChecks };
+}
+
+/** The app's own HTTP routes beside Slack's: health and the bulletin feed. */
+function appRoutes(options: CreateSlackAppOptions, notifier: ImportNotifier): CustomRoute[] {
+  const { config, patchcall, logger } = options;
+  const ingest = bulletinsRoute({
+    patchcall,
+    ...(config.ingestToken !== undefined ? { ingestToken: config.ingestToken } : {}),
+    maxBytes: config.maxInputBytes,
+    logger,
+    afterImport: (outcomes, source) => notifier.notify(outcomes, source),
+  });
+  return [
+    { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
+    { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
+  ];
+}
+
+function withLifecycle(app: App, deps: SlackDeps, workers: Workers, options: CreateSlackAppOptions): SlackApp {
+  const { config, patchcall, logger } = options;
+  const { outbox, digests, scheduler, records, membership, roleChecks } = workers;
   let server: Server | undefined;
   let stopAnchors = () => undefined as void;
   let stopRules = () => undefined as void;
