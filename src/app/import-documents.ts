@@ -46,36 +46,22 @@ export interface ImportOutcome {
 
 export type ImportProgress = (stage: 'parse' | 'store', done: number, total: number) => void;
 
-export function importDocuments(
-  ctx: AppContext,
-  inputs: ImportInput[],
-  options: {
-    format?: string;
-    actor: string;
-    onProgress?: ImportProgress;
-    name?: string;
-    asset?: string;
-    locale?: string;
-  },
-): ImportOutcome[] {
+export interface ImportOptions {
+  format?: string;
+  actor: string;
+  onProgress?: ImportProgress;
+  name?: string;
+  asset?: string;
+  locale?: string;
+}
+
+export function importDocuments(ctx: AppContext, inputs: ImportInput[], options: ImportOptions): ImportOutcome[] {
   if (options.name !== undefined && !FILTER_NAME.test(options.name))
     throw new PatchcallError(
       'USAGE',
       `--name takes a filter name of letters, digits and _ . : - (as the network description writes it), not "${options.name}"`,
     );
-  const formats = formatsFor(ctx.rules);
-  const parsed = inputs.map((input, i) => {
-    const doc = {
-      ...input.doc,
-      ...(options.asset ? { assetName: options.asset } : {}),
-      ...(options.locale ? { locale: options.locale } : {}),
-    };
-    const handler = chooseFormat(doc, options.format, formats);
-    const parsedBatch = withAsset(handler.parse(doc), doc.name, options.asset);
-    const batch = options.name === undefined ? parsedBatch : named(doc.name, parsedBatch, options.name);
-    options.onProgress?.('parse', i + 1, inputs.length);
-    return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
-  });
+  const parsed = parseInputs(ctx, inputs, options);
   const filterNames = new Set([
     ...loadFilters(ctx.db).map((f) => f.name),
     ...parsed.flatMap(({ batch }) => (batch.kind === 'filters' ? batch.filters.map((f) => f.name) : [])),
@@ -87,39 +73,10 @@ export function importDocuments(
     () => {
       // the tables are checked inside the write lock: nothing is projected onto tables that disagree with the log
       assertTablesMatchLog(ctx);
-      const outcomes = parsed.map(({ input, format, batch, sha256 }, i): ImportOutcome => {
-        const summary = {
-          kind: batch.kind,
-          summary: describeBatch(batch),
-          warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
-        };
-        // the same SBOM said of another asset is another statement, not a repeat
-        const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
-        // the same bytes under another filter name are a new fact too (the firewall the network description expects)
-        const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
-          (event) => event.payload.name === options.name,
-        );
-        if (previous) {
-          return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
-        }
-        const payload: SourceImportedPayload = {
-          format,
-          document: input.doc.name,
-          sha256,
-          bytes: input.bytes.length,
-          batch,
-          ...(options.name !== undefined ? { name: options.name } : {}),
-        };
-        const event = ctx.events.append({
-          type: SOURCE_IMPORTED,
-          stream,
-          actor: options.actor,
-          payload,
-        });
-        // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
-        projectBatch(ctx, event.seq, batch);
-        options.onProgress?.('store', i + 1, parsed.length);
-        return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
+      const outcomes = parsed.map((document, i): ImportOutcome => {
+        const outcome = recordDocument(ctx, document, options);
+        if (outcome.status === 'imported') options.onProgress?.('store', i + 1, parsed.length);
+        return outcome;
       });
       const imported = outcomes.filter((o) => o.status === 'imported');
       if (imported.length)
@@ -132,6 +89,61 @@ export function importDocuments(
     },
     { sizeHint: inputs.reduce((sum, input) => sum + input.bytes.length, 0) },
   );
+}
+
+interface ParsedInput {
+  input: ImportInput;
+  format: string;
+  batch: ImportBatch;
+  sha256: string;
+}
+
+/** Every input parsed whole, in its detected (or given) format, before anything is stored. */
+function parseInputs(ctx: AppContext, inputs: ImportInput[], options: ImportOptions): ParsedInput[] {
+  const formats = formatsFor(ctx.rules);
+  return inputs.map((input, i) => {
+    const doc = {
+      ...input.doc,
+      ...(options.asset ? { assetName: options.asset } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
+    };
+    const handler = chooseFormat(doc, options.format, formats);
+    const parsedBatch = withAsset(handler.parse(doc), doc.name, options.asset);
+    const batch = options.name === undefined ? parsedBatch : named(doc.name, parsedBatch, options.name);
+    options.onProgress?.('parse', i + 1, inputs.length);
+    return { input, format: handler.format, batch, sha256: createHash('sha256').update(input.bytes).digest('hex') };
+  });
+}
+
+/** One document's `source.imported` event and its projection, or the earlier event of the same statement. */
+function recordDocument(ctx: AppContext, parsed: ParsedInput, options: ImportOptions): ImportOutcome {
+  const { input, format, batch, sha256 } = parsed;
+  const summary = {
+    kind: batch.kind,
+    summary: describeBatch(batch),
+    warnings: batch.kind === 'inventory' ? (batch.warnings ?? []) : [],
+  };
+  // the same SBOM said of another asset is another statement, not a repeat
+  const stream = options.asset ? `source:${sha256}:asset:${options.asset.toLowerCase()}` : `source:${sha256}`;
+  // the same bytes under another filter name are a new fact too (the firewall the network description expects)
+  const previous = [...ctx.events.read<SourceImportedPayload>({ stream, type: SOURCE_IMPORTED })].find(
+    (event) => event.payload.name === options.name,
+  );
+  if (previous) {
+    return { document: input.doc.name, format, sha256, status: 'unchanged', eventSeq: previous.seq, ...summary };
+  }
+  const payload: SourceImportedPayload = {
+    format,
+    document: input.doc.name,
+    sha256,
+    bytes: input.bytes.length,
+    batch,
+    ...(options.name !== undefined ? { name: options.name } : {}),
+  };
+  const event = ctx.events.append({ type: SOURCE_IMPORTED, stream, actor: options.actor, payload });
+  // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
+  projectBatch(ctx, event.seq, batch);
+  return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
 }
 
 const FILTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
