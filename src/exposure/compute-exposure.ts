@@ -68,6 +68,18 @@ interface Side {
   routes: Map<string, Route>;
 }
 
+/**
+ * A hop as the walk reads it, by value: the filter and its chain (the interfaces reach the walk through the traffic,
+ * see `hopTraffic`, and are keyed there), or the set of security groups. Every name is length-prefixed, so two
+ * different hops never share a key, whatever characters their names hold, and the key can be followed by anything.
+ */
+function hopKey(hop: Hop): string {
+  if (hop.kind === 'filter') return `f${hop.filter.length}:${hop.filter}${hop.chain.length}:${hop.chain}`;
+  let key = `g${hop.groups.length}`;
+  for (const group of hop.groups) key += `:${group.length}:${group}`;
+  return key;
+}
+
 /** Holds the caches for one set of inputs; reuse it across assets (not across inputs). */
 export class ExposureEngine {
   readonly topology: Topology;
@@ -131,8 +143,8 @@ export class ExposureEngine {
   /** `walkFromZone` of the definition, with each zone's reach looked up by the canonical key of its routes. */
   private reachOfPort(asset: Asset, usable: UsableAddress[]): ReachOfPort {
     return (port) => {
-      // per address, each hop's walk key without the interfaces: hop objects repeat across zones
-      const walkKeys = usable.map(() => new Map<Hop, string>());
+      // per address, each hop's walk key without the interfaces, by the hop's key: hops repeat across zones
+      const walkKeys = usable.map(() => new Map<string, string>());
       // per address, the two hop lists a zone can meet (from the asset's own zone, from any other) and their routes
       const sides = usable.map((): (Side | undefined)[] => [undefined, undefined]);
       return (zone, z) => {
@@ -173,7 +185,7 @@ export class ExposureEngine {
     address: UsableAddress,
     port: PortSpec,
     sourceZone: string,
-    walkKeys: Map<Hop, string>,
+    walkKeys: Map<string, string>,
   ): Route {
     const partitions = hops.map((hop) => this.hopPartition(hop, address, port, sourceZone, walkKeys));
     const key = partitions.length
@@ -191,10 +203,11 @@ export class ExposureEngine {
     address: UsableAddress,
     port: PortSpec,
     sourceZone: string,
-    baseKeys: Map<Hop, string>,
+    baseKeys: Map<string, string>,
   ): HopPartition {
     const traffic = hopTraffic(hop, address, port, sourceZone);
-    let base = baseKeys.get(hop);
+    const hopId = hopKey(hop);
+    let base = baseKeys.get(hopId);
     if (base === undefined) {
       const names = hop.kind === 'filter' ? [hop.filter] : hop.groups;
       const classes = names.map((n) => {
@@ -202,8 +215,8 @@ export class ExposureEngine {
         return filter ? serviceClass(filter, traffic) : '-';
       });
       baseKeys.set(
-        hop,
-        (base = `${hopKey(hop)}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}`),
+        hopId,
+        (base = `${hopId}|${traffic.family}|${classes.join(',')}|${traffic.protocol}/${traffic.port}`),
       );
     }
     const key = `${base}|${traffic.inInterface ?? ''}|${traffic.outInterface ?? ''}`;
@@ -303,14 +316,4 @@ function split(sources: AddressSet, family: AddressFamily, partition: HopPartiti
   const out = new Map<number, AddressSet>();
   for (const [k, flat] of pieces) out.set(k, AddressSet.ofIntervals(family, flat));
   return out;
-}
-
-const hopKeys = new WeakMap<Hop, string>();
-
-/** Hops are shared objects (see `Topology.hops`), so their keys are built once, not per asset. */
-function hopKey(hop: Hop): string {
-  let key = hopKeys.get(hop);
-  if (key === undefined)
-    hopKeys.set(hop, (key = hop.kind === 'filter' ? `${hop.filter}:${hop.chain}` : `sg:${hop.groups.join('+')}`));
-  return key;
 }

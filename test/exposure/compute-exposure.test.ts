@@ -1,4 +1,5 @@
 import { computeExposure, ExposureEngine, type ExposureInputs } from '../../src/exposure/compute-exposure';
+import { exposureFor } from '../../src/exposure/exposure-for';
 import { vulnerablePorts, readServicePorts, readExposureRules } from '../../src/exposure/exposure-rules';
 import type { AssetExposure } from '../../src/exposure/model';
 import type { Bulletin } from '../../src/bulletins/model';
@@ -260,5 +261,21 @@ describe('rules tables', () => {
     expect(() => readExposureRules({ ...exposureJson, ownZone: 'tiny' }, 'rules/exposure.json')).toThrow(
       /rules\/exposure.json \(at \/ownZone\)/,
     );
+  });
+});
+
+describe('the memo keys a hop by its value', () => {
+  test('filter "fw:x" chain "IN" and filter "fw" chain "x:IN" are two hops, not one', () => {
+    const open = [{ p: 'tcp', dports: [[445, 445]] as [number, number][], j: 'ACCEPT' as const }];
+    const filters = [filter('fw:x', [chain('IN', 'drop', open)]), filter('fw', [chain('x:IN', 'drop', [])])];
+    const net = network({ dmz: ['10.1.0.0/16'], lan: ['10.2.0.0/16'] }, [
+      guard('fw:x', 'IN', ['dmz']),
+      guard('fw', 'x:IN', ['lan']),
+    ]);
+    const over = { filters, network: net, ports: [{ protocol: 'tcp' as const, port: 445 }] };
+    const assets = [asset('web', ['10.1.0.5']), asset('db', ['10.2.0.5'])];
+    const memoised = computeExposure(assets.map(affected), { ...inputs, ...over });
+    expect(memoised).toEqual(assets.map((a) => exposureFor(a, { ...inputs, ...over })));
+    expect(memoised.map((e) => zonesReaching(e, 445).includes('internet'))).toEqual([true, false]);
   });
 });
