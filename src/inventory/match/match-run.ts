@@ -79,37 +79,6 @@ export function sharedRun<F extends DecidedFinding>(
   const packages = new Map<InstalledSoftware, PackageHits<F> | null>();
   const platforms = new Map<string, boolean>();
   const samples = new Map<string, string>();
-  // null: the package has a platform-bound finding, which holds on some hosts only; such hosts take the plain way
-  const proofs = new Map<PackageHits<F>, PackageProof | null>();
-  const proofOf = (hits: PackageHits<F>): PackageProof | null => {
-    let proof = proofs.get(hits);
-    if (proof === undefined) {
-      if (hits.findings.some((f) => f.criterion.platformCpe)) proof = null;
-      else {
-        const whys = [...new Set(hits.findings.filter((f) => f.value === false).map((f) => f.why))];
-        proof = { text: whys.join('; '), whys, distinct: new Set(whys) };
-      }
-      proofs.set(hits, proof);
-    }
-    return proof;
-  };
-  // a host's set of criteria without a Set per host (30 entries on each of 100,000 hosts): a stamp per member
-  const indices = new Map<object, number>();
-  let stamps = new Uint32Array(64);
-  let stamp = 0;
-  const indexOf = (item: object): number => {
-    let index = indices.get(item);
-    if (index === undefined) {
-      indices.set(item, (index = indices.size));
-      if (index >= stamps.length) {
-        const grown = new Uint32Array(stamps.length * 2);
-        grown.set(stamps);
-        stamps = grown;
-      }
-    }
-    return index;
-  };
-  const trees = new Map<object, Map<object | undefined, Map<string | undefined, unknown>>>();
   const sentences = new Map<string, string>();
   return {
     shared(sentence) {
@@ -118,30 +87,8 @@ export function sharedRun<F extends DecidedFinding>(
       sentences.set(sentence, sentence);
       return sentence;
     },
-    assetSet<K extends object>(): AssetSet<K> {
-      const mine = ++stamp;
-      return {
-        has: (item) => stamps[indexOf(item)] === mine,
-        add: (item) => {
-          stamps[indexOf(item)] = mine;
-        },
-      };
-    },
-    treeWithoutHits<V>(
-      tree: object,
-      osIdentity: string | undefined,
-      inventory: object | undefined,
-      decide: () => V,
-    ): V {
-      let byInventory = trees.get(tree);
-      if (!byInventory) trees.set(tree, (byInventory = new Map()));
-      let byOs = byInventory.get(inventory);
-      if (!byOs) byInventory.set(inventory, (byOs = new Map()));
-      if (byOs.has(osIdentity)) return byOs.get(osIdentity) as V;
-      const verdict = decide();
-      byOs.set(osIdentity, verdict);
-      return verdict;
-    },
+    assetSet: stampedAssetSets(),
+    treeWithoutHits: treeVerdicts(),
     hits(software) {
       let hits = packages.get(software);
       if (hits === undefined) packages.set(software, (hits = decide(software)));
@@ -158,25 +105,86 @@ export function sharedRun<F extends DecidedFinding>(
       if (text === undefined) samples.set(ecosystem, (text = make()));
       return text;
     },
-    outsideProof(outside, contributing) {
-      // without platform-bound findings, `outside` is the false findings of `contributing`, package by package
-      const parts: PackageProof[] = [];
-      for (const hits of contributing) {
-        const proof = proofOf(hits);
-        if (proof === null) return plain.outsideProof(outside, contributing);
-        if (proof.whys.length && !parts.includes(proof)) parts.push(proof);
+    outsideProof: sharedOutsideProof(plain),
+  };
+}
+
+/** A host's set of criteria without a Set per host (30 entries on each of 100,000 hosts): a stamp per member. */
+function stampedAssetSets(): <K extends object>() => AssetSet<K> {
+  const indices = new Map<object, number>();
+  let stamps = new Uint32Array(64);
+  let stamp = 0;
+  const indexOf = (item: object): number => {
+    let index = indices.get(item);
+    if (index === undefined) {
+      indices.set(item, (index = indices.size));
+      if (index >= stamps.length) {
+        const grown = new Uint32Array(stamps.length * 2);
+        grown.set(stamps);
+        stamps = grown;
       }
-      if (parts.length === 1) return parts[0]!.text;
-      // two packages saying the same sentence (equal builds from one source) would repeat it: the plain way dedupes
-      for (let i = 0; i < parts.length; i++)
-        for (let j = i + 1; j < parts.length; j++)
-          if (parts[j]!.whys.some((why) => parts[i]!.distinct.has(why)))
-            return plain.outsideProof(outside, contributing);
-      // `+` keeps the shared texts as parts of the result rather than copying them, as join would
-      let text = parts[0]?.text ?? '';
-      for (let i = 1; i < parts.length; i++) text = text + '; ' + parts[i]!.text;
-      return text;
-    },
+    }
+    return index;
+  };
+  return <K extends object>(): AssetSet<K> => {
+    const mine = ++stamp;
+    return {
+      has: (item) => stamps[indexOf(item)] === mine,
+      add: (item) => {
+        stamps[indexOf(item)] = mine;
+      },
+    };
+  };
+}
+
+/** An NVD tree's verdict per inventory and OS identity, for hosts none of whose packages it names. */
+function treeVerdicts(): MatchRun<DecidedFinding>['treeWithoutHits'] {
+  const trees = new Map<object, Map<object | undefined, Map<string | undefined, unknown>>>();
+  return <V>(tree: object, osIdentity: string | undefined, inventory: object | undefined, decide: () => V): V => {
+    let byInventory = trees.get(tree);
+    if (!byInventory) trees.set(tree, (byInventory = new Map()));
+    let byOs = byInventory.get(inventory);
+    if (!byOs) byInventory.set(inventory, (byOs = new Map()));
+    if (byOs.has(osIdentity)) return byOs.get(osIdentity) as V;
+    const verdict = decide();
+    byOs.set(osIdentity, verdict);
+    return verdict;
+  };
+}
+
+/** A host's "outside every range" proof built from its packages' own proofs, each package's made once. */
+function sharedOutsideProof<F extends DecidedFinding>(plain: MatchRun<F>): MatchRun<F>['outsideProof'] {
+  // null: the package has a platform-bound finding, which holds on some hosts only; such hosts take the plain way
+  const proofs = new Map<PackageHits<F>, PackageProof | null>();
+  const proofOf = (hits: PackageHits<F>): PackageProof | null => {
+    let proof = proofs.get(hits);
+    if (proof === undefined) {
+      if (hits.findings.some((f) => f.criterion.platformCpe)) proof = null;
+      else {
+        const whys = [...new Set(hits.findings.filter((f) => f.value === false).map((f) => f.why))];
+        proof = { text: whys.join('; '), whys, distinct: new Set(whys) };
+      }
+      proofs.set(hits, proof);
+    }
+    return proof;
+  };
+  return (outside, contributing) => {
+    // without platform-bound findings, `outside` is the false findings of `contributing`, package by package
+    const parts: PackageProof[] = [];
+    for (const hits of contributing) {
+      const proof = proofOf(hits);
+      if (proof === null) return plain.outsideProof(outside, contributing);
+      if (proof.whys.length && !parts.includes(proof)) parts.push(proof);
+    }
+    if (parts.length === 1) return parts[0]!.text;
+    // two packages saying the same sentence (equal builds from one source) would repeat it: the plain way dedupes
+    for (let i = 0; i < parts.length; i++)
+      for (let j = i + 1; j < parts.length; j++)
+        if (parts[j]!.whys.some((why) => parts[i]!.distinct.has(why))) return plain.outsideProof(outside, contributing);
+    // `+` keeps the shared texts as parts of the result rather than copying them, as join would
+    let text = parts[0]?.text ?? '';
+    for (let i = 1; i < parts.length; i++) text = text + '; ' + parts[i]!.text;
+    return text;
   };
 }
 
