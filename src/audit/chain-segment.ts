@@ -75,3 +75,15 @@ export function verifyChainSegment(segment: ChainSegment): SegmentVerdict {
   }
   return { ...verifier.result(), streamEvents };
 }
+
+/** What a segment whose links hold covers, as every verdict on a record reports it. */
+export function segmentSummary(segment: ChainSegment, links: Extract<SegmentVerdict, { ok: true }>) {
+  return {
+    stream: segment.stream,
+    streamEvents: links.streamEvents,
+    count: links.count,
+    firstSeq: segment.links[0]!.seq,
+    headSeq: links.headSeq,
+    headHash: links.headHash,
+  };
+}

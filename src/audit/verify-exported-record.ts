@@ -10,7 +10,7 @@
  */
 import { InputError } from '../common/errors';
 import type { AuditRecord } from './audit-record';
-import { verifyChainSegment, type ChainSegment } from './chain-segment';
+import { segmentSummary, verifyChainSegment, type ChainSegment } from './chain-segment';
 import { deriveRecordSections, derivedPointers, uncoveredPointers } from './derive-record';
 import { signatureProblem } from './record-signature';
 import { verifyUnsignedRecord, type UnsignedVerdict } from './verify-unsigned-record';
@@ -66,12 +66,7 @@ export function verifyExportedRecord(record: unknown, file: string, trusted: Tru
 
   return {
     ok: true,
-    stream,
-    streamEvents: links.streamEvents,
-    count: links.count,
-    firstSeq: chain.links[0]!.seq,
-    headSeq: links.headSeq,
-    headHash: links.headHash,
+    ...segmentSummary(chain, links),
     fromChain,
     notCoveredByChain,
     ...key,

@@ -8,7 +8,7 @@
  * time and person are not bound to anything. So the answer is neither "ok" nor "broken": unsigned.
  */
 import type { ChainSegment } from './chain-segment';
-import { verifyChainSegment } from './chain-segment';
+import { segmentSummary, verifyChainSegment } from './chain-segment';
 import { deriveRecordSections } from './derive-record';
 
 export interface UnsignedVerdict {
@@ -121,12 +121,7 @@ export function verifyUnsignedRecord(
     unsigned: true,
     pointer: '/signature',
     version: Number(record.version),
-    stream,
-    streamEvents: links.streamEvents,
-    count: links.count,
-    firstSeq: chain.links[0]!.seq,
-    headSeq: links.headSeq,
-    headHash: links.headHash,
+    ...segmentSummary(chain, links),
     checked,
     notChecked: NOT_CHECKED,
     problem: `a version ${String(record.version)} record is not signed: nothing proves it complete; export it again from the database for a signed record`,

@@ -1,6 +1,7 @@
 /** A decision's state is the fold of its events: `events.reduce(applyDecisionEvent, initialDecision(id))`. */
 import {
   DecisionEvents,
+  withKey,
   type CallPinnedPayload,
   type CallPostedPayload,
   type ChannelCreatedPayload,
@@ -213,8 +214,4 @@ export function foldDecision(id: string, events: Iterable<DecisionEvent>): Decis
   let state = initialDecision(id);
   for (const event of events) state = applyDecisionEvent(state, event);
   return state;
-}
-
-function withKey(state: DecisionState, key: string): DecisionState {
-  return state.keys.includes(key) ? state : { ...state, keys: [...state.keys, key] };
 }

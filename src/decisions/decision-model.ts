@@ -65,6 +65,11 @@ export const RosterEvents = {
   refused: 'role.refused',
 } as const;
 
+/** The state with an idempotency key remembered (once). */
+export function withKey(state: DecisionState, key: string): DecisionState {
+  return state.keys.includes(key) ? state : { ...state, keys: [...state.keys, key] };
+}
+
 export function decisionStream(decisionId: string): string {
   return `decision:${decisionId}`;
 }

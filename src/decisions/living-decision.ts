@@ -6,6 +6,7 @@
 import type { AssetExposure } from '../exposure/model';
 import type { AssessmentChanges } from '../risk/assessment-changes';
 import type { Assessment } from '../risk/model';
+import { withKey } from './decision-model';
 import type {
   AssetLine,
   DecisionEvent,
@@ -142,10 +143,6 @@ function noticed(living: LivingState, notice: ChannelNotice): LivingState {
     : { ...living, notices: [...living.notices, notice] };
 }
 
-function keyed(state: DecisionState, key: string): DecisionState {
-  return state.keys.includes(key) ? state : { ...state, keys: [...state.keys, key] };
-}
-
 function factsChanged(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
   const p = event.payload as FactsChangedPayload;
   const next: LivingState = {
@@ -153,7 +150,7 @@ function factsChanged(state: DecisionState, event: DecisionEvent, living: Living
     basis: p.snapshot,
     ...(p.afterCall ? { factsChanged: { key: p.key, seq: event.seq, at: event.at, summary: p.changes.summary } } : {}),
   };
-  return keyed(
+  return withKey(
     {
       ...state,
       assessment: p.assessment,
@@ -170,27 +167,27 @@ function callConfirmed(state: DecisionState, event: DecisionEvent, living: Livin
   const p = event.payload as CallConfirmedPayload;
   const { factsChanged, ...rest } = noticed(living, p.notice);
   const answered = factsChanged && factsChanged.key !== p.confirms ? { factsChanged } : {};
-  return keyed({ ...state, cardVersion: event.seq, living: { ...rest, ...answered } }, p.key);
+  return withKey({ ...state, cardVersion: event.seq, living: { ...rest, ...answered } }, p.key);
 }
 
 function progressRecorded(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
   const p = event.payload as ProgressPayload;
   const { notice, snapshot, key, ...progress } = p;
   const next = { ...noticed(living, notice), basis: snapshot, progress: { ...progress, at: event.at } };
-  return keyed({ ...state, cardVersion: event.seq, living: next }, key);
+  return withKey({ ...state, cardVersion: event.seq, living: next }, key);
 }
 
 function escalated(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
   const p = event.payload as EscalatedPayload;
   const escalations = [...living.escalations, { key: p.key, subject: p.subject, at: event.at }];
-  return keyed({ ...state, living: { ...noticed(living, p.notice), escalations } }, p.key);
+  return withKey({ ...state, living: { ...noticed(living, p.notice), escalations } }, p.key);
 }
 
 function closed(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
   const p = event.payload as ClosedPayload;
-  if (living.closed) return keyed(state, p.key);
+  if (living.closed) return withKey(state, p.key);
   const next = { ...noticed(living, p.notice), closed: { at: event.at, line: p.line } };
-  return keyed({ ...state, cardVersion: event.seq, living: next }, p.key);
+  return withKey({ ...state, cardVersion: event.seq, living: next }, p.key);
 }
 
 function providerRequested(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
@@ -203,7 +200,7 @@ function providerRequested(state: DecisionState, event: DecisionEvent, living: L
     text: p.text,
     answers: [],
   };
-  return keyed(
+  return withKey(
     { ...state, living: { ...noticed(living, p.notice), providers: [...living.providers, request] } },
     p.key,
   );
@@ -216,7 +213,7 @@ function providerAnswered(state: DecisionState, event: DecisionEvent, living: Li
       ? { ...r, answers: [...r.answers, { userId: p.userId, status: p.status, note: p.note, at: event.at }] }
       : r,
   );
-  return keyed({ ...state, cardVersion: event.seq, living: { ...noticed(living, p.notice), providers } }, p.key);
+  return withKey({ ...state, cardVersion: event.seq, living: { ...noticed(living, p.notice), providers } }, p.key);
 }
 
 function noticePosted(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
