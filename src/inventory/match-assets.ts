@@ -69,6 +69,8 @@ interface Finding {
   /** For fixed criteria: what the installed build says. */
   fixed?: 'affected' | 'patched';
   possibly?: boolean;
+  /** A fixed build of another distribution stream (el7 against an el8 build): it speaks for its stream only. */
+  otherStream?: boolean;
   why: string;
   evidence?: SourceRef;
 }
@@ -130,6 +132,8 @@ function matchAsset(
 
   // installed software: one lookup per identity of each package
   const contributing: PackageHits[] = [];
+  let elsewhere: { sw: InstalledSoftware; finding: Finding }[] | undefined;
+  const spoken = new Set<string>();
   installed.eachHit((sw, hits) => {
     contributing.push(hits);
     for (const key of hits.treeKeys) {
@@ -137,8 +141,14 @@ function matchAsset(
       if (list) list.push(sw);
       else treeHits.set(key, [sw]);
     }
-    for (const finding of hits.findings) if (applies(finding.criterion, os, run)) note(placed(finding, os));
+    for (const finding of hits.findings)
+      if (applies(finding.criterion, os, run)) {
+        note(placed(finding, os));
+        if (!finding.otherStream) spoken.add(finding.criterion.identity);
+        else if (counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
+      } else if (counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
   });
+  for (const silent of silentFindings(elsewhere, spoken, os, bulletin.id)) note(silent);
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, installed.all());
     if (hit) note(hit);
@@ -180,7 +190,9 @@ function matchAsset(
         continue;
       }
     }
-    const missing = list.filter((k) => !touched.has(k) && applies(k, os, run));
+    const missing = list.filter(
+      (k) => !touched.has(k) && (applies(k, os, run) || (os.cpe && mayRunOn(k, ecosystem, os.identity!))),
+    );
     const notOnPlatform = list.length - list.filter((k) => applies(k, os, run)).length;
     if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
       proofs.push(
@@ -205,9 +217,11 @@ function matchAsset(
       );
       sources.push(complete.source);
     } else {
-      unknowns.push(
-        () =>
-          `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+      const silent = missing.filter((k) => !applies(k, os, run));
+      unknowns.push(() =>
+        silent.length
+          ? `${bulletin.id} speaks for ${platformsOf(silent)} only, not for ${os.text}, and no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)} rules out its ${ecosystemWords(ecosystem)} products${sample(silent)}`
+          : `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
       );
     }
   }
@@ -432,6 +446,7 @@ function evaluateSoftware(criterion: Criterion, sw: InstalledSoftware): Finding 
       return {
         criterion,
         value: false,
+        otherStream: true,
         why: `installed ${what} is from another stream than the fixed ${by} (${criterion.stream})`,
         evidence,
       };
@@ -600,6 +615,70 @@ function placed(finding: Finding, os: OsView): Finding {
     why: `${finding.why}; but that holds on ${criterion.platformLabel ?? criterion.platformCpe} only, and ${os.missing}`,
     ...(finding.evidence ? { evidence: finding.evidence } : {}),
   };
+}
+
+/** A statement that counts towards "affected": what a host must be cleared of. */
+function counts(criterion: Criterion): boolean {
+  return (
+    criterion.status === 'affected' ||
+    criterion.status === 'under_investigation' ||
+    (criterion.status === 'fixed' && !!criterion.earlierAffected)
+  );
+}
+
+/**
+ * Installed packages the advisory names only on other platforms (a notice for Ubuntu 20.04 and 22.04 on an Ubuntu
+ * 24.04 host, an erratum for RHEL 8 on a Rocky 8 host): the advisory does not speak for this host's build, so it is
+ * unknown, one finding per package identity the host's own platform has no statement about.
+ */
+function silentFindings(
+  elsewhere: { sw: InstalledSoftware; finding: Finding }[] | undefined,
+  spoken: Set<string>,
+  os: OsView,
+  bulletinId: string,
+): Finding[] {
+  if (!elsewhere) return [];
+  const byIdentity = new Map<string, { sw: InstalledSoftware; finding: Finding }[]>();
+  for (const hit of elsewhere) {
+    const identity = hit.finding.criterion.identity;
+    if (spoken.has(identity)) continue;
+    const list = byIdentity.get(identity);
+    if (list) list.push(hit);
+    else byIdentity.set(identity, [hit]);
+  }
+  return [...byIdentity.values()].map((list) => {
+    const { sw, finding } = list[0]!;
+    const where = list.map((h) =>
+      h.finding.otherStream ? { platformLabel: `the ${h.finding.criterion.stream} stream` } : h.finding.criterion,
+    );
+    return {
+      criterion: finding.criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `installed ${sw.name}${sw.version ? ` ${sw.version}` : ''} (${describe(sw.source)}): ${bulletinId} speaks for ${platformsOf(where)} only, not for ${os.text}, so it does not say whether this build is affected`,
+      evidence: sw.source,
+    };
+  });
+}
+
+/** "Ubuntu 18.04, Ubuntu 20.04, Ubuntu 22.04": the platforms a list of statements holds on. */
+function platformsOf(criteria: { platformLabel?: string; platformCpe?: string }[]): string {
+  const names = [...new Set(criteria.map((k) => k.platformLabel ?? k.platformCpe ?? 'another platform'))].sort();
+  return names.length > 4 ? `${names.slice(0, 4).join(', ')}, … (${names.length} platforms)` : names.join(', ');
+}
+
+/** Linux distributions: any of them can carry another distribution's deb or rpm package names. */
+const DISTRIBUTION_OS = /linux|rhel|centos|rocky|alma|fedora|suse|sles|debian|ubuntu|amazon|oracle|mint/;
+
+/**
+ * Could a platform-bound product be on this OS although the advisory names another platform? The same OS at another
+ * release can (the notice does not speak for it), and so can any Linux distribution for a deb or rpm package; a
+ * Windows host cannot hold Ubuntu's packages, so there "not a platform" stands.
+ */
+function mayRunOn(criterion: Criterion, ecosystem: Ecosystem, osIdentity: string): boolean {
+  if (!criterion.platformCpe) return false;
+  if (identityOfPrefix(criterion.platformCpe) === osIdentity) return true;
+  return (ecosystem === 'deb' || ecosystem === 'rpm') && DISTRIBUTION_OS.test(osIdentity);
 }
 
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */

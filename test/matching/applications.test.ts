@@ -8,7 +8,9 @@
  *   sw-core-01 (IOS 15.2(7)E3, not among Cisco's releases) and win-01 (Windows) not affected; ports tcp/4786.
  * - RHSA-2023:5835 (fixed build rhc-worker-script 0.5-1.el7_9 for RHEL 7): rhel7-a (0.4-1.el7_9) affected,
  *   rhel7-b (0.5-1.el7_9) patched, rhel7-c (complete rpm table without it) not affected, rhel7-d (no software
- *   inventory) unknown, rhel7-e (complete SBOM with 0.4-1.el7_9) affected, rhel8-f (RHEL 8, not a platform) not affected.
+ *   inventory) unknown, rhel7-e (complete SBOM with 0.4-1.el7_9) affected, rhel8-f (RHEL 8, no software inventory)
+ *   unknown: the erratum speaks for RHEL 7 only, so it proves nothing about RHEL 8's build (it was not_affected,
+ *   "not a platform", before issue 9's third session).
  * - EXAMPLE-2026-0042 (vers:npm/>=8.0.0|<8.0.2, fixed 8.0.2): node-01 (8.0.0) affected, node-02 (8.0.2) patched,
  *   node-03 (7.5.0) not affected (outside the range; the advisory lists affected versions, so below-fixed means nothing).
  * - CVE-2021-44228 from NVD: app-01 (log4j-core 2.14.1 inside orders-service.jar) affected; app-02 (complete SBOM
@@ -83,7 +85,7 @@ describe('Red Hat CSAF errata (fixed builds only) against RPM tables and a Cyclo
       'rhel7-c': 'not_affected',
       'rhel7-d': 'unknown',
       'rhel7-e': 'affected',
-      'rhel8-f': 'not_affected',
+      'rhel8-f': 'unknown',
     });
     expect(m.why('rhel7-a')).toMatch(/rhc-worker-script 0\.4-1\.el7_9 .* is below the fixed build 0:0\.5-1\.el7_9/);
     expect(m.why('rhel7-b')).toMatch(/at or past the fixed build 0:0\.5-1\.el7_9/);
@@ -93,7 +95,9 @@ describe('Red Hat CSAF errata (fixed builds only) against RPM tables and a Cyclo
     expect(m.why('rhel7-d')).toMatch(
       /no complete rpm or sbom inventory for rhel7-d \(no software inventory at all, only the OS\)/,
     );
-    expect(m.why('rhel8-f')).toMatch(/is not a platform of RHSA-2023:5835's rpm products/);
+    expect(m.why('rhel8-f')).toMatch(
+      /RHSA-2023:5835 speaks for Red Hat Enterprise Linux Client \(v\. 7\), .* only, not for OS "Red Hat Enterprise Linux 8\.6".*no complete rpm or sbom inventory for rhel8-f/,
+    );
   });
 });
 

@@ -11,6 +11,11 @@
  *   patched; focal-1 (Ubuntu 20.04, libssl1.1 1.1.1f-1ubuntu2.17, focal's fixed build) patched, though it is below
  *   jammy's fixed 3.0.2-0ubuntu1.8: jammy's fix is not compared with a focal build; noos-1 (OS unknown, the same
  *   focal build) is unknown: which release's fix applies cannot be told, so never affected, never patched.
+ * - USN-5844-1 on releases it does not list (issue 9, third session; these were not_affected, "not a platform"):
+ *   noble-1 (Ubuntu 24.04, libssl3 3.0.13-0ubuntu3.1 installed) unknown, the reason naming the releases the notice
+ *   speaks for; noble-2 (Ubuntu 24.04, complete deb table without any openssl package) not_affected by that table;
+ *   noble-3 (Ubuntu 24.04, no software inventory) unknown; win-1 (Windows Server 2019) not_affected: Ubuntu's
+ *   packages are not installed on Windows.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,6 +169,41 @@ describe('OSV: USN-5844-1 (openssl), fixed builds per Ubuntu release, dpkg versi
     expect(byName['focal-1']!.status).toBe('patched');
     expect(byName['noos-1']!.status).toBe('unknown');
     expect(byName['noos-1']!.reasons.join(' ')).toMatch(/only/);
+  });
+
+  it('calls a host on a release the notice does not list unknown, unless its complete inventory rules it out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
+    const cmdb = write(
+      dir,
+      'cmdb.csv',
+      [
+        'sys_id,name,ip_address,os,os_version,install_status',
+        'n1,noble-1,10.20.4.1,Ubuntu,24.04,1',
+        'n2,noble-2,10.20.4.2,Ubuntu,24.04,1',
+        'n3,noble-3,10.20.4.3,Ubuntu,24.04,1',
+        'w1,win-1,10.20.4.4,Windows Server 2019 Standard,,1',
+        '',
+      ].join('\n'),
+    );
+    const deb = (name: string, rows: [string, string, string][]) => write(dir, name, debPackages(rows));
+    const db = await imported([
+      [osv('USN-5844-1.json'), cmdb],
+      [deb('n1.json', [['libssl3', '3.0.13-0ubuntu3.1', 'openssl']]), '--asset', 'noble-1'],
+      [deb('n2.json', [['bash', '5.2.21-2ubuntu4', '']]), '--asset', 'noble-2'],
+    ]);
+    const byName = await standing(db, 'USN-5844-1');
+    expect(byName['noble-1']!.status).toBe('unknown');
+    expect(byName['noble-1']!.reasons.join(' ')).toMatch(
+      /libssl3 3\.0\.13-0ubuntu3\.1 .*USN-5844-1 speaks for Ubuntu 18\.04, Ubuntu 20\.04, Ubuntu 22\.04 only, not for OS "Ubuntu 24\.04"/,
+    );
+    expect(byName['noble-2']!.status).toBe('not_affected');
+    expect(byName['noble-2']!.reasons.join(' ')).toMatch(/the complete deb inventory .* lists none of/);
+    expect(byName['noble-3']!.status).toBe('unknown');
+    expect(byName['noble-3']!.reasons.join(' ')).toMatch(
+      /USN-5844-1 speaks for Ubuntu 18\.04, Ubuntu 20\.04, Ubuntu 22\.04 only, not for OS "Ubuntu 24\.04".*no complete deb or sbom inventory for noble-3/,
+    );
+    expect(byName['win-1']!.status).toBe('not_affected');
+    expect(byName['win-1']!.reasons.join(' ')).toMatch(/is not a platform of USN-5844-1's deb products/);
   });
 
   it('reads a Debian record by source package and release, point releases included', async () => {
