@@ -89,7 +89,7 @@ describe('a fixed build of another stream proves nothing', () => {
       kind: 'rpm',
       complete: true,
       completeBecause: 'the rpm database',
-      source: { format: 'osquery', document: 'rpm.json' },
+      source: { format: 'osquery-packages', document: 'rpm.json' },
     };
     const host = (name: string, version: string) =>
       asset(name, {
