@@ -343,8 +343,13 @@ function osOf(asset: Asset, names: NameTable): OsView {
       : '';
     return { text: asset.name, missing: `no source states the OS of ${asset.name}${guesses}` };
   }
-  // read again through the organization's tables: a row added there applies to hosts imported before it
-  const normalized = os.cpe ? { cpe: os.cpe, note: os.note } : names.normalizeOs(os.raw);
+  // named again through today's tables (a row added there applies to hosts imported before it); a CPE the source
+  // itself gave is kept
+  const normalized = os.named
+    ? names.normalizeOs(os.named.name, os.named.servicePack)
+    : os.cpe
+      ? { cpe: os.cpe, note: os.note }
+      : names.normalizeOs(os.raw);
   const note = normalized.note ?? os.note;
   const text = `OS "${os.raw}"${normalized.cpe ? ` (${normalized.cpe}${note ? `; ${note}` : ''}; ${describe(os.source)})` : ` (${describe(os.source)})`}`;
   if (!normalized.cpe)
