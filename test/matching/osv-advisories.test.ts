@@ -122,6 +122,54 @@ describe('OSV: GHSA-35jh-r3h4-6jhm (lodash, npm ranges) against CycloneDX SBOMs'
   });
 });
 
+describe('OSV: GHSA-735f-pc8j-v9w8 (protobuf), RubyGems ranges with prereleases, Gem::Version rules', () => {
+  // Expected, written before the code (issue 9, third session; every gem range was unknown before): against
+  // complete CycloneDX SBOMs listing google-protobuf as a gem, 4.27.4 is affected (in >=4.0.0.rc.1 <4.27.5);
+  // 4.28.0.rc.1 is affected (the introduced prerelease itself); 4.28.0.beta.1 is not (a beta sorts below rc in
+  // Gem::Version, so it is below the range and above 3.25.5); 3.25.5 and 4.28.2 are not (the fixed versions);
+  // "4.28..2" is unknown: Gem::Version refuses it ("1..2" is in its invalid list), so no range can be tested.
+  it('orders gem versions by Gem::Version, prereleases included, and keeps an unreadable version unknown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
+    const hosts: [string, string][] = [
+      ['ruby-1', '4.27.4'],
+      ['ruby-2', '4.28.0.rc.1'],
+      ['ruby-3', '4.28.0.beta.1'],
+      ['ruby-4', '3.25.5'],
+      ['ruby-5', '4.28.2'],
+      ['ruby-6', '4.28..2'],
+    ];
+    const cmdb = write(
+      dir,
+      'cmdb.csv',
+      [
+        'sys_id,name,ip_address,install_status',
+        ...hosts.map(([name], i) => `r${i},${name},10.20.5.${i + 1},1`),
+        '',
+      ].join('\n'),
+    );
+    const gemSbom = (app: string, version: string) => {
+      const bom = sbom(app, [['google-protobuf', version]], true);
+      bom.components[0]!.purl = `pkg:gem/google-protobuf@${version}`;
+      return bom;
+    };
+    const db = await imported([
+      [osv('GHSA-735f-pc8j-v9w8.json'), cmdb],
+      ...hosts.map(([name, version]) => [write(dir, `${name}.cdx.json`, gemSbom(name, version)), '--asset', name]),
+    ]);
+    const byName = await standing(db, 'GHSA-735f-pc8j-v9w8');
+    expect(Object.fromEntries(hosts.map(([name]) => [name, byName[name]!.status]))).toEqual({
+      'ruby-1': 'affected',
+      'ruby-2': 'affected',
+      'ruby-3': 'not_affected',
+      'ruby-4': 'not_affected',
+      'ruby-5': 'not_affected',
+      'ruby-6': 'unknown',
+    });
+    expect(byName['ruby-1']!.reasons.join(' ')).toMatch(/4\.27\.4 is in vers:gem\/>=4\.0\.0\.rc\.1\|<4\.27\.5/);
+    expect(byName['ruby-6']!.reasons.join(' ')).toMatch(/cannot be ordered in the gem scheme/);
+  });
+});
+
 describe('OSV: USN-5844-1 (openssl), fixed builds per Ubuntu release, dpkg version rules', () => {
   it('calls an earlier build on the same release affected, and compares no build with another release’s fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
