@@ -587,7 +587,13 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
       if (identity) keys.push(identity);
       const upstream = purl.type === 'deb' ? /[?&]upstream=([^&#]+)/.exec(sw.purl)?.[1] : undefined;
       // Syft may write the source version after an @: the name is what identifies it
-      if (upstream) keys.push(`pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`);
+      if (upstream) {
+        const source = `pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`;
+        keys.push(source);
+        // the source package may be a product of the table ("nginx" for nginx-full): advisories then name that
+        const sourceIdentity = names.identityOfPurl(source);
+        if (sourceIdentity) keys.push(sourceIdentity);
+      }
     }
   }
   if (sw.cpe) keys.push(identityOfPrefix(sw.cpe));

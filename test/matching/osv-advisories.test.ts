@@ -298,6 +298,48 @@ describe('OSV: USN-5844-1 (openssl), fixed builds per Ubuntu release, dpkg versi
     expect(byName['bookworm-2']!.status).toBe('patched');
   });
 
+  it('reads DSA-3029-1 (nginx, wheezy) as Debian means it, and says a jessie host is beyond what it speaks for', async () => {
+    // Expected, written before the code: wheezy-1 (Debian 7, nginx-full 1.2.1-2.2+wheezy2, source nginx) affected;
+    // wheezy-2 (1.2.1-2.2+wheezy3) patched; jessie-1 (Debian 8, nginx-full 1.6.2-5) unknown: the record lists the
+    // wheezy fix only (jessie's 1.6.2-1 is in its prose, not in its data), so it does not say whether jessie's build
+    // is affected.
+    const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
+    const cmdb = write(
+      dir,
+      'cmdb.csv',
+      [
+        'sys_id,name,ip_address,os,os_version,install_status',
+        'd1,wheezy-1,10.20.6.1,Debian,7,1',
+        'd2,wheezy-2,10.20.6.2,Debian,7,1',
+        'd3,jessie-1,10.20.6.3,Debian,8,1',
+        '',
+      ].join('\n'),
+    );
+    const deb = (host: string, version: string) =>
+      write(
+        dir,
+        `${host}.json`,
+        debPackages([
+          ['nginx-full', version, 'nginx'],
+          ['nginx-common', version, 'nginx'],
+        ]),
+      );
+    const db = await imported([
+      [osv('DSA-3029-1.json'), cmdb],
+      [deb('wheezy-1', '1.2.1-2.2+wheezy2'), '--asset', 'wheezy-1'],
+      [deb('wheezy-2', '1.2.1-2.2+wheezy3'), '--asset', 'wheezy-2'],
+      [deb('jessie-1', '1.6.2-5'), '--asset', 'jessie-1'],
+    ]);
+    const byName = await standing(db, 'DSA-3029-1');
+    expect(byName['wheezy-1']!.status).toBe('affected');
+    expect(byName['wheezy-1']!.reasons.join(' ')).toMatch(
+      /nginx-\w+ 1\.2\.1-2\.2\+wheezy2 .*below the fixed build 1\.2\.1-2\.2\+wheezy3/,
+    );
+    expect(byName['wheezy-2']!.status).toBe('patched');
+    expect(byName['jessie-1']!.status).toBe('unknown');
+    expect(byName['jessie-1']!.reasons.join(' ')).toMatch(/DSA-3029-1 speaks for Debian 7 only, not for OS "Debian 8"/);
+  });
+
   it('refuses a withdrawn record, naming the file and the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'patchcall-osv-'));
     const record = write(dir, 'withdrawn.json', {
