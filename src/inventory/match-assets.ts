@@ -84,6 +84,7 @@ const COVERING: Record<Ecosystem, SoftwareInventoryKind[]> = {
   pypi: ['pypi', 'sbom'],
   maven: ['sbom'],
   programs: ['sbom', 'software-installations', 'windows-programs', 'chocolatey'],
+  library: ['sbom'],
 };
 
 function matchAsset(
@@ -304,7 +305,7 @@ function treeVerdicts(
     const outcome =
       tree.hasOsLeaf || tree.softwareIdentities.some((k) => seen.treeHits.has(k))
         ? decide()
-        : run.treeWithoutHits(tree, os.identity, completeInventory(asset, 'programs'), decide);
+        : treeWithoutHits(tree, asset, os, run, decide);
     const where = `NVD configuration ${tree.applicability.cve}`;
     if (outcome.value === true)
       seen.findings.push({
@@ -793,6 +794,21 @@ function describeInventories(asset: Asset): string {
   return ` (has: ${list.map((i) => `${i.kind} ${i.complete ? 'complete' : `incomplete: ${i.completeBecause}`}`).join('; ')})`;
 }
 
+/**
+ * An NVD tree none of whose software the host has: decided once per OS identity and complete inventory of the kind
+ * its leaves need (programs, or an SBOM for libraries); a tree needing both kinds is decided for the host alone.
+ */
+function treeWithoutHits<V>(
+  tree: CompiledBulletin['trees'][number],
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  decide: () => V,
+): V {
+  if (tree.absenceKinds.length > 1) return decide();
+  return run.treeWithoutHits(tree, os.identity, completeInventory(asset, tree.absenceKinds[0] ?? 'programs'), decide);
+}
+
 function ecosystemWords(ecosystem: Ecosystem): string {
   return ecosystem === 'programs' ? 'application' : ecosystem;
 }
@@ -823,13 +839,14 @@ function leaf(
       value: true,
       why: `${criterion.cpe} ships with ${os.text}: ${names.componentOf(criterion.identity)?.note ?? 'a component of that OS'}`,
     };
-  const complete = completeInventory(asset, 'programs');
+  const complete = completeInventory(asset, criterion.ecosystem ?? 'programs');
   if (complete)
     return {
       value: false,
       why: `the complete ${complete.kind} inventory (${describe(complete.source)}) does not list ${criterion.cpe}`,
     };
-  return { value: 'unknown', why: `no complete software inventory shows whether ${criterion.cpe} is installed` };
+  const needed = criterion.ecosystem === 'library' ? 'SBOM' : 'software inventory';
+  return { value: 'unknown', why: `no complete ${needed} shows whether ${criterion.cpe} is installed` };
 }
 
 /** Kleene logic over NVD's nodes: AND is false if any part is false, OR is true if any part is true. */

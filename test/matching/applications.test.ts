@@ -17,6 +17,8 @@
  *   without log4j) not affected; app-03 (OS only) unknown. From KEV alone (names, no versions): app-01 possibly
  *   affected (unknown), app-02 not affected, app-03 unknown.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { patchcall, tempDbPath } from '../helpers/run-patchcall';
 
@@ -125,6 +127,48 @@ describe('Log4Shell from NVD and from KEV against SBOMs', () => {
     const m = await statuses(db, 'CVE-2021-44228');
     expect(m.status).toEqual({ 'app-01': 'affected', 'app-02': 'not_affected', 'app-03': 'unknown' });
     expect(m.why('app-01')).toMatch(/log4j-core 2\.14\.1 .*orders-service\.jar.*2\.14\.1 is in >=2\.13\.0 <2\.15\.0/);
+  });
+
+  it('a complete list of installed programs cannot prove Log4j absent: a library needs a complete SBOM', async () => {
+    // Expected, written before the code (issue 9, third session; it was not_affected, "the complete windows-programs
+    // inventory does not list cpe:2.3:a:apache:log4j"): win-01, whose osquery `programs` table lists Apache Tomcat
+    // but no Log4j, is unknown for CVE-2021-44228 from NVD and from KEV; app-02 (complete SBOM without it) stays
+    // not_affected.
+    const dir = mkdtempSync(join(tmpdir(), 'patchcall-log4j-'));
+    const winCmdb = join(dir, 'cmdb.csv');
+    writeFileSync(
+      winCmdb,
+      'sys_id,name,ip_address,os,os_version,install_status\nw1,win-01,10.50.0.21,Windows Server 2019 Standard,,1\n',
+    );
+    const programs = join(dir, 'programs.json');
+    writeFileSync(
+      programs,
+      JSON.stringify([
+        {
+          name: 'Apache Tomcat 9.0 Tomcat9 (remove only)',
+          version: '9.0.62',
+          publisher: 'The Apache Software Foundation',
+          install_date: '20220410',
+          install_location: 'C:\\Program Files\\Apache Software Foundation\\Tomcat 9.0',
+          identifying_number: '',
+          install_source: '',
+          language: '',
+          uninstall_string: '',
+          upgrade_code: '',
+        },
+      ]),
+    );
+    for (const source of [
+      join(fixtures, 'nvd', 'CVE-2021-44228.log4j-excerpt.json'),
+      join(fixtures, 'kev', 'known_exploited_vulnerabilities.json'),
+    ]) {
+      const db = tempDbPath();
+      await run(db, ['import', source, cmdb, winCmdb, ...sboms]);
+      await run(db, ['import', programs, '--asset', 'win-01']);
+      const m = await statuses(db, 'CVE-2021-44228');
+      expect(m.status['win-01']).toBe('unknown');
+      expect(m.status['app-02']).toBe('not_affected');
+    }
   });
 
   it('from KEV alone (names only): a name match is possibly affected, never affected or not affected', async () => {
