@@ -156,43 +156,43 @@ function collectFindings(
   run: MatchRun<Finding>,
   installed: Installed<Finding>,
 ): AssetFindings {
-  const seen: AssetFindings = {
-    findings: [],
-    touched: run.assetSet<Criterion>(),
-    touchedPerEcosystem: new Map(),
-    treeHits: new Map(),
-    contributing: [],
-    note(finding) {
-      this.findings.push(finding);
-      if (this.touched.has(finding.criterion)) return;
-      this.touched.add(finding.criterion);
-      const eco = finding.criterion.ecosystem ?? 'programs';
-      this.touchedPerEcosystem.set(eco, (this.touchedPerEcosystem.get(eco) ?? 0) + 1);
-    },
+  const findings: Finding[] = [];
+  const touched = run.assetSet<Criterion>();
+  const touchedPerEcosystem = new Map<Ecosystem, number>();
+  const treeHits = new Map<string, InstalledSoftware[]>();
+  const contributing: PackageHits[] = [];
+  const note = (finding: Finding) => {
+    findings.push(finding);
+    if (touched.has(finding.criterion)) return;
+    touched.add(finding.criterion);
+    const eco = finding.criterion.ecosystem ?? 'programs';
+    touchedPerEcosystem.set(eco, (touchedPerEcosystem.get(eco) ?? 0) + 1);
   };
-  if (os.cpe) for (const criterion of c.byIdentity.get(os.identity!) ?? []) seen.note(evaluateOs(criterion, os));
+  if (os.cpe) for (const criterion of c.byIdentity.get(os.identity!) ?? []) note(evaluateOs(criterion, os));
   let elsewhere: { sw: InstalledSoftware; finding: Finding }[] | undefined;
-  const spoken = new Set<string>();
   installed.eachHit((sw, hits) => {
-    seen.contributing.push(hits);
+    contributing.push(hits);
     for (const key of hits.treeKeys) {
-      const list = seen.treeHits.get(key);
+      const list = treeHits.get(key);
       if (list) list.push(sw);
-      else seen.treeHits.set(key, [sw]);
+      else treeHits.set(key, [sw]);
     }
     for (const finding of hits.findings)
       if (applies(finding.criterion, os, run)) {
-        seen.note(placed(finding, os));
-        if (!finding.otherStream) spoken.add(finding.criterion.identity);
-        else if (counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
+        note(placed(finding, os));
+        if (finding.otherStream && counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
       } else if (counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
   });
-  for (const silent of silentFindings(elsewhere, spoken, os, c.bulletin.id)) seen.note(silent);
+  if (elsewhere) {
+    // the identities this host's own platform and stream have a statement about
+    const spoken = new Set(findings.filter((f) => !f.otherStream).map((f) => f.criterion.identity));
+    for (const silent of silentFindings(elsewhere, spoken, os, c.bulletin.id)) note(silent);
+  }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, installed.all());
-    if (hit) seen.note(hit);
+    if (hit) note(hit);
   }
-  return seen;
+  return { findings, touched, touchedPerEcosystem, treeHits, contributing, note };
 }
 
 /** OS products the asset was not found among: proof only with a known OS. */
@@ -723,12 +723,11 @@ function counts(criterion: Criterion): boolean {
  * unknown, one finding per package identity the host's own platform has no statement about.
  */
 function silentFindings(
-  elsewhere: { sw: InstalledSoftware; finding: Finding }[] | undefined,
+  elsewhere: { sw: InstalledSoftware; finding: Finding }[],
   spoken: Set<string>,
   os: OsView,
   bulletinId: string,
 ): Finding[] {
-  if (!elsewhere) return [];
   const byIdentity = new Map<string, { sw: InstalledSoftware; finding: Finding }[]>();
   for (const hit of elsewhere) {
     const identity = hit.finding.criterion.identity;
