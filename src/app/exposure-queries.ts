@@ -62,10 +62,11 @@ export function exposureOfMatches(
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
   const names = rules.get('names');
-  const { ports, source } = vulnerablePorts(bulletin, rules.get('servicePorts'), {
+  const { ports, source, usual } = vulnerablePorts(bulletin, rules.get('servicePorts'), {
     products: affectedIdentities(bulletin, names),
     matches,
     names,
+    usual: rules.get('usualPorts'),
   });
   const inputs: ExposureInputs = {
     filters,
@@ -73,6 +74,7 @@ export function exposureOfMatches(
     ports,
     rules: rules.get('exposure'),
     portsUnknown: !ports.length,
+    ...(usual ? { portsNote: `ports from ${source}` } : {}),
   };
 
   const blocks = (options.blocks ?? []).map(parseBlock);

@@ -8,6 +8,7 @@ import { validateCalendars } from '../bulletins/release-cycle';
 import { validateQuorumPolicy } from '../decisions/check-quorum';
 import { readReminderPolicy } from '../decisions/reminder-policy';
 import { readExposureRules, readServicePorts } from '../exposure/exposure-rules';
+import { readUsualPorts } from '../exposure/usual-ports';
 import { nameTableOf } from '../inventory/name-table';
 import type { CmdbColumnMapping } from '../inventory/parsers/servicenow-cmdb';
 import { NO_PROVIDERS, type ProviderRules } from '../inventory/providers';
@@ -71,6 +72,7 @@ export const RULES_FILES = {
   },
   exposure: { file: 'exposure.json', schema: 'exposure', parse: one(readExposureRules) },
   servicePorts: { file: 'service-ports.json', schema: 'service-ports', parse: one(readServicePorts) },
+  usualPorts: { file: 'usual-ports.json', schema: 'usual-ports', parse: one(readUsualPorts) },
   quorum: { file: 'quorum.json', schema: 'quorum', parse: one(validateQuorumPolicy) },
   reminders: { file: 'reminders.json', schema: 'reminders', parse: one(readReminderPolicy) },
   releaseCalendars: { file: 'release-calendars.json', schema: 'release-calendars', parse: one(validateCalendars) },

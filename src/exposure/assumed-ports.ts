@@ -26,9 +26,10 @@ const anyPortCache = new WeakMap<readonly Filter[], AssessedPort[]>();
 
 export function assetPorts(
   asset: Asset,
-  inputs: { ports: readonly PortSpec[]; portsUnknown?: boolean; filters: readonly Filter[] },
+  inputs: { ports: readonly PortSpec[]; portsUnknown?: boolean; portsNote?: string; filters: readonly Filter[] },
 ): AssetPorts {
-  if (inputs.ports.length || !inputs.portsUnknown) return { ports: [...inputs.ports], key: '' };
+  if (inputs.ports.length || !inputs.portsUnknown)
+    return { ports: [...inputs.ports], ...(inputs.portsNote ? { assumed: inputs.portsNote } : {}), key: '' };
   // the reachability model knows tcp and udp; an open sctp port stays in the scan, not in this answer
   const listening = asset.services
     .flatMap((s): AssessedPort[] =>

@@ -23,6 +23,8 @@ export interface ExposureInputs {
   rules: ExposureRules;
   /** No source names the vulnerable ports: each host is assessed over its own (assumed-ports.ts). */
   portsUnknown?: boolean;
+  /** The ports are the product's usual ones, not the vulnerable service's: said in each host's explanation. */
+  portsNote?: string;
 }
 
 export interface UsableAddress {

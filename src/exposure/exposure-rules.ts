@@ -11,6 +11,7 @@ import { identityOfPrefix, type NameTable } from '../inventory/name-table';
 import exposureSchema from '../../rules/schemas/exposure.schema.json';
 import servicePortsSchema from '../../rules/schemas/service-ports.schema.json';
 import type { AssetExposure } from './model';
+import { usualPortsOf, type UsualPorts } from './usual-ports';
 
 export type ExposureLevel = AssetExposure['systemExposure'];
 
@@ -65,14 +66,15 @@ export const LEVEL_ORDER: Record<ExposureLevel, number> = { small: 0, controlled
 /**
  * Where the vulnerable ports come from, in order: the bulletin itself; a row of rules/service-ports.json for one of
  * its CVEs, else for one of its affected products and component; the affected assets' own listening services of an
- * affected product (nmap -sV). Otherwise none, and the source says exposure falls back to the host's: every port a
- * scan saw it listen on, else any port (assumed-ports.ts).
+ * affected product (nmap -sV); the ports the product's service usually listens on (rules/usual-ports.json, `usual`).
+ * Otherwise none, and the source says exposure falls back to the host's: every port a scan saw it listen on, else
+ * any port (assumed-ports.ts).
  */
 export function vulnerablePorts(
   bulletin: Bulletin,
   table: ServicePorts,
-  evidence: { products: string[]; matches: AssetMatch[]; names: NameTable },
-): { ports: PortSpec[]; source: string } {
+  evidence: { products: string[]; matches: AssetMatch[]; names: NameTable; usual?: UsualPorts },
+): { ports: PortSpec[]; source: string; usual?: boolean } {
   if (bulletin.vulnerablePorts.length) return { ports: bulletin.vulnerablePorts, source: `bulletin ${bulletin.id}` };
   const products = evidence.products;
   const text = [bulletin.title?.value ?? '', ...bulletin.descriptions.map((d) => d.text)].join('\n');
@@ -101,10 +103,12 @@ export function vulnerablePorts(
       ports: uniquePorts(listening.map((s) => `${s.protocol}/${s.port}`)),
       source: `the affected assets' own services of the affected product (nmap -sV: ${[...new Set(listening.map((s) => `${s.product ?? s.name ?? '?'} on ${s.protocol}/${s.port}`))].join(', ')})`,
     };
+  const usual = evidence.usual && usualPortsOf(products, evidence.usual);
+  if (usual) return { ...usual, usual: true };
   return {
     ports: [],
     source:
-      "ports unknown: exposure assumed to be the host's (the bulletin names none and rules/service-ports.json has no row for its products): every port a scan saw the host listen on, else any port",
+      "ports unknown: exposure assumed to be the host's (the bulletin names none, and neither rules/service-ports.json nor rules/usual-ports.json has a row for its products): every port a scan saw the host listen on, else any port",
   };
 }
 

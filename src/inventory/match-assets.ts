@@ -24,6 +24,7 @@ import {
   packedInstaller,
   plainRun,
   sharedRun,
+  type AssetSet,
   type Installed,
   type MatchRun,
   type PackedEstate,
@@ -32,7 +33,7 @@ import { satisfies, compareIn, type Truth } from './match/version-constraint';
 import type { Asset, AssetMatch, InstalledSoftware, SoftwareInventory, SoftwareInventoryKind } from './model';
 import { identityOfPrefix, type NameTable } from './name-table';
 import type { Bulletin } from '../bulletins/model';
-import { schemeForPurlType } from './versions/compare-versions';
+import { schemeForPurlType, type VersionScheme } from './versions/compare-versions';
 
 export interface MatchOptions {
   /** The rules folder's name tables (rules/names, an organization's own rows first). */
@@ -69,6 +70,8 @@ interface Finding {
   /** For fixed criteria: what the installed build says. */
   fixed?: 'affected' | 'patched';
   possibly?: boolean;
+  /** A fixed build of another distribution stream (el7 against an el8 build): it speaks for its stream only. */
+  otherStream?: boolean;
   why: string;
   evidence?: SourceRef;
 }
@@ -81,6 +84,7 @@ const COVERING: Record<Ecosystem, SoftwareInventoryKind[]> = {
   pypi: ['pypi', 'sbom'],
   maven: ['sbom'],
   programs: ['sbom', 'software-installations', 'windows-programs', 'chocolatey'],
+  library: ['sbom'],
 };
 
 function matchAsset(
@@ -89,12 +93,43 @@ function matchAsset(
   run: MatchRun<Finding>,
   installed: Installed<Finding> = installedList(asset.software ?? [], run),
 ): AssetMatch {
-  const bulletin = c.bulletin;
+  const early = earlyVerdict(c, asset);
+  if (early) return early;
+  const os = osOf(asset, c.names);
+  const seen = collectFindings(c, asset, os, run, installed);
+  const evidence: Evidence = { unknowns: [], proofs: [], sources: [] };
+  osAbsence(c, os, seen, evidence);
+  for (const [ecosystem, list] of c.softwareByEcosystem)
+    softwareAbsence(c, asset, os, run, seen, evidence, ecosystem, list);
+  treeVerdicts(c, asset, os, run, seen, evidence);
+  return verdict(c, asset, run, seen, evidence);
+}
+
+/** What the OS and the installed products of one asset say, criterion by criterion. */
+interface AssetFindings {
+  findings: Finding[];
+  touched: AssetSet<Criterion>;
+  touchedPerEcosystem: Map<Ecosystem, number>;
+  /** Installed packages by the NVD tree identity they answer to. */
+  treeHits: Map<string, InstalledSoftware[]>;
+  /** The hits of the asset's packages, in order (for the shared "outside every range" proof). */
+  contributing: PackageHits[];
+  note(finding: Finding): void;
+}
+
+/** The sentences are built only for the verdict that needs them: most assets need none of them. */
+interface Evidence {
+  unknowns: (() => string)[];
+  proofs: (() => string)[];
+  sources: SourceRef[];
+}
+
+/** A retired asset, an installed fix of the bulletin, or a bulletin that names nothing readable. */
+function earlyVerdict(c: CompiledBulletin, asset: Asset): AssetMatch | undefined {
   if (asset.retired)
     return result(asset, 'retired', [
       `retired in the inventory (${describe(asset.sources.find((s) => String(s.format) === 'servicenow-cmdb') ?? asset.sources[0])}): kept, never counted as affected`,
     ]);
-
   const fix = asset.installedFixes.find((f) => c.fixIds.has(f.id.toUpperCase()));
   if (fix)
     return result(
@@ -106,17 +141,26 @@ function matchAsset(
       [],
       [fix.source],
     );
-
   if (!c.criteria.length && !c.trees.length)
     return result(asset, 'unknown', [
-      `${bulletin.id} names no products patchcall can read: check ${asset.name} by hand`,
+      `${c.bulletin.id} names no products patchcall can read: check ${asset.name} by hand`,
     ]);
+  return undefined;
+}
 
-  const os = osOf(asset, c.names);
+/** The OS by one lookup of its identity; installed software by one lookup per identity of each package; names. */
+function collectFindings(
+  c: CompiledBulletin,
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  installed: Installed<Finding>,
+): AssetFindings {
   const findings: Finding[] = [];
   const touched = run.assetSet<Criterion>();
   const touchedPerEcosystem = new Map<Ecosystem, number>();
   const treeHits = new Map<string, InstalledSoftware[]>();
+  const contributing: PackageHits[] = [];
   const note = (finding: Finding) => {
     findings.push(finding);
     if (touched.has(finding.criterion)) return;
@@ -124,12 +168,8 @@ function matchAsset(
     const eco = finding.criterion.ecosystem ?? 'programs';
     touchedPerEcosystem.set(eco, (touchedPerEcosystem.get(eco) ?? 0) + 1);
   };
-
-  // the OS: one lookup by its identity
   if (os.cpe) for (const criterion of c.byIdentity.get(os.identity!) ?? []) note(evaluateOs(criterion, os));
-
-  // installed software: one lookup per identity of each package
-  const contributing: PackageHits[] = [];
+  let elsewhere: { sw: InstalledSoftware; finding: Finding }[] | undefined;
   installed.eachHit((sw, hits) => {
     contributing.push(hits);
     for (const key of hits.treeKeys) {
@@ -137,164 +177,208 @@ function matchAsset(
       if (list) list.push(sw);
       else treeHits.set(key, [sw]);
     }
-    for (const finding of hits.findings) if (applies(finding.criterion, os, run)) note(placed(finding, os));
+    for (const finding of hits.findings)
+      if (applies(finding.criterion, os, run)) {
+        note(placed(finding, os));
+        if (finding.otherStream && counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
+      } else if (counts(finding.criterion)) (elsewhere ??= []).push({ sw, finding });
   });
+  if (elsewhere) {
+    // the identities this host's own platform and stream have a statement about
+    const spoken = new Set(findings.filter((f) => !f.otherStream).map((f) => f.criterion.identity));
+    for (const silent of silentFindings(elsewhere, spoken, os, c.bulletin.id)) note(silent);
+  }
   for (const criterion of c.nameCriteria) {
     const hit = findByName(criterion, asset, installed.all());
     if (hit) note(hit);
   }
+  return { findings, touched, touchedPerEcosystem, treeHits, contributing, note };
+}
 
-  // the sentences are built only for the verdict that needs them: most assets need none of them
-  const unknowns: (() => string)[] = [];
-  const proofs: (() => string)[] = [];
-  const sources: SourceRef[] = [];
-
-  // OS products the asset was not found among
+/** OS products the asset was not found among: proof only with a known OS. */
+function osAbsence(c: CompiledBulletin, os: OsView, seen: AssetFindings, evidence: Evidence): void {
   const osCriteria = c.osCriteria;
-  if (osCriteria.length) {
-    if (!os.cpe) unknowns.push(() => os.missing!);
-    else if (!findings.some((f) => f.criterion.kind === 'os' && f.value !== false))
-      proofs.push(
-        () =>
-          `${os.text} matches none of the ${osCriteria.length} affected products of ${bulletin.id}${sample(osCriteria)}`,
-      );
-    if (os.source) sources.push(os.source);
-  }
+  if (!osCriteria.length) return;
+  if (!os.cpe) evidence.unknowns.push(() => os.missing!);
+  else if (!seen.findings.some((f) => f.criterion.kind === 'os' && f.value !== false))
+    evidence.proofs.push(
+      () =>
+        `${os.text} matches none of the ${osCriteria.length} affected products of ${c.bulletin.id}${sample(osCriteria)}`,
+    );
+  if (os.source) evidence.sources.push(os.source);
+}
 
-  // software products not found: absent only where a complete inventory of their kind says so
-  for (const [ecosystem, list] of c.softwareByEcosystem) {
+/** Software products of one ecosystem not found: absent only where a complete inventory of their kind says so. */
+function softwareAbsence(
+  c: CompiledBulletin,
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  seen: AssetFindings,
+  evidence: Evidence,
+  ecosystem: Ecosystem,
+  list: Criterion[],
+): void {
+  const { touched } = seen;
+  const found = seen.touchedPerEcosystem.get(ecosystem) ?? 0;
+  if (!c.platformBound.has(ecosystem)) {
     // without platform-bound criteria the count of the ones found decides, with no walk over the advisory
-    if (!c.platformBound.has(ecosystem) && (touchedPerEcosystem.get(ecosystem) ?? 0) >= list.length) continue;
-    if (!c.platformBound.has(ecosystem)) {
-      const complete = completeInventory(asset, ecosystem);
-      if (complete) {
-        const missing = list.length - (touchedPerEcosystem.get(ecosystem) ?? 0);
-        const found = touchedPerEcosystem.get(ecosystem) ?? 0;
-        proofs.push(() => {
-          const text = found ? sample(list, (k) => !touched.has(k)) : run.absentSample(ecosystem, () => sample(list));
-          return run.shared(
-            `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`,
-          );
-        });
-        sources.push(complete.source);
-        continue;
-      }
-    }
-    const missing = list.filter((k) => !touched.has(k) && applies(k, os, run));
-    const notOnPlatform = list.length - list.filter((k) => applies(k, os, run)).length;
-    if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
-      proofs.push(
-        () =>
-          `${os.text} is not a platform of ${bulletin.id}'s ${ecosystemWords(ecosystem)} products${sample(list.map((k) => ({ label: k.platformLabel ?? k.label })))}`,
-      );
-    if (!missing.length) continue;
-    const component = missing.find((k) => os.identity && componentOn(k, os.identity, c.names));
-    if (component) {
-      note({
-        criterion: component,
-        value: true,
-        why: `${component.label} ships with ${os.text}: ${c.names.componentOf(component.identity)?.note ?? 'a component of that OS'}`,
-      });
-      continue;
-    }
+    if (found >= list.length) return;
     const complete = completeInventory(asset, ecosystem);
     if (complete) {
-      proofs.push(
-        () =>
-          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
-      );
-      sources.push(complete.source);
-    } else {
-      unknowns.push(
-        () =>
-          `no complete ${COVERING[ecosystem].join(' or ')} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${ecosystemWords(ecosystem)} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
-      );
+      const missing = list.length - found;
+      evidence.proofs.push(() => {
+        const text = found ? sample(list, (k) => !touched.has(k)) : run.absentSample(ecosystem, () => sample(list));
+        return run.shared(
+          `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing} affected ${ecosystemWords(ecosystem)} product${missing > 1 ? 's' : ''}${text}`,
+        );
+      });
+      evidence.sources.push(complete.source);
+      return;
     }
   }
+  const missing = list.filter(
+    (k) => !touched.has(k) && (applies(k, os, run) || (os.cpe && mayRunOn(k, ecosystem, os.identity!))),
+  );
+  const notOnPlatform = list.length - list.filter((k) => applies(k, os, run)).length;
+  if (notOnPlatform && os.cpe && !missing.length && !list.some((k) => touched.has(k)))
+    evidence.proofs.push(
+      () =>
+        `${os.text} is not a platform of ${c.bulletin.id}'s ${ecosystemWords(ecosystem)} products${sample(list.map((k) => ({ label: k.platformLabel ?? k.label })))}`,
+    );
+  if (!missing.length) return;
+  const component = missing.find((k) => os.identity && componentOn(k, os.identity, c.names));
+  if (component) {
+    seen.note({
+      criterion: component,
+      value: true,
+      why: `${component.label} ships with ${os.text}: ${c.names.componentOf(component.identity)?.note ?? 'a component of that OS'}`,
+    });
+    return;
+  }
+  missingSoftware(c.bulletin.id, asset, os, run, evidence, ecosystem, missing);
+}
 
-  // NVD configurations, read as trees
+/** Affected products of an ecosystem the asset was not seen with: a complete inventory proves them absent. */
+function missingSoftware(
+  bulletinId: string,
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  evidence: Evidence,
+  ecosystem: Ecosystem,
+  missing: Criterion[],
+): void {
+  const complete = completeInventory(asset, ecosystem);
+  const words = ecosystemWords(ecosystem);
+  if (complete) {
+    evidence.proofs.push(
+      () =>
+        `the complete ${complete.kind} inventory (${describe(complete.source)}; ${complete.completeBecause}) lists none of ${missing.length} affected ${words} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+    );
+    evidence.sources.push(complete.source);
+    return;
+  }
+  const silent = missing.filter((k) => !applies(k, os, run));
+  const kinds = COVERING[ecosystem].join(' or ');
+  evidence.unknowns.push(() =>
+    silent.length
+      ? `${bulletinId} speaks for ${platformsOf(silent)} only, not for ${os.text}, and no complete ${kinds} inventory for ${asset.name}${describeInventories(asset)} rules out its ${words} products${sample(silent)}`
+      : `no complete ${kinds} inventory for ${asset.name}${describeInventories(asset)}: cannot rule out ${missing.length} affected ${words} product${missing.length > 1 ? 's' : ''}${sample(missing)}`,
+  );
+}
+
+/** NVD configurations, read as trees. */
+function treeVerdicts(
+  c: CompiledBulletin,
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  seen: AssetFindings,
+  evidence: Evidence,
+): void {
   for (const tree of c.trees) {
     const decide = () =>
-      evaluateTree(tree, (criterion) => leaf(criterion, asset, os, treeHits.get(criterion.identity) ?? [], c.names));
-    const verdict =
-      tree.hasOsLeaf || tree.softwareIdentities.some((k) => treeHits.has(k))
+      evaluateTree(tree, (criterion) =>
+        leaf(criterion, asset, os, seen.treeHits.get(criterion.identity) ?? [], c.names),
+      );
+    const outcome =
+      tree.hasOsLeaf || tree.softwareIdentities.some((k) => seen.treeHits.has(k))
         ? decide()
-        : run.treeWithoutHits(tree, os.identity, completeInventory(asset, 'programs'), decide);
-    if (verdict.value === true)
-      findings.push({
+        : treeWithoutHits(tree, asset, os, run, decide);
+    const where = `NVD configuration ${tree.applicability.cve}`;
+    if (outcome.value === true)
+      seen.findings.push({
         criterion: [...tree.leaves.values()][0]!,
         value: true,
-        why: `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
+        why: `${where} (${describe(tree.applicability.source)}): ${outcome.why}`,
         evidence: tree.applicability.source,
       });
-    else if (verdict.value === 'unknown')
-      unknowns.push(
-        () => `NVD configuration ${tree.applicability.cve} (${describe(tree.applicability.source)}): ${verdict.why}`,
-      );
-    else proofs.push(() => run.shared(`NVD configuration ${tree.applicability.cve}: ${verdict.why}`));
+    else if (outcome.value === 'unknown')
+      evidence.unknowns.push(() => `${where} (${describe(tree.applicability.source)}): ${outcome.why}`);
+    else evidence.proofs.push(() => run.shared(`${where}: ${outcome.why}`));
   }
+}
 
+/**
+ * The status from what was found, in the order the module comment gives: affected, patched, said not affected,
+ * unknown, and only then not_affected by proof.
+ */
+function verdict(
+  c: CompiledBulletin,
+  asset: Asset,
+  run: MatchRun<Finding>,
+  seen: AssetFindings,
+  evidence: Evidence,
+): AssetMatch {
+  const { findings } = seen;
   const conflictNote = asset.conflicts.filter((k) => k.field === 'os').map((k) => `note: ${k.note}`);
-  const evidence = (list: Finding[]) => [
-    ...sources,
+  const sourcesOf = (list: Finding[]) => [
+    ...evidence.sources,
     ...list.map((f) => f.criterion.source),
     ...list.flatMap((f) => (f.evidence ? [f.evidence] : [])),
   ];
+  const decided = (status: AssetMatch['status'], list: Finding[], products: string[] = []) =>
+    result(asset, status, [...list.map((f) => f.why), ...conflictNote], products, sourcesOf(list));
 
   const affected = findings.filter(
     (f) => (f.value === true && f.criterion.status === 'affected' && !f.possibly) || f.fixed === 'affected',
   );
   const patched = findings.filter((f) => f.fixed === 'patched');
-  if (affected.length) {
-    const unpatched = affected.filter(
-      (f) => !patched.some((p) => p.criterion.identity === f.criterion.identity && f.fixed !== 'affected'),
-    );
-    if (unpatched.length)
-      return result(
-        asset,
-        'affected',
-        [...unpatched.map((f) => f.why), ...conflictNote],
-        unique(unpatched.map((f) => f.criterion.label)),
-        evidence(unpatched),
-      );
-  }
-  if (patched.length && !findings.some((f) => f.value === 'unknown'))
-    return result(asset, 'patched', [...patched.map((f) => f.why), ...conflictNote], [], evidence(patched));
+  const unpatched = affected.filter(
+    (f) => !patched.some((p) => p.criterion.identity === f.criterion.identity && f.fixed !== 'affected'),
+  );
+  if (unpatched.length) return decided('affected', unpatched, unique(unpatched.map((f) => f.criterion.label)));
+  if (patched.length && !findings.some((f) => f.value === 'unknown')) return decided('patched', patched);
 
   const saidNotAffected = findings.filter((f) => f.value === true && f.criterion.status === 'not_affected');
-  if (saidNotAffected.length && !unknowns.length)
-    return result(
-      asset,
-      'not_affected',
-      [...saidNotAffected.map((f) => f.why), ...conflictNote],
-      [],
-      evidence(saidNotAffected),
-    );
+  if (saidNotAffected.length && !evidence.unknowns.length) return decided('not_affected', saidNotAffected);
 
   const undecided = findings.filter(
     (f) =>
       (f.value === 'unknown' || (f.value === true && (f.possibly || f.criterion.status === 'under_investigation'))) &&
       f.criterion.status !== 'not_affected',
   );
-  if (undecided.length || unknowns.length) {
+  if (undecided.length || evidence.unknowns.length) {
     const possibly = undecided.some((f) => f.possibly);
     return {
       ...result(
         asset,
         'unknown',
-        unique([...undecided.map((f) => f.why), ...unknowns.map((u) => u()), ...conflictNote]),
+        unique([...undecided.map((f) => f.why), ...evidence.unknowns.map((u) => u()), ...conflictNote]),
         unique(undecided.map((f) => f.criterion.label)),
-        evidence(undecided),
+        sourcesOf(undecided),
       ),
       ...(possibly ? { possiblyAffected: true } : {}),
     };
   }
   // an installed product outside every range is proof for that product; absent ones were proven above
   const outside = findings.filter((f) => f.value === false && f.criterion.kind !== 'os');
-  if (outside.length) proofs.push(() => run.outsideProof(outside, contributing));
+  const proofs = evidence.proofs;
+  if (outside.length) proofs.push(() => run.outsideProof(outside, seen.contributing));
   if (!proofs.length)
-    return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${bulletin.id}`, ...conflictNote]);
-  return result(asset, 'not_affected', [...proofs.map((p) => p()), ...conflictNote], [], evidence([]));
+    return result(asset, 'unknown', [`nothing proves ${asset.name} unaffected by ${c.bulletin.id}`, ...conflictNote]);
+  return result(asset, 'not_affected', [...proofs.map((p) => p()), ...conflictNote], [], sourcesOf([]));
 }
 
 function result(
@@ -329,8 +413,13 @@ function osOf(asset: Asset, names: NameTable): OsView {
       : '';
     return { text: asset.name, missing: `no source states the OS of ${asset.name}${guesses}` };
   }
-  // read again through the organization's tables: a row added there applies to hosts imported before it
-  const normalized = os.cpe ? { cpe: os.cpe, note: os.note } : names.normalizeOs(os.raw);
+  // named again through today's tables (a row added there applies to hosts imported before it); a CPE the source
+  // itself gave is kept
+  const normalized = os.named
+    ? names.normalizeOs(os.named.name, os.named.servicePack)
+    : os.cpe
+      ? { cpe: os.cpe, note: os.note }
+      : names.normalizeOs(os.raw);
   const note = normalized.note ?? os.note;
   const text = `OS "${os.raw}"${normalized.cpe ? ` (${normalized.cpe}${note ? `; ${note}` : ''}; ${describe(os.source)})` : ` (${describe(os.source)})`}`;
   if (!normalized.cpe)
@@ -424,48 +513,7 @@ function evaluateSoftware(criterion: Criterion, sw: InstalledSoftware): Finding 
     };
   const scheme = criterion.scheme ?? (sw.purl ? schemeForPurlType(splitPurl(sw.purl)?.type ?? '') : undefined);
   const version = sw.version;
-  if (criterion.status === 'fixed') {
-    const fixedVersion = fixedVersionOf(criterion);
-    if (!fixedVersion || !version)
-      return { criterion, value: 'unknown', why: `installed ${what}: cannot compare with the fixed ${by}`, evidence };
-    if (criterion.stream && streamOf(version).stream !== criterion.stream)
-      return {
-        criterion,
-        value: false,
-        why: `installed ${what} is from another stream than the fixed ${by} (${criterion.stream})`,
-        evidence,
-      };
-    const order = scheme ? compareIn(scheme, version, fixedVersion) : undefined;
-    if (order === undefined)
-      return {
-        criterion,
-        value: 'unknown',
-        why: `installed ${what} cannot be ordered against the fixed ${by}${scheme ? ` in the ${scheme} scheme` : ': no version scheme for it'}`,
-        evidence,
-      };
-    if (order < 0 && !criterion.earlierAffected)
-      return {
-        criterion,
-        value: false,
-        why: `installed ${what} is below the fixed ${by}; the advisory's affected entries decide`,
-        evidence,
-      };
-    return order < 0
-      ? {
-          criterion,
-          value: true,
-          fixed: 'affected',
-          why: `installed ${what} is below the fixed build ${fixedVersion} of ${by}: the publisher lists fixed builds, so earlier builds of this stream are affected`,
-          evidence,
-        }
-      : {
-          criterion,
-          value: true,
-          fixed: 'patched',
-          why: `installed ${what} is at or past the fixed build ${fixedVersion} of ${by}`,
-          evidence,
-        };
-  }
+  if (criterion.status === 'fixed') return againstFixedBuild(criterion, version, scheme, what, by, evidence);
   if (!criterion.constraint)
     return { criterion, value: true, why: `installed ${what} is ${verbOf(criterion)} ${by} (every version)`, evidence };
   if (!version)
@@ -499,6 +547,58 @@ function evaluateSoftware(criterion: Criterion, sw: InstalledSoftware): Finding 
       evidence,
     };
   return { criterion, value: 'unknown', why: `installed ${what} against ${by}: ${test.why}`, evidence };
+}
+
+/** An installed build against a fixed build (Red Hat errata, Debian and Ubuntu notices): below, at or past it. */
+function againstFixedBuild(
+  criterion: Criterion,
+  version: string | undefined,
+  scheme: VersionScheme | undefined,
+  what: string,
+  by: string,
+  evidence: SourceRef,
+): Finding {
+  const fixedVersion = fixedVersionOf(criterion);
+  if (!fixedVersion || !version)
+    return { criterion, value: 'unknown', why: `installed ${what}: cannot compare with the fixed ${by}`, evidence };
+  if (criterion.stream && streamOf(version).stream !== criterion.stream)
+    return {
+      criterion,
+      value: false,
+      otherStream: true,
+      why: `installed ${what} is from another stream than the fixed ${by} (${criterion.stream})`,
+      evidence,
+    };
+  const order = scheme ? compareIn(scheme, version, fixedVersion) : undefined;
+  if (order === undefined)
+    return {
+      criterion,
+      value: 'unknown',
+      why: `installed ${what} cannot be ordered against the fixed ${by}${scheme ? ` in the ${scheme} scheme` : ': no version scheme for it'}`,
+      evidence,
+    };
+  if (order < 0 && !criterion.earlierAffected)
+    return {
+      criterion,
+      value: false,
+      why: `installed ${what} is below the fixed ${by}; the advisory's affected entries decide`,
+      evidence,
+    };
+  return order < 0
+    ? {
+        criterion,
+        value: true,
+        fixed: 'affected',
+        why: `installed ${what} is below the fixed build ${fixedVersion} of ${by}: the publisher lists fixed builds, so earlier builds of this stream are affected`,
+        evidence,
+      }
+    : {
+        criterion,
+        value: true,
+        fixed: 'patched',
+        why: `installed ${what} is at or past the fixed build ${fixedVersion} of ${by}`,
+        evidence,
+      };
 }
 
 function verbOf(criterion: Criterion): string {
@@ -567,7 +667,13 @@ function identitiesOf(sw: InstalledSoftware, names: NameTable): string[] {
       if (identity) keys.push(identity);
       const upstream = purl.type === 'deb' ? /[?&]upstream=([^&#]+)/.exec(sw.purl)?.[1] : undefined;
       // Syft may write the source version after an @: the name is what identifies it
-      if (upstream) keys.push(`pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`);
+      if (upstream) {
+        const source = `pkg:deb/${decodeURIComponent(upstream).split('@')[0]!.toLowerCase()}`;
+        keys.push(source);
+        // the source package may be a product of the table ("nginx" for nginx-full): advisories then name that
+        const sourceIdentity = names.identityOfPurl(source);
+        if (sourceIdentity) keys.push(sourceIdentity);
+      }
     }
   }
   if (sw.cpe) keys.push(identityOfPrefix(sw.cpe));
@@ -602,6 +708,69 @@ function placed(finding: Finding, os: OsView): Finding {
   };
 }
 
+/** A statement that counts towards "affected": what a host must be cleared of. */
+function counts(criterion: Criterion): boolean {
+  return (
+    criterion.status === 'affected' ||
+    criterion.status === 'under_investigation' ||
+    (criterion.status === 'fixed' && !!criterion.earlierAffected)
+  );
+}
+
+/**
+ * Installed packages the advisory names only on other platforms (a notice for Ubuntu 20.04 and 22.04 on an Ubuntu
+ * 24.04 host, an erratum for RHEL 8 on a Rocky 8 host): the advisory does not speak for this host's build, so it is
+ * unknown, one finding per package identity the host's own platform has no statement about.
+ */
+function silentFindings(
+  elsewhere: { sw: InstalledSoftware; finding: Finding }[],
+  spoken: Set<string>,
+  os: OsView,
+  bulletinId: string,
+): Finding[] {
+  const byIdentity = new Map<string, { sw: InstalledSoftware; finding: Finding }[]>();
+  for (const hit of elsewhere) {
+    const identity = hit.finding.criterion.identity;
+    if (spoken.has(identity)) continue;
+    const list = byIdentity.get(identity);
+    if (list) list.push(hit);
+    else byIdentity.set(identity, [hit]);
+  }
+  return [...byIdentity.values()].map((list) => {
+    const { sw, finding } = list[0]!;
+    const where = list.map((h) =>
+      h.finding.otherStream ? { platformLabel: `the ${h.finding.criterion.stream} stream` } : h.finding.criterion,
+    );
+    return {
+      criterion: finding.criterion,
+      value: 'unknown',
+      possibly: true,
+      why: `installed ${sw.name}${sw.version ? ` ${sw.version}` : ''} (${describe(sw.source)}): ${bulletinId} speaks for ${platformsOf(where)} only, not for ${os.text}, so it does not say whether this build is affected`,
+      evidence: sw.source,
+    };
+  });
+}
+
+/** "Ubuntu 18.04, Ubuntu 20.04, Ubuntu 22.04": the platforms a list of statements holds on. */
+function platformsOf(criteria: { platformLabel?: string; platformCpe?: string }[]): string {
+  const names = [...new Set(criteria.map((k) => k.platformLabel ?? k.platformCpe ?? 'another platform'))].sort();
+  return names.length > 4 ? `${names.slice(0, 4).join(', ')}, … (${names.length} platforms)` : names.join(', ');
+}
+
+/** Linux distributions: any of them can carry another distribution's deb or rpm package names. */
+const DISTRIBUTION_OS = /linux|rhel|centos|rocky|alma|fedora|suse|sles|debian|ubuntu|amazon|oracle|mint/;
+
+/**
+ * Could a platform-bound product be on this OS although the advisory names another platform? The same OS at another
+ * release can (the notice does not speak for it), and so can any Linux distribution for a deb or rpm package; a
+ * Windows host cannot hold Ubuntu's packages, so there "not a platform" stands.
+ */
+function mayRunOn(criterion: Criterion, ecosystem: Ecosystem, osIdentity: string): boolean {
+  if (!criterion.platformCpe) return false;
+  if (identityOfPrefix(criterion.platformCpe) === osIdentity) return true;
+  return (ecosystem === 'deb' || ecosystem === 'rpm') && DISTRIBUTION_OS.test(osIdentity);
+}
+
 /** A CSAF relationship's statement holds only on its platform: elsewhere it does not apply. */
 function applies(criterion: Criterion, os: OsView, run: MatchRun<Finding>): boolean {
   if (!criterion.platformCpe || !os.cpe) return true;
@@ -622,6 +791,21 @@ function describeInventories(asset: Asset): string {
   const list = asset.softwareInventories ?? [];
   if (!list.length) return ' (no software inventory at all, only the OS)';
   return ` (has: ${list.map((i) => `${i.kind} ${i.complete ? 'complete' : `incomplete: ${i.completeBecause}`}`).join('; ')})`;
+}
+
+/**
+ * An NVD tree none of whose software the host has: decided once per OS identity and complete inventory of the kind
+ * its leaves need (programs, or an SBOM for libraries); a tree needing both kinds is decided for the host alone.
+ */
+function treeWithoutHits<V>(
+  tree: CompiledBulletin['trees'][number],
+  asset: Asset,
+  os: OsView,
+  run: MatchRun<Finding>,
+  decide: () => V,
+): V {
+  if (tree.absenceKinds.length > 1) return decide();
+  return run.treeWithoutHits(tree, os.identity, completeInventory(asset, tree.absenceKinds[0] ?? 'programs'), decide);
 }
 
 function ecosystemWords(ecosystem: Ecosystem): string {
@@ -654,13 +838,14 @@ function leaf(
       value: true,
       why: `${criterion.cpe} ships with ${os.text}: ${names.componentOf(criterion.identity)?.note ?? 'a component of that OS'}`,
     };
-  const complete = completeInventory(asset, 'programs');
+  const complete = completeInventory(asset, criterion.ecosystem ?? 'programs');
   if (complete)
     return {
       value: false,
       why: `the complete ${complete.kind} inventory (${describe(complete.source)}) does not list ${criterion.cpe}`,
     };
-  return { value: 'unknown', why: `no complete software inventory shows whether ${criterion.cpe} is installed` };
+  const needed = criterion.ecosystem === 'library' ? 'SBOM' : 'software inventory';
+  return { value: 'unknown', why: `no complete ${needed} shows whether ${criterion.cpe} is installed` };
 }
 
 /** Kleene logic over NVD's nodes: AND is false if any part is false, OR is true if any part is true. */

@@ -32,6 +32,11 @@ export interface OsIdentity {
   method?: OsMethod;
   /** What the OS-name table says about an ambiguous name ("NT 6.1 is Windows 7 or Windows Server 2008 R2"). */
   note?: string;
+  /**
+   * The name the importer looked up in the OS name table (not a CPE the source gave): matching looks it up again in
+   * the rules folder's current tables, so a row added after the import applies to this host too.
+   */
+  named?: { name: string; servicePack?: string };
   source: SourceRef;
 }
 

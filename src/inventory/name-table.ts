@@ -15,6 +15,7 @@ export interface NameRow {
   cpe: string;
   purls?: string[];
   componentOf?: string;
+  library?: boolean;
   note?: string;
 }
 
@@ -67,6 +68,8 @@ export class NameTable {
   private readonly purlIdentity = new Map<string, string>();
   /** Product identity → the OS identity prefix it ships with, and the row's note. */
   private readonly components = new Map<string, { os: string; note?: string }>();
+  /** Product identities that are libraries: program listings cannot prove them absent. */
+  private readonly libraries = new Set<string>();
 
   constructor(files: { file: string; table: NameTableFile }[]) {
     for (const { file, table } of files) {
@@ -80,6 +83,7 @@ export class NameTable {
           where: `${file} ${pointer('names', i)}`,
         });
         for (const purl of row.purls ?? []) this.purlIdentity.set(purl.toLowerCase(), identityOfPrefix(row.cpe));
+        if (row.library) this.libraries.add(identityOfPrefix(row.cpe));
         if (row.componentOf)
           this.components.set(identityOfPrefix(row.cpe), {
             os: row.componentOf.toLowerCase(),
@@ -108,6 +112,11 @@ export class NameTable {
   /** The CPE identity (part:vendor:product) a versionless purl belongs to, per the product table. */
   identityOfPurl(purlWithoutVersion: string): string | undefined {
     return this.purlIdentity.get(purlWithoutVersion.toLowerCase());
+  }
+
+  /** A library or runtime component (Log4j, OpenSSL), per the table: only a complete SBOM proves it absent. */
+  isLibrary(identity: string): boolean {
+    return this.libraries.has(identity);
   }
 
   /** The OS a product ships with ("a:microsoft:server_message_block" → "o:microsoft:windows"), per the table. */

@@ -308,7 +308,6 @@ export function assetFacts(
   overrides: FactOverrides = {},
   pool: FactPool = new FactPool(),
 ): AssetFacts {
-  const policy = rulebook.policy;
   const exposureFact = systemExposureFact(asset, exposure, overrides.systemExposure?.[asset.id]);
   const publiclyExposed: FactWithSource<YesNo> = exposure
     ? pool.fact(
@@ -317,38 +316,8 @@ export function assetFacts(
       )
     : pool.fact('yes', 'assumed: no exposure analysis for this asset');
   const systemExposure = pool.fact(exposureFact.fact.value, exposureFact.fact.source);
-  const documents =
-    asset.sources.length === 1
-      ? `${asset.sources[0]!.format}:${asset.sources[0]!.document}`
-      : asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
-  const profileKey = `${asset.environment}|${asset.criticality}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}|${asset.cluster}|${asset.tags.join(',')}|${documents}`;
   // assets with the same inventory profile get the same fact objects
-  const profile = pool.memo(profileKey, () => {
-    const inventory = sourceOfAsset(asset);
-    const safety = safetyImpactFact(asset, policy);
-    const mission = missionImpactFact(asset, policy);
-    const humanImpact = humanImpactOf(rulebook.humanImpact, safety.value, mission.value);
-    return {
-      safetyImpact: safety,
-      missionImpact: mission,
-      humanImpact: {
-        value: humanImpact,
-        source: `CERT/CC Human Impact table: safety impact "${safety.value}" with mission impact "${mission.value}"`,
-      } as FactWithSource<HumanImpact>,
-      environment: { value: asset.environment, source: inventory },
-      criticality: { value: asset.criticality, source: inventory },
-      patchedBy:
-        asset.patchedBy === 'provider'
-          ? {
-              value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`,
-              source: inventory,
-            }
-          : { value: 'self', source: inventory },
-      clusterMember: asset.cluster
-        ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` }
-        : { value: false, source: 'no cluster is recorded' },
-    };
-  });
+  const profile = pool.memo(profileKeyOf(asset), () => profileFacts(asset, rulebook));
   const shared = pool.shared(bulletin, profile, systemExposure, publiclyExposed, () => {
     const facts: Record<string, FactWithSource> = {
       exploitation: bulletin.exploitation,
@@ -385,6 +354,43 @@ export function assetFacts(
   return exposureFact.route
     ? { inputs: shared.inputs, facts: shared.facts, route: pool.route(exposureFact.route) }
     : { inputs: shared.inputs, facts: shared.facts };
+}
+
+/** What makes two assets' inventory facts the same: the fields they are read from, and the documents saying so. */
+function profileKeyOf(asset: Asset): string {
+  const documents =
+    asset.sources.length === 1
+      ? `${asset.sources[0]!.format}:${asset.sources[0]!.document}`
+      : asset.sources.map((s) => `${s.format}:${s.document}`).join('|');
+  return `${asset.environment}|${asset.criticality}|${asset.patchedBy}|${asset.provider}|${asset.patchSlaDays}|${asset.cluster}|${asset.tags.join(',')}|${documents}`;
+}
+
+/** The facts an asset's inventory record gives: impacts per policy, environment, criticality, patcher, cluster. */
+function profileFacts(asset: Asset, rulebook: Rulebook) {
+  const inventory = sourceOfAsset(asset);
+  const safety = safetyImpactFact(asset, rulebook.policy);
+  const mission = missionImpactFact(asset, rulebook.policy);
+  const humanImpact = humanImpactOf(rulebook.humanImpact, safety.value, mission.value);
+  return {
+    safetyImpact: safety,
+    missionImpact: mission,
+    humanImpact: {
+      value: humanImpact,
+      source: `CERT/CC Human Impact table: safety impact "${safety.value}" with mission impact "${mission.value}"`,
+    } as FactWithSource<HumanImpact>,
+    environment: { value: asset.environment, source: inventory },
+    criticality: { value: asset.criticality, source: inventory },
+    patchedBy:
+      asset.patchedBy === 'provider'
+        ? {
+            value: `provider ${asset.provider ?? '(unnamed)'}${asset.patchSlaDays !== undefined ? `, contract SLA ${asset.patchSlaDays} days` : ''}`,
+            source: inventory,
+          }
+        : { value: 'self', source: inventory },
+    clusterMember: asset.cluster
+      ? { value: asset.cluster, source: `${inventory}: member of cluster "${asset.cluster}"` }
+      : { value: false, source: 'no cluster is recorded' },
+  };
 }
 
 function sourceOfAsset(asset: Asset): string {

@@ -9,6 +9,11 @@
  * cpe:2.3:o:cisco:ios:* from the shipped rows (IOS with an unknown release: unknown against cisco-sa-20180328-smi2).
  * Imported with the organization's row "^cisco ios (16.x.y)$ → o:cisco:ios_xe:{1}" in its rules folder, the importer
  * itself records cpe:2.3:o:cisco:ios_xe:16.3.1 and the switch is affected (IOS XE 16.3.1 is in the advisory's list).
+ *
+ * Without a re-import (third session), written before the code: the switch imported with the shipped rules only is
+ * unknown; the organization then adds the row, and the next `assets --bulletin` calls it affected as IOS XE 16.3.1,
+ * because matching names the recorded "Cisco IOS 16.3.1" with today's tables. Taking the row away again makes it
+ * unknown again. An OS CPE the source itself gave (nmap's <cpe>) is not renamed.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -100,8 +105,13 @@ describe('organization name tables', () => {
     const own = (await standing(ownDb, { PATCHCALL_RULES: dir })).matches[0];
     expect(own).toMatchObject({ asset: { name: 'sw-core-01' }, status: 'affected' });
     expect(own.reasons.join(' ')).toMatch(/ios_xe:16\.3\.1/);
-    // the CPE is the import's, recorded with the asset: matching with the shipped rules does not undo it
-    expect((await standing(ownDb)).matches[0]).toMatchObject({ status: 'affected' });
+    // matching names the recorded name with today's tables: the shipped rules alone do not know it as IOS XE
+    expect((await standing(ownDb)).matches[0]).toMatchObject({ status: 'unknown' });
+
+    // the host imported before the row: the row applies at the next question, with no re-import
+    const rowAfter = (await standing(shippedDb, { PATCHCALL_RULES: dir })).matches[0];
+    expect(rowAfter).toMatchObject({ asset: { name: 'sw-core-01' }, status: 'affected' });
+    expect(rowAfter.reasons.join(' ')).toMatch(/ios_xe:16\.3\.1.*our CMDB writes IOS XE 16\.x as "Cisco IOS"/);
   });
 
   it('refuses a row whose pattern is not a regular expression, naming the file and the place', async () => {

@@ -80,6 +80,31 @@ describe('could not compare is never not_affected', () => {
   });
 });
 
+describe('a fixed build of another stream proves nothing', () => {
+  it('keeps an el9 build unknown against an erratum that lists only the el8 fix (it was not_affected)', () => {
+    const b = bulletinOf([
+      product({ name: 'tomcat-9.0.62-40.el8', purl: 'pkg:rpm/redhat/tomcat@9.0.62-40.el8', status: 'fixed' }),
+    ]);
+    const rpm: SoftwareInventory = {
+      kind: 'rpm',
+      complete: true,
+      completeBecause: 'the rpm database',
+      source: { format: 'osquery-packages', document: 'rpm.json' },
+    };
+    const host = (name: string, version: string) =>
+      asset(name, {
+        software: [{ ...installed('tomcat', version, `pkg:rpm/redhat/tomcat@${version}`), inventory: 'rpm' }],
+        softwareInventories: [rpm],
+      });
+    const [el9, el8] = matchAssets(b, [host('el9-01', '9.0.62-11.el9'), host('el8-01', '9.0.62-39.el8')], {
+      names: shipped.get('names'),
+    });
+    expect(el9!.status).toBe('unknown');
+    expect(el9!.reasons.join(' ')).toMatch(/tomcat 9\.0\.62-11\.el9 .*: X-1 speaks for the el8 stream only/);
+    expect(el8!.status).toBe('affected');
+  });
+});
+
 describe('assess with unknown assets', () => {
   it('never recommends defer while unknowns remain; plans "establish" with the CMDB owner', async () => {
     const rulebook = await shipped.rulebook();

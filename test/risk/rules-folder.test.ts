@@ -38,6 +38,7 @@ describe('RulesFolder', () => {
       'rulebook/ssvc-deployer.json',
       'service-ports.json',
       'tables/human_impact_1_0_0.csv',
+      'usual-ports.json',
     ]);
     for (const f of folder.files)
       expect(f.sha256).toBe(

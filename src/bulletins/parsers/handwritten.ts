@@ -58,13 +58,8 @@ export const handwrittenFormat: FormatHandler<BulletinBatch> = {
 
 /** Also used by `/patch new`, whose modal fills the same shape. */
 export function toAdvisory(bulletin: HandwrittenBulletin, doc: Pick<SniffedDocument, 'name'>): AdvisoryRecord {
-  const source: SourceRef = { format: 'bulletin', document: doc.name };
-  const at = (...path: (string | number)[]): SourceRef => ({ ...source, locator: pointer(...path) });
-  const date = (text: string, path: (string | number)[]): { iso: string; assumedUtc: boolean } => {
-    const reading = readIsoDate(text);
-    if (!reading.ok) throw new InputError(doc.name, reading.problem, { pointer: pointer(...path) });
-    return reading;
-  };
+  const reader = readerFor(doc.name);
+  const { source, at, date } = reader;
   const released = date(bulletin.released_at, ['released_at']);
   const cves = [...new Set(bulletin.cves)];
 
@@ -78,37 +73,8 @@ export function toAdvisory(bulletin: HandwrittenBulletin, doc: Pick<SniffedDocum
     source: at('products', i),
   }));
 
-  const remediations: Remediation[] = [
-    ...(bulletin.fixes ?? []).map((fix, i): Remediation => ({
-      category: 'vendor_fix',
-      details: fix.details ?? `Install ${fix.id}`,
-      fixIds: [normalizeFixId(fix.id)],
-      ...(fix.url ? { url: fix.url } : {}),
-      ...(fix.date ? { date: date(fix.date, ['fixes', i, 'date']).iso } : { date: released.iso }),
-      ...(fix.restart_required !== undefined ? { restartRequired: fix.restart_required } : {}),
-      supersedes: fix.supersedes ?? [],
-      productIds: [],
-      cves,
-      source: at('fixes', i),
-    })),
-    ...(bulletin.workarounds ?? []).map((text, i): Remediation => ({
-      category: 'workaround',
-      details: text,
-      fixIds: [],
-      supersedes: [],
-      productIds: [],
-      cves,
-      source: at('workarounds', i),
-    })),
-  ];
-
-  const vulnerablePorts: PortSpec[] = (bulletin.vulnerable_ports ?? []).map((spec, i) => {
-    const [protocol, port] = spec.split('/') as ['tcp' | 'udp', string];
-    const number = Number(port);
-    if (number < 1 || number > 65535)
-      throw new InputError(doc.name, `port ${port} is outside 1-65535`, { pointer: pointer('vulnerable_ports', i) });
-    return { protocol, port: number };
-  });
+  const remediations = remediationsOf(bulletin, cves, released.iso, reader);
+  const vulnerablePorts = vulnerablePortsOf(bulletin, doc.name);
 
   return {
     id: bulletin.id,
@@ -145,6 +111,68 @@ export function toAdvisory(bulletin: HandwrittenBulletin, doc: Pick<SniffedDocum
     ...(bulletin.wormable !== undefined ? { automatable: bulletin.wormable ? 'yes' : 'no' } : {}),
     source,
   };
+}
+
+/** Where each fact of the file is, and its dates read with the file named in any error. */
+interface Reader {
+  source: SourceRef;
+  at: (...path: (string | number)[]) => SourceRef;
+  date: (text: string, path: (string | number)[]) => { iso: string; assumedUtc: boolean };
+}
+
+function readerFor(file: string): Reader {
+  const source: SourceRef = { format: 'bulletin', document: file };
+  return {
+    source,
+    at: (...path) => ({ ...source, locator: pointer(...path) }),
+    date: (text, path) => {
+      const reading = readIsoDate(text);
+      if (!reading.ok) throw new InputError(file, reading.problem, { pointer: pointer(...path) });
+      return reading;
+    },
+  };
+}
+
+/** The bulletin's fixes (dated by themselves, else by its release) and its workarounds. */
+function remediationsOf(
+  bulletin: HandwrittenBulletin,
+  cves: string[],
+  releasedIso: string,
+  { at, date }: Reader,
+): Remediation[] {
+  return [
+    ...(bulletin.fixes ?? []).map((fix, i): Remediation => ({
+      category: 'vendor_fix',
+      details: fix.details ?? `Install ${fix.id}`,
+      fixIds: [normalizeFixId(fix.id)],
+      ...(fix.url ? { url: fix.url } : {}),
+      ...(fix.date ? { date: date(fix.date, ['fixes', i, 'date']).iso } : { date: releasedIso }),
+      ...(fix.restart_required !== undefined ? { restartRequired: fix.restart_required } : {}),
+      supersedes: fix.supersedes ?? [],
+      productIds: [],
+      cves,
+      source: at('fixes', i),
+    })),
+    ...(bulletin.workarounds ?? []).map((text, i): Remediation => ({
+      category: 'workaround',
+      details: text,
+      fixIds: [],
+      supersedes: [],
+      productIds: [],
+      cves,
+      source: at('workarounds', i),
+    })),
+  ];
+}
+
+function vulnerablePortsOf(bulletin: HandwrittenBulletin, file: string): PortSpec[] {
+  return (bulletin.vulnerable_ports ?? []).map((spec, i) => {
+    const [protocol, port] = spec.split('/') as ['tcp' | 'udp', string];
+    const number = Number(port);
+    if (number < 1 || number > 65535)
+      throw new InputError(file, `port ${port} is outside 1-65535`, { pointer: pointer('vulnerable_ports', i) });
+    return { protocol, port: number };
+  });
 }
 
 /** Microsoft fix ids are written "958644", "KB958644" or "kb958644"; keep one spelling so they match. */

@@ -13,8 +13,11 @@ import { exactVersion, nvdConstraint, parseVersionRange, type VersionConstraint 
 export type CriterionKind = 'os' | 'software' | 'name';
 export type CriterionStatus = 'affected' | 'fixed' | 'not_affected' | 'under_investigation';
 
-/** The inventory ecosystem that can prove a software product absent: its package manager, or any listing of programs. */
-export type Ecosystem = 'rpm' | 'deb' | 'npm' | 'pypi' | 'maven' | 'programs';
+/**
+ * The inventory ecosystem that can prove a software product absent: its package manager, any listing of programs,
+ * or for a library (Log4j inside a jar, a bundled OpenSSL) only a complete SBOM.
+ */
+export type Ecosystem = 'rpm' | 'deb' | 'npm' | 'pypi' | 'maven' | 'programs' | 'library';
 
 export interface Criterion {
   /** "o:microsoft:windows_server_2008", "pkg:npm/@loopback/rest", "name:acme widget". */
@@ -73,6 +76,8 @@ export interface CompiledTree {
   softwareIdentities: string[];
   /** Some leaf is an OS: then the verdict depends on the OS itself, not only on its identity. */
   hasOsLeaf: boolean;
+  /** The inventory kinds that can prove its software leaves absent (programs; library for an SBOM). */
+  absenceKinds: Ecosystem[];
 }
 
 const STATUSES = new Set<CriterionStatus>(['affected', 'fixed', 'not_affected', 'under_investigation']);
@@ -102,13 +107,14 @@ export function compileBulletin(bulletin: Bulletin, names: NameTable): CompiledB
   }
   const trees = applicability.map((tree): CompiledTree => {
     const leaves = new Map<CpeCriterion, Criterion>();
-    for (const node of tree.nodes) for (const match of node.matches) leaves.set(match, fromCpeMatch(match));
+    for (const node of tree.nodes) for (const match of node.matches) leaves.set(match, fromCpeMatch(match, names));
     const all = [...leaves.values()];
     return {
       applicability: tree,
       leaves,
       softwareIdentities: [...new Set(all.filter((c) => c.kind !== 'os').map((c) => c.identity))],
       hasOsLeaf: all.some((c) => c.kind === 'os'),
+      absenceKinds: [...new Set(all.filter((c) => c.kind !== 'os').map((c) => c.ecosystem ?? 'programs'))],
     };
   });
 
@@ -199,6 +205,7 @@ function fromProduct(product: ProductEntry, names: NameTable): Criterion {
       cpe: ownCpe,
       ...(constraint ? { constraint } : {}),
       scheme: schemeOfIdentity(identityOfPrefix(ownCpe)),
+      ...libraryOf(identityOfPrefix(ownCpe), names),
     };
   }
   const named = fromName(
@@ -234,6 +241,7 @@ function fromName(text: string, source: SourceRef, names: NameTable, fullName?: 
   if (product)
     return {
       identity: identityOfPrefix(product),
+      ...libraryOf(identityOfPrefix(product), names),
       kind: 'software',
       scheme: 'generic',
       status: 'affected',
@@ -251,7 +259,7 @@ function fromName(text: string, source: SourceRef, names: NameTable, fullName?: 
   };
 }
 
-function fromCpeMatch(match: CpeCriterion): Criterion {
+function fromCpeMatch(match: CpeCriterion, names: NameTable): Criterion {
   const identity = identityOfPrefix(match.criteria);
   const constraint = nvdConstraint(match);
   const part = cpeAttribute(match.criteria, 'part');
@@ -262,9 +270,15 @@ function fromCpeMatch(match: CpeCriterion): Criterion {
     cpe: match.criteria,
     ...(constraint ? { constraint } : {}),
     scheme: schemeOfIdentity(identity),
+    ...libraryOf(identity, names),
     label: match.criteria,
     source: match.source,
   };
+}
+
+/** A library's criteria need a complete SBOM to be proven absent: a list of programs does not show them. */
+function libraryOf(identity: string, names: NameTable): { ecosystem?: Ecosystem } {
+  return names.isLibrary(identity) ? { ecosystem: 'library' } : {};
 }
 
 function nvdLike(product: ProductEntry): VersionConstraint | undefined {

@@ -254,12 +254,14 @@ function fingerprintOs(host: Node, source: Asset['sources'][number], names: Name
           .filter((c) => c.startsWith('cpe:/o:')),
       ),
     ];
-    const cpes = fromClasses.length ? fromClasses.map((c) => toCpe23(c)) : [normalizeOs(names, name).cpe];
+    const named = fromClasses.length ? undefined : normalizeOs(names, name);
+    const cpes = named ? [named.cpe] : fromClasses.map((c) => toCpe23(c));
     const confidence = Number(attr(match, 'accuracy') ?? '0');
     const at = { ...source, locator: `${source.locator}/os/osmatch[${i + 1}]` };
     return cpes.map((cpe): OsIdentity => ({
       raw: name,
       ...(cpe ? { cpe } : {}),
+      ...(named ? { named: named.named } : {}),
       confidence,
       method: 'fingerprint',
       source: at,

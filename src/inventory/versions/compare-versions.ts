@@ -1,7 +1,8 @@
 /**
  * Version comparison per scheme: the one place matching asks "is a before b?". Each scheme follows its ecosystem's
  * own rules: npm's semver (`semver`), PyPI's PEP 440 (`@renovatebot/pep440`), Maven's ComparableVersion,
- * rpmvercmp with epoch:version-release, dpkg, generic dotted numbers, Cisco IOS rebuilds.
+ * rpmvercmp with epoch:version-release, dpkg, RubyGems (`@renovatebot/ruby-semver`), Go modules, Cargo (strict
+ * SemVer 2), NuGet, Composer, generic dotted numbers, Cisco IOS rebuilds.
  *
  * `undefined` means "cannot compare" (a string the scheme cannot read, two Cisco trains, a build without release
  * against one with): callers must treat it as unknown, never as a guess in either direction.
@@ -9,12 +10,28 @@
 import * as pep440 from '@renovatebot/pep440';
 import semver from 'semver';
 import { compareIos } from './cisco-ios-version';
+import { compareComposer } from './composer-version';
 import { compareDeb } from './deb-version';
+import { compareGem } from './gem-version';
 import { compareGeneric } from './generic-version';
+import { compareGo } from './go-version';
 import { compareMaven } from './maven-version';
+import { compareNuGet } from './nuget-version';
 import { compareRpm } from './rpm-version';
 
-export type VersionScheme = 'semver' | 'pep440' | 'maven' | 'rpm' | 'deb' | 'generic' | 'cisco-ios';
+export type VersionScheme =
+  | 'semver'
+  | 'pep440'
+  | 'maven'
+  | 'rpm'
+  | 'deb'
+  | 'gem'
+  | 'golang'
+  | 'cargo'
+  | 'nuget'
+  | 'composer'
+  | 'generic'
+  | 'cisco-ios';
 
 export const VERSION_SCHEMES: readonly VersionScheme[] = [
   'semver',
@@ -22,6 +39,11 @@ export const VERSION_SCHEMES: readonly VersionScheme[] = [
   'maven',
   'rpm',
   'deb',
+  'gem',
+  'golang',
+  'cargo',
+  'nuget',
+  'composer',
   'generic',
   'cisco-ios',
 ];
@@ -39,6 +61,16 @@ export function compareVersions(scheme: VersionScheme, a: string, b: string): -1
       return compareRpm(a, b);
     case 'deb':
       return compareDeb(a, b);
+    case 'gem':
+      return compareGem(a, b);
+    case 'golang':
+      return compareGo(a, b);
+    case 'cargo':
+      return compareCargo(a, b);
+    case 'nuget':
+      return compareNuGet(a, b);
+    case 'composer':
+      return compareComposer(a, b);
     case 'generic':
       return compareGeneric(a, b);
     case 'cisco-ios':
@@ -53,6 +85,13 @@ function compareSemver(a: string, b: string): -1 | 0 | 1 | undefined {
   return semver.compare(a.trim(), b.trim(), options);
 }
 
+/** Cargo follows SemVer 2 strictly (the semver crate): no "v", no leading zeros; build metadata does not order. */
+function compareCargo(a: string, b: string): -1 | 0 | 1 | undefined {
+  if (!semver.valid(a.trim()) || !semver.valid(b.trim()) || /^v/i.test(a.trim()) || /^v/i.test(b.trim()))
+    return undefined;
+  return semver.compare(a.trim(), b.trim());
+}
+
 function comparePep440(a: string, b: string): -1 | 0 | 1 | undefined {
   if (!pep440.valid(a.trim()) || !pep440.valid(b.trim())) return undefined;
   const result = pep440.compare(a.trim(), b.trim());
@@ -61,7 +100,7 @@ function comparePep440(a: string, b: string): -1 | 0 | 1 | undefined {
 
 /**
  * The scheme a purl type's versions follow (https://github.com/package-url/purl-spec types), or undefined when
- * patchcall has no rules for that ecosystem (gem, composer, apk, generic… are not guessed).
+ * patchcall has no rules for that ecosystem (hex, apk, conan, generic… are not guessed).
  */
 export function schemeForPurlType(type: string): VersionScheme | undefined {
   return PURL_SCHEMES[type.toLowerCase()];
@@ -69,8 +108,11 @@ export function schemeForPurlType(type: string): VersionScheme | undefined {
 
 const PURL_SCHEMES: Record<string, VersionScheme> = {
   npm: 'semver',
-  cargo: 'semver',
-  golang: 'semver',
+  cargo: 'cargo',
+  golang: 'golang',
+  gem: 'gem',
+  nuget: 'nuget',
+  composer: 'composer',
   pypi: 'pep440',
   maven: 'maven',
   rpm: 'rpm',

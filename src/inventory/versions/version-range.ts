@@ -29,8 +29,11 @@ export interface VersRange {
 const VERS_SCHEMES: Record<string, VersionScheme> = {
   npm: 'semver',
   semver: 'semver',
-  golang: 'semver',
-  cargo: 'semver',
+  golang: 'golang',
+  cargo: 'cargo',
+  gem: 'gem',
+  nuget: 'nuget',
+  composer: 'composer',
   pypi: 'pep440',
   maven: 'maven',
   rpm: 'rpm',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareVersions, schemeForPurlType } from '../../../src/inventory/versions/compare-versions';
 import { parseIosRelease } from '../../../src/inventory/versions/cisco-ios-version';
+import { normalizeComposer } from '../../../src/inventory/versions/composer-version';
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../../fixtures/versions', name), 'utf8');
 
@@ -150,7 +151,116 @@ describe('schemeForPurlType', () => {
     expect(schemeForPurlType('maven')).toBe('maven');
     expect(schemeForPurlType('rpm')).toBe('rpm');
     expect(schemeForPurlType('deb')).toBe('deb');
-    expect(schemeForPurlType('gem')).toBeUndefined();
+    expect(schemeForPurlType('gem')).toBe('gem');
+    expect(schemeForPurlType('golang')).toBe('golang');
+    expect(schemeForPurlType('cargo')).toBe('cargo');
+    expect(schemeForPurlType('nuget')).toBe('nuget');
+    expect(schemeForPurlType('composer')).toBe('composer');
+    expect(schemeForPurlType('hex')).toBeUndefined();
     expect(schemeForPurlType('generic')).toBeUndefined();
   });
+});
+
+describe('gem: Gem::Version reference vectors (rubygems test_gem_version.rb)', () => {
+  const data = JSON.parse(fixture('rubygems-version.json')) as {
+    compare: [string, string, number][];
+    equal: [string, string][];
+    notEqual: [string, string][];
+    less: [string, string][];
+    invalid: string[];
+  };
+  it.each(data.compare)('%j <=> %j = %d', (a, b, expected) => expect(compareVersions('gem', a, b)).toBe(expected));
+  it.each(data.equal)('%j == %j', (a, b) => expect(compareVersions('gem', a, b)).toBe(0));
+  it.each(data.notEqual)('%j != %j', (a, b) => expect(compareVersions('gem', a, b)).not.toBe(0));
+  it.each(data.less)('%j < %j', (a, b) => {
+    expect(compareVersions('gem', a, b)).toBe(-1);
+    expect(compareVersions('gem', b, a)).toBe(1);
+  });
+  it.each(data.invalid)('cannot order the malformed %j', (bad) =>
+    expect(compareVersions('gem', bad, '1.0')).toBeUndefined(),
+  );
+});
+
+describe('golang: golang.org/x/mod/semver reference vectors (semver_test.go)', () => {
+  const data = JSON.parse(fixture('go-semver.json')) as {
+    tests: [string, string][];
+    compare: [string, string, number][];
+    pseudoVersionsAscending: { versions: string[] };
+  };
+  // TestCompare: the list is ascending; equal canonical forms compare equal; invalid versions are left out, because
+  // patchcall cannot order what Go calls invalid (Go itself ranks them below every valid one)
+  const valid = data.tests.filter(([, canonical]) => canonical);
+  const pairs = valid.flatMap(([a, ca], i) =>
+    valid.map(([b, cb], j): [string, string, number] => [a, b, ca === cb ? 0 : i < j ? -1 : 1]),
+  );
+  it('reads every vector', () => expect(pairs.length).toBe(24 * 24));
+  it.each(pairs)('Compare(%j, %j) = %d', (a, b, expected) => expect(compareVersions('golang', a, b)).toBe(expected));
+  it.each(data.tests.filter(([, canonical]) => !canonical).map(([bad]) => bad))('refuses %j', (bad) =>
+    expect(compareVersions('golang', bad, 'v1.0.0')).toBeUndefined(),
+  );
+  // the stored copy's {"v1.19", "v1.2", -1} is left out: it orders numbers as strings, against the semantic
+  // versioning spec ("numerically") and against the prerelease rule of the same file (test/fixtures/versions/SOURCE.md)
+  it.each(data.compare.filter(([a]) => a !== 'v1.19'))('Compare(%j, %j) = %d', (a, b, expected) =>
+    expect(compareVersions('golang', a, b)).toBe(expected),
+  );
+  it('orders minor versions numerically (v1.19 > v1.2), as the semver spec says', () =>
+    expect(compareVersions('golang', 'v1.19', 'v1.2')).toBe(1));
+  it('puts a pseudo-version between its base and the next release; +incompatible does not order; OSV writes no v', () => {
+    const [base, pseudo, next] = data.pseudoVersionsAscending.versions as [string, string, string];
+    expect(compareVersions('golang', base, pseudo)).toBe(-1);
+    expect(compareVersions('golang', pseudo, next)).toBe(-1);
+    expect(compareVersions('golang', 'v2.0.0+incompatible', 'v2.0.0')).toBe(0);
+    expect(compareVersions('golang', 'v2.0.1+incompatible', 'v2.0.0')).toBe(1);
+    expect(compareVersions('golang', '1.20.5', 'v1.20.5')).toBe(0);
+  });
+});
+
+describe('cargo: SemVer 2, strictly', () => {
+  it('orders prereleases below releases and ignores build metadata', () => {
+    expect(compareVersions('cargo', '1.0.0-alpha', '1.0.0')).toBe(-1);
+    expect(compareVersions('cargo', '1.0.0-beta.11', '1.0.0-beta.2')).toBe(1);
+    expect(compareVersions('cargo', '1.0.0+build.1', '1.0.0')).toBe(0);
+  });
+  it('refuses what the semver crate refuses: a "v", leading zeros, fewer than three parts', () => {
+    expect(compareVersions('cargo', 'v1.0.0', '1.0.0')).toBeUndefined();
+    expect(compareVersions('cargo', '01.0.0', '1.0.0')).toBeUndefined();
+    expect(compareVersions('cargo', '1.0', '1.0.0')).toBeUndefined();
+  });
+});
+
+describe('nuget: NuGet.Versioning reference vectors (VersionComparerTests, NuGetVersionTest)', () => {
+  const data = JSON.parse(fixture('nuget-version.json')) as {
+    equal: [string, string][];
+    less: [string, string][];
+    invalid: string[];
+    legacyParts: [string, string][];
+  };
+  it.each([...data.equal, ...data.legacyParts])('%j = %j', (a, b) => expect(compareVersions('nuget', a, b)).toBe(0));
+  it.each(data.less)('%j < %j', (a, b) => {
+    expect(compareVersions('nuget', a, b)).toBe(-1);
+    expect(compareVersions('nuget', b, a)).toBe(1);
+  });
+  it.each(data.invalid)('refuses %j', (bad) => expect(compareVersions('nuget', bad, '1.0.0')).toBeUndefined());
+});
+
+describe('composer: composer/semver reference vectors (VersionParserTest, ComparatorTest)', () => {
+  const data = JSON.parse(fixture('composer-semver.json')) as {
+    normalize: [string, string][];
+    invalid: string[];
+    compare: [string, string, string, boolean][];
+  };
+  it.each(data.normalize)('normalize(%j) = %j', (input, expected) => expect(normalizeComposer(input)).toBe(expected));
+  it.each(data.invalid)('refuses %j', (bad) => {
+    expect(normalizeComposer(bad)).toBeUndefined();
+    expect(compareVersions('composer', bad, '1.0.0')).toBeUndefined();
+  });
+  const holds = (order: number | undefined, op: string): boolean => {
+    if (order === undefined) return op === '!=';
+    return { '>': order > 0, '>=': order >= 0, '<': order < 0, '<=': order <= 0, '==': order === 0, '!=': order !== 0 }[
+      op
+    ]!;
+  };
+  it.each(data.compare)('%j %s %j is %s', (a, op, b, expected) =>
+    expect(holds(compareVersions('composer', a, b), op)).toBe(expected),
+  );
 });

@@ -117,7 +117,7 @@ describe("VERS containment (the spec's test vectors) through the one evaluator",
   it('is unknown without a scheme or when a version cannot be compared', () => {
     expect(versContains('<v14', '13')).toBeUndefined();
     expect(versContains('vers:npm/<8.0.1', 'next')).toBeUndefined();
-    expect(versContains('vers:gem/<1.0', '0.9')).toBeUndefined();
+    expect(versContains('vers:hex/<1.0', '0.9')).toBeUndefined();
     expect(versContains('vers:all/*', 'anything')).toBe(true);
   });
   it('takes a "!=" version out of the whole range, and is unknown when it cannot tell whether it is that one', () => {
