@@ -13,6 +13,7 @@ import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { writeTransaction } from '../store/write-transaction';
+import { appendImport, type ImportPart } from './import-parts';
 
 export { SOURCE_IMPORTED };
 
@@ -24,6 +25,8 @@ export interface SourceImportedPayload {
   batch: ImportBatch;
   /** The filter name given with `import --name`, when one was. */
   name?: string;
+  /** Set when a large inventory was written as several events (src/app/import-parts.ts). */
+  part?: ImportPart;
 }
 
 export interface ImportInput {
@@ -110,16 +113,9 @@ export function importDocuments(
           batch,
           ...(options.name !== undefined ? { name: options.name } : {}),
         };
-        const event = ctx.events.append({
-          type: SOURCE_IMPORTED,
-          stream,
-          actor: options.actor,
-          payload,
-        });
-        // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
-        projectBatch(ctx, event.seq, batch);
+        const eventSeq = appendImport(ctx, { stream, actor: options.actor, payload });
         options.onProgress?.('store', i + 1, parsed.length);
-        return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
+        return { document: input.doc.name, format, sha256, status: 'imported', eventSeq, ...summary };
       });
       const imported = outcomes.filter((o) => o.status === 'imported');
       if (imported.length)
@@ -170,7 +166,7 @@ export function rebuildProjections(ctx: AppContext): number {
     let count = 0;
     // collected first: better-sqlite3 cannot write while a read statement is still iterating
     for (const event of [...ctx.events.read<SourceImportedPayload>({ type: SOURCE_IMPORTED })]) {
-      projectBatch(ctx, event.seq, event.payload.batch);
+      projectBatch(ctx, event.seq, event.payload.batch, event.payload.part);
       count++;
     }
     recordProjection(ctx, ctx.events.newestSeq(SOURCE_IMPORTED), ['bulletins', 'inventory', 'filters', 'network']);

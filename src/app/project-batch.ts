@@ -4,12 +4,17 @@ import type { ImportBatch } from './formats';
 import { clearInventory, projectInventory } from '../store/inventory-store';
 import { clearExposureInputs, projectFilters, projectNetwork } from '../store/exposure-store';
 
-export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBatch): void {
+export function projectBatch(
+  ctx: AppContext,
+  eventSeq: number,
+  batch: ImportBatch,
+  part?: { index: number; of: number },
+): void {
   switch (batch.kind) {
     case 'bulletins':
       return ctx.bulletins.project(eventSeq, batch);
     case 'inventory':
-      return projectInventory(ctx.db, eventSeq, batch);
+      return projectInventory(ctx.db, eventSeq, batch, part);
     case 'filters':
       return projectFilters(ctx.db, eventSeq, batch);
     case 'network':
