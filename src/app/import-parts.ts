@@ -11,7 +11,9 @@
 import type { InventoryBatch } from '../inventory/model';
 import type { AppContext } from './app-context-type';
 import type { ImportBatch } from './formats';
-import { projectBatch } from './project-batch';
+import { projectBatch, type ImportPart } from './project-batch';
+
+export type { ImportPart };
 import { projectInventoryParts } from '../store/inventory-store';
 import { SOURCE_IMPORTED } from './lookup-tables';
 
@@ -20,12 +22,6 @@ import { SOURCE_IMPORTED } from './lookup-tables';
  * canonical JSON dies young, where 5,000 assets a part left 400 MB of garbage for V8 to collect late.
  */
 export const ASSETS_PER_PART = 500;
-
-export interface ImportPart {
-  /** 1-based. */
-  index: number;
-  of: number;
-}
 
 interface ImportEvent<P> {
   stream: string;

@@ -21,8 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../common/project-root';
 import type { AppContext } from './app-context-type';
 import type { ImportBatch } from './formats';
-import type { ImportPart } from './import-parts';
-import { projectBatch } from './project-batch';
+import { projectBatch, type ImportPart } from './project-batch';
 
 export const SOURCE_IMPORTED = 'source.imported';
 

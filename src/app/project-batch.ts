@@ -4,12 +4,13 @@ import type { ImportBatch } from './formats';
 import { clearInventory, projectInventory } from '../store/inventory-store';
 import { clearExposureInputs, projectFilters, projectNetwork } from '../store/exposure-store';
 
-export function projectBatch(
-  ctx: AppContext,
-  eventSeq: number,
-  batch: ImportBatch,
-  part?: { index: number; of: number },
-): void {
+/** One of the events a large inventory is written as (src/app/import-parts.ts); 1-based. */
+export interface ImportPart {
+  index: number;
+  of: number;
+}
+
+export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBatch, part?: ImportPart): void {
   switch (batch.kind) {
     case 'bulletins':
       return ctx.bulletins.project(eventSeq, batch);
