@@ -1,6 +1,7 @@
 /**
  * `patchcall import`: parse every input whole, then record them all in one transaction: one `source.imported`
- * event per document, with the projections updated in the same transaction. Any bad input stores nothing.
+ * event per document (a large inventory: several, src/app/import-parts.ts), with the projections updated in the same
+ * transaction. Any bad input stores nothing.
  */
 import { createHash } from 'node:crypto';
 import { InputError, PatchcallError } from '../common/errors';
