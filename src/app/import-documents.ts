@@ -1,6 +1,7 @@
 /**
  * `patchcall import`: parse every input whole, then record them all in one transaction: one `source.imported`
- * event per document, with the projections updated in the same transaction. Any bad input stores nothing.
+ * event per document (a large inventory: several, src/app/import-parts.ts), with the projections updated in the same
+ * transaction. Any bad input stores nothing.
  */
 import { createHash } from 'node:crypto';
 import { InputError, PatchcallError } from '../common/errors';
@@ -13,6 +14,7 @@ import { refuseUnknownFilters } from './network-filters';
 import { clearProjections, describeBatch, projectBatch } from './project-batch';
 import { assertTablesMatchLog, recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { writeTransaction } from '../store/write-transaction';
+import { appendImport, type ImportPart } from './import-parts';
 
 export { SOURCE_IMPORTED };
 
@@ -24,6 +26,8 @@ export interface SourceImportedPayload {
   batch: ImportBatch;
   /** The filter name given with `import --name`, when one was. */
   name?: string;
+  /** Set when a large inventory was written as several events (src/app/import-parts.ts). */
+  part?: ImportPart;
 }
 
 export interface ImportInput {
@@ -140,10 +144,8 @@ function recordDocument(ctx: AppContext, parsed: ParsedInput, options: ImportOpt
     batch,
     ...(options.name !== undefined ? { name: options.name } : {}),
   };
-  const event = ctx.events.append({ type: SOURCE_IMPORTED, stream, actor: options.actor, payload });
-  // the tables hold canonical JSON, so `audit rebuild` (projecting the batch read back from the log) gives the same bytes
-  projectBatch(ctx, event.seq, batch);
-  return { document: input.doc.name, format, sha256, status: 'imported', eventSeq: event.seq, ...summary };
+  const eventSeq = appendImport(ctx, { stream, actor: options.actor, payload });
+  return { document: input.doc.name, format, sha256, status: 'imported', eventSeq, ...summary };
 }
 
 const FILTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -182,7 +184,7 @@ export function rebuildProjections(ctx: AppContext): number {
     let count = 0;
     // collected first: better-sqlite3 cannot write while a read statement is still iterating
     for (const event of [...ctx.events.read<SourceImportedPayload>({ type: SOURCE_IMPORTED })]) {
-      projectBatch(ctx, event.seq, event.payload.batch);
+      projectBatch(ctx, event.seq, event.payload.batch, event.payload.part);
       count++;
     }
     recordProjection(ctx, ctx.events.newestSeq(SOURCE_IMPORTED), ['bulletins', 'inventory', 'filters', 'network']);

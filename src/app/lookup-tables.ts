@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../common/project-root';
 import type { AppContext } from './app-context-type';
 import type { ImportBatch } from './formats';
-import { projectBatch } from './project-batch';
+import { projectBatch, type ImportPart } from './project-batch';
 
 export const SOURCE_IMPORTED = 'source.imported';
 
@@ -113,8 +113,8 @@ export function compareTablesWithLog(ctx: AppContext): TableDifference[] {
     // the derived tables reference events that live in the real database only
     derived.pragma('foreign_keys = OFF');
     const derivedCtx: AppContext = { ...ctx, db: derived, bulletins: new BulletinProjection(derived) };
-    for (const event of ctx.events.read<{ batch?: ImportBatch }>({ type: SOURCE_IMPORTED }))
-      if (event.payload.batch) projectBatch(derivedCtx, event.seq, event.payload.batch);
+    for (const event of ctx.events.read<{ batch?: ImportBatch; part?: ImportPart }>({ type: SOURCE_IMPORTED }))
+      if (event.payload.batch) projectBatch(derivedCtx, event.seq, event.payload.batch, event.payload.part);
     const differences: TableDifference[] = [];
     for (const table of ALL_LOOKUP_TABLES) {
       if (tableDigest(ctx.db, table).digest === tableDigest(derived, table).digest) continue;

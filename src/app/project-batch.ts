@@ -4,12 +4,18 @@ import type { ImportBatch } from './formats';
 import { clearInventory, projectInventory } from '../store/inventory-store';
 import { clearExposureInputs, projectFilters, projectNetwork } from '../store/exposure-store';
 
-export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBatch): void {
+/** One of the events a large inventory is written as (src/app/import-parts.ts); 1-based. */
+export interface ImportPart {
+  index: number;
+  of: number;
+}
+
+export function projectBatch(ctx: AppContext, eventSeq: number, batch: ImportBatch, part?: ImportPart): void {
   switch (batch.kind) {
     case 'bulletins':
       return ctx.bulletins.project(eventSeq, batch);
     case 'inventory':
-      return projectInventory(ctx.db, eventSeq, batch);
+      return projectInventory(ctx.db, eventSeq, batch, part);
     case 'filters':
       return projectFilters(ctx.db, eventSeq, batch);
     case 'network':

@@ -8,12 +8,35 @@ import { canonicalJson } from '../common/canonical-json';
 import { groupHostViews, mergeHostViews, viewsOfBatch } from '../inventory/merge-assets';
 import type { Asset, InventoryBatch } from '../inventory/model';
 
-/** Call inside the transaction that appended the event. */
-export function projectInventory(db: Database.Database, eventSeq: number, batch: InventoryBatch): void {
+/**
+ * Call inside the transaction that appended the event. An import written in parts (src/app/import-parts.ts) is
+ * merged once, at its last part: the earlier parts' views are read back from the table then.
+ */
+export function projectInventory(
+  db: Database.Database,
+  eventSeq: number,
+  batch: InventoryBatch,
+  part?: { index: number; of: number },
+): void {
+  const views = insertViews(db, eventSeq, batch);
+  if (part && part.index < part.of) return;
+  refreshCurrent(db, eventSeq, views);
+}
+
+/** The parts of one import, just appended: their views are stored, then merged once with the older ones. */
+export function projectInventoryParts(
+  db: Database.Database,
+  parts: { eventSeq: number; batch: InventoryBatch }[],
+): void {
+  const views = parts.flatMap(({ eventSeq, batch }) => insertViews(db, eventSeq, batch));
+  refreshCurrent(db, parts[0]!.eventSeq, views);
+}
+
+function insertViews(db: Database.Database, eventSeq: number, batch: InventoryBatch): Asset[] {
   const insert = db.prepare('INSERT INTO inventory_views (event_seq, position, view) VALUES (?, ?, ?)');
   const views = viewsOfBatch(batch);
   views.forEach((view, i) => insert.run(eventSeq, i, canonicalJson(stampSeq(view, eventSeq))));
-  refreshCurrent(db, eventSeq, views);
+  return views;
 }
 
 export function clearInventory(db: Database.Database): void {
@@ -34,13 +57,14 @@ export function inventoryDigest(db: Database.Database): string {
 }
 
 /**
- * Merges every view again, the older ones read back from the table one row at a time and the new event's views
- * (the newest, always projected last) taken as they were just stamped, so a 100,000-host import holds each view once.
+ * Merges every view again, the older ones (before event `firstNewSeq`) read back from the table one row at a time and
+ * the new views (the newest, always projected last) taken as they were just stamped, so a 100,000-host import holds
+ * each view once.
  */
-function refreshCurrent(db: Database.Database, eventSeq: number, newViews: Asset[]): void {
+function refreshCurrent(db: Database.Database, firstNewSeq: number, newViews: Asset[]): void {
   const views: Asset[] = [];
   const older = db.prepare('SELECT view FROM inventory_views WHERE event_seq < ? ORDER BY event_seq, position');
-  for (const [view] of older.raw().iterate(eventSeq) as Iterable<[string]>) views.push(JSON.parse(view) as Asset);
+  for (const [view] of older.raw().iterate(firstNewSeq) as Iterable<[string]>) views.push(JSON.parse(view) as Asset);
   for (const view of newViews) views.push(view);
   db.exec('DELETE FROM inventory_assets');
   const insert = db.prepare('INSERT INTO inventory_assets (id, ord, name, asset) VALUES (?, ?, ?, ?)');
