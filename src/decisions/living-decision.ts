@@ -27,6 +27,7 @@ export const LivingEvents = {
   providerRequested: 'decision.provider-requested',
   providerAnswered: 'decision.provider-answered',
   noticePosted: 'decision.notice-posted',
+  reassessed: 'decision.reassessed',
 } as const;
 
 /** The inputs changed and the re-assessment differs: before → after, with the deciding facts. */
@@ -107,6 +108,17 @@ export interface NoticePostedPayload {
   key: string;
   channel: string;
   ts: string;
+}
+
+/**
+ * Assessed again on new inputs with the same facts: the snapshot (with its inputs fingerprint) is logged so no
+ * process assesses the decision again until its inputs move.
+ */
+export interface ReassessedPayload {
+  /** `reassessed:<decision>:<inputs fingerprint>`. */
+  key: string;
+  cause: string;
+  snapshot: DecisionSnapshot;
 }
 
 export function emptyLiving(): LivingState {
@@ -205,6 +217,10 @@ export function applyLivingEvent(state: DecisionState, event: DecisionEvent): De
       );
       return keyed({ ...state, cardVersion: event.seq, living: { ...withNotice(living, p.notice), providers } }, p.key);
     }
+    case LivingEvents.reassessed: {
+      const p = event.payload as ReassessedPayload;
+      return keyed({ ...state, living: { ...living, basis: p.snapshot } }, p.key);
+    }
     case LivingEvents.noticePosted: {
       const p = event.payload as NoticePostedPayload;
       if (living.noticesPosted.includes(p.key)) return state;
@@ -230,6 +246,8 @@ export function latestAnswer(request: ProviderRequestState): ProviderRequestStat
 export function describeLivingEvent(type: string, payload: unknown): string | undefined {
   if (type === LivingEvents.noticePosted)
     return `posted a notice in the channel (${(payload as NoticePostedPayload).key})`;
+  if (type === LivingEvents.reassessed)
+    return `assessed again after ${(payload as ReassessedPayload).cause}: the facts did not change`;
   if (!(Object.values(LivingEvents) as string[]).includes(type)) return undefined;
   const notice = (payload as { notice?: ChannelNotice }).notice;
   return notice ? notice.text.split('\n')[0] : undefined;

@@ -63,7 +63,9 @@ describe('re-assessment after new data', () => {
       await patchcall.conveneDecision(membership, { bulletinId, actor: 'U0SEC0001', trigger: 'command', now });
   }
 
-  const eventCount = (id: string) => [...ctx.events.read({ stream: `decision:${id}` })].length;
+  // a re-assessment that finds the same facts logs only its inputs fingerprint: that re-opens nothing
+  const eventCount = (id: string) =>
+    [...ctx.events.read({ stream: `decision:${id}` })].filter((e) => e.type !== LivingEvents.reassessed).length;
   const factsChanged = (id: string) =>
     [...ctx.events.read<FactsChangedPayload>({ stream: `decision:${id}`, type: LivingEvents.factsChanged })].map(
       (e) => e.payload,
@@ -113,6 +115,10 @@ describe('re-assessment after new data', () => {
       '#model_version:v2025.03.14,score_date:2008-10-24T00:00:00+0000\ncve,epss,percentile\nCVE-2008-4250,0.97,0.999\n',
     );
     expect(await importLater(epss)).toEqual([]);
+    // the fingerprint of the new inputs is in the log: a second look, as from another process, assesses nothing
+    const fresh = patchcallOver(ctx);
+    const again = await fresh.reassessDecisions({ actor: 'test', cause: 'a look' });
+    expect(again.outcomes.map((o) => o.result)).toEqual(['unaffected', 'unaffected']);
   });
 
   it('a scan finding another Windows 2003 host re-opens MS08-067 only', async () => {
