@@ -168,7 +168,10 @@ async function assessAgain(
 ): Promise<Reassessed> {
   // the assets the run already read, so neither the assessment nor the exposure reads them again
   const shared: AppContext = Object.create(ctx, { loadedAssets: { value: inputs.assets } }) as AppContext;
-  const assessment = await assess(shared, state.bulletinId, ctx.clock());
+  // deadlines stay counted from the convening (the first assessment): new facts never open a fresh window
+  const assessment = await assess(shared, state.bulletinId, ctx.clock(), {
+    ...(state.convenedAt ? { deadlineAnchor: state.convenedAt } : {}),
+  });
   const bulletin = loadBulletin(ctx, state.bulletinId);
   const matches = assetMatches(shared, bulletin, inputs.rules);
   const report = exposureOfMatches(shared, bulletin, matches, { rules: inputs.rules });
