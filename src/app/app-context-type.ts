@@ -5,6 +5,7 @@ import type { EventLog } from '../store/event-log';
 import type { BulletinProjection } from '../store/bulletin-projection';
 import type { LiveRulesFolder, RulesFolder } from './rules-folder';
 import type { SigningKey } from '../audit/record-signature';
+import type { Asset } from '../inventory/model';
 
 export interface AppContext {
   db: Database.Database;
@@ -21,5 +22,10 @@ export interface AppContext {
   readonly signingKey: SigningKey;
   /** The moment `--at` replays; absent when acting now. Inventory facts dated after it are left out. */
   asOf?: Date;
+  /**
+   * The current assets as a run that looks at many decisions already read them (a re-assessment shares one read
+   * between its decisions); absent everywhere else, and then the assets are read from the store.
+   */
+  readonly loadedAssets?: Asset[];
   close(): void;
 }

@@ -11,6 +11,8 @@ export interface AssessOptions {
   /** What-if blocks in `patchcall exposure --block` syntax: their effect feeds the mitigation step. */
   blocks?: string[];
   overrides?: FactOverrides;
+  /** Count deadlines from here, not from now: a decision assessed again keeps its convening time. */
+  deadlineAnchor?: Date | string;
 }
 
 export async function assessBulletin(
@@ -36,5 +38,6 @@ export async function assessBulletin(
     now: ctx.clock(),
     ...(after.length ? { exposureAfterMitigation: after } : {}),
     ...(options.overrides ? { overrides: options.overrides } : {}),
+    ...(options.deadlineAnchor !== undefined ? { deadlineAnchor: options.deadlineAnchor } : {}),
   });
 }

@@ -10,6 +10,7 @@ import { loadBulletin } from './bulletin-queries';
 
 /** The current assets; replaying with `--at`, a fix or package counts only from its install date. */
 export function listAssets(ctx: AppContext): Asset[] {
+  if (ctx.loadedAssets) return ctx.loadedAssets;
   const assets = loadAssets(ctx.db);
   return ctx.asOf ? assetsAsOf(assets, ctx.asOf) : assets;
 }

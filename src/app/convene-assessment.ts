@@ -2,4 +2,4 @@
 import { assessBulletin } from './assess-bulletin';
 import type { AssessFn } from './convene-decision';
 
-export const assessForDecision: AssessFn = (ctx, bulletinId) => assessBulletin(ctx, bulletinId);
+export const assessForDecision: AssessFn = (ctx, bulletinId, _now, options) => assessBulletin(ctx, bulletinId, options);

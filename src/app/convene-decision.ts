@@ -21,7 +21,12 @@ import type { HandwrittenBulletin } from '../bulletins/parsers/handwritten';
 import type { RoleMembership } from './role-membership';
 
 /** The risk assessment a decision is convened on (src/app/assess-bulletin.ts in production). */
-export type AssessFn = (ctx: AppContext, bulletinId: string, now: Date) => Promise<Assessment>;
+export type AssessFn = (
+  ctx: AppContext,
+  bulletinId: string,
+  now: Date,
+  options?: { deadlineAnchor?: string },
+) => Promise<Assessment>;
 
 export interface ConveneRequest {
   bulletinId: string;

@@ -4,6 +4,7 @@ import type { DecisionSnapshot } from '../decisions/decision-model';
 import { exposureInputsDigest } from '../store/exposure-store';
 import { inventoryDigest } from '../store/inventory-store';
 import type { AppContext } from './app-context';
+import { ReassessInputs } from './reassess-inputs';
 
 /**
  * `rulebookDigest` is the rules folder digest of the assessment shown, when the caller has it; otherwise the
@@ -15,7 +16,7 @@ export function takeSnapshot(
   bulletin: Bulletin,
   rulebookDigest?: string,
   /** Digests the caller already took (a re-assessment of many decisions reads the inventory once). */
-  digests?: { inventoryHash: string; exposureInputsHash: string },
+  digests?: { inventoryHash: string; exposureInputsHash: string; inputsFingerprint: string },
 ): DecisionSnapshot {
   const rules = ctx.rules;
   const advisories = ctx.bulletins.advisoryRecords(bulletin.id);
@@ -31,5 +32,7 @@ export function takeSnapshot(
     rulesDigest: rules.digest,
     rulesFiles: rules.files.map((file) => ({ path: file.path, sha256: file.sha256 })),
     logHeadSeq: ctx.events.head().seq,
+    // logged with the assessment, so a re-assessment in any process knows whether this decision's inputs moved
+    inputsFingerprint: digests?.inputsFingerprint ?? new ReassessInputs(ctx).fingerprint(bulletin),
   };
 }

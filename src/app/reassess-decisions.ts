@@ -9,11 +9,12 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
+import type { Bulletin } from '../bulletins/model';
 import type { AssetExposure } from '../exposure/model';
 import type { MatchStatus } from '../inventory/model';
 import { assetLines } from '../decisions/decision-brief';
 import type { DecisionSnapshot, DecisionState, ChannelNotice } from '../decisions/decision-model';
-import { LivingEvents, type FactsChangedPayload } from '../decisions/living-decision';
+import { LivingEvents, type FactsChangedPayload, type ReassessedPayload } from '../decisions/living-decision';
 import {
   assessmentChanges,
   type AssessedBulletin,
@@ -22,8 +23,6 @@ import {
   type FieldChange,
 } from '../risk/assessment-changes';
 import type { Assessment } from '../risk/model';
-import { exposureInputsDigest } from '../store/exposure-store';
-import { inventoryDigest } from '../store/inventory-store';
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import type { ImportOutcome } from './import-documents';
@@ -34,7 +33,7 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
 import { escalateOverdue, recordProgress, type Reassessed } from './plan-progress-from-imports';
-import { lastFingerprints, RelevantAssets } from './relevant-assets';
+import { ReassessInputs, sourceSeqs } from './reassess-inputs';
 
 export interface ReassessRequest {
   actor: string;
@@ -80,89 +79,109 @@ export async function reassessDecisions(
   request: ReassessRequest,
 ): Promise<ReassessReport> {
   const open = listDecisions(ctx).filter((d) => d.status !== 'new' && d.assessment && !d.living?.closed);
-  // digesting today's inventory reads every asset: only worth it when a decision may need it
-  const inputs = open.length ? currentInputs(ctx) : undefined;
+  // the inventory is read once per run, and only when some decision may need it
+  const inputs = open.length ? new ReassessInputs(ctx) : undefined;
   const outcomes: ReassessOutcome[] = [];
   const touched = new Set<string>();
-  const fingerprints = lastFingerprints.get(ctx) ?? new Map<string, string>();
-  lastFingerprints.set(ctx, fingerprints);
-  let relevant: RelevantAssets | undefined;
   let assessMs = 0;
   for (const listed of open) {
-    const moved = inputsMoved(ctx, listed, inputs!);
-    const bulletin = loadBulletin(ctx, listed.bulletinId);
-    // unmoved inputs: the decision's assessment matches today's inventory, so its fingerprint is today's
-    const known = fingerprints.has(listed.id);
-    const fingerprint =
-      moved || !known ? (relevant ??= new RelevantAssets(ctx)).fingerprint(bulletin) : fingerprints.get(listed.id)!;
-    if (!moved) fingerprints.set(listed.id, fingerprint);
-    // only the inventory moved, and not in any asset this bulletin can concern: nothing to assess again
-    if (!moved || (moved === 'inventory' && fingerprints.get(listed.id) === fingerprint)) {
-      outcomes.push({ decisionId: listed.id, result: 'unaffected' });
-      continue;
-    }
     const started = performance.now();
-    const reassessed = await assessAgain(ctx, assess, listed.bulletinId, inputs!);
-    assessMs += performance.now() - started;
-    const outcome = writeTransaction(ctx.db, () => record(ctx, loadDecision(ctx, listed.id), reassessed, request));
-    fingerprints.set(listed.id, fingerprint!);
-    if (outcome.result !== 'unchanged') touched.add(listed.id);
+    const { outcome, assessed } = await reassessDecision(ctx, assess, listed, request, inputs);
+    if (assessed) assessMs += performance.now() - started;
+    if (outcome.result !== 'unchanged' && outcome.result !== 'unaffected') touched.add(listed.id);
     outcomes.push(outcome);
   }
   for (const id of escalateOverdue(ctx)) touched.add(id);
   return { outcomes, assessMs, touched: [...touched] };
 }
 
-interface CurrentInputs {
-  inventoryHash: string;
-  exposureInputsHash: string;
-  rulesDigest: string;
-}
-
-/** The digests every decision shares, computed once per run (the inventory digest reads every asset). */
-function currentInputs(ctx: AppContext): CurrentInputs {
-  return {
-    inventoryHash: inventoryDigest(ctx.db),
-    exposureInputsHash: exposureInputsDigest(ctx.db),
-    rulesDigest: ctx.rules.digest,
-  };
-}
-
 /**
- * The inputs the decision last saw against today's: `inventory` when only the inventory moved, `other` when the
- * bulletin's sources, the network or the rules did, false when nothing did.
+ * One decision against today's inputs: left alone when its logged inputs fingerprint is today's; otherwise assessed
+ * again, and the change of facts, the progress or (when neither) the new fingerprint is appended. `inputs` is what
+ * a run shares between decisions; without it the decision reads its own (the same events either way).
  */
-function inputsMoved(ctx: AppContext, state: DecisionState, now: CurrentInputs): 'inventory' | 'other' | false {
-  const basis: DecisionSnapshot | undefined = state.living?.basis ?? state.call?.snapshot ?? state.snapshot;
-  if (!basis) return 'other';
-  const sources = [
-    ...new Set(
-      loadBulletin(ctx, state.bulletinId)
-        .sources.map((s) => s.eventSeq)
-        .filter((seq): seq is number => seq !== undefined),
-    ),
-  ].sort((a, b) => a - b);
-  if (
-    basis.exposureInputsHash !== now.exposureInputsHash ||
-    (basis.rulesDigest ?? basis.rulebookHash) !== now.rulesDigest ||
-    sources.join(',') !== basis.bulletinSourceSeqs.join(',')
-  )
-    return 'other';
-  return basis.inventoryHash !== now.inventoryHash ? 'inventory' : false;
+export async function reassessDecision(
+  ctx: AppContext,
+  assess: AssessFn,
+  listed: DecisionState,
+  request: ReassessRequest,
+  inputs: ReassessInputs = new ReassessInputs(ctx),
+): Promise<{ outcome: ReassessOutcome; assessed: boolean }> {
+  const bulletin = loadBulletin(ctx, listed.bulletinId);
+  const fingerprint = inputs.fingerprint(bulletin);
+  const basis = basisOf(listed);
+  if (basis?.inputsFingerprint === fingerprint)
+    return { outcome: { decisionId: listed.id, result: 'unaffected' }, assessed: false };
+  if (basis && basis.inputsFingerprint === undefined && !legacyInputsMoved(ctx, basis, bulletin, inputs)) {
+    // logged before fingerprints were: the whole-inventory digests show nothing moved, so today's fingerprint is its own
+    writeTransaction(ctx.db, () => {
+      const state = loadDecision(ctx, listed.id);
+      appendDecisionEvent<ReassessedPayload>(ctx, state, LivingEvents.reassessed, 'system', {
+        key: `reassessed:${listed.id}:${fingerprint}`,
+        cause: request.cause,
+        snapshot: { ...basis, inputsFingerprint: fingerprint },
+      });
+    });
+    return { outcome: { decisionId: listed.id, result: 'unaffected' }, assessed: false };
+  }
+  const reassessed = await assessAgain(ctx, assess, listed, inputs, fingerprint);
+  const outcome = writeTransaction(ctx.db, () => {
+    const state = loadDecision(ctx, listed.id);
+    const result = record(ctx, state, reassessed, request);
+    const after = loadDecision(ctx, listed.id);
+    const key = `reassessed:${listed.id}:${fingerprint}`;
+    if (basisOf(after)?.inputsFingerprint !== fingerprint && !after.keys.includes(key))
+      appendDecisionEvent<ReassessedPayload>(ctx, after, LivingEvents.reassessed, 'system', {
+        key,
+        cause: request.cause,
+        snapshot: reassessed.snapshot,
+      });
+    return result;
+  });
+  return { outcome, assessed: true };
+}
+
+function legacyInputsMoved(
+  ctx: AppContext,
+  basis: DecisionSnapshot,
+  bulletin: Bulletin,
+  inputs: ReassessInputs,
+): boolean {
+  return (
+    basis.exposureInputsHash !== inputs.exposureInputsHash ||
+    (basis.rulesDigest ?? basis.rulebookHash) !== inputs.rules.digest ||
+    sourceSeqs(bulletin).join(',') !== basis.bulletinSourceSeqs.join(',') ||
+    basis.inventoryHash !== inputs.inventoryHash
+  );
+}
+
+function basisOf(state: DecisionState): DecisionSnapshot | undefined {
+  return state.living?.basis ?? state.call?.snapshot ?? state.snapshot;
 }
 
 async function assessAgain(
   ctx: AppContext,
   assess: AssessFn,
-  bulletinId: string,
-  inputs: CurrentInputs,
+  state: DecisionState,
+  inputs: ReassessInputs,
+  fingerprint: string,
 ): Promise<Reassessed> {
-  const assessment = await assess(ctx, bulletinId, ctx.clock());
-  const bulletin = loadBulletin(ctx, bulletinId);
-  const matches = assetMatches(ctx, bulletin);
-  const report = exposureOfMatches(ctx, bulletin, matches);
+  // the assets the run already read, so neither the assessment nor the exposure reads them again
+  const shared: AppContext = Object.create(ctx, { loadedAssets: { value: inputs.assets } }) as AppContext;
+  // deadlines stay counted from the convening (the first assessment): new facts never open a fresh window
+  const assessment = await assess(shared, state.bulletinId, ctx.clock(), {
+    ...(state.convenedAt ? { deadlineAnchor: state.convenedAt } : {}),
+  });
+  const bulletin = loadBulletin(ctx, state.bulletinId);
+  const matches = assetMatches(shared, bulletin, inputs.rules);
+  const report = exposureOfMatches(shared, bulletin, matches, { rules: inputs.rules });
   const exposures = report.assets.flatMap((a): AssetExposure[] => (a.exposure ? [a.exposure] : []));
-  return { assessment, matches, exposures, snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest, inputs) };
+  const snapshot = takeSnapshot(ctx, bulletin, assessment.rulebookDigest, {
+    inventoryHash: inputs.inventoryHash,
+    exposureInputsHash: inputs.exposureInputsHash,
+    inputsFingerprint: fingerprint,
+  });
+  return { assessment, matches, exposures, snapshot };
 }
 
 function record(

@@ -118,6 +118,12 @@ export interface DecisionSnapshot {
   rulesFiles?: { path: string; sha256: string }[];
   /** The last event in the log when the snapshot was taken. */
   logHeadSeq: number;
+  /**
+   * sha256 over this decision's own inputs (the bulletin as merged, the assets it can concern, exposure inputs,
+   * rules; src/app/reassess-inputs.ts). Absent in snapshots taken before it was logged: such a decision is assessed
+   * again once.
+   */
+  inputsFingerprint?: string;
 }
 
 export interface ConvenedPayload {

@@ -28,6 +28,7 @@ export const LivingEvents = {
   providerRequested: 'decision.provider-requested',
   providerAnswered: 'decision.provider-answered',
   noticePosted: 'decision.notice-posted',
+  reassessed: 'decision.reassessed',
 } as const;
 
 /** The inputs changed and the re-assessment differs: before → after, with the deciding facts. */
@@ -110,6 +111,17 @@ export interface NoticePostedPayload {
   ts: string;
 }
 
+/**
+ * Assessed again on new inputs with the same facts: the snapshot (with its inputs fingerprint) is logged so no
+ * process assesses the decision again until its inputs move.
+ */
+export interface ReassessedPayload {
+  /** `reassessed:<decision>:<inputs fingerprint>`. */
+  key: string;
+  cause: string;
+  snapshot: DecisionSnapshot;
+}
+
 export function emptyLiving(): LivingState {
   return { providers: [], escalations: [], notices: [], noticesPosted: [] };
 }
@@ -135,6 +147,7 @@ const LIVING_HANDLERS: Record<string, LivingHandler> = {
   [LivingEvents.providerRequested]: providerRequested,
   [LivingEvents.providerAnswered]: providerAnswered,
   [LivingEvents.noticePosted]: noticePosted,
+  [LivingEvents.reassessed]: reassessed,
 };
 
 function noticed(living: LivingState, notice: ChannelNotice): LivingState {
@@ -216,6 +229,11 @@ function providerAnswered(state: DecisionState, event: DecisionEvent, living: Li
   return withKey({ ...state, cardVersion: event.seq, living: { ...noticed(living, p.notice), providers } }, p.key);
 }
 
+function reassessed(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
+  const p = event.payload as ReassessedPayload;
+  return withKey({ ...state, living: { ...living, basis: p.snapshot } }, p.key);
+}
+
 function noticePosted(state: DecisionState, event: DecisionEvent, living: LivingState): DecisionState {
   const p = event.payload as NoticePostedPayload;
   if (living.noticesPosted.includes(p.key)) return state;
@@ -237,6 +255,8 @@ export function latestAnswer(request: ProviderRequestState): ProviderRequestStat
 export function describeLivingEvent(type: string, payload: unknown): string | undefined {
   if (type === LivingEvents.noticePosted)
     return `posted a notice in the channel (${(payload as NoticePostedPayload).key})`;
+  if (type === LivingEvents.reassessed)
+    return `assessed again after ${(payload as ReassessedPayload).cause}: the facts did not change`;
   if (!(Object.values(LivingEvents) as string[]).includes(type)) return undefined;
   const notice = (payload as { notice?: ChannelNotice }).notice;
   return notice ? notice.text.split('\n')[0] : undefined;

@@ -28,6 +28,8 @@ export interface AssessInput {
   exposures: AssetExposure[];
   rulebook: Rulebook;
   now: Date | Dayjs | string;
+  /** Count deadlines from this moment instead of `now` (a decision assessed again keeps its first anchor). */
+  deadlineAnchor?: Date | string;
   overrides?: FactOverrides;
   /** A precomputed what-if: each asset's exposure once the suggested block is in place. */
   exposureAfterMitigation?: AssetExposure[];
@@ -38,7 +40,8 @@ export async function assess(input: AssessInput): Promise<Assessment> {
   const policy = rulebook.policy;
   const now = dayjs(input.now).tz(policy.timezone);
   const facts = bulletinFacts(bulletin, policy, now, input.overrides);
-  const memo = new VerdictMemo(rulebook, verdictSetting(facts, now, rulebook), input.overrides);
+  const anchor = input.deadlineAnchor !== undefined ? dayjs(input.deadlineAnchor).tz(policy.timezone) : undefined;
+  const memo = new VerdictMemo(rulebook, verdictSetting(facts, now, rulebook, anchor), input.overrides);
   const exposures = new Map(input.exposures.map((e) => [e.assetId, e]));
   const mitigated = new Map((input.exposureAfterMitigation ?? []).map((e) => [e.assetId, e]));
   const unknownMatches = input.matches.filter((m) => m.status === 'unknown');

@@ -25,6 +25,11 @@ export interface DeadlineInput {
   /** When the fix (or the bulletin) was released, ISO date or date-time. */
   releasedAt?: string;
   now: Dayjs;
+  /**
+   * Where the urgency's own deadline is counted from when it is not `now`: a decision assessed again keeps its
+   * first assessment's anchor, so new facts never give it a fresh window.
+   */
+  anchor?: Dayjs;
   policy: Policy;
   /** `urgencyDeadline(urgency, now, policy)` from a caller that computes many deadlines at one `now`. */
   urgencyDeadline?: (urgency: Urgency) => Candidate;
@@ -37,6 +42,7 @@ export interface Candidate {
 
 export function computeDeadline(input: DeadlineInput): Deadline {
   const { policy, now } = input;
+  const from = input.anchor ?? now;
   const zone = policy.timezone;
   const candidates: Candidate[] = [];
   if (input.kevDueDate)
@@ -50,7 +56,7 @@ export function computeDeadline(input: DeadlineInput): Deadline {
   const bodDays = input.bodTimeline ? policy.bodTimelineDays[input.bodTimeline] : undefined;
   if (policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline && bodDays !== null && bodDays !== undefined) {
     candidates.push({
-      at: addLocalDays(now.tz(zone), bodDays, zone),
+      at: addLocalDays(from.tz(zone), bodDays, zone),
       reason: `BOD 26-04: ${input.bodTimeline} from the assessment`,
     });
   } else {
@@ -58,12 +64,17 @@ export function computeDeadline(input: DeadlineInput): Deadline {
       policy.deadlinePolicy === 'bod-26-04' && input.bodTimeline
         ? `BOD 26-04: ${input.bodTimeline}, so by urgency: `
         : '';
-    const own = input.urgencyDeadline
-      ? input.urgencyDeadline(input.urgency)
-      : urgencyDeadline(input.urgency, now, policy);
-    candidates.push({ ...own, reason: prefix + own.reason });
+    const own =
+      input.urgencyDeadline && !input.anchor
+        ? input.urgencyDeadline(input.urgency)
+        : urgencyDeadline(input.urgency, from, policy);
+    const anchored = input.anchor ? `, counted from ${formatTime(isoInstant(from), zone)}` : '';
+    candidates.push({ ...own, reason: prefix + own.reason + anchored });
   }
-  const earliest = candidates.reduce((a, c) => (c.at.isBefore(a.at) ? c : a));
+  const soonest = candidates.reduce((a, c) => (c.at.isBefore(a.at) ? c : a));
+  // an anchored deadline already behind us is due now, and says so
+  const earliest =
+    input.anchor && soonest.at.isBefore(now) ? { at: now, reason: `${soonest.reason}: already past, so now` } : soonest;
   const freeze = freezeAt(earliest.at, input.urgency, policy);
   if (freeze) {
     const end = localDateTime(freeze.to, zone);

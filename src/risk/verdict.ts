@@ -22,6 +22,8 @@ export interface VerdictSetting {
   bulletin: BulletinFacts;
   /** The assessment time, in the policy's time zone. */
   now: Dayjs;
+  /** Where deadlines are counted from when not `now` (a decision assessed again keeps its first anchor). */
+  anchor?: Dayjs;
   evaluator: RuleEvaluator;
   /** Whole hours from the fix's release to the assessment, when the release is known. */
   fixAge?: FactWithSource<number>;
@@ -31,11 +33,17 @@ export interface VerdictSetting {
   showTime: (iso: string) => string;
 }
 
-export function verdictSetting(bulletin: BulletinFacts, now: Dayjs, rulebook: Rulebook): VerdictSetting {
+export function verdictSetting(
+  bulletin: BulletinFacts,
+  now: Dayjs,
+  rulebook: Rulebook,
+  anchor?: Dayjs,
+): VerdictSetting {
   const releasedAt = bulletin.fixReleasedAt?.value;
   const setting: VerdictSetting = {
     bulletin,
     now,
+    ...(anchor ? { anchor } : {}),
     evaluator: new RuleEvaluator(rulebook.rules),
     deadline: (asset, urgency, bodTimeline) => deadlineFor(asset, urgency, bodTimeline, rulebook, setting),
     showTime: (iso) => formatTime(iso, rulebook.policy.timezone),
@@ -81,13 +89,14 @@ export function deadlineFor(
   urgency: Urgency,
   bodTimeline: BodTimeline | undefined,
   rulebook: Rulebook,
-  { bulletin, now }: Pick<VerdictSetting, 'bulletin' | 'now'>,
+  { bulletin, now, anchor }: Pick<VerdictSetting, 'bulletin' | 'now' | 'anchor'>,
 ): Deadline {
   const releasedAt = bulletin.fixReleasedAt?.value;
   return computeDeadline({
     urgency,
     asset,
     now,
+    ...(anchor ? { anchor } : {}),
     policy: rulebook.policy,
     ...(bodTimeline ? { bodTimeline } : {}),
     ...(bulletin.kevDueDate ? { kevDueDate: bulletin.kevDueDate } : {}),

@@ -63,7 +63,9 @@ describe('re-assessment after new data', () => {
       await patchcall.conveneDecision(membership, { bulletinId, actor: 'U0SEC0001', trigger: 'command', now });
   }
 
-  const eventCount = (id: string) => [...ctx.events.read({ stream: `decision:${id}` })].length;
+  // a re-assessment that finds the same facts logs only its inputs fingerprint: that re-opens nothing
+  const eventCount = (id: string) =>
+    [...ctx.events.read({ stream: `decision:${id}` })].filter((e) => e.type !== LivingEvents.reassessed).length;
   const factsChanged = (id: string) =>
     [...ctx.events.read<FactsChangedPayload>({ stream: `decision:${id}`, type: LivingEvents.factsChanged })].map(
       (e) => e.payload,
@@ -105,6 +107,27 @@ describe('re-assessment after new data', () => {
     );
   });
 
+  it('re-opened two days later, the decision keeps its convening as the deadline anchor: a window already past is now', async () => {
+    await start();
+    const convenedAt = patchcall.loadDecision('MS08-067').convenedAt!;
+    const first = patchcall.loadDecision('MS08-067').assessment!.verdicts.map((v) => v.deadline.dueAt);
+    now = new Date('2008-10-25T18:30:00Z');
+    expect(await importLater(living('kev-ms08-067.json'))).toEqual(['MS08-067']);
+    const verdicts = patchcall.loadDecision('MS08-067').assessment!.verdicts;
+    expect(verdicts.length).toBeGreaterThan(0);
+    for (const verdict of verdicts) {
+      // never a fresh window counted from the re-assessment
+      expect(Date.parse(verdict.deadline.dueAt)).toBeLessThanOrEqual(Math.max(now.getTime(), ...first.map(Date.parse)));
+      if (Date.parse(verdict.deadline.dueAt) === now.getTime())
+        expect(verdict.deadline.reason).toMatch(/already past, so now$/);
+    }
+    // the immediate ones were due 24 h after the convening, long past: due now, and said so
+    const immediate = verdicts.filter((v) => v.urgency === 'immediate');
+    expect(immediate.length).toBeGreaterThan(0);
+    expect(Date.parse(convenedAt) + 24 * 3_600_000).toBeLessThan(now.getTime());
+    for (const verdict of immediate) expect(verdict.deadline.dueAt).toBe(now.toISOString());
+  });
+
   it('an EPSS score is not a deciding fact: re-assessed, nothing changes, nothing is posted', async () => {
     await start();
     const epss = join(dir, 'epss.csv');
@@ -113,6 +136,10 @@ describe('re-assessment after new data', () => {
       '#model_version:v2025.03.14,score_date:2008-10-24T00:00:00+0000\ncve,epss,percentile\nCVE-2008-4250,0.97,0.999\n',
     );
     expect(await importLater(epss)).toEqual([]);
+    // the fingerprint of the new inputs is in the log: a second look, as from another process, assesses nothing
+    const fresh = patchcallOver(ctx);
+    const again = await fresh.reassessDecisions({ actor: 'test', cause: 'a look' });
+    expect(again.outcomes.map((o) => o.result)).toEqual(['unaffected', 'unaffected']);
   });
 
   it('a scan finding another Windows 2003 host re-opens MS08-067 only', async () => {
