@@ -1,7 +1,8 @@
 /**
  * Deadlines that act: for every open decision, what is due now (`nextDueActions` over its events and
  * rules/reminders.json) is written to the log as decision.reminder-sent or decision.default-path-taken with the
- * action's idempotency key and its targets; the outbox then delivers it (src/decisions/notices.ts). Nothing is
+ * action's idempotency key and its targets; after the call, a plan step past its deadline is escalated
+ * (./escalate-overdue-steps.ts); the outbox then delivers it (src/decisions/notices.ts). Nothing is
  * kept in memory that the log does not say, so a restart or a clock jump computes the same work, and the key is
  * checked again inside the write transaction, so a second process on the same database writes nothing twice.
  *
@@ -19,6 +20,7 @@ import {
 import { nextDueActions, type DueAction } from '../decisions/next-due-action';
 import { nextDigestAt, type ReminderPolicy } from '../decisions/reminder-policy';
 import { pendingDigests, scheduleDigest } from './digest-delivery';
+import { escalateOverdueSteps } from './escalate-overdue-steps';
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
@@ -42,7 +44,7 @@ export interface SchedulerOptions {
 
 /** What one look at the log wrote: the keys, per decision. */
 export interface SchedulerRun {
-  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'digest' }[];
+  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'step-escalation' | 'digest' }[];
   /** The next due time after this run, ISO 8601 UTC, if anything more will come. */
   nextAt?: string;
 }
@@ -106,6 +108,9 @@ export class DecisionScheduler {
       }
       if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next.at));
     }
+    const steps = escalateOverdueSteps(this.ctx, decisions);
+    for (const w of steps.written) written.push({ ...w, kind: 'step-escalation' });
+    if (steps.nextAt) nextMs = Math.min(nextMs, Date.parse(steps.nextAt));
     // the daily digest, keyed by its date: written once, whatever restarts or processes there are
     // (nothing to digest before the first decision: a new installation posts no empty digests)
     const digestKey = decisions.length ? scheduleDigest(this.ctx, policy.digest, now) : undefined;
