@@ -10,9 +10,9 @@
  * longer than `maxSleepMs`, so an append by another process or a wall-clock jump is seen within that bound; a
  * nudge (any append in this process) makes it look again at once.
  */
+import { escalationReach, type EscalationReach } from '../decisions/escalation-reach';
 import {
   DecisionEvents,
-  USER_ID,
   type DecisionState,
   type DefaultPathTakenPayload,
   type ReminderSentPayload,
@@ -24,6 +24,7 @@ import { escalateOverdueSteps } from './escalate-overdue-steps';
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { readRoster } from './roles-roster';
 
 export interface SchedulerLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -140,7 +141,7 @@ export class DecisionScheduler {
       if (state.keys.includes(action.key) || state.status !== 'open') return false;
       // only what is still due on the freshest state (a call may have landed from another process)
       if (!nextDueActions(state, policy, this.ctx.clock()).due.some((a) => a.key === action.key)) return false;
-      const event = eventFor(state, action);
+      const event = eventFor(state, action, (to) => escalationReach(to, readRoster(this.ctx)));
       if (!event) return false;
       appendDecisionEvent(this.ctx, state, event.type, 'system', event.payload);
       return true;
@@ -152,6 +153,7 @@ export class DecisionScheduler {
 function eventFor(
   state: DecisionState,
   action: DueAction,
+  reach: (to: string) => EscalationReach,
 ):
   | { type: typeof DecisionEvents.reminderSent; payload: ReminderSentPayload }
   | { type: typeof DecisionEvents.defaultPathTaken; payload: DefaultPathTakenPayload }
@@ -197,8 +199,9 @@ function eventFor(
             targets: [channel],
           },
         };
-      // a person named as the escalation role also hears it directly; a group is mentioned in the channel
+      // the people the escalation role names hear it directly; its user groups are mentioned in the channel
       const escalatedTo = path.to;
+      const { users, groups } = reach(escalatedTo);
       return {
         type: DecisionEvents.defaultPathTaken,
         payload: {
@@ -206,9 +209,10 @@ function eventFor(
           deadline: action.deadline,
           path: 'escalate',
           escalatedTo,
+          reached: { users, groups },
           post: path.post,
           withMitigation: path.withMitigation,
-          targets: USER_ID.test(escalatedTo) ? [channel, escalatedTo] : [channel],
+          targets: [channel, ...users],
         },
       };
     }

@@ -23,6 +23,7 @@ import {
   type ReminderSentPayload,
 } from '../decisions/decision-model';
 import { describeLivingEvent } from '../decisions/living-decision';
+import { reachedNobody } from '../decisions/escalation-reach';
 import {
   NoticeEvents,
   type NoticeDeliveredPayload,
@@ -131,7 +132,7 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
     }
     case DecisionEvents.defaultPathTaken: {
       const p = payload as DefaultPathTakenPayload;
-      return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
+      return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? escalatedTo(p) : 'reminding on'})`;
     }
     default:
       return (
@@ -157,4 +158,11 @@ function describeNoticeEvent(type: string, payload: unknown): string | undefined
     default:
       return undefined;
   }
+}
+
+/** Whom the default path escalated to; an escalation that reached nobody says so (src/decisions/escalation-reach.ts). */
+function escalatedTo(p: DefaultPathTakenPayload): string {
+  const to = p.escalatedTo ?? 'the escalation role';
+  if (p.reached && !p.reached.users.length && !p.reached.groups.length) return reachedNobody(to);
+  return `escalated to ${to}`;
 }
