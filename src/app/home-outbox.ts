@@ -39,6 +39,7 @@ const DEFAULT_LEASE_MS = 30_000;
 export class HomeOutbox extends SweepWorker {
   private readonly views: HomeViewsStore;
   private failures = 0;
+  private soon?: NodeJS.Immediate;
 
   constructor(
     private readonly ctx: AppContext,
@@ -48,6 +49,23 @@ export class HomeOutbox extends SweepWorker {
     // time alone changes a Home (a deadline passes); appends in this process nudge at once
     super(ctx, { sweepMs: 30_000, ...options }, DEFAULT_LEASE_MS);
     this.views = new HomeViewsStore(ctx.db);
+  }
+
+  /**
+   * Looks again on the next turn of the event loop, not now: a nudge comes right after an append, often in a click's
+   * handler before its ack, and rendering every Home must not delay that. Nudges in the same turn are one run.
+   */
+  override nudge(): void {
+    if (this.soon) return;
+    this.soon = setImmediate(() => {
+      this.soon = undefined;
+      super.nudge();
+    });
+  }
+
+  override async idle(): Promise<void> {
+    while (this.soon) await new Promise((resolve) => setImmediate(resolve));
+    await super.idle();
   }
 
   /** Publishes `userId`'s Home now (they opened it), even when it is unchanged, and records it. */
