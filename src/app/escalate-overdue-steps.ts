@@ -29,7 +29,7 @@ export function escalateOverdueSteps(
   let nextMs = Number.POSITIVE_INFINITY;
   for (const listed of decisions) {
     const schedule = stepEscalations(listed, ctx.clock());
-    if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next));
+    if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next.at));
     if (schedule.due.length) written.push(...writeEscalations(ctx, listed.id));
   }
   return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };

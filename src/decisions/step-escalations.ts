@@ -21,8 +21,8 @@ export interface StepEscalation {
 export interface StepEscalationSchedule {
   /** Steps past their deadline, not done and not yet escalated. */
   due: StepEscalation[];
-  /** The earliest deadline still to come of a step not done, ISO 8601 UTC: the scheduler wakes then. */
-  next?: string;
+  /** The step whose deadline comes next among those not done (`at`, ISO 8601 UTC): the scheduler wakes then. */
+  next?: { at: string; step: PlanStep };
 }
 
 export function stepEscalations(state: DecisionState, now: Date): StepEscalationSchedule {
@@ -35,19 +35,19 @@ export function stepEscalations(state: DecisionState, now: Date): StepEscalation
   };
   const nowMs = now.getTime();
   const due: StepEscalation[] = [];
-  let nextMs = Number.POSITIVE_INFINITY;
+  let next: { ms: number; step: PlanStep } | undefined;
   for (const step of state.assessment.plan) {
     if (!ESCALATED_KINDS.includes(step.kind) || step.dueAt === undefined) continue;
     if (done.has(step.title) || providerPatched(step.title)) continue;
     const dueMs = Date.parse(step.dueAt);
     if (Number.isNaN(dueMs)) continue;
     if (dueMs > nowMs) {
-      nextMs = Math.min(nextMs, dueMs);
+      if (!next || dueMs < next.ms) next = { ms: dueMs, step };
       continue;
     }
     const provider = step.kind === 'ask-provider';
     const key = `escalate:${state.id}:${provider ? 'provider' : 'step'}:${step.title}:${step.dueAt}`;
     if (!state.keys.includes(key)) due.push({ key, step: { ...step, dueAt: step.dueAt }, provider });
   }
-  return { due, ...(Number.isFinite(nextMs) ? { next: new Date(nextMs).toISOString() } : {}) };
+  return { due, ...(next ? { next: { at: new Date(next.ms).toISOString(), step: next.step } } : {}) };
 }

@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { importDocuments } from '../../../src/app/import-documents';
 import { loadDecision } from '../../../src/app/decision-log';
+import { patchcallOver } from '../../../src/app/patchcall';
 import { readDocumentFile } from '../../../src/app/read-document';
 import { LivingEvents } from '../../../src/decisions/living-decision';
 import { ESCALATED_KINDS } from '../../../src/decisions/step-escalations';
@@ -65,6 +66,12 @@ describe('overdue plan steps escalated on the scheduler timer', () => {
     expect(first).toBeDefined();
     // the scheduler's next look is at that deadline
     expect(Date.parse(h.deps.scheduler.runOnce().nextAt!)).toBeLessThanOrEqual(first!);
+    // the CLI and the overview name it as the next action
+    expect(patchcallOver(h.ctx).showDecisionOverview('MS08-067').nextAction).toMatchObject({
+      kind: 'step-deadline',
+      due: false,
+      at: new Date(first!).toISOString(),
+    });
     const importsBefore = imports();
 
     now = new Date(first! - 1000);
