@@ -5,11 +5,16 @@
 import { PatchcallError } from './common/errors';
 import { DEFAULT_BUSY_TIMEOUT_MS } from './app/store-settings';
 import { DEFAULT_MAX_INPUT_BYTES } from './app/read-document';
+import { clockEnvironment, readClockSetting, type ClockSetting } from './common/simulated-clock';
 
 /** Where the database lives unless PATCHCALL_DB or `--db` says otherwise (created on first use). */
 export const DEFAULT_DB_PATH = './data/patchcall.db';
 
-export interface Config {
+/**
+ * PATCHCALL_CLOCK runs the app and the CLI on a simulated clock (rehearsals, the demo), allowed only against the
+ * local Slack stand-in or with PATCHCALL_REHEARSAL=1; under it every event written is marked as a rehearsal.
+ */
+export interface Config extends ClockSetting {
   dbPath: string;
   rulesDir?: string;
   maxInputBytes: number;
@@ -54,5 +59,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,
     ...(env.PATCHCALL_SIGNING_KEY ? { signingKeyPath: env.PATCHCALL_SIGNING_KEY } : {}),
+    ...readClockSetting(clockEnvironment(env)),
   };
 }

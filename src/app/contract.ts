@@ -20,3 +20,5 @@ export { durationMs } from '../decisions/reminder-policy';
 export { overdueSteps } from '../decisions/digest';
 /** A provider's latest answer to a patch request, as the card shows it. */
 export { latestAnswer } from '../decisions/living-decision';
+/** The sentence for an escalation that reached nobody, the same in the channel as in the record. */
+export { reachedNobody } from '../decisions/escalation-reach';

@@ -6,6 +6,7 @@
 import type { DecisionState } from '../decisions/decision-model';
 import { livingOf, latestAnswer } from '../decisions/living-decision';
 import { nextDueActions } from '../decisions/next-due-action';
+import { stepEscalations } from '../decisions/step-escalations';
 import type { AppContext } from './app-context';
 
 export interface LivingOverview {
@@ -71,19 +72,15 @@ function nextAction(ctx: AppContext, state: DecisionState): LivingOverview['next
         : `${action.kind} ${action.point}${action.kind === 'overdue-reminder' ? ' after the deadline' : ' before the deadline'}`;
     return { kind: action.kind, at: action.at, due: schedule.due.includes(action), what };
   }
-  // after the call: the next step deadline not yet met (passed ones are escalated once, then listed as escalations)
-  const done = new Set((state.living?.progress?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.title));
-  const escalated = new Set((state.living?.escalations ?? []).map((e) => e.subject));
-  const steps = state.assessment.plan
-    .filter((s) => s.dueAt && !done.has(s.title) && !escalated.has(s.title))
-    .sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!));
-  const step = steps[0];
-  if (!step) return null;
-  const due = Date.parse(step.dueAt!) <= now.getTime();
-  return {
-    kind: 'step-deadline',
-    at: new Date(Date.parse(step.dueAt!)).toISOString(),
-    due,
-    what: `${due ? 'escalate' : 'check'} "${step.title}"`,
-  };
+  // after the call: the next plan step the scheduler escalates when its deadline passes (./escalate-overdue-steps.ts)
+  const schedule = stepEscalations(state, now);
+  const overdue = schedule.due[0];
+  if (overdue)
+    return { kind: 'step-deadline', at: iso(overdue.step.dueAt), due: true, what: `escalate "${overdue.step.title}"` };
+  if (!schedule.next) return null;
+  return { kind: 'step-deadline', at: schedule.next.at, due: false, what: `check "${schedule.next.step.title}"` };
+}
+
+function iso(time: string): string {
+  return new Date(Date.parse(time)).toISOString();
 }

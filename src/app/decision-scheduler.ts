@@ -1,7 +1,8 @@
 /**
  * Deadlines that act: for every open decision, what is due now (`nextDueActions` over its events and
  * rules/reminders.json) is written to the log as decision.reminder-sent or decision.default-path-taken with the
- * action's idempotency key and its targets; the outbox then delivers it (src/decisions/notices.ts). Nothing is
+ * action's idempotency key and its targets; after the call, a plan step past its deadline is escalated
+ * (./escalate-overdue-steps.ts); the outbox then delivers it (src/decisions/notices.ts). Nothing is
  * kept in memory that the log does not say, so a restart or a clock jump computes the same work, and the key is
  * checked again inside the write transaction, so a second process on the same database writes nothing twice.
  *
@@ -9,9 +10,9 @@
  * longer than `maxSleepMs`, so an append by another process or a wall-clock jump is seen within that bound; a
  * nudge (any append in this process) makes it look again at once.
  */
+import { escalationReach, type EscalationReach } from '../decisions/escalation-reach';
 import {
   DecisionEvents,
-  USER_ID,
   type DecisionState,
   type DefaultPathTakenPayload,
   type ReminderSentPayload,
@@ -19,9 +20,11 @@ import {
 import { nextDueActions, type DueAction } from '../decisions/next-due-action';
 import { nextDigestAt, type ReminderPolicy } from '../decisions/reminder-policy';
 import { pendingDigests, scheduleDigest } from './digest-delivery';
+import { escalateOverdueSteps } from './escalate-overdue-steps';
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { readRoster } from './roles-roster';
 
 export interface SchedulerLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -42,7 +45,7 @@ export interface SchedulerOptions {
 
 /** What one look at the log wrote: the keys, per decision. */
 export interface SchedulerRun {
-  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'digest' }[];
+  written: { decisionId?: string; key: string; kind: DueAction['kind'] | 'step-escalation' | 'digest' }[];
   /** The next due time after this run, ISO 8601 UTC, if anything more will come. */
   nextAt?: string;
 }
@@ -106,6 +109,9 @@ export class DecisionScheduler {
       }
       if (schedule.next) nextMs = Math.min(nextMs, Date.parse(schedule.next.at));
     }
+    const steps = escalateOverdueSteps(this.ctx, decisions);
+    for (const w of steps.written) written.push({ ...w, kind: 'step-escalation' });
+    if (steps.nextAt) nextMs = Math.min(nextMs, Date.parse(steps.nextAt));
     // the daily digest, keyed by its date: written once, whatever restarts or processes there are
     // (nothing to digest before the first decision: a new installation posts no empty digests)
     const digestKey = decisions.length ? scheduleDigest(this.ctx, policy.digest, now) : undefined;
@@ -135,7 +141,7 @@ export class DecisionScheduler {
       if (state.keys.includes(action.key) || state.status !== 'open') return false;
       // only what is still due on the freshest state (a call may have landed from another process)
       if (!nextDueActions(state, policy, this.ctx.clock()).due.some((a) => a.key === action.key)) return false;
-      const event = eventFor(state, action);
+      const event = eventFor(state, action, (to) => escalationReach(to, readRoster(this.ctx)));
       if (!event) return false;
       appendDecisionEvent(this.ctx, state, event.type, 'system', event.payload);
       return true;
@@ -147,6 +153,7 @@ export class DecisionScheduler {
 function eventFor(
   state: DecisionState,
   action: DueAction,
+  reach: (to: string) => EscalationReach,
 ):
   | { type: typeof DecisionEvents.reminderSent; payload: ReminderSentPayload }
   | { type: typeof DecisionEvents.defaultPathTaken; payload: DefaultPathTakenPayload }
@@ -192,8 +199,9 @@ function eventFor(
             targets: [channel],
           },
         };
-      // a person named as the escalation role also hears it directly; a group is mentioned in the channel
+      // the people the escalation role names hear it directly; its user groups are mentioned in the channel
       const escalatedTo = path.to;
+      const { users, groups } = reach(escalatedTo);
       return {
         type: DecisionEvents.defaultPathTaken,
         payload: {
@@ -201,9 +209,10 @@ function eventFor(
           deadline: action.deadline,
           path: 'escalate',
           escalatedTo,
+          reached: { users, groups },
           post: path.post,
           withMitigation: path.withMitigation,
-          targets: USER_ID.test(escalatedTo) ? [channel, escalatedTo] : [channel],
+          targets: [channel, ...users],
         },
       };
     }

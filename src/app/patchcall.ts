@@ -25,6 +25,7 @@ import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-
 import { DecisionScheduler, type SchedulerOptions } from './decision-scheduler';
 import { DigestDelivery, type DigestLogger, type DigestPort } from './digest-delivery';
 import { RecordOutbox, type RecordEffectsPort, type RecordOutboxOptions } from './record-outbox';
+import { HomeOutbox, type HomeOutboxOptions, type HomeViewsPort } from './home-outbox';
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
@@ -93,6 +94,8 @@ export interface Patchcall {
   digestDelivery(slack: DigestPort, options?: { leaseMs?: number; logger?: DigestLogger }): DigestDelivery;
   /** The record outbox over this store: anchors and export uploads the log asks for (start it once per process). */
   recordOutbox(slack: RecordEffectsPort, options?: RecordOutboxOptions): RecordOutbox;
+  /** The App Home publisher: each person's Home published again when what it shows changes (start it once). */
+  homeOutbox(port: HomeViewsPort, options?: HomeOutboxOptions): HomeOutbox;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
   /** Settles the positions pending a role check with Slack (after their ack, and after a restart). */
@@ -180,6 +183,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     decisionScheduler: (schedulerOptions) => new DecisionScheduler(ctx, schedulerOptions),
     digestDelivery: (slack, digestOptions) => new DigestDelivery(ctx, slack, digestOptions),
     recordOutbox: (slack, outboxOptions) => new RecordOutbox(ctx, slack, outboxOptions),
+    homeOutbox: (port, homeOptions) => new HomeOutbox(ctx, port, homeOptions),
     roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
     roleChecks: (membership, groups, checkOptions) => new RoleChecks(ctx, membership, groups, checkOptions),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),

@@ -2,27 +2,18 @@
  * Closing the loop after the call: what later imports show (fixes installed, ports closed, a firewall change) is
  * matched against the plan (`planProgress`), recorded as `decision.progress-recorded` with the progress line for
  * the channel, and the decision closes itself (`decision.closed`) once every asset is patched, mitigated or no
- * longer affected. A plan step or a provider past its deadline and not done is escalated (`decision.escalated`),
- * once per step and deadline.
+ * longer affected. A plan step or a provider past its deadline and not done is escalated by ./escalate-overdue-steps.ts.
  */
 import { createHash } from 'node:crypto';
 import { formatTime } from '../common/time-format';
 import type { AssetExposure } from '../exposure/model';
 import type { AssetMatch } from '../inventory/model';
 import type { AssetLine, DecisionSnapshot, DecisionState, ChannelNotice } from '../decisions/decision-model';
-import {
-  LivingEvents,
-  latestAnswer,
-  livingOf,
-  type ClosedPayload,
-  type EscalatedPayload,
-  type ProgressPayload,
-} from '../decisions/living-decision';
+import { LivingEvents, livingOf, type ClosedPayload, type ProgressPayload } from '../decisions/living-decision';
 import { planProgress, type CurrentAssetStatus } from '../decisions/plan-progress';
-import type { Assessment, PlanStepKind } from '../risk/model';
-import { writeTransaction } from '../store/write-transaction';
+import type { Assessment } from '../risk/model';
 import type { AppContext } from './app-context';
-import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { appendDecisionEvent } from './decision-log';
 import { displayTimeZone } from './display-zone';
 
 /** A bulletin assessed again on today's inputs, with its matches, exposures and the inputs' snapshot. */
@@ -32,9 +23,6 @@ export interface Reassessed {
   exposures: AssetExposure[];
   snapshot: DecisionSnapshot;
 }
-
-/** Steps that are work to be done by a deadline (a review date or "find out" is not escalated). */
-const ESCALATED_KINDS: PlanStepKind[] = ['patch-now', 'patch-wave', 'mitigate', 'ask-provider'];
 
 /** Records the plan's progress if it moved; undefined when there is nothing new to say. */
 export function recordProgress(
@@ -131,55 +119,4 @@ function assetsSoFar(state: DecisionState): AssetLine[] {
   return [...state.assets, ...earlier];
 }
 
-/**
- * Escalates every plan step (a provider request included) of a decided, open-ended decision whose deadline has
- * passed and that is not done: once per step and deadline. Returns the decisions escalated now.
- */
-export function escalateOverdue(ctx: AppContext): string[] {
-  const escalated: string[] = [];
-  const now = ctx.clock().getTime();
-  const zone = displayTimeZone(ctx);
-  for (const listed of listDecisions(ctx)) {
-    if (listed.status !== 'decided' || !listed.assessment || listed.living?.closed) continue;
-    const done = new Set((listed.living?.progress?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.title));
-    const overdue = listed.assessment.plan.filter(
-      (step) =>
-        ESCALATED_KINDS.includes(step.kind) &&
-        step.dueAt !== undefined &&
-        Date.parse(step.dueAt) < now &&
-        !done.has(step.title) &&
-        !providerSaysPatched(listed, step.title),
-    );
-    if (!overdue.length) continue;
-    writeTransaction(ctx.db, () => {
-      let state = loadDecision(ctx, listed.id);
-      for (const step of overdue) {
-        const provider = step.kind === 'ask-provider';
-        const key = `escalate:${state.id}:${provider ? 'provider' : 'step'}:${step.title}:${step.dueAt}`;
-        if (state.keys.includes(key)) continue;
-        const to = [...new Set([...state.members.owner, ...state.members.delegate])];
-        const what = provider ? `the provider request "${step.title}"` : `the step "${step.title}"`;
-        state = appendDecisionEvent<EscalatedPayload>(ctx, state, LivingEvents.escalated, 'system', {
-          key,
-          reason: provider ? 'provider-overdue' : 'step-overdue',
-          subject: step.title,
-          dueAt: step.dueAt!,
-          to,
-          notice: {
-            key,
-            kind: 'escalation',
-            text: `Overdue on ${state.id}: ${what} was due ${formatTime(step.dueAt!, zone)} and is not done (${step.assets.join(', ')}). Escalated to the decision owner and the delegate.`,
-            mention: to,
-          },
-        });
-        if (!escalated.includes(state.id)) escalated.push(state.id);
-      }
-    });
-  }
-  return escalated;
-}
-
-function providerSaysPatched(state: DecisionState, stepTitle: string): boolean {
-  const request = livingOf(state).providers.find((r) => r.step === stepTitle);
-  return request !== undefined && latestAnswer(request)?.status === 'patched';
-}
+export { escalateOverdue } from './escalate-overdue-steps';

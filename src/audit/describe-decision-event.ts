@@ -23,6 +23,7 @@ import {
   type ReminderSentPayload,
 } from '../decisions/decision-model';
 import { describeLivingEvent } from '../decisions/living-decision';
+import { reachedNobody } from '../decisions/escalation-reach';
 import {
   NoticeEvents,
   type NoticeDeliveredPayload,
@@ -150,7 +151,7 @@ const DESCRIBERS: Record<string, (payload: unknown, say: Wording) => string> = {
   },
   [DecisionEvents.defaultPathTaken]: (payload, { time }) => {
     const p = payload as DefaultPathTakenPayload;
-    return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? `escalated to ${p.escalatedTo ?? 'the escalation role'}` : 'reminding on'})`;
+    return `the deadline ${time(p.deadline)} passed with no call: took the default path (${p.path === 'escalate' ? escalatedTo(p) : 'reminding on'})`;
   },
 };
 
@@ -168,4 +169,11 @@ function describeNoticeEvent(type: string, payload: unknown): string | undefined
     default:
       return undefined;
   }
+}
+
+/** Whom the default path escalated to; an escalation that reached nobody says so (src/decisions/escalation-reach.ts). */
+function escalatedTo(p: DefaultPathTakenPayload): string {
+  const to = p.escalatedTo ?? 'the escalation role';
+  if (p.reached && !p.reached.users.length && !p.reached.groups.length) return reachedNobody(to);
+  return `escalated to ${to}`;
 }

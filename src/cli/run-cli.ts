@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
+import { clockOptions } from '../common/simulated-clock';
 import { utcTimeReplacer } from '../common/time-format';
 import { readConfig } from '../config';
 import type { CliIo, CliRuntime, GlobalOptions } from './cli-io';
@@ -31,7 +32,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       config,
       open(options, access = 'read') {
         if (config.databaseUrl) refuseStoreNotYetOnPostgres('this command');
-        const clock = options.at ? fixedClock(options.at) : io.clock;
+        // --at names one moment; PATCHCALL_CLOCK (a rehearsal) starts when the command does and runs at its speed
+        const { clock: simulated, rehearsal } = clockOptions(config);
+        const clock = options.at ? fixedClock(options.at) : (simulated ?? io.clock);
         const patchcall = openPatchcall({
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
@@ -41,6 +44,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
           ...(options.at ? { asOf: clock!() } : {}),
+          rehearsal,
         });
         opened.push(patchcall);
         return patchcall;

@@ -62,6 +62,39 @@ export function simulatedClockRefusal(env: ClockEnvironment): string | undefined
   return `${CLOCK_VARIABLE} is set, but a simulated clock runs only against the local Slack stand-in (SLACK_API_URL on localhost) or with ${REHEARSAL_VARIABLE}=1, so no reminder or escalation on a fake clock reaches real people`;
 }
 
+/** What PATCHCALL_CLOCK and PATCHCALL_REHEARSAL say, checked: the app and the CLI both read them through this. */
+export interface ClockSetting {
+  simulatedClock?: SimulatedClockSetting;
+  /** Every event written is marked as a rehearsal: under a simulated clock or with PATCHCALL_REHEARSAL=1. */
+  rehearsal: boolean;
+}
+
+/** The variables of a process's environment that decide its clock. */
+export function clockEnvironment(env: NodeJS.ProcessEnv): ClockEnvironment {
+  const clock = env[CLOCK_VARIABLE]?.trim();
+  const rehearsal = env[REHEARSAL_VARIABLE]?.trim();
+  const slackApiUrl = env.SLACK_API_URL?.trim();
+  return {
+    ...(clock ? { clock } : {}),
+    ...(rehearsal ? { rehearsal } : {}),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+  };
+}
+
+/**
+ * The simulated clock's setting, if one is set and allowed here (refused as above), and whether the events are
+ * rehearsals. PATCHCALL_REHEARSAL is 1 or unset: anything else is a mistake worth stopping for.
+ */
+export function readClockSetting(env: ClockEnvironment): ClockSetting {
+  const rehearsal = env.rehearsal?.trim() || undefined;
+  if (rehearsal !== undefined && rehearsal !== '1')
+    throw new ConfigError(`${REHEARSAL_VARIABLE} must be 1 (or unset), not "${rehearsal}"`);
+  if (env.clock === undefined || env.clock.trim() === '') return { rehearsal: rehearsal === '1' };
+  const refusal = simulatedClockRefusal(env);
+  if (refusal) throw new ConfigError(refusal);
+  return { simulatedClock: parseSimulatedClock(env.clock), rehearsal: true };
+}
+
 /**
  * The clock the app runs on: the real one when PATCHCALL_CLOCK is unset, else the simulated one, refused as above.
  * `rehearsal` is true under a simulated clock or with PATCHCALL_REHEARSAL=1, so every event written then can be
@@ -71,10 +104,22 @@ export function clockFromEnvironment(
   env: ClockEnvironment,
   realNow: () => Date,
 ): { now: () => Date; rehearsal: boolean } {
-  if (env.clock === undefined || env.clock.trim() === '') return { now: realNow, rehearsal: env.rehearsal === '1' };
-  const refusal = simulatedClockRefusal(env);
-  if (refusal) throw new ConfigError(refusal);
-  return { now: simulatedClock(parseSimulatedClock(env.clock), realNow), rehearsal: true };
+  const setting = readClockSetting(env);
+  return {
+    now: setting.simulatedClock ? simulatedClock(setting.simulatedClock, realNow) : realNow,
+    rehearsal: setting.rehearsal,
+  };
+}
+
+/** What the store is opened with: the simulated clock when there is one, and whether events are rehearsals. */
+export function clockOptions(
+  setting: ClockSetting,
+  realNow: () => Date = () => new Date(),
+): { clock?: () => Date; rehearsal: boolean } {
+  return {
+    ...(setting.simulatedClock ? { clock: simulatedClock(setting.simulatedClock, realNow) } : {}),
+    rehearsal: setting.rehearsal,
+  };
 }
 
 function isLocalStandIn(url: string | undefined): boolean {

@@ -15,6 +15,8 @@ export interface RosterState {
   /** Display names from the roster file, for readable output; people are still identified by id. */
   names: Record<string, string>;
   groups: Record<string, { handle: string; name: string; members: string[] }>;
+  /** Escalation-only roles by name (the roster's `escalation`). */
+  escalation: Record<string, RoleMembers>;
 }
 
 export interface RoleAssignedPayload {
@@ -36,7 +38,7 @@ export type RosterEvent =
   | { type: typeof RosterEvents.refused; payload: RoleRefusedPayload };
 
 export function initialRoster(): RosterState {
-  return { roles: emptyRoleMap(), names: {}, groups: {} };
+  return { roles: emptyRoleMap(), names: {}, groups: {}, escalation: {} };
 }
 
 /** Roles the event names are replaced; roles it leaves out keep their members. */
@@ -58,6 +60,7 @@ export function applyRosterEvent(state: RosterState, event: RosterEvent): Roster
             batch.groups.map((g) => [g.id, { handle: g.handle, name: g.name, members: g.members }]),
           ),
         },
+        escalation: { ...state.escalation, ...batch.escalation },
       };
     }
     case RosterEvents.refused:

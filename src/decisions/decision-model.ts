@@ -275,12 +275,20 @@ export interface ReminderSentPayload {
   targets?: string[];
 }
 
+/** The people messaged directly and the user groups mentioned in the channel for an escalation. */
+export interface EscalationReached {
+  users: string[];
+  groups: string[];
+}
+
 /** The deadline passed with no call and the urgency's default path was taken (escalated, or reminding on). */
 export interface DefaultPathTakenPayload {
   key: string;
   deadline: string;
   path: 'escalate' | 'remind';
   escalatedTo?: string;
+  /** Whom the escalation role resolved to (src/decisions/escalation-reach.ts); both empty: it reached nobody. */
+  reached?: EscalationReached;
   /** What the scheduler posts (src/decisions/notices.ts): the text, whether with the plan's mitigation, the interval. */
   post?: string;
   withMitigation?: boolean;
@@ -380,6 +388,7 @@ export interface Notice {
   /** For the default path: escalated (with the post and maybe the mitigation) or reminding on. */
   path?: 'escalate' | 'remind';
   escalatedTo?: string;
+  reached?: EscalationReached;
   post?: string;
   withMitigation?: boolean;
   /** The interval of overdue reminders ("P1D"). */

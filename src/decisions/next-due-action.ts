@@ -70,91 +70,156 @@ export function nextDueActions(state: DecisionState, policy: ReminderPolicy, now
   if (state.status !== 'open' || !state.assessment) return { due: [] };
   const deadlineMs = Date.parse(state.assessment.summary.deadline.dueAt);
   if (Number.isNaN(deadlineMs)) return { due: [] };
-  const urgency = state.assessment.summary.urgency;
-  const rules = policy.byUrgency[urgency];
+  const actions = new ActionMaker(state, deadlineMs);
+  const rules = policy.byUrgency[actions.urgency];
   const nowMs = now.getTime();
-  const convenedMs = state.convenedAt ? Date.parse(state.convenedAt) : Number.NEGATIVE_INFINITY;
-  const deadline = new Date(deadlineMs).toISOString();
-  const base = (kind: string, point: string | undefined, atMs: number): ActionBase => ({
-    decisionId: state.id,
-    key: [kind, state.id, deadline, ...(point !== undefined ? [point] : [])].join(':'),
-    at: new Date(atMs).toISOString(),
-    deadline,
-    urgency,
-  });
-  const channel = state.channel ? { channel: state.channel } : {};
-  const recorded = (action: DueAction): boolean => state.keys.includes(action.key);
-
-  const beforeDeadline = (points: ReminderPoint[], make: (p: ReminderPoint) => DueAction): DueAction[] =>
-    points.map(make).filter((a) => Date.parse(a.at) >= convenedMs);
-  const reminders = beforeDeadline(rules.remindBefore, (p) => ({
-    ...base('reminder', p.point, deadlineMs - p.ms),
-    kind: 'reminder',
-    point: p.point,
-    ...channel,
-  }));
-  const directMessages = beforeDeadline(rules.directMessageBefore, (p) => ({
-    ...base('dm', p.point, deadlineMs - p.ms),
-    kind: 'direct-message',
-    point: p.point,
-    to: [...new Set([...state.members.owner, ...state.members.delegate])],
-  }));
-  const path = rules.atDeadline;
-  const defaultPath: DueAction = {
-    ...base('default-path', undefined, deadlineMs),
-    kind: 'default-path',
-    path,
-    mitigation:
-      path.kind === 'escalate' && path.withMitigation
-        ? state.assessment.plan.filter((step) => step.kind === 'mitigate')
-        : [],
-    ...channel,
-  };
-  const overdue = (count: number): OverdueReminder | undefined =>
-    path.kind === 'remind' && count >= 1
-      ? {
-          ...base('overdue', String(count), deadlineMs + count * path.everyMs),
-          kind: 'overdue-reminder',
-          point: String(count),
-          every: path.every,
-          ...channel,
-        }
-      : undefined;
-
-  // a clock that jumps back must not resend what a later point already said
-  const defaultTaken = recorded(defaultPath);
-  const supersededIn = (series: DueAction[]) => (action: DueAction) =>
-    defaultTaken || series.some((b) => Date.parse(b.at) > Date.parse(action.at) && recorded(b));
+  const defaultPath = defaultPathAction(actions, rules.atDeadline);
+  const defaultTaken = actions.recorded(defaultPath);
   const due: DueAction[] = [];
   const upcoming: DueAction[] = [];
   if (nowMs < deadlineMs) {
-    for (const series of [reminders, directMessages]) {
-      const superseded = supersededIn(series);
-      const passed = series.filter((a) => Date.parse(a.at) <= nowMs);
-      const latest = passed[passed.length - 1];
-      if (latest && !recorded(latest) && !superseded(latest)) due.push(latest);
-      const later = series.find((a) => Date.parse(a.at) > nowMs && !recorded(a) && !superseded(a));
-      if (later) upcoming.push(later);
+    for (const series of [
+      channelReminders(actions, rules.remindBefore),
+      directMessages(actions, rules.directMessageBefore),
+    ]) {
+      const passed = latestPassedAndNext(actions, series, nowMs, defaultTaken);
+      if (passed.due) due.push(passed.due);
+      if (passed.next) upcoming.push(passed.next);
     }
     if (!defaultTaken) upcoming.push(defaultPath);
   } else if (!defaultTaken) {
     due.push(defaultPath);
   }
+  const path = rules.atDeadline;
   if (path.kind === 'remind') {
-    const prefix = `${base('overdue', '', 0).key}`;
-    const lastSent = Math.max(
-      0,
-      ...state.keys.filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length)) || 0),
-    );
-    const intervalsPassed = nowMs >= deadlineMs ? Math.floor((nowMs - deadlineMs) / path.everyMs) : 0;
-    const latest = overdue(intervalsPassed);
-    const taken = state.defaultPathTaken;
-    const takenMs = taken && Date.parse(taken.deadline) === deadlineMs ? Date.parse(taken.at) : undefined;
-    if (latest && takenMs !== undefined && Date.parse(latest.at) > takenMs && intervalsPassed > lastSent)
-      due.push(latest);
-    upcoming.push(overdue(Math.max(intervalsPassed, lastSent) + 1)!);
+    const overdue = overdueReminders(actions, path, nowMs);
+    if (overdue.due) due.push(overdue.due);
+    upcoming.push(overdue.next);
   }
   const byTime = (a: DueAction, b: DueAction): number => Date.parse(a.at) - Date.parse(b.at);
   const next = upcoming.filter((a) => Date.parse(a.at) > nowMs).sort(byTime)[0];
   return { due: due.sort(byTime), ...(next ? { next } : {}) };
+}
+
+/** Builds one decision's actions counted to its deadline, with their keys, and knows which are in the log. */
+class ActionMaker {
+  readonly urgency: Urgency;
+  readonly deadline: string;
+  readonly convenedMs: number;
+  readonly channel: { channel?: { id: string; name: string } };
+
+  constructor(
+    readonly state: DecisionState,
+    readonly deadlineMs: number,
+  ) {
+    this.urgency = state.assessment!.summary.urgency;
+    this.deadline = new Date(deadlineMs).toISOString();
+    this.convenedMs = state.convenedAt ? Date.parse(state.convenedAt) : Number.NEGATIVE_INFINITY;
+    this.channel = state.channel ? { channel: state.channel } : {};
+  }
+
+  base(kind: string, point: string | undefined, atMs: number): ActionBase {
+    return {
+      decisionId: this.state.id,
+      key: [kind, this.state.id, this.deadline, ...(point !== undefined ? [point] : [])].join(':'),
+      at: new Date(atMs).toISOString(),
+      deadline: this.deadline,
+      urgency: this.urgency,
+    };
+  }
+
+  recorded(action: DueAction): boolean {
+    return this.state.keys.includes(action.key);
+  }
+
+  /** Points before the deadline, skipping those that fell before the decision was convened. */
+  beforeDeadline(points: ReminderPoint[], make: (p: ReminderPoint) => DueAction): DueAction[] {
+    return points.map(make).filter((a) => Date.parse(a.at) >= this.convenedMs);
+  }
+}
+
+function channelReminders(actions: ActionMaker, points: ReminderPoint[]): DueAction[] {
+  return actions.beforeDeadline(points, (p) => ({
+    ...actions.base('reminder', p.point, actions.deadlineMs - p.ms),
+    kind: 'reminder',
+    point: p.point,
+    ...actions.channel,
+  }));
+}
+
+function directMessages(actions: ActionMaker, points: ReminderPoint[]): DueAction[] {
+  const { members } = actions.state;
+  return actions.beforeDeadline(points, (p) => ({
+    ...actions.base('dm', p.point, actions.deadlineMs - p.ms),
+    kind: 'direct-message',
+    point: p.point,
+    to: [...new Set([...members.owner, ...members.delegate])],
+  }));
+}
+
+function defaultPathAction(actions: ActionMaker, path: DefaultPath): DefaultPathAction {
+  return {
+    ...actions.base('default-path', undefined, actions.deadlineMs),
+    kind: 'default-path',
+    path,
+    mitigation:
+      path.kind === 'escalate' && path.withMitigation
+        ? actions.state.assessment!.plan.filter((step) => step.kind === 'mitigate')
+        : [],
+    ...actions.channel,
+  };
+}
+
+/**
+ * Of one series of points before the deadline: the latest one passed (due unless recorded), and the first one still
+ * to come. A clock that jumps back must not resend what a later point already said.
+ */
+function latestPassedAndNext(
+  actions: ActionMaker,
+  series: DueAction[],
+  nowMs: number,
+  defaultTaken: boolean,
+): { due?: DueAction; next?: DueAction } {
+  const superseded = (action: DueAction): boolean =>
+    defaultTaken || series.some((b) => Date.parse(b.at) > Date.parse(action.at) && actions.recorded(b));
+  const passed = series.filter((a) => Date.parse(a.at) <= nowMs);
+  const latest = passed[passed.length - 1];
+  const next = series.find((a) => Date.parse(a.at) > nowMs && !actions.recorded(a) && !superseded(a));
+  return {
+    ...(latest && !actions.recorded(latest) && !superseded(latest) ? { due: latest } : {}),
+    ...(next ? { next } : {}),
+  };
+}
+
+/**
+ * After a `remindEvery` default path: the latest interval passed, due once the default path was taken for this
+ * deadline and not before it, and the interval after the last one sent.
+ */
+function overdueReminders(
+  actions: ActionMaker,
+  path: Extract<DefaultPath, { kind: 'remind' }>,
+  nowMs: number,
+): { due?: OverdueReminder; next: OverdueReminder } {
+  const { deadlineMs, state } = actions;
+  const overdue = (count: number): OverdueReminder => ({
+    ...actions.base('overdue', String(count), deadlineMs + count * path.everyMs),
+    kind: 'overdue-reminder',
+    point: String(count),
+    every: path.every,
+    ...actions.channel,
+  });
+  const prefix = actions.base('overdue', '', 0).key;
+  const lastSent = Math.max(
+    0,
+    ...state.keys.filter((k) => k.startsWith(prefix)).map((k) => Number(k.slice(prefix.length)) || 0),
+  );
+  const intervalsPassed = nowMs >= deadlineMs ? Math.floor((nowMs - deadlineMs) / path.everyMs) : 0;
+  const taken = state.defaultPathTaken;
+  const takenMs = taken && Date.parse(taken.deadline) === deadlineMs ? Date.parse(taken.at) : undefined;
+  const latest = intervalsPassed >= 1 ? overdue(intervalsPassed) : undefined;
+  const due =
+    latest && takenMs !== undefined && Date.parse(latest.at) > takenMs && intervalsPassed > lastSent
+      ? latest
+      : undefined;
+  return { ...(due ? { due } : {}), next: overdue(Math.max(intervalsPassed, lastSent) + 1) };
 }

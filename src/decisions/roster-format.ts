@@ -1,7 +1,8 @@
 /**
  * The roster as an importable document (`kind: patchcall/roster`, YAML or JSON): who speaks for security, network
  * and the sysadmins, who owns the call and who may stand in. Roles list Slack user ids (U…/W…) and user group ids
- * (S…); `people` and `groups` give names (and, for the offline stand-in, group members).
+ * (S…); `people` and `groups` give names (and, for the offline stand-in, group members). `escalation` names further
+ * roles that only receive escalations (the default path's `to` in rules/reminders.json, e.g. incident-commander).
  */
 import type { FormatHandler, SniffedDocument } from '../common/format-handler';
 import { InputError } from '../common/errors';
@@ -26,6 +27,8 @@ export interface RosterGroup {
 export interface RosterBatch {
   kind: 'roster';
   roles: Partial<Record<Role, RoleMembers>>;
+  /** Escalation-only roles by name (absent in rosters imported before it existed). */
+  escalation?: Record<string, RoleMembers>;
   people: RosterPerson[];
   groups: RosterGroup[];
 }
@@ -36,9 +39,21 @@ interface RosterDocument {
   people?: RosterPerson[];
   groups?: { id: string; handle: string; name: string; members?: string[] }[];
   roles: Partial<Record<Role, string[]>>;
+  escalation?: Record<string, string[]>;
 }
 
 const ID_PATTERN = '^([UW]|S)[A-Z0-9]{2,}$';
+const MEMBER_IDS = {
+  type: 'array',
+  expected: 'a list of Slack user ids (U…) and user group ids (S…)',
+  examples: [['U012ABCDEF', 'S0SYSADMIN']],
+  items: {
+    type: 'string',
+    pattern: ID_PATTERN,
+    expected: 'a Slack user id (U… or W…) or user group id (S…), not a name',
+    examples: ['U012ABCDEF'],
+  },
+};
 const schema = {
   type: 'object',
   required: ['kind', 'roles'],
@@ -80,22 +95,12 @@ const schema = {
     roles: {
       type: 'object',
       additionalProperties: false,
-      properties: Object.fromEntries(
-        ROLES.map((role) => [
-          role,
-          {
-            type: 'array',
-            expected: 'a list of Slack user ids (U…) and user group ids (S…)',
-            examples: [['U012ABCDEF', 'S0SYSADMIN']],
-            items: {
-              type: 'string',
-              pattern: ID_PATTERN,
-              expected: 'a Slack user id (U… or W…) or user group id (S…), not a name',
-              examples: ['U012ABCDEF'],
-            },
-          },
-        ]),
-      ),
+      properties: Object.fromEntries(ROLES.map((role) => [role, MEMBER_IDS])),
+    },
+    escalation: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9][a-z0-9._-]{0,79}$' },
+      additionalProperties: MEMBER_IDS,
     },
   },
 };
@@ -119,24 +124,28 @@ export const rosterFormat: FormatHandler<RosterBatch> = {
 function toRosterBatch(roster: RosterDocument, doc: Pick<SniffedDocument, 'name'>): RosterBatch {
   const known = new Set([...(roster.people ?? []).map((p) => p.id), ...(roster.groups ?? []).map((g) => g.id)]);
   const roles: Partial<Record<Role, RoleMembers>> = {};
-  for (const role of ROLES) {
-    const ids = roster.roles[role];
-    if (!ids) continue;
+  const members = (ids: string[], at: string[]): RoleMembers => {
     ids.forEach((id, i) => {
       // an id nobody named is most likely a typo; refusing it beats a role nobody can speak for
       if (!known.has(id))
-        throw new InputError(doc.name, `${id} is neither in people nor in groups`, {
-          pointer: pointer('roles', role, i),
-        });
+        throw new InputError(doc.name, `${id} is neither in people nor in groups`, { pointer: pointer(...at, i) });
     });
-    roles[role] = {
+    return {
       users: unique(ids.filter((id) => USER_ID.test(id))),
       groups: unique(ids.filter((id) => GROUP_ID.test(id))),
     };
+  };
+  for (const role of ROLES) {
+    const ids = roster.roles[role];
+    if (ids) roles[role] = members(ids, ['roles', role]);
   }
+  const escalation = Object.fromEntries(
+    Object.entries(roster.escalation ?? {}).map(([name, ids]) => [name, members(ids, ['escalation', name])]),
+  );
   return {
     kind: 'roster',
     roles,
+    ...(roster.escalation ? { escalation } : {}),
     people: roster.people ?? [],
     groups: (roster.groups ?? []).map((g) => ({
       id: g.id,

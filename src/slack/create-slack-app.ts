@@ -18,6 +18,7 @@ import { ImportNotifier } from './platform/import-notifier';
 import type { SlackConfig } from './slack-config';
 import type { SlackDeps } from './slack-deps';
 import { backgroundRetryConfig, createWebClients, type SlackClients } from './web-clients';
+import { HomeGateway } from './home-gateway';
 import { ConfigError } from '../common/errors';
 import type { OutboxOptions } from '../app/slack-outbox';
 import type { DecisionState } from '../decisions/decision-model';
@@ -43,6 +44,8 @@ export interface CreateSlackAppOptions {
   anchorIntervalMs?: number;
   /** Outbox timings (tests and benchmarks shorten them). */
   outbox?: Omit<OutboxOptions, 'logger' | 'onRefused' | 'onNudge'>;
+  /** How often the App Home publisher looks for Homes changed by time alone or by another process (30 s). */
+  homeSweepMs?: number;
   /** The deadline scheduler's longest sleep between looks at the log (a minute unless a test says otherwise). */
   schedulerMaxSleepMs?: number;
   /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
@@ -83,6 +86,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     roleChecks: workers.roleChecks,
     gateway,
     scheduler: workers.scheduler,
+    homes: workers.homes,
   } satisfies SlackDeps);
 
   const answerer = new RequestAnswerer({
@@ -138,8 +142,11 @@ function createWorkers(
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
-    // an append (a convening, a call) may change what is due next
-    onNudge: () => scheduler.nudge(),
+    // an append (a convening, a call) may change what is due next, and what someone's App Home shows
+    onNudge: () => {
+      scheduler.nudge();
+      homes.nudge();
+    },
   });
   const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
   const scheduler = patchcall.decisionScheduler({
@@ -155,6 +162,12 @@ function createWorkers(
     logger,
     onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
   });
+  const homes = patchcall.homeOutbox(new HomeGateway(clients, patchcall.displayTimeZone), {
+    leaseMs: config.outboxLeaseMs,
+    ...options.outbox,
+    ...(options.homeSweepMs ? { sweepMs: options.homeSweepMs } : {}),
+    logger,
+  });
   const membership = patchcall.roleMembership(gateway, logger);
   const roleChecks = patchcall.roleChecks(membership, gateway, {
     leaseMs: config.outboxLeaseMs,
@@ -162,7 +175,7 @@ function createWorkers(
     logger,
     onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
   });
-  return { outbox, digests, scheduler, records, membership, roleChecks };
+  return { outbox, digests, scheduler, records, membership, roleChecks, homes };
 }
 
 /** The app's own HTTP routes beside Slack's: health and the bulletin feed. */
@@ -183,7 +196,7 @@ function appRoutes(options: CreateSlackAppOptions, notifier: ImportNotifier): Cu
 
 function withLifecycle(app: App, deps: SlackDeps, workers: Workers, options: CreateSlackAppOptions): SlackApp {
   const { config, patchcall, logger } = options;
-  const { outbox, digests, scheduler, records, membership, roleChecks } = workers;
+  const { outbox, digests, scheduler, records, membership, roleChecks, homes } = workers;
   let server: Server | undefined;
   let stopAnchors = () => undefined as void;
   let stopRules = () => undefined as void;
@@ -197,6 +210,7 @@ function withLifecycle(app: App, deps: SlackDeps, workers: Workers, options: Cre
       scheduler.start();
       records.start();
       roleChecks.start();
+      homes.start();
       membership.startPeriodicRefresh(options.groupRefreshMs ?? GROUP_REFRESH_MS);
       // an edited rulebook re-assesses the decisions under way; a broken edit keeps the working rules
       stopRules = patchcall.watchRules((reload, report) => {
@@ -221,6 +235,7 @@ function withLifecycle(app: App, deps: SlackDeps, workers: Workers, options: Cre
       await outbox.stop();
       await records.stop();
       await roleChecks.stop();
+      await homes.stop();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

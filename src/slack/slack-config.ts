@@ -4,14 +4,10 @@
  */
 import { ConfigError, PatchcallError } from '../common/errors';
 import { readConfig, type Config } from '../config';
-import {
-  CLOCK_VARIABLE,
-  parseSimulatedClock,
-  REHEARSAL_VARIABLE,
-  simulatedClock,
-  simulatedClockRefusal,
-  type SimulatedClockSetting,
-} from '../common/simulated-clock';
+import { clockOptions } from '../common/simulated-clock';
+
+/** Kept here too: the app's entry and the test harness open the store with the clock the config names. */
+export { clockOptions };
 
 /** How hard each Web API client tries before it gives up; production defaults, tests pass faster ones. */
 export interface WebApiTuning {
@@ -56,13 +52,6 @@ export interface SlackConfig extends Config {
    * process takes over soon after this one dies (PATCHCALL_OUTBOX_LEASE_MS).
    */
   outboxLeaseMs: number;
-  /**
-   * PATCHCALL_CLOCK: the app runs on a simulated clock (rehearsals, the demo), allowed only against the local
-   * stand-in or with PATCHCALL_REHEARSAL=1.
-   */
-  simulatedClock?: SimulatedClockSetting;
-  /** Every event written is marked as a rehearsal: under a simulated clock or with PATCHCALL_REHEARSAL=1. */
-  rehearsal: boolean;
 }
 
 export const DEFAULT_OUTBOX_LEASE_MS = 30_000;
@@ -115,34 +104,7 @@ export function readSlackConfig(env: NodeJS.ProcessEnv = process.env): SlackConf
     ...(nonEmpty(env.PATCHCALL_AUDIT_CHANNEL) ? { auditChannel: readChannel(env.PATCHCALL_AUDIT_CHANNEL!) } : {}),
     webApi: PRODUCTION_WEB_API_TUNING,
     outboxLeaseMs: readLeaseMs(env.PATCHCALL_OUTBOX_LEASE_MS),
-    ...readClock(env),
   };
-}
-
-/** What the store is opened with: the simulated clock when there is one, and whether events are rehearsals. */
-export function clockOptions(
-  config: Pick<SlackConfig, 'simulatedClock' | 'rehearsal'>,
-  realNow: () => Date = () => new Date(),
-): { clock?: () => Date; rehearsal: boolean } {
-  return {
-    ...(config.simulatedClock ? { clock: simulatedClock(config.simulatedClock, realNow) } : {}),
-    rehearsal: config.rehearsal,
-  };
-}
-
-function readClock(env: NodeJS.ProcessEnv): { simulatedClock?: SimulatedClockSetting; rehearsal: boolean } {
-  const clock = nonEmpty(env[CLOCK_VARIABLE]);
-  const rehearsal = nonEmpty(env[REHEARSAL_VARIABLE]);
-  if (rehearsal !== undefined && rehearsal !== '1')
-    throw configError(`${REHEARSAL_VARIABLE} must be 1 (or unset), not "${rehearsal}"`);
-  if (clock === undefined) return { rehearsal: rehearsal === '1' };
-  const refusal = simulatedClockRefusal({
-    clock,
-    ...(rehearsal !== undefined ? { rehearsal } : {}),
-    slackApiUrl: readApiUrl(env.SLACK_API_URL),
-  });
-  if (refusal) throw configError(refusal);
-  return { simulatedClock: parseSimulatedClock(clock), rehearsal: true };
 }
 
 function readLeaseMs(value: string | undefined): number {

@@ -6,6 +6,7 @@ import type { SlackOutbox } from '../app/slack-outbox';
 import type { DecisionScheduler } from '../app/decision-scheduler';
 import type { RecordOutbox } from '../app/record-outbox';
 import type { RoleChecks } from '../app/role-checks';
+import type { HomeOutbox } from '../app/home-outbox';
 import type { SlackGateway } from './slack-gateway';
 import type { Logger } from '../logging/logger';
 import type { SlackConfig } from './slack-config';
@@ -40,4 +41,6 @@ export interface SlackDeps {
   gateway: SlackGateway;
   /** Writes due reminders and default paths to the log; nudge it after the clock or the log changed. */
   scheduler: DecisionScheduler;
+  /** Publishes each person's App Home again when what it shows changes. */
+  homes: HomeOutbox;
 }

@@ -86,6 +86,8 @@ describe('patchcall decisions / decision show', () => {
       override: 'the worm does not wait',
     });
     await eventually(() => loadDecision(h.ctx, 'MS08-067').call, 'the call');
+    // the plan's steps were due in 2008: on today's clock the app's scheduler escalates them at once
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').living?.escalations.length, 'the overdue steps escalated');
 
     const decided = expectShape(
       (await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067', '--json'])).stdout,
@@ -105,9 +107,10 @@ describe('patchcall decisions / decision show', () => {
     expect((await spawnPatchcall(['--db', h.dbPath, 'decisions', '--open'])).stdout).toBe('no open decisions\n');
     const decidedText = await spawnPatchcall(['--db', h.dbPath, 'decision', 'show', 'MS08-067']);
     expect(decidedText.stdout).toMatch(new RegExp(`call +waves by ${PEOPLE.owner} \\(owner\\)`));
-    // after the call, the next scheduled action is the first plan step's deadline
-    expect(decided.nextAction).toMatchObject({ kind: 'step-deadline', due: true });
-    expect(decidedText.stdout).toMatch(/^Next action: escalate "/m);
+    // every plan step past due is escalated, once: nothing more is scheduled
+    expect(decided.escalations.length).toBeGreaterThan(0);
+    expect(decided.nextAction).toBeNull();
+    expect(decidedText.stdout).toMatch(/^ {2}escalated .*: Wave 1: staging$/m);
     // ten fresh CLI processes: on a shared machine their start-up alone can pass jest's 30 s default
   }, 180_000);
 });

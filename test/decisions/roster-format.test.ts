@@ -35,6 +35,25 @@ describe('the roster format', () => {
     );
   });
 
+  it('reads escalation-only roles, and refuses an unknown id or a name there', () => {
+    const batch = rosterFormat.parse(sniffDocument(seed, readFileSync(seed)));
+    expect(batch.escalation).toEqual({ 'incident-commander': { users: ['U0SEC0001'], groups: [] } });
+    const roster = applyRosterEvent(initialRoster(), { type: 'roster.imported', payload: batch });
+    expect(roster.escalation['incident-commander']!.users).toEqual(['U0SEC0001']);
+    const typo = sniffDocument(
+      'r.yaml',
+      Buffer.from('kind: patchcall/roster\nroles: {}\nescalation:\n  incident-commander: [U0TYPO]\n'),
+    );
+    expect(() => rosterFormat.parse(typo)).toThrow(
+      'r.yaml (at /escalation/incident-commander/0): U0TYPO is neither in people nor in groups',
+    );
+    const named = sniffDocument(
+      'r.yaml',
+      Buffer.from('kind: patchcall/roster\nroles: {}\nescalation:\n  ic: ["@bob"]\n'),
+    );
+    expect(() => rosterFormat.parse(named)).toThrow(/r\.yaml \(at \/escalation\/ic\/0\)/);
+  });
+
   it('refuses a display name where an id belongs', () => {
     const doc = sniffDocument('r.yaml', Buffer.from('kind: patchcall/roster\nroles:\n  security: ["@alice"]\n'));
     expect(() => rosterFormat.parse(doc)).toThrow(/r\.yaml \(at \/roles\/security\/0\)/);

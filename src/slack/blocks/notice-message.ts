@@ -5,7 +5,7 @@
  */
 import type { KnownBlock } from '@slack/types';
 import type { DecisionState, Notice } from '../../decisions/decision-model';
-import { durationMs, GROUP_ID, USER_ID } from '../../app/contract';
+import { durationMs, GROUP_ID, reachedNobody, USER_ID } from '../../app/contract';
 import { formatTime } from '../../common/time-format';
 import { escapeMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
 import type { RenderedCard } from '../slack-gateway';
@@ -41,7 +41,7 @@ function defaultPathText(state: DecisionState, notice: Notice, id: string, deadl
   if (notice.path === 'remind')
     return `:warning: The deadline ${deadline} passed with no call on *${id}*${where}. Default path: reminding every ${spell(notice.every)} until the call is made.`;
   const lines = [
-    `:rotating_light: *${escapeMrkdwn(notice.post ?? 'default: mitigate now')}* — the deadline ${deadline} passed with no call on *${id}*${where}. Escalated to ${escalation(notice.escalatedTo)}.`,
+    `:rotating_light: *${escapeMrkdwn(notice.post ?? 'default: mitigate now')}* — the deadline ${deadline} passed with no call on *${id}*${where}. ${escalationSentence(notice)}`,
   ];
   if (notice.withMitigation) {
     const steps = (state.assessment?.plan ?? []).filter((step) => step.kind === 'mitigate');
@@ -57,11 +57,29 @@ function defaultPathText(state: DecisionState, notice: Notice, id: string, deadl
   return lines.join('\n');
 }
 
-function escalation(to: string | undefined): string {
-  if (to === undefined) return 'nobody (no escalation role is configured)';
-  if (USER_ID.test(to)) return mentionUser(to);
-  if (GROUP_ID.test(to)) return mentionGroup(to);
-  return `*${escapeMrkdwn(to)}*`;
+/**
+ * Whom the escalation reached: the people messaged directly and the user groups mentioned here (ids from the roster
+ * in the log, never user text), or that it reached nobody. Events from before `reached` was recorded show the name.
+ */
+function escalationSentence(notice: Notice): string {
+  const to = notice.escalatedTo;
+  if (to === undefined) return 'Escalated to nobody (no escalation role is configured).';
+  const mentions = notice.reached
+    ? [...notice.reached.users.map(mentionUser), ...notice.reached.groups.map(mentionGroup)]
+    : USER_ID.test(to)
+      ? [mentionUser(to)]
+      : GROUP_ID.test(to)
+        ? [mentionGroup(to)]
+        : undefined;
+  if (USER_ID.test(to) || GROUP_ID.test(to)) return `Escalated to ${mentions!.join(', ')}.`;
+  const name = `*${escapeMrkdwn(to)}*`;
+  if (!mentions) return `Escalated to ${name}.`;
+  if (!mentions.length) return `:warning: ${capitalised(reachedNobody(name))}.`;
+  return `Escalated to ${name}: ${mentions.join(', ')}.`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** "PT4H" → "4 hours", "P1D" → "1 day"; the text as written when it is no duration. */

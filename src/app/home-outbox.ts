@@ -1,0 +1,141 @@
+/**
+ * App Home pushed, not only rebuilt on open: whenever what a person's Home shows changes (a decision convened, a
+ * position given or still owed, the call, a deadline passed, a plan step overdue), their view is published again
+ * with `views.publish`. The view is derived from the log when it is published, never queued, so a run after a
+ * restart or a late run of another process cannot publish stale content; a digest per person (db/migrations/014)
+ * skips what Slack already shows, and the log head it came from keeps an older view from passing for a newer one.
+ * Runs coalesce (a burst of appends is one run), and each person is leased while their view is published, so two
+ * processes do not publish the same view twice.
+ */
+import { createHash } from 'node:crypto';
+import { ROLES, type DecisionState } from '../decisions/decision-model';
+import { HomeViewsStore } from '../store/home-views-store';
+import type { AppContext } from './app-context';
+import { listDecisions } from './decision-log';
+import { listDecisionOverviews, type DecisionOverview } from './decision-overview';
+import { EffectRefused, EffectUnavailable, type OutboxLogger } from './slack-outbox';
+import { SweepWorker, type SweepOptions } from './sweep-worker';
+
+/** What every Home is rendered from: one reading of the log, at one moment. */
+export interface HomeSnapshot {
+  decisions: DecisionState[];
+  overviews: DecisionOverview[];
+  now: Date;
+}
+
+/** The Slack side (src/slack/home-gateway.ts); `publish` fails with EffectRefused or EffectUnavailable. */
+export interface HomeViewsPort {
+  /** The person's Home view (Block Kit JSON) as the snapshot shows it. */
+  render(userId: string, snapshot: HomeSnapshot): object;
+  publish(userId: string, view: object): Promise<void>;
+}
+
+export interface HomeOutboxOptions extends SweepOptions {
+  logger?: OutboxLogger;
+}
+
+const DEFAULT_LEASE_MS = 30_000;
+
+export class HomeOutbox extends SweepWorker {
+  private readonly views: HomeViewsStore;
+  private failures = 0;
+  private soon?: NodeJS.Immediate;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly port: HomeViewsPort,
+    private readonly options: HomeOutboxOptions = {},
+  ) {
+    // time alone changes a Home (a deadline passes); appends in this process nudge at once
+    super(ctx, { sweepMs: 30_000, ...options }, DEFAULT_LEASE_MS);
+    this.views = new HomeViewsStore(ctx.db);
+  }
+
+  /**
+   * Looks again on the next turn of the event loop, not now: a nudge comes right after an append, often in a click's
+   * handler before its ack, and rendering every Home must not delay that. Nudges in the same turn are one run.
+   */
+  override nudge(): void {
+    if (this.soon) return;
+    this.soon = setImmediate(() => {
+      this.soon = undefined;
+      super.nudge();
+    });
+  }
+
+  override async idle(): Promise<void> {
+    while (this.soon) await new Promise((resolve) => setImmediate(resolve));
+    await super.idle();
+  }
+
+  /** Publishes `userId`'s Home now (they opened it), even when it is unchanged, and records it. */
+  async publishNow(userId: string): Promise<void> {
+    await this.publishFor(userId, this.snapshot(), this.ctx.events.head().seq, true);
+  }
+
+  protected async run(): Promise<void> {
+    do {
+      this.dirty = false;
+      const head = this.ctx.events.head().seq;
+      const snapshot = this.snapshot();
+      try {
+        for (const userId of homePeople(snapshot.decisions, this.views.users())) {
+          if (this.stopped) return;
+          await this.publishFor(userId, snapshot, head, false);
+        }
+        this.failures = 0;
+      } catch (error) {
+        // Slack busy or the outcome unknown, or a store failure: the log still says what to show; try again later
+        this.failures++;
+        this.options.logger?.warn({ err: (error as Error).message }, 'App Home publish failed; retrying');
+        const retryAfterMs = error instanceof EffectUnavailable ? error.retryAfterMs : undefined;
+        this.retryIn(retryAfterMs ?? this.backoffMs(this.failures));
+        return;
+      }
+    } while (this.dirty && !this.stopped);
+  }
+
+  private snapshot(): HomeSnapshot {
+    return {
+      decisions: listDecisions(this.ctx),
+      overviews: listDecisionOverviews(this.ctx, { open: true }),
+      now: this.ctx.clock(),
+    };
+  }
+
+  private async publishFor(userId: string, snapshot: HomeSnapshot, head: number, force: boolean): Promise<void> {
+    const view = this.port.render(userId, snapshot);
+    const digest = createHash('sha256').update(JSON.stringify(view)).digest('hex');
+    if (!force && this.views.published(userId)?.digest === digest) return;
+    const subject = `home:${userId}`;
+    if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) {
+      // another process is publishing this person's Home: look again once its lease has run out
+      this.retryIn(this.leaseMs);
+      return;
+    }
+    try {
+      const published = this.views.published(userId);
+      // another process published meanwhile: the same view, or one from a newer log
+      if (!force && (published?.digest === digest || (published?.logSeq ?? -1) > head)) return;
+      try {
+        await this.port.publish(userId, view);
+      } catch (error) {
+        if (!(error instanceof EffectRefused)) throw error;
+        // Slack will not take it (no such user…): recorded as done, so the same view is not tried again
+        this.options.logger?.warn({ userId, err: error.error }, 'Slack refused the App Home view');
+      }
+      if (!this.views.record(userId, digest, head, snapshot.now)) this.dirty = true;
+    } finally {
+      this.store.release(subject, this.holder);
+    }
+  }
+}
+
+/** Whose Home to keep current: everyone holding a role in a decision, and everyone who was published one before. */
+export function homePeople(decisions: DecisionState[], publishedBefore: string[]): string[] {
+  const people = new Set(publishedBefore);
+  for (const decision of decisions)
+    if (decision.status !== 'new')
+      for (const role of ROLES) for (const user of decision.members[role]) people.add(user);
+  return [...people].sort();
+}

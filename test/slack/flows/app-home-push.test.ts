@@ -1,0 +1,118 @@
+/**
+ * App Home pushed when what a person's Home shows changes, through the real app and the local Slack stand-in: the
+ * views.publish calls are counted per person and their content read, with nobody opening the tab.
+ */
+import { openAppContext } from '../../../src/app/app-context';
+import { loadDecision } from '../../../src/app/decision-log';
+import { ActionIds } from '../../../src/slack/action-ids';
+import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
+import { PEOPLE } from '../../decisions/sample-decision';
+import type { SlackHarness } from '../../helpers/slack-harness';
+import { eventually, startDecisionHarness, submitCallModal } from './decision-flow-setup';
+
+describe('App Home pushed', () => {
+  let h: SlackHarness;
+  let now = Date.parse('2008-10-23T20:00:00Z');
+  afterEach(async () => h?.stop());
+
+  /** Every view published to `user`, as text, oldest first. */
+  const published = (user: string): string[] =>
+    h.standIn
+      .calls('views.publish')
+      .filter((c) => c.args.user_id === user && !c.error)
+      .map((c) => blocksToText((c.args.view as { blocks: never }).blocks));
+  const latest = (user: string) => published(user).at(-1) ?? '';
+  const settled = async () => {
+    await eventually(() => !h.deps.outbox.pending('MS08-067'), 'the outbox to catch up');
+    await h.deps.outbox.idle();
+    h.deps.homes.nudge();
+    await h.deps.homes.idle();
+  };
+
+  it("publishes a person's Home when a position is owed, given, the call made and a step falls overdue", async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    await h.command('open MS08-067');
+    const state = await eventually(() => {
+      const s = loadDecision(h.ctx, 'MS08-067');
+      return s.cardTs ? s : undefined;
+    }, 'the card');
+
+    // nobody opened the tab: the people with a role are told what waits on them
+    await eventually(() => latest(PEOPLE.sec1).includes('your position as security is still owed'), 'security');
+    await eventually(() => latest(PEOPLE.owner).includes('you may make the call'), "the owner's Home");
+
+    await h.blockAction({
+      actionId: ActionIds.agree,
+      value: 'MS08-067',
+      userId: PEOPLE.sec1,
+      messageTs: state.cardTs!,
+      channelId: state.channel!.id,
+    });
+    await eventually(
+      () => latest(PEOPLE.sec1).includes('Your open decisions (1)') && !latest(PEOPLE.sec1).includes('still owed'),
+      'the position no longer owed',
+    );
+
+    await h.blockAction({
+      actionId: ActionIds.makeCall,
+      value: 'MS08-067',
+      userId: PEOPLE.owner,
+      messageTs: state.cardTs!,
+      channelId: state.channel!.id,
+    });
+    await submitCallModal(h, { outcome: 'waves', rationale: 'waves', override: 'no time for quorum' });
+    await eventually(() => latest(PEOPLE.owner).includes('Decided (1)'), 'the call on the Home');
+    expect(latest(PEOPLE.owner)).toContain('Your open decisions (0)');
+    expect(latest(PEOPLE.owner)).not.toContain('plan steps past due');
+
+    // the first wave was due 23 Oct 22:00 UTC: when that passes, the owner's Home lists it, with no one opening it
+    now = Date.parse('2008-10-23T22:00:05Z');
+    h.deps.scheduler.nudge();
+    await eventually(() => latest(PEOPLE.owner).includes('Your plan steps past due (1)'), 'the overdue step');
+    await settled();
+
+    // a view is published only when it changed: never the same view twice in a row to one person
+    for (const user of [PEOPLE.sec1, PEOPLE.owner, PEOPLE.delegate]) {
+      const views = published(user);
+      expect(views.length).toBeGreaterThan(0);
+      views.slice(1).forEach((view, i) => expect(view).not.toBe(views[i]));
+    }
+
+    // a restart publishes nothing that Slack already shows
+    const before = h.standIn.calls('views.publish').length;
+    await h.restart();
+    await settled();
+    expect(h.standIn.calls('views.publish')).toHaveLength(before);
+  });
+
+  it('after a restart, publishes the current view once, never an older one', async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    await h.command('open MS08-067');
+    const state = await eventually(() => {
+      const s = loadDecision(h.ctx, 'MS08-067');
+      return s.cardTs ? s : undefined;
+    }, 'the card');
+    await eventually(() => latest(PEOPLE.sec1).includes('still owed'), "security's Home");
+    await settled();
+
+    // the position lands while the app is down (another process took it)
+    await h.stopApp();
+    const other = openAppContext({ dbPath: h.dbPath, clock: () => new Date(now) });
+    other.events.append({
+      type: 'decision.position-recorded',
+      stream: 'decision:MS08-067',
+      actor: PEOPLE.sec1,
+      payload: { userId: PEOPLE.sec1, roles: ['security'], stance: 'agree', key: 'position-offline' },
+    });
+    other.close();
+    const before = published(PEOPLE.sec1).length;
+    await h.startApp();
+    await eventually(() => published(PEOPLE.sec1).length > before, 'the Home after the restart');
+    await settled();
+    expect(published(PEOPLE.sec1)).toHaveLength(before + 1);
+    expect(latest(PEOPLE.sec1)).not.toContain('still owed');
+    expect(state.id).toBe('MS08-067');
+  });
+});
