@@ -23,6 +23,8 @@ export interface MembershipLogger {
 export class RoleMembership {
   private readonly store: OutboxStore;
   private roster?: { seq: number; roles: RoleMap };
+  /** The last resolution, kept while neither the roster nor the cached groups change (every click reads it). */
+  private resolved?: { roles: RoleMap; groupsText: string; members: Record<Role, string[]> };
   private readonly rosterHead: Database.Statement;
   private timer?: NodeJS.Timeout;
 
@@ -38,7 +40,11 @@ export class RoleMembership {
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
   current(): Record<Role, string[]> {
-    return resolveMembers(this.roles(), this.store.groupMembers());
+    const roles = this.roles();
+    const groupsText = this.store.groupMembersText();
+    if (this.resolved?.roles !== roles || this.resolved.groupsText !== groupsText)
+      this.resolved = { roles, groupsText, members: resolveMembers(roles, this.store.groupMembers()) };
+    return this.resolved.members;
   }
 
   /** The user groups the roster names. */
