@@ -28,6 +28,8 @@ export function withPendingCheck(state: DecisionState, event: DecisionEvent): De
     ...state,
     pendingChecks: { ...state.pendingChecks, [p.key]: { ...p, at: event.at, seq: event.seq } },
     keys: [...state.keys, p.key],
+    // the card shows what is being checked
+    cardVersion: event.seq,
   };
 }
 
@@ -36,7 +38,8 @@ export function settlePendingCheck(state: DecisionState, event: DecisionEvent): 
   const key = (event.payload as { key?: string } | undefined)?.key;
   if (key === undefined || !state.pendingChecks?.[key]) return state;
   const { [key]: _settled, ...rest } = state.pendingChecks;
-  return { ...state, pendingChecks: rest };
+  // the card no longer shows it as being checked
+  return { ...state, pendingChecks: rest, cardVersion: event.seq };
 }
 
 /** The checks still waiting on Slack, oldest first. */

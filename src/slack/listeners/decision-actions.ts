@@ -57,7 +57,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
       if (result.kind === 'pending') {
         const answer = note(args, DecisionNotes.positionPending(result.state));
-        return () => (deps.roleChecks.nudge(), answer());
+        return () => (deps.roleChecks.nudge(), deps.outbox.nudge(result.state.id), answer());
       }
       return async () => undefined;
     }),

@@ -85,6 +85,23 @@ describe('positions pending a role check', () => {
     expect(loadDecision(h.ctx, 'MS08-067').pendingChecks).toEqual({});
   });
 
+  it('shows the click on the card as pending while Slack does not answer, until it is recorded', async () => {
+    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    await h.command('open MS08-067');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    newcomerJoins();
+    h.standIn.failNext('usergroups.users.list', { kind: 'error', error: 'internal_error' }, 10_000);
+    await click(NEWCOMER);
+    await eventually(
+      () => cardText().includes(`Pending: checking @${NEWCOMER}'s role: agrees, recorded once confirmed`) || undefined,
+      'the pending click on the card',
+    );
+    expect(cardText()).not.toContain(`@${NEWCOMER} agrees`);
+    h.standIn.clearFaults('usergroups.users.list');
+    await eventually(() => cardText().includes(`@${NEWCOMER} agrees`) || undefined, 'the position on the card');
+    expect(cardText()).not.toContain('Pending: checking');
+  });
+
   it('refuses an outsider on the record only after Slack said they are in no role’s group', async () => {
     await convenedThenNewcomerJoins();
     await click(PEOPLE.outsider);
