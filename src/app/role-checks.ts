@@ -16,7 +16,7 @@ import { pendingChecksOf, speakingGroups, type PendingCheck } from '../decisions
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { NOT_A_SPEAKER } from './decision-positions';
-import type { RoleMembership, UserGroupsPort } from './role-membership';
+import type { RoleMembership } from './role-membership';
 import type { OutboxLogger } from './slack-outbox';
 import { SweepWorker, type SweepOptions } from './sweep-worker';
 
@@ -41,7 +41,6 @@ export class RoleChecks extends SweepWorker {
   constructor(
     private readonly ctx: AppContext,
     private readonly membership: RoleMembership,
-    private readonly groups: UserGroupsPort,
     private readonly options: RoleChecksOptions = {},
   ) {
     super(ctx, options, 30_000);
@@ -73,10 +72,14 @@ export class RoleChecks extends SweepWorker {
   private async settle(decisionId: string): Promise<boolean> {
     const checks = pendingChecksOf(loadDecision(this.ctx, decisionId));
     if (checks.length === 0) return true;
+    // a group Slack answered for after the last of these clicks was appended needs no lookup of its own: a burst
+    // of clicks shares one lookup per group (the first check's, joined while in flight)
+    const newest = Math.max(...checks.map((c) => c.seq));
     const groupIds = new Set([...checks.flatMap((c) => c.groups), ...speakingGroups(this.membership.roles())]);
     for (const groupId of groupIds) {
+      if (this.membership.answeredSince(groupId, newest)) continue;
       try {
-        this.membership.groupUpdated(groupId, await this.groups.members(groupId));
+        await this.membership.lookUp(groupId);
       } catch (error) {
         const said = (error as { data?: { error?: string } }).data?.error;
         if (said !== undefined && GONE.has(said)) {
@@ -114,6 +117,8 @@ export class RoleChecks extends SweepWorker {
           key: check.key,
         });
         outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
+        // their next click is refused before its ack, while Slack's answer is fresh
+        this.membership.foundOutside(check.userId, [...groupIds]);
       }
       await Promise.resolve(this.options.onSettled?.(state, check, outcome)).catch(() => undefined);
     }

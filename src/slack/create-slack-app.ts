@@ -47,6 +47,8 @@ export interface CreateSlackAppOptions {
   schedulerMaxSleepMs?: number;
   /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
   groupRefreshMs?: number;
+  /** How long Slack's answer on a user group's members counts as confirmed (src/app/role-membership.ts). */
+  groupAnswerTtlMs?: number;
 }
 
 const GROUP_REFRESH_MS = 10 * 60 * 1000;
@@ -100,8 +102,10 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     logger,
     onExportFailed: (request, decisionId, error) => tellAboutFailedExport(deps, request, decisionId, error),
   });
-  const membership = patchcall.roleMembership(gateway, logger);
-  const roleChecks = patchcall.roleChecks(membership, gateway, {
+  const membership = patchcall.roleMembership(gateway, logger, {
+    ...(options.groupAnswerTtlMs !== undefined ? { answerTtlMs: options.groupAnswerTtlMs } : {}),
+  });
+  const roleChecks = patchcall.roleChecks(membership, {
     leaseMs: config.outboxLeaseMs,
     ...options.outbox,
     logger,

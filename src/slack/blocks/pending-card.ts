@@ -3,7 +3,6 @@
  * click is in the log as pending, and the card says so until it is recorded or refused. Derived from the fold.
  */
 import type { KnownBlock } from '@slack/types';
-import { pendingChecksOf } from '../../decisions/pending-role-checks';
 import type { DecisionState } from '../../decisions/decision-model';
 import { STANCE_LABELS } from './labels';
 import { richText, text, user, type Piece } from './rich-text';
@@ -12,7 +11,7 @@ import { richText, text, user, type Piece } from './rich-text';
 const PENDING_ON_CARD = 10;
 
 export function pendingChecksBlocks(state: DecisionState): KnownBlock[] {
-  const checks = pendingChecksOf(state);
+  const checks = Object.values(state.pendingChecks ?? {}).sort((a, b) => a.seq - b.seq);
   if (checks.length === 0) return [];
   const lines: Piece[][] = checks
     .slice(0, PENDING_ON_CARD)
