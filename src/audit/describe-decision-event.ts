@@ -4,6 +4,7 @@ import { describeUploadEvent } from './record-effects';
 import {
   DecisionEvents,
   type CalledPayload,
+  type CallPendingPayload,
   type CallPostedPayload,
   type CallPinnedPayload,
   type CardPostedPayload,
@@ -106,6 +107,10 @@ export function describeDecisionEvent(type: string, payload: unknown, context: D
     case DecisionEvents.positionPending: {
       const p = payload as PositionPendingPayload;
       return `${STANCE_WORDS[p.stance] ?? p.stance}, pending a check with Slack of the groups ${p.groups.join(', ')}${p.comment ? `: ${p.comment}` : ''}`;
+    }
+    case DecisionEvents.callPending: {
+      const p = payload as CallPendingPayload;
+      return `made the call ${p.outcome}, pending a check with Slack of the groups ${p.groups.join(', ')}; rationale: ${p.rationale}`;
     }
     case DecisionEvents.refused: {
       const p = payload as RefusedPayload;

@@ -22,7 +22,7 @@ import {
 import { applyLivingEvent } from './living-decision';
 import { applyNoticeEvent, withNotice } from './notices';
 import { trackPeopleNamed } from './people-to-name';
-import { settlePendingCheck, withPendingCheck } from './pending-role-checks';
+import { settlePendingCheck, withPendingCall, withPendingCheck } from './pending-role-checks';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -55,6 +55,8 @@ function applyEvent(state: DecisionState, event: DecisionEvent): DecisionState {
   switch (event.type) {
     case DecisionEvents.positionPending:
       return withPendingCheck(next, event);
+    case DecisionEvents.callPending:
+      return withPendingCall(next, event);
     case DecisionEvents.convened: {
       const p = event.payload as ConvenedPayload;
       return {

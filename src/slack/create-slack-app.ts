@@ -28,7 +28,7 @@ import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
 import { digestMessage } from './blocks/digest-message';
 import { tellAboutFailedExport } from './listeners/export-command';
-import { settledRoleCheck } from './listeners/role-check-notes';
+import { settledCallCheck, settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -110,6 +110,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     ...options.outbox,
     logger,
     onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
+    onCallSettled: (state, call, outcome) => settledCallCheck(deps, state, call, outcome),
   });
   Object.assign(deps, {
     patchcall,

@@ -114,6 +114,11 @@ function registerCallView(app: App, services: DecisionServices): void {
     if (result.kind === 'decided')
       return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
     if (result.kind === 'called') announceCall(services, result.state);
+    if (result.kind === 'pending') {
+      services.deps.roleChecks.nudge();
+      services.deps.outbox.nudge(result.state.id);
+      await note(services, result.state, user, DecisionNotes.callPending(result.state));
+    }
   });
 }
 
