@@ -28,6 +28,7 @@ import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
 import { digestMessage } from './blocks/digest-message';
 import { tellAboutFailedExport } from './listeners/export-command';
+import { coalescedWithin } from './listeners/after-ack';
 import { settledCallCheck, settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -52,6 +53,8 @@ export interface CreateSlackAppOptions {
 }
 
 const GROUP_REFRESH_MS = 10 * 60 * 1000;
+/** How long appends are gathered before the deadline scheduler looks at the log again. */
+const SCHEDULER_NUDGE_MS = 50;
 
 export interface SlackApp {
   app: App;
@@ -85,8 +88,8 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
-    // an append (a convening, a call) may change what is due next
-    onNudge: () => scheduler.nudge(),
+    // an append (a convening, a call) may change what is due next; a burst of clicks asks once
+    onNudge: coalescedWithin(SCHEDULER_NUDGE_MS, () => scheduler.nudge()),
   });
   const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
   const scheduler = patchcall.decisionScheduler({

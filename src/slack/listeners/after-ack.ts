@@ -32,3 +32,19 @@ function scheduleTurn(): void {
     if (waiting.length) scheduleTurn();
   });
 }
+
+/**
+ * `fn` at most once per `ms`, the first call starting the wait: for looks at the whole log that one click does not
+ * make more urgent (the deadline scheduler's), so a burst of clicks costs one look instead of one per click.
+ */
+export function coalescedWithin(ms: number, fn: () => void): () => void {
+  let waiting: NodeJS.Timeout | undefined;
+  return () => {
+    if (waiting) return;
+    waiting = setTimeout(() => {
+      waiting = undefined;
+      fn();
+    }, ms);
+    waiting.unref();
+  };
+}
