@@ -8,19 +8,19 @@
  * through, so the queue always drains; it only yields to acks, it never drops or reorders work.
  */
 const waiting: (() => void)[] = [];
+/** Work with a deadline of its own (opening a modal: Slack's trigger id lasts 3 s) goes before the rest. */
+const urgent: (() => void)[] = [];
 let turnScheduled = false;
 
-/** Resolves on a later turn of the event loop, once the work queued before it has been let through. */
-export function afterPendingAcks(): Promise<void> {
+/**
+ * Resolves on a later turn of the event loop, once the work queued before it has been let through; `soon` puts it
+ * ahead of work without a deadline.
+ */
+export function afterPendingAcks(soon = false): Promise<void> {
   return new Promise((resolve) => {
-    waiting.push(resolve);
+    (soon ? urgent : waiting).push(resolve);
     scheduleTurn();
   });
-}
-
-/** How much post-ack work waits for its turn (the benchmark prints it). */
-export function postAckBacklog(): number {
-  return waiting.length;
 }
 
 function scheduleTurn(): void {
@@ -28,8 +28,8 @@ function scheduleTurn(): void {
   turnScheduled = true;
   setImmediate(() => {
     turnScheduled = false;
-    waiting.shift()?.();
-    if (waiting.length) scheduleTurn();
+    (urgent.shift() ?? waiting.shift())?.();
+    if (urgent.length || waiting.length) scheduleTurn();
   });
 }
 
