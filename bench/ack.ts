@@ -12,6 +12,7 @@
  * BENCH_ACK_PROFILE=<dir> writes a CPU profile of the patchcall process there.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,13 +173,31 @@ async function runAppChild(kind: 'patchcall' | 'bare'): Promise<void> {
       await stopped;
     };
   }
-  serve({ kind: 'ready', port }, { report: () => log, stop });
+  // how long the event loop was held up at a stretch: what every request waiting for its ack waited behind
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  serve(
+    { kind: 'ready', port },
+    {
+      report: () => log,
+      stop,
+      loop: () => {
+        const stats = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+        loopDelay.reset();
+        return stats;
+      },
+    },
+  );
 }
 
 /** Answers the parent's requests by kind; `stop` also ends the process. */
-function serve(ready: Message, handlers: { report: () => unknown; stop: () => Promise<void> }): void {
+function serve(
+  ready: Message,
+  handlers: { report: () => unknown; stop: () => Promise<void>; loop?: () => unknown },
+): void {
   process.on('message', (message: Message) => {
     if (message.kind === 'report') process.send!({ kind: 'report', report: handlers.report() });
+    if (message.kind === 'loop') process.send!({ kind: 'loop', loop: handlers.loop?.() });
     if (message.kind === 'stop')
       void handlers.stop().finally(() => process.send!({ kind: 'stopped' }, () => process.exit(0)));
   });
@@ -237,21 +256,28 @@ async function main(): Promise<void> {
     for (const kind of kinds) {
       const results: Record<string, number[]> = {};
       const runP99s: Record<string, string[]> = {};
+      const drains: Record<string, string[]> = {};
+      const loops: Record<string, string[]> = {};
       // alternate the apps so neither always runs on a warmer machine
       for (const target of [bare, real, bare, real]) {
         await fire(target, () => kind.body(target), WARMUP);
         await quiet(standIn.child);
+        await ask(target.child, 'loop', 'loop');
         const times = await fire(target, () => kind.body(target), REQUESTS / 2);
+        const loop = (await ask(target.child, 'loop', 'loop')).loop as { p99: number; max: number };
+        loops[target.name] = [...(loops[target.name] ?? []), `${loop.p99.toFixed(0)}/${loop.max.toFixed(0)}`];
         results[target.name] = [...(results[target.name] ?? []), ...times];
         runP99s[target.name] = [...(runP99s[target.name] ?? []), percentile(times, 99).toFixed(0)];
-        // the post-ack work of one run must not spill into the next one's timings
-        await quiet(standIn.child);
+        // the post-ack work of one run must not spill into the next one's timings; how long it ran on is printed:
+        // acks come first, so work left after the last ack (card, replies, name lookups) shows here
+        const drainedAfter = await quiet(standIn.child);
+        drains[target.name] = [...(drains[target.name] ?? []), drainedAfter.toFixed(0)];
       }
       const bareP99 = percentile(results[bare.name]!, 99);
       for (const target of [bare, real]) {
         const times = results[target.name]!;
         console.log(
-          `${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   (p99 per run: ${runP99s[target.name]!.join(', ')} ms)`,
+          `${kind.label.padEnd(16)} ${target.name.padEnd(10)} p50 ${percentile(times, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(6)} ms   (p99 per run: ${runP99s[target.name]!.join(', ')} ms; event loop held up p99/max ${loops[target.name]!.join(', ')} ms; Slack calls went on ${drains[target.name]!.join(', ')} ms after the last answer)`,
         );
       }
       const ratio = percentile(results[real.name]!, 99) / bareP99;
@@ -333,11 +359,16 @@ async function checkSideEffects(
   const positionEvents = [
     ...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionRecorded }),
   ].length;
+  const pendingEvents = [...ctx.events.read({ stream: decisionStream(DECISION), type: DecisionEvents.positionPending })]
+    .length;
   console.log(
     `side effects: ${appended} events appended while measuring; ${DECISION} holds ${Object.keys(state.positions).length} positions (${positionEvents} position events), ${state.refusals.length} refusals`,
   );
   console.log(
-    `  clickers with an Agree on record: ${agreed.length}/${clickers.length}; every click was by someone new and appended a position before its ack`,
+    `  clickers with an Agree on record: ${agreed.length}/${clickers.length}; every click was by someone new (a group member the app heard of from Slack's event) and appended a position before its ack; ${pendingEvents} waited on a role check`,
+  );
+  console.log(
+    `  per click, after its ack: one response_url reply, one users.info for the new name (${stand.calls['users.info'] ?? 0} in all), and a card update coalesced with the others (${stand.calls['chat.update'] ?? 0} chat.update for ${clickers.length} clicks, each rendering every position)`,
   );
   console.log(
     `  response_url posts: ${stand.responses} (${statusReplies}/${statusRequests} status replies naming ${DECISION}, ${statusRepliesInAck} of them in the ack); Web API calls: ${JSON.stringify(stand.calls)}`,
@@ -364,13 +395,19 @@ function eventCount(ctx: AppContext): number {
   return ctx.events.head().seq;
 }
 
-/** Waits until the stand-in has received nothing new for a while: the app's post-ack work has drained. */
-async function quiet(standIn: ChildProcess): Promise<void> {
+/**
+ * Waits until the stand-in has received nothing new for a while: the app's post-ack work has drained. Resolves to
+ * how long after the call the last new request reached the stand-in (to within the 150 ms between looks).
+ */
+async function quiet(standIn: ChildProcess): Promise<number> {
+  const started = performance.now();
   let last = -1;
+  let lastChange = started;
   for (;;) {
     const report = (await ask(standIn, 'report', 'report')).report as StandInReport;
     const seen = report.responses + Object.values(report.calls).reduce((a, b) => a + b, 0);
-    if (seen === last) return;
+    if (seen === last) return lastChange - started;
+    if (last !== -1) lastChange = performance.now();
     last = seen;
     await new Promise((resolve) => setTimeout(resolve, 150));
   }

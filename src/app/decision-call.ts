@@ -6,9 +6,11 @@
 import { loadBulletin } from './bulletin-queries';
 import { checkQuorum, type QuorumPolicy, type QuorumResult } from '../decisions/check-quorum';
 import { rolesHeld } from '../decisions/apply-roster-event';
+import { callerGroups } from '../decisions/pending-role-checks';
 import {
   DecisionEvents,
   type CalledPayload,
+  type CallPendingPayload,
   type DecisionState,
   type RefusedPayload,
 } from '../decisions/decision-model';
@@ -31,15 +33,18 @@ export type CallResult =
   | { kind: 'called'; state: DecisionState; quorum: QuorumResult }
   | { kind: 'needs-override'; state: DecisionState; quorum: QuorumResult }
   | { kind: 'refused'; state: DecisionState; reason: string }
-  | { kind: 'duplicate' | 'decided'; state: DecisionState };
+  | { kind: 'duplicate' | 'decided'; state: DecisionState }
+  /** Not owner or delegate as far as the cache knows, but maybe new to their user group: checked after the ack. */
+  | { kind: 'pending'; state: DecisionState; quorum: QuorumResult };
 
 /** Whether the person may make the call, for the button that opens the call form. */
 export type CallGate =
-  | { kind: 'allowed'; state: DecisionState; as: 'owner' | 'delegate'; quorum: QuorumResult }
+  /** `as` is undefined for someone who may have just joined the owner's or delegate's group (checked on submit). */
+  | { kind: 'allowed'; state: DecisionState; as?: 'owner' | 'delegate'; quorum: QuorumResult }
   | { kind: 'refused'; state: DecisionState; reason: string }
   | { kind: 'decided'; state: DecisionState };
 
-const NOT_THE_CALLER = 'is neither the decision owner nor the delegate';
+export const NOT_THE_CALLER = 'is neither the decision owner nor the delegate';
 
 /**
  * Checks a call attempt before the form opens: anyone but the owner or the delegate is refused on the record here,
@@ -54,8 +59,11 @@ export function checkCallAllowed(
   const state = findDecision(ctx, request.decisionId);
   if (state.status === 'decided' && !state.living?.factsChanged) return { kind: 'decided', state };
   const as = callerRole(state, request.userId, currentMembers);
+  const quorum = checkQuorum(state, policy, state.assessment!.summary.recommendedCall);
+  // a newcomer to the owner's or delegate's group may not be in the cache yet: the form opens, the submission waits
+  if (!as && mayHaveJoinedCallers(state, request.userId, currentMembers)) return { kind: 'allowed', state, quorum };
   if (!as) return refuseCall(ctx, state, request);
-  return { kind: 'allowed', state, as, quorum: checkQuorum(state, policy, state.assessment!.summary.recommendedCall) };
+  return { kind: 'allowed', state, as, quorum };
 }
 
 /** Whether the person may make the call, and as whom (owner first). */
@@ -96,13 +104,13 @@ export function makeCall(
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided' && !state.living?.factsChanged) return { kind: 'decided', state };
   const as = callerRole(state, request.userId, currentMembers);
-  if (!as) return refuseCall(ctx, state, request);
+  const pending = !as && mayHaveJoinedCallers(state, request.userId, currentMembers);
+  if (!as && !pending) return refuseCall(ctx, state, request);
   const quorum = checkQuorum(state, policy, request.outcome);
   const overrideReason = request.overrideReason?.trim() || undefined;
   if (!quorum.met && !overrideReason) return { kind: 'needs-override', state, quorum };
-  const payload: CalledPayload = {
+  const call: Omit<CalledPayload, 'as'> = {
     userId: request.userId,
-    as,
     outcome: request.outcome,
     rationale: request.rationale.trim(),
     quorumMet: quorum.met,
@@ -112,6 +120,21 @@ export function makeCall(
     key: request.key,
     ...(!quorum.met && overrideReason ? { overrideReason } : {}),
   };
-  state = appendDecisionEvent(ctx, state, DecisionEvents.called, request.userId, payload);
+  if (!as) {
+    // in the log as submitted, before the ack; settled by src/app/role-checks.ts once Slack has answered
+    const payload: CallPendingPayload = { ...call, groups: callerGroups(state.roles) };
+    state = appendDecisionEvent(ctx, state, DecisionEvents.callPending, request.userId, payload);
+    return { kind: 'pending', state, quorum };
+  }
+  state = appendDecisionEvent<CalledPayload>(ctx, state, DecisionEvents.called, request.userId, { ...call, as });
   return { kind: 'called', state, quorum };
+}
+
+/**
+ * Whether the owner or delegate role has user groups the person may have joined since the cache was refreshed,
+ * and Slack has not said a moment ago that they are in none of them.
+ */
+function mayHaveJoinedCallers(state: DecisionState, userId: string, currentMembers: CurrentMembers): boolean {
+  const groups = callerGroups(state.roles);
+  return groups.length > 0 && !currentMembers.knownOutside?.(userId, groups);
 }

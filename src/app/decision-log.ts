@@ -73,5 +73,15 @@ export function appendDecisionEvent<P>(
   payload: P,
 ): DecisionState {
   const stored = ctx.events.append<P>({ type, stream: decisionStream(state.id), actor, payload });
-  return applyDecisionEvent(state, stored);
+  const next = applyDecisionEvent(state, stored);
+  // the fold of the decision as of the event before this one, with nothing appended in between: it moves on to
+  // this event here, so the next read does not fold (and copy every position of) the same event again. Only once
+  // committed: inside a caller's transaction the event may still be rolled back.
+  const cached = folds.get(ctx);
+  const committed = !ctx.db.inTransaction;
+  if (committed && cached?.seq === stored.seq - 1 && cached.states.get(state.id) === state && state.lastSeq > 0) {
+    cached.states.set(state.id, next);
+    cached.seq = stored.seq;
+  }
+  return next;
 }

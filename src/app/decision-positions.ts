@@ -38,7 +38,14 @@ export type PositionResult =
  * Each role's members now, for a newcomer to a role since convening. Synchronous on purpose: it reads the cached
  * user groups (RoleMembership), so a click is recorded and acknowledged without waiting on Slack.
  */
-export type CurrentMembers = () => Record<Role, string[]>;
+export interface CurrentMembers {
+  (): Record<Role, string[]>;
+  /**
+   * Whether Slack said a moment ago that the person is in none of these user groups (RoleMembership.knownOutside):
+   * then their click is refused at once, before the ack, instead of waiting on another role check.
+   */
+  knownOutside?(userId: string, groupIds: string[]): boolean;
+}
 
 /** Whether the person may speak for a role on this decision, for the buttons that open the position form. */
 export type PositionGate =
@@ -61,7 +68,8 @@ export function checkPositionAllowed(
   if (state.status === 'decided') return { kind: 'decided', state };
   const roles = speakerRoles(state, request.userId, currentMembers);
   // a newcomer to a role's group may not be in the cache yet: the form opens, and its submission is checked
-  if (roles.length > 0 || speakingGroups(state.roles).length > 0) return { kind: 'allowed', state, roles };
+  if (roles.length > 0 || mayHaveJoined(state, request.userId, currentMembers))
+    return { kind: 'allowed', state, roles };
   return refusePosition(ctx, state, request);
 }
 
@@ -75,7 +83,8 @@ export function recordPosition(
   if (state.keys.includes(request.key)) return { kind: 'duplicate', state };
   if (state.status === 'decided') return { kind: 'decided', state };
   const roles = speakerRoles(state, request.userId, currentMembers);
-  if (roles.length === 0) return holdForRoleCheck(ctx, state, request) ?? refusePosition(ctx, state, request);
+  if (roles.length === 0)
+    return holdForRoleCheck(ctx, state, request, currentMembers) ?? refusePosition(ctx, state, request);
   const current = state.positions[request.userId];
   const comment = request.comment?.trim() || undefined;
   if (current && current.stance === request.stance && current.comment === comment && sameRoles(current.roles, roles))
@@ -93,11 +102,17 @@ export function recordPosition(
 
 /**
  * Appends the click as received, pending a role check with Slack (src/app/role-checks.ts), when a speaking role
- * has user groups the person may have joined since the cache was refreshed; undefined when none could hold them.
+ * has user groups the person may have joined; undefined when none could hold them (no groups, or Slack said a
+ * moment ago that the person is in none of them).
  */
-function holdForRoleCheck(ctx: AppContext, state: DecisionState, request: PositionRequest): PositionResult | undefined {
+function holdForRoleCheck(
+  ctx: AppContext,
+  state: DecisionState,
+  request: PositionRequest,
+  currentMembers: CurrentMembers,
+): PositionResult | undefined {
+  if (!mayHaveJoined(state, request.userId, currentMembers)) return undefined;
   const groups = speakingGroups(state.roles);
-  if (groups.length === 0) return undefined;
   const comment = request.comment?.trim() || undefined;
   const payload: PositionPendingPayload = {
     userId: request.userId,
@@ -110,6 +125,12 @@ function holdForRoleCheck(ctx: AppContext, state: DecisionState, request: Positi
     kind: 'pending',
     state: appendDecisionEvent(ctx, state, DecisionEvents.positionPending, request.userId, payload),
   };
+}
+
+/** Whether a speaking role has user groups the person may have joined since Slack last said they were outside. */
+function mayHaveJoined(state: DecisionState, userId: string, currentMembers: CurrentMembers): boolean {
+  const groups = speakingGroups(state.roles);
+  return groups.length > 0 && !currentMembers.knownOutside?.(userId, groups);
 }
 
 /** The speaking roles the person holds, at convene time or (for a newcomer) now. */

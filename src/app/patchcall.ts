@@ -19,7 +19,7 @@ import {
   type AssessFn,
 } from './convene-decision';
 import { checkCallAllowed, makeCall } from './decision-call';
-import { RoleMembership, type MembershipLogger, type UserGroupsPort } from './role-membership';
+import { RoleMembership, type MembershipLogger, type MembershipOptions, type UserGroupsPort } from './role-membership';
 import { RoleChecks, type RoleChecksOptions } from './role-checks';
 import { SlackOutbox, type OutboxOptions, type SlackEffectsPort } from './slack-outbox';
 import { DecisionScheduler, type SchedulerOptions } from './decision-scheduler';
@@ -97,9 +97,9 @@ export interface Patchcall {
   /** The App Home publisher: each person's Home published again when what it shows changes (start it once). */
   homeOutbox(port: HomeViewsPort, options?: HomeOutboxOptions): HomeOutbox;
   /** Role members with user groups from the cache Slack refreshes; what role checks read. */
-  roleMembership(groups: UserGroupsPort, logger?: MembershipLogger): RoleMembership;
-  /** Settles the positions pending a role check with Slack (after their ack, and after a restart). */
-  roleChecks(membership: RoleMembership, groups: UserGroupsPort, options?: RoleChecksOptions): RoleChecks;
+  roleMembership(groups: UserGroupsPort, logger?: MembershipLogger, options?: MembershipOptions): RoleMembership;
+  /** Settles the clicks pending a role check with Slack (after their ack, and after a restart). */
+  roleChecks(membership: RoleMembership, options?: RoleChecksOptions): RoleChecks;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
   recordPosition: Bound<typeof recordPosition>;
   checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
@@ -184,8 +184,8 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     digestDelivery: (slack, digestOptions) => new DigestDelivery(ctx, slack, digestOptions),
     recordOutbox: (slack, outboxOptions) => new RecordOutbox(ctx, slack, outboxOptions),
     homeOutbox: (port, homeOptions) => new HomeOutbox(ctx, port, homeOptions),
-    roleMembership: (groups, logger) => new RoleMembership(ctx, groups, logger),
-    roleChecks: (membership, groups, checkOptions) => new RoleChecks(ctx, membership, groups, checkOptions),
+    roleMembership: (groups, logger, membershipOptions) => new RoleMembership(ctx, groups, logger, membershipOptions),
+    roleChecks: (membership, checkOptions) => new RoleChecks(ctx, membership, checkOptions),
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),

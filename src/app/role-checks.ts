@@ -7,16 +7,26 @@
 import { rolesHeld, speakingRoles } from '../decisions/apply-roster-event';
 import {
   DecisionEvents,
+  type CalledPayload,
   type DecisionState,
   type PositionPayload,
   type RefusedPayload,
   type SpeakingRole,
 } from '../decisions/decision-model';
-import { pendingChecksOf, speakingGroups, type PendingCheck } from '../decisions/pending-role-checks';
+import {
+  callerGroups,
+  pendingCallsOf,
+  pendingChecksOf,
+  speakingGroups,
+  type PendingCall,
+  type PendingCheck,
+} from '../decisions/pending-role-checks';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { NOT_THE_CALLER } from './decision-call';
 import { NOT_A_SPEAKER } from './decision-positions';
-import type { RoleMembership, UserGroupsPort } from './role-membership';
+import { requestProviders } from './provider-requests';
+import type { RoleMembership } from './role-membership';
 import type { OutboxLogger } from './slack-outbox';
 import { SweepWorker, type SweepOptions } from './sweep-worker';
 
@@ -26,10 +36,18 @@ export type RoleCheckOutcome =
   /** The call was made before the check settled: the position is in the log but no longer counts. */
   | { kind: 'decided' };
 
+export type CallCheckOutcome =
+  | { kind: 'called'; as: 'owner' | 'delegate' }
+  | { kind: 'refused'; reason: string }
+  /** Another call stood by the time the check settled: this one is in the log but is not the call. */
+  | { kind: 'decided' };
+
 export interface RoleChecksOptions extends SweepOptions {
   logger?: OutboxLogger;
   /** Told once a check is settled: the card follows the log, and the person hears the outcome. */
   onSettled?: (state: DecisionState, check: PendingCheck, outcome: RoleCheckOutcome) => void | Promise<void>;
+  /** The same for a call that waited on the check. */
+  onCallSettled?: (state: DecisionState, call: PendingCall, outcome: CallCheckOutcome) => void | Promise<void>;
 }
 
 /** Slack's answer for a group that no longer exists: it holds nobody, which is an answer, not a failure. */
@@ -41,7 +59,6 @@ export class RoleChecks extends SweepWorker {
   constructor(
     private readonly ctx: AppContext,
     private readonly membership: RoleMembership,
-    private readonly groups: UserGroupsPort,
     private readonly options: RoleChecksOptions = {},
   ) {
     super(ctx, options, 30_000);
@@ -53,7 +70,7 @@ export class RoleChecks extends SweepWorker {
         this.dirty = false;
         for (const state of listDecisions(this.ctx)) {
           if (this.stopped) return;
-          if (pendingChecksOf(state).length === 0) continue;
+          if (pendingChecksOf(state).length === 0 && pendingCallsOf(state).length === 0) continue;
           const subject = `role-check:${state.id}`;
           if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) continue;
           try {
@@ -72,11 +89,21 @@ export class RoleChecks extends SweepWorker {
   /** Looks the groups up and settles every pending check of the decision; false when Slack did not answer. */
   private async settle(decisionId: string): Promise<boolean> {
     const checks = pendingChecksOf(loadDecision(this.ctx, decisionId));
-    if (checks.length === 0) return true;
-    const groupIds = new Set([...checks.flatMap((c) => c.groups), ...speakingGroups(this.membership.roles())]);
+    const calls = pendingCallsOf(loadDecision(this.ctx, decisionId));
+    if (checks.length === 0 && calls.length === 0) return true;
+    // a group Slack answered for after the last of these clicks was appended needs no lookup of its own: a burst
+    // of clicks shares one lookup per group (the first check's, joined while in flight)
+    const newest = Math.max(...[...checks, ...calls].map((c) => c.seq));
+    const roles = this.membership.roles();
+    const groupIds = new Set([
+      ...[...checks, ...calls].flatMap((c) => c.groups),
+      ...(checks.length ? speakingGroups(roles) : []),
+      ...(calls.length ? callerGroups(roles) : []),
+    ]);
     for (const groupId of groupIds) {
+      if (this.membership.answeredSince(groupId, newest)) continue;
       try {
-        this.membership.groupUpdated(groupId, await this.groups.members(groupId));
+        await this.membership.lookUp(groupId);
       } catch (error) {
         const said = (error as { data?: { error?: string } }).data?.error;
         if (said !== undefined && GONE.has(said)) {
@@ -114,10 +141,43 @@ export class RoleChecks extends SweepWorker {
           key: check.key,
         });
         outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
+        // their next click is refused before its ack, while Slack's answer is fresh
+        this.membership.foundOutside(check.userId, check.groups);
       }
       await Promise.resolve(this.options.onSettled?.(state, check, outcome)).catch(() => undefined);
     }
+    for (const call of calls) await this.settleCall(decisionId, call, current);
     return true;
+  }
+
+  /** Records the call as submitted (owner or delegate after all) or refuses it, under the pending key. */
+  private async settleCall(decisionId: string, call: PendingCall, current: DecisionState['members']): Promise<void> {
+    let state = loadDecision(this.ctx, decisionId);
+    if (!state.pendingCalls?.[call.key]) return;
+    const held = rolesHeld(call.userId, state.members, current);
+    const as = held.includes('owner') ? 'owner' : held.includes('delegate') ? 'delegate' : undefined;
+    let outcome: CallCheckOutcome;
+    if (as) {
+      // the first call stands (the fold keeps it); a later one stays in the log only
+      const decided = state.status === 'decided' && !state.living?.factsChanged;
+      const { at: _at, seq: _seq, groups: _groups, ...submitted } = call;
+      state = appendDecisionEvent<CalledPayload>(this.ctx, state, DecisionEvents.called, call.userId, {
+        ...submitted,
+        as,
+      });
+      if (!decided) state = requestProviders(this.ctx, decisionId);
+      outcome = decided ? { kind: 'decided' } : { kind: 'called', as };
+    } else {
+      state = appendDecisionEvent<RefusedPayload>(this.ctx, state, DecisionEvents.refused, call.userId, {
+        userId: call.userId,
+        attempted: 'call',
+        reason: NOT_THE_CALLER,
+        key: call.key,
+      });
+      outcome = { kind: 'refused', reason: NOT_THE_CALLER };
+      this.membership.foundOutside(call.userId, call.groups);
+    }
+    await Promise.resolve(this.options.onCallSettled?.(state, call, outcome)).catch(() => undefined);
   }
 
   private retryLater(): void {

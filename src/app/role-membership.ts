@@ -20,17 +20,40 @@ export interface MembershipLogger {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
+export interface MembershipOptions {
+  /**
+   * How long Slack's word that a person is not in a user group stands (a role check found them outside it, or a
+   * `subteam_updated` event listed the group without them): meanwhile their clicks are refused before the ack
+   * instead of costing another rate-limited lookup. Short, because Slack's event for a join may be late or lost.
+   * Default 60 s.
+   */
+  answerTtlMs?: number;
+}
+
+const DEFAULT_ANSWER_TTL_MS = 60_000;
+
 export class RoleMembership {
   private readonly store: OutboxStore;
   private roster?: { seq: number; roles: RoleMap };
+  /** The last resolution, kept while neither the roster nor the cached groups change (every click reads it). */
+  private resolved?: { roles: RoleMap; groupsText: string; members: Record<Role, string[]> };
   private readonly rosterHead: Database.Statement;
   private timer?: NodeJS.Timeout;
+  /** One lookup per group at a time: everyone who needs the group meanwhile shares its answer. */
+  private readonly inFlight = new Map<string, Promise<string[]>>();
+  /** Per group: the log's head when Slack last gave its whole member list, and a count of what changed it since. */
+  private readonly answers = new Map<string, { headSeq: number; changes: number }>();
+  /** Per `user group`: when Slack last said the person is not in the group (this process's clock). */
+  private readonly outside = new Map<string, number>();
+  private readonly answerTtlMs: number;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly groups: UserGroupsPort,
     private readonly logger?: MembershipLogger,
+    options: MembershipOptions = {},
   ) {
+    this.answerTtlMs = options.answerTtlMs ?? DEFAULT_ANSWER_TTL_MS;
     this.store = new OutboxStore(ctx.db);
     // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
     this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
@@ -38,7 +61,11 @@ export class RoleMembership {
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
   current(): Record<Role, string[]> {
-    return resolveMembers(this.roles(), this.store.groupMembers());
+    const roles = this.roles();
+    const groupsText = this.store.groupMembersText();
+    if (this.resolved?.roles !== roles || this.resolved.groupsText !== groupsText)
+      this.resolved = { roles, groupsText, members: resolveMembers(roles, this.store.groupMembers()) };
+    return this.resolved.members;
   }
 
   /** The user groups the roster names. */
@@ -51,7 +78,7 @@ export class RoleMembership {
     await Promise.all(
       groupIds.map(async (groupId) => {
         try {
-          this.store.recordGroupMembers(groupId, await this.groups.members(groupId), this.ctx.clock());
+          await this.lookUp(groupId);
         } catch (error) {
           this.logger?.warn({ group: groupId, err: (error as Error).message }, 'user group lookup failed; cache kept');
         }
@@ -59,9 +86,66 @@ export class RoleMembership {
     );
   }
 
-  /** A `subteam_updated` event carries the group's members; record them as they are. */
+  /**
+   * Asks Slack for one group's members and records them in the cache. Single-flight: while a lookup of the group
+   * is under way, callers get its answer instead of a second rate-limited call. An answer that one of Slack's
+   * events has overtaken meanwhile is not recorded over it.
+   */
+  lookUp(groupId: string): Promise<string[]> {
+    let flight = this.inFlight.get(groupId);
+    if (!flight) {
+      const changesBefore = this.answers.get(groupId)?.changes ?? 0;
+      flight = this.groups
+        .members(groupId)
+        .then((members) => {
+          if ((this.answers.get(groupId)?.changes ?? 0) === changesBefore) this.groupUpdated(groupId, members);
+          return members;
+        })
+        .finally(() => this.inFlight.delete(groupId));
+      this.inFlight.set(groupId, flight);
+    }
+    return flight;
+  }
+
+  /**
+   * Whether Slack gave the group's whole member list after the event `seq` was appended: a role check for a click
+   * appended by then is settled from the cache, without a lookup of its own.
+   */
+  answeredSince(groupId: string, seq: number): boolean {
+    return (this.answers.get(groupId)?.headSeq ?? -1) >= seq;
+  }
+
+  /** A role check found the person in none of these groups (they are not in the cache's lists, just answered). */
+  foundOutside(userId: string, groupIds: string[]): void {
+    const now = Date.now();
+    for (const groupId of groupIds) this.outside.set(`${userId} ${groupId}`, now);
+  }
+
+  /** Whether Slack said a moment ago that the person is in none of these groups (then a click is refused at once). */
+  knownOutside(userId: string, groupIds: string[]): boolean {
+    const now = Date.now();
+    return (
+      groupIds.length > 0 &&
+      groupIds.every((groupId) => now - (this.outside.get(`${userId} ${groupId}`) ?? -Infinity) < this.answerTtlMs)
+    );
+  }
+
+  /** A `subteam_updated` event (or a lookup) carries the group's members; record them as they are. */
   groupUpdated(groupId: string, members: string[]): void {
     this.store.recordGroupMembers(groupId, members, this.ctx.clock());
+    this.answers.set(groupId, {
+      headSeq: this.ctx.events.head().seq,
+      changes: (this.answers.get(groupId)?.changes ?? 0) + 1,
+    });
+    // Slack's word on who is outside the group is renewed for those still outside, and gone for those now in it
+    const now = Date.now();
+    const inGroup = new Set(members);
+    for (const key of this.outside.keys()) {
+      const [userId, group] = key.split(' ');
+      if (group !== groupId) continue;
+      if (inGroup.has(userId!)) this.outside.delete(key);
+      else this.outside.set(key, now);
+    }
   }
 
   /** A `subteam_members_changed` event carries who was added and removed. */
@@ -69,6 +153,10 @@ export class RoleMembership {
     const before = this.store.groupMembers()[groupId] ?? [];
     const after = [...new Set([...before.filter((id) => !removed.includes(id)), ...added])];
     this.store.recordGroupMembers(groupId, after, this.ctx.clock());
+    for (const userId of added) this.outside.delete(`${userId} ${groupId}`);
+    // newer than a lookup under way: its answer is not recorded over this change
+    const answer = this.answers.get(groupId);
+    this.answers.set(groupId, { headSeq: answer?.headSeq ?? -1, changes: (answer?.changes ?? 0) + 1 });
   }
 
   /** Refreshes every `intervalMs`; the timer never keeps the process alive. */

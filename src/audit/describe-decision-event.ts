@@ -4,6 +4,7 @@ import { describeUploadEvent } from './record-effects';
 import {
   DecisionEvents,
   type CalledPayload,
+  type CallPendingPayload,
   type CallPostedPayload,
   type CallPinnedPayload,
   type CardPostedPayload,
@@ -126,6 +127,10 @@ const DESCRIBERS: Record<string, (payload: unknown, say: Wording) => string> = {
   [DecisionEvents.positionPending]: (payload) => {
     const p = payload as PositionPendingPayload;
     return `${STANCE_WORDS[p.stance] ?? p.stance}, pending a check with Slack of the groups ${p.groups.join(', ')}${p.comment ? `: ${p.comment}` : ''}`;
+  },
+  [DecisionEvents.callPending]: (payload) => {
+    const p = payload as CallPendingPayload;
+    return `made the call ${p.outcome}, pending a check with Slack of the groups ${p.groups.join(', ')}; rationale: ${p.rationale}`;
   },
   [DecisionEvents.refused]: (payload) => {
     const p = payload as RefusedPayload;

@@ -96,6 +96,21 @@ function parse(iso: string): Date | undefined {
 export function formatTime(iso: string, zone: string): string {
   const date = parse(iso);
   if (!date) return iso;
+  // what is shown depends only on the second (zone offsets are whole seconds) and the zone; a card lists every
+  // position's time on each update
+  const key = `${zone} ${Math.floor(date.getTime() / 1000)}`;
+  let text = formattedTimes.get(key);
+  if (text === undefined) {
+    if (formattedTimes.size >= FORMATTED_TIMES_KEPT) formattedTimes.clear();
+    formattedTimes.set(key, (text = formatUncached(date, zone)));
+  }
+  return text;
+}
+
+const FORMATTED_TIMES_KEPT = 10_000;
+const formattedTimes = new Map<string, string>();
+
+function formatUncached(date: Date, zone: string): string {
   const local = wallClock(date, zone);
   const text = `${WEEKDAYS[local.weekday]} ${local.day} ${MONTHS[local.month - 1]} ${local.year} ${pad(local.hour)}:${pad(local.minute)} ${zoneAbbreviation(date, zone)}`;
   if (zoneOffsetMinutes(date, zone) === 0) return text;

@@ -23,7 +23,7 @@ import {
 import { applyLivingEvent } from './living-decision';
 import { applyNoticeEvent, withNotice } from './notices';
 import { trackPeopleNamed } from './people-to-name';
-import { settlePendingCheck, withPendingCheck } from './pending-role-checks';
+import { settlePendingCheck, withPendingCall, withPendingCheck } from './pending-role-checks';
 
 export function initialDecision(id: string): DecisionState {
   return {
@@ -63,6 +63,7 @@ type Handler = (next: DecisionState, event: DecisionEvent, state: DecisionState)
 /** One handler per event kind; notices and the living decision's events have their own folds. */
 const HANDLERS: Record<string, Handler> = {
   [DecisionEvents.positionPending]: (next, event) => withPendingCheck(next, event),
+  [DecisionEvents.callPending]: (next, event) => withPendingCall(next, event),
   [DecisionEvents.convened]: convened,
   [DecisionEvents.cardPosted]: cardPosted,
   [DecisionEvents.channelNamed]: (next, event) => ({

@@ -42,6 +42,8 @@ export const DecisionEvents = {
   positionRecorded: 'decision.position-recorded',
   /** A click by someone the cache does not place in a role: recorded before the ack, checked with Slack after. */
   positionPending: 'decision.position-pending',
+  /** The call by someone the cache does not place as owner or delegate: recorded before the ack, checked after. */
+  callPending: 'decision.call-pending',
   refused: 'decision.refused',
   called: 'decision.called',
   callPosted: 'decision.call-posted',
@@ -219,6 +221,14 @@ export interface PositionPendingPayload {
 
 export type PendingCheck = PositionPendingPayload & { at: string; seq: number };
 
+/** The call as submitted by someone who may have just joined the owner's or the delegate's user group. */
+export type CallPendingPayload = Omit<CalledPayload, 'as'> & {
+  /** The user groups of the owner and delegate roles, as the roster named them. */
+  groups: string[];
+};
+
+export type PendingCall = CallPendingPayload & { at: string; seq: number };
+
 export interface RefusedPayload {
   userId: string;
   attempted: 'position' | 'call' | 'export';
@@ -356,6 +366,8 @@ export interface DecisionState {
   snapshot?: DecisionSnapshot;
   /** Positions received but waiting for a role check with Slack, by key (src/decisions/pending-role-checks.ts). */
   pendingChecks?: Record<string, PendingCheck>;
+  /** Calls waiting on the same check with Slack, by key (src/decisions/pending-role-checks.ts). */
+  pendingCalls?: Record<string, PendingCall>;
   /** Latest position per user id; earlier ones stay in the log. */
   positions: Record<string, Position>;
   /** Idempotency keys already recorded (positions, refusals, the call). */

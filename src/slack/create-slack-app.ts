@@ -29,7 +29,8 @@ import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
 import { digestMessage } from './blocks/digest-message';
 import { tellAboutFailedExport } from './listeners/export-command';
-import { settledRoleCheck } from './listeners/role-check-notes';
+import { coalescedWithin } from './listeners/after-ack';
+import { settledCallCheck, settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -50,9 +51,13 @@ export interface CreateSlackAppOptions {
   schedulerMaxSleepMs?: number;
   /** How often the user-group cache is refreshed from Slack; ten minutes unless a test says otherwise. */
   groupRefreshMs?: number;
+  /** How long Slack's answer on a user group's members counts as confirmed (src/app/role-membership.ts). */
+  groupAnswerTtlMs?: number;
 }
 
 const GROUP_REFRESH_MS = 10 * 60 * 1000;
+/** How long appends are gathered before the deadline scheduler looks at the log again. */
+const SCHEDULER_NUDGE_MS = 50;
 
 export interface SlackApp {
   app: App;
@@ -142,11 +147,12 @@ function createWorkers(
     ...options.outbox,
     logger,
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
-    // an append (a convening, a call) may change what is due next, and what someone's App Home shows
-    onNudge: () => {
+    // an append (a convening, a call) may change what is due next, and what someone's App Home shows; a burst of
+    // clicks asks once
+    onNudge: coalescedWithin(SCHEDULER_NUDGE_MS, () => {
       scheduler.nudge();
       homes.nudge();
-    },
+    }),
   });
   const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
   const scheduler = patchcall.decisionScheduler({
@@ -168,12 +174,15 @@ function createWorkers(
     ...(options.homeSweepMs ? { sweepMs: options.homeSweepMs } : {}),
     logger,
   });
-  const membership = patchcall.roleMembership(gateway, logger);
-  const roleChecks = patchcall.roleChecks(membership, gateway, {
+  const membership = patchcall.roleMembership(gateway, logger, {
+    ...(options.groupAnswerTtlMs !== undefined ? { answerTtlMs: options.groupAnswerTtlMs } : {}),
+  });
+  const roleChecks = patchcall.roleChecks(membership, {
     leaseMs: config.outboxLeaseMs,
     ...options.outbox,
     logger,
     onSettled: (state, check, outcome) => settledRoleCheck(deps, state, check, outcome),
+    onCallSettled: (state, call, outcome) => settledCallCheck(deps, state, call, outcome),
   });
   return { outbox, digests, scheduler, records, membership, roleChecks, homes };
 }

@@ -14,6 +14,7 @@ export class OutboxStore {
   private readonly readVersion: Database.Statement;
   private readonly writeVersion: Database.Statement;
   private readonly readGroups: Database.Statement;
+  private readonly readGroupsText: Database.Statement;
   private readonly writeGroup: Database.Statement;
 
   /**
@@ -45,6 +46,9 @@ export class OutboxStore {
        WHERE excluded.version > outbox_card_versions.version`,
     );
     this.readGroups = db.prepare('SELECT group_id, members FROM slack_usergroup_members');
+    this.readGroupsText = db.prepare(
+      "SELECT group_concat(group_id || ' ' || members, char(10)) AS text FROM slack_usergroup_members",
+    );
     this.writeGroup = db.prepare(
       `INSERT INTO slack_usergroup_members (group_id, members, refreshed_at) VALUES (?, ?, ?)
        ON CONFLICT (group_id) DO UPDATE SET members = excluded.members, refreshed_at = excluded.refreshed_at`,
@@ -78,6 +82,14 @@ export class OutboxStore {
   groupMembers(): Record<string, string[]> {
     const rows = this.readGroups.all() as { group_id: string; members: string }[];
     return Object.fromEntries(rows.map((row) => [row.group_id, JSON.parse(row.members) as string[]]));
+  }
+
+  /**
+   * The cached groups as one text (each group and its members): equal texts mean equal members, so a reader can
+   * keep what it derived from them without parsing every member list again. Another process may write the cache.
+   */
+  groupMembersText(): string {
+    return (this.readGroupsText.get() as { text: string | null }).text ?? '';
   }
 
   recordGroupMembers(groupId: string, members: string[], at: Date): void {

@@ -40,6 +40,8 @@ export const TEST_WEB_API_TUNING: WebApiTuning = {
 export interface SlackHarnessOptions {
   /** Outbox timings (e.g. a quick sweep after another process's lease expires). */
   outbox?: CreateSlackAppOptions['outbox'];
+  /** How long Slack's answer on a user group counts as confirmed. */
+  groupAnswerTtlMs?: number;
   /** Extra settings, as the environment would give them (e.g. PATCHCALL_INGEST_TOKEN, PATCHCALL_ADMINS). */
   env?: NodeJS.ProcessEnv;
   dbPath?: string;
@@ -180,6 +182,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       ...(options.register ? { register: options.register } : {}),
       ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
       ...(options.outbox ? { outbox: options.outbox } : {}),
+      ...(options.groupAnswerTtlMs !== undefined ? { groupAnswerTtlMs: options.groupAnswerTtlMs } : {}),
     });
     const port = await slackApp.start();
     url = `http://127.0.0.1:${port}`;

@@ -12,6 +12,7 @@ import { ActionIds, BlockIds } from '../action-ids';
 import { escapeAndTruncate, escapeMrkdwn, mentionUser, truncatePlain } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, STANCE_LABELS, URGENCY_LABELS, formatTime } from './labels';
 import { livingBlocks } from './living-card';
+import { pendingChecksBlocks } from './pending-card';
 import { bold, clipText, richText, text, user, type Piece } from './rich-text';
 
 const SECTION_MAX = 3000;
@@ -41,6 +42,7 @@ export function decisionCard(state: DecisionState, quorum: QuorumResult | undefi
     ...(assessment.plan.length ? [section(planText(assessment.plan, timeZone))] : []),
     { type: 'divider' },
     positionsBlock(state, timeZone),
+    ...pendingChecksBlocks(state),
     ...(state.call ? [callBlock(state, timeZone)] : openCallBlocks(state, quorum)),
     ...livingBlocks(state, timeZone),
     { type: 'context', elements: [{ type: 'mrkdwn', text: contextText(state, timeZone) }] },

@@ -15,4 +15,8 @@ export const DecisionNotes = {
   callRefused: (state: DecisionState) =>
     `Only the decision owner or the delegate can make the call on ${escapeMrkdwn(state.id)}. Your attempt has been recorded.`,
   callAlreadyMade: (state: DecisionState) => `The call on ${escapeMrkdwn(state.id)} has already been made.`,
+  callPending: (state: DecisionState) =>
+    `Received. patchcall is checking with Slack that you are the decision owner or the delegate on ${escapeMrkdwn(state.id)} (you may have joined their group just now); your call is recorded once Slack confirms it, and you will be told here.`,
+  callRecorded: (state: DecisionState, as: 'owner' | 'delegate') =>
+    `Recorded: your call on ${escapeMrkdwn(state.id)}, as the ${as === 'owner' ? 'decision owner' : 'delegate'}.`,
 };

@@ -26,13 +26,15 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   const { deps, gateway, currentMembers } = services;
   const { patchcall } = deps;
 
-  /** Runs the synchronous part (which writes the log), acks, then the rest. */
-  const button = (handler: (args: ButtonArgs, key: string) => AfterAck) => async (args: ButtonArgs) => {
-    const after = handler(args, clickKey(args.action, args.body.user.id));
-    await args.ack();
-    await afterPendingAcks();
-    await after();
-  };
+  /** Runs the synchronous part (which writes the log), acks, then the rest (`opensModal`: before other work). */
+  const button =
+    (handler: (args: ButtonArgs, key: string) => AfterAck, opensModal = false) =>
+    async (args: ButtonArgs) => {
+      const after = handler(args, clickKey(args.action, args.body.user.id));
+      await args.ack();
+      await afterPendingAcks(opensModal);
+      await after();
+    };
   // answered through response_url: it reaches the clicker even when they are not a member of the channel
   const note = (args: ButtonArgs, text: string) => () =>
     args.respond({ response_type: 'ephemeral', replace_original: false, text });
@@ -57,7 +59,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
       if (result.kind === 'pending') {
         const answer = note(args, DecisionNotes.positionPending(result.state));
-        return () => (deps.roleChecks.nudge(), answer());
+        return () => (deps.roleChecks.nudge(), deps.outbox.nudge(result.state.id), answer());
       }
       return async () => undefined;
     }),
@@ -81,7 +83,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
         }
         const view = positionModal({ decisionId: gate.state.id, stance }, gate.state.bulletin?.title ?? gate.state.id);
         return () => openModal(deps, args.body.trigger_id, view);
-      }),
+      }, true),
     );
   }
 
@@ -99,7 +101,7 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       }
       const view = callModal(gate.state.id, gate.state.assessment!.summary.recommendedCall, gate.quorum);
       return () => openModal(deps, args.body.trigger_id, view);
-    }),
+    }, true),
   );
 
   app.action<BlockButtonAction>(

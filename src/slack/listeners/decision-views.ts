@@ -59,6 +59,7 @@ function registerPositionView(app: App, services: DecisionServices): void {
       await note(services, result.state, user, DecisionNotes.positionsClosed(result.state));
     else if (result.kind === 'pending') {
       services.deps.roleChecks.nudge();
+      services.deps.outbox.nudge(result.state.id);
       await note(services, result.state, user, DecisionNotes.positionPending(result.state));
     }
   });
@@ -113,6 +114,11 @@ function registerCallView(app: App, services: DecisionServices): void {
     if (result.kind === 'decided')
       return void (await note(services, result.state, user, DecisionNotes.callAlreadyMade(result.state)));
     if (result.kind === 'called') announceCall(services, result.state);
+    if (result.kind === 'pending') {
+      services.deps.roleChecks.nudge();
+      services.deps.outbox.nudge(result.state.id);
+      await note(services, result.state, user, DecisionNotes.callPending(result.state));
+    }
   });
 }
 

@@ -16,6 +16,7 @@ export async function startDecisionHarness(
     env?: NodeJS.ProcessEnv;
     anchorIntervalMs?: number;
     outbox?: SlackHarnessOptions['outbox'];
+    groupAnswerTtlMs?: number;
     /** The assessment convening uses; the sample one unless a test needs another plan. */
     assess?: SlackHarnessOptions['assess'];
   } = {},
@@ -24,6 +25,7 @@ export async function startDecisionHarness(
     env: { PATCHCALL_ADMINS: ADMIN, ...options.env },
     ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
     ...(options.outbox ? { outbox: options.outbox } : {}),
+    ...(options.groupAnswerTtlMs !== undefined ? { groupAnswerTtlMs: options.groupAnswerTtlMs } : {}),
     logLevel: 'warn',
     ...(options.clock ? { clock: options.clock } : {}),
     assess:

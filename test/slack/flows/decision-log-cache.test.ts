@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   listDecisions,
   loadDecision,
 } from '../../../src/app/decision-log';
+import { writeTransaction } from '../../../src/store/write-transaction';
 import { foldDecision } from '../../../src/decisions/apply-decision-event';
 import {
   DecisionEvents,
@@ -51,5 +53,79 @@ describe('decision folds kept per context', () => {
       cli.close();
       app.close();
     }
+  });
+
+  // the app's folds move on with its own appends instead of reading them back; whatever mix of appends from this
+  // connection and another, stale states handed in, and transactions rolled back, a read equals the plain fold
+  it('moves on with its own appends and still equals a full fold after any sequence of appends', () => {
+    const step = fc.record({
+      by: fc.constantFrom('app', 'cli'),
+      decision: fc.constantFrom('MS08-067', 'MS08-068'),
+      user: fc.constantFrom('U1', 'U2', 'U3'),
+      kind: fc.constantFrom('position', 'pending', 'refused', 'rolled-back'),
+      stance: fc.constantFrom('agree', 'alternative', 'more-info'),
+      stale: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        const dbPath = join(mkdtempSync(join(tmpdir(), 'patchcall-fold-prop-')), 'patchcall.db');
+        const app = openAppContext({ dbPath });
+        const cli = openAppContext({ dbPath });
+        try {
+          for (const id of ['MS08-067', 'MS08-068'])
+            appendDecisionEvent(app, loadDecision(app, id), DecisionEvents.convened, 'U1', convened(id));
+          const earlier = new Map(['MS08-067', 'MS08-068'].map((id) => [id, loadDecision(app, id)]));
+          steps.forEach((s, i) => {
+            const ctx = s.by === 'app' ? app : cli;
+            // a state read a while ago (another append may have landed since) or the current one
+            const state = s.stale && s.by === 'app' ? earlier.get(s.decision)! : loadDecision(ctx, s.decision);
+            const key = `k${i}`;
+            const append = () => {
+              if (s.kind === 'pending')
+                appendDecisionEvent(ctx, state, DecisionEvents.positionPending, s.user, {
+                  userId: s.user,
+                  stance: s.stance,
+                  key,
+                  groups: ['S1'],
+                });
+              else if (s.kind === 'refused')
+                appendDecisionEvent(ctx, state, DecisionEvents.refused, s.user, {
+                  userId: s.user,
+                  attempted: 'position',
+                  reason: 'no',
+                  key,
+                });
+              else
+                appendDecisionEvent<PositionPayload>(ctx, state, DecisionEvents.positionRecorded, s.user, {
+                  userId: s.user,
+                  roles: ['security'],
+                  stance: s.stance,
+                  key,
+                });
+            };
+            if (s.kind === 'rolled-back') {
+              expect(() =>
+                writeTransaction(ctx.db, () => {
+                  appendDecisionEvent<PositionPayload>(ctx, state, DecisionEvents.positionRecorded, s.user, {
+                    userId: s.user,
+                    roles: ['security'],
+                    stance: s.stance,
+                    key,
+                  });
+                  throw new Error('rolled back');
+                }),
+              ).toThrow('rolled back');
+            } else append();
+            if (i % 3 === 0) earlier.set(s.decision, loadDecision(app, s.decision));
+            for (const id of ['MS08-067', 'MS08-068'])
+              expect(loadDecision(app, id)).toEqual(foldDecision(id, app.events.read({ stream: decisionStream(id) })));
+          });
+        } finally {
+          cli.close();
+          app.close();
+        }
+      }),
+      { seed: 20261206, numRuns: 60 },
+    );
   });
 });

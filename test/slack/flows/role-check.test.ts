@@ -85,6 +85,23 @@ describe('positions pending a role check', () => {
     expect(loadDecision(h.ctx, 'MS08-067').pendingChecks).toEqual({});
   });
 
+  it('shows the click on the card as pending while Slack does not answer, until it is recorded', async () => {
+    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    await h.command('open MS08-067');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    newcomerJoins();
+    h.standIn.failNext('usergroups.users.list', { kind: 'error', error: 'internal_error' }, 10_000);
+    await click(NEWCOMER);
+    await eventually(
+      () => cardText().includes(`Pending: checking @${NEWCOMER}'s role: agrees, recorded once confirmed`) || undefined,
+      'the pending click on the card',
+    );
+    expect(cardText()).not.toContain(`@${NEWCOMER} agrees`);
+    h.standIn.clearFaults('usergroups.users.list');
+    await eventually(() => cardText().includes(`@${NEWCOMER} agrees`) || undefined, 'the position on the card');
+    expect(cardText()).not.toContain('Pending: checking');
+  });
+
   it('refuses an outsider on the record only after Slack said they are in no role’s group', async () => {
     await convenedThenNewcomerJoins();
     await click(PEOPLE.outsider);
@@ -94,6 +111,61 @@ describe('positions pending a role check', () => {
     ]);
     expect(events('decision.position-recorded')).toEqual([]);
     await eventually(() => told(PEOPLE.outsider, 'cannot take a position'), 'the person told');
+  });
+
+  it('answers 50 outsiders with one lookup per user group, then refuses them before the ack', async () => {
+    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    await h.command('open MS08-067');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    const outsiders = Array.from({ length: 50 }, (_, i) => `U0OUTS${String(i).padStart(3, '0')}`);
+    for (const id of outsiders) h.standIn.addUser({ id, name: id.toLowerCase() });
+    const lookups = () => h.standIn.calls('usergroups.users.list');
+    const answeredBefore = lookups().filter((c) => !c.fault).length;
+    // Slack does not answer until every click of the burst is in the log (pending), then it does
+    h.standIn.failNext('usergroups.users.list', { kind: 'error', error: 'internal_error' }, 10_000);
+    const acks = await Promise.all(outsiders.map((id) => click(id)));
+    expect(acks.map((a) => a.status)).toEqual(outsiders.map(() => 200));
+    expect(events('decision.position-pending')).toHaveLength(50);
+    h.standIn.clearFaults('usergroups.users.list');
+    await eventually(() => events('decision.refused').length === 50 || undefined, 'every refusal', 10_000);
+    // one user group speaks for a role here: Slack answered one lookup, shared by every check waiting for it
+    expect(lookups().filter((c) => !c.fault).length - answeredBefore).toBe(1);
+    const callsAfterBurst = lookups().length;
+    expect(events('decision.position-recorded')).toEqual([]);
+    expect(loadDecision(h.ctx, 'MS08-067').pendingChecks).toEqual({});
+    await eventually(
+      () => outsiders.every((id) => told(id, 'cannot take a position')) || undefined,
+      'every outsider told',
+    );
+
+    // Slack's answer is fresh: an outsider's next click is refused on the record before its ack, without a lookup
+    const pendingBefore = events('decision.position-pending').length;
+    await click(outsiders[0]!);
+    expect(events('decision.position-pending')).toHaveLength(pendingBefore);
+    expect(events('decision.refused')).toHaveLength(51);
+    expect(events('decision.refused').at(-1)!.payload).toMatchObject({ userId: outsiders[0], attempted: 'position' });
+    await eventually(
+      () => h.standIn.responses().find((r) => JSON.stringify(r.body).includes('cannot take a position')),
+      'the outsider told at once, in answer to the click',
+    );
+    expect(lookups()).toHaveLength(callsAfterBurst);
+  }, 30_000);
+
+  it('forgets that someone is outside a group when Slack’s event adds them to it', async () => {
+    await convened();
+    h.standIn.addUser({ id: NEWCOMER, name: 'newcomer' });
+    await click(NEWCOMER);
+    await eventually(() => events('decision.refused')[0], 'the refusal after the check');
+    await click(NEWCOMER);
+    // refused before the ack this time: Slack said so a moment ago
+    expect(events('decision.position-pending')).toHaveLength(1);
+    expect(events('decision.refused')).toHaveLength(2);
+    await h.event({ type: 'subteam_members_changed', subteam_id: 'S0SYSADMIN', added_users: [NEWCOMER] });
+    await eventually(() => h.deps.membership.current().sysadmin.includes(NEWCOMER) || undefined, 'the event taken in');
+    await click(NEWCOMER);
+    expect(events('decision.position-recorded').map((e) => e.payload)).toEqual([
+      expect.objectContaining({ userId: NEWCOMER, roles: ['sysadmin'] }),
+    ]);
   });
 
   it('refuses nobody while Slack fails the lookup, and records the newcomer once it answers', async () => {
