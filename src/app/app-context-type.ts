@@ -5,6 +5,7 @@ import type { EventLog } from '../store/event-log';
 import type { BulletinProjection } from '../store/bulletin-projection';
 import type { LiveRulesFolder, RulesFolder } from './rules-folder';
 import type { SigningKey } from '../audit/record-signature';
+import type { ReplicaPort } from './replica-write';
 
 export interface AppContext {
   db: Database.Database;
@@ -21,5 +22,7 @@ export interface AppContext {
   readonly signingKey: SigningKey;
   /** The moment `--at` replays; absent when acting now. Inventory facts dated after it are left out. */
   asOf?: Date;
+  /** Set on a PostgreSQL replica: `db` is then its local copy of the log, and writes go through this. */
+  replica?: ReplicaPort;
   close(): void;
 }

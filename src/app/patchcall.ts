@@ -54,6 +54,8 @@ type PolicyBound<F> = F extends (
 ) => infer R
   ? (request: Q, currentMembers: CurrentMembers) => R
   : never;
+/** A write an edge awaits: done at once on SQLite, committed in PostgreSQL on a replica (src/app/replica-write.ts). */
+type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
 /** A convening use case: the request's `assess` is the application's own. */
 type ConveneBound<F> = F extends (membership: RoleMembership, request: infer Q) => infer R
   ? (membership: RoleMembership, request: Omit<Q, 'assess'>) => R
@@ -98,9 +100,9 @@ export interface Patchcall {
   /** Settles the positions pending a role check with Slack (after their ack, and after a restart). */
   roleChecks(membership: RoleMembership, groups: UserGroupsPort, options?: RoleChecksOptions): RoleChecks;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
-  recordPosition: Bound<typeof recordPosition>;
+  recordPosition: Awaitable<Bound<typeof recordPosition>>;
   checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
-  makeCall: PolicyBound<typeof makeCall>;
+  makeCall: Awaitable<PolicyBound<typeof makeCall>>;
   /** The quorum as it stands for the recommended call, as the card shows it. */
   cardQuorum(state: DecisionState): QuorumResult | undefined;
   /** rules/quorum.json, read once (a wrong file stops the Slack app at start). */
@@ -137,6 +139,8 @@ export interface Patchcall {
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
   verifyEventLog: Bound<typeof verifyEventLog>;
   storeAnswers: Bound<typeof storeAnswers>;
+  /** The store answers (`/readyz`): the SQLite file, or PostgreSQL with the replica's copy agreeing with it. */
+  storeReady(): Promise<boolean>;
 
   close(): void;
 }
@@ -231,6 +235,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     lastAnchoredAt: () => lastAnchoredAt(ctx),
     verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
     storeAnswers: () => storeAnswers(ctx),
+    storeReady: async () => storeAnswers(ctx),
 
     close: () => ctx.close(),
   };

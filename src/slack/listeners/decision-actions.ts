@@ -27,20 +27,21 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   const { patchcall } = deps;
 
   /** Runs the synchronous part (which writes the log), acks, then the rest. */
-  const button = (handler: (args: ButtonArgs, key: string) => AfterAck) => async (args: ButtonArgs) => {
-    const after = handler(args, clickKey(args.action, args.body.user.id));
-    await args.ack();
-    await afterPendingAcks();
-    await after();
-  };
+  const button =
+    (handler: (args: ButtonArgs, key: string) => AfterAck | Promise<AfterAck>) => async (args: ButtonArgs) => {
+      const after = await handler(args, clickKey(args.action, args.body.user.id));
+      await args.ack();
+      await afterPendingAcks();
+      await after();
+    };
   // answered through response_url: it reaches the clicker even when they are not a member of the channel
   const note = (args: ButtonArgs, text: string) => () =>
     args.respond({ response_type: 'ephemeral', replace_original: false, text });
 
   app.action<BlockButtonAction>(
     ActionIds.agree,
-    button((args, key) => {
-      const result = patchcall.recordPosition(
+    button(async (args, key) => {
+      const result = await patchcall.recordPosition(
         { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
         currentMembers,
       );

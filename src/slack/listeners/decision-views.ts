@@ -43,7 +43,7 @@ function registerPositionView(app: App, services: DecisionServices): void {
     const meta = readPositionMetadata(view.private_metadata);
     const user = body.user.id;
     // in the log before the ack
-    const result = services.deps.patchcall.recordPosition(
+    const result = await services.deps.patchcall.recordPosition(
       { decisionId: meta.decisionId, userId: user, stance: meta.stance, comment, key: `view:${view.id}:${user}` },
       services.currentMembers,
     );
@@ -84,7 +84,7 @@ function registerCallView(app: App, services: DecisionServices): void {
     const meta = readCallMetadata(view.private_metadata);
     const user = body.user.id;
     // in the log before the ack
-    const result = services.deps.patchcall.makeCall(
+    const result = await services.deps.patchcall.makeCall(
       {
         decisionId: meta.decisionId,
         userId: user,

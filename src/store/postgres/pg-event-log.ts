@@ -82,6 +82,32 @@ export class PgAppendTransaction {
     return this.appendPrepared(events.map(prepare));
   }
 
+  /** The raw chain after `afterSeq` up to the head, as stored (the payload text the hash covers). */
+  chain(afterSeq: number): AsyncGenerator<ChainedEvent> {
+    return chainedPages(this.client, afterSeq);
+  }
+
+  /**
+   * Writes events already chained elsewhere (a replica's local append, with its seq, time and hashes). They must
+   * continue the head: the row trigger refuses anything else, and so does this check, before the round trip.
+   */
+  async appendChained(events: readonly ChainedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const columns = emptyColumns();
+    let { seq, hash } = this.current;
+    for (const event of events) {
+      if (event.seq !== seq + 1 || event.prevHash !== hash)
+        throw new PatchcallError(
+          'CHAIN_BROKEN',
+          `event #${event.seq} does not continue the PostgreSQL head #${seq} (${hash.slice(0, 12)}…); nothing was written`,
+        );
+      pushRow(columns, event);
+      ({ seq, hash } = event);
+    }
+    await insertRows(this.client, columns);
+    this.current = { seq, hash };
+  }
+
   async appendPrepared(events: readonly PreparedEvent[]): Promise<StoredEvent[]> {
     if (events.length === 0) return [];
     const at = this.clock().toISOString();
@@ -242,18 +268,8 @@ export class PgEventLog {
   }
 
   /** The raw chain, as stored, in pages. */
-  async *chain(afterSeq = 0): AsyncGenerator<ChainedEvent> {
-    for await (const row of rawPages(this.pool, afterSeq))
-      yield {
-        seq: row[0],
-        at: row[1],
-        actor: row[2],
-        type: row[3],
-        stream: row[4],
-        payloadJson: row[5],
-        prevHash: row[6],
-        hash: row[7],
-      };
+  chain(afterSeq = 0): AsyncGenerator<ChainedEvent> {
+    return chainedPages(this.pool, afterSeq);
   }
 
   /** The same walk as SQLite's `verify`: seq from 1 without gaps, every link and every hash recomputed. */
@@ -325,6 +341,11 @@ async function* rawPages(client: pg.Pool | pg.ClientBase, afterSeq: number): Asy
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]![0];
   }
+}
+
+async function* chainedPages(client: pg.Pool | pg.ClientBase, afterSeq: number): AsyncGenerator<ChainedEvent> {
+  for await (const [seq, at, actor, type, stream, payloadJson, prevHash, hash] of rawPages(client, afterSeq))
+    yield { seq, at, actor, type, stream, payloadJson, prevHash, hash };
 }
 
 async function* readPages<P>(client: pg.Pool | pg.ClientBase, filter: EventFilter): AsyncGenerator<StoredEvent<P>> {
