@@ -80,6 +80,17 @@ export class DecisionScheduler {
     this.soon = setImmediate(() => {
       this.soon = undefined;
       if (this.stopped) return;
+      // on a PostgreSQL replica the run's appends go through PostgreSQL (keys keep them once across replicas)
+      if (this.ctx.replica)
+        return void this.ctx.replica
+          .write(() => this.runOnce(), { probeFirst: true })
+          .then(
+            (run) => this.arm(run.nextAt),
+            (error: Error) => {
+              this.options.logger?.warn({ err: error.message }, 'scheduler run failed');
+              this.arm(undefined);
+            },
+          );
       let run: SchedulerRun = { written: [] };
       try {
         run = this.runOnce();

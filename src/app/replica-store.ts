@@ -117,8 +117,15 @@ export class ReplicaStore implements ReplicaPort {
    * Runs a synchronous use case against the copy, up to date under PostgreSQL's append lock, and resolves once what
    * it appended is committed in PostgreSQL. A use case that throws appends nothing and rejects only its own caller.
    */
-  write<T>(work: () => T): Promise<T> {
+  write<T>(work: () => T, options: { probeFirst?: boolean } = {}): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    if (options.probeFirst) {
+      const probe = this.runLocally([work]);
+      if (probe.rows.length === 0)
+        return probe.settled[0]!.ok
+          ? Promise.resolve(probe.settled[0]!.value as T)
+          : Promise.reject(probe.settled[0]!.error);
+    }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.flushing) void this.flush();

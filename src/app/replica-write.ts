@@ -14,7 +14,11 @@ export interface WorkLeases {
 
 /** A PostgreSQL replica: writes go through PostgreSQL, leases live there. */
 export interface ReplicaPort {
-  write<T>(work: () => T): Promise<T>;
+  /**
+   * `probeFirst`: run it on the local copy first and go to PostgreSQL only if it appends (a periodic look that
+   * mostly finds nothing to do need not take the append lock each time).
+   */
+  write<T>(work: () => T, options?: { probeFirst?: boolean }): Promise<T>;
   leases: WorkLeases;
 }
 

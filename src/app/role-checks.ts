@@ -15,6 +15,7 @@ import {
 import { pendingChecksOf, speakingGroups, type PendingCheck } from '../decisions/pending-role-checks';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
+import { committed } from './replica-write';
 import { NOT_A_SPEAKER } from './decision-positions';
 import type { RoleMembership, UserGroupsPort } from './role-membership';
 import type { OutboxLogger } from './slack-outbox';
@@ -55,11 +56,11 @@ export class RoleChecks extends SweepWorker {
           if (this.stopped) return;
           if (pendingChecksOf(state).length === 0) continue;
           const subject = `role-check:${state.id}`;
-          if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) continue;
+          if (!(await this.leases.lease(subject, this.holder, this.leaseMs))) continue;
           try {
             if (!(await this.settle(state.id))) return this.retryLater();
           } finally {
-            this.store.release(subject, this.holder);
+            await this.leases.release(subject, this.holder);
           }
         }
         this.failures = 0;
@@ -98,21 +99,37 @@ export class RoleChecks extends SweepWorker {
       let outcome: RoleCheckOutcome;
       if (roles.length > 0) {
         const decided = state.status === 'decided';
-        state = appendDecisionEvent<PositionPayload>(this.ctx, state, DecisionEvents.positionRecorded, check.userId, {
-          userId: check.userId,
-          roles,
-          stance: check.stance,
-          key: check.key,
-          ...(check.comment ? { comment: check.comment } : {}),
-        });
+        state = await committed(this.ctx, () =>
+          appendDecisionEvent<PositionPayload>(
+            this.ctx,
+            loadDecision(this.ctx, decisionId),
+            DecisionEvents.positionRecorded,
+            check.userId,
+            {
+              userId: check.userId,
+              roles,
+              stance: check.stance,
+              key: check.key,
+              ...(check.comment ? { comment: check.comment } : {}),
+            },
+          ),
+        );
         outcome = decided ? { kind: 'decided' } : { kind: 'recorded', roles };
       } else {
-        state = appendDecisionEvent<RefusedPayload>(this.ctx, state, DecisionEvents.refused, check.userId, {
-          userId: check.userId,
-          attempted: 'position',
-          reason: NOT_A_SPEAKER,
-          key: check.key,
-        });
+        state = await committed(this.ctx, () =>
+          appendDecisionEvent<RefusedPayload>(
+            this.ctx,
+            loadDecision(this.ctx, decisionId),
+            DecisionEvents.refused,
+            check.userId,
+            {
+              userId: check.userId,
+              attempted: 'position',
+              reason: NOT_A_SPEAKER,
+              key: check.key,
+            },
+          ),
+        );
         outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
       }
       await Promise.resolve(this.options.onSettled?.(state, check, outcome)).catch(() => undefined);
