@@ -109,7 +109,7 @@ export interface Patchcall {
   quorumPolicy(): QuorumPolicy;
 
   readRoster: Bound<typeof readRoster>;
-  changeRole: Bound<typeof changeRole>;
+  changeRole: Awaitable<Bound<typeof changeRole>>;
 
   /** After new data: re-assess the decisions whose inputs moved, record changed facts and progress (issue 14). */
   reassessDecisions(request: ReassessRequest): Promise<ReassessReport>;
@@ -127,7 +127,7 @@ export interface Patchcall {
   confirmCall(
     request: { decisionId: string; userId: string; key: string },
     currentMembers: CurrentMembers,
-  ): ConfirmResult;
+  ): ConfirmResult | Promise<ConfirmResult>;
   recordProviderAnswer: Bound<typeof recordProviderAnswer>;
 
   buildDecisionRecord: Bound<typeof buildDecisionRecord>;

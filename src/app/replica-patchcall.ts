@@ -3,7 +3,9 @@
  * local copy of the log (src/app/replica-store.ts), with the writes an edge awaits sent through PostgreSQL and the
  * Slack outbox nudged by what other replicas append.
  */
-import { recordPosition } from './decision-positions';
+import type { ConfirmResult } from './confirm-call';
+import type { recordPosition } from './decision-positions';
+import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
 import { patchcallOver, type Patchcall, type PatchcallOptions } from './patchcall';
 import { ReplicaStore, type ReplicaOptions } from './replica-store';
@@ -23,6 +25,8 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
     recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
+    confirmCall: (...args) => replica.write(() => base.confirmCall(...args) as ConfirmResult),
+    changeRole: (...args) => replica.write(() => base.changeRole(...args) as ReturnType<typeof changeRole>),
     slackOutbox: (slack, outboxOptions) => {
       const outbox = base.slackOutbox(slack, outboxOptions);
       // another replica's append: the holder of the decision's lease (maybe this one) brings Slack up to date

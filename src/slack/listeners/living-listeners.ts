@@ -11,7 +11,7 @@ import { afterPendingAcks } from './after-ack';
 export function registerLivingActions(app: App, services: DecisionServices): void {
   const { deps, currentMembers } = services;
   app.action<BlockButtonAction>(ActionIds.confirmCall, async ({ action, body, ack, respond }) => {
-    const result = deps.patchcall.confirmCall(
+    const result = await deps.patchcall.confirmCall(
       { decisionId: action.value!, userId: body.user.id, key: `action:${action.action_ts}:${body.user.id}` },
       currentMembers,
     );

@@ -33,7 +33,7 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
           }),
         ));
       case 'roles-set': {
-        const result = patchcall.changeRole({
+        const result = await patchcall.changeRole({
           userId: command.user_id,
           text: command.text,
           role: parsed.role,
