@@ -9,6 +9,8 @@ import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver 
 import type { Patchcall } from '../app/patchcall';
 import { bulletinsRoute } from '../http/bulletins-route';
 import { healthRoute } from '../http/health-route';
+import { readyRoute } from '../http/ready-route';
+import { socketConnected } from './socket-state';
 import { registerListeners } from './listeners/register-listeners';
 import { scheduleDailyAnchors } from './audit-anchors';
 import type { Logger } from '../logging/logger';
@@ -128,8 +130,10 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     logger,
     afterImport: (outcomes, source) => notifier.notify(outcomes, source),
   });
+  let transport: Receiver | undefined;
   const routes: CustomRoute[] = [
     { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
+    { path: '/readyz', method: ['GET'], handler: readyRoute(patchcall, () => socketConnected(transport)) },
     { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
   ];
 
@@ -137,7 +141,7 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     logger,
     direct: async (user, text) => void (await clients.background.chat.postMessage({ channel: user, text })),
   });
-  const receiver = answerer.wrap(buildReceiver(config, routes, slackLogger));
+  const receiver = answerer.wrap((transport = buildReceiver(config, routes, slackLogger)));
   const app = new App({
     receiver,
     token: config.botToken,

@@ -13,6 +13,8 @@ export type Transport = 'http' | 'socket';
 
 export interface ChildApp {
   readonly pid: number;
+  /** The port of its own routes (/healthz, /readyz, /bulletins; and Slack's requests over HTTP). */
+  readonly port: number;
   /** Delivers an interaction payload and resolves when the app acked it (HTTP status, or the envelope's ack). */
   deliver(payload: Record<string, unknown>): Promise<{ acked: boolean }>;
   output(): string;
@@ -63,6 +65,7 @@ export async function startChildApp(
     throw new Error(`the child app did not connect over Socket Mode:\n${output}`);
   return {
     pid: child.pid!,
+    port: Number(port),
     async deliver(payload) {
       if (transport === 'socket') return h.standIn.sendEnvelope('interactive', payload);
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

@@ -4,6 +4,7 @@
  * SIGKILL while its card update hangs. Every acknowledged position must be in PostgreSQL's log and on the card
  * (brought there by a survivor), and the chain must verify.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { copySqliteLogToPostgres, openPostgresLog } from '../../../src/app/postgres-store';
 import { ActionIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
@@ -52,8 +53,11 @@ describe('three replicas on one PostgreSQL', () => {
     const url = await postgres.freshDatabase();
     await copySqliteLogToPostgres(harness.dbPath, url);
     const env = { PATCHCALL_DATABASE_URL: url, PATCHCALL_ADMINS: ADMIN };
-    for (let i = 0; i < 3; i++) apps.push(await startChildApp(harness, 'socket', env));
+    // Socket Mode serves the app's own routes on PORT; 0 would hide which port it took
+    for (let i = 0; i < 3; i++)
+      apps.push(await startChildApp(harness, 'socket', { ...env, PORT: String(await freePort()) }));
     expect(harness.standIn.socketConnections()).toBe(3);
+    for (const app of apps) expect(await readyz(app)).toEqual({ status: 200, body: READY });
 
     const opened = await harness.standIn.sendEnvelope('slash_commands', {
       command: '/patch',
@@ -125,8 +129,35 @@ describe('three replicas on one PostgreSQL', () => {
 
     const verify = await patchcall(['audit', 'verify'], { env: { PATCHCALL_DATABASE_URL: url } });
     expect(verify.code).toBe(0);
+
+    // a survivor whose database goes away is alive (/healthz) but not ready (/readyz)
+    const survivor = apps.find((app) => app !== victim)!;
+    expect(await readyz(survivor)).toEqual({ status: 200, body: READY });
+    await postgres.server().stop();
+    expect(await readyz(survivor)).toEqual({
+      status: 503,
+      body: { ok: false, database: 'unavailable', slack: 'connected' },
+    });
   }, 120_000);
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const READY = { ok: true, database: 'ready', slack: 'connected' };
+
+async function readyz(app: ChildApp): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${app.port}/readyz`);
+  return { status: res.status, body: await res.json() };
+}
 
 async function waitForAsync<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const until = Date.now() + timeoutMs;
