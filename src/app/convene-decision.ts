@@ -151,15 +151,17 @@ export async function importNewBulletin(
   request: { bulletin: HandwrittenBulletin; userId: string; now: Date; assess: AssessFn },
 ): Promise<string[]> {
   const json = JSON.stringify(request.bulletin, null, 2);
-  const outcomes = importDocuments(
-    ctx,
-    [
-      {
-        doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
-        bytes: Buffer.from(json),
-      },
-    ],
-    { actor: request.userId },
+  const outcomes = await committed(ctx, () =>
+    importDocuments(
+      ctx,
+      [
+        {
+          doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
+          bytes: Buffer.from(json),
+        },
+      ],
+      { actor: request.userId },
+    ),
   );
   return conveneArrivals(ctx, membership, {
     outcomes,

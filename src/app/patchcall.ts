@@ -74,7 +74,7 @@ export interface Patchcall {
   matchBulletinAssets: Bound<typeof matchBulletinAssets>;
   bulletinExposure: Bound<typeof bulletinExposure>;
   assessBulletin: Bound<typeof assessBulletin>;
-  importDocuments: Bound<typeof importDocuments>;
+  importDocuments: Awaitable<Bound<typeof importDocuments>>;
   rebuildProjections: Bound<typeof rebuildProjections>;
 
   listDecisions: Bound<typeof listDecisions>;

@@ -25,6 +25,7 @@ import type { Assessment } from '../risk/model';
 import { exposureInputsDigest } from '../store/exposure-store';
 import { inventoryDigest } from '../store/inventory-store';
 import { writeTransaction } from '../store/write-transaction';
+import { committed } from './replica-write';
 import type { AppContext } from './app-context';
 import type { ImportOutcome } from './import-documents';
 import { assetMatches } from './asset-queries';
@@ -104,12 +105,14 @@ export async function reassessDecisions(
     const started = performance.now();
     const reassessed = await assessAgain(ctx, assess, listed.bulletinId, inputs!);
     assessMs += performance.now() - started;
-    const outcome = writeTransaction(ctx.db, () => record(ctx, loadDecision(ctx, listed.id), reassessed, request));
+    const outcome = await committed(ctx, () =>
+      writeTransaction(ctx.db, () => record(ctx, loadDecision(ctx, listed.id), reassessed, request)),
+    );
     fingerprints.set(listed.id, fingerprint!);
     if (outcome.result !== 'unchanged') touched.add(listed.id);
     outcomes.push(outcome);
   }
-  for (const id of escalateOverdue(ctx)) touched.add(id);
+  for (const id of await committed(ctx, () => escalateOverdue(ctx))) touched.add(id);
   return { outcomes, assessMs, touched: [...touched] };
 }
 

@@ -4,6 +4,7 @@
  * Slack outbox nudged by what other replicas append.
  */
 import type { ConfirmResult } from './confirm-call';
+import type { ImportOutcome } from './import-documents';
 import type { recordPosition } from './decision-positions';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
@@ -25,6 +26,7 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
     recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
+    importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
     confirmCall: (...args) => replica.write(() => base.confirmCall(...args) as ConfirmResult),
     changeRole: (...args) => replica.write(() => base.changeRole(...args) as ReturnType<typeof changeRole>),
     slackOutbox: (slack, outboxOptions) => {
