@@ -128,14 +128,14 @@ export interface Patchcall {
     request: { decisionId: string; userId: string; key: string },
     currentMembers: CurrentMembers,
   ): ConfirmResult | Promise<ConfirmResult>;
-  recordProviderAnswer: Bound<typeof recordProviderAnswer>;
+  recordProviderAnswer: Awaitable<Bound<typeof recordProviderAnswer>>;
 
   buildDecisionRecord: Bound<typeof buildDecisionRecord>;
   decisionsSince: Bound<typeof decisionsSince>;
   recordExport: Bound<typeof recordExport>;
   decisionPeople: Bound<typeof decisionPeople>;
   exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
-  requestAnchor: Bound<typeof requestAnchor>;
+  requestAnchor: Awaitable<Bound<typeof requestAnchor>>;
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
   verifyEventLog: Bound<typeof verifyEventLog>;
   storeAnswers: Bound<typeof storeAnswers>;

@@ -3,7 +3,9 @@
  * local copy of the log (src/app/replica-store.ts), with the writes an edge awaits sent through PostgreSQL and the
  * Slack outbox nudged by what other replicas append.
  */
+import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
+import type { recordProviderAnswer } from './provider-requests';
 import type { ImportOutcome } from './import-documents';
 import type { recordPosition } from './decision-positions';
 import type { changeRole } from './roles-roster';
@@ -27,6 +29,9 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
     importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
+    requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload),
+    recordProviderAnswer: (...args) =>
+      replica.write(() => base.recordProviderAnswer(...args) as ReturnType<typeof recordProviderAnswer>),
     confirmCall: (...args) => replica.write(() => base.confirmCall(...args) as ConfirmResult),
     changeRole: (...args) => replica.write(() => base.changeRole(...args) as ReturnType<typeof changeRole>),
     slackOutbox: (slack, outboxOptions) => {

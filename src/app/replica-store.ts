@@ -50,6 +50,7 @@ export class ReplicaStore implements ReplicaPort {
   readonly leases: WorkLeases;
   private readonly queue: PendingWrite[] = [];
   private flushing = false;
+  private runningLocally = false;
   private readonly listeners: ((events: ChainedEvent[]) => void)[] = [];
   /** Set when the copy and PostgreSQL disagree: nothing more is written or folded from this copy. */
   private failure: Error | undefined;
@@ -119,6 +120,8 @@ export class ReplicaStore implements ReplicaPort {
    */
   write<T>(work: () => T, options: { probeFirst?: boolean } = {}): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    // a use case inside a write that writes again joins it (queued, it would wait for the group it is part of)
+    if (this.runningLocally) return new Promise<T>((resolve) => resolve(work()));
     if (options.probeFirst) {
       const probe = this.runLocally([work]);
       if (probe.rows.length === 0)
@@ -197,6 +200,7 @@ export class ReplicaStore implements ReplicaPort {
     const db = this.ctx.db;
     const from = this.localSeq() + 1;
     db.exec('BEGIN IMMEDIATE');
+    this.runningLocally = true;
     try {
       return this.local.opened(() => {
         const settled = works.map((work): Settled => {
@@ -216,6 +220,7 @@ export class ReplicaStore implements ReplicaPort {
         return { settled, rows: [...this.ctx.events.chainBetween(from, Number.MAX_SAFE_INTEGER)] };
       });
     } finally {
+      this.runningLocally = false;
       db.exec('ROLLBACK');
     }
   }

@@ -120,12 +120,10 @@ function registerCallView(app: App, services: DecisionServices): void {
 function announceCall(services: DecisionServices, called: DecisionState): void {
   const { deps } = services;
   deps.outbox.nudge(called.id);
-  try {
-    postAnchor(deps, 'call');
-  } catch (error) {
+  void postAnchor(deps, 'call').catch((error: Error) =>
     deps.logger.warn(
-      { decision: called.id, err: (error as Error).message },
+      { decision: called.id, err: error.message },
       'asking for the anchor failed; the daily one will cover it',
-    );
-  }
+    ),
+  );
 }

@@ -29,12 +29,12 @@ export function registerLivingActions(app: App, services: DecisionServices): voi
 }
 
 /** `/patch provider <decision> <status> <note>`: the answer is in the log before the reply. */
-export function providerAnswer(
+export async function providerAnswer(
   services: DecisionServices,
   request: { decision: string; status: string; note: string; userId: string; key: string },
-): string {
+): Promise<string> {
   const { deps } = services;
-  const result = deps.patchcall.recordProviderAnswer({
+  const result = await deps.patchcall.recordProviderAnswer({
     decisionId: request.decision,
     userId: request.userId,
     status: request.status,
