@@ -6,7 +6,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { copySqliteLogToPostgres, openPostgresLog } from '../../../src/app/postgres-store';
-import { ActionIds } from '../../../src/slack/action-ids';
+import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { buttonClick, startChildApp, type ChildApp } from '../../helpers/child-app';
@@ -46,7 +46,7 @@ describe('three replicas on one PostgreSQL', () => {
     await h?.standIn.stop();
   });
 
-  it('keeps every acknowledged click when the replica driving the card is killed, and a survivor finishes its work', async () => {
+  it('keeps every acknowledged click when the replica driving the card is killed; a survivor finishes its work and the owner calls', async () => {
     h = await startDecisionHarness();
     const harness = h;
     await harness.stopApp();
@@ -126,6 +126,48 @@ describe('three replicas on one PostgreSQL', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\ncard: ${cardText()}\n${apps.map((a) => a.output()).join('\n---\n')}`);
     });
+
+    // the owner's call, on whichever survivors the button and the form reach; a survivor posts it
+    const makeCall = { ...click(PEOPLE.owner, '2.6') };
+    (makeCall.actions as { action_id: string }[])[0]!.action_id = ActionIds.makeCall;
+    expect((await harness.standIn.sendEnvelope('interactive', makeCall)).acked).toBe(true);
+    const modal = await eventually(
+      () => harness.standIn.calls('views.open').find((c) => JSON.stringify(c.args).includes(CallbackIds.call)),
+      'the call modal',
+      10_000,
+    );
+    const submitted = await harness.standIn.sendEnvelope('interactive', {
+      type: 'view_submission',
+      team: { id: 'T0PATCHCALL', domain: 'patchcall-standin' },
+      user: { id: PEOPLE.owner, username: 'owner', name: 'owner', team_id: 'T0PATCHCALL' },
+      api_app_id: 'A0PATCHCALL',
+      trigger_id: harness.standIn.issueTriggerId(),
+      view: {
+        id: 'V0CALL',
+        team_id: 'T0PATCHCALL',
+        type: 'modal',
+        callback_id: CallbackIds.call,
+        private_metadata: (modal.args.view as { private_metadata: string }).private_metadata,
+        blocks: [],
+        state: {
+          values: {
+            [BlockIds.outcome]: {
+              [ActionIds.callOutcome]: { type: 'static_select', selected_option: { value: 'patch-now' } },
+            },
+            [BlockIds.rationale]: { [ActionIds.text]: { type: 'plain_text_input', value: 'wormable and exposed' } },
+            [BlockIds.override]: { [ActionIds.text]: { type: 'plain_text_input', value: 'no time to wait' } },
+          },
+        },
+        hash: '1.0',
+        root_view_id: 'V0CALL',
+        app_id: 'A0PATCHCALL',
+      },
+      response_urls: [],
+    });
+    expect(submitted.acked).toBe(true);
+    // acked only once the call was committed in PostgreSQL
+    expect(await decisionEvents(url, 'decision.called')).toHaveLength(1);
+    await waitForAsync(async () => (await decisionEvents(url, 'decision.call-posted'))[0], 'the call posted', 30_000);
 
     const verify = await patchcall(['audit', 'verify'], { env: { PATCHCALL_DATABASE_URL: url } });
     expect(verify.code).toBe(0);
