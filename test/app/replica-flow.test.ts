@@ -147,3 +147,19 @@ test('both stores end with the same events and state', () => {
   expect(outcomes.postgres).toBeDefined();
   expect(outcomes.postgres).toEqual(outcomes.sqlite);
 });
+
+test('a kept replica cache is reused when it is a copy of the PostgreSQL log, and refused when it is not', async () => {
+  const url = await postgres.freshDatabase();
+  await copySqliteLogToPostgres(seededDatabase(), url);
+  const cachePath = tempDbPath();
+  const first = await openReplicaPatchcall({ url, dbPath: tempDbPath(), cachePath });
+  const head = first.replica.ctx.events.head();
+  await first.close();
+  const again = await openReplicaPatchcall({ url, dbPath: tempDbPath(), cachePath });
+  expect(again.replica.ctx.events.head()).toEqual(head);
+  await again.close();
+  // the same documents imported at another moment: another chain
+  await expect(openReplicaPatchcall({ url, dbPath: tempDbPath(), cachePath: seededDatabase() })).rejects.toThrow(
+    /is not a copy of the PostgreSQL log/,
+  );
+}, 60_000);
