@@ -51,6 +51,8 @@ export class ReplicaStore implements ReplicaPort {
   private readonly queue: PendingWrite[] = [];
   private flushing = false;
   private runningLocally = false;
+  /** True while a write runs on the copy only, to see whether it appends (its effects are rolled back). */
+  probing = false;
   private readonly listeners: ((events: ChainedEvent[]) => void)[] = [];
   /** Set when the copy and PostgreSQL disagree: nothing more is written or folded from this copy. */
   private failure: Error | undefined;
@@ -62,9 +64,15 @@ export class ReplicaStore implements ReplicaPort {
     private readonly onError: (error: unknown) => void,
     private readonly tempDir: string | undefined,
   ) {
+    // PostgreSQL out of reach: no lease now (the work waits for the next sweep), and one left behind expires
     this.leases = {
-      lease: (subject, holder, ttlMs) => pg.leases.lease(subject, holder, ttlMs),
-      release: async (subject, holder) => void (await pg.leases.complete(subject, holder)),
+      lease: (subject, holder, ttlMs) =>
+        pg.leases.lease(subject, holder, ttlMs).catch((error: unknown) => (this.onError(error), false)),
+      release: (subject, holder) =>
+        pg.leases.complete(subject, holder).then(
+          () => undefined,
+          (error: unknown) => this.onError(error),
+        ),
     };
   }
 
@@ -123,7 +131,13 @@ export class ReplicaStore implements ReplicaPort {
     // a use case inside a write that writes again joins it (queued, it would wait for the group it is part of)
     if (this.runningLocally) return new Promise<T>((resolve) => resolve(work()));
     if (options.probeFirst) {
-      const probe = this.runLocally([work]);
+      this.probing = true;
+      let probe: ReturnType<ReplicaStore['runLocally']>;
+      try {
+        probe = this.runLocally([work]);
+      } finally {
+        this.probing = false;
+      }
       if (probe.rows.length === 0)
         return probe.settled[0]!.ok
           ? Promise.resolve(probe.settled[0]!.value as T)
@@ -156,24 +170,27 @@ export class ReplicaStore implements ReplicaPort {
         let settled: Settled[] = [];
         let rows: ChainedEvent[] = [];
         try {
-          await this.pg.log.transaction(async (tx) => {
-            let page: ChainedEvent[] = [];
-            // the head comes with the lock: a copy already there reads nothing (one round trip saved per write)
-            if (this.localSeq() < tx.head.seq)
-              for await (const event of tx.chain(this.localSeq())) {
-                page.push(event);
-                if (page.length >= 2_000) page = (this.applyCommitted(page), []);
-              }
-            this.applyCommitted(page);
-            if (this.failure) throw this.failure;
-            if (this.localSeq() !== tx.head.seq || (this.local.head()?.hash ?? GENESIS_HASH) !== tx.head.hash)
-              throw new PatchcallError(
-                'CHAIN_BROKEN',
-                `the replica cache is at #${this.localSeq()} after catching up to PostgreSQL's head #${tx.head.seq}; nothing was written`,
-              );
-            ({ settled, rows } = this.runLocally(group.map((pending) => pending.work)));
-            await tx.appendChained(rows);
-          });
+          await this.pg.log.transaction(
+            async (tx) => {
+              let page: ChainedEvent[] = [];
+              // the head and the events after the copy's head come with the lock, in its round trip
+              if (this.localSeq() < tx.head.seq)
+                for await (const event of tx.chain(this.localSeq())) {
+                  page.push(event);
+                  if (page.length >= 2_000) page = (this.applyCommitted(page), []);
+                }
+              this.applyCommitted(page);
+              if (this.failure) throw this.failure;
+              if (this.localSeq() !== tx.head.seq || (this.local.head()?.hash ?? GENESIS_HASH) !== tx.head.hash)
+                throw new PatchcallError(
+                  'CHAIN_BROKEN',
+                  `the replica cache is at #${this.localSeq()} after catching up to PostgreSQL's head #${tx.head.seq}; nothing was written`,
+                );
+              ({ settled, rows } = this.runLocally(group.map((pending) => pending.work)));
+              await tx.appendChained(rows);
+            },
+            { readAfter: () => this.localSeq() },
+          );
         } catch (error) {
           for (const pending of group) pending.reject(error);
           continue;

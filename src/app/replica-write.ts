@@ -19,6 +19,8 @@ export interface ReplicaPort {
    * mostly finds nothing to do need not take the append lock each time).
    */
   write<T>(work: () => T, options?: { probeFirst?: boolean }): Promise<T>;
+  /** True while a `probeFirst` write runs on the copy only (what it appends is rolled back: nothing to report). */
+  readonly probing: boolean;
   leases: WorkLeases;
 }
 

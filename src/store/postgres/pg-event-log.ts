@@ -66,6 +66,8 @@ export class PgAppendTransaction {
     private readonly client: pg.ClientBase,
     private current: LogHead,
     private readonly clock: () => Date,
+    /** Events after `after` read with the lock, in the same round trip (see `transaction`'s `readAfter`). */
+    private readonly prefetched?: { after: number; events: ChainedEvent[] },
   ) {}
 
   /** The head as of the lock: every event up to it is committed and readable by this transaction. */
@@ -83,8 +85,12 @@ export class PgAppendTransaction {
   }
 
   /** The raw chain after `afterSeq` up to the head, as stored (the payload text the hash covers). */
-  chain(afterSeq: number): AsyncGenerator<ChainedEvent> {
-    return chainedPages(this.client, afterSeq);
+  async *chain(afterSeq: number): AsyncGenerator<ChainedEvent> {
+    const prefetched = this.prefetched;
+    if (!prefetched || afterSeq < prefetched.after) return yield* chainedPages(this.client, afterSeq);
+    for (const event of prefetched.events) if (event.seq > afterSeq) yield event;
+    const last = prefetched.events[prefetched.events.length - 1];
+    if (prefetched.events.length === PAGE) yield* chainedPages(this.client, Math.max(afterSeq, last!.seq));
   }
 
   /**
@@ -194,21 +200,36 @@ export class PgEventLog {
    * appends, and nothing is appended by anyone else in between. A serialization failure or a deadlock is retried
    * with backoff from a fresh head, so `work` must be safe to run again; nothing of a failed attempt is written.
    */
-  async transaction<T>(work: (tx: PgAppendTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: PgAppendTransaction) => Promise<T>,
+    /** The seq the caller has read up to: the events after it come with the lock, saving a round trip. */
+    options: { readAfter?: () => number } = {},
+  ): Promise<T> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      // a connection lost between statements is reported by the next one; unheard, the event would end the process
+      const dropped = () => (broken = true);
+      client.on('error', dropped);
       try {
         const left = Math.max(1, this.busyTimeoutMs - (Date.now() - started));
         // one round trip: a bounded lock wait, the lock, then the head. Under READ COMMITTED (stated, whatever the
         // database's default) each statement takes its own snapshot, so the head is read after the lock is granted;
         // under REPEATABLE READ the snapshot would predate the lock and the head be stale. Constants only: nothing to escape.
+        const after = options.readAfter?.();
+        if (after !== undefined && !Number.isSafeInteger(after)) throw new TypeError(`readAfter gave ${after}`);
+        const catchUp = after === undefined ? '' : `; ${CHAIN_QUERY} WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`;
         const results = (await client.query(
-          `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}`,
-        )) as unknown as pg.QueryResult<LogHead>[];
-        const head = results[results.length - 1]!.rows[0] ?? { seq: 0, hash: GENESIS_HASH };
-        const tx = new PgAppendTransaction(client, head, this.clock);
+          `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}${catchUp}`,
+        )) as unknown as pg.QueryResult[];
+        const headRows = results[after === undefined ? results.length - 1 : results.length - 2]!.rows as LogHead[];
+        const head = headRows[0] ?? { seq: 0, hash: GENESIS_HASH };
+        const prefetched =
+          after === undefined
+            ? undefined
+            : { after, events: (results[results.length - 1]!.rows as ChainRow[]).map(chainedOf) };
+        const tx = new PgAppendTransaction(client, head, this.clock, prefetched);
         const result = await work(tx);
         await client.query('COMMIT');
         return result;
@@ -229,6 +250,7 @@ export class PgEventLog {
           );
         throw error;
       } finally {
+        client.off('error', dropped);
         client.release(broken);
       }
     }
@@ -298,6 +320,31 @@ function prepare(event: NewEvent): PreparedEvent {
 }
 
 const HEAD_QUERY = 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1';
+const CHAIN_QUERY = 'SELECT seq, at, actor, type, stream, payload, prev_hash, hash FROM events';
+
+interface ChainRow {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  stream: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function chainedOf(row: ChainRow): ChainedEvent {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    stream: row.stream,
+    payloadJson: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 async function headOf(client: pg.Pool | pg.ClientBase): Promise<LogHead> {
   const { rows } = await client.query<LogHead>(HEAD_QUERY);

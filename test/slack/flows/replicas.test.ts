@@ -174,9 +174,12 @@ describe('three replicas on one PostgreSQL', () => {
 
     // a survivor whose database goes away is alive (/healthz) but not ready (/readyz)
     const survivor = apps.find((app) => app !== victim)!;
-    expect(await readyz(survivor)).toEqual({ status: 200, body: READY });
+    expect(await readyz(survivor).catch((error: Error) => `${error.message}\n${survivor.output()}`)).toEqual({
+      status: 200,
+      body: READY,
+    });
     await postgres.server().stop();
-    expect(await readyz(survivor)).toEqual({
+    expect(await readyz(survivor).catch((error: Error) => `${error.message}\n${survivor.output()}`)).toEqual({
       status: 503,
       body: { ok: false, database: 'unavailable', slack: 'connected' },
     });
