@@ -106,7 +106,7 @@ async function run(
 
     const input = readDocumentFile(scanFile, 1024 * 1024 * 1024);
     const started = performance.now();
-    const outcomes = patchcall.importDocuments([input], { actor: 'bench' });
+    const outcomes = await patchcall.importDocuments([input], { actor: 'bench' });
     const imported = performance.now();
     const report = await patchcall.reassessAfterImport(outcomes, 'bench');
     const done = performance.now();

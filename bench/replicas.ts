@@ -6,7 +6,8 @@
  * settings (fsync and synchronous_commit on, as production would run it); SQLite is the file the app opens (WAL).
  * On PostgreSQL each process keeps IN_FLIGHT appends waiting, as a replica does with concurrent clicks; its appends
  * are grouped per transaction. SQLite's log is synchronous: one append, one transaction, one after the other.
- * Figures are medians of RUNS runs; the load of the machine is printed with them.
+ * Figures are medians of RUNS runs; the load of the machine is printed with them. Then click acks on three replicas
+ * against one SQLite process, and the time a survivor takes to finish a killed replica's work (./replica-acks.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { openAppContext } from '../src/app/app-context';
 import { migratePostgresDatabase, openPostgresLog } from '../src/app/postgres-store';
 import { startEmbeddedPostgres } from '../dev/embedded-postgres';
 import { median } from './bench-stats';
+import { benchReplicaAcks } from './replica-acks';
 
 const RUNS = 3;
 const PG_APPENDS_PER_PROCESS = 6_000;
@@ -160,6 +162,7 @@ async function main(): Promise<void> {
     const baseline = medians[0]!.perSecond;
     for (const result of medians.slice(1))
       console.log(`${result.name.padEnd(44)} ${(result.perSecond / baseline).toFixed(2)}× SQLite's appends/s`);
+    await benchReplicaAcks((name) => server.createDatabase(name));
     console.log(
       `load average after: ${loadavg()
         .map((l) => l.toFixed(2))

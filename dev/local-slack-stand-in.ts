@@ -176,6 +176,7 @@ export class LocalSlackStandIn {
   private readonly hanging = new Set<ServerResponse>();
   /** Socket Mode: the app's WebSocket connections (apps.connections.open hands out their URL). */
   private readonly sockets = new WebSocketServer({ noServer: true });
+  private nextSocket = 0;
   private readonly envelopeAcks = new Map<string, (payload: unknown) => void>();
   private lastTsMicros = 0;
   private idCounter = 0;
@@ -342,7 +343,9 @@ export class LocalSlackStandIn {
     payload: Record<string, unknown>,
     timeoutMs = 3000,
   ): Promise<{ acked: boolean; payload?: unknown }> {
-    const ws = [...this.sockets.clients].find((client) => client.readyState === client.OPEN);
+    // spread over the app's open connections, as Slack does with several (one per replica)
+    const open = [...this.sockets.clients].filter((client) => client.readyState === client.OPEN);
+    const ws = open[this.nextSocket++ % Math.max(1, open.length)];
     if (!ws) return Promise.resolve({ acked: false });
     const envelopeId = `${this.nextId()}-${randomBytes(4).toString('hex')}`;
     return new Promise((resolve) => {

@@ -24,6 +24,8 @@ export interface Config extends ClockSetting {
   signingKeyPath?: string;
   /** PATCHCALL_DATABASE_URL: a postgres:// URL selects PostgreSQL instead of the SQLite file (docs/postgres.md). */
   databaseUrl?: string;
+  /** PATCHCALL_REPLICA_CACHE: on PostgreSQL, this replica's local copy of the log (default: a temp file). */
+  replicaCache?: string;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,6 +57,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     busyTimeoutMs,
     ...(databaseUrl ? { databaseUrl } : {}),
+    ...(databaseUrl && env.PATCHCALL_REPLICA_CACHE ? { replicaCache: env.PATCHCALL_REPLICA_CACHE } : {}),
     dbPath: env.PATCHCALL_DB || DEFAULT_DB_PATH,
     ...(env.PATCHCALL_RULES ? { rulesDir: env.PATCHCALL_RULES } : {}),
     maxInputBytes,

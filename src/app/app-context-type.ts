@@ -6,6 +6,7 @@ import type { BulletinProjection } from '../store/bulletin-projection';
 import type { LiveRulesFolder, RulesFolder } from './rules-folder';
 import type { SigningKey } from '../audit/record-signature';
 import type { Asset } from '../inventory/model';
+import type { ReplicaPort } from './replica-write';
 
 export interface AppContext {
   db: Database.Database;
@@ -27,5 +28,7 @@ export interface AppContext {
    * between its decisions); absent everywhere else, and then the assets are read from the store.
    */
   readonly loadedAssets?: Asset[];
+  /** Set on a PostgreSQL replica: `db` is then its local copy of the log, and writes go through this. */
+  replica?: ReplicaPort;
   close(): void;
 }

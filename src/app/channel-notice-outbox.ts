@@ -20,16 +20,20 @@ export async function postChannelNotice(
   slack: ChannelNoticePort,
   state: DecisionState,
   effect: { channel: string; key: string; look: boolean },
-  append: (type: string, payload: unknown) => void,
+  append: (type: string, payload: unknown) => unknown,
 ): Promise<void> {
   const notice = state.living?.notices.find((n) => n.key === effect.key);
   if (!notice) return;
   const found = effect.look ? await slack.findPosted(effect.channel, effect.key) : undefined;
   if (!found && !effect.look)
-    append(DecisionEvents.effectAttempted, {
+    await append(DecisionEvents.effectAttempted, {
       effect: 'channel-notice',
       key: effect.key,
     } satisfies EffectAttemptedPayload);
   const ts = found ?? (await slack.postChannelNotice(effect.channel, notice));
-  append(LivingEvents.noticePosted, { key: effect.key, channel: effect.channel, ts } satisfies NoticePostedPayload);
+  await append(LivingEvents.noticePosted, {
+    key: effect.key,
+    channel: effect.channel,
+    ts,
+  } satisfies NoticePostedPayload);
 }

@@ -4,6 +4,7 @@
  * Convening itself never calls Slack except to refresh the user-group cache, and it runs after the ack.
  */
 import { writeTransaction } from '../store/write-transaction';
+import { committed } from './replica-write';
 import type { AssetExposure } from '../exposure/model';
 import type { Assessment } from '../risk/model';
 import { briefBulletin, assetLines } from '../decisions/decision-brief';
@@ -50,7 +51,9 @@ export async function conveneDecision(
     if (Object.keys(existing.failed).length)
       return {
         status: 'convened',
-        state: appendDecisionEvent(ctx, existing, DecisionEvents.effectsRetried, request.actor, {}),
+        state: await committed(ctx, () =>
+          appendDecisionEvent(ctx, loadDecision(ctx, bulletin.id), DecisionEvents.effectsRetried, request.actor, {}),
+        ),
       };
     return { status: 'already-convened', state: existing };
   }
@@ -61,26 +64,28 @@ export async function conveneDecision(
   );
   await membership.refresh();
   // the check and the append run in one transaction: of two concurrent opens (even in two processes) one convenes
-  return writeTransaction(ctx.db, (): ConveneResult => {
-    const state = loadDecision(ctx, bulletin.id);
-    if (state.status !== 'new') return { status: 'already-convened', state };
-    const payload: ConvenedPayload = {
-      decisionId: bulletin.id,
-      bulletinId: bulletin.id,
-      channelName: firstChannelName(bulletin.id, channelNamesInUse(ctx)),
-      bulletin: briefBulletin(bulletin),
-      bulletinAsKnown: bulletin,
-      assessment,
-      assets: assetLines(assessment, exposures),
-      exposures,
-      members: membership.current(),
-      roles: membership.roles(),
-      snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
-      trigger: request.trigger,
-    };
-    const convened = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
-    return { status: 'convened', state: recordPeopleNames(ctx, convened) };
-  });
+  return committed(ctx, () =>
+    writeTransaction(ctx.db, (): ConveneResult => {
+      const state = loadDecision(ctx, bulletin.id);
+      if (state.status !== 'new') return { status: 'already-convened', state };
+      const payload: ConvenedPayload = {
+        decisionId: bulletin.id,
+        bulletinId: bulletin.id,
+        channelName: firstChannelName(bulletin.id, channelNamesInUse(ctx)),
+        bulletin: briefBulletin(bulletin),
+        bulletinAsKnown: bulletin,
+        assessment,
+        assets: assetLines(assessment, exposures),
+        exposures,
+        members: membership.current(),
+        roles: membership.roles(),
+        snapshot: takeSnapshot(ctx, bulletin, assessment.rulebookDigest),
+        trigger: request.trigger,
+      };
+      const convened = appendDecisionEvent(ctx, state, DecisionEvents.convened, request.actor, payload);
+      return { status: 'convened', state: recordPeopleNames(ctx, convened) };
+    }),
+  );
 }
 
 /**
@@ -151,15 +156,17 @@ export async function importNewBulletin(
   request: { bulletin: HandwrittenBulletin; userId: string; now: Date; assess: AssessFn },
 ): Promise<string[]> {
   const json = JSON.stringify(request.bulletin, null, 2);
-  const outcomes = importDocuments(
-    ctx,
-    [
-      {
-        doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
-        bytes: Buffer.from(json),
-      },
-    ],
-    { actor: request.userId },
+  const outcomes = await committed(ctx, () =>
+    importDocuments(
+      ctx,
+      [
+        {
+          doc: { name: `/patch new by ${request.userId}`, text: json, json: request.bulletin },
+          bytes: Buffer.from(json),
+        },
+      ],
+      { actor: request.userId },
+    ),
   );
   return conveneArrivals(ctx, membership, {
     outcomes,

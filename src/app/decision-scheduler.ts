@@ -53,6 +53,8 @@ export interface SchedulerRun {
 export class DecisionScheduler {
   private timer?: NodeJS.Timeout;
   private soon?: NodeJS.Immediate;
+  private replicaRun?: Promise<void>;
+  private replicaAgain = false;
   private stopped = true;
   private readonly speed: number;
   private readonly maxSleepMs: number;
@@ -83,6 +85,28 @@ export class DecisionScheduler {
     this.soon = setImmediate(() => {
       this.soon = undefined;
       if (this.stopped) return;
+      // on a PostgreSQL replica the run's appends go through PostgreSQL (keys keep them once across replicas)
+      if (this.ctx.replica) {
+        // one run at a time; a nudge meanwhile runs once more after it
+        if (this.replicaRun) return void (this.replicaAgain = true);
+        this.replicaRun = this.ctx.replica
+          .write(() => this.runOnce(), { probeFirst: true })
+          .then(
+            (run) => this.arm(run.nextAt),
+            (error: Error) => {
+              this.options.logger?.warn({ err: error.message }, 'scheduler run failed');
+              this.arm(undefined);
+            },
+          )
+          .finally(() => {
+            this.replicaRun = undefined;
+            if (this.replicaAgain) {
+              this.replicaAgain = false;
+              this.nudge();
+            }
+          });
+        return;
+      }
       let run: SchedulerRun = { written: [] };
       try {
         run = this.runOnce();
@@ -120,7 +144,8 @@ export class DecisionScheduler {
     if (nextDigest) nextMs = Math.min(nextMs, nextDigest.getTime());
     if (this.options.onDigestPending && pendingDigests(this.ctx).length) this.options.onDigestPending();
     for (const id of new Set(written.flatMap((w) => (w.decisionId ? [w.decisionId] : [])))) this.options.onAppended(id);
-    if (written.length) this.options.logger?.info?.({ written }, 'deadline actions written');
+    if (written.length && !this.ctx.replica?.probing)
+      this.options.logger?.info?.({ written }, 'deadline actions written');
     return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };
   }
 

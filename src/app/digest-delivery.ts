@@ -20,6 +20,7 @@ import {
 import type { DigestSchedule } from '../decisions/reminder-policy';
 import { OutboxStore } from '../store/outbox-store';
 import { writeTransaction } from '../store/write-transaction';
+import { committed, workLeases, type WorkLeases } from './replica-write';
 import type { AppContext } from './app-context';
 import { listDecisions } from './decision-log';
 import { EffectRefused } from './slack-outbox';
@@ -65,6 +66,7 @@ export function pendingDigests(ctx: AppContext): DigestState[] {
 
 export class DigestDelivery {
   private readonly store: OutboxStore;
+  private readonly leases: WorkLeases;
   private readonly holder = `${process.pid}:${randomUUID()}`;
   private running?: Promise<void>;
 
@@ -74,6 +76,7 @@ export class DigestDelivery {
     private readonly options: { leaseMs?: number; logger?: DigestLogger } = {},
   ) {
     this.store = new OutboxStore(ctx.db);
+    this.leases = workLeases(ctx, this.store);
   }
 
   /** Posts every pending digest (coalesced with a run already under way). */
@@ -89,33 +92,33 @@ export class DigestDelivery {
 
   private async run(): Promise<void> {
     const leaseMs = this.options.leaseMs ?? 30_000;
-    if (!pendingDigests(this.ctx).length || !this.store.lease(LEASE_SUBJECT, this.holder, Date.now(), leaseMs)) return;
+    if (!pendingDigests(this.ctx).length || !(await this.leases.lease(LEASE_SUBJECT, this.holder, leaseMs))) return;
     try {
       for (const digest of pendingDigests(this.ctx)) await this.post(digest);
     } catch (error) {
       // busy or unknown: the scheduler's next look tries again, and the log still says what is pending
       this.options.logger?.warn({ err: (error as Error).message }, 'digest not posted yet; retrying later');
     } finally {
-      this.store.release(LEASE_SUBJECT, this.holder);
+      await this.leases.release(LEASE_SUBJECT, this.holder);
     }
   }
 
   private async post(digest: DigestState): Promise<void> {
     const append = <P>(type: string, payload: P) =>
-      this.ctx.events.append<P>({ type, stream: DIGEST_STREAM, actor: 'system', payload });
+      committed(this.ctx, () => this.ctx.events.append<P>({ type, stream: DIGEST_STREAM, actor: 'system', payload }));
     try {
       const found = digest.attempted ? await this.port.findDigest(digest.channel, digest.key) : undefined;
       if (found) {
-        append<DigestPostedPayload>(DigestEvents.posted, { key: digest.key, ...found, found: true });
+        await append<DigestPostedPayload>(DigestEvents.posted, { key: digest.key, ...found, found: true });
         return;
       }
-      if (!digest.attempted) append(DigestEvents.attempted, { key: digest.key });
+      if (!digest.attempted) await append(DigestEvents.attempted, { key: digest.key });
       const content = digestContent(listDecisions(this.ctx), this.ctx.clock());
       const posted = await this.port.postDigest(digest.channel, content, digest.key);
-      append<DigestPostedPayload>(DigestEvents.posted, { key: digest.key, ...posted });
+      await append<DigestPostedPayload>(DigestEvents.posted, { key: digest.key, ...posted });
     } catch (error) {
       if (!(error instanceof EffectRefused)) throw error;
-      append<DigestFailedPayload>(DigestEvents.failed, { key: digest.key, error: error.error });
+      await append<DigestFailedPayload>(DigestEvents.failed, { key: digest.key, error: error.error });
       this.options.logger?.warn({ digest: digest.key, error: error.error }, 'Slack refused the daily digest');
     }
   }

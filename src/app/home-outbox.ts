@@ -108,7 +108,7 @@ export class HomeOutbox extends SweepWorker {
     const digest = createHash('sha256').update(JSON.stringify(view)).digest('hex');
     if (!force && this.views.published(userId)?.digest === digest) return;
     const subject = `home:${userId}`;
-    if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) {
+    if (!(await this.leases.lease(subject, this.holder, this.leaseMs))) {
       // another process is publishing this person's Home: look again once its lease has run out
       this.retryIn(this.leaseMs);
       return;
@@ -126,7 +126,7 @@ export class HomeOutbox extends SweepWorker {
       }
       if (!this.views.record(userId, digest, head, snapshot.now)) this.dirty = true;
     } finally {
-      this.store.release(subject, this.holder);
+      await this.leases.release(subject, this.holder);
     }
   }
 }

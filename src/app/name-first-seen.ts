@@ -8,6 +8,7 @@ import { DecisionEvents, type PeopleNamedPayload } from '../decisions/decision-m
 import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, loadDecision } from './decision-log';
+import { committed } from './replica-write';
 import type { PersonName } from './name-people';
 
 export interface SlackProfiles {
@@ -25,20 +26,22 @@ export async function nameFirstSeen(
   // the click that made someone an actor is answered first: this lookup is never on the interactive path
   await new Promise((resolve) => setImmediate(resolve));
   const answer = await slack.profiles(users);
-  writeTransaction(ctx.db, () => {
-    const state = loadDecision(ctx, decisionId);
-    const still = new Set(state.unnamedActors ?? []);
-    const people: PeopleNamedPayload['people'] = users
-      .filter((id) => still.has(id) && answer.names[id])
-      .map((id) => {
-        const { name, handle } = answer.names[id]!;
-        return { userId: id, name, ...(handle ? { handle } : {}), source: 'slack' as const };
+  await committed(ctx, () =>
+    writeTransaction(ctx.db, () => {
+      const state = loadDecision(ctx, decisionId);
+      const still = new Set(state.unnamedActors ?? []);
+      const people: PeopleNamedPayload['people'] = users
+        .filter((id) => still.has(id) && answer.names[id])
+        .map((id) => {
+          const { name, handle } = answer.names[id]!;
+          return { userId: id, name, ...(handle ? { handle } : {}), source: 'slack' as const };
+        });
+      const unknown = users.filter((id) => still.has(id) && !answer.names[id]);
+      if (!people.length && !unknown.length) return;
+      appendDecisionEvent<PeopleNamedPayload>(ctx, state, DecisionEvents.peopleNamed, 'system', {
+        people,
+        ...(unknown.length ? { unknown } : {}),
       });
-    const unknown = users.filter((id) => still.has(id) && !answer.names[id]);
-    if (!people.length && !unknown.length) return;
-    appendDecisionEvent<PeopleNamedPayload>(ctx, state, DecisionEvents.peopleNamed, 'system', {
-      people,
-      ...(unknown.length ? { unknown } : {}),
-    });
-  });
+    }),
+  );
 }

@@ -20,7 +20,7 @@ export interface NoticePort {
   findNotice(target: string, key: string): Promise<string | undefined>;
 }
 
-type Append = <P>(type: string, payload: P) => DecisionState;
+type Append = <P>(type: string, payload: P) => DecisionState | Promise<DecisionState>;
 
 export async function performNotice(
   port: NoticePort,
@@ -32,17 +32,21 @@ export async function performNotice(
   const target = { key: effect.key, target: effect.target };
   const found = effect.look ? await port.findNotice(effect.target, effect.key) : undefined;
   if (found) {
-    append<NoticeDeliveredPayload>(NoticeEvents.delivered, { ...target, ts: found, found: true });
+    await append<NoticeDeliveredPayload>(NoticeEvents.delivered, { ...target, ts: found, found: true });
     return;
   }
-  if (!effect.look) append<NoticeTargetPayload>(NoticeEvents.attempted, target);
+  if (!effect.look) await append<NoticeTargetPayload>(NoticeEvents.attempted, target);
   const current = latest();
   const notice = noticeOf(current, effect.key) ?? noticeOf(state, effect.key)!;
   const ts = await port.postNotice(current, notice, effect.target, effect.key);
-  append<NoticeDeliveredPayload>(NoticeEvents.delivered, { ...target, ts });
+  await append<NoticeDeliveredPayload>(NoticeEvents.delivered, { ...target, ts });
 }
 
 /** Slack refused the notice for this target for good: recorded, so the outbox moves on. */
-export function noticeRefused(effect: NoticeEffect, error: string, append: Append): DecisionState {
+export function noticeRefused(
+  effect: NoticeEffect,
+  error: string,
+  append: Append,
+): DecisionState | Promise<DecisionState> {
   return append<NoticeFailedPayload>(NoticeEvents.failed, { key: effect.key, target: effect.target, error });
 }

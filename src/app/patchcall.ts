@@ -55,6 +55,8 @@ type PolicyBound<F> = F extends (
 ) => infer R
   ? (request: Q, currentMembers: CurrentMembers) => R
   : never;
+/** A write an edge awaits: done at once on SQLite, committed in PostgreSQL on a replica (src/app/replica-write.ts). */
+type Awaitable<F> = F extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R> : never;
 /** A convening use case: the request's `assess` is the application's own. */
 type ConveneBound<F> = F extends (membership: RoleMembership, request: infer Q) => infer R
   ? (membership: RoleMembership, request: Omit<Q, 'assess'>) => R
@@ -73,7 +75,7 @@ export interface Patchcall {
   matchBulletinAssets: Bound<typeof matchBulletinAssets>;
   bulletinExposure: Bound<typeof bulletinExposure>;
   assessBulletin: Bound<typeof assessBulletin>;
-  importDocuments: Bound<typeof importDocuments>;
+  importDocuments: Awaitable<Bound<typeof importDocuments>>;
   rebuildProjections: Bound<typeof rebuildProjections>;
 
   listDecisions: Bound<typeof listDecisions>;
@@ -101,16 +103,16 @@ export interface Patchcall {
   /** Settles the clicks pending a role check with Slack (after their ack, and after a restart). */
   roleChecks(membership: RoleMembership, options?: RoleChecksOptions): RoleChecks;
   checkPositionAllowed: Bound<typeof checkPositionAllowed>;
-  recordPosition: Bound<typeof recordPosition>;
+  recordPosition: Awaitable<Bound<typeof recordPosition>>;
   checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
-  makeCall: PolicyBound<typeof makeCall>;
+  makeCall: Awaitable<PolicyBound<typeof makeCall>>;
   /** The quorum as it stands for the recommended call, as the card shows it. */
   cardQuorum(state: DecisionState): QuorumResult | undefined;
   /** rules/quorum.json, read once (a wrong file stops the Slack app at start). */
   quorumPolicy(): QuorumPolicy;
 
   readRoster: Bound<typeof readRoster>;
-  changeRole: Bound<typeof changeRole>;
+  changeRole: Awaitable<Bound<typeof changeRole>>;
 
   /** After new data: re-assess the decisions whose inputs moved, record changed facts and progress (issue 14). */
   reassessDecisions(request: ReassessRequest): Promise<ReassessReport>;
@@ -128,18 +130,20 @@ export interface Patchcall {
   confirmCall(
     request: { decisionId: string; userId: string; key: string },
     currentMembers: CurrentMembers,
-  ): ConfirmResult;
-  recordProviderAnswer: Bound<typeof recordProviderAnswer>;
+  ): ConfirmResult | Promise<ConfirmResult>;
+  recordProviderAnswer: Awaitable<Bound<typeof recordProviderAnswer>>;
 
   buildDecisionRecord: Bound<typeof buildDecisionRecord>;
   decisionsSince: Bound<typeof decisionsSince>;
   recordExport: Bound<typeof recordExport>;
   decisionPeople: Bound<typeof decisionPeople>;
   exportDecisionToChannel: Bound<typeof exportDecisionToChannel>;
-  requestAnchor: Bound<typeof requestAnchor>;
+  requestAnchor: Awaitable<Bound<typeof requestAnchor>>;
   lastAnchoredAt: Bound<typeof lastAnchoredAt>;
   verifyEventLog: Bound<typeof verifyEventLog>;
   storeAnswers: Bound<typeof storeAnswers>;
+  /** The store answers (`/readyz`): the SQLite file, or PostgreSQL with the replica's copy agreeing with it. */
+  storeReady(): Promise<boolean>;
 
   close(): void;
 }
@@ -235,6 +239,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     lastAnchoredAt: () => lastAnchoredAt(ctx),
     verifyEventLog: (...args) => verifyEventLog(ctx, ...args),
     storeAnswers: () => storeAnswers(ctx),
+    storeReady: async () => storeAnswers(ctx),
 
     close: () => ctx.close(),
   };

@@ -12,6 +12,7 @@ import { PatchcallError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import { readMigrations } from '../store/migrations';
 import { openReadOnlyLog } from '../store/read-only-log';
+import type { StoredEvent } from '../store/event-log';
 import { verifyLogInParallel } from '../store/verify-log-parallel';
 import {
   APPEND_LOCK,
@@ -40,7 +41,9 @@ export interface PostgresLog {
   /** Leases on outbox work shared by the replicas. */
   leases: PgLeases;
   /** Follows the log from `afterSeq`: LISTEN for appends, catch up by seq. Stopped by close(). */
-  follow(options: FollowerOptions): Promise<PgLogFollower>;
+  follow<E extends { seq: number } = StoredEvent>(options: FollowerOptions<E>): Promise<PgLogFollower<E>>;
+  /** The database answers (`/readyz`). */
+  reachable(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -61,11 +64,19 @@ export async function openPostgresLog(
   return {
     log,
     leases: new PgLeases(pool),
-    async follow(followOptions) {
-      const follower = new PgLogFollower(url, log, followOptions);
-      followers.push(follower);
+    async follow<E extends { seq: number } = StoredEvent>(followOptions: FollowerOptions<E>) {
+      const follower = new PgLogFollower<E>(url, log, followOptions);
+      followers.push(follower as unknown as PgLogFollower);
       await follower.start();
       return follower;
+    },
+    async reachable() {
+      try {
+        await pool.query('SELECT 1');
+        return true;
+      } catch {
+        return false;
+      }
     },
     async close() {
       await Promise.all(followers.map((f) => f.stop()));

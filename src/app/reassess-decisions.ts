@@ -24,6 +24,7 @@ import {
 } from '../risk/assessment-changes';
 import type { Assessment } from '../risk/model';
 import { writeTransaction } from '../store/write-transaction';
+import { committed } from './replica-write';
 import type { AppContext } from './app-context';
 import type { ImportOutcome } from './import-documents';
 import { assetMatches } from './asset-queries';
@@ -91,7 +92,7 @@ export async function reassessDecisions(
     if (outcome.result !== 'unchanged' && outcome.result !== 'unaffected') touched.add(listed.id);
     outcomes.push(outcome);
   }
-  for (const id of escalateOverdue(ctx)) touched.add(id);
+  for (const id of await committed(ctx, () => escalateOverdue(ctx))) touched.add(id);
   return { outcomes, assessMs, touched: [...touched] };
 }
 
@@ -114,30 +115,34 @@ export async function reassessDecision(
     return { outcome: { decisionId: listed.id, result: 'unaffected' }, assessed: false };
   if (basis && basis.inputsFingerprint === undefined && !legacyInputsMoved(ctx, basis, bulletin, inputs)) {
     // logged before fingerprints were: the whole-inventory digests show nothing moved, so today's fingerprint is its own
-    writeTransaction(ctx.db, () => {
-      const state = loadDecision(ctx, listed.id);
-      appendDecisionEvent<ReassessedPayload>(ctx, state, LivingEvents.reassessed, 'system', {
-        key: `reassessed:${listed.id}:${fingerprint}`,
-        cause: request.cause,
-        snapshot: { ...basis, inputsFingerprint: fingerprint },
-      });
-    });
+    await committed(ctx, () =>
+      writeTransaction(ctx.db, () => {
+        const state = loadDecision(ctx, listed.id);
+        appendDecisionEvent<ReassessedPayload>(ctx, state, LivingEvents.reassessed, 'system', {
+          key: `reassessed:${listed.id}:${fingerprint}`,
+          cause: request.cause,
+          snapshot: { ...basis, inputsFingerprint: fingerprint },
+        });
+      }),
+    );
     return { outcome: { decisionId: listed.id, result: 'unaffected' }, assessed: false };
   }
   const reassessed = await assessAgain(ctx, assess, listed, inputs, fingerprint);
-  const outcome = writeTransaction(ctx.db, () => {
-    const state = loadDecision(ctx, listed.id);
-    const result = record(ctx, state, reassessed, request);
-    const after = loadDecision(ctx, listed.id);
-    const key = `reassessed:${listed.id}:${fingerprint}`;
-    if (basisOf(after)?.inputsFingerprint !== fingerprint && !after.keys.includes(key))
-      appendDecisionEvent<ReassessedPayload>(ctx, after, LivingEvents.reassessed, 'system', {
-        key,
-        cause: request.cause,
-        snapshot: reassessed.snapshot,
-      });
-    return result;
-  });
+  const outcome = await committed(ctx, () =>
+    writeTransaction(ctx.db, () => {
+      const state = loadDecision(ctx, listed.id);
+      const result = record(ctx, state, reassessed, request);
+      const after = loadDecision(ctx, listed.id);
+      const key = `reassessed:${listed.id}:${fingerprint}`;
+      if (basisOf(after)?.inputsFingerprint !== fingerprint && !after.keys.includes(key))
+        appendDecisionEvent<ReassessedPayload>(ctx, after, LivingEvents.reassessed, 'system', {
+          key,
+          cause: request.cause,
+          snapshot: reassessed.snapshot,
+        });
+      return result;
+    }),
+  );
   return { outcome, assessed: true };
 }
 

@@ -23,6 +23,7 @@ import { ExportFilesStore } from '../store/export-files-store';
 import type { AppContext } from './app-context';
 import { anchorMessage, AUDIT_STREAM } from './audit-anchors';
 import { appendDecisionEvent, loadDecision } from './decision-log';
+import { committed } from './replica-write';
 import { EffectRefused, EffectUnavailable, type OutboxLogger } from './slack-outbox';
 import { SweepWorker, type SweepOptions } from './sweep-worker';
 
@@ -102,13 +103,13 @@ export class RecordOutbox extends SweepWorker {
           const subject = recordEffectSubject(effect);
           if ((this.backoff.get(subject)?.until ?? 0) > now) continue;
           // another worker holds it: it does it, or its lease runs out and the sweep looks again
-          if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) continue;
+          if (!(await this.leases.lease(subject, this.holder, this.leaseMs))) continue;
           try {
             // read again under the lease: another worker may have finished it in between
             const current = this.pending().find((e) => recordEffectSubject(e) === subject && e.kind === effect.kind);
             if (current) progressed = (await this.attempt(current, subject)) || progressed;
           } finally {
-            this.store.release(subject, this.holder);
+            await this.leases.release(subject, this.holder);
           }
         }
       } while ((this.dirty || progressed) && !this.stopped);
@@ -148,9 +149,9 @@ export class RecordOutbox extends SweepWorker {
         const { request } = effect;
         const found = effect.look ? await this.slack.findAnchor(request.channel, effect.key) : undefined;
         if (!found && !effect.look)
-          this.appendAudit<AttemptedPayload>(RecordEffectEvents.anchorAttempted, { key: effect.key });
+          await this.appendAudit<AttemptedPayload>(RecordEffectEvents.anchorAttempted, { key: effect.key });
         const ts = found ?? (await this.slack.postAnchor(request.channel, anchorMessage(request), effect.key));
-        this.appendAudit<AnchoredPayload>(RecordEffectEvents.anchored, {
+        await this.appendAudit<AnchoredPayload>(RecordEffectEvents.anchored, {
           seq: request.seq,
           hash: request.hash,
           channel: request.channel,
@@ -167,13 +168,13 @@ export class RecordOutbox extends SweepWorker {
         if (content === undefined) throw new EffectRefused('file_content_missing');
         const found = effect.look ? await this.slack.findUpload(effect.channel, file) : undefined;
         if (!found && !effect.look)
-          this.appendDecision<AttemptedPayload>(effect.decisionId, RecordEffectEvents.uploadAttempted, 'system', {
+          await this.appendDecision<AttemptedPayload>(effect.decisionId, RecordEffectEvents.uploadAttempted, 'system', {
             key: effect.key,
             name: file.name,
           });
         const fileId =
           found ?? (await this.slack.upload(effect.channel, { name: file.name, title: file.title, content }));
-        this.appendDecision<UploadedPayload>(effect.decisionId, RecordEffectEvents.uploaded, 'system', {
+        await this.appendDecision<UploadedPayload>(effect.decisionId, RecordEffectEvents.uploaded, 'system', {
           key: effect.key,
           name: file.name,
           ...(fileId ? { fileId } : {}),
@@ -183,7 +184,7 @@ export class RecordOutbox extends SweepWorker {
       }
       case 'record-export': {
         const { request } = effect;
-        this.appendDecision<ExportedPayload & { key: string }>(
+        await this.appendDecision<ExportedPayload & { key: string }>(
           effect.decisionId,
           DecisionEvents.exported,
           request.userId,
@@ -208,11 +209,11 @@ export class RecordOutbox extends SweepWorker {
   private async refused(effect: RecordEffect, error: string): Promise<void> {
     this.options.logger?.warn({ effect: effect.kind, key: effect.key, error }, 'Slack refused a record effect');
     if (effect.kind === 'anchor') {
-      this.appendAudit<EffectFailedPayload>(RecordEffectEvents.anchorFailed, { key: effect.key, error });
+      await this.appendAudit<EffectFailedPayload>(RecordEffectEvents.anchorFailed, { key: effect.key, error });
       return;
     }
     const name = effect.kind === 'upload' ? effect.file.name : undefined;
-    this.appendDecision<EffectFailedPayload>(effect.decisionId, RecordEffectEvents.uploadFailed, 'system', {
+    await this.appendDecision<EffectFailedPayload>(effect.decisionId, RecordEffectEvents.uploadFailed, 'system', {
       key: effect.key,
       ...(name ? { name } : {}),
       error,
@@ -231,11 +232,13 @@ export class RecordOutbox extends SweepWorker {
     return undefined;
   }
 
-  private appendAudit<P>(type: string, payload: P): void {
-    this.ctx.events.append({ type, stream: AUDIT_STREAM, actor: 'system', payload });
+  private async appendAudit<P>(type: string, payload: P): Promise<void> {
+    await committed(this.ctx, () => this.ctx.events.append({ type, stream: AUDIT_STREAM, actor: 'system', payload }));
   }
 
-  private appendDecision<P>(decisionId: string, type: string, actor: string, payload: P): void {
-    appendDecisionEvent(this.ctx, loadDecision(this.ctx, decisionId), type, actor, payload);
+  private async appendDecision<P>(decisionId: string, type: string, actor: string, payload: P): Promise<void> {
+    await committed(this.ctx, () =>
+      appendDecisionEvent(this.ctx, loadDecision(this.ctx, decisionId), type, actor, payload),
+    );
   }
 }

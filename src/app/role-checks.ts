@@ -24,6 +24,7 @@ import {
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { NOT_THE_CALLER } from './decision-call';
+import { committed } from './replica-write';
 import { NOT_A_SPEAKER } from './decision-positions';
 import { requestProviders } from './provider-requests';
 import type { RoleMembership } from './role-membership';
@@ -72,11 +73,11 @@ export class RoleChecks extends SweepWorker {
           if (this.stopped) return;
           if (pendingChecksOf(state).length === 0 && pendingCallsOf(state).length === 0) continue;
           const subject = `role-check:${state.id}`;
-          if (!this.store.lease(subject, this.holder, Date.now(), this.leaseMs)) continue;
+          if (!(await this.leases.lease(subject, this.holder, this.leaseMs))) continue;
           try {
             if (!(await this.settle(state.id))) return this.retryLater();
           } finally {
-            this.store.release(subject, this.holder);
+            await this.leases.release(subject, this.holder);
           }
         }
         this.failures = 0;
@@ -125,21 +126,37 @@ export class RoleChecks extends SweepWorker {
       let outcome: RoleCheckOutcome;
       if (roles.length > 0) {
         const decided = state.status === 'decided';
-        state = appendDecisionEvent<PositionPayload>(this.ctx, state, DecisionEvents.positionRecorded, check.userId, {
-          userId: check.userId,
-          roles,
-          stance: check.stance,
-          key: check.key,
-          ...(check.comment ? { comment: check.comment } : {}),
-        });
+        state = await committed(this.ctx, () =>
+          appendDecisionEvent<PositionPayload>(
+            this.ctx,
+            loadDecision(this.ctx, decisionId),
+            DecisionEvents.positionRecorded,
+            check.userId,
+            {
+              userId: check.userId,
+              roles,
+              stance: check.stance,
+              key: check.key,
+              ...(check.comment ? { comment: check.comment } : {}),
+            },
+          ),
+        );
         outcome = decided ? { kind: 'decided' } : { kind: 'recorded', roles };
       } else {
-        state = appendDecisionEvent<RefusedPayload>(this.ctx, state, DecisionEvents.refused, check.userId, {
-          userId: check.userId,
-          attempted: 'position',
-          reason: NOT_A_SPEAKER,
-          key: check.key,
-        });
+        state = await committed(this.ctx, () =>
+          appendDecisionEvent<RefusedPayload>(
+            this.ctx,
+            loadDecision(this.ctx, decisionId),
+            DecisionEvents.refused,
+            check.userId,
+            {
+              userId: check.userId,
+              attempted: 'position',
+              reason: NOT_A_SPEAKER,
+              key: check.key,
+            },
+          ),
+        );
         outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
         // their next click is refused before its ack, while Slack's answer is fresh
         this.membership.foundOutside(check.userId, check.groups);
@@ -161,19 +178,28 @@ export class RoleChecks extends SweepWorker {
       // the first call stands (the fold keeps it); a later one stays in the log only
       const decided = state.status === 'decided' && !state.living?.factsChanged;
       const { at: _at, seq: _seq, groups: _groups, ...submitted } = call;
-      state = appendDecisionEvent<CalledPayload>(this.ctx, state, DecisionEvents.called, call.userId, {
-        ...submitted,
-        as,
+      // on a PostgreSQL replica both appends go through PostgreSQL, folded from its head
+      state = await committed(this.ctx, () => {
+        const called = appendDecisionEvent<CalledPayload>(
+          this.ctx,
+          loadDecision(this.ctx, decisionId),
+          DecisionEvents.called,
+          call.userId,
+          { ...submitted, as },
+        );
+        return decided ? called : requestProviders(this.ctx, decisionId);
       });
-      if (!decided) state = requestProviders(this.ctx, decisionId);
       outcome = decided ? { kind: 'decided' } : { kind: 'called', as };
     } else {
-      state = appendDecisionEvent<RefusedPayload>(this.ctx, state, DecisionEvents.refused, call.userId, {
-        userId: call.userId,
-        attempted: 'call',
-        reason: NOT_THE_CALLER,
-        key: call.key,
-      });
+      state = await committed(this.ctx, () =>
+        appendDecisionEvent<RefusedPayload>(
+          this.ctx,
+          loadDecision(this.ctx, decisionId),
+          DecisionEvents.refused,
+          call.userId,
+          { userId: call.userId, attempted: 'call', reason: NOT_THE_CALLER, key: call.key },
+        ),
+      );
       outcome = { kind: 'refused', reason: NOT_THE_CALLER };
       this.membership.foundOutside(call.userId, call.groups);
     }

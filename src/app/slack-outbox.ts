@@ -35,6 +35,7 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { displayTimeZone } from './display-zone';
 import { noticeRefused, performNotice, type NoticePort } from './notice-outbox';
 import { nameFirstSeen, type SlackProfiles } from './name-first-seen';
+import { committed, workLeases, type WorkLeases } from './replica-write';
 
 /** Slack refused the effect for good (an `ok:false` that a retry would not change). */
 export class EffectRefused extends Error {
@@ -103,6 +104,7 @@ export interface OutboxOptions {
 
 export class SlackOutbox {
   private readonly store: OutboxStore;
+  private readonly leases: WorkLeases;
   private readonly holder: string;
   private readonly leaseMs: number;
   private readonly sweepMs: number;
@@ -121,6 +123,7 @@ export class SlackOutbox {
     private readonly options: OutboxOptions = {},
   ) {
     this.store = new OutboxStore(ctx.db);
+    this.leases = workLeases(ctx, this.store);
     this.holder = options.holder ?? `${process.pid}:${randomUUID()}`;
     this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepMs = options.sweepMs ?? 5_000;
@@ -197,7 +200,7 @@ export class SlackOutbox {
         // Renewed only when half of it is gone: one write per run, not one per step.
         const now = Date.now();
         if (!held || now > heldUntil - this.leaseMs / 2) {
-          if (!(held = this.store.lease(subject, this.holder, now, this.leaseMs))) return;
+          if (!(held = await this.leases.lease(subject, this.holder, this.leaseMs))) return;
           heldUntil = now + this.leaseMs;
         }
         const state = loadDecision(this.ctx, decisionId);
@@ -223,7 +226,7 @@ export class SlackOutbox {
       // a bug or a store failure: the sweep tries again; nothing is lost, the log still says what to do
       this.options.logger?.warn({ decision: decisionId, err: (error as Error).message }, 'outbox run failed');
     } finally {
-      if (held) this.store.release(subject, this.holder);
+      if (held) await this.leases.release(subject, this.holder);
     }
   }
 
@@ -250,24 +253,24 @@ export class SlackOutbox {
       // taken: ours from an attempt whose reply was lost, or someone else's (then the next name, written first)
       const own = await this.slack.findOwnChannel(effect.name);
       if (own && !this.recordedElsewhere(decisionId, own.id)) {
-        this.append<ChannelCreatedPayload>(state, DecisionEvents.channelCreated, { ...own, found: true });
+        await this.append<ChannelCreatedPayload>(state, DecisionEvents.channelCreated, { ...own, found: true });
       } else {
         const name = nextChannelName(
           state.bulletinId,
           channelAttempt(state.bulletinId, effect.name),
           this.namesOfOthers(decisionId),
         );
-        this.append<ChannelNamedPayload>(state, DecisionEvents.channelNamed, { name });
+        await this.append<ChannelNamedPayload>(state, DecisionEvents.channelNamed, { name });
       }
       return;
     }
     if (effect.kind === 'post-notice') {
-      state = noticeRefused(effect, error, (type, payload) => this.append(state, type, payload));
+      state = await noticeRefused(effect, error, (type, payload) => this.append(state, type, payload));
       this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused a notice');
       return;
     }
     const failed = failedEffectOf(effect);
-    state = this.append<EffectFailedPayload>(state, DecisionEvents.effectFailed, { effect: failed, error });
+    state = await this.append<EffectFailedPayload>(state, DecisionEvents.effectFailed, { effect: failed, error });
     this.options.logger?.warn({ decision: decisionId, effect: effect.kind, error }, 'Slack refused an effect');
     await Promise.resolve(this.options.onRefused?.(state, effect, error)).catch(() => undefined);
   }
@@ -276,70 +279,40 @@ export class SlackOutbox {
     switch (effect.kind) {
       case 'create-channel': {
         const channel = await this.slack.createChannel(effect.name);
-        this.append<ChannelCreatedPayload>(loadDecision(this.ctx, state.id), DecisionEvents.channelCreated, channel);
+        await this.append<ChannelCreatedPayload>(state, DecisionEvents.channelCreated, channel);
         return;
       }
       case 'set-topic':
         await this.slack.setTopic(effect.channel, effect.topic);
-        this.append<TopicSetPayload>(state, DecisionEvents.topicSet, { channel: effect.channel, topic: effect.topic });
+        await this.append<TopicSetPayload>(state, DecisionEvents.topicSet, {
+          channel: effect.channel,
+          topic: effect.topic,
+        });
         return;
       case 'invite': {
         const answer = await this.slack.invite(effect.channel, effect.users);
-        this.append<InvitedPayload>(state, DecisionEvents.invited, { channel: effect.channel, ...answer });
+        await this.append<InvitedPayload>(state, DecisionEvents.invited, { channel: effect.channel, ...answer });
         return;
       }
-      case 'post-card': {
-        const found = effect.look ? await this.slack.findPosted(effect.channel, effect.key) : undefined;
-        if (found) {
-          this.append<CardPostedPayload>(state, DecisionEvents.cardPosted, {
-            channel: effect.channel,
-            ts: found,
-            found: true,
-          });
-          return;
-        }
-        if (!effect.look)
-          state = this.append<EffectAttemptedPayload>(state, DecisionEvents.effectAttempted, {
-            effect: 'card',
-            key: effect.key,
-          });
-        // rendered from the latest state, as late as possible
-        const latest = loadDecision(this.ctx, state.id);
-        const ts = await this.slack.postCard(latest, effect.key);
-        this.append<CardPostedPayload>(loadDecision(this.ctx, state.id), DecisionEvents.cardPosted, {
-          channel: effect.channel,
-          ts,
-        });
-        this.store.recordCardVersion(state.id, ts, latest.cardVersion, this.ctx.clock());
-        return;
-      }
+      case 'post-card':
+        return this.postCard(state, effect);
       case 'update-card': {
         const latest = loadDecision(this.ctx, state.id);
         await this.slack.updateCard(latest, effect.ts);
         this.store.recordCardVersion(state.id, effect.ts, latest.cardVersion, this.ctx.clock());
         return;
       }
-      case 'post-call': {
-        const found = effect.look ? await this.slack.findPosted(effect.channel, effect.key) : undefined;
-        if (!found && !effect.look)
-          state = this.append<EffectAttemptedPayload>(state, DecisionEvents.effectAttempted, {
-            effect: 'call',
-            key: effect.key,
-          });
-        const ts = found ?? (await this.slack.postCall(loadDecision(this.ctx, state.id), effect.key));
-        this.append<CallPostedPayload>(loadDecision(this.ctx, state.id), DecisionEvents.callPosted, {
-          channel: effect.channel,
-          ts,
-          pinned: false,
-        });
-        return;
-      }
+      case 'post-call':
+        return this.postCall(state, effect);
       case 'pin-call':
         await this.slack.pin(effect.channel, effect.ts);
-        this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, { channel: effect.channel, ts: effect.ts });
+        await this.append<CallPinnedPayload>(state, DecisionEvents.callPinned, {
+          channel: effect.channel,
+          ts: effect.ts,
+        });
         return;
       case 'post-channel-notice':
-        return postChannelNotice(this.slack, state, effect, (type, payload) => void this.append(state, type, payload));
+        return postChannelNotice(this.slack, state, effect, (type, payload) => this.append(state, type, payload));
       case 'post-notice':
         return performNotice(
           this.slack,
@@ -353,8 +326,51 @@ export class SlackOutbox {
     }
   }
 
-  private append<P>(state: DecisionState, type: string, payload: P): DecisionState {
-    return appendDecisionEvent(this.ctx, loadDecision(this.ctx, state.id), type, 'system', payload);
+  private async postCard(state: DecisionState, effect: Extract<SlackEffect, { kind: 'post-card' }>): Promise<void> {
+    const found = effect.look ? await this.slack.findPosted(effect.channel, effect.key) : undefined;
+    if (found) {
+      await this.append<CardPostedPayload>(state, DecisionEvents.cardPosted, {
+        channel: effect.channel,
+        ts: found,
+        found: true,
+      });
+      return;
+    }
+    if (!effect.look)
+      state = await this.append<EffectAttemptedPayload>(state, DecisionEvents.effectAttempted, {
+        effect: 'card',
+        key: effect.key,
+      });
+    // rendered from the latest state, as late as possible
+    const latest = loadDecision(this.ctx, state.id);
+    const ts = await this.slack.postCard(latest, effect.key);
+    await this.append<CardPostedPayload>(state, DecisionEvents.cardPosted, {
+      channel: effect.channel,
+      ts,
+    });
+    this.store.recordCardVersion(state.id, ts, latest.cardVersion, this.ctx.clock());
+  }
+
+  private async postCall(state: DecisionState, effect: Extract<SlackEffect, { kind: 'post-call' }>): Promise<void> {
+    const found = effect.look ? await this.slack.findPosted(effect.channel, effect.key) : undefined;
+    if (!found && !effect.look)
+      state = await this.append<EffectAttemptedPayload>(state, DecisionEvents.effectAttempted, {
+        effect: 'call',
+        key: effect.key,
+      });
+    const ts = found ?? (await this.slack.postCall(loadDecision(this.ctx, state.id), effect.key));
+    await this.append<CallPostedPayload>(state, DecisionEvents.callPosted, {
+      channel: effect.channel,
+      ts,
+      pinned: false,
+    });
+  }
+
+  /** Folded and appended in one write (through PostgreSQL on a replica), so the fold is the latest state. */
+  private async append<P>(state: DecisionState, type: string, payload: P): Promise<DecisionState> {
+    return committed(this.ctx, () =>
+      appendDecisionEvent(this.ctx, loadDecision(this.ctx, state.id), type, 'system', payload),
+    );
   }
 
   private namesOfOthers(decisionId: string): Set<string> {

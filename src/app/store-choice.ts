@@ -2,13 +2,13 @@
 import { PatchcallError } from '../common/errors';
 
 /**
- * Until the use cases run on PostgreSQL, a command that needs them refuses PATCHCALL_DATABASE_URL rather than quietly
- * using the SQLite file: answers from a store other than the one the operator chose would be confidently wrong.
+ * A CLI command not yet routed through a replica refuses PATCHCALL_DATABASE_URL rather than quietly using the SQLite
+ * file: answers from a store other than the one the operator chose would be confidently wrong.
  */
 export function refuseStoreNotYetOnPostgres(what: string): never {
   throw new PatchcallError(
     'CONFIG',
-    `PATCHCALL_DATABASE_URL selects PostgreSQL, which holds the event log only so far (db migrate, db copy, db check, ` +
-      `audit verify work on it); ${what} still needs the SQLite database: unset PATCHCALL_DATABASE_URL to use it`,
+    `PATCHCALL_DATABASE_URL selects PostgreSQL, where the Slack app (npm start) and db migrate, db copy, db check and ` +
+      `audit verify run; ${what} still needs the SQLite database: unset PATCHCALL_DATABASE_URL to use it`,
   );
 }

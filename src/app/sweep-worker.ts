@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
+import { workLeases, type WorkLeases } from './replica-write';
 
 export interface SweepOptions {
   leaseMs?: number;
@@ -18,6 +19,8 @@ export interface SweepOptions {
 
 export abstract class SweepWorker {
   protected readonly store: OutboxStore;
+  /** Shared by every process on the store: SQLite's lease table, or PostgreSQL's on a replica. */
+  protected readonly leases: WorkLeases;
   protected readonly holder: string;
   protected readonly leaseMs: number;
   private readonly sweepMs: number;
@@ -31,6 +34,7 @@ export abstract class SweepWorker {
 
   protected constructor(ctx: AppContext, options: SweepOptions, defaultLeaseMs: number) {
     this.store = new OutboxStore(ctx.db);
+    this.leases = workLeases(ctx, this.store);
     this.holder = options.holder ?? `${process.pid}:${randomUUID()}`;
     this.leaseMs = options.leaseMs ?? defaultLeaseMs;
     this.sweepMs = options.sweepMs ?? 5_000;

@@ -45,10 +45,13 @@ export function bulletinsRoute(
     let outcomes: ImportOutcome[];
     try {
       const bytes = await readRequestBody(req, options.maxBytes);
-      outcomes = options.patchcall.importDocuments([{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }], {
-        format,
-        actor: INGEST_ACTOR,
-      });
+      outcomes = await options.patchcall.importDocuments(
+        [{ doc: sniffDocument(name, bytes, options.maxBytes), bytes }],
+        {
+          format,
+          actor: INGEST_ACTOR,
+        },
+      );
     } catch (error) {
       const answer = errorAnswer(error);
       if (answer.status >= 500) options.logger.error({ err: (error as Error).message }, 'ingest failed');

@@ -8,13 +8,13 @@ import type { SlackDeps } from './slack-deps';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Asks for one anchor and has the outbox post it; does nothing when no audit channel is configured. */
-export function postAnchor(
+export async function postAnchor(
   deps: SlackDeps,
   reason: AnchorRequestedPayload['reason'],
-): AnchorRequestedPayload | undefined {
+): Promise<AnchorRequestedPayload | undefined> {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
-  const request = deps.patchcall.requestAnchor({ channel, reason, now: deps.now() });
+  const request = await deps.patchcall.requestAnchor({ channel, reason, now: deps.now() });
   deps.records.nudge();
   return request;
 }
@@ -27,16 +27,10 @@ export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () =
   if (!deps.config.auditChannel) return () => undefined;
   const last = deps.patchcall.lastAnchoredAt();
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
-  const post = () => {
-    try {
-      postAnchor(deps, 'daily');
-    } catch (error) {
-      deps.logger.warn(
-        { err: (error as Error).message },
-        'asking for the daily anchor failed; the next one will try again',
-      );
-    }
-  };
+  const post = () =>
+    void postAnchor(deps, 'daily').catch((error: Error) =>
+      deps.logger.warn({ err: error.message }, 'asking for the daily anchor failed; the next one will try again'),
+    );
   let interval: NodeJS.Timeout | undefined;
   const first = setTimeout(
     () => {

@@ -9,6 +9,8 @@ import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver 
 import type { Patchcall } from '../app/patchcall';
 import { bulletinsRoute } from '../http/bulletins-route';
 import { healthRoute } from '../http/health-route';
+import { readyRoute } from '../http/ready-route';
+import { socketConnected } from './socket-state';
 import { registerListeners } from './listeners/register-listeners';
 import { scheduleDailyAnchors } from './audit-anchors';
 import type { Logger } from '../logging/logger';
@@ -93,12 +95,19 @@ export async function createSlackApp(options: CreateSlackAppOptions): Promise<Sl
     scheduler: workers.scheduler,
     homes: workers.homes,
   } satisfies SlackDeps);
+  let transport: Receiver | undefined;
 
   const answerer = new RequestAnswerer({
     logger,
     direct: async (user, text) => void (await clients.background.chat.postMessage({ channel: user, text })),
   });
-  const receiver = answerer.wrap(buildReceiver(config, appRoutes(options, notifier), slackLogger));
+  const receiver = answerer.wrap(
+    (transport = buildReceiver(
+      config,
+      appRoutes(options, notifier, () => socketConnected(transport)),
+      slackLogger,
+    )),
+  );
   const app = new App({
     receiver,
     token: config.botToken,
@@ -188,7 +197,11 @@ function createWorkers(
 }
 
 /** The app's own HTTP routes beside Slack's: health and the bulletin feed. */
-function appRoutes(options: CreateSlackAppOptions, notifier: ImportNotifier): CustomRoute[] {
+function appRoutes(
+  options: CreateSlackAppOptions,
+  notifier: ImportNotifier,
+  slackConnected: () => boolean | undefined,
+): CustomRoute[] {
   const { config, patchcall, logger } = options;
   const ingest = bulletinsRoute({
     patchcall,
@@ -199,6 +212,7 @@ function appRoutes(options: CreateSlackAppOptions, notifier: ImportNotifier): Cu
   });
   return [
     { path: '/healthz', method: ['GET'], handler: healthRoute(patchcall) },
+    { path: '/readyz', method: ['GET'], handler: readyRoute(patchcall, slackConnected) },
     { path: '/bulletins', method: ['POST'], handler: (req, res) => void ingest(req, res) },
   ];
 }

@@ -1,7 +1,6 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
 import { openPatchcall, type Patchcall } from '../app/patchcall';
 import { isPatchcallError } from '../common/errors';
-import { refuseStoreNotYetOnPostgres } from '../app/store-choice';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
 import { clockOptions, readSlackConfig } from './slack-config';
@@ -14,7 +13,6 @@ export async function main(
   let config;
   try {
     config = readSlackConfig(env);
-    if (config.databaseUrl) refuseStoreNotYetOnPostgres('the Slack app');
   } catch (error) {
     if (!isPatchcallError(error)) throw error;
     stderr(`patchcall: ${error.message}\n`);
@@ -32,18 +30,32 @@ export async function main(
       'rehearsal: every event written is marked as a rehearsal',
     );
   let patchcall: Patchcall | undefined;
+  let closeStore = async () => patchcall?.close();
   let slackApp: SlackApp;
   try {
-    patchcall = openPatchcall({
+    const storeOptions = {
       dbPath: config.dbPath,
       ...clockOptions(config),
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
-    });
+    };
+    if (config.databaseUrl) {
+      // one replica of several on one PostgreSQL log (docs/postgres.md)
+      // loaded only here, so the SQLite app never loads pg
+      const { openReplicaPatchcall } = await import('../app/replica-patchcall');
+      const replica = await openReplicaPatchcall({
+        ...storeOptions,
+        url: config.databaseUrl,
+        ...(config.replicaCache ? { cachePath: config.replicaCache } : {}),
+        onError: (error) => logger.warn({ err: (error as Error).message }, 'following the PostgreSQL log failed'),
+      });
+      patchcall = replica.patchcall;
+      closeStore = replica.close;
+    } else patchcall = openPatchcall(storeOptions);
     slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
-    patchcall?.close();
+    await closeStore();
     stderr(`patchcall: ${isPatchcallError(error) ? error.message : (error as Error).message}\n`);
     return 2;
   }
@@ -52,7 +64,11 @@ export async function main(
     logger.info({ port }, `connected to Slack over Socket Mode; /healthz and /bulletins on port ${port}`);
   else logger.info({ port }, `listening on port ${port}: Slack requests at ${SLACK_EVENTS_PATH}, /healthz, /bulletins`);
   logger.info(
-    { db: config.dbPath, slackApiUrl: config.slackApiUrl, ingest: config.ingestToken !== undefined },
+    {
+      db: config.databaseUrl ? 'PostgreSQL (PATCHCALL_DATABASE_URL)' : config.dbPath,
+      slackApiUrl: config.slackApiUrl,
+      ingest: config.ingestToken !== undefined,
+    },
     'patchcall is ready',
   );
 
@@ -62,7 +78,7 @@ export async function main(
   });
   logger.info('shutting down');
   await slackApp.stop();
-  patchcall.close();
+  await closeStore();
   return 0;
 }
 

@@ -74,7 +74,7 @@ describe('re-assessment after new data', () => {
   /** Imports a file the way `patchcall import` does and re-assesses; returns which decisions got new events. */
   async function importLater(file: string, options: { name?: string } = {}): Promise<string[]> {
     const before = { ms: eventCount('MS08-067'), other: eventCount(OTHER) };
-    const outcomes = patchcall.importDocuments([readDocumentFile(file)], { actor: 'test', ...options });
+    const outcomes = await patchcall.importDocuments([readDocumentFile(file)], { actor: 'test', ...options });
     await patchcall.reassessAfterImport(outcomes, 'test');
     return [
       ...(eventCount('MS08-067') > before.ms ? ['MS08-067'] : []),

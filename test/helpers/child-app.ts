@@ -12,6 +12,9 @@ const ROOT = join(__dirname, '../..');
 export type Transport = 'http' | 'socket';
 
 export interface ChildApp {
+  readonly pid: number;
+  /** The port of its own routes (/healthz, /readyz, /bulletins; and Slack's requests over HTTP). */
+  readonly port: number;
   /** Delivers an interaction payload and resolves when the app acked it (HTTP status, or the envelope's ack). */
   deliver(payload: Record<string, unknown>): Promise<{ acked: boolean }>;
   output(): string;
@@ -26,6 +29,8 @@ export async function startChildApp(
   transport: Transport,
   env: Record<string, string> = {},
 ): Promise<ChildApp> {
+  // this app's own connection: one more than were open before it started (several replicas each hold one)
+  const connectedBefore = h.standIn.socketConnections();
   const child: ChildProcess = spawn(
     process.execPath,
     ['-r', join(ROOT, 'test/helpers/ts-register.cjs'), join(ROOT, 'src/slack/main.ts')],
@@ -56,9 +61,11 @@ export async function startChildApp(
     throw new Error(`the child app did not start:\n${output}`);
   }
   const port = /"port":(\d+)/.exec(output)?.[1];
-  if (transport === 'socket' && !(await waitFor(() => h.standIn.socketConnections() > 0, 10_000)))
+  if (transport === 'socket' && !(await waitFor(() => h.standIn.socketConnections() > connectedBefore, 10_000)))
     throw new Error(`the child app did not connect over Socket Mode:\n${output}`);
   return {
+    pid: child.pid!,
+    port: Number(port),
     async deliver(payload) {
       if (transport === 'socket') return h.standIn.sendEnvelope('interactive', payload);
       const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();

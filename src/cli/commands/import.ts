@@ -43,7 +43,7 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
           inputs.push(file === '-' ? await readStdin(runtime) : readDocumentFile(file, runtime.config.maxInputBytes));
         const patchcall = runtime.open(global, 'write');
         try {
-          const outcomes = patchcall.importDocuments(inputs, {
+          const outcomes = await patchcall.importDocuments(inputs, {
             format: options.format,
             ...(options.asset ? { asset: options.asset } : {}),
             ...(options.locale ? { locale: options.locale } : {}),

@@ -36,7 +36,7 @@ export async function watchFeed(patchcall: Patchcall, location: string, options:
       const result = await poller.poll();
       if (!result.changed) options.onReport({ at: clock(), kind: 'unchanged-feed' });
       else {
-        const outcomes = patchcall.importDocuments(
+        const outcomes = await patchcall.importDocuments(
           [{ doc: sniffDocument(result.name, result.bytes, options.maxBytes), bytes: result.bytes }],
           {
             ...(options.format ? { format: options.format } : {}),

@@ -22,48 +22,25 @@ const clickKey = (action: BlockButtonAction['actions'][number], userId: string) 
 /** The part of a click that runs after its ack. */
 type AfterAck = () => Promise<unknown>;
 
+/** Runs the part that writes the log, acks, then the rest (`opensModal`: before other work). */
+const button =
+  (handler: (args: ButtonArgs, key: string) => AfterAck | Promise<AfterAck>, opensModal = false) =>
+  async (args: ButtonArgs) => {
+    const after = await handler(args, clickKey(args.action, args.body.user.id));
+    await args.ack();
+    await afterPendingAcks(opensModal);
+    await after();
+  };
+
+// answered through response_url: it reaches the clicker even when they are not a member of the channel
+const note = (args: ButtonArgs, text: string) => () =>
+  args.respond({ response_type: 'ephemeral', replace_original: false, text });
+
 export function registerDecisionActions(app: App, services: DecisionServices): void {
   const { deps, gateway, currentMembers } = services;
   const { patchcall } = deps;
 
-  /** Runs the synchronous part (which writes the log), acks, then the rest (`opensModal`: before other work). */
-  const button =
-    (handler: (args: ButtonArgs, key: string) => AfterAck, opensModal = false) =>
-    async (args: ButtonArgs) => {
-      const after = handler(args, clickKey(args.action, args.body.user.id));
-      await args.ack();
-      await afterPendingAcks(opensModal);
-      await after();
-    };
-  // answered through response_url: it reaches the clicker even when they are not a member of the channel
-  const note = (args: ButtonArgs, text: string) => () =>
-    args.respond({ response_type: 'ephemeral', replace_original: false, text });
-
-  app.action<BlockButtonAction>(
-    ActionIds.agree,
-    button((args, key) => {
-      const result = patchcall.recordPosition(
-        { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
-        currentMembers,
-      );
-      if (result.kind === 'recorded') {
-        // after the ack: a nudge starts the card update, whose rendering would otherwise run before it
-        const answer = note(args, DecisionNotes.positionRecorded('agree', result.roles));
-        return () => (deps.outbox.nudge(result.state.id), answer());
-      }
-      if (result.kind === 'refused') {
-        // a refusal is in the log too: the outbox names a first-time actor from it
-        const answer = note(args, DecisionNotes.positionRefused(result.state));
-        return () => (deps.outbox.nudge(result.state.id), answer());
-      }
-      if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
-      if (result.kind === 'pending') {
-        const answer = note(args, DecisionNotes.positionPending(result.state));
-        return () => (deps.roleChecks.nudge(), deps.outbox.nudge(result.state.id), answer());
-      }
-      return async () => undefined;
-    }),
-  );
+  app.action<BlockButtonAction>(ActionIds.agree, button(agreeClick(services)));
 
   for (const [actionId, stance] of [
     [ActionIds.proposeAlternative, 'alternative'],
@@ -111,4 +88,31 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
       return () => gateway.ephemeral(args.body.channel?.id ?? args.body.container.channel_id, args.body.user.id, table);
     }),
   );
+}
+
+/** Agree: appended (recorded, refused or pending a role check) before the ack; the card and the answer after it. */
+function agreeClick({ deps, currentMembers }: DecisionServices) {
+  const { patchcall } = deps;
+  return async (args: ButtonArgs, key: string): Promise<AfterAck> => {
+    const result = await patchcall.recordPosition(
+      { decisionId: args.action.value!, userId: args.body.user.id, stance: 'agree', key },
+      currentMembers,
+    );
+    if (result.kind === 'recorded') {
+      // after the ack: a nudge starts the card update, whose rendering would otherwise run before it
+      const answer = note(args, DecisionNotes.positionRecorded('agree', result.roles));
+      return () => (deps.outbox.nudge(result.state.id), answer());
+    }
+    if (result.kind === 'refused') {
+      // a refusal is in the log too: the outbox names a first-time actor from it
+      const answer = note(args, DecisionNotes.positionRefused(result.state));
+      return () => (deps.outbox.nudge(result.state.id), answer());
+    }
+    if (result.kind === 'decided') return note(args, DecisionNotes.positionsClosed(result.state));
+    if (result.kind === 'pending') {
+      const answer = note(args, DecisionNotes.positionPending(result.state));
+      return () => (deps.roleChecks.nudge(), deps.outbox.nudge(result.state.id), answer());
+    }
+    return async () => undefined;
+  };
 }

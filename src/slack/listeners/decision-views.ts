@@ -43,7 +43,7 @@ function registerPositionView(app: App, services: DecisionServices): void {
     const meta = readPositionMetadata(view.private_metadata);
     const user = body.user.id;
     // in the log before the ack
-    const result = services.deps.patchcall.recordPosition(
+    const result = await services.deps.patchcall.recordPosition(
       { decisionId: meta.decisionId, userId: user, stance: meta.stance, comment, key: `view:${view.id}:${user}` },
       services.currentMembers,
     );
@@ -85,7 +85,7 @@ function registerCallView(app: App, services: DecisionServices): void {
     const meta = readCallMetadata(view.private_metadata);
     const user = body.user.id;
     // in the log before the ack
-    const result = services.deps.patchcall.makeCall(
+    const result = await services.deps.patchcall.makeCall(
       {
         decisionId: meta.decisionId,
         userId: user,
@@ -126,12 +126,10 @@ function registerCallView(app: App, services: DecisionServices): void {
 function announceCall(services: DecisionServices, called: DecisionState): void {
   const { deps } = services;
   deps.outbox.nudge(called.id);
-  try {
-    postAnchor(deps, 'call');
-  } catch (error) {
+  void postAnchor(deps, 'call').catch((error: Error) =>
     deps.logger.warn(
-      { decision: called.id, err: (error as Error).message },
+      { decision: called.id, err: error.message },
       'asking for the anchor failed; the daily one will cover it',
-    );
-  }
+    ),
+  );
 }

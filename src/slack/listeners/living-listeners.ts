@@ -11,7 +11,7 @@ import { afterPendingAcks } from './after-ack';
 export function registerLivingActions(app: App, services: DecisionServices): void {
   const { deps, currentMembers } = services;
   app.action<BlockButtonAction>(ActionIds.confirmCall, async ({ action, body, ack, respond }) => {
-    const result = deps.patchcall.confirmCall(
+    const result = await deps.patchcall.confirmCall(
       { decisionId: action.value!, userId: body.user.id, key: `action:${action.action_ts}:${body.user.id}` },
       currentMembers,
     );
@@ -29,12 +29,12 @@ export function registerLivingActions(app: App, services: DecisionServices): voi
 }
 
 /** `/patch provider <decision> <status> <note>`: the answer is in the log before the reply. */
-export function providerAnswer(
+export async function providerAnswer(
   services: DecisionServices,
   request: { decision: string; status: string; note: string; userId: string; key: string },
-): string {
+): Promise<string> {
   const { deps } = services;
-  const result = deps.patchcall.recordProviderAnswer({
+  const result = await deps.patchcall.recordProviderAnswer({
     decisionId: request.decision,
     userId: request.userId,
     status: request.status,

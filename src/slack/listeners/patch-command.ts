@@ -33,7 +33,7 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
           }),
         ));
       case 'roles-set': {
-        const result = patchcall.changeRole({
+        const result = await patchcall.changeRole({
           userId: command.user_id,
           text: command.text,
           role: parsed.role,
@@ -49,7 +49,7 @@ export function registerPatchCommand(app: App, services: DecisionServices): void
       }
       case 'provider':
         return void (await reply(
-          providerAnswer(services, {
+          await providerAnswer(services, {
             ...parsed,
             userId: command.user_id,
             // one command, one answer: a retried delivery carries the same trigger id

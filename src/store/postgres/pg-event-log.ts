@@ -66,6 +66,8 @@ export class PgAppendTransaction {
     private readonly client: pg.ClientBase,
     private current: LogHead,
     private readonly clock: () => Date,
+    /** Events after `after` read with the lock, in the same round trip (see `transaction`'s `readAfter`). */
+    private readonly prefetched?: { after: number; events: ChainedEvent[] },
   ) {}
 
   /** The head as of the lock: every event up to it is committed and readable by this transaction. */
@@ -80,6 +82,36 @@ export class PgAppendTransaction {
 
   async append(events: readonly NewEvent[]): Promise<StoredEvent[]> {
     return this.appendPrepared(events.map(prepare));
+  }
+
+  /** The raw chain after `afterSeq` up to the head, as stored (the payload text the hash covers). */
+  async *chain(afterSeq: number): AsyncGenerator<ChainedEvent> {
+    const prefetched = this.prefetched;
+    if (!prefetched || afterSeq < prefetched.after) return yield* chainedPages(this.client, afterSeq);
+    for (const event of prefetched.events) if (event.seq > afterSeq) yield event;
+    const last = prefetched.events[prefetched.events.length - 1];
+    if (prefetched.events.length === PAGE) yield* chainedPages(this.client, Math.max(afterSeq, last!.seq));
+  }
+
+  /**
+   * Writes events already chained elsewhere (a replica's local append, with its seq, time and hashes). They must
+   * continue the head: the row trigger refuses anything else, and so does this check, before the round trip.
+   */
+  async appendChained(events: readonly ChainedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const columns = emptyColumns();
+    let { seq, hash } = this.current;
+    for (const event of events) {
+      if (event.seq !== seq + 1 || event.prevHash !== hash)
+        throw new PatchcallError(
+          'CHAIN_BROKEN',
+          `event #${event.seq} does not continue the PostgreSQL head #${seq} (${hash.slice(0, 12)}…); nothing was written`,
+        );
+      pushRow(columns, event);
+      ({ seq, hash } = event);
+    }
+    await insertRows(this.client, columns);
+    this.current = { seq, hash };
   }
 
   async appendPrepared(events: readonly PreparedEvent[]): Promise<StoredEvent[]> {
@@ -168,21 +200,36 @@ export class PgEventLog {
    * appends, and nothing is appended by anyone else in between. A serialization failure or a deadlock is retried
    * with backoff from a fresh head, so `work` must be safe to run again; nothing of a failed attempt is written.
    */
-  async transaction<T>(work: (tx: PgAppendTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    work: (tx: PgAppendTransaction) => Promise<T>,
+    /** The seq the caller has read up to: the events after it come with the lock, saving a round trip. */
+    options: { readAfter?: () => number } = {},
+  ): Promise<T> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
       let broken = false;
+      // a connection lost between statements is reported by the next one; unheard, the event would end the process
+      const dropped = () => (broken = true);
+      client.on('error', dropped);
       try {
         const left = Math.max(1, this.busyTimeoutMs - (Date.now() - started));
         // one round trip: a bounded lock wait, the lock, then the head. Under READ COMMITTED (stated, whatever the
         // database's default) each statement takes its own snapshot, so the head is read after the lock is granted;
         // under REPEATABLE READ the snapshot would predate the lock and the head be stale. Constants only: nothing to escape.
+        const after = options.readAfter?.();
+        if (after !== undefined && !Number.isSafeInteger(after)) throw new TypeError(`readAfter gave ${after}`);
+        const catchUp = after === undefined ? '' : `; ${CHAIN_QUERY} WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`;
         const results = (await client.query(
-          `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}`,
-        )) as unknown as pg.QueryResult<LogHead>[];
-        const head = results[results.length - 1]!.rows[0] ?? { seq: 0, hash: GENESIS_HASH };
-        const tx = new PgAppendTransaction(client, head, this.clock);
+          `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${Math.round(left)}; SELECT pg_advisory_xact_lock(${APPEND_LOCK}); ${HEAD_QUERY}${catchUp}`,
+        )) as unknown as pg.QueryResult[];
+        const headRows = results[after === undefined ? results.length - 1 : results.length - 2]!.rows as LogHead[];
+        const head = headRows[0] ?? { seq: 0, hash: GENESIS_HASH };
+        const prefetched =
+          after === undefined
+            ? undefined
+            : { after, events: (results[results.length - 1]!.rows as ChainRow[]).map(chainedOf) };
+        const tx = new PgAppendTransaction(client, head, this.clock, prefetched);
         const result = await work(tx);
         await client.query('COMMIT');
         return result;
@@ -203,6 +250,7 @@ export class PgEventLog {
           );
         throw error;
       } finally {
+        client.off('error', dropped);
         client.release(broken);
       }
     }
@@ -242,18 +290,8 @@ export class PgEventLog {
   }
 
   /** The raw chain, as stored, in pages. */
-  async *chain(afterSeq = 0): AsyncGenerator<ChainedEvent> {
-    for await (const row of rawPages(this.pool, afterSeq))
-      yield {
-        seq: row[0],
-        at: row[1],
-        actor: row[2],
-        type: row[3],
-        stream: row[4],
-        payloadJson: row[5],
-        prevHash: row[6],
-        hash: row[7],
-      };
+  chain(afterSeq = 0): AsyncGenerator<ChainedEvent> {
+    return chainedPages(this.pool, afterSeq);
   }
 
   /** The same walk as SQLite's `verify`: seq from 1 without gaps, every link and every hash recomputed. */
@@ -282,6 +320,31 @@ function prepare(event: NewEvent): PreparedEvent {
 }
 
 const HEAD_QUERY = 'SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1';
+const CHAIN_QUERY = 'SELECT seq, at, actor, type, stream, payload, prev_hash, hash FROM events';
+
+interface ChainRow {
+  seq: number;
+  at: string;
+  actor: string;
+  type: string;
+  stream: string;
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
+
+function chainedOf(row: ChainRow): ChainedEvent {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actor: row.actor,
+    type: row.type,
+    stream: row.stream,
+    payloadJson: row.payload,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
 
 async function headOf(client: pg.Pool | pg.ClientBase): Promise<LogHead> {
   const { rows } = await client.query<LogHead>(HEAD_QUERY);
@@ -325,6 +388,11 @@ async function* rawPages(client: pg.Pool | pg.ClientBase, afterSeq: number): Asy
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1]![0];
   }
+}
+
+async function* chainedPages(client: pg.Pool | pg.ClientBase, afterSeq: number): AsyncGenerator<ChainedEvent> {
+  for await (const [seq, at, actor, type, stream, payloadJson, prevHash, hash] of rawPages(client, afterSeq))
+    yield { seq, at, actor, type, stream, payloadJson, prevHash, hash };
 }
 
 async function* readPages<P>(client: pg.Pool | pg.ClientBase, filter: EventFilter): AsyncGenerator<StoredEvent<P>> {

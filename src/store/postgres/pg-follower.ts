@@ -10,16 +10,18 @@ import { connectClient } from './pg-pool';
 
 export const APPEND_CHANNEL = 'patchcall_events';
 
-export interface FollowerOptions {
+export interface FollowerOptions<E extends { seq: number } = StoredEvent> {
   /** The last event already seen (0: from the start). */
   afterSeq?: number;
   /** Called in seq order, once per event, never twice; the next batch waits for it. */
-  onEvents: (events: StoredEvent[]) => void | Promise<void>;
+  onEvents: (events: E[]) => void | Promise<void>;
+  /** How events after a seq are read (default: the log's parsed events; a replica cache reads the raw chain). */
+  read?: (afterSeq: number) => AsyncIterable<E>;
   onError?: (error: unknown) => void;
   reconnectDelayMs?: number;
 }
 
-export class PgLogFollower {
+export class PgLogFollower<E extends { seq: number } = StoredEvent> {
   private seen: number;
   private client: pg.Client | undefined;
   private stopped = false;
@@ -30,7 +32,7 @@ export class PgLogFollower {
   constructor(
     private readonly url: string,
     private readonly log: PgEventLog,
-    private readonly options: FollowerOptions,
+    private readonly options: FollowerOptions<E>,
   ) {
     this.seen = options.afterSeq ?? 0;
   }
@@ -60,8 +62,9 @@ export class PgLogFollower {
       try {
         do {
           this.again = false;
-          let batch: StoredEvent[] = [];
-          for await (const event of this.log.read({ afterSeq: this.seen })) {
+          let batch: E[] = [];
+          const read = this.options.read ?? ((afterSeq) => this.log.read({ afterSeq }) as AsyncIterable<E>);
+          for await (const event of read(this.seen)) {
             batch.push(event);
             if (batch.length >= 500) batch = await this.deliver(batch);
           }
@@ -84,7 +87,7 @@ export class PgLogFollower {
     await this.running;
   }
 
-  private async deliver(batch: StoredEvent[]): Promise<StoredEvent[]> {
+  private async deliver(batch: E[]): Promise<E[]> {
     if (batch.length === 0) return batch;
     await this.options.onEvents(batch);
     this.seen = batch[batch.length - 1]!.seq;

@@ -38,7 +38,7 @@ describe('anchors and uploads through the record outbox', () => {
     // the anchor asked for at start has run its course (the channel was not there yet); this one is ours
     await h.deps.records.idle();
     h.standIn.failNext('chat.postMessage', fault);
-    const request = postAnchor(h.deps, 'call')!;
+    const request = (await postAnchor(h.deps, 'call'))!;
     const event = await eventually(() => anchored(request.key)[0], 'the anchor');
     await h.deps.records.idle();
     const messages = anchorsIn(request.key);

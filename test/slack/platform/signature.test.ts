@@ -13,6 +13,12 @@ describe('requests to /slack/events', () => {
     expect(res.json()).toEqual({ ok: true });
   });
 
+  it('answers GET /readyz with the database ready (over HTTP there is no Slack connection to report)', async () => {
+    const res = await harness.request('/readyz');
+    expect(res.status).toBe(200);
+    expect(res.json()).toEqual({ ok: true, database: 'ready', slack: 'http' });
+  });
+
   it('accepts a correctly signed slash command', async () => {
     const res = await harness.command('help');
     expect(res.status).toBe(200);

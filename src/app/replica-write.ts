@@ -1,0 +1,40 @@
+/**
+ * How a use case's write reaches the log, whichever store holds it. On SQLite alone a write runs as it always did,
+ * synchronously. On a PostgreSQL replica (src/app/replica-store.ts) it runs under PostgreSQL's append lock on an
+ * up-to-date local copy, and resolves once PostgreSQL has committed it: callers `await` the result either way.
+ */
+import type { OutboxStore } from '../store/outbox-store';
+
+/** Who works on what, shared by every process on the store (the lease says who, the log says what). */
+export interface WorkLeases {
+  /** Takes or renews the lease on `subject` until now + ttlMs; false while another holder's lease runs. */
+  lease(subject: string, holder: string, ttlMs: number): Promise<boolean>;
+  release(subject: string, holder: string): Promise<void>;
+}
+
+/** A PostgreSQL replica: writes go through PostgreSQL, leases live there. */
+export interface ReplicaPort {
+  /**
+   * `probeFirst`: run it on the local copy first and go to PostgreSQL only if it appends (a periodic look that
+   * mostly finds nothing to do need not take the append lock each time).
+   */
+  write<T>(work: () => T, options?: { probeFirst?: boolean }): Promise<T>;
+  /** True while a `probeFirst` write runs on the copy only (what it appends is rolled back: nothing to report). */
+  readonly probing: boolean;
+  leases: WorkLeases;
+}
+
+/** Runs a synchronous write: at once on SQLite, through PostgreSQL on a replica. */
+export function committed<T>(ctx: { replica?: ReplicaPort }, work: () => T): T | Promise<T> {
+  return ctx.replica ? ctx.replica.write(work) : work();
+}
+
+/** The replica's PostgreSQL leases, or the SQLite lease table beside the log. */
+export function workLeases(ctx: { replica?: ReplicaPort }, store: OutboxStore): WorkLeases {
+  return (
+    ctx.replica?.leases ?? {
+      lease: async (subject, holder, ttlMs) => store.lease(subject, holder, Date.now(), ttlMs),
+      release: async (subject, holder) => store.release(subject, holder),
+    }
+  );
+}
