@@ -126,37 +126,21 @@ export class RoleChecks extends SweepWorker {
       let outcome: RoleCheckOutcome;
       if (roles.length > 0) {
         const decided = state.status === 'decided';
-        state = await committed(this.ctx, () =>
-          appendDecisionEvent<PositionPayload>(
-            this.ctx,
-            loadDecision(this.ctx, decisionId),
-            DecisionEvents.positionRecorded,
-            check.userId,
-            {
-              userId: check.userId,
-              roles,
-              stance: check.stance,
-              key: check.key,
-              ...(check.comment ? { comment: check.comment } : {}),
-            },
-          ),
-        );
+        state = await this.appendNow<PositionPayload>(decisionId, DecisionEvents.positionRecorded, check.userId, {
+          userId: check.userId,
+          roles,
+          stance: check.stance,
+          key: check.key,
+          ...(check.comment ? { comment: check.comment } : {}),
+        });
         outcome = decided ? { kind: 'decided' } : { kind: 'recorded', roles };
       } else {
-        state = await committed(this.ctx, () =>
-          appendDecisionEvent<RefusedPayload>(
-            this.ctx,
-            loadDecision(this.ctx, decisionId),
-            DecisionEvents.refused,
-            check.userId,
-            {
-              userId: check.userId,
-              attempted: 'position',
-              reason: NOT_A_SPEAKER,
-              key: check.key,
-            },
-          ),
-        );
+        state = await this.appendNow<RefusedPayload>(decisionId, DecisionEvents.refused, check.userId, {
+          userId: check.userId,
+          attempted: 'position',
+          reason: NOT_A_SPEAKER,
+          key: check.key,
+        });
         outcome = { kind: 'refused', reason: NOT_A_SPEAKER };
         // their next click is refused before its ack, while Slack's answer is fresh
         this.membership.foundOutside(check.userId, check.groups);
@@ -191,19 +175,25 @@ export class RoleChecks extends SweepWorker {
       });
       outcome = decided ? { kind: 'decided' } : { kind: 'called', as };
     } else {
-      state = await committed(this.ctx, () =>
-        appendDecisionEvent<RefusedPayload>(
-          this.ctx,
-          loadDecision(this.ctx, decisionId),
-          DecisionEvents.refused,
-          call.userId,
-          { userId: call.userId, attempted: 'call', reason: NOT_THE_CALLER, key: call.key },
-        ),
-      );
+      state = await this.appendNow<RefusedPayload>(decisionId, DecisionEvents.refused, call.userId, {
+        userId: call.userId,
+        attempted: 'call',
+        reason: NOT_THE_CALLER,
+        key: call.key,
+      });
       outcome = { kind: 'refused', reason: NOT_THE_CALLER };
       this.membership.foundOutside(call.userId, call.groups);
     }
     await Promise.resolve(this.options.onCallSettled?.(state, call, outcome)).catch(() => undefined);
+  }
+
+  /** Folded and appended in one write (through PostgreSQL on a replica), so the fold is the latest state. */
+  private appendNow<P>(decisionId: string, type: string, actor: string, payload: P): Promise<DecisionState> {
+    return Promise.resolve(
+      committed(this.ctx, () =>
+        appendDecisionEvent<P>(this.ctx, loadDecision(this.ctx, decisionId), type, actor, payload),
+      ),
+    );
   }
 
   private retryLater(): void {
