@@ -8,7 +8,7 @@ import { PatchcallError } from '../common/errors';
 export function refuseStoreNotYetOnPostgres(what: string): never {
   throw new PatchcallError(
     'CONFIG',
-    `PATCHCALL_DATABASE_URL selects PostgreSQL, where the Slack app (npm start) and db migrate, db copy, db check and ` +
-      `audit verify run; ${what} still needs the SQLite database: unset PATCHCALL_DATABASE_URL to use it`,
+    `PATCHCALL_DATABASE_URL selects PostgreSQL, where the Slack app (npm start), the db commands, audit verify, import, ` +
+      `watch and the commands that read run; ${what} still needs the SQLite database: unset PATCHCALL_DATABASE_URL to use it`,
   );
 }

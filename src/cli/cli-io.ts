@@ -39,8 +39,9 @@ export interface CliRuntime {
    * default) refuses a database that does not exist and lookup tables that disagree with the log; `write` may
    * create the database (import, watch) and checks the tables in its transaction; `audit` opens an existing
    * database whatever its tables hold, for the commands that report or repair them.
+   * With PATCHCALL_DATABASE_URL the use cases run on a replica's local copy of the PostgreSQL log, caught up at open.
    */
-  open(options: GlobalOptions, access?: DatabaseAccess): Patchcall;
+  open(options: GlobalOptions, access?: DatabaseAccess): Promise<Patchcall>;
   /** Prints a result: JSON with --json, else the human text. */
   print(options: GlobalOptions, json: unknown, human: () => string): void;
   /** Sets the process exit code (0 ok, 1 failure, 2 bad input or usage, 3 an unsigned record: not proven). */

@@ -1,6 +1,6 @@
 /** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
-import { openPatchcall, type Patchcall } from '../app/patchcall';
+import { openPatchcall } from '../app/patchcall';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
 import { clockOptions } from '../common/simulated-clock';
@@ -24,29 +24,44 @@ import { registerDb } from './commands/db';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const opened: Patchcall[] = [];
+  const closers: (() => Promise<void>)[] = [];
   try {
     const config = readConfig(io.env);
     const runtime: CliRuntime = {
       io,
       config,
-      open(options, access = 'read') {
-        if (config.databaseUrl) refuseStoreNotYetOnPostgres('this command');
+      async open(options, access = 'read') {
         // --at names one moment; PATCHCALL_CLOCK (a rehearsal) starts when the command does and runs at its speed
         const { clock: simulated, rehearsal } = clockOptions(config);
         const clock = options.at ? fixedClock(options.at) : (simulated ?? io.clock);
-        const patchcall = openPatchcall({
+        const storeOptions = {
           dbPath: options.db ?? config.dbPath,
           rulesDir: config.rulesDir,
-          mustExist: access !== 'write',
-          checkTables: access === 'read',
           busyTimeoutMs: config.busyTimeoutMs,
           ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
           ...(clock ? { clock } : {}),
           ...(options.at ? { asOf: clock!() } : {}),
           rehearsal,
+        };
+        if (config.databaseUrl) {
+          // rebuilding tables is a repair of one SQLite file; a replica's copy is rebuilt by deleting it
+          if (access === 'audit') refuseStoreNotYetOnPostgres('this command');
+          // a replica's copy of the log, caught up at open; writes go through PostgreSQL (loaded only here)
+          const { openReplicaPatchcall } = await import('../app/replica-patchcall');
+          const replica = await openReplicaPatchcall({
+            ...storeOptions,
+            url: config.databaseUrl,
+            ...(config.replicaCache ? { cachePath: config.replicaCache } : {}),
+          });
+          closers.push(replica.close);
+          return replica.patchcall;
+        }
+        const patchcall = openPatchcall({
+          ...storeOptions,
+          mustExist: access !== 'write',
+          checkTables: access === 'read',
         });
-        opened.push(patchcall);
+        closers.push(async () => patchcall.close());
         return patchcall;
       },
       print(options, json, human) {
@@ -64,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     exitCode = reportError(error, io, argv.includes('--json'));
   } finally {
-    for (const patchcall of opened) patchcall.close();
+    for (const close of closers) await close();
   }
   return exitCode;
 }

@@ -16,7 +16,7 @@ export function registerAssess(program: Command, runtime: CliRuntime): void {
     .option('--verbose', 'every name in long lists')
     .action(async (id: string, options: { block?: string[]; verbose?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const patchcall = runtime.open(global);
+      const patchcall = await runtime.open(global);
       const result = await patchcall.assessBulletin(id, options.block ? { blocks: options.block } : {});
       runtime.print(global, result, () =>
         renderAssessment(runtime.style(global), result, patchcall.displayTimeZone(), options.verbose ?? false),

@@ -18,43 +18,47 @@ export function registerAssets(program: Command, runtime: CliRuntime): void {
       '--bulletin <id>',
       'show each asset as affected, patched, not_affected, unknown or retired for this bulletin (MS08-067 or a CVE id)',
     );
-  addAssetFilterOptions(command).action((options: { bulletin?: string } & AssetFilterOptions, command: Command) => {
-    const global = globalOptions(command);
-    const filter = assetFilter(options);
-    const patchcall = runtime.open(global);
-    const style = runtime.style(global);
-    if (options.bulletin) {
-      const all = patchcall.matchBulletinAssets(options.bulletin);
-      const placed = needsExposure(options)
-        ? exposureById(patchcall, options.bulletin)
-        : new Map<string, AssetExposure>();
-      const matches = filter(all, (m) => ({
-        name: m.asset.name,
-        status: m.status,
-        ...(placed.get(m.asset.id) ? { zone: placed.get(m.asset.id)!.zone } : {}),
-        ...(placed.get(m.asset.id) ? { exposure: placed.get(m.asset.id)!.systemExposure } : {}),
-      }));
-      const counts = Object.fromEntries(STATUSES.map((s) => [s, all.filter((m) => m.status === s).length]));
+  addAssetFilterOptions(command).action(
+    async (options: { bulletin?: string } & AssetFilterOptions, command: Command) => {
+      const global = globalOptions(command);
+      const filter = assetFilter(options);
+      const patchcall = await runtime.open(global);
+      const style = runtime.style(global);
+      if (options.bulletin) {
+        const all = patchcall.matchBulletinAssets(options.bulletin);
+        const placed = needsExposure(options)
+          ? exposureById(patchcall, options.bulletin)
+          : new Map<string, AssetExposure>();
+        const matches = filter(all, (m) => ({
+          name: m.asset.name,
+          status: m.status,
+          ...(placed.get(m.asset.id) ? { zone: placed.get(m.asset.id)!.zone } : {}),
+          ...(placed.get(m.asset.id) ? { exposure: placed.get(m.asset.id)!.systemExposure } : {}),
+        }));
+        const counts = Object.fromEntries(STATUSES.map((s) => [s, all.filter((m) => m.status === s).length]));
+        runtime.print(
+          global,
+          {
+            bulletin: options.bulletin,
+            inventoryDigest: patchcall.currentInventoryDigest(),
+            counts,
+            matches: matches.map(matchJson),
+          },
+          () => renderMatches(style, options.bulletin!, matches, counts, shownNote(matches.length, all.length)),
+        );
+        return;
+      }
+      if (options.status !== undefined || needsExposure(options))
+        throw new PatchcallError('USAGE', '--status, --zone and --exposure need --bulletin <id> (they depend on it)');
+      const all = patchcall.listAssets();
+      const assets = filter(all, (a) => ({ name: a.name }));
       runtime.print(
         global,
-        {
-          bulletin: options.bulletin,
-          inventoryDigest: patchcall.currentInventoryDigest(),
-          counts,
-          matches: matches.map(matchJson),
-        },
-        () => renderMatches(style, options.bulletin!, matches, counts, shownNote(matches.length, all.length)),
+        { inventoryDigest: patchcall.currentInventoryDigest(), assets: assets.map(assetJson) },
+        () => renderAssets(style, assets, shownNote(assets.length, all.length)),
       );
-      return;
-    }
-    if (options.status !== undefined || needsExposure(options))
-      throw new PatchcallError('USAGE', '--status, --zone and --exposure need --bulletin <id> (they depend on it)');
-    const all = patchcall.listAssets();
-    const assets = filter(all, (a) => ({ name: a.name }));
-    runtime.print(global, { inventoryDigest: patchcall.currentInventoryDigest(), assets: assets.map(assetJson) }, () =>
-      renderAssets(style, assets, shownNote(assets.length, all.length)),
-    );
-  });
+    },
+  );
 }
 
 function exposureById(patchcall: Patchcall, bulletin: string): Map<string, AssetExposure> {

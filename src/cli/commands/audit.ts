@@ -37,7 +37,9 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
         chain: verdict,
         tables,
         anchors,
-      } = await runtime.open(global, 'audit').verifyEventLog({
+      } = await (
+        await runtime.open(global, 'audit')
+      ).verifyEventLog({
         ...(options.anchors ? { readAnchors: () => readAnchorFile(runtime, options.anchors!) } : {}),
         ...(options.quick ? { quick: true } : {}),
       });
@@ -55,9 +57,9 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
   audit
     .command('rebuild')
     .description('rebuild the lookup tables from the event log (they are caches; the log is the truth)')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const count = runtime.open(global, 'audit').rebuildProjections();
+      const count = (await runtime.open(global, 'audit')).rebuildProjections();
       runtime.print(global, { replayed: count }, () => `rebuilt lookup tables from ${count} import events\n`);
     });
 }

@@ -8,9 +8,9 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
   program
     .command('bulletins')
     .description('list imported bulletins')
-    .action((_options: unknown, command: Command) => {
+    .action(async (_options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletins = runtime.open(global).listBulletins();
+      const bulletins = (await runtime.open(global)).listBulletins();
       runtime.print(global, { bulletins: bulletins.map(summary) }, () =>
         bulletins.length
           ? renderTable(
@@ -33,9 +33,9 @@ export function registerBulletins(program: Command, runtime: CliRuntime): void {
     .command('show')
     .description('show one bulletin, merged from every source, each fact with its source')
     .argument('<id>', 'advisory id (MS08-067) or CVE id')
-    .action((id: string, _options: unknown, command: Command) => {
+    .action(async (id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const bulletin = runtime.open(global).loadBulletin(id);
+      const bulletin = (await runtime.open(global)).loadBulletin(id);
       runtime.print(global, bulletin, () => renderBulletin(bulletin));
     });
 }

@@ -10,9 +10,9 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .command('decisions')
     .description('list decisions: status, urgency, deadline, the call, positions taken and still owed')
     .option('--open', 'only decisions without a call yet')
-    .action((options: { open?: boolean }, command: Command) => {
+    .action(async (options: { open?: boolean }, command: Command) => {
       const global = globalOptions(command);
-      const patchcall = runtime.open(global);
+      const patchcall = await runtime.open(global);
       const decisions = patchcall.listDecisionOverviews({ open: options.open ?? false });
       runtime.print(global, { decisions }, () =>
         renderList(runtime.style(global), decisions, options.open ?? false, patchcall.displayTimeZone()),
@@ -25,9 +25,9 @@ export function registerDecisions(program: Command, runtime: CliRuntime): void {
     .command('show')
     .description('show one decision: positions, the call, the deadline, the positions still owed')
     .argument('<id>', 'decision id (as `patchcall decisions` lists it)')
-    .action((id: string, _options: unknown, command: Command) => {
+    .action(async (id: string, _options: unknown, command: Command) => {
       const global = globalOptions(command);
-      const patchcall = runtime.open(global);
+      const patchcall = await runtime.open(global);
       const decision = patchcall.showDecisionOverview(id);
       runtime.print(global, decision, () => renderOne(runtime.style(global), decision, patchcall.displayTimeZone()));
     });

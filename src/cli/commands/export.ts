@@ -8,6 +8,7 @@ import type { PersonName } from '../../app/name-people';
 import type { SlackMessage } from '../../audit/audit-record';
 import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../app/contract';
 import { PatchcallError } from '../../common/errors';
+import { refuseStoreNotYetOnPostgres } from '../../app/store-choice';
 import { readIsoDate } from '../../common/dates';
 import { fetchSlackProfiles, fetchSlackThread } from '../../slack/fetch-slack-thread';
 import { globalOptions, type CliRuntime } from '../cli-io';
@@ -39,7 +40,9 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
           'USAGE',
           `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
         );
-      const patchcall = runtime.open(global);
+      // an export is recorded as an event, and that write is not routed through PostgreSQL yet
+      if (runtime.config.databaseUrl) refuseStoreNotYetOnPostgres('patchcall export');
+      const patchcall = await runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
       const exporter: Record<string, PersonName> = {
         [actor]: { name: options.as?.trim() || runtime.io.user, source: 'cli' },

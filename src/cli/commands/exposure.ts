@@ -17,10 +17,14 @@ export function registerExposure(program: Command, runtime: CliRuntime): void {
     )
     .option('--verbose', 'every reason and warning per asset');
   addAssetFilterOptions(command).action(
-    (bulletinId: string, options: { block?: string[]; verbose?: boolean } & AssetFilterOptions, command: Command) => {
+    async (
+      bulletinId: string,
+      options: { block?: string[]; verbose?: boolean } & AssetFilterOptions,
+      command: Command,
+    ) => {
       const global = globalOptions(command);
       const filter = assetFilter(options);
-      const full = runtime.open(global).bulletinExposure(bulletinId, { blocks: options.block ?? [] });
+      const full = (await runtime.open(global)).bulletinExposure(bulletinId, { blocks: options.block ?? [] });
       const assets = filter(full.assets, (entry) => ({
         name: entry.asset,
         status: entry.status,

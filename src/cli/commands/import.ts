@@ -41,7 +41,7 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
         const inputs: ImportInput[] = [];
         for (const file of files)
           inputs.push(file === '-' ? await readStdin(runtime) : readDocumentFile(file, runtime.config.maxInputBytes));
-        const patchcall = runtime.open(global, 'write');
+        const patchcall = await runtime.open(global, 'write');
         try {
           const outcomes = await patchcall.importDocuments(inputs, {
             format: options.format,

@@ -81,7 +81,7 @@ export function registerWatch(program: Command, runtime: CliRuntime): void {
       const everyMs = parseDuration(options.every);
       if (!/^https?:\/\//i.test(location) && /^[a-z]+:\/\//i.test(location))
         throw new InputError(location, 'only http(s) URLs and local files can be watched');
-      const patchcall = runtime.open(global, 'write');
+      const patchcall = await runtime.open(global, 'write');
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGINT', onSignal);

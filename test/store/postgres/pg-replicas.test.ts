@@ -1,6 +1,6 @@
 /**
  * Several real processes on one PostgreSQL: 1,000 appends at once from three replicas, and moving the demo's SQLite
- * log to PostgreSQL with `patchcall db copy`, then `audit verify` and `db check` there.
+ * log to PostgreSQL with `patchcall db copy`, then `audit verify`, `db check`, the reading commands and an import there.
  */
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -103,10 +103,37 @@ describe('moving the demo database to PostgreSQL', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`already holds ${count} events; db copy fills an empty log only`);
 
+    // the commands that read answer on PostgreSQL (from a replica's copy caught up at open) as on the SQLite file
+    for (const command of [
+      ['bulletins'],
+      ['bulletin', 'show', 'MS08-067'],
+      ['assets', '--bulletin', 'MS08-067'],
+      ['exposure', 'MS08-067'],
+      ['assess', 'MS08-067', '--at', '2008-10-23T18:30:00Z'],
+      ['decisions'],
+    ]) {
+      const onSqlite = await patchcall(['--db', dbPath, '--json', ...command]);
+      const onPostgres = await patchcall(['--json', ...command], { env });
+      expect({ command, code: onPostgres.code, stderr: onPostgres.stderr }).toEqual({ command, code: 0, stderr: '' });
+      expect(onSqlite.code).toBe(0);
+      expect(onPostgres.json()).toEqual(onSqlite.json());
+    }
+    // an import is written through PostgreSQL: the log there grows and its chain verifies
+    const later = join(projectRoot(), 'db', 'seed-later', 'nmap-printsrv-2008-10-25.xml');
+    const imported = await patchcall(['--json', 'import', later], { env });
+    expect(imported.code).toBe(0);
+    const grown = await patchcall(['--json', 'audit', 'verify'], { env });
+    expect(grown.code).toBe(0);
+    expect(grown.json()).toMatchObject({ ok: true, count: count + 1 });
     // the commands that still need SQLite refuse the PostgreSQL URL rather than answer from the file
-    const bulletins = await patchcall(['--db', dbPath, 'bulletins'], { env });
-    expect(bulletins.code).not.toBe(0);
-    expect(bulletins.stderr).toContain('PATCHCALL_DATABASE_URL selects PostgreSQL');
+    for (const command of [
+      ['export', 'MS08-067'],
+      ['audit', 'rebuild'],
+    ]) {
+      const refused = await patchcall(command, { env });
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('PATCHCALL_DATABASE_URL selects PostgreSQL');
+    }
     const notPostgres = await patchcall(['db', 'check'], { env: { PATCHCALL_DATABASE_URL: dbPath } });
     expect(notPostgres.stderr).toContain('PATCHCALL_DATABASE_URL must be a postgres:// or postgresql:// URL');
     const down = await patchcall(['db', 'check', '--url', 'postgres://nobody:s3cret@127.0.0.1:1/none']);
