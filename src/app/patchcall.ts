@@ -40,7 +40,7 @@ import { storeAnswers } from './store-health';
 import { verifyEventLog } from './verify-event-log';
 import type { RulesReload } from './rules-folder';
 import { confirmCall, type ConfirmResult } from './confirm-call';
-import { escalateOverdue } from './plan-progress-from-imports';
+import { escalateOverdue } from './escalate-overdue-steps';
 import { recordProviderAnswer, requestProviders } from './provider-requests';
 import { importCause, reassessDecisions, type ReassessReport, type ReassessRequest } from './reassess-decisions';
 

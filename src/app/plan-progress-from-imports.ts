@@ -118,5 +118,3 @@ function assetsSoFar(state: DecisionState): AssetLine[] {
     }));
   return [...state.assets, ...earlier];
 }
-
-export { escalateOverdue } from './escalate-overdue-steps';

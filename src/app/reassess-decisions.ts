@@ -33,7 +33,8 @@ import type { AssessFn } from './convene-decision';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
-import { escalateOverdue, recordProgress, type Reassessed } from './plan-progress-from-imports';
+import { recordProgress, type Reassessed } from './plan-progress-from-imports';
+import { escalateOverdue } from './escalate-overdue-steps';
 import { ReassessInputs, sourceSeqs } from './reassess-inputs';
 
 export interface ReassessRequest {

@@ -58,8 +58,8 @@ export interface CreateSlackAppOptions {
 }
 
 const GROUP_REFRESH_MS = 10 * 60 * 1000;
-/** How long appends are gathered before the deadline scheduler looks at the log again. */
-const SCHEDULER_NUDGE_MS = 50;
+/** How long appends are gathered before the deadline scheduler and the App Home publisher look at the log again. */
+const APPEND_NUDGE_MS = 50;
 
 export interface SlackApp {
   app: App;
@@ -158,7 +158,7 @@ function createWorkers(
     onRefused: (state, effect, error) => tellAboutRefusedEffect(deps, state, effect, error),
     // an append (a convening, a call) may change what is due next, and what someone's App Home shows; a burst of
     // clicks asks once
-    onNudge: coalescedWithin(SCHEDULER_NUDGE_MS, () => {
+    onNudge: coalescedWithin(APPEND_NUDGE_MS, () => {
       scheduler.nudge();
       homes.nudge();
     }),
