@@ -250,7 +250,7 @@ class Stakeholders {
     out(
       `\nIn the event log: ${living?.progress ? `progress "${living.progress.line}"` : 'no progress'}; ${living?.closed ? `closed ${formatTime(living.closed.at, this.patchcall.displayTimeZone())}` : 'still open'}`,
     );
-    const record = this.patchcall.buildDecisionRecord(DECISION, { exportedBy: owner });
+    const record = await this.patchcall.buildDecisionRecord(DECISION, { exportedBy: owner });
     const timeline = record.timeline.filter((t) => /progress|closed|facts-changed|confirmed/.test(t.type));
     out(`In the exported record's timeline:\n${timeline.map((t) => `  ${t.type}: ${t.summary}`).join('\n')}`);
   }

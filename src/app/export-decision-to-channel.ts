@@ -13,6 +13,7 @@ import { writeTransaction } from '../store/write-transaction';
 import { DecisionEvents, type DecisionState, type RefusedPayload } from '../decisions/decision-model';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, findDecision } from './decision-log';
+import { committed } from './replica-write';
 import type { CurrentMembers } from './decision-positions';
 import { buildDecisionRecord } from './export-decision';
 import { decisionPeople, type PersonName } from './name-people';
@@ -55,50 +56,57 @@ export async function exportDecisionToChannel(
   const allowed =
     request.admins.includes(request.userId) || Object.values(members).some((ids) => ids.includes(request.userId));
   if (!allowed) {
-    state = appendDecisionEvent<RefusedPayload>(ctx, state, DecisionEvents.refused, request.userId, {
-      userId: request.userId,
-      attempted: 'export',
-      reason: NOT_ALLOWED_TO_EXPORT,
-      key: `export:${request.userId}:${request.now.toISOString()}`,
-    });
+    const id = state.id;
+    state = await committed(ctx, () =>
+      appendDecisionEvent<RefusedPayload>(ctx, findDecision(ctx, id), DecisionEvents.refused, request.userId, {
+        userId: request.userId,
+        attempted: 'export',
+        reason: NOT_ALLOWED_TO_EXPORT,
+        key: `export:${request.userId}:${request.now.toISOString()}`,
+      }),
+    );
     return { kind: 'refused', state, reason: NOT_ALLOWED_TO_EXPORT };
   }
   const channel = state.channel?.id;
   if (!channel) return { kind: 'no-channel', state };
 
   const thread = await slack.readThread(channel, decisionPeople(ctx, state.id));
-  const record = buildDecisionRecord(ctx, state.id, {
-    exportedBy: request.userId,
-    slackThread: thread.messages,
-    names: thread.names,
-  });
+  const id = state.id;
+  const record = await committed(
+    ctx,
+    () =>
+      buildDecisionRecord(ctx, id, { exportedBy: request.userId, slackThread: thread.messages, names: thread.names }),
+    { probeFirst: true },
+  );
   const formats: RecordFormat[] = request.format ? [request.format] : ['json', 'html'];
   const coversThroughSeq = record.decisionAtHead.lastSeq;
   // rendered before the write lock is taken: a click's append never waits behind a render
   const rendered = formats.map((format) => ({ format, content: renderRecord(record, format) }));
   const files = new ExportFilesStore(ctx.db);
   // the bytes and the event that names them commit together: the outbox never sees a file it cannot upload
-  return writeTransaction(ctx.db, () => {
-    const named: ExportFile[] = rendered.map(({ format, content }) => ({
-      name: `audit-${state.id}.${format}`,
-      format,
-      title: `Audit record of ${state.id} through event #${coversThroughSeq} (${format.toUpperCase()})`,
-      sha256: files.put(content, request.now),
-    }));
-    const payload: ExportRequestedPayload = {
-      key: `export:${randomUUID()}`,
-      userId: request.userId,
-      channel,
-      coversThroughSeq,
-      files: named,
-    };
-    const requested = appendDecisionEvent(
-      ctx,
-      findDecision(ctx, state.id),
-      RecordEffectEvents.exportRequested,
-      request.userId,
-      payload,
-    );
-    return { kind: 'requested' as const, state: requested, request: payload };
-  });
+  return committed(ctx, () =>
+    writeTransaction(ctx.db, () => {
+      const named: ExportFile[] = rendered.map(({ format, content }) => ({
+        name: `audit-${id}.${format}`,
+        format,
+        title: `Audit record of ${id} through event #${coversThroughSeq} (${format.toUpperCase()})`,
+        sha256: files.put(content, request.now),
+      }));
+      const payload: ExportRequestedPayload = {
+        key: `export:${randomUUID()}`,
+        userId: request.userId,
+        channel,
+        coversThroughSeq,
+        files: named,
+      };
+      const requested = appendDecisionEvent(
+        ctx,
+        findDecision(ctx, id),
+        RecordEffectEvents.exportRequested,
+        request.userId,
+        payload,
+      );
+      return { kind: 'requested' as const, state: requested, request: payload };
+    }),
+  );
 }

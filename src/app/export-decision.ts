@@ -23,6 +23,7 @@ import type { AppContext } from './app-context';
 import { loadBulletin } from './bulletin-queries';
 import { appendDecisionEvent, decisionIds, findDecision } from './decision-log';
 import { writeTransaction } from '../store/write-transaction';
+import { committed } from './replica-write';
 import { displayTimeZone } from './display-zone';
 import { recordPeopleNames, type PersonName } from './name-people';
 
@@ -88,7 +89,7 @@ export function recordExport(
     channel?: string;
     files: { name: string; format: string; content: string; fileId?: string }[];
   },
-): { state: DecisionState; payload: ExportedPayload } {
+): { state: DecisionState; payload: ExportedPayload } | Promise<{ state: DecisionState; payload: ExportedPayload }> {
   const payload: ExportedPayload = {
     userId: request.userId,
     channel: request.channel ?? '',
@@ -101,16 +102,19 @@ export function recordExport(
     coversThroughSeq: record.decisionAtHead.lastSeq,
   };
   // the state read and the event appended under one write lock, so the state returned is the log's
-  const state = writeTransaction(ctx.db, () =>
-    appendDecisionEvent<ExportedPayload>(
-      ctx,
-      findDecision(ctx, record.decision.id),
-      DecisionEvents.exported,
-      request.userId,
-      payload,
-    ),
-  );
-  return { state, payload };
+  // (on a replica, through PostgreSQL: the export is in the log every replica and `audit verify` read)
+  return committed(ctx, () => {
+    const state = writeTransaction(ctx.db, () =>
+      appendDecisionEvent<ExportedPayload>(
+        ctx,
+        findDecision(ctx, record.decision.id),
+        DecisionEvents.exported,
+        request.userId,
+        payload,
+      ),
+    );
+    return { state, payload };
+  });
 }
 
 /** Decisions convened at or after `since` (ISO date), for `export --all`. */

@@ -38,6 +38,7 @@ import { importDocuments, rebuildProjections, type ImportOutcome } from './impor
 import { changeRole, readRoster } from './roles-roster';
 import { storeAnswers } from './store-health';
 import { verifyEventLog } from './verify-event-log';
+import { committed } from './replica-write';
 import type { RulesReload } from './rules-folder';
 import { confirmCall, type ConfirmResult } from './confirm-call';
 import { escalateOverdue } from './escalate-overdue-steps';
@@ -133,7 +134,8 @@ export interface Patchcall {
   ): ConfirmResult | Promise<ConfirmResult>;
   recordProviderAnswer: Awaitable<Bound<typeof recordProviderAnswer>>;
 
-  buildDecisionRecord: Bound<typeof buildDecisionRecord>;
+  /** The record; on a replica it may first name people in the log through PostgreSQL. */
+  buildDecisionRecord: Awaitable<Bound<typeof buildDecisionRecord>>;
   decisionsSince: Bound<typeof decisionsSince>;
   recordExport: Bound<typeof recordExport>;
   decisionPeople: Bound<typeof decisionPeople>;
@@ -230,7 +232,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     confirmCall: (request, currentMembers) => confirmCall(ctx, request, currentMembers),
     recordProviderAnswer: (...args) => recordProviderAnswer(ctx, ...args),
 
-    buildDecisionRecord: (...args) => buildDecisionRecord(ctx, ...args),
+    buildDecisionRecord: (...args) => committed(ctx, () => buildDecisionRecord(ctx, ...args), { probeFirst: true }),
     decisionsSince: (...args) => decisionsSince(ctx, ...args),
     recordExport: (...args) => recordExport(ctx, ...args),
     decisionPeople: (...args) => decisionPeople(ctx, ...args),

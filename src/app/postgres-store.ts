@@ -7,7 +7,6 @@
 import { join } from 'node:path';
 import type pg from 'pg';
 import { ChainVerifier, type ChainVerdict } from '../audit/hash-chain';
-import { checkAnchors, parseAnchors, type AnchorCheck } from '../audit/anchors';
 import { PatchcallError } from '../common/errors';
 import { projectRoot } from '../common/project-root';
 import { readMigrations } from '../store/migrations';
@@ -25,6 +24,7 @@ import {
 } from '../store/postgres/pg-event-log';
 import { PgLogFollower, type FollowerOptions } from '../store/postgres/pg-follower';
 import { PgLeases } from '../store/postgres/pg-leases';
+import { readExportFile } from '../store/postgres/pg-export-files';
 import {
   migratePostgres,
   newestKnownVersion,
@@ -42,6 +42,8 @@ export interface PostgresLog {
   leases: PgLeases;
   /** Follows the log from `afterSeq`: LISTEN for appends, catch up by seq. Stopped by close(). */
   follow<E extends { seq: number } = StoredEvent>(options: FollowerOptions<E>): Promise<PgLogFollower<E>>;
+  /** The bytes of an audit record file named in the log, checked against its digest (undefined when missing). */
+  exportFile(sha256: string): Promise<string | undefined>;
   /** The database answers (`/readyz`). */
   reachable(): Promise<boolean>;
   close(): Promise<void>;
@@ -64,6 +66,7 @@ export async function openPostgresLog(
   return {
     log,
     leases: new PgLeases(pool),
+    exportFile: (sha256) => readExportFile(pool, sha256),
     async follow<E extends { seq: number } = StoredEvent>(followOptions: FollowerOptions<E>) {
       const follower = new PgLogFollower<E>(url, log, followOptions);
       followers.push(follower as unknown as PgLogFollower);
@@ -264,24 +267,14 @@ async function guaranteeWarnings(client: pg.ClientBase): Promise<string[]> {
   return warnings;
 }
 
-export interface PostgresVerdict {
-  chain: ChainVerdict;
-  anchors?: AnchorCheck;
-}
-
-/** `patchcall audit verify` on PostgreSQL: the same chain walk and anchor check as on SQLite. */
-export async function verifyPostgresLog(url: string, readAnchors?: () => unknown): Promise<PostgresVerdict> {
+/**
+ * `patchcall audit verify` on a PostgreSQL log that a replica cannot follow (it refuses an event that does not match
+ * its hash): the chain walked there, for the same report as on SQLite.
+ */
+export async function verifyPostgresLog(url: string): Promise<{ chain: ChainVerdict }> {
   const opened = await guard(url, () => openPostgresLog(url, { poolSize: 2 }));
   try {
-    const chain = await opened.log.verify();
-    if (!chain.ok || !readAnchors) return { chain };
-    const anchors = parseAnchors(readAnchors());
-    const hashes = new Map<number, string>();
-    for (const anchor of anchors) {
-      const hash = await opened.log.hashAt(anchor.seq);
-      if (hash) hashes.set(anchor.seq, hash);
-    }
-    return { chain, anchors: checkAnchors(anchors, (seq) => hashes.get(seq), chain.headSeq) };
+    return { chain: await opened.log.verify() };
   } finally {
     await opened.close();
   }

@@ -164,7 +164,8 @@ export class RecordOutbox extends SweepWorker {
       }
       case 'upload': {
         const { file } = effect;
-        const content = this.files.get(file.sha256);
+        // on a replica the bytes live in PostgreSQL, written with the request by whichever replica took it
+        const content = this.files.get(file.sha256) ?? (await this.ctx.replica?.exportFile(file.sha256));
         if (content === undefined) throw new EffectRefused('file_content_missing');
         const found = effect.look ? await this.slack.findUpload(effect.channel, file) : undefined;
         if (!found && !effect.look)

@@ -14,9 +14,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GENESIS_HASH, type ChainedEvent } from '../audit/hash-chain';
+import { GENESIS_HASH, type ChainedEvent, type ChainVerdict } from '../audit/hash-chain';
 import { PatchcallError } from '../common/errors';
 import { ReplicaLog } from '../store/replica-log';
+import { ExportFilesStore, type ExportFileRow } from '../store/export-files-store';
+import { RecordEffectEvents, type ExportRequestedPayload } from '../audit/record-effects';
 import { writeTransaction } from '../store/write-transaction';
 import { openAppContext, type AppContext, type OpenAppContextOptions } from './app-context';
 import type { ImportBatch } from './formats';
@@ -44,6 +46,13 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/** The digests of the record files that export requests among `events` name. */
+function namedFiles(events: readonly ChainedEvent[]): string[] {
+  return events
+    .filter((event) => event.type === RecordEffectEvents.exportRequested)
+    .flatMap((event) => (JSON.parse(event.payloadJson) as ExportRequestedPayload).files.map((file) => file.sha256));
+}
+
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class ReplicaStore implements ReplicaPort {
@@ -59,7 +68,7 @@ export class ReplicaStore implements ReplicaPort {
 
   private constructor(
     readonly ctx: AppContext,
-    private readonly pg: PostgresLog,
+    readonly pg: PostgresLog,
     private readonly local: ReplicaLog,
     private readonly onError: (error: unknown) => void,
     private readonly tempDir: string | undefined,
@@ -110,6 +119,23 @@ export class ReplicaStore implements ReplicaPort {
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  verifyShared(): Promise<ChainVerdict> {
+    return this.pg.log.verify();
+  }
+
+  async sharedHashes(seqs: readonly number[]): Promise<Map<number, string>> {
+    const hashes = new Map<number, string>();
+    for (const seq of new Set(seqs)) {
+      const hash = await this.pg.log.hashAt(seq);
+      if (hash) hashes.set(seq, hash);
+    }
+    return hashes;
+  }
+
+  exportFile(sha256: string): Promise<string | undefined> {
+    return this.pg.exportFile(sha256);
   }
 
   /** Called with the events that came into the copy (from any replica, this one included), in order. */
@@ -169,6 +195,7 @@ export class ReplicaStore implements ReplicaPort {
         const group = this.queue.splice(0, MAX_GROUP);
         let settled: Settled[] = [];
         let rows: ChainedEvent[] = [];
+        let files: ExportFileRow[] = [];
         try {
           await this.pg.log.transaction(
             async (tx) => {
@@ -186,8 +213,9 @@ export class ReplicaStore implements ReplicaPort {
                   'CHAIN_BROKEN',
                   `the replica cache is at #${this.localSeq()} after catching up to PostgreSQL's head #${tx.head.seq}; nothing was written`,
                 );
-              ({ settled, rows } = this.runLocally(group.map((pending) => pending.work)));
+              ({ settled, rows, files } = this.runLocally(group.map((pending) => pending.work)));
               await tx.appendChained(rows);
+              await tx.putExportFiles(files);
             },
             { readAfter: () => this.localSeq() },
           );
@@ -212,8 +240,11 @@ export class ReplicaStore implements ReplicaPort {
     }
   }
 
-  /** The use cases on the copy, each in a savepoint; what they appended, then everything rolled back. */
-  private runLocally(works: (() => unknown)[]): { settled: Settled[]; rows: ChainedEvent[] } {
+  /**
+   * The use cases on the copy, each in a savepoint; what they appended (with the bytes of the record files those
+   * events name, which live in PostgreSQL), then everything rolled back.
+   */
+  private runLocally(works: (() => unknown)[]): { settled: Settled[]; rows: ChainedEvent[]; files: ExportFileRow[] } {
     const db = this.ctx.db;
     const from = this.localSeq() + 1;
     db.exec('BEGIN IMMEDIATE');
@@ -234,7 +265,8 @@ export class ReplicaStore implements ReplicaPort {
             return { ok: false, error };
           }
         });
-        return { settled, rows: [...this.ctx.events.chainBetween(from, Number.MAX_SAFE_INTEGER)] };
+        const rows = [...this.ctx.events.chainBetween(from, Number.MAX_SAFE_INTEGER)];
+        return { settled, rows, files: new ExportFilesStore(db).rows(namedFiles(rows)) };
       });
     } finally {
       this.runningLocally = false;

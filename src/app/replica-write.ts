@@ -3,6 +3,7 @@
  * synchronously. On a PostgreSQL replica (src/app/replica-store.ts) it runs under PostgreSQL's append lock on an
  * up-to-date local copy, and resolves once PostgreSQL has committed it: callers `await` the result either way.
  */
+import type { ChainVerdict } from '../audit/hash-chain';
 import type { OutboxStore } from '../store/outbox-store';
 
 /** Who works on what, shared by every process on the store (the lease says who, the log says what). */
@@ -22,11 +23,24 @@ export interface ReplicaPort {
   /** True while a `probeFirst` write runs on the copy only (what it appends is rolled back: nothing to report). */
   readonly probing: boolean;
   leases: WorkLeases;
+  /** The shared log's own chain, walked where it is kept (PostgreSQL is the truth; the copy is a cache). */
+  verifyShared(): Promise<ChainVerdict>;
+  /** The hashes of these events in the shared log (those it holds). */
+  sharedHashes(seqs: readonly number[]): Promise<Map<number, string>>;
+  /** The bytes of an audit record file another replica (or this one) asked to upload, from the shared store. */
+  exportFile(sha256: string): Promise<string | undefined>;
 }
 
-/** Runs a synchronous write: at once on SQLite, through PostgreSQL on a replica. */
-export function committed<T>(ctx: { replica?: ReplicaPort }, work: () => T): T | Promise<T> {
-  return ctx.replica ? ctx.replica.write(work) : work();
+/**
+ * Runs a synchronous write: at once on SQLite, through PostgreSQL on a replica. `probeFirst` for work that mostly
+ * only reads (building a record that names people only when a name is new).
+ */
+export function committed<T>(
+  ctx: { replica?: ReplicaPort },
+  work: () => T,
+  options: { probeFirst?: boolean } = {},
+): T | Promise<T> {
+  return ctx.replica ? ctx.replica.write(work, options) : work();
 }
 
 /** The replica's PostgreSQL leases, or the SQLite lease table beside the log. */

@@ -1,6 +1,6 @@
 /** The `patchcall` command line: parses arguments, runs one command, maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
-import { openPatchcall } from '../app/patchcall';
+import { openChosenStore } from '../app/open-store';
 import { isPatchcallError, PatchcallError } from '../common/errors';
 import { readIsoDate } from '../common/dates';
 import { clockOptions } from '../common/simulated-clock';
@@ -19,7 +19,6 @@ import { registerExport } from './commands/export';
 import { registerDecisions } from './commands/decisions';
 import { textStyle } from './output';
 import { versionInfo } from '../app/version-info';
-import { refuseStoreNotYetOnPostgres } from '../app/store-choice';
 import { registerDb } from './commands/db';
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -43,25 +42,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           ...(options.at ? { asOf: clock!() } : {}),
           rehearsal,
         };
-        if (config.databaseUrl) {
-          // rebuilding tables is a repair of one SQLite file; a replica's copy is rebuilt by deleting it
-          if (access === 'audit') refuseStoreNotYetOnPostgres('this command');
-          // a replica's copy of the log, caught up at open; writes go through PostgreSQL (loaded only here)
-          const { openReplicaPatchcall } = await import('../app/replica-patchcall');
-          const replica = await openReplicaPatchcall({
-            ...storeOptions,
-            url: config.databaseUrl,
-            ...(config.replicaCache ? { cachePath: config.replicaCache } : {}),
-          });
-          closers.push(replica.close);
-          return replica.patchcall;
-        }
-        const patchcall = openPatchcall({
+        const { patchcall, close } = await openChosenStore({
           ...storeOptions,
+          ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+          ...(config.replicaCache ? { replicaCache: config.replicaCache } : {}),
           mustExist: access !== 'write',
           checkTables: access === 'read',
         });
-        closers.push(async () => patchcall.close());
+        closers.push(close);
         return patchcall;
       },
       print(options, json, human) {

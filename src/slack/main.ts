@@ -1,5 +1,5 @@
 /** `npm start`: reads the settings, opens the store and runs the Slack app until SIGINT/SIGTERM. */
-import { openPatchcall, type Patchcall } from '../app/patchcall';
+import { openChosenStore } from '../app/open-store';
 import { isPatchcallError } from '../common/errors';
 import { createSlackApp, SLACK_EVENTS_PATH, type SlackApp } from './create-slack-app';
 import { createLogger, type Logger } from '../logging/logger';
@@ -29,30 +29,22 @@ export async function main(
       },
       'rehearsal: every event written is marked as a rehearsal',
     );
-  let patchcall: Patchcall | undefined;
-  let closeStore = async () => patchcall?.close();
+  let closeStore = async (): Promise<void> => undefined;
   let slackApp: SlackApp;
   try {
-    const storeOptions = {
+    const chosen = await openChosenStore({
       dbPath: config.dbPath,
       ...clockOptions(config),
       busyTimeoutMs: config.busyTimeoutMs,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       ...(config.signingKeyPath ? { signingKeyPath: config.signingKeyPath } : {}),
-    };
-    if (config.databaseUrl) {
       // one replica of several on one PostgreSQL log (docs/postgres.md)
-      // loaded only here, so the SQLite app never loads pg
-      const { openReplicaPatchcall } = await import('../app/replica-patchcall');
-      const replica = await openReplicaPatchcall({
-        ...storeOptions,
-        url: config.databaseUrl,
-        ...(config.replicaCache ? { cachePath: config.replicaCache } : {}),
-        onError: (error) => logger.warn({ err: (error as Error).message }, 'following the PostgreSQL log failed'),
-      });
-      patchcall = replica.patchcall;
-      closeStore = replica.close;
-    } else patchcall = openPatchcall(storeOptions);
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+      ...(config.replicaCache ? { replicaCache: config.replicaCache } : {}),
+      onError: (error) => logger.warn({ err: (error as Error).message }, 'following the PostgreSQL log failed'),
+    });
+    closeStore = chosen.close;
+    const patchcall = chosen.patchcall;
     slackApp = await createSlackApp({ config, patchcall, logger });
   } catch (error) {
     await closeStore();

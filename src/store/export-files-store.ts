@@ -6,6 +6,13 @@ export function sha256Of(content: string): string {
   return createHash('sha256').update(content, 'utf8').digest('hex');
 }
 
+/** A file as stored, for copying it to another store (a replica's write sends it to PostgreSQL). */
+export interface ExportFileRow {
+  sha256: string;
+  content: Buffer;
+  createdAt: string;
+}
+
 export class ExportFilesStore {
   constructor(private readonly db: Database.Database) {}
 
@@ -24,5 +31,16 @@ export class ExportFilesStore {
       { content: Buffer } | undefined;
     const content = row?.content.toString('utf8');
     return content !== undefined && sha256Of(content) === sha256 ? content : undefined;
+  }
+
+  /** The rows stored under these digests (those present). */
+  rows(sha256s: readonly string[]): ExportFileRow[] {
+    const select = this.db.prepare(
+      'SELECT sha256, content, created_at AS createdAt FROM export_files WHERE sha256 = ?',
+    );
+    return sha256s.flatMap((sha256) => {
+      const row = select.get(sha256) as ExportFileRow | undefined;
+      return row ? [row] : [];
+    });
   }
 }

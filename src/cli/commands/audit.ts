@@ -6,6 +6,9 @@ import { readDocumentFile } from '../../app/read-document';
 import { globalOptions, type CliRuntime, type GlobalOptions } from '../cli-io';
 import type { ChainVerdict } from '../../audit/hash-chain';
 import { verifyExport } from './audit-verify-export';
+import type { Patchcall } from '../../app/patchcall';
+import type { EventLogVerdict, VerifyEventLogOptions } from '../../app/verify-event-log';
+import { isPatchcallError } from '../../common/errors';
 
 interface VerifyOptions {
   export?: string;
@@ -32,14 +35,11 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     .action(async (options: VerifyOptions, command: Command) => {
       const global = globalOptions(command);
       if (options.export) return verifyExport(runtime, global, options.export, options);
-      if (runtime.config.databaseUrl) return verifyOnPostgres(runtime, global, runtime.config.databaseUrl, options);
       const {
         chain: verdict,
         tables,
         anchors,
-      } = await (
-        await runtime.open(global, 'audit')
-      ).verifyEventLog({
+      } = await verifyStore(runtime, global, {
         ...(options.anchors ? { readAnchors: () => readAnchorFile(runtime, options.anchors!) } : {}),
         ...(options.quick ? { quick: true } : {}),
       });
@@ -64,25 +64,28 @@ export function registerAudit(program: Command, runtime: CliRuntime): void {
     });
 }
 
-/** On PostgreSQL the chain and the anchors; the lookup tables live in SQLite only so far (docs/postgres.md). */
-async function verifyOnPostgres(
+/**
+ * Either store, one report. A replica refuses to follow a PostgreSQL log whose event does not match its hash, so
+ * when it cannot open for that reason the chain is walked in PostgreSQL itself to say where it breaks.
+ */
+async function verifyStore(
   runtime: CliRuntime,
   global: GlobalOptions,
-  url: string,
-  options: VerifyOptions,
-): Promise<void> {
-  // loaded only here: the SQLite commands do without the PostgreSQL driver
-  const { verifyPostgresLog } = await import('../../app/postgres-store');
-  const { chain, anchors } = await verifyPostgresLog(
-    url,
-    options.anchors ? () => readAnchorFile(runtime, options.anchors!) : undefined,
-  );
-  if (!chain.ok || (anchors && !anchors.ok)) runtime.fail(1);
-  runtime.print(
-    global,
-    { ...chain, ...(anchors ? { anchors } : {}) },
-    () => [...describeChain(chain), ...(anchors ? describeAnchors(anchors) : [])].join('\n') + '\n',
-  );
+  options: VerifyEventLogOptions,
+): Promise<EventLogVerdict> {
+  let patchcall: Patchcall;
+  try {
+    patchcall = await runtime.open(global, 'audit');
+  } catch (error) {
+    const url = runtime.config.databaseUrl;
+    if (!url || !isPatchcallError(error) || error.code !== 'CHAIN_BROKEN') throw error;
+    // loaded only here: the SQLite commands do without the PostgreSQL driver
+    const { verifyPostgresLog } = await import('../../app/postgres-store');
+    const { chain } = await verifyPostgresLog(url);
+    if (chain.ok) throw error;
+    return { chain };
+  }
+  return patchcall.verifyEventLog(options);
 }
 
 function describeChain(verdict: ChainVerdict): string[] {

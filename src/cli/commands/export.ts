@@ -8,7 +8,6 @@ import type { PersonName } from '../../app/name-people';
 import type { SlackMessage } from '../../audit/audit-record';
 import { RECORD_FORMATS, renderRecord, type RecordFormat } from '../../app/contract';
 import { PatchcallError } from '../../common/errors';
-import { refuseStoreNotYetOnPostgres } from '../../app/store-choice';
 import { readIsoDate } from '../../common/dates';
 import { fetchSlackProfiles, fetchSlackThread } from '../../slack/fetch-slack-thread';
 import { globalOptions, type CliRuntime } from '../cli-io';
@@ -40,8 +39,6 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
           'USAGE',
           `--format must be one of ${RECORD_FORMATS.join(', ')}, not "${options.format}"`,
         );
-      // an export is recorded as an event, and that write is not routed through PostgreSQL yet
-      if (runtime.config.databaseUrl) refuseStoreNotYetOnPostgres('patchcall export');
       const patchcall = await runtime.open(global);
       const actor = `cli:${runtime.io.user}`;
       const exporter: Record<string, PersonName> = {
@@ -50,7 +47,7 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
       if (options.all) return exportAll(patchcall, runtime, options, actor, exporter);
       if (!decision) throw new PatchcallError('USAGE', 'name a decision to export, or use --all --out <folder>');
       const thread = await slackThreadFor(runtime.io.env, patchcall, decision);
-      const record = patchcall.buildDecisionRecord(decision, {
+      const record = await patchcall.buildDecisionRecord(decision, {
         exportedBy: actor,
         slackThread: thread.slackThread ?? [],
         names: { ...thread.names, ...exporter },
@@ -61,7 +58,7 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
         writeFileSync(options.out, text);
         runtime.io.stderr(`wrote ${options.out}\n`);
       } else runtime.io.stdout(text);
-      patchcall.recordExport(record, { userId: actor, files: [{ name, format, content: text }] });
+      await patchcall.recordExport(record, { userId: actor, files: [{ name, format, content: text }] });
     });
 }
 
@@ -83,7 +80,7 @@ async function exportAll(
   const index: string[][] = [['decision', 'bulletin', 'status', 'convened_at', 'call', 'file_json', 'file_html']];
   for (const id of patchcall.decisionsSince(since)) {
     const thread = await slackThreadFor(runtime.io.env, patchcall, id);
-    const record = patchcall.buildDecisionRecord(id, {
+    const record = await patchcall.buildDecisionRecord(id, {
       exportedBy: actor,
       slackThread: thread.slackThread ?? [],
       names: { ...thread.names, ...exporter },
@@ -95,7 +92,7 @@ async function exportAll(
       content: renderRecord(record, format),
     }));
     for (const file of files) writeFileSync(join(options.out, file.name), file.content);
-    patchcall.recordExport(record, { userId: actor, files });
+    await patchcall.recordExport(record, { userId: actor, files });
     index.push([
       id,
       record.decision.bulletinId,

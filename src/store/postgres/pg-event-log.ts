@@ -21,6 +21,8 @@ import {
 } from '../../audit/hash-chain';
 import type { EventFilter, NewEvent, StoredEvent } from '../event-log';
 import { isTransient, redact } from './pg-pool';
+import type { ExportFileRow } from '../export-files-store';
+import { insertExportFiles } from './pg-export-files';
 
 /** pg_advisory_xact_lock key that serialises appends (one database holds one patchcall log). */
 export const APPEND_LOCK = 7_162_016;
@@ -112,6 +114,11 @@ export class PgAppendTransaction {
     }
     await insertRows(this.client, columns);
     this.current = { seq, hash };
+  }
+
+  /** The bytes of the audit record files the appended events name, in the same transaction (shared by replicas). */
+  async putExportFiles(files: readonly ExportFileRow[]): Promise<void> {
+    await insertExportFiles(this.client, files);
   }
 
   async appendPrepared(events: readonly PreparedEvent[]): Promise<StoredEvent[]> {
