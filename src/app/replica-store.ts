@@ -11,8 +11,7 @@
  *   come into the copy like any other. So the copy only ever holds committed events, and a caller's promise
  *   resolves (a click is acked) only after PostgreSQL's commit. Writes arriving together share one transaction.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENESIS_HASH, type ChainedEvent, type ChainVerdict } from '../audit/hash-chain';
 import { PatchcallError } from '../common/errors';
@@ -25,6 +24,7 @@ import type { ImportBatch } from './formats';
 import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
 import { projectBatch } from './project-batch';
+import { newTempCopyFolder } from './replica-temp-copy';
 import type { ReplicaPort, WorkLeases } from './replica-write';
 import { defaultSigningKeyPath } from './signing-key';
 
@@ -88,7 +88,7 @@ export class ReplicaStore implements ReplicaPort {
   static async open(options: ReplicaOptions): Promise<ReplicaStore> {
     const { url, cachePath, onError, dbPath, ...contextOptions } = options;
     const pg = await openPostgresLog(url, { busyTimeoutMs: options.busyTimeoutMs ?? 15_000 });
-    const tempDir = cachePath ? undefined : mkdtempSync(join(tmpdir(), 'patchcall-replica-'));
+    const tempDir = cachePath ? undefined : newTempCopyFolder();
     let ctx: AppContext | undefined;
     try {
       ctx = openAppContext({
