@@ -60,23 +60,45 @@ export interface ImportOptions {
 }
 
 export function importDocuments(ctx: AppContext, inputs: ImportInput[], options: ImportOptions): ImportOutcome[] {
+  return recordParsedImport(ctx, parseImport(ctx, inputs, options), options);
+}
+
+/**
+ * Reads and checks every input whole, before anything is stored: nothing here depends on the log, so on PostgreSQL
+ * this runs before the append lock is taken (src/app/patchcall.ts) and a large file never holds the other replicas up.
+ */
+export function parseImport(ctx: AppContext, inputs: ImportInput[], options: ImportOptions): ParsedImport {
   if (options.name !== undefined && !FILTER_NAME.test(options.name))
     throw new PatchcallError(
       'USAGE',
       `--name takes a filter name of letters, digits and _ . : - (as the network description writes it), not "${options.name}"`,
     );
-  const parsed = parseInputs(ctx, inputs, options);
-  const filterNames = new Set([
-    ...loadFilters(ctx.db).map((f) => f.name),
-    ...parsed.flatMap(({ batch }) => (batch.kind === 'filters' ? batch.filters.map((f) => f.name) : [])),
-  ]);
-  for (const { batch } of parsed) if (batch.kind === 'network') refuseUnknownFilters(batch.network, filterNames);
+  return {
+    parsed: parseInputs(ctx, inputs, options),
+    bytes: inputs.reduce((sum, input) => sum + input.bytes.length, 0),
+  };
+}
 
+/**
+ * Records what `parseImport` read, all or nothing, under the write lock. What depends on the log is decided here,
+ * against the head as of the lock: the filters a network description names, and which documents are repeats.
+ */
+export function recordParsedImport(
+  ctx: AppContext,
+  parsedImport: ParsedImport,
+  options: ImportOptions,
+): ImportOutcome[] {
+  const { parsed } = parsedImport;
   return writeTransaction(
     ctx.db,
     () => {
       // the tables are checked inside the write lock: nothing is projected onto tables that disagree with the log
       assertTablesMatchLog(ctx);
+      const filterNames = new Set([
+        ...loadFilters(ctx.db).map((f) => f.name),
+        ...parsed.flatMap(({ batch }) => (batch.kind === 'filters' ? batch.filters.map((f) => f.name) : [])),
+      ]);
+      for (const { batch } of parsed) if (batch.kind === 'network') refuseUnknownFilters(batch.network, filterNames);
       const outcomes = parsed.map((document, i): ImportOutcome => {
         const outcome = recordDocument(ctx, document, options);
         if (outcome.status === 'imported') options.onProgress?.('store', i + 1, parsed.length);
@@ -91,8 +113,14 @@ export function importDocuments(ctx: AppContext, inputs: ImportInput[], options:
         );
       return outcomes;
     },
-    { sizeHint: inputs.reduce((sum, input) => sum + input.bytes.length, 0) },
+    { sizeHint: parsedImport.bytes },
   );
+}
+
+/** Inputs read and checked, not yet stored. */
+export interface ParsedImport {
+  parsed: ParsedInput[];
+  bytes: number;
 }
 
 interface ParsedInput {

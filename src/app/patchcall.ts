@@ -34,7 +34,13 @@ import { displayTimeZone } from './display-zone';
 import { decisionPeople } from './name-people';
 import { exportDecisionToChannel } from './export-decision-to-channel';
 import { bulletinExposure } from './exposure-queries';
-import { importDocuments, rebuildProjections, type ImportOutcome } from './import-documents';
+import {
+  type importDocuments,
+  parseImport,
+  rebuildProjections,
+  recordParsedImport,
+  type ImportOutcome,
+} from './import-documents';
 import { changeRole, readRoster } from './roles-roster';
 import { storeAnswers } from './store-health';
 import { verifyEventLog } from './verify-event-log';
@@ -160,6 +166,15 @@ export function openPatchcall(options: Parameters<typeof openAppContext>[0] & Pa
   return patchcallOver(openAppContext(options), options);
 }
 
+/** Parsed before the write: on a replica, outside PostgreSQL's append lock (it waits only to append). */
+function importThenCommit(
+  ctx: AppContext,
+  ...[inputs, options]: Parameters<Bound<typeof importDocuments>>
+): ImportOutcome[] | Promise<ImportOutcome[]> {
+  const parsed = parseImport(ctx, inputs, options);
+  return committed(ctx, () => recordParsedImport(ctx, parsed, options));
+}
+
 /** Binds the use cases to a context that is already open (tests keep the context to look into the log). */
 export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): Patchcall {
   const assess = options.assess ?? assessForDecision;
@@ -175,7 +190,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     matchBulletinAssets: (...args) => matchBulletinAssets(ctx, ...args),
     bulletinExposure: (...args) => bulletinExposure(ctx, ...args),
     assessBulletin: (...args) => assessBulletin(ctx, ...args),
-    importDocuments: (...args) => importDocuments(ctx, ...args),
+    importDocuments: (...args) => importThenCommit(ctx, ...args),
     rebuildProjections: () => rebuildProjections(ctx),
 
     listDecisions: () => listDecisions(ctx),

@@ -6,7 +6,6 @@
 import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
 import type { recordProviderAnswer } from './provider-requests';
-import type { ImportOutcome } from './import-documents';
 import type { recordPosition } from './decision-positions';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
@@ -28,7 +27,6 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
     recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
-    importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
     requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload),
     recordProviderAnswer: (...args) =>
       replica.write(() => base.recordProviderAnswer(...args) as ReturnType<typeof recordProviderAnswer>),

@@ -190,7 +190,7 @@ describe('the PostgreSQL event log', () => {
     const appUrl = ownerUrl.replace('patchcall_owner@', 'patchcall_app@');
     await server.admin(`REVOKE ALL ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" FROM PUBLIC`);
     await server.admin(`GRANT CONNECT ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" TO patchcall_app`);
-    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(7);
+    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(11);
 
     const app = await openPostgresLog(appUrl);
     try {
@@ -202,9 +202,14 @@ describe('the PostgreSQL event log', () => {
           message: 'permission denied for table events',
         });
       await expect(query(appUrl, 'ALTER TABLE events DISABLE TRIGGER USER')).rejects.toThrow('must be owner');
+      // the bytes of audit records: written once beside the request that names them, never changed
+      const sha = 'a'.repeat(64);
+      await query(appUrl, `INSERT INTO export_files VALUES ('${sha}', 'x', '2026-12-06T10:00:00Z')`);
+      for (const sql of ["UPDATE export_files SET content = 'y'", 'DELETE FROM export_files'])
+        await expect(query(appUrl, sql)).rejects.toMatchObject({ code: '42501' });
       await expect(query(appUrl, 'CREATE TABLE sneaky (x int)')).rejects.toThrow('permission denied for schema public');
       const check = await checkStore({ url: appUrl });
-      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 7, warnings: [] });
+      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 11, warnings: [] });
       expect((await checkStore({ url: ownerUrl })).warnings).toEqual([
         expect.stringContaining('this role owns the events table'),
       ]);
@@ -216,7 +221,7 @@ describe('the PostgreSQL event log', () => {
   test('the application role cannot migrate; an unmigrated database is refused with what to run', async () => {
     const url = await postgres.freshDatabase();
     await expect(openPostgresLog(url)).rejects.toThrow(
-      /schema version 0, this patchcall needs 7: run `patchcall db migrate`/,
+      /schema version 0, this patchcall needs 11: run `patchcall db migrate`/,
     );
   });
 
