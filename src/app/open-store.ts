@@ -32,10 +32,12 @@ export async function openChosenStore(options: ChosenStoreOptions): Promise<Chos
     });
     return { patchcall, store: 'sqlite', close: async () => patchcall.close() };
   }
-  // a replica's copy is always caught up and checked at open: mustExist and checkTables concern a SQLite file only
+  // the copy is made or caught up at open (mustExist concerns a SQLite file); its tables are checked like the file's,
+  // except by the commands that report or repair them
   const { openReplicaPatchcall } = await import('./replica-patchcall');
   const replica = await openReplicaPatchcall({
     ...common,
+    ...(checkTables !== undefined ? { checkTables } : {}),
     url: databaseUrl,
     ...(replicaCache ? { cachePath: replicaCache } : {}),
     ...(onError ? { onError } : {}),

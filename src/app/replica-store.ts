@@ -30,7 +30,7 @@ import { defaultSigningKeyPath } from './signing-key';
 
 const MAX_GROUP = 200;
 
-export interface ReplicaOptions extends Omit<OpenAppContextOptions, 'dbPath' | 'mustExist' | 'checkTables'> {
+export interface ReplicaOptions extends Omit<OpenAppContextOptions, 'dbPath' | 'mustExist'> {
   url: string;
   /** The SQLite setting (PATCHCALL_DB): the signing key is looked for beside it unless signingKeyPath says. */
   dbPath: string;

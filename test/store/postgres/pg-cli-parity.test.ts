@@ -4,7 +4,7 @@
  * triggers); `export` and `audit rebuild` run on PostgreSQL; `/patch export` on one replica is uploaded by another's
  * record outbox with the bytes the log names, and the export is in the log every replica reads.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -73,6 +73,22 @@ describe('audit verify, the same on both stores', () => {
     const report = (await patchcall(['--json', 'audit', 'verify'], { env })).json();
     expect(report).toMatchObject({ ok: true, tables: { ok: true } });
     expect(report.tables.checked).toBeGreaterThan(5);
+
+    // anchors as posted to the audit channel: one that matches, then one whose hash is not the log's
+    const { headSeq, headHash } = report as { headSeq: number; headHash: string };
+    const anchors = join(tempDbPath(), '..', 'anchors.txt');
+    const head = `patchcall anchor: seq=${headSeq} hash=${headHash}\n`;
+    for (const [text, code] of [
+      [head, 0],
+      [`patchcall anchor: seq=2 hash=${'0'.repeat(64)}\n${head}`, 1],
+    ] as const) {
+      writeFileSync(anchors, text);
+      const args = ['--json', 'audit', 'verify', '--anchors', anchors];
+      const onSqlite = await patchcall(['--db', dbPath, ...args]);
+      const onPostgres = await patchcall(args, { env });
+      expect(onSqlite.code).toBe(code);
+      expect({ code: onPostgres.code, stdout: onPostgres.stdout }).toEqual({ code, stdout: onSqlite.stdout });
+    }
   });
 
   test('a payload rewritten behind the triggers is reported BROKEN at the same event with exit 1, as on SQLite', async () => {
@@ -158,6 +174,30 @@ describe('export and audit rebuild on PostgreSQL', () => {
     const verify = await patchcall(['--json', 'audit', 'verify'], { env });
     expect(verify.code).toBe(0);
     expect(verify.json()).toMatchObject({ ok: true, tables: { ok: true } });
+  });
+
+  test('a kept replica cache whose lookup table was changed: audit verify says so, audit rebuild repairs it', async () => {
+    const { dbPath, env } = await seedBoth();
+    const cache = join(tempDbPath(), '..', 'replica-cache.db');
+    const cached = { ...env, PATCHCALL_REPLICA_CACHE: cache };
+    expect((await patchcall(['--json', 'audit', 'verify'], { env: cached })).code).toBe(0);
+    const db = new Database(cache);
+    db.exec('DELETE FROM inventory_assets WHERE rowid = (SELECT min(rowid) FROM inventory_assets)');
+    db.close();
+    // a command that reads refuses to answer from it, as from a SQLite file
+    const refused = await patchcall(['assets'], { env: cached });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('disagree with the event log');
+
+    const differs = await patchcall(['--json', 'audit', 'verify'], { env: cached });
+    expect(differs.code).toBe(1);
+    expect(differs.json()).toMatchObject({ ok: true, tables: { ok: false } });
+    expect(JSON.stringify(differs.json().tables)).toContain('inventory_assets');
+    expect((await patchcall(['audit', 'rebuild'], { env: cached })).code).toBe(0);
+    const repaired = await patchcall(['--json', 'audit', 'verify'], { env: cached });
+    expect(repaired.code).toBe(0);
+    const onSqlite = await patchcall(['--db', dbPath, '--json', 'audit', 'verify']);
+    expect(repaired.stdout).toBe(onSqlite.stdout);
   });
 
   test('/patch export on one replica: another replica uploads exactly the bytes, and the export is on the record', async () => {
