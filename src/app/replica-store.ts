@@ -68,7 +68,7 @@ export class ReplicaStore implements ReplicaPort {
 
   private constructor(
     readonly ctx: AppContext,
-    readonly pg: PostgresLog,
+    private readonly pg: PostgresLog,
     private readonly local: ReplicaLog,
     private readonly onError: (error: unknown) => void,
     private readonly tempDir: string | undefined,
