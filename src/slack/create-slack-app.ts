@@ -182,6 +182,7 @@ function createWorkers(
     ...options.outbox,
     ...(options.homeSweepMs ? { sweepMs: options.homeSweepMs } : {}),
     logger,
+    members: () => membership.current(),
   });
   const membership = patchcall.roleMembership(gateway, logger, {
     ...(options.groupAnswerTtlMs !== undefined ? { answerTtlMs: options.groupAnswerTtlMs } : {}),

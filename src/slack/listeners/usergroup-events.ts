@@ -1,4 +1,7 @@
-/** Slack tells us when a user group changes; the membership cache takes it in, so role checks never ask Slack. */
+/**
+ * Slack tells us when a user group changes; the membership cache takes it in, so role checks never ask Slack, and
+ * the Homes of the people who joined or left a role's group are published again.
+ */
 import type { App } from '@slack/bolt';
 import type { DecisionServices } from './decision-services';
 
@@ -13,16 +16,18 @@ interface SubteamMembersChanged {
 }
 
 export function registerUsergroupEvents(app: App, services: DecisionServices): void {
-  const { membership } = services.deps;
+  const { membership, homes } = services.deps;
   app.event('subteam_updated', async ({ event }) => {
     const subteam = (event as SubteamUpdated).subteam;
     // the event lists members only for small groups; otherwise ask Slack (events are acked before listeners run)
     if (subteam?.id && subteam.users) membership.groupUpdated(subteam.id, subteam.users);
     else if (subteam?.id) await membership.refresh([subteam.id]);
+    homes.nudge();
   });
   app.event('subteam_members_changed', async ({ event }) => {
     const change = event as SubteamMembersChanged;
     if (change.subteam_id)
       membership.groupMembersChanged(change.subteam_id, change.added_users ?? [], change.removed_users ?? []);
+    homes.nudge();
   });
 }

@@ -86,6 +86,34 @@ describe('App Home pushed', () => {
     expect(h.standIn.calls('views.publish')).toHaveLength(before);
   });
 
+  it("reaches a person who joins a role's user group after convening, with the position they now owe", async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    const newcomer = 'U0SYS0003';
+    h.standIn.addUser({ id: newcomer, name: 'sys3' });
+    await h.command('open MS08-067');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    await eventually(() => latest(PEOPLE.sys1).includes('your position as sysadmin is still owed'), 'sys1');
+    await settled();
+    expect(loadDecision(h.ctx, 'MS08-067').members.sysadmin).not.toContain(newcomer);
+    expect(published(newcomer)).toEqual([]);
+
+    // Slack says the sysadmins' group gained a member: nobody opened the tab, nobody named them in the roster
+    const response = await h.event({
+      type: 'subteam_members_changed',
+      subteam_id: 'S0SYSADMIN',
+      added_users: [newcomer],
+      added_users_count: 1,
+      removed_users: [],
+      removed_users_count: 0,
+      event_ts: '1224792000.000100',
+    });
+    expect(response.status).toBe(200);
+    await eventually(() => latest(newcomer).includes('your position as sysadmin is still owed'), "the newcomer's Home");
+    expect(latest(newcomer)).toContain('Your open decisions (1)');
+    expect(latest(newcomer)).toContain('due ');
+  });
+
   it('after a restart, publishes the current view once, never an older one', async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
     h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
