@@ -105,12 +105,12 @@ export class HomeOutbox extends SweepWorker {
   protected async run(): Promise<void> {
     do {
       this.dirty = false;
-      const head = this.ctx.events.head().seq;
-      const snapshot = this.snapshot();
-      const shared = digestOf(this.port.renderShared(snapshot));
-      for (const userId of this.touched(snapshot, shared)) this.owed.add(userId);
-      this.seen = { seq: head, now: snapshot.now, shared, members: snapshot.members };
       try {
+        const head = this.ctx.events.head().seq;
+        const snapshot = this.snapshot();
+        const shared = digestOf(this.port.renderShared(snapshot));
+        for (const userId of this.touched(snapshot, shared)) this.owed.add(userId);
+        this.seen = { seq: head, now: snapshot.now, shared, members: snapshot.members };
         for (const userId of [...this.owed].sort()) {
           if (this.stopped) return;
           if (await this.publishFor(userId, snapshot, head, false)) this.owed.delete(userId);
