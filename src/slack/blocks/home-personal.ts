@@ -8,7 +8,7 @@ import type { DecisionOverview } from '../../app/decision-overview';
 import { formatTime } from '../../common/time-format';
 import type { DecisionState, Role } from '../../decisions/decision-model';
 import { overdueSteps, rolesInDecision } from '../../app/contract';
-import { escapeMrkdwn } from '../escape-mrkdwn';
+import { literalMrkdwn } from '../escape-mrkdwn';
 
 const LISTED = 15;
 
@@ -40,11 +40,11 @@ export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewe
       ...(roles.includes('owner') || roles.includes('delegate') ? ['you may make the call'] : []),
     ];
     const channel = d.channel ? ` · <#${d.channel.id}>` : '';
-    return `*${escapeMrkdwn(d.id)}* — ${due}${channel}${todo.length ? `\n${todo.join('; ')}` : ''}`;
+    return `*${literalMrkdwn(d.id)}* — ${due}${channel}${todo.length ? `\n${todo.join('; ')}` : ''}`;
   };
   const section = (text: string): KnownBlock => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+    text: { type: 'mrkdwn', text: text.slice(0, 3000), verbatim: true },
   });
   return [
     { type: 'header', text: { type: 'plain_text', text: `Your open decisions (${open.length})` } },
@@ -60,7 +60,7 @@ export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewe
               .slice(0, LISTED)
               .map(
                 ({ decisionId, step }) =>
-                  `• *${escapeMrkdwn(decisionId)}*: ${escapeMrkdwn(step.title)}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
+                  `• *${literalMrkdwn(decisionId)}*: ${literalMrkdwn(step.title)}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
               )
               .join('\n'),
           ),

@@ -11,7 +11,7 @@ export function homeView(decisions: DecisionState[], timeZone: string, viewer?: 
   const decided = decisions.filter((d) => d.status === 'decided').reverse();
   const section = (text: string): KnownBlock => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+    text: { type: 'mrkdwn', text: text.slice(0, 3000), verbatim: true },
   });
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'patchcall' } },
