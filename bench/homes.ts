@@ -2,7 +2,8 @@
  * App Home publisher benchmark: 200 open decisions, each convened with its own 6 people (1,200 people), and 300
  * more people who only opened the tab. Every Home is published once; then, each time, one event the Homes do not
  * show alike (a re-assessment with the same facts, as every import appends) lands on one decision and the publisher
- * runs: what each append's nudge costs now. The baseline, in the same run, is a run that looks at every Home (what
+ * runs: what each append's nudge costs now; then a position is given there (it changes that decision's people's
+ * Homes, not the list every Home shows). The baseline, in the same run, is a run that looks at every Home (what
  * each nudge cost before, and what a start costs now). Views are rendered by the real Slack renderer; publishing is
  * a no-op. Prints medians of the run times and the Homes looked at. Run with `npm run build && node dist/bench/homes.js`.
  */
@@ -118,6 +119,7 @@ async function main(): Promise<void> {
 
   const full: { ms: number; rendered: number }[] = [];
   const touched: { ms: number; rendered: number }[] = [];
+  const positions: { ms: number; rendered: number }[] = [];
   for (let run = 0; run < RUNS; run++) {
     const fresh = patchcall.homeOutbox(port, options);
     full.push(await timedRun(fresh, true));
@@ -130,6 +132,13 @@ async function main(): Promise<void> {
       payload: { key: `reassessed:${id}:${run}`, cause: 'bench', snapshot: convened(1).snapshot },
     });
     touched.push(await timedRun(homes, false));
+    ctx.events.append({
+      type: 'decision.position-recorded',
+      stream: `decision:${id}`,
+      actor: user('SEC', (run % DECISIONS) + 1),
+      payload: { userId: user('SEC', (run % DECISIONS) + 1), roles: ['security'], stance: 'agree', key: `p${run}` },
+    });
+    positions.push(await timedRun(homes, false));
   }
   await homes.stop();
   const fullMs = median(full.map((r) => r.ms));
@@ -138,6 +147,10 @@ async function main(): Promise<void> {
   console.log(`every Home looked at (baseline; a start): ${ms(fullMs)}, ${full[0]!.rendered} Homes rendered`);
   console.log(`after one append to one decision: ${ms(touchedMs)}, ${touched[0]!.rendered} Homes rendered`);
   console.log(`ratio: ${(touchedMs / fullMs).toFixed(3)}`);
+  const positionMs = median(positions.map((r) => r.ms));
+  console.log(
+    `after a position: ${ms(positionMs)}, ${positions[0]!.rendered} Homes rendered (ratio ${(positionMs / fullMs).toFixed(3)})`,
+  );
   ctx.close();
 }
 

@@ -41,7 +41,11 @@ export function statusText(decisions: DecisionState[], timeZone: string): string
   return decisions.map((d) => statusLine(d, timeZone)).join('\n');
 }
 
-export function statusLine(state: DecisionState, timeZone: string): string {
+/**
+ * One decision in a line. `positions: false` leaves out the count of positions: the App Home lists every decision
+ * to everyone, and a count there would make each click change every person's Home.
+ */
+export function statusLine(state: DecisionState, timeZone: string, show: { positions?: boolean } = {}): string {
   const channel = state.channel ? `<#${state.channel.id}>` : 'no channel yet';
   const positions = Object.keys(state.positions).length;
   if (state.call) {
@@ -51,5 +55,6 @@ export function statusLine(state: DecisionState, timeZone: string): string {
   const recommended = summary
     ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt, timeZone)}`
     : 'not assessed';
-  return `*${literalMrkdwn(state.id)}* — open: ${recommended} · ${positions} position${positions === 1 ? '' : 's'} · ${channel}`;
+  const counted = show.positions === false ? '' : ` · ${positions} position${positions === 1 ? '' : 's'}`;
+  return `*${literalMrkdwn(state.id)}* — open: ${recommended}${counted} · ${channel}`;
 }

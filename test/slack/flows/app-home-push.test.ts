@@ -114,6 +114,35 @@ describe('App Home pushed', () => {
     expect(latest(newcomer)).toContain('due ');
   });
 
+  it('publishes nothing new to someone a position does not concern, and the new view to whom it does', async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    const state = await (async () => {
+      await h.command('open MS08-067');
+      return eventually(() => {
+        const s = loadDecision(h.ctx, 'MS08-067');
+        return s.cardTs ? s : undefined;
+      }, 'the card');
+    })();
+    await eventually(() => latest(PEOPLE.sec1).includes('still owed'), "security's Home");
+    // someone with no role opens the tab: they see the decision listed
+    await h.event({ type: 'app_home_opened', user: 'U0TESTER1', channel: 'D0HOME', tab: 'home', event_ts: '1.2' });
+    await eventually(() => latest('U0TESTER1').includes('MS08-067'), 'the opened Home');
+    await settled();
+    const seenByTester = published('U0TESTER1').length;
+
+    await h.blockAction({
+      actionId: ActionIds.agree,
+      value: 'MS08-067',
+      userId: PEOPLE.sec1,
+      messageTs: state.cardTs!,
+      channelId: state.channel!.id,
+    });
+    await eventually(() => !latest(PEOPLE.sec1).includes('still owed'), 'the position on the Home');
+    await settled();
+    expect(published('U0TESTER1')).toHaveLength(seenByTester);
+  });
+
   it('after a restart, publishes the current view once, never an older one', async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
     h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
