@@ -735,6 +735,18 @@ export class LocalSlackStandIn {
   /** People and user groups. */
   private peopleHandlers(): Record<string, Handler> {
     return {
+      'usergroups.list': (args) => ({
+        usergroups: [...this.usergroups.values()].map((g) => ({
+          id: g.id,
+          team_id: this.teamId,
+          is_usergroup: true,
+          handle: g.handle,
+          name: g.name,
+          date_delete: 0,
+          user_count: g.users.length,
+          ...(bool(args.include_users) ? { users: [...g.users] } : {}),
+        })),
+      }),
       'usergroups.users.list': (args) => {
         const group = this.usergroups.get(str(args.usergroup));
         if (!group) throw new SlackError('no_such_subteam');

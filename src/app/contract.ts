@@ -22,3 +22,5 @@ export { overdueSteps } from '../decisions/digest';
 export { latestAnswer } from '../decisions/living-decision';
 /** The sentence for an escalation that reached nobody, the same in the channel as in the record. */
 export { reachedNobody } from '../decisions/escalation-reach';
+/** Whom a decision concerns on the App Home: the roles a person holds in it, at convening or now. */
+export { rolesInDecision } from '../decisions/home-audience';

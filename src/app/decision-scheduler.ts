@@ -25,6 +25,7 @@ import { writeTransaction } from '../store/write-transaction';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { readRoster } from './roles-roster';
+import { UserGroupDirectory } from './user-group-directory';
 
 export interface SchedulerLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -58,6 +59,7 @@ export class DecisionScheduler {
   private stopped = true;
   private readonly speed: number;
   private readonly maxSleepMs: number;
+  private readonly directory: UserGroupDirectory;
 
   constructor(
     private readonly ctx: AppContext,
@@ -65,6 +67,7 @@ export class DecisionScheduler {
   ) {
     this.speed = options.speed ?? 1;
     this.maxSleepMs = options.maxSleepMs ?? 60_000;
+    this.directory = new UserGroupDirectory(ctx);
   }
 
   start(): void {
@@ -166,7 +169,7 @@ export class DecisionScheduler {
       if (state.keys.includes(action.key) || state.status !== 'open') return false;
       // only what is still due on the freshest state (a call may have landed from another process)
       if (!nextDueActions(state, policy, this.ctx.clock()).due.some((a) => a.key === action.key)) return false;
-      const event = eventFor(state, action, (to) => escalationReach(to, readRoster(this.ctx)));
+      const event = eventFor(state, action, (to) => escalationReach(to, readRoster(this.ctx), this.directory.read()));
       if (!event) return false;
       appendDecisionEvent(this.ctx, state, event.type, 'system', event.payload);
       return true;
@@ -226,7 +229,7 @@ function eventFor(
         };
       // the people the escalation role names hear it directly; its user groups are mentioned in the channel
       const escalatedTo = path.to;
-      const { users, groups } = reach(escalatedTo);
+      const { users, groups, groupsUnknown } = reach(escalatedTo);
       return {
         type: DecisionEvents.defaultPathTaken,
         payload: {
@@ -234,7 +237,7 @@ function eventFor(
           deadline: action.deadline,
           path: 'escalate',
           escalatedTo,
-          reached: { users, groups },
+          reached: { users, groups, ...(groupsUnknown ? { groupsUnknown } : {}) },
           post: path.post,
           withMitigation: path.withMitigation,
           targets: [channel, ...users],

@@ -35,11 +35,6 @@ export function escalateOverdueSteps(
   return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };
 }
 
-/** The decisions escalated now (the use case behind `Patchcall.escalateOverdue` and re-assessment). */
-export function escalateOverdue(ctx: AppContext): string[] {
-  return [...new Set(escalateOverdueSteps(ctx).written.map((w) => w.decisionId))];
-}
-
 /** Appends what is still due on the freshest state, inside the write lock; the keys written. */
 function writeEscalations(ctx: AppContext, decisionId: string): StepEscalationRun['written'] {
   const zone = displayTimeZone(ctx);

@@ -47,7 +47,6 @@ import { verifyEventLog } from './verify-event-log';
 import { committed } from './replica-write';
 import type { RulesReload } from './rules-folder';
 import { confirmCall, type ConfirmResult } from './confirm-call';
-import { escalateOverdue } from './escalate-overdue-steps';
 import { recordProviderAnswer, requestProviders } from './provider-requests';
 import { importCause, reassessDecisions, type ReassessReport, type ReassessRequest } from './reassess-decisions';
 
@@ -132,8 +131,6 @@ export interface Patchcall {
   reloadRules(actor: string): Promise<{ reload: RulesReload; report?: ReassessReport }>;
   /** Watches the rules folder and re-assesses after each change that loads whole; returns the way to stop. */
   watchRules(onReload: (reload: RulesReload, report?: ReassessReport) => void): () => void;
-  /** Plan steps and providers past their deadline and not done, escalated once each; the decisions escalated. */
-  escalateOverdue(): string[];
   confirmCall(
     request: { decisionId: string; userId: string; key: string },
     currentMembers: CurrentMembers,
@@ -243,7 +240,6 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
       });
       return () => watcher.close();
     },
-    escalateOverdue: () => escalateOverdue(ctx),
     confirmCall: (request, currentMembers) => confirmCall(ctx, request, currentMembers),
     recordProviderAnswer: (...args) => recordProviderAnswer(ctx, ...args),
 

@@ -34,7 +34,6 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
 import { recordProgress, type Reassessed } from './plan-progress-from-imports';
-import { escalateOverdue } from './escalate-overdue-steps';
 import { ReassessInputs, sourceSeqs } from './reassess-inputs';
 
 export interface ReassessRequest {
@@ -93,7 +92,6 @@ export async function reassessDecisions(
     if (outcome.result !== 'unchanged' && outcome.result !== 'unaffected') touched.add(listed.id);
     outcomes.push(outcome);
   }
-  for (const id of await committed(ctx, () => escalateOverdue(ctx))) touched.add(id);
   return { outcomes, assessMs, touched: [...touched] };
 }
 

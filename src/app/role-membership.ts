@@ -10,9 +10,10 @@ import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { SOURCE_IMPORTED } from './import-documents';
 import { readRoster } from './roles-roster';
+import { UserGroupDirectory, type UserGroupListPort } from './user-group-directory';
 
-/** The Slack lookup behind the cache (usergroups.users.list). */
-export interface UserGroupsPort {
+/** The Slack lookups behind the caches (usergroups.users.list; usergroups.list for the groups' handles). */
+export interface UserGroupsPort extends UserGroupListPort {
   members(groupId: string): Promise<string[]>;
 }
 
@@ -46,6 +47,8 @@ export class RoleMembership {
   /** Per `user group`: when Slack last said the person is not in the group (this process's clock). */
   private readonly outside = new Map<string, number>();
   private readonly answerTtlMs: number;
+  /** Slack's user groups by handle (escalations name them). */
+  readonly directory: UserGroupDirectory;
 
   constructor(
     private readonly ctx: AppContext,
@@ -55,6 +58,7 @@ export class RoleMembership {
   ) {
     this.answerTtlMs = options.answerTtlMs ?? DEFAULT_ANSWER_TTL_MS;
     this.store = new OutboxStore(ctx.db);
+    this.directory = new UserGroupDirectory(ctx, groups);
     // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
     this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
   }
@@ -73,17 +77,29 @@ export class RoleMembership {
     return [...new Set(Object.values(this.roles()).flatMap((r) => r.groups))];
   }
 
-  /** Asks Slack for the members of the roster's groups; a failed lookup keeps the cached members. */
-  async refresh(groupIds = this.groupIds()): Promise<void> {
-    await Promise.all(
-      groupIds.map(async (groupId) => {
+  /**
+   * Asks Slack for the members of the roster's groups (and, without `groupIds`, for the list of every group with
+   * its handle); a failed lookup keeps what is cached.
+   */
+  async refresh(groupIds?: string[]): Promise<void> {
+    await Promise.all([
+      ...(groupIds ? [] : [this.refreshDirectory()]),
+      ...(groupIds ?? this.groupIds()).map(async (groupId) => {
         try {
           await this.lookUp(groupId);
         } catch (error) {
           this.logger?.warn({ group: groupId, err: (error as Error).message }, 'user group lookup failed; cache kept');
         }
       }),
-    );
+    ]);
+  }
+
+  private async refreshDirectory(): Promise<void> {
+    try {
+      await this.directory.refresh();
+    } catch (error) {
+      this.logger?.warn({ err: (error as Error).message }, 'usergroups.list failed; the cached handles kept');
+    }
   }
 
   /**

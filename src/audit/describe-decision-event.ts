@@ -179,6 +179,7 @@ function describeNoticeEvent(type: string, payload: unknown): string | undefined
 /** Whom the default path escalated to; an escalation that reached nobody says so (src/decisions/escalation-reach.ts). */
 function escalatedTo(p: DefaultPathTakenPayload): string {
   const to = p.escalatedTo ?? 'the escalation role';
-  if (p.reached && !p.reached.users.length && !p.reached.groups.length) return reachedNobody(to);
+  if (p.reached && !p.reached.users.length && !p.reached.groups.length)
+    return reachedNobody(to, p.reached.groupsUnknown);
   return `escalated to ${to}`;
 }

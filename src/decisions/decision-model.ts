@@ -289,6 +289,8 @@ export interface ReminderSentPayload {
 export interface EscalationReached {
   users: string[];
   groups: string[];
+  /** It reached nobody while Slack's user groups were not known (src/decisions/escalation-reach.ts). */
+  groupsUnknown?: true;
 }
 
 /** The deadline passed with no call and the urgency's default path was taken (escalated, or reminding on). */

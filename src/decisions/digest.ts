@@ -6,6 +6,7 @@
 import { Cron } from 'croner';
 import type { PlanStep } from '../risk/model';
 import type { DecisionState } from './decision-model';
+import { stepDone } from './step-escalations';
 import type { DigestSchedule } from './reminder-policy';
 
 export const DIGEST_STREAM = 'digest';
@@ -98,30 +99,41 @@ export interface OverdueStep {
 export interface DigestContent {
   /** The decisions still waiting for the call. */
   open: DecisionState[];
-  /**
-   * Plan steps of decided decisions past their due time. Nothing in the log records a step as done yet, so these
-   * are "past due, not recorded done", never "done".
-   */
+  /** Plan steps of decided decisions, not closed, past their due time and not recorded done. */
   overdueSteps: OverdueStep[];
-  /** Per decision not yet closed, the affected assets reachable from the open network (exposure `open`) at convening. */
+  /**
+   * Per decision not closed, the affected assets still reachable from the open network (exposure `open`): as the
+   * latest later import showed them (patched, mitigated and no longer affected ones left out), else at convening.
+   */
   openExposure: { decisionId: string; assets: string[] }[];
 }
 
+/** Asset standings of plan progress (src/decisions/plan-progress.ts) that leave nothing to do. */
+const RESOLVED = new Set(['patched', 'mitigated', 'no longer affected']);
+
 export function digestContent(decisions: DecisionState[], now: Date): DigestContent {
-  const live = decisions.filter((d) => d.status !== 'new');
+  const live = decisions.filter((d) => d.status !== 'new' && !d.living?.closed);
   return {
     open: live.filter((d) => d.status === 'open'),
     overdueSteps: live.flatMap((d) => overdueSteps(d, now)),
-    openExposure: live
-      .map((d) => ({ decisionId: d.id, assets: d.assets.filter((a) => a.exposure === 'open').map((a) => a.name) }))
-      .filter((e) => e.assets.length > 0),
+    openExposure: live.map((d) => ({ decisionId: d.id, assets: openAssets(d) })).filter((e) => e.assets.length > 0),
   };
 }
 
-/** Steps of the plan due before `now`: for a decided decision (a plan only binds once the call is made). */
+function openAssets(state: DecisionState): string[] {
+  const progress = state.living?.progress;
+  if (!progress) return state.assets.filter((a) => a.exposure === 'open').map((a) => a.name);
+  return progress.assets.filter((a) => !RESOLVED.has(a.status) && a.exposure === 'open').map((a) => a.assetName);
+}
+
+/**
+ * Steps of the plan due before `now` and not recorded done (by a later import's progress, or the provider's
+ * "patched"): for a decided decision not closed (a plan only binds once the call is made).
+ */
 export function overdueSteps(state: DecisionState, now: Date): OverdueStep[] {
-  if (state.status !== 'decided' || !state.assessment) return [];
+  if (state.status !== 'decided' || !state.assessment || state.living?.closed) return [];
+  const done = stepDone(state);
   return state.assessment.plan
-    .filter((step) => step.dueAt !== undefined && Date.parse(step.dueAt) < now.getTime())
+    .filter((step) => step.dueAt !== undefined && Date.parse(step.dueAt) < now.getTime() && !done(step.title))
     .map((step) => ({ decisionId: state.id, step }));
 }

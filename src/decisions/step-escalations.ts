@@ -27,18 +27,13 @@ export interface StepEscalationSchedule {
 
 export function stepEscalations(state: DecisionState, now: Date): StepEscalationSchedule {
   if (state.status !== 'decided' || !state.assessment || state.living?.closed) return { due: [] };
-  const living = livingOf(state);
-  const done = new Set((living.progress?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.title));
-  const providerPatched = (title: string): boolean => {
-    const request = living.providers.find((r) => r.step === title);
-    return request !== undefined && latestAnswer(request)?.status === 'patched';
-  };
+  const done = stepDone(state);
   const nowMs = now.getTime();
   const due: StepEscalation[] = [];
   let next: { ms: number; step: PlanStep } | undefined;
   for (const step of state.assessment.plan) {
     if (!ESCALATED_KINDS.includes(step.kind) || step.dueAt === undefined) continue;
-    if (done.has(step.title) || providerPatched(step.title)) continue;
+    if (done(step.title)) continue;
     const dueMs = Date.parse(step.dueAt);
     if (Number.isNaN(dueMs)) continue;
     if (dueMs > nowMs) {
@@ -50,4 +45,15 @@ export function stepEscalations(state: DecisionState, now: Date): StepEscalation
     if (!state.keys.includes(key)) due.push({ key, step: { ...step, dueAt: step.dueAt }, provider });
   }
   return { due, ...(next ? { next: { at: new Date(next.ms).toISOString(), step: next.step } } : {}) };
+}
+
+/** Whether the log records a plan step done: the latest progress says so, or its provider answered "patched". */
+export function stepDone(state: DecisionState): (title: string) => boolean {
+  const living = livingOf(state);
+  const done = new Set((living.progress?.steps ?? []).filter((s) => s.status === 'done').map((s) => s.title));
+  return (title) => {
+    if (done.has(title)) return true;
+    const request = living.providers.find((r) => r.step === title);
+    return request !== undefined && latestAnswer(request)?.status === 'patched';
+  };
 }

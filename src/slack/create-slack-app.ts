@@ -182,6 +182,7 @@ function createWorkers(
     ...options.outbox,
     ...(options.homeSweepMs ? { sweepMs: options.homeSweepMs } : {}),
     logger,
+    members: () => membership.current(),
   });
   const membership = patchcall.roleMembership(gateway, logger, {
     ...(options.groupAnswerTtlMs !== undefined ? { answerTtlMs: options.groupAnswerTtlMs } : {}),
@@ -252,13 +253,15 @@ function withLifecycle(app: App, deps: SlackDeps, workers: Workers, options: Cre
     async stop() {
       stopAnchors();
       stopRules();
-      membership.close();
+      membership.stop();
       scheduler.stop();
       await digests.close();
       await outbox.stop();
       await records.stop();
       await roleChecks.stop();
       await homes.stop();
+      // after the workers that read the members cache
+      membership.close();
       const stopped = app.stop();
       // server.close() waits for idle keep-alive sockets; drop them so a stop is prompt
       server?.closeAllConnections();

@@ -9,6 +9,22 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** Look-alikes for Slack's formatting characters (the ones jsx-slack's <Escape> uses): they show, they do not format. */
+const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', '~': '\u223c', '`': '\u02cb', _: '\u02cd' };
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+
+/**
+ * For names and titles shown inside our own formatting (`*MS08-067*`, a bullet line): escaped like `escapeMrkdwn`,
+ * and Slack's formatting characters kept from formatting. Slack has no escape for them, so `*`, `~` and `` ` ``
+ * become look-alikes; `_` only where it could open or close italics (at a word's edge), so `sql_prod_01` stays as
+ * written and can be searched for.
+ */
+export function literalMrkdwn(text: string): string {
+  return escapeMrkdwn(text).replace(/[*~`_]/g, (c: string, at: number, all: string) =>
+    c === '_' && WORD_CHARACTER.test(all[at - 1] ?? '') && WORD_CHARACTER.test(all[at + 1] ?? '') ? c : LOOK_ALIKES[c]!,
+  );
+}
+
 /** Escapes, then cuts to `max` characters without splitting an entity such as `&amp;`. */
 export function escapeAndTruncate(text: string, max: number): string {
   const escaped = escapeMrkdwn(text);

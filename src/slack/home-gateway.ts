@@ -15,8 +15,13 @@ export class HomeGateway implements HomeViewsPort {
     return homeView(snapshot.decisions, this.timeZone(), {
       userId,
       overviews: snapshot.overviews,
+      members: snapshot.members,
       now: snapshot.now,
     });
+  }
+
+  renderShared(snapshot: HomeSnapshot): View {
+    return homeView(snapshot.decisions, this.timeZone());
   }
 
   async publish(userId: string, view: object): Promise<void> {

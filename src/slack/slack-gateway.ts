@@ -9,6 +9,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { EffectRefused, EffectUnavailable, type SlackEffectsPort } from '../app/slack-outbox';
 import type { SlackProfiles } from '../app/name-first-seen';
 import type { UserGroupsPort } from '../app/role-membership';
+import type { ListedGroup } from '../app/user-group-directory';
 import type { ChannelNotice, DecisionState, Notice } from '../decisions/decision-model';
 import { USER_ID } from '../app/contract';
 import type { DigestContent } from '../decisions/digest';
@@ -56,6 +57,14 @@ export class SlackGateway implements SlackEffectsPort, UserGroupsPort, DigestPor
   async members(usergroup: string): Promise<string[]> {
     const answer = await this.clients.background.usergroups.users.list({ usergroup });
     return (answer.users ?? []) as string[];
+  }
+
+  /** The enabled user groups with their handles (usergroups.list is not paginated). */
+  async list(): Promise<ListedGroup[]> {
+    const answer = await this.clients.background.usergroups.list({ include_disabled: false });
+    return (answer.usergroups ?? []).flatMap((g) =>
+      g.id && g.handle ? [{ id: g.id, handle: g.handle, name: g.name ?? g.handle }] : [],
+    );
   }
 
   createChannel(name: string): Promise<{ id: string; name: string }> {

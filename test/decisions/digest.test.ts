@@ -83,4 +83,35 @@ describe('digestContent', () => {
     expect(overdueSteps(decided, now).map((s) => s.step.title)).toEqual(['Wave 1: staging']);
     expect(overdueSteps(decided, new Date('2008-10-23T21:59:00Z'))).toEqual([]);
   });
+
+  it('leaves out steps a later import recorded done, exposure brought down since, and closed decisions', () => {
+    const now = new Date('2008-10-24T06:00:00Z');
+    const progress = {
+      at: '2008-10-24T01:00:00Z',
+      cause: 'import of scan.xml (nmap)',
+      line: 'patched 1 of 2; exposure now controlled',
+      counts: { patched: 1, 'still affected': 1 },
+      total: 2,
+      steps: [{ title: 'Wave 1: staging', kind: 'patch-wave', status: 'done' as const, resolved: 1, of: 1 }],
+      assets: [
+        { assetName: 'web01', status: 'patched', exposure: 'open' },
+        { assetName: 'fs01', status: 'still affected', exposure: 'open' },
+      ],
+      closes: false,
+    };
+    const open = convened();
+    const decided: DecisionState = {
+      ...open,
+      status: 'decided',
+      living: { providers: [], escalations: [], notices: [], noticesPosted: [], progress },
+    };
+    expect(overdueSteps(decided, now)).toEqual([]);
+    // the patched web01 no longer counts; fs01, controlled at convening, was found open by the later import
+    expect(digestContent([decided], now).openExposure).toEqual([{ decisionId: 'MS08-067', assets: ['fs01'] }]);
+    const closed: DecisionState = {
+      ...decided,
+      living: { ...decided.living!, progress: { ...progress, steps: [] }, closed: { at: now.toISOString(), line: '' } },
+    };
+    expect(digestContent([closed], now)).toEqual({ open: [], overdueSteps: [], openExposure: [] });
+  });
 });

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ROLES } from '../../app/contract';
 import type { DecisionState, RoleMap } from '../../decisions/decision-model';
-import { escapeMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
+import { escapeMrkdwn, literalMrkdwn, mentionGroup, mentionUser } from '../escape-mrkdwn';
 import { OUTCOME_LABELS, ROLE_LABELS, URGENCY_LABELS, formatTime } from './labels';
 
 export const HELP_TEXT = [
@@ -41,15 +41,20 @@ export function statusText(decisions: DecisionState[], timeZone: string): string
   return decisions.map((d) => statusLine(d, timeZone)).join('\n');
 }
 
-export function statusLine(state: DecisionState, timeZone: string): string {
+/**
+ * One decision in a line. `positions: false` leaves out the count of positions: the App Home lists every decision
+ * to everyone, and a count there would make each click change every person's Home.
+ */
+export function statusLine(state: DecisionState, timeZone: string, show: { positions?: boolean } = {}): string {
   const channel = state.channel ? `<#${state.channel.id}>` : 'no channel yet';
   const positions = Object.keys(state.positions).length;
   if (state.call) {
-    return `*${escapeMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at, timeZone)} · ${channel}`;
+    return `*${literalMrkdwn(state.id)}* — decided: *${OUTCOME_LABELS[state.call.outcome]}* by ${mentionUser(state.call.by)} at ${formatTime(state.call.at, timeZone)} · ${channel}`;
   }
   const summary = state.assessment?.summary;
   const recommended = summary
     ? `recommended ${URGENCY_LABELS[summary.urgency]} (${OUTCOME_LABELS[summary.recommendedCall]}), due ${formatTime(summary.deadline.dueAt, timeZone)}`
     : 'not assessed';
-  return `*${escapeMrkdwn(state.id)}* — open: ${recommended} · ${positions} position${positions === 1 ? '' : 's'} · ${channel}`;
+  const counted = show.positions === false ? '' : ` · ${positions} position${positions === 1 ? '' : 's'}`;
+  return `*${literalMrkdwn(state.id)}* — open: ${recommended}${counted} · ${channel}`;
 }

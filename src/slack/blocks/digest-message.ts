@@ -1,11 +1,13 @@
 /**
  * The daily digest as a Slack message: the decisions still waiting for the call (deadline passed marked), plan steps
  * past their due time and not recorded done, and the exposure still open, each time in the organization's zone.
+ * Names and titles come from bulletins, inventories and people: they are shown literally (no mention, no link, no
+ * formatting), and the sections are `verbatim` so Slack links nothing on its own.
  */
 import type { KnownBlock } from '@slack/types';
 import { formatTime } from '../../common/time-format';
 import type { DigestContent } from '../../decisions/digest';
-import { escapeMrkdwn } from '../escape-mrkdwn';
+import { literalMrkdwn } from '../escape-mrkdwn';
 import type { RenderedCard } from '../slack-gateway';
 import { statusLine } from './command-replies';
 
@@ -20,17 +22,17 @@ export function digestMessage(content: DigestContent, now: Date, timeZone: strin
       : [none];
   const section = (title: string, lines: string[]): KnownBlock => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: cut([`*${title}*`, ...lines].join('\n')) },
+    text: { type: 'mrkdwn', text: cut([`*${title}*`, ...lines].join('\n')), verbatim: true },
   });
   const open = content.open.map(
     (d) => `• ${statusLine(d, timeZone)}${overdue(d.assessment?.summary.deadline.dueAt) ? ' · *deadline passed*' : ''}`,
   );
   const steps = content.overdueSteps.map(
     ({ decisionId, step }) =>
-      `• *${escapeMrkdwn(decisionId)}*: ${escapeMrkdwn(step.title)}${step.assets.length ? ` (${escapeMrkdwn(step.assets.join(', '))})` : ''}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
+      `• *${literalMrkdwn(decisionId)}*: ${literalMrkdwn(step.title)}${step.assets.length ? ` (${literalMrkdwn(step.assets.join(', '))})` : ''}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
   );
   const exposure = content.openExposure.map(
-    (e) => `• *${escapeMrkdwn(e.decisionId)}*: ${escapeMrkdwn(e.assets.join(', '))} open to the network`,
+    (e) => `• *${literalMrkdwn(e.decisionId)}*: ${literalMrkdwn(e.assets.join(', '))} open to the network`,
   );
   const blocks: KnownBlock[] = [
     {
@@ -45,7 +47,7 @@ export function digestMessage(content: DigestContent, now: Date, timeZone: strin
       elements: [
         {
           type: 'mrkdwn',
-          text: 'Exposure as recorded when each decision was convened. `/patch status` shows every decision.',
+          text: 'Exposure as the latest import showed it (as at convening where none came since). `/patch status` shows every decision.',
         },
       ],
     },

@@ -1,13 +1,14 @@
 /**
- * The App Home's part for the person looking at it: the open decisions they hold a role in, with the deadline and
- * what they still owe (a position, or the call), and the plan steps of their decided decisions past due.
+ * The App Home's part for the person looking at it: the open decisions they hold a role in (named at convening, or
+ * holding it now through the roster or a role's user group), with the deadline and what they still owe (a position,
+ * or the call), and the plan steps of their decided decisions past due.
  */
 import type { KnownBlock } from '@slack/types';
 import type { DecisionOverview } from '../../app/decision-overview';
 import { formatTime } from '../../common/time-format';
-import type { DecisionState } from '../../decisions/decision-model';
-import { overdueSteps, ROLES } from '../../app/contract';
-import { escapeMrkdwn } from '../escape-mrkdwn';
+import type { DecisionState, Role } from '../../decisions/decision-model';
+import { overdueSteps, rolesInDecision } from '../../app/contract';
+import { literalMrkdwn } from '../escape-mrkdwn';
 
 const LISTED = 15;
 
@@ -15,11 +16,14 @@ export interface HomeViewer {
   userId: string;
   /** Positions still owed per decision (quorum for the recommended call), from `listDecisionOverviews`. */
   overviews: DecisionOverview[];
+  /** Who holds each role now (the roster with its user groups expanded). */
+  members: Record<Role, string[]>;
   now: Date;
 }
 
 export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewer, timeZone: string): KnownBlock[] {
-  const mine = decisions.filter((d) => ROLES.some((role) => d.members[role].includes(viewer.userId)));
+  const held = new Map(decisions.map((d) => [d.id, rolesInDecision(d, viewer.userId, viewer.members)]));
+  const mine = decisions.filter((d) => d.status !== 'new' && held.get(d.id)!.length > 0);
   const open = mine.filter((d) => d.status === 'open');
   const steps = mine.flatMap((d) => overdueSteps(d, viewer.now));
   const owedBy = new Map(viewer.overviews.map((o) => [o.id, o.owed]));
@@ -27,19 +31,20 @@ export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewe
     const dueAt = d.assessment?.summary.deadline.dueAt;
     const passed = dueAt !== undefined && Date.parse(dueAt) < viewer.now.getTime();
     const due = dueAt ? `due ${formatTime(dueAt, timeZone)}${passed ? ' · *deadline passed*' : ''}` : 'no deadline';
-    const owes = (owedBy.get(d.id) ?? []).filter((o) => o.waitingOn.includes(viewer.userId)).map((o) => o.role);
+    const roles = held.get(d.id)!;
+    const owes = d.positions[viewer.userId]
+      ? []
+      : (owedBy.get(d.id) ?? []).filter((o) => o.missing > 0 && roles.includes(o.role)).map((o) => o.role);
     const todo = [
       ...(owes.length ? [`your position as ${owes.join(' and ')} is still owed`] : []),
-      ...(d.members.owner.includes(viewer.userId) || d.members.delegate.includes(viewer.userId)
-        ? ['you may make the call']
-        : []),
+      ...(roles.includes('owner') || roles.includes('delegate') ? ['you may make the call'] : []),
     ];
     const channel = d.channel ? ` · <#${d.channel.id}>` : '';
-    return `*${escapeMrkdwn(d.id)}* — ${due}${channel}${todo.length ? `\n${todo.join('; ')}` : ''}`;
+    return `*${literalMrkdwn(d.id)}* — ${due}${channel}${todo.length ? `\n${todo.join('; ')}` : ''}`;
   };
   const section = (text: string): KnownBlock => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+    text: { type: 'mrkdwn', text: text.slice(0, 3000), verbatim: true },
   });
   return [
     { type: 'header', text: { type: 'plain_text', text: `Your open decisions (${open.length})` } },
@@ -55,7 +60,7 @@ export function personalHomeBlocks(decisions: DecisionState[], viewer: HomeViewe
               .slice(0, LISTED)
               .map(
                 ({ decisionId, step }) =>
-                  `• *${escapeMrkdwn(decisionId)}*: ${escapeMrkdwn(step.title)}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
+                  `• *${literalMrkdwn(decisionId)}*: ${literalMrkdwn(step.title)}, due ${formatTime(step.dueAt!, timeZone)}, not recorded done`,
               )
               .join('\n'),
           ),

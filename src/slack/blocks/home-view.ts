@@ -1,4 +1,7 @@
-/** The App Home tab: open decisions first, then the ones already called, each one line with its channel. */
+/**
+ * The App Home tab: open decisions first, then the ones already called, each one line with its channel (no count of
+ * positions: what every Home shows alike changes only when a decision is convened, re-assessed, called or closed).
+ */
 import type { KnownBlock, View } from '@slack/types';
 import type { DecisionState } from '../../decisions/decision-model';
 import { statusLine } from './command-replies';
@@ -11,14 +14,14 @@ export function homeView(decisions: DecisionState[], timeZone: string, viewer?: 
   const decided = decisions.filter((d) => d.status === 'decided').reverse();
   const section = (text: string): KnownBlock => ({
     type: 'section',
-    text: { type: 'mrkdwn', text: text.slice(0, 3000) },
+    text: { type: 'mrkdwn', text: text.slice(0, 3000), verbatim: true },
   });
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'patchcall' } },
     ...(viewer ? personalHomeBlocks(decisions, viewer, timeZone) : []),
     { type: 'header', text: { type: 'plain_text', text: `Open decisions (${open.length})` } },
     ...(open.length
-      ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone)))
+      ? open.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone, { positions: false })))
       : [
           section(
             'No open decisions. `/patch open <bulletin or CVE>` convenes one; `/patch new` types a bulletin in by hand.',
@@ -27,7 +30,7 @@ export function homeView(decisions: DecisionState[], timeZone: string, viewer?: 
     { type: 'divider' },
     { type: 'header', text: { type: 'plain_text', text: `Decided (${decided.length})` } },
     ...(decided.length
-      ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone)))
+      ? decided.slice(0, MAX_LISTED).map((d) => section(statusLine(d, timeZone, { positions: false })))
       : [section('Nothing decided yet.')]),
     {
       type: 'context',

@@ -59,7 +59,7 @@ function defaultPathText(state: DecisionState, notice: Notice, id: string, deadl
 
 /**
  * Whom the escalation reached: the people messaged directly and the user groups mentioned here (ids from the roster
- * in the log, never user text), or that it reached nobody. Events from before `reached` was recorded show the name.
+ * in the log or Slack's listing of its user groups, never user text), or that it reached nobody. Events from before `reached` was recorded show the name.
  */
 function escalationSentence(notice: Notice): string {
   const to = notice.escalatedTo;
@@ -74,7 +74,7 @@ function escalationSentence(notice: Notice): string {
   if (USER_ID.test(to) || GROUP_ID.test(to)) return `Escalated to ${mentions!.join(', ')}.`;
   const name = `*${escapeMrkdwn(to)}*`;
   if (!mentions) return `Escalated to ${name}.`;
-  if (!mentions.length) return `:warning: ${capitalised(reachedNobody(name))}.`;
+  if (!mentions.length) return `:warning: ${capitalised(reachedNobody(name, notice.reached?.groupsUnknown))}.`;
   return `Escalated to ${name}: ${mentions.join(', ')}.`;
 }
 

@@ -86,6 +86,63 @@ describe('App Home pushed', () => {
     expect(h.standIn.calls('views.publish')).toHaveLength(before);
   });
 
+  it("reaches a person who joins a role's user group after convening, with the position they now owe", async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    const newcomer = 'U0SYS0003';
+    h.standIn.addUser({ id: newcomer, name: 'sys3' });
+    await h.command('open MS08-067');
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
+    await eventually(() => latest(PEOPLE.sys1).includes('your position as sysadmin is still owed'), 'sys1');
+    await settled();
+    expect(loadDecision(h.ctx, 'MS08-067').members.sysadmin).not.toContain(newcomer);
+    expect(published(newcomer)).toEqual([]);
+
+    // Slack says the sysadmins' group gained a member: nobody opened the tab, nobody named them in the roster
+    const response = await h.event({
+      type: 'subteam_members_changed',
+      subteam_id: 'S0SYSADMIN',
+      added_users: [newcomer],
+      added_users_count: 1,
+      removed_users: [],
+      removed_users_count: 0,
+      event_ts: '1224792000.000100',
+    });
+    expect(response.status).toBe(200);
+    await eventually(() => latest(newcomer).includes('your position as sysadmin is still owed'), "the newcomer's Home");
+    expect(latest(newcomer)).toContain('Your open decisions (1)');
+    expect(latest(newcomer)).toContain('due ');
+  });
+
+  it('publishes nothing new to someone a position does not concern, and the new view to whom it does', async () => {
+    now = Date.parse('2008-10-23T20:00:00Z');
+    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    const state = await (async () => {
+      await h.command('open MS08-067');
+      return eventually(() => {
+        const s = loadDecision(h.ctx, 'MS08-067');
+        return s.cardTs ? s : undefined;
+      }, 'the card');
+    })();
+    await eventually(() => latest(PEOPLE.sec1).includes('still owed'), "security's Home");
+    // someone with no role opens the tab: they see the decision listed
+    await h.event({ type: 'app_home_opened', user: 'U0TESTER1', channel: 'D0HOME', tab: 'home', event_ts: '1.2' });
+    await eventually(() => latest('U0TESTER1').includes('MS08-067'), 'the opened Home');
+    await settled();
+    const seenByTester = published('U0TESTER1').length;
+
+    await h.blockAction({
+      actionId: ActionIds.agree,
+      value: 'MS08-067',
+      userId: PEOPLE.sec1,
+      messageTs: state.cardTs!,
+      channelId: state.channel!.id,
+    });
+    await eventually(() => !latest(PEOPLE.sec1).includes('still owed'), 'the position on the Home');
+    await settled();
+    expect(published('U0TESTER1')).toHaveLength(seenByTester);
+  });
+
   it('after a restart, publishes the current view once, never an older one', async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
     h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });

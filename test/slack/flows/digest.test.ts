@@ -6,7 +6,9 @@ import { loadDecision } from '../../../src/app/decision-log';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import type { StandInMessage } from '../../../dev/local-slack-stand-in';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { ActionIds } from '../../../src/slack/action-ids';
+import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
+import { eventually, startDecisionHarness, submitCallModal } from './decision-flow-setup';
 
 describe('the daily digest', () => {
   let h: SlackHarness;
@@ -63,6 +65,65 @@ describe('the daily digest', () => {
     const monday = blocksToText(digests(channel)[1]!.blocks as never);
     expect(monday).toContain('deadline passed');
     expect([...h.ctx.events.read({ stream: 'digest', type: 'digest.due' })]).toHaveLength(2);
+  });
+
+  it('shows names and titles from bulletins and inventories literally in the digest and on the App Home', async () => {
+    const hostile = '_web01_ <!channel> *now* ~gone~ `x` <https://evil.example|click here>';
+    now = Date.parse('2008-10-24T05:30:00Z');
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      assess: async (_ctx, bulletinId, at) => {
+        const assessment = sampleAssessment();
+        return {
+          ...assessment,
+          verdicts: assessment.verdicts.map((v) => (v.assetId === 'web01' ? { ...v, assetName: hostile } : v)),
+          plan: assessment.plan.map((step) => ({ ...step, title: `${step.title} ${hostile}` })),
+          bulletinId,
+          assessedAt: at.toISOString(),
+        };
+      },
+    });
+    const channel = h.standIn.addChannel({ name: 'patch-digest', members: [h.standIn.botUserId] });
+    await h.command('open MS08-067');
+    const state = await eventually(() => {
+      const s = loadDecision(h.ctx, 'MS08-067');
+      return s.cardTs ? s : undefined;
+    }, 'the card');
+    await h.blockAction({
+      actionId: ActionIds.makeCall,
+      value: 'MS08-067',
+      userId: PEOPLE.owner,
+      messageTs: state.cardTs!,
+      channelId: state.channel!.id,
+    });
+    await submitCallModal(h, { outcome: 'waves', rationale: 'waves', override: 'no time for quorum' });
+    await eventually(() => loadDecision(h.ctx, 'MS08-067').call, 'the call');
+
+    jumpTo('2008-10-24T06:00:01Z');
+    const [digest] = await eventually(() => (digests(channel).length ? digests(channel) : undefined), 'the digest');
+    const text = blocksToText(digest!.blocks as never);
+    expect(text).toContain('Plan steps past due (1)');
+    expect(text).toContain('Exposure still open (1)');
+    const home = await eventually(() => {
+      const view = h.standIn.homeView(PEOPLE.owner)?.view;
+      return view && blocksToText(view.blocks as never).includes('Your plan steps past due (1)') ? view : undefined;
+    }, "the owner's Home");
+
+    for (const blocks of [digest!.blocks, home.blocks]) {
+      const raw = JSON.stringify(blocks);
+      // no mention, no link, no formatting Slack would act on; the text itself still there to read
+      expect(raw).not.toContain('<!channel>');
+      expect(raw).not.toContain('<https://evil.example');
+      expect(raw).not.toMatch(/[*_~`](now|web01|gone|x)[*_~`]/);
+      expect(raw).toContain('&lt;!channel&gt;');
+      expect(raw).toContain('\u2217now\u2217');
+      const sections = (blocks as { type: string; text?: { type: string; verbatim?: boolean } }[]).filter(
+        (b) => b.type === 'section' && b.text?.type === 'mrkdwn',
+      );
+      expect(sections.length).toBeGreaterThan(0);
+      expect(sections.every((b) => b.text!.verbatim === true)).toBe(true);
+    }
   });
 
   it('records a refusal when the digest channel does not exist, and does not retry it', async () => {
