@@ -29,7 +29,7 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
     importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
-    requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload),
+    requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload | undefined),
     recordProviderAnswer: (...args) =>
       replica.write(() => base.recordProviderAnswer(...args) as ReturnType<typeof recordProviderAnswer>),
     confirmCall: (...args) => replica.write(() => base.confirmCall(...args) as ConfirmResult),

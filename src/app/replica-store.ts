@@ -86,6 +86,8 @@ export class ReplicaStore implements ReplicaPort {
         ...contextOptions,
         dbPath: cachePath ?? join(tempDir!, 'replica.db'),
         signingKeyPath: options.signingKeyPath ?? defaultSigningKeyPath(dbPath),
+        // writes run on a copy caught up to PostgreSQL's head under the append lock: times rise with seq
+        monotonicTimes: true,
       });
       const local = new ReplicaLog(ctx.db);
       const head = local.head();

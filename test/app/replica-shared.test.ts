@@ -1,0 +1,101 @@
+/**
+ * What replicas on one PostgreSQL share beyond the log itself: the daily anchor (one per interval, whichever replica
+ * asks first under the append lock) and event times that rise with seq although each replica has its own clock.
+ */
+import { migratePostgresDatabase, openPostgresLog } from '../../src/app/postgres-store';
+import { openReplicaPatchcall, type ReplicaPatchcall } from '../../src/app/replica-patchcall';
+import { clockOptions, parseSimulatedClock } from '../../src/common/simulated-clock';
+import type { StoredEvent } from '../../src/store/event-log';
+import { usePostgres } from '../helpers/postgres';
+import { tempDbPath } from '../helpers/run-patchcall';
+
+const postgres = usePostgres();
+const DAY = 24 * 60 * 60 * 1000;
+const NOW = new Date('2026-12-06T10:00:00Z');
+
+async function emptyLog(): Promise<string> {
+  const url = await postgres.freshDatabase();
+  await migratePostgresDatabase(url);
+  return url;
+}
+
+async function allEvents(url: string): Promise<StoredEvent[]> {
+  const store = await openPostgresLog(url, { poolSize: 1 });
+  try {
+    const events: StoredEvent[] = [];
+    for await (const event of store.log.read({})) events.push(event);
+    return events;
+  } finally {
+    await store.close();
+  }
+}
+
+const opened: ReplicaPatchcall[] = [];
+async function replica(url: string, options: { clock?: () => Date; rehearsal?: boolean } = {}) {
+  const one = await openReplicaPatchcall({ url, dbPath: tempDbPath(), ...options });
+  opened.push(one);
+  return one.patchcall;
+}
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((one) => one.close()));
+});
+
+describe('the daily anchor across replicas', () => {
+  it('is asked for once per interval, by whichever replica asks first', async () => {
+    const url = await emptyLog();
+    let now = NOW;
+    const [a, b] = [await replica(url, { clock: () => now }), await replica(url, { clock: () => now })];
+    const daily = (patchcall: typeof a) =>
+      patchcall.requestAnchor({ channel: 'C0AUDIT', reason: 'daily', now, unlessAskedWithinMs: DAY - 60_000 });
+
+    const first = await Promise.all([daily(a), daily(b)]);
+    expect(first.filter((request) => request !== undefined)).toHaveLength(1);
+    // an anchor at a call does not stand in for the daily one
+    expect(await b.requestAnchor({ channel: 'C0AUDIT', reason: 'call', now })).toBeDefined();
+    now = new Date(NOW.getTime() + DAY / 2);
+    expect(await daily(a)).toBeUndefined();
+    // the next day
+    now = new Date(NOW.getTime() + DAY);
+    expect(await daily(a)).toMatchObject({ reason: 'daily', channel: 'C0AUDIT' });
+    expect(await daily(b)).toBeUndefined();
+
+    const reasons = (await allEvents(url)).map((event) => (event.payload as { reason: string }).reason);
+    expect(reasons).toEqual(['daily', 'call', 'daily']);
+  }, 60_000);
+});
+
+describe('event times across replicas', () => {
+  it('never go back with seq when one replica clock is behind another', async () => {
+    const url = await emptyLog();
+    const ahead = await replica(url, { clock: () => new Date(NOW.getTime() + 60 * 60 * 1000) });
+    const behind = await replica(url, { clock: () => NOW });
+    for (const patchcall of [behind, ahead, behind, behind])
+      await patchcall.requestAnchor({ channel: 'C0AUDIT', reason: 'call', now: NOW });
+
+    const times = (await allEvents(url)).map((event) => event.at);
+    expect(times).toEqual([
+      NOW.toISOString(),
+      '2026-12-06T11:00:00.000Z',
+      // the replica behind takes the head's time rather than go back an hour
+      '2026-12-06T11:00:00.000Z',
+      '2026-12-06T11:00:00.000Z',
+    ]);
+  }, 60_000);
+
+  it('follow a simulated clock (PATCHCALL_CLOCK) on a replica, marked as a rehearsal', async () => {
+    const url = await emptyLog();
+    const simulated = await replica(
+      url,
+      clockOptions({ simulatedClock: parseSimulatedClock('2008-10-23T12:00:00Z@60'), rehearsal: true }),
+    );
+    for (let i = 0; i < 3; i++) await simulated.requestAnchor({ channel: 'C0AUDIT', reason: 'call', now: NOW });
+
+    const events = await allEvents(url);
+    expect(events).toHaveLength(3);
+    for (const event of events) {
+      expect(event.at.startsWith('2008-10-23T12:')).toBe(true);
+      expect(event.payload).toMatchObject({ rehearsal: true });
+    }
+    expect([...events.map((event) => event.at)].sort()).toEqual(events.map((event) => event.at));
+  }, 60_000);
+});
