@@ -23,7 +23,7 @@ import type { ImportBatch } from './formats';
 import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
 import { projectBatch } from './project-batch';
-import type { ReplicaPort, WorkLeases } from './replica-write';
+import type { ReplicaPort, SharedGroups, WorkLeases } from './replica-write';
 import { defaultSigningKeyPath } from './signing-key';
 
 const MAX_GROUP = 200;
@@ -48,6 +48,7 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class ReplicaStore implements ReplicaPort {
   readonly leases: WorkLeases;
+  readonly groups: SharedGroups;
   private readonly queue: PendingWrite[] = [];
   private flushing = false;
   private runningLocally = false;
@@ -74,6 +75,7 @@ export class ReplicaStore implements ReplicaPort {
           (error: unknown) => this.onError(error),
         ),
     };
+    this.groups = pg.usergroups;
   }
 
   static async open(options: ReplicaOptions): Promise<ReplicaStore> {
@@ -98,6 +100,7 @@ export class ReplicaStore implements ReplicaPort {
         );
       const replica = new ReplicaStore(ctx, pg, local, onError ?? (() => undefined), tempDir);
       ctx.replica = replica;
+      await pg.usergroups.start((error) => replica.onError(error));
       await pg.follow<ChainedEvent>({
         afterSeq: head?.seq ?? 0,
         read: (afterSeq) => pg.log.chain(Math.max(afterSeq, replica.localSeq())),

@@ -12,7 +12,14 @@ export interface WorkLeases {
   release(subject: string, holder: string): Promise<void>;
 }
 
-/** A PostgreSQL replica: writes go through PostgreSQL, leases live there. */
+/** Slack user-group members shared by the replicas: Slack tells one of them of a change, they all need it. */
+export interface SharedGroups {
+  publish(groupId: string, members: readonly string[], at: Date): Promise<void>;
+  /** Told of each group another replica published; returns the unsubscribe. */
+  subscribe(onChange: (groupId: string, members: string[]) => void): () => void;
+}
+
+/** A PostgreSQL replica: writes go through PostgreSQL, leases and user-group members live there. */
 export interface ReplicaPort {
   /**
    * `probeFirst`: run it on the local copy first and go to PostgreSQL only if it appends (a periodic look that
@@ -22,6 +29,7 @@ export interface ReplicaPort {
   /** True while a `probeFirst` write runs on the copy only (what it appends is rolled back: nothing to report). */
   readonly probing: boolean;
   leases: WorkLeases;
+  groups: SharedGroups;
 }
 
 /** Runs a synchronous write: at once on SQLite, through PostgreSQL on a replica. */

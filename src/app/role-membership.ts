@@ -9,6 +9,7 @@ import { RosterEvents, type Role, type RoleMap } from '../decisions/decision-mod
 import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { SOURCE_IMPORTED } from './import-documents';
+import type { SharedGroups } from './replica-write';
 import { readRoster } from './roles-roster';
 
 /** The Slack lookup behind the cache (usergroups.users.list). */
@@ -46,6 +47,9 @@ export class RoleMembership {
   /** Per `user group`: when Slack last said the person is not in the group (this process's clock). */
   private readonly outside = new Map<string, number>();
   private readonly answerTtlMs: number;
+  /** On a replica: what Slack told this one about a group goes to the others, and theirs comes here. */
+  private readonly shared?: SharedGroups;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,6 +61,8 @@ export class RoleMembership {
     this.store = new OutboxStore(ctx.db);
     // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
     this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
+    this.shared = ctx.replica?.groups;
+    this.unsubscribe = this.shared?.subscribe((groupId, members) => this.recordAnswer(groupId, members)) ?? (() => {});
   }
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
@@ -132,6 +138,14 @@ export class RoleMembership {
 
   /** A `subteam_updated` event (or a lookup) carries the group's members; record them as they are. */
   groupUpdated(groupId: string, members: string[]): void {
+    const before = this.store.groupMembers()[groupId];
+    this.recordAnswer(groupId, members);
+    if (!before || before.length !== members.length || !before.every((id) => members.includes(id)))
+      this.share(groupId, members);
+  }
+
+  /** Slack's whole member list of a group, heard here or by another replica. */
+  private recordAnswer(groupId: string, members: string[]): void {
     this.store.recordGroupMembers(groupId, members, this.ctx.clock());
     this.answers.set(groupId, {
       headSeq: this.ctx.events.head().seq,
@@ -153,6 +167,7 @@ export class RoleMembership {
     const before = this.store.groupMembers()[groupId] ?? [];
     const after = [...new Set([...before.filter((id) => !removed.includes(id)), ...added])];
     this.store.recordGroupMembers(groupId, after, this.ctx.clock());
+    this.share(groupId, after);
     for (const userId of added) this.outside.delete(`${userId} ${groupId}`);
     // newer than a lookup under way: its answer is not recorded over this change
     const answer = this.answers.get(groupId);
@@ -174,7 +189,19 @@ export class RoleMembership {
 
   close(): void {
     this.stop();
+    this.unsubscribe();
     this.store.close();
+  }
+
+  private share(groupId: string, members: string[]): void {
+    this.shared
+      ?.publish(groupId, members, this.ctx.clock())
+      .catch((error: Error) =>
+        this.logger?.warn(
+          { group: groupId, err: error.message },
+          'user group change not shared with the other replicas',
+        ),
+      );
   }
 
   /** The roles as the roster states them (users and groups), read again only after an import or a role change. */

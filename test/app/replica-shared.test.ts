@@ -1,13 +1,17 @@
 /**
- * What replicas on one PostgreSQL share beyond the log itself: the daily anchor (one per interval, whichever replica
- * asks first under the append lock) and event times that rise with seq although each replica has its own clock.
+ * What replicas on one PostgreSQL share beyond the log itself: Slack's word on user-group members (told to one
+ * replica, needed by all), the daily anchor (one per interval, whichever replica asks first under the append lock)
+ * and event times that rise with seq although each replica has its own clock.
  */
-import { migratePostgresDatabase, openPostgresLog } from '../../src/app/postgres-store';
+import { copySqliteLogToPostgres, migratePostgresDatabase, openPostgresLog } from '../../src/app/postgres-store';
 import { openReplicaPatchcall, type ReplicaPatchcall } from '../../src/app/replica-patchcall';
 import { clockOptions, parseSimulatedClock } from '../../src/common/simulated-clock';
 import type { StoredEvent } from '../../src/store/event-log';
 import { usePostgres } from '../helpers/postgres';
 import { tempDbPath } from '../helpers/run-patchcall';
+import { seededDatabase } from '../helpers/seeded-database';
+import { PEOPLE } from '../decisions/sample-decision';
+import { eventually } from '../slack/flows/decision-flow-setup';
 
 const postgres = usePostgres();
 const DAY = 24 * 60 * 60 * 1000;
@@ -97,5 +101,34 @@ describe('event times across replicas', () => {
       expect(event.payload).toMatchObject({ rehearsal: true });
     }
     expect([...events.map((event) => event.at)].sort()).toEqual(events.map((event) => event.at));
+  }, 60_000);
+});
+
+describe('user-group members across replicas', () => {
+  it('a change Slack tells one replica reaches the others without asking Slack again', async () => {
+    const url = await postgres.freshDatabase();
+    await copySqliteLogToPostgres(seededDatabase(), url);
+    const [a, b] = [await replica(url), await replica(url)];
+    const lookups = { a: 0, b: 0 };
+    const slack = (who: keyof typeof lookups) => ({
+      members: async () => (lookups[who]++, [PEOPLE.sys1, PEOPLE.sys2]),
+    });
+    const [onA, onB] = [a.roleMembership(slack('a')), b.roleMembership(slack('b'))];
+    try {
+      await Promise.all([onA.refresh(), onB.refresh()]);
+      expect(onB.current().sysadmin).toEqual([PEOPLE.sys1, PEOPLE.sys2]);
+
+      // subteam_updated reaches replica A only: B's role checks see the new member too
+      onA.groupUpdated('S0SYSADMIN', [PEOPLE.sys1, PEOPLE.sys2, PEOPLE.outsider]);
+      await eventually(() => onB.current().sysadmin.includes(PEOPLE.outsider) || undefined, 'the member on B');
+      // subteam_members_changed reaches B only
+      onB.groupMembersChanged('S0SYSADMIN', [], [PEOPLE.sys2]);
+      await eventually(() => !onA.current().sysadmin.includes(PEOPLE.sys2) || undefined, 'the removal on A');
+      expect(onA.current().sysadmin.sort()).toEqual([PEOPLE.sys1, PEOPLE.outsider].sort());
+      expect(lookups).toEqual({ a: 1, b: 1 });
+    } finally {
+      onA.close();
+      onB.close();
+    }
   }, 60_000);
 });

@@ -5,9 +5,11 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
-import { openAppContext, type AppContext } from '../../src/app/app-context';
+import { openAppContext, type AppContext, type OpenAppContextOptions } from '../../src/app/app-context';
 import type { AssessFn } from '../../src/app/convene-decision';
-import { patchcallOver } from '../../src/app/patchcall';
+import { patchcallOver, type Patchcall } from '../../src/app/patchcall';
+import { migratePostgresDatabase } from '../../src/app/postgres-store';
+import { openReplicaPatchcall } from '../../src/app/replica-patchcall';
 import {
   createSlackApp,
   SLACK_EVENTS_PATH,
@@ -52,7 +54,14 @@ export interface SlackHarnessOptions {
   anchorIntervalMs?: number;
   /** The assessment convening uses (the product's own unless a test hands in a fixed one). */
   assess?: AssessFn;
+  /**
+   * Where the log lives: SQLite alone (default), or a PostgreSQL database (migrated here, empty or copied into)
+   * with the app opened in this process as one replica on it, exactly as `main` opens it.
+   */
+  store?: HarnessStore;
 }
+
+export type HarnessStore = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
 export interface SignOptions {
   /** Seconds since the epoch to put in X-Slack-Request-Timestamp (default: now). */
@@ -110,7 +119,11 @@ export interface SlackHarness {
   readonly standIn: LocalSlackStandIn;
   /** Base URL of the running app, e.g. http://127.0.0.1:40123 (changes on restart). */
   readonly url: string;
+  /** The store as the app reads it: the SQLite file, or on PostgreSQL this replica's local copy (read only). */
   readonly ctx: AppContext;
+  /** The application boundary the app runs on: tests write through it, never through `ctx`. */
+  readonly patchcall: Patchcall;
+  readonly store: HarnessStore;
   readonly deps: SlackDeps;
   readonly app: App;
   readonly config: SlackConfig;
@@ -164,20 +177,23 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   });
   const logger = createLogger({ level: options.logLevel ?? 'debug', destination: sink });
 
-  let ctx!: AppContext;
+  const store: HarnessStore = options.store ?? { kind: 'sqlite' };
+  if (store.kind === 'postgres') await migratePostgresDatabase(store.url);
+  let opened!: OpenedStore;
   let slackApp!: SlackApp;
   let url = '';
   const boot = async () => {
-    ctx = openAppContext({
+    opened = await openStore(store, {
       dbPath,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       // PATCHCALL_CLOCK and PATCHCALL_REHEARSAL as main applies them, unless the test holds the clock itself
       ...clockOptions(config),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.assess ? { assess: options.assess } : {}),
     });
     slackApp = await createSlackApp({
       config,
-      patchcall: patchcallOver(ctx, options.assess ? { assess: options.assess } : {}),
+      patchcall: opened.patchcall,
       logger,
       ...(options.register ? { register: options.register } : {}),
       ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
@@ -232,8 +248,12 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       return url;
     },
     get ctx() {
-      return ctx;
+      return opened.ctx;
     },
+    get patchcall() {
+      return opened.patchcall;
+    },
+    store,
     get deps() {
       return slackApp.deps;
     },
@@ -353,20 +373,39 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
     request: send,
     async restart() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
       await boot();
     },
     async stopApp() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
     },
     startApp: boot,
     async stop() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
       await standIn.stop();
     },
   };
+}
+
+interface OpenedStore {
+  ctx: AppContext;
+  patchcall: Patchcall;
+  close(): Promise<void>;
+}
+
+async function openStore(
+  store: HarnessStore,
+  options: OpenAppContextOptions & { assess?: AssessFn },
+): Promise<OpenedStore> {
+  const { assess, ...contextOptions } = options;
+  if (store.kind === 'postgres') {
+    const replica = await openReplicaPatchcall({ ...contextOptions, url: store.url, ...(assess ? { assess } : {}) });
+    return { ctx: replica.replica.ctx, patchcall: replica.patchcall, close: replica.close };
+  }
+  const ctx = openAppContext(contextOptions);
+  return { ctx, patchcall: patchcallOver(ctx, assess ? { assess } : {}), close: async () => ctx.close() };
 }
 
 /** Slack's request signature: v0=HMAC-SHA256(secret, "v0:<timestamp>:<body>"). */

@@ -1,9 +1,14 @@
 /** The harness with the bundled seed, the roster's people in the stand-in, and a hand-made assessment (see the seam). */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importDocuments } from '../../../src/app/import-documents';
 import { readDocumentFile } from '../../../src/app/read-document';
-import { startSlackHarness, type SlackHarness, type SlackHarnessOptions } from '../../helpers/slack-harness';
+import {
+  startSlackHarness,
+  type HarnessStore,
+  type SlackHarness,
+  type SlackHarnessOptions,
+} from '../../helpers/slack-harness';
+import type { PostgresFixture } from '../../helpers/postgres';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 
@@ -19,6 +24,7 @@ export async function startDecisionHarness(
     groupAnswerTtlMs?: number;
     /** The assessment convening uses; the sample one unless a test needs another plan. */
     assess?: SlackHarnessOptions['assess'];
+    store?: HarnessStore;
   } = {},
 ): Promise<SlackHarness> {
   const harness = await startSlackHarness({
@@ -27,6 +33,7 @@ export async function startDecisionHarness(
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.groupAnswerTtlMs !== undefined ? { groupAnswerTtlMs: options.groupAnswerTtlMs } : {}),
     logLevel: 'warn',
+    ...(options.store ? { store: options.store } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     assess:
       options.assess ??
@@ -35,7 +42,7 @@ export async function startDecisionHarness(
   for (const file of readdirSync(seedDir)
     .filter((f) => !f.endsWith('.md'))
     .sort()) {
-    importDocuments(harness.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
+    await harness.patchcall.importDocuments([readDocumentFile(join(seedDir, file))], { actor: 'test' });
   }
   for (const [key, id] of Object.entries(PEOPLE)) harness.standIn.addUser({ id, name: key });
   harness.standIn.addUser({ id: ADMIN, name: 'admin' });
@@ -46,6 +53,14 @@ export async function startDecisionHarness(
     users: [PEOPLE.sys1, PEOPLE.sys2],
   });
   return harness;
+}
+
+export const STORES = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof STORES)[number];
+
+/** The store a flow runs on: SQLite alone, or a fresh PostgreSQL database the app joins as a replica. */
+export async function storeFor(kind: StoreKind, postgres: PostgresFixture): Promise<HarnessStore> {
+  return kind === 'postgres' ? { kind, url: await postgres.freshDatabase() } : { kind };
 }
 
 /** Waits until the stand-in has recorded a call matching the predicate (work after the ack is asynchronous). */
