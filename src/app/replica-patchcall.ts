@@ -7,7 +7,8 @@ import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
 import type { recordProviderAnswer } from './provider-requests';
 import type { ImportOutcome } from './import-documents';
-import type { recordPosition } from './decision-positions';
+import type { checkPositionAllowed, recordPosition } from './decision-positions';
+import type { checkCallAllowed } from './decision-call';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
 import { patchcallOver, type Patchcall, type PatchcallOptions } from './patchcall';
@@ -26,6 +27,13 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
   const patchcall: Patchcall = {
     ...base,
     recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
+    // a refused attempt is on the record: the gate goes to PostgreSQL only when it appends
+    checkPositionAllowed: (...args) =>
+      replica.write(() => base.checkPositionAllowed(...args) as ReturnType<typeof checkPositionAllowed>, {
+        probeFirst: true,
+      }),
+    checkCallAllowed: (...args) =>
+      replica.write(() => base.checkCallAllowed(...args) as ReturnType<typeof checkCallAllowed>, { probeFirst: true }),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
     importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
