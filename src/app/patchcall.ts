@@ -126,7 +126,7 @@ export interface Patchcall {
   /** Watches the rules folder and re-assesses after each change that loads whole; returns the way to stop. */
   watchRules(onReload: (reload: RulesReload, report?: ReassessReport) => void): () => void;
   /** Plan steps and providers past their deadline and not done, escalated once each; the decisions escalated. */
-  escalateOverdue(): string[];
+  escalateOverdue(): string[] | Promise<string[]>;
   confirmCall(
     request: { decisionId: string; userId: string; key: string },
     currentMembers: CurrentMembers,

@@ -34,6 +34,7 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
       }),
     checkCallAllowed: (...args) =>
       replica.write(() => base.checkCallAllowed(...args) as ReturnType<typeof checkCallAllowed>, { probeFirst: true }),
+    escalateOverdue: () => replica.write(() => base.escalateOverdue() as string[], { probeFirst: true }),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
     importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),
