@@ -9,6 +9,9 @@ import {
   type SlackHarnessOptions,
 } from '../../helpers/slack-harness';
 import type { PostgresFixture } from '../../helpers/postgres';
+import { openAppContext } from '../../../src/app/app-context';
+import { openPostgresLog } from '../../../src/app/postgres-store';
+import type { EventFilter, StoredEvent } from '../../../src/store/event-log';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 
@@ -61,6 +64,29 @@ export type StoreKind = (typeof STORES)[number];
 /** The store a flow runs on: SQLite alone, or a fresh PostgreSQL database the app joins as a replica. */
 export async function storeFor(kind: StoreKind, postgres: PostgresFixture): Promise<HarnessStore> {
   return kind === 'postgres' ? { kind, url: await postgres.freshDatabase() } : { kind };
+}
+
+/**
+ * The events as the store of truth holds them now, read on a connection of their own (the SQLite file, or
+ * PostgreSQL): what survived a process killed with kill -9.
+ */
+export async function eventsInStore(h: SlackHarness, filter: EventFilter): Promise<StoredEvent[]> {
+  if (h.store.kind === 'sqlite') {
+    const ctx = openAppContext({ dbPath: h.dbPath });
+    try {
+      return [...ctx.events.read(filter)];
+    } finally {
+      ctx.close();
+    }
+  }
+  const store = await openPostgresLog(h.store.url, { poolSize: 1 });
+  try {
+    const events: StoredEvent[] = [];
+    for await (const event of store.log.read(filter)) events.push(event);
+    return events;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Waits until the stand-in has recorded a call matching the predicate (work after the ack is asynchronous). */
