@@ -73,6 +73,8 @@ export interface SignOptions {
   retryNum?: number;
   retryReason?: string;
   headers?: Record<string, string>;
+  /** Another app to send it to (its base URL, e.g. a replica in its own process on the same stand-in). */
+  to?: string;
 }
 
 export interface SlackResponse {
@@ -205,9 +207,9 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   };
   await boot();
 
-  const send = async (path: string, init: RequestInit = {}): Promise<SlackResponse> => {
+  const send = async (path: string, init: RequestInit = {}, to = url): Promise<SlackResponse> => {
     const started = performance.now();
-    const response = await fetch(url + path, init);
+    const response = await fetch(to + path, init);
     const body = await response.text();
     const ackMs = performance.now() - started;
     return { status: response.status, body, headers: response.headers, ackMs, json: () => JSON.parse(body) };
@@ -215,19 +217,23 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   const signedPost = (body: string, contentType: string, sign: SignOptions = {}) => {
     const timestamp = sign.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = sign.signature ?? slackSignature(sign.signingSecret ?? TEST_SIGNING_SECRET, timestamp, body);
-    return send(SLACK_EVENTS_PATH, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': contentType,
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
-        ...(sign.retryNum !== undefined
-          ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' }
-          : {}),
-        ...sign.headers,
+    return send(
+      SLACK_EVENTS_PATH,
+      {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': contentType,
+          'x-slack-request-timestamp': String(timestamp),
+          'x-slack-signature': signature,
+          ...(sign.retryNum !== undefined
+            ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' }
+            : {}),
+          ...sign.headers,
+        },
       },
-    });
+      sign.to,
+    );
   };
   const interaction = (payload: Record<string, unknown>, sign?: SignOptions) =>
     signedPost(
@@ -370,7 +376,7 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       return signedPost(body, 'application/json', sign);
     },
     signedPost,
-    request: send,
+    request: (path, init) => send(path, init),
     async restart() {
       await slackApp.stop();
       await opened.close();
