@@ -15,7 +15,7 @@ export interface WorkLeases {
 /** Slack user-group members shared by the replicas: Slack tells one of them of a change, they all need it. */
 export interface SharedGroups {
   publish(groupId: string, members: readonly string[], at: Date): Promise<void>;
-  /** Told of each group another replica published; returns the unsubscribe. */
+  /** Told of each group published (by any replica, this one too), as it stands now; returns the unsubscribe. */
   subscribe(onChange: (groupId: string, members: string[]) => void): () => void;
 }
 

@@ -62,7 +62,7 @@ export class RoleMembership {
     // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
     this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
     this.shared = ctx.replica?.groups;
-    this.unsubscribe = this.shared?.subscribe((groupId, members) => this.recordAnswer(groupId, members)) ?? (() => {});
+    this.unsubscribe = this.shared?.subscribe((groupId, members) => this.takeShared(groupId, members)) ?? (() => {});
   }
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
@@ -103,8 +103,9 @@ export class RoleMembership {
       const changesBefore = this.answers.get(groupId)?.changes ?? 0;
       flight = this.groups
         .members(groupId)
-        .then((members) => {
-          if ((this.answers.get(groupId)?.changes ?? 0) === changesBefore) this.groupUpdated(groupId, members);
+        .then(async (members) => {
+          // on a replica, settled once the other replicas can read it too
+          if ((this.answers.get(groupId)?.changes ?? 0) === changesBefore) await this.answered(groupId, members);
           return members;
         })
         .finally(() => this.inFlight.delete(groupId));
@@ -138,13 +139,18 @@ export class RoleMembership {
 
   /** A `subteam_updated` event (or a lookup) carries the group's members; record them as they are. */
   groupUpdated(groupId: string, members: string[]): void {
-    const before = this.store.groupMembers()[groupId];
-    this.recordAnswer(groupId, members);
-    if (!before || before.length !== members.length || !before.every((id) => members.includes(id)))
-      this.share(groupId, members);
+    void this.answered(groupId, members);
   }
 
-  /** Slack's whole member list of a group, heard here or by another replica. */
+  /** Records Slack's whole member list; a change goes to the other replicas (resolves once it has). */
+  private answered(groupId: string, members: string[]): Promise<void> {
+    const before = this.store.groupMembers()[groupId];
+    this.recordAnswer(groupId, members);
+    const changed = !before || before.length !== members.length || !before.every((id) => members.includes(id));
+    return changed ? this.share(groupId, members) : Promise.resolve();
+  }
+
+  /** Slack's whole member list of a group, as this replica heard it. */
   private recordAnswer(groupId: string, members: string[]): void {
     this.store.recordGroupMembers(groupId, members, this.ctx.clock());
     this.answers.set(groupId, {
@@ -162,12 +168,21 @@ export class RoleMembership {
     }
   }
 
+  /**
+   * A group as the replicas last published it. It places people in roles, but it is no fresh answer of Slack's: a
+   * role check still asks (it may be older than the click), and nobody is held outside the group on its word.
+   */
+  private takeShared(groupId: string, members: string[]): void {
+    this.store.recordGroupMembers(groupId, members, this.ctx.clock());
+    for (const userId of members) this.outside.delete(`${userId} ${groupId}`);
+  }
+
   /** A `subteam_members_changed` event carries who was added and removed. */
   groupMembersChanged(groupId: string, added: string[], removed: string[]): void {
     const before = this.store.groupMembers()[groupId] ?? [];
     const after = [...new Set([...before.filter((id) => !removed.includes(id)), ...added])];
     this.store.recordGroupMembers(groupId, after, this.ctx.clock());
-    this.share(groupId, after);
+    void this.share(groupId, after);
     for (const userId of added) this.outside.delete(`${userId} ${groupId}`);
     // newer than a lookup under way: its answer is not recorded over this change
     const answer = this.answers.get(groupId);
@@ -193,8 +208,8 @@ export class RoleMembership {
     this.store.close();
   }
 
-  private share(groupId: string, members: string[]): void {
-    this.shared
+  private async share(groupId: string, members: string[]): Promise<void> {
+    await this.shared
       ?.publish(groupId, members, this.ctx.clock())
       .catch((error: Error) =>
         this.logger?.warn(

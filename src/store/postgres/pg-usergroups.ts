@@ -1,10 +1,10 @@
 /**
  * Slack user-group members shared by the replicas (db/migrations/postgres/007, `slack_usergroup_members`). Slack
  * sends `subteam_updated` to one connection only, so the replica that hears of a change writes the members here and
- * NOTIFYs; every other replica reads the row and updates its own cache. Coordination, not truth: a lost notification
- * costs a stale cache until the periodic refresh, and on reconnect a replica reads every row again.
+ * NOTIFYs; every replica reads the row and updates its own cache, so when two publish at once all end on the one
+ * committed last. Coordination, not truth: a lost notification costs a stale cache until the periodic refresh, and
+ * on reconnect a replica reads every row again.
  */
-import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { connectClient } from './pg-pool';
 
@@ -13,8 +13,6 @@ export const USERGROUP_CHANNEL = 'patchcall_usergroups';
 export type GroupChange = (groupId: string, members: string[]) => void;
 
 export class PgUsergroups {
-  /** This process: its own notifications are not applied twice. */
-  private readonly origin = randomUUID();
   private client: pg.Client | undefined;
   private readonly listeners = new Set<GroupChange>();
   private stopped = false;
@@ -33,7 +31,7 @@ export class PgUsergroups {
          ON CONFLICT (group_id) DO UPDATE SET members = excluded.members, refreshed_at = excluded.refreshed_at
          RETURNING group_id)
        SELECT pg_notify($4, $5) FROM recorded`,
-      [groupId, JSON.stringify(members), at.toISOString(), USERGROUP_CHANNEL, JSON.stringify([this.origin, groupId])],
+      [groupId, JSON.stringify(members), at.toISOString(), USERGROUP_CHANNEL, groupId],
     );
   }
 
@@ -43,7 +41,7 @@ export class PgUsergroups {
     return this.listen();
   }
 
-  /** Calls `onChange` with each group another replica published; returns the unsubscribe. */
+  /** Calls `onChange` with each group any replica published, as the row reads now; returns the unsubscribe. */
   subscribe(onChange: GroupChange): () => void {
     this.listeners.add(onChange);
     return () => void this.listeners.delete(onChange);
@@ -59,9 +57,8 @@ export class PgUsergroups {
   private async listen(): Promise<void> {
     const client = connectClient(this.url);
     client.on('notification', (message) => {
-      if (message.channel !== USERGROUP_CHANNEL || !message.payload) return;
-      const [origin, groupId] = JSON.parse(message.payload) as [string, string];
-      if (origin !== this.origin) void this.deliver(groupId);
+      // its own too: replicas publishing at once all end on the row as last committed
+      if (message.channel === USERGROUP_CHANNEL && message.payload) void this.deliver(message.payload);
     });
     client.on('error', (error) => {
       this.onError(error);
