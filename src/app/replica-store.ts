@@ -19,6 +19,7 @@ import { PatchcallError } from '../common/errors';
 import { ReplicaLog } from '../store/replica-log';
 import { writeTransaction } from '../store/write-transaction';
 import { openAppContext, type AppContext, type OpenAppContextOptions } from './app-context';
+import { foldsCheckpoint } from './decision-log';
 import type { ImportBatch } from './formats';
 import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
@@ -221,6 +222,7 @@ export class ReplicaStore implements ReplicaPort {
   private runLocally(works: (() => unknown)[]): { settled: Settled[]; rows: ChainedEvent[] } {
     const db = this.ctx.db;
     const from = this.localSeq() + 1;
+    const restoreFolds = foldsCheckpoint(this.ctx);
     db.exec('BEGIN IMMEDIATE');
     this.runningLocally = true;
     try {
@@ -244,6 +246,8 @@ export class ReplicaStore implements ReplicaPort {
     } finally {
       this.runningLocally = false;
       db.exec('ROLLBACK');
+      // the decisions as folded inside it hold events that enter the copy only once PostgreSQL has them (or never)
+      restoreFolds();
     }
   }
 

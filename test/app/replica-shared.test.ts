@@ -4,13 +4,16 @@
  * and event times that rise with seq although each replica has its own clock.
  */
 import { copySqliteLogToPostgres, migratePostgresDatabase, openPostgresLog } from '../../src/app/postgres-store';
+import { loadDecision } from '../../src/app/decision-log';
+import { recordPosition } from '../../src/app/decision-positions';
 import { openReplicaPatchcall, type ReplicaPatchcall } from '../../src/app/replica-patchcall';
+import { openPool } from '../../src/store/postgres/pg-pool';
 import { clockOptions, parseSimulatedClock } from '../../src/common/simulated-clock';
 import type { StoredEvent } from '../../src/store/event-log';
 import { usePostgres } from '../helpers/postgres';
 import { tempDbPath } from '../helpers/run-patchcall';
 import { seededDatabase } from '../helpers/seeded-database';
-import { PEOPLE } from '../decisions/sample-decision';
+import { PEOPLE, sampleAssessment } from '../decisions/sample-decision';
 import { eventually } from '../slack/flows/decision-flow-setup';
 
 const postgres = usePostgres();
@@ -35,11 +38,18 @@ async function allEvents(url: string): Promise<StoredEvent[]> {
 }
 
 const opened: ReplicaPatchcall[] = [];
-async function replica(url: string, options: { clock?: () => Date; rehearsal?: boolean } = {}) {
-  const one = await openReplicaPatchcall({ url, dbPath: tempDbPath(), ...options });
+async function openReplica(url: string, options: { clock?: () => Date; rehearsal?: boolean } = {}) {
+  const one = await openReplicaPatchcall({
+    url,
+    dbPath: tempDbPath(),
+    assess: async (_ctx, bulletinId, now) => ({ ...sampleAssessment(), bulletinId, assessedAt: now.toISOString() }),
+    ...options,
+  });
   opened.push(one);
-  return one.patchcall;
+  return one;
 }
+const replica = async (url: string, options: { clock?: () => Date; rehearsal?: boolean } = {}) =>
+  (await openReplica(url, options)).patchcall;
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((one) => one.close()));
 });
@@ -129,6 +139,44 @@ describe('user-group members across replicas', () => {
     } finally {
       onA.close();
       onB.close();
+    }
+  }, 60_000);
+});
+
+describe('a write PostgreSQL refuses', () => {
+  it('leaves no trace in what the replica folded while it ran', async () => {
+    const url = await postgres.freshDatabase();
+    await copySqliteLogToPostgres(seededDatabase(), url);
+    const one = await openReplica(url);
+    const membership = one.patchcall.roleMembership({ members: async () => [PEOPLE.sys1, PEOPLE.sys2] });
+    const members = () => membership.current();
+    try {
+      await one.patchcall.conveneDecision(membership, {
+        bulletinId: 'MS08-067',
+        actor: PEOPLE.owner,
+        trigger: 'command',
+        now: NOW,
+      });
+      // PostgreSQL refuses the position (as a lost connection or a failed commit would)
+      const pool = openPool(url, { max: 1 });
+      await pool.query(`CREATE FUNCTION refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'refused for the test'; END $$;
+        CREATE TRIGGER refuse_positions BEFORE INSERT ON events FOR EACH ROW
+        WHEN (NEW.type = 'decision.position-recorded') EXECUTE FUNCTION refuse_for_test()`);
+      const ctx = one.replica.ctx;
+      const position = { decisionId: 'MS08-067', userId: PEOPLE.sec1, stance: 'agree' as const, key: 'k1' };
+      // a use case that reads the decision again after its append, as the outboxes do
+      await expect(
+        one.replica.write(() => (recordPosition(ctx, position, members), loadDecision(ctx, 'MS08-067'))),
+      ).rejects.toThrow(/refused for the test/);
+      expect(loadDecision(ctx, 'MS08-067').positions[PEOPLE.sec1]).toBeUndefined();
+
+      await pool.query('DROP TRIGGER refuse_positions ON events');
+      await pool.end();
+      expect((await one.patchcall.recordPosition({ ...position, key: 'k2' }, members)).kind).toBe('recorded');
+      expect(loadDecision(ctx, 'MS08-067').positions[PEOPLE.sec1]).toMatchObject({ stance: 'agree' });
+    } finally {
+      membership.close();
     }
   }, 60_000);
 });

@@ -8,8 +8,6 @@ import type { App } from '@slack/bolt';
 import { openAppContext, type AppContext, type OpenAppContextOptions } from '../../src/app/app-context';
 import type { AssessFn } from '../../src/app/convene-decision';
 import { patchcallOver, type Patchcall } from '../../src/app/patchcall';
-import { migratePostgresDatabase } from '../../src/app/postgres-store';
-import { openReplicaPatchcall } from '../../src/app/replica-patchcall';
 import {
   createSlackApp,
   SLACK_EVENTS_PATH,
@@ -180,7 +178,9 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   const logger = createLogger({ level: options.logLevel ?? 'debug', destination: sink });
 
   const store: HarnessStore = options.store ?? { kind: 'sqlite' };
-  if (store.kind === 'postgres') await migratePostgresDatabase(store.url);
+  // loaded only for PostgreSQL, as main does, so the SQLite flows never load pg
+  if (store.kind === 'postgres')
+    await (await import('../../src/app/postgres-store')).migratePostgresDatabase(store.url);
   let opened!: OpenedStore;
   let slackApp!: SlackApp;
   let url = '';
@@ -407,6 +407,7 @@ async function openStore(
 ): Promise<OpenedStore> {
   const { assess, ...contextOptions } = options;
   if (store.kind === 'postgres') {
+    const { openReplicaPatchcall } = await import('../../src/app/replica-patchcall');
     const replica = await openReplicaPatchcall({ ...contextOptions, url: store.url, ...(assess ? { assess } : {}) });
     return { ctx: replica.replica.ctx, patchcall: replica.patchcall, close: replica.close };
   }

@@ -10,7 +10,6 @@ import {
 } from '../../helpers/slack-harness';
 import type { PostgresFixture } from '../../helpers/postgres';
 import { openAppContext } from '../../../src/app/app-context';
-import { openPostgresLog } from '../../../src/app/postgres-store';
 import type { EventFilter, StoredEvent } from '../../../src/store/event-log';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
@@ -79,6 +78,7 @@ export async function eventsInStore(h: SlackHarness, filter: EventFilter): Promi
       ctx.close();
     }
   }
+  const { openPostgresLog } = await import('../../../src/app/postgres-store');
   const store = await openPostgresLog(h.store.url, { poolSize: 1 });
   try {
     const events: StoredEvent[] = [];
