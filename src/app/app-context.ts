@@ -18,6 +18,8 @@ export interface OpenAppContextOptions {
   clock?: () => Date;
   /** Mark every event written as a rehearsal (a simulated clock, PATCHCALL_REHEARSAL=1). */
   rehearsal?: boolean;
+  /** Never time an event earlier than the head (a replica, whose head comes from other replicas' clocks). */
+  monotonicTimes?: boolean;
   asOf?: Date;
   signingKeyPath?: string;
   /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
@@ -44,7 +46,7 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
   const clock = options.clock ?? (() => new Date());
   const contextOf = (db: Database.Database): AppContext => ({
     db,
-    events: new EventLog(db, clock, options.rehearsal ?? false),
+    events: new EventLog(db, clock, options.rehearsal ?? false, options.monotonicTimes ?? false),
     bulletins: new BulletinProjection(db),
     rulesDir: liveRules.dir,
     get rules() {

@@ -18,8 +18,21 @@ export const AUDIT_STREAM = 'audit';
  */
 export function requestAnchor(
   ctx: AppContext,
-  request: { channel: string; reason: AnchorRequestedPayload['reason']; now: Date },
-): AnchorRequestedPayload {
+  request: {
+    channel: string;
+    reason: AnchorRequestedPayload['reason'];
+    now: Date;
+    /**
+     * Ask for nothing (undefined) when an anchor for the same reason was asked for less than this long before
+     * `now`: every replica schedules the daily anchor, and the first to ask under the append lock is the one.
+     */
+    unlessAskedWithinMs?: number;
+  },
+): AnchorRequestedPayload | undefined {
+  if (request.unlessAskedWithinMs !== undefined) {
+    const last = lastAskedAt(ctx, request.reason);
+    if (last !== undefined && request.now.getTime() - Date.parse(last) < request.unlessAskedWithinMs) return undefined;
+  }
   const head = ctx.events.head();
   const payload: AnchorRequestedPayload = {
     key: `anchor:${randomUUID()}`,
@@ -37,6 +50,16 @@ export function requestAnchor(
 /** The text of an anchor as it goes to the audit channel. */
 export function anchorMessage(request: AnchorRequestedPayload): string {
   return `${anchorText(request, request.at, request.publicKey)} (${request.reason})`;
+}
+
+function lastAskedAt(ctx: AppContext, reason: AnchorRequestedPayload['reason']): string | undefined {
+  let last: string | undefined;
+  for (const event of ctx.events.read<AnchorRequestedPayload>({
+    stream: AUDIT_STREAM,
+    type: RecordEffectEvents.anchorRequested,
+  }))
+    if (event.payload.reason === reason && (!last || event.at > last)) last = event.at;
+  return last;
 }
 
 /** When the last anchor was asked for or recorded (ISO time), for the daily schedule. */

@@ -44,6 +44,19 @@ function currentFolds(ctx: AppContext): DecisionFolds {
   return cached;
 }
 
+/**
+ * The folds as they are now, to put back after a transaction the caller rolls back: what was folded inside it
+ * (events that were never committed) must not outlive it. States are immutable, so a shallow copy keeps them.
+ */
+export function foldsCheckpoint(ctx: AppContext): () => void {
+  const kept = folds.get(ctx);
+  const copy = kept && { seq: kept.seq, ids: [...kept.ids], states: new Map(kept.states) };
+  return () => {
+    if (copy) folds.set(ctx, copy);
+    else folds.delete(ctx);
+  };
+}
+
 /** The state is shared with other readers: treat it as immutable (applyDecisionEvent never changes its input). */
 export function loadDecision(ctx: AppContext, decisionId: string): DecisionState {
   return currentFolds(ctx).states.get(decisionId) ?? initialDecision(decisionId);

@@ -108,9 +108,9 @@ export interface Patchcall {
   roleMembership(groups: UserGroupsPort, logger?: MembershipLogger, options?: MembershipOptions): RoleMembership;
   /** Settles the clicks pending a role check with Slack (after their ack, and after a restart). */
   roleChecks(membership: RoleMembership, options?: RoleChecksOptions): RoleChecks;
-  checkPositionAllowed: Bound<typeof checkPositionAllowed>;
+  checkPositionAllowed: Awaitable<Bound<typeof checkPositionAllowed>>;
   recordPosition: Awaitable<Bound<typeof recordPosition>>;
-  checkCallAllowed: PolicyBound<typeof checkCallAllowed>;
+  checkCallAllowed: Awaitable<PolicyBound<typeof checkCallAllowed>>;
   makeCall: Awaitable<PolicyBound<typeof makeCall>>;
   /** The quorum as it stands for the recommended call, as the card shows it. */
   cardQuorum(state: DecisionState): QuorumResult | undefined;

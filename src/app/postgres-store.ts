@@ -25,6 +25,7 @@ import {
 import { PgLogFollower, type FollowerOptions } from '../store/postgres/pg-follower';
 import { PgLeases } from '../store/postgres/pg-leases';
 import { readExportFile } from '../store/postgres/pg-export-files';
+import { PgUsergroups } from '../store/postgres/pg-usergroups';
 import {
   migratePostgres,
   newestKnownVersion,
@@ -40,6 +41,8 @@ export interface PostgresLog {
   log: PgEventLog;
   /** Leases on outbox work shared by the replicas. */
   leases: PgLeases;
+  /** Slack user-group members one replica heard of, for the others (LISTENs once started). */
+  usergroups: PgUsergroups;
   /** Follows the log from `afterSeq`: LISTEN for appends, catch up by seq. Stopped by close(). */
   follow<E extends { seq: number } = StoredEvent>(options: FollowerOptions<E>): Promise<PgLogFollower<E>>;
   /** The bytes of an audit record file named in the log, checked against its digest (undefined when missing). */
@@ -63,10 +66,12 @@ export async function openPostgresLog(
     throw error;
   }
   const log = new PgEventLog(pool, { ...options, url });
+  const usergroups = new PgUsergroups(pool, url);
   return {
     log,
     leases: new PgLeases(pool),
     exportFile: (sha256) => readExportFile(pool, sha256),
+    usergroups,
     async follow<E extends { seq: number } = StoredEvent>(followOptions: FollowerOptions<E>) {
       const follower = new PgLogFollower<E>(url, log, followOptions);
       followers.push(follower as unknown as PgLogFollower);
@@ -82,7 +87,7 @@ export async function openPostgresLog(
       }
     },
     async close() {
-      await Promise.all(followers.map((f) => f.stop()));
+      await Promise.all([...followers.map((f) => f.stop()), usergroups.close()]);
       await pool.end();
     },
   };

@@ -6,7 +6,8 @@
 import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
 import type { recordProviderAnswer } from './provider-requests';
-import type { recordPosition } from './decision-positions';
+import type { checkPositionAllowed, recordPosition } from './decision-positions';
+import type { checkCallAllowed } from './decision-call';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
 import { patchcallOver, type Patchcall, type PatchcallOptions } from './patchcall';
@@ -25,9 +26,16 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
   const patchcall: Patchcall = {
     ...base,
     recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
+    // a refused attempt is on the record: the gate goes to PostgreSQL only when it appends
+    checkPositionAllowed: (...args) =>
+      replica.write(() => base.checkPositionAllowed(...args) as ReturnType<typeof checkPositionAllowed>, {
+        probeFirst: true,
+      }),
+    checkCallAllowed: (...args) =>
+      replica.write(() => base.checkCallAllowed(...args) as ReturnType<typeof checkCallAllowed>, { probeFirst: true }),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
-    requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload),
+    requestAnchor: (...args) => replica.write(() => base.requestAnchor(...args) as AnchorRequestedPayload | undefined),
     recordProviderAnswer: (...args) =>
       replica.write(() => base.recordProviderAnswer(...args) as ReturnType<typeof recordProviderAnswer>),
     confirmCall: (...args) => replica.write(() => base.confirmCall(...args) as ConfirmResult),

@@ -20,12 +20,13 @@ import { ExportFilesStore, type ExportFileRow } from '../store/export-files-stor
 import { RecordEffectEvents, type ExportRequestedPayload } from '../audit/record-effects';
 import { writeTransaction } from '../store/write-transaction';
 import { openAppContext, type AppContext, type OpenAppContextOptions } from './app-context';
+import { foldsCheckpoint } from './decision-log';
 import type { ImportBatch } from './formats';
 import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
 import { projectBatch } from './project-batch';
 import { newTempCopyFolder } from './replica-temp-copy';
-import type { ReplicaPort, WorkLeases } from './replica-write';
+import type { ReplicaPort, SharedGroups, WorkLeases } from './replica-write';
 import { defaultSigningKeyPath } from './signing-key';
 
 const MAX_GROUP = 200;
@@ -57,6 +58,7 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export class ReplicaStore implements ReplicaPort {
   readonly leases: WorkLeases;
+  readonly groups: SharedGroups;
   private readonly queue: PendingWrite[] = [];
   private flushing = false;
   private runningLocally = false;
@@ -83,6 +85,7 @@ export class ReplicaStore implements ReplicaPort {
           (error: unknown) => this.onError(error),
         ),
     };
+    this.groups = pg.usergroups;
   }
 
   static async open(options: ReplicaOptions): Promise<ReplicaStore> {
@@ -95,6 +98,8 @@ export class ReplicaStore implements ReplicaPort {
         ...contextOptions,
         dbPath: cachePath ?? join(tempDir!, 'replica.db'),
         signingKeyPath: options.signingKeyPath ?? defaultSigningKeyPath(dbPath),
+        // writes run on a copy caught up to PostgreSQL's head under the append lock: times rise with seq
+        monotonicTimes: true,
       });
       const local = new ReplicaLog(ctx.db);
       const head = local.head();
@@ -105,6 +110,7 @@ export class ReplicaStore implements ReplicaPort {
         );
       const replica = new ReplicaStore(ctx, pg, local, onError ?? (() => undefined), tempDir);
       ctx.replica = replica;
+      await pg.usergroups.start((error) => replica.onError(error));
       await pg.follow<ChainedEvent>({
         afterSeq: head?.seq ?? 0,
         read: (afterSeq) => pg.log.chain(Math.max(afterSeq, replica.localSeq())),
@@ -247,6 +253,7 @@ export class ReplicaStore implements ReplicaPort {
   private runLocally(works: (() => unknown)[]): { settled: Settled[]; rows: ChainedEvent[]; files: ExportFileRow[] } {
     const db = this.ctx.db;
     const from = this.localSeq() + 1;
+    const restoreFolds = foldsCheckpoint(this.ctx);
     db.exec('BEGIN IMMEDIATE');
     this.runningLocally = true;
     try {
@@ -271,6 +278,8 @@ export class ReplicaStore implements ReplicaPort {
     } finally {
       this.runningLocally = false;
       db.exec('ROLLBACK');
+      // the decisions as folded inside it hold events that enter the copy only once PostgreSQL has them (or never)
+      restoreFolds();
     }
   }
 

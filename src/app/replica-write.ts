@@ -13,7 +13,14 @@ export interface WorkLeases {
   release(subject: string, holder: string): Promise<void>;
 }
 
-/** A PostgreSQL replica: writes go through PostgreSQL, leases live there. */
+/** Slack user-group members shared by the replicas: Slack tells one of them of a change, they all need it. */
+export interface SharedGroups {
+  publish(groupId: string, members: readonly string[], at: Date): Promise<void>;
+  /** Told of each group published (by any replica, this one too), as it stands now; returns the unsubscribe. */
+  subscribe(onChange: (groupId: string, members: string[]) => void): () => void;
+}
+
+/** A PostgreSQL replica: writes go through PostgreSQL, leases and user-group members live there. */
 export interface ReplicaPort {
   /**
    * `probeFirst`: run it on the local copy first and go to PostgreSQL only if it appends (a periodic look that
@@ -29,6 +36,7 @@ export interface ReplicaPort {
   sharedHashes(seqs: readonly number[]): Promise<Map<number, string>>;
   /** The bytes of an audit record file another replica (or this one) asked to upload, from the shared store. */
   exportFile(sha256: string): Promise<string | undefined>;
+  groups: SharedGroups;
 }
 
 /**

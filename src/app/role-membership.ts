@@ -9,6 +9,7 @@ import { RosterEvents, type Role, type RoleMap } from '../decisions/decision-mod
 import { OutboxStore } from '../store/outbox-store';
 import type { AppContext } from './app-context';
 import { SOURCE_IMPORTED } from './import-documents';
+import type { SharedGroups } from './replica-write';
 import { readRoster } from './roles-roster';
 import { UserGroupDirectory, type UserGroupListPort } from './user-group-directory';
 
@@ -49,6 +50,9 @@ export class RoleMembership {
   private readonly answerTtlMs: number;
   /** Slack's user groups by handle (escalations name them). */
   readonly directory: UserGroupDirectory;
+  /** On a replica: what Slack told this one about a group goes to the others, and theirs comes here. */
+  private readonly shared?: SharedGroups;
+  private readonly unsubscribe: () => void;
 
   constructor(
     private readonly ctx: AppContext,
@@ -61,6 +65,8 @@ export class RoleMembership {
     this.directory = new UserGroupDirectory(ctx, groups);
     // the last event that can change the roster: imports (a roster is one) and role changes, by the type index
     this.rosterHead = ctx.db.prepare('SELECT max(seq) AS seq FROM events WHERE type IN (?, ?)');
+    this.shared = ctx.replica?.groups;
+    this.unsubscribe = this.shared?.subscribe((groupId, members) => this.takeShared(groupId, members)) ?? (() => {});
   }
 
   /** Each role's members as the log and the cached groups say now. Never waits on Slack. */
@@ -113,8 +119,9 @@ export class RoleMembership {
       const changesBefore = this.answers.get(groupId)?.changes ?? 0;
       flight = this.groups
         .members(groupId)
-        .then((members) => {
-          if ((this.answers.get(groupId)?.changes ?? 0) === changesBefore) this.groupUpdated(groupId, members);
+        .then(async (members) => {
+          // on a replica, settled once the other replicas can read it too
+          if ((this.answers.get(groupId)?.changes ?? 0) === changesBefore) await this.answered(groupId, members);
           return members;
         })
         .finally(() => this.inFlight.delete(groupId));
@@ -148,6 +155,19 @@ export class RoleMembership {
 
   /** A `subteam_updated` event (or a lookup) carries the group's members; record them as they are. */
   groupUpdated(groupId: string, members: string[]): void {
+    void this.answered(groupId, members);
+  }
+
+  /** Records Slack's whole member list; a change goes to the other replicas (resolves once it has). */
+  private answered(groupId: string, members: string[]): Promise<void> {
+    const before = this.store.groupMembers()[groupId];
+    this.recordAnswer(groupId, members);
+    const changed = !before || before.length !== members.length || !before.every((id) => members.includes(id));
+    return changed ? this.share(groupId, members) : Promise.resolve();
+  }
+
+  /** Slack's whole member list of a group, as this replica heard it. */
+  private recordAnswer(groupId: string, members: string[]): void {
     this.store.recordGroupMembers(groupId, members, this.ctx.clock());
     this.answers.set(groupId, {
       headSeq: this.ctx.events.head().seq,
@@ -164,11 +184,21 @@ export class RoleMembership {
     }
   }
 
+  /**
+   * A group as the replicas last published it. It places people in roles, but it is no fresh answer of Slack's: a
+   * role check still asks (it may be older than the click), and nobody is held outside the group on its word.
+   */
+  private takeShared(groupId: string, members: string[]): void {
+    this.store.recordGroupMembers(groupId, members, this.ctx.clock());
+    for (const userId of members) this.outside.delete(`${userId} ${groupId}`);
+  }
+
   /** A `subteam_members_changed` event carries who was added and removed. */
   groupMembersChanged(groupId: string, added: string[], removed: string[]): void {
     const before = this.store.groupMembers()[groupId] ?? [];
     const after = [...new Set([...before.filter((id) => !removed.includes(id)), ...added])];
     this.store.recordGroupMembers(groupId, after, this.ctx.clock());
+    void this.share(groupId, after);
     for (const userId of added) this.outside.delete(`${userId} ${groupId}`);
     // newer than a lookup under way: its answer is not recorded over this change
     const answer = this.answers.get(groupId);
@@ -190,7 +220,19 @@ export class RoleMembership {
 
   close(): void {
     this.stop();
+    this.unsubscribe();
     this.store.close();
+  }
+
+  private async share(groupId: string, members: string[]): Promise<void> {
+    await this.shared
+      ?.publish(groupId, members, this.ctx.clock())
+      .catch((error: Error) =>
+        this.logger?.warn(
+          { group: groupId, err: error.message },
+          'user group change not shared with the other replicas',
+        ),
+      );
   }
 
   /** The roles as the roster states them (users and groups), read again only after an import or a role change. */

@@ -11,24 +11,27 @@ export const DAY_MS = 24 * 60 * 60 * 1000;
 export async function postAnchor(
   deps: SlackDeps,
   reason: AnchorRequestedPayload['reason'],
+  options: { unlessAskedWithinMs?: number } = {},
 ): Promise<AnchorRequestedPayload | undefined> {
   const channel = deps.config.auditChannel;
   if (!channel) return undefined;
-  const request = await deps.patchcall.requestAnchor({ channel, reason, now: deps.now() });
-  deps.records.nudge();
+  const request = await deps.patchcall.requestAnchor({ channel, reason, now: deps.now(), ...options });
+  if (request) deps.records.nudge();
   return request;
 }
 
 /**
  * Anchors once a day: the first one a day after the last recorded anchor (at once if that is overdue), then every
- * `intervalMs`. Returns a stop function; the timers never keep the process alive.
+ * `intervalMs`, unless another replica asked for the interval's anchor already. Returns a stop function; the timers never keep the process alive.
  */
 export function scheduleDailyAnchors(deps: SlackDeps, intervalMs = DAY_MS): () => void {
   if (!deps.config.auditChannel) return () => undefined;
   const last = deps.patchcall.lastAnchoredAt();
   const sinceLast = last ? deps.now().getTime() - Date.parse(last) : Number.POSITIVE_INFINITY;
+  // replicas each keep this schedule: the first to ask in an interval posts it; slack absorbs timer jitter
+  const unlessAskedWithinMs = intervalMs - Math.min(intervalMs / 10, 60_000);
   const post = () =>
-    void postAnchor(deps, 'daily').catch((error: Error) =>
+    void postAnchor(deps, 'daily', { unlessAskedWithinMs }).catch((error: Error) =>
       deps.logger.warn({ err: error.message }, 'asking for the daily anchor failed; the next one will try again'),
     );
   let interval: NodeJS.Timeout | undefined;

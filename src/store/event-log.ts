@@ -56,13 +56,20 @@ interface EventRow {
 export class EventLog {
   private readonly insert: Database.Statement;
   private readonly headQuery: Database.Statement;
+  private readonly headAt: Database.Statement | undefined;
 
   constructor(
     readonly db: Database.Database,
     private readonly clock: () => Date = () => new Date(),
     /** Under a simulated clock (PATCHCALL_CLOCK) or PATCHCALL_REHEARSAL=1: every payload written says `rehearsal: true`. */
     private readonly rehearsal = false,
+    /**
+     * An event is never timed earlier than the head: on a replica the head is PostgreSQL's, read under the append
+     * lock, so times rise with seq across replicas whose clocks disagree (a slow clock's event takes the head's time).
+     */
+    monotonicTimes = false,
   ) {
+    this.headAt = monotonicTimes ? db.prepare('SELECT at FROM events ORDER BY seq DESC LIMIT 1').pluck() : undefined;
     this.insert = db.prepare(
       'INSERT INTO events (seq, at, actor, type, stream, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -101,7 +108,7 @@ export class EventLog {
       const head = this.head();
       const chained = {
         seq: head.seq + 1,
-        at: this.clock().toISOString(),
+        at: this.eventTime(),
         actor: event.actor,
         type: event.type,
         stream: event.stream,
@@ -122,6 +129,13 @@ export class EventLog {
       const { payloadJson: _written, ...header } = chained;
       return { ...header, payload: event.payload, prevHash: head.hash, hash };
     });
+  }
+
+  private eventTime(): string {
+    const now = this.clock().toISOString();
+    const headAt = this.headAt?.get() as string | undefined;
+    // ISO times of one format order as text
+    return headAt !== undefined && headAt > now ? headAt : now;
   }
 
   /** Events in sequence order, filtered by stream and/or type. */

@@ -2,19 +2,15 @@
  * The decision flow (open, positions, the call) through the application boundary, the same test body on both
  * stores: SQLite alone, and a replica on a real PostgreSQL (its local copy of the log, writes through PostgreSQL).
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { openAppContext } from '../../src/app/app-context';
-import { importDocuments } from '../../src/app/import-documents';
 import { openPatchcall, type Patchcall } from '../../src/app/patchcall';
 import { copySqliteLogToPostgres, openPostgresLog, verifyPostgresLog } from '../../src/app/postgres-store';
-import { readDocumentFile } from '../../src/app/read-document';
 import { openReplicaPatchcall } from '../../src/app/replica-patchcall';
-import { projectRoot } from '../../src/common/project-root';
 import type { StoredEvent } from '../../src/store/event-log';
 import { PEOPLE, sampleAssessment } from '../decisions/sample-decision';
 import { usePostgres } from '../helpers/postgres';
 import { tempDbPath } from '../helpers/run-patchcall';
+import { seededDatabase } from '../helpers/seeded-database';
 
 const postgres = usePostgres();
 const NOW = new Date('2026-12-06T10:00:00Z');
@@ -23,19 +19,6 @@ const assess = async (_ctx: unknown, bulletinId: string, now: Date) => ({
   bulletinId,
   assessedAt: now.toISOString(),
 });
-
-/** The seed imported into a new SQLite file: the demo's estate, the same starting log for both stores. */
-function seededDatabase(): string {
-  const dbPath = tempDbPath();
-  const ctx = openAppContext({ dbPath });
-  const dir = join(projectRoot(), 'db', 'seed');
-  for (const file of readdirSync(dir)
-    .filter((f) => !f.startsWith('.') && !f.endsWith('.md'))
-    .sort())
-    importDocuments(ctx, [readDocumentFile(join(dir, file))], { actor: 'test' });
-  ctx.close();
-  return dbPath;
-}
 
 interface Store {
   patchcall: Patchcall;

@@ -1,5 +1,5 @@
 /**
- * The real app (`src/slack/main.ts`) in its own process, on a harness's database and stand-in, so a test can
+ * The real app (`src/slack/main.ts`) in its own process, on a harness's store and stand-in, so a test can
  * kill -9 it right after an ack. Requests reach it the way Slack sends them: signed HTTP POSTs, or envelopes over
  * the stand-in's Socket Mode WebSocket.
  */
@@ -43,6 +43,8 @@ export async function startChildApp(
         PORT: '0',
         PATCHCALL_DB: h.dbPath,
         PATCHCALL_OUTBOX_LEASE_MS: '1000',
+        // on the harness's store: another replica when the harness runs on PostgreSQL
+        ...(h.store.kind === 'postgres' ? { PATCHCALL_DATABASE_URL: h.store.url } : {}),
         ...(transport === 'socket'
           ? { SLACK_APP_TOKEN: h.standIn.appToken }
           : { SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET }),

@@ -5,9 +5,9 @@
 import { createHmac } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
-import { openAppContext, type AppContext } from '../../src/app/app-context';
+import { openAppContext, type AppContext, type OpenAppContextOptions } from '../../src/app/app-context';
 import type { AssessFn } from '../../src/app/convene-decision';
-import { patchcallOver } from '../../src/app/patchcall';
+import { patchcallOver, type Patchcall } from '../../src/app/patchcall';
 import {
   createSlackApp,
   SLACK_EVENTS_PATH,
@@ -52,7 +52,14 @@ export interface SlackHarnessOptions {
   anchorIntervalMs?: number;
   /** The assessment convening uses (the product's own unless a test hands in a fixed one). */
   assess?: AssessFn;
+  /**
+   * Where the log lives: SQLite alone (default), or a PostgreSQL database (migrated here, empty or copied into)
+   * with the app opened in this process as one replica on it, exactly as `main` opens it.
+   */
+  store?: HarnessStore;
 }
+
+export type HarnessStore = { kind: 'sqlite' } | { kind: 'postgres'; url: string };
 
 export interface SignOptions {
   /** Seconds since the epoch to put in X-Slack-Request-Timestamp (default: now). */
@@ -64,6 +71,8 @@ export interface SignOptions {
   retryNum?: number;
   retryReason?: string;
   headers?: Record<string, string>;
+  /** Another app to send it to (its base URL, e.g. a replica in its own process on the same stand-in). */
+  to?: string;
 }
 
 export interface SlackResponse {
@@ -110,7 +119,11 @@ export interface SlackHarness {
   readonly standIn: LocalSlackStandIn;
   /** Base URL of the running app, e.g. http://127.0.0.1:40123 (changes on restart). */
   readonly url: string;
+  /** The store as the app reads it: the SQLite file, or on PostgreSQL this replica's local copy (read only). */
   readonly ctx: AppContext;
+  /** The application boundary the app runs on: tests write through it, never through `ctx`. */
+  readonly patchcall: Patchcall;
+  readonly store: HarnessStore;
   readonly deps: SlackDeps;
   readonly app: App;
   readonly config: SlackConfig;
@@ -164,20 +177,25 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   });
   const logger = createLogger({ level: options.logLevel ?? 'debug', destination: sink });
 
-  let ctx!: AppContext;
+  const store: HarnessStore = options.store ?? { kind: 'sqlite' };
+  // loaded only for PostgreSQL, as main does, so the SQLite flows never load pg
+  if (store.kind === 'postgres')
+    await (await import('../../src/app/postgres-store')).migratePostgresDatabase(store.url);
+  let opened!: OpenedStore;
   let slackApp!: SlackApp;
   let url = '';
   const boot = async () => {
-    ctx = openAppContext({
+    opened = await openStore(store, {
       dbPath,
       ...(config.rulesDir ? { rulesDir: config.rulesDir } : {}),
       // PATCHCALL_CLOCK and PATCHCALL_REHEARSAL as main applies them, unless the test holds the clock itself
       ...clockOptions(config),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.assess ? { assess: options.assess } : {}),
     });
     slackApp = await createSlackApp({
       config,
-      patchcall: patchcallOver(ctx, options.assess ? { assess: options.assess } : {}),
+      patchcall: opened.patchcall,
       logger,
       ...(options.register ? { register: options.register } : {}),
       ...(options.anchorIntervalMs ? { anchorIntervalMs: options.anchorIntervalMs } : {}),
@@ -189,9 +207,9 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   };
   await boot();
 
-  const send = async (path: string, init: RequestInit = {}): Promise<SlackResponse> => {
+  const send = async (path: string, init: RequestInit = {}, to = url): Promise<SlackResponse> => {
     const started = performance.now();
-    const response = await fetch(url + path, init);
+    const response = await fetch(to + path, init);
     const body = await response.text();
     const ackMs = performance.now() - started;
     return { status: response.status, body, headers: response.headers, ackMs, json: () => JSON.parse(body) };
@@ -199,19 +217,23 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
   const signedPost = (body: string, contentType: string, sign: SignOptions = {}) => {
     const timestamp = sign.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = sign.signature ?? slackSignature(sign.signingSecret ?? TEST_SIGNING_SECRET, timestamp, body);
-    return send(SLACK_EVENTS_PATH, {
-      method: 'POST',
-      body,
-      headers: {
-        'content-type': contentType,
-        'x-slack-request-timestamp': String(timestamp),
-        'x-slack-signature': signature,
-        ...(sign.retryNum !== undefined
-          ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' }
-          : {}),
-        ...sign.headers,
+    return send(
+      SLACK_EVENTS_PATH,
+      {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': contentType,
+          'x-slack-request-timestamp': String(timestamp),
+          'x-slack-signature': signature,
+          ...(sign.retryNum !== undefined
+            ? { 'x-slack-retry-num': String(sign.retryNum), 'x-slack-retry-reason': sign.retryReason ?? 'http_timeout' }
+            : {}),
+          ...sign.headers,
+        },
       },
-    });
+      sign.to,
+    );
   };
   const interaction = (payload: Record<string, unknown>, sign?: SignOptions) =>
     signedPost(
@@ -232,8 +254,12 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       return url;
     },
     get ctx() {
-      return ctx;
+      return opened.ctx;
     },
+    get patchcall() {
+      return opened.patchcall;
+    },
+    store,
     get deps() {
       return slackApp.deps;
     },
@@ -350,23 +376,43 @@ export async function startSlackHarness(options: SlackHarnessOptions = {}): Prom
       return signedPost(body, 'application/json', sign);
     },
     signedPost,
-    request: send,
+    request: (path, init) => send(path, init),
     async restart() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
       await boot();
     },
     async stopApp() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
     },
     startApp: boot,
     async stop() {
       await slackApp.stop();
-      ctx.close();
+      await opened.close();
       await standIn.stop();
     },
   };
+}
+
+interface OpenedStore {
+  ctx: AppContext;
+  patchcall: Patchcall;
+  close(): Promise<void>;
+}
+
+async function openStore(
+  store: HarnessStore,
+  options: OpenAppContextOptions & { assess?: AssessFn },
+): Promise<OpenedStore> {
+  const { assess, ...contextOptions } = options;
+  if (store.kind === 'postgres') {
+    const { openReplicaPatchcall } = await import('../../src/app/replica-patchcall');
+    const replica = await openReplicaPatchcall({ ...contextOptions, url: store.url, ...(assess ? { assess } : {}) });
+    return { ctx: replica.replica.ctx, patchcall: replica.patchcall, close: replica.close };
+  }
+  const ctx = openAppContext(contextOptions);
+  return { ctx, patchcall: patchcallOver(ctx, assess ? { assess } : {}), close: async () => ctx.close() };
 }
 
 /** Slack's request signature: v0=HMAC-SHA256(secret, "v0:<timestamp>:<body>"). */

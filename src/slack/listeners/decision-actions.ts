@@ -48,8 +48,8 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
   ] as const) {
     app.action<BlockButtonAction>(
       actionId,
-      button((args, key) => {
-        const gate = patchcall.checkPositionAllowed(
+      button(async (args, key) => {
+        const gate = await patchcall.checkPositionAllowed(
           { decisionId: args.action.value!, userId: args.body.user.id, key },
           currentMembers,
         );
@@ -66,8 +66,8 @@ export function registerDecisionActions(app: App, services: DecisionServices): v
 
   app.action<BlockButtonAction>(
     ActionIds.makeCall,
-    button((args, key) => {
-      const gate = patchcall.checkCallAllowed(
+    button(async (args, key) => {
+      const gate = await patchcall.checkCallAllowed(
         { decisionId: args.action.value!, userId: args.body.user.id, key },
         currentMembers,
       );

@@ -3,19 +3,21 @@
  * submission is appended as "pending a role check" before its ack, checked with Slack after it (and after a
  * restart), then recorded or refused; the card says it is being checked meanwhile.
  */
-import { openAppContext } from '../../../src/app/app-context';
 import { loadDecision } from '../../../src/app/decision-log';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { startChildApp } from '../../helpers/child-app';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { ADMIN, eventually, startDecisionHarness } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { ADMIN, eventsInStore, eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const NEWCOMER = 'U0NEWDEL1';
 const DEPUTIES = 'S0DEPUTIES';
 
-describe('the call pending a role check', () => {
+describe.each(STORES)('the call pending a role check (on %s)', (store) => {
   let h: SlackHarness;
   afterEach(async () => h?.stop());
 
@@ -55,7 +57,10 @@ describe('the call pending a role check', () => {
 
   /** The delegates are a Slack user group; convened; then the newcomer joins it without Slack telling the app. */
   async function convenedWithDeputies(): Promise<void> {
-    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    h = await startDecisionHarness({
+      outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     h.standIn.addUsergroup({ id: DEPUTIES, handle: 'deputies', name: 'Deputies', users: [PEOPLE.delegate] });
     await h.command(`roles set delegate <!subteam^${DEPUTIES}|@deputies>`, { userId: ADMIN });
     await h.command('open MS08-067');
@@ -151,14 +156,9 @@ describe('the call pending a role check', () => {
     } finally {
       await child.kill9();
     }
-    const ctx = openAppContext({ dbPath: h.dbPath });
-    try {
-      const types = [...ctx.events.read({ stream: 'decision:MS08-067' })].map((e) => e.type);
-      expect(types.filter((t) => t === 'decision.call-pending')).toHaveLength(1);
-      expect(types.filter((t) => t === 'decision.called')).toHaveLength(0);
-    } finally {
-      ctx.close();
-    }
+    const types = (await eventsInStore(h, { stream: 'decision:MS08-067' })).map((e) => e.type);
+    expect(types.filter((t) => t === 'decision.call-pending')).toHaveLength(1);
+    expect(types.filter((t) => t === 'decision.called')).toHaveLength(0);
     h.standIn.clearFaults('usergroups.users.list');
     await h.startApp();
     await eventually(() => events('decision.called')[0], 'the call after the restart', 10_000);

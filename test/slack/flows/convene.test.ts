@@ -2,12 +2,15 @@ import { loadDecision } from '../../../src/app/decision-log';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { startDecisionHarness, eventually } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { startDecisionHarness, eventually, storeFor, STORES } from './decision-flow-setup';
 
-describe('/patch open', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('/patch open (on %s)', (store) => {
   let h: SlackHarness;
   beforeEach(async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
   });
   afterEach(async () => {
     await h.stop();

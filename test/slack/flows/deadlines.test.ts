@@ -8,8 +8,12 @@ import { loadDecision } from '../../../src/app/decision-log';
 import { DecisionScheduler } from '../../../src/app/decision-scheduler';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
+import { committed } from '../../../src/app/replica-write';
+import { openReplicaPatchcall } from '../../../src/app/replica-patchcall';
+import type { AppContext } from '../../../src/app/app-context';
+import { usePostgres } from '../../helpers/postgres';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
 import { startChildApp } from '../../helpers/child-app';
 import type { StandInMessage } from '../../../dev/local-slack-stand-in';
 
@@ -35,17 +39,30 @@ const assessWithMitigation = async (_ctx: unknown, bulletinId: string, now: Date
   };
 };
 
-describe('deadlines that act', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('deadlines that act (on %s)', (store) => {
   let h: SlackHarness;
   let now = at('2008-10-24T10:00:00Z');
   afterEach(async () => h?.stop());
 
-  const start = () =>
+  const start = async () =>
     startDecisionHarness({
       clock: () => new Date(now),
       assess: assessWithMitigation as never,
       outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
     });
+  /** Another process's view of the same store, on this test's clock. */
+  const anotherProcess = async (): Promise<{ ctx: AppContext; close: () => Promise<void> }> => {
+    const clock = () => new Date(now);
+    if (h.store.kind === 'sqlite') {
+      const ctx = openAppContext({ dbPath: h.dbPath, clock });
+      return { ctx, close: async () => ctx.close() };
+    }
+    const replica = await openReplicaPatchcall({ url: h.store.url, dbPath: h.dbPath, clock });
+    return { ctx: replica.replica.ctx, close: replica.close };
+  };
   const open = async () => {
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card', 10_000);
@@ -153,27 +170,22 @@ describe('deadlines that act', () => {
     now = at('2008-10-24T10:00:00Z');
     h = await start();
     const channel = await open();
-    const before = h.ctx.events.head().seq;
-    h.ctx.events.append({
-      type: 'decision.called',
-      stream: 'decision:MS08-067',
-      actor: PEOPLE.owner,
-      payload: {
+    const call = await h.patchcall.makeCall(
+      {
+        decisionId: 'MS08-067',
         userId: PEOPLE.owner,
-        as: 'owner',
         outcome: 'patch-now',
         rationale: 'patch tonight',
-        quorumMet: true,
-        quorumSummary: 'met',
-        recommendedCall: 'patch-now',
-        snapshot: loadDecision(h.ctx, 'MS08-067').snapshot,
+        overrideReason: 'no time to wait',
         key: 'call-test',
       },
-    });
-    expect(h.ctx.events.head().seq).toBe(before + 1);
+      () => h.deps.membership.current(),
+    );
+    expect(call.kind).toBe('called');
+    expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.called' })]).toHaveLength(1);
     jumpTo('2008-10-24T17:00:00Z');
     // no reminder and no default path: after the call only the plan's steps are watched (escalated when overdue)
-    const written = h.deps.scheduler.runOnce().written;
+    const { written } = await committed(h.ctx, () => h.deps.scheduler.runOnce());
     expect(written.filter((w) => w.kind !== 'digest' && w.kind !== 'step-escalation')).toEqual([]);
     await h.deps.outbox.idle();
     expect(keyed(channel, 'reminder:')).toEqual([]);
@@ -192,11 +204,11 @@ describe('deadlines that act', () => {
       now = at('2008-10-24T16:00:05Z');
       await h.startApp();
       // a third scheduler on its own connection, looking at the same moment
-      const third = openAppContext({ dbPath: h.dbPath, clock: () => new Date(now) });
+      const third = await anotherProcess();
       try {
-        new DecisionScheduler(third, { onAppended: () => undefined }).runOnce();
+        await committed(third.ctx, () => new DecisionScheduler(third.ctx, { onAppended: () => undefined }).runOnce());
       } finally {
-        third.close();
+        await third.close();
       }
       await eventually(() => keyed(channel, 'default-path:').length === 1, 'the default path', 10_000);
       await eventually(

@@ -1,9 +1,16 @@
 /** The harness with the bundled seed, the roster's people in the stand-in, and a hand-made assessment (see the seam). */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importDocuments } from '../../../src/app/import-documents';
 import { readDocumentFile } from '../../../src/app/read-document';
-import { startSlackHarness, type SlackHarness, type SlackHarnessOptions } from '../../helpers/slack-harness';
+import {
+  startSlackHarness,
+  type HarnessStore,
+  type SlackHarness,
+  type SlackHarnessOptions,
+} from '../../helpers/slack-harness';
+import type { PostgresFixture } from '../../helpers/postgres';
+import { openAppContext } from '../../../src/app/app-context';
+import type { EventFilter, StoredEvent } from '../../../src/store/event-log';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
 import { ActionIds, BlockIds, CallbackIds } from '../../../src/slack/action-ids';
 
@@ -19,6 +26,7 @@ export async function startDecisionHarness(
     groupAnswerTtlMs?: number;
     /** The assessment convening uses; the sample one unless a test needs another plan. */
     assess?: SlackHarnessOptions['assess'];
+    store?: HarnessStore;
   } = {},
 ): Promise<SlackHarness> {
   const harness = await startSlackHarness({
@@ -27,6 +35,7 @@ export async function startDecisionHarness(
     ...(options.outbox ? { outbox: options.outbox } : {}),
     ...(options.groupAnswerTtlMs !== undefined ? { groupAnswerTtlMs: options.groupAnswerTtlMs } : {}),
     logLevel: 'warn',
+    ...(options.store ? { store: options.store } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     assess:
       options.assess ??
@@ -35,7 +44,7 @@ export async function startDecisionHarness(
   for (const file of readdirSync(seedDir)
     .filter((f) => !f.endsWith('.md'))
     .sort()) {
-    importDocuments(harness.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
+    await harness.patchcall.importDocuments([readDocumentFile(join(seedDir, file))], { actor: 'test' });
   }
   for (const [key, id] of Object.entries(PEOPLE)) harness.standIn.addUser({ id, name: key });
   harness.standIn.addUser({ id: ADMIN, name: 'admin' });
@@ -46,6 +55,38 @@ export async function startDecisionHarness(
     users: [PEOPLE.sys1, PEOPLE.sys2],
   });
   return harness;
+}
+
+export const STORES = ['sqlite', 'postgres'] as const;
+export type StoreKind = (typeof STORES)[number];
+
+/** The store a flow runs on: SQLite alone, or a fresh PostgreSQL database the app joins as a replica. */
+export async function storeFor(kind: StoreKind, postgres: PostgresFixture): Promise<HarnessStore> {
+  return kind === 'postgres' ? { kind, url: await postgres.freshDatabase() } : { kind };
+}
+
+/**
+ * The events as the store of truth holds them now, read on a connection of their own (the SQLite file, or
+ * PostgreSQL): what survived a process killed with kill -9.
+ */
+export async function eventsInStore(h: SlackHarness, filter: EventFilter): Promise<StoredEvent[]> {
+  if (h.store.kind === 'sqlite') {
+    const ctx = openAppContext({ dbPath: h.dbPath });
+    try {
+      return [...ctx.events.read(filter)];
+    } finally {
+      ctx.close();
+    }
+  }
+  const { openPostgresLog } = await import('../../../src/app/postgres-store');
+  const store = await openPostgresLog(h.store.url, { poolSize: 1 });
+  try {
+    const events: StoredEvent[] = [];
+    for await (const event of store.log.read(filter)) events.push(event);
+    return events;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Waits until the stand-in has recorded a call matching the predicate (work after the ack is asynchronous). */

@@ -8,9 +8,13 @@ import type { StandInMessage } from '../../../dev/local-slack-stand-in';
 import type { SlackHarness } from '../../helpers/slack-harness';
 import { ActionIds } from '../../../src/slack/action-ids';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
-import { eventually, startDecisionHarness, submitCallModal } from './decision-flow-setup';
+import { committed } from '../../../src/app/replica-write';
+import { usePostgres } from '../../helpers/postgres';
+import { eventually, startDecisionHarness, storeFor, STORES, submitCallModal } from './decision-flow-setup';
 
-describe('the daily digest', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('the daily digest (on %s)', (store) => {
   let h: SlackHarness;
   let now = Date.parse('2008-10-24T05:30:00Z');
   afterEach(async () => h?.stop());
@@ -31,7 +35,11 @@ describe('the daily digest', () => {
 
   it('posts open decisions and the open exposure once a day, not again after a restart, and again the next weekday', async () => {
     now = Date.parse('2008-10-24T05:30:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     const channel = h.standIn.addChannel({ name: 'patch-digest', members: [h.standIn.botUserId] });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card', 10_000);
@@ -53,12 +61,16 @@ describe('the daily digest', () => {
     await h.restart();
     jumpTo('2008-10-24T11:00:00Z');
     await h.deps.outbox.idle();
-    expect(h.deps.scheduler.runOnce().written.filter((w) => w.kind === 'digest')).toEqual([]);
+    expect(
+      (await committed(h.ctx, () => h.deps.scheduler.runOnce())).written.filter((w) => w.kind === 'digest'),
+    ).toEqual([]);
     expect(digests(channel)).toHaveLength(1);
 
     // nothing on the weekend; Monday 08:00 in Berlin is 07:00 UTC (winter time since Sunday)
     jumpTo('2008-10-26T09:00:00Z');
-    expect(h.deps.scheduler.runOnce().written.filter((w) => w.kind === 'digest')).toEqual([]);
+    expect(
+      (await committed(h.ctx, () => h.deps.scheduler.runOnce())).written.filter((w) => w.kind === 'digest'),
+    ).toEqual([]);
     jumpTo('2008-10-27T07:00:01Z');
     await eventually(() => (digests(channel).length === 2 ? true : undefined), 'the Monday digest');
     expect(digests(channel).map(keyOf)).toEqual(['digest:2008-10-24', 'digest:2008-10-27']);
@@ -73,6 +85,7 @@ describe('the daily digest', () => {
     h = await startDecisionHarness({
       clock: () => new Date(now),
       outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
       assess: async (_ctx, bulletinId, at) => {
         const assessment = sampleAssessment();
         return {
@@ -128,7 +141,11 @@ describe('the daily digest', () => {
 
   it('records a refusal when the digest channel does not exist, and does not retry it', async () => {
     now = Date.parse('2008-10-24T05:30:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card', 10_000);
     jumpTo('2008-10-24T06:00:01Z');

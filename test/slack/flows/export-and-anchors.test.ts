@@ -10,11 +10,14 @@ import { ActionIds } from '../../../src/slack/action-ids';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
 import { patchcall } from '../../helpers/run-patchcall';
-import { startDecisionHarness, eventually, submitCallModal } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { startDecisionHarness, eventually, storeFor, STORES, submitCallModal } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const AUDIT = 'patchcall-audit';
 
-describe('/patch export and anchors', () => {
+describe.each(STORES)('/patch export and anchors (on %s)', (store) => {
   let h: SlackHarness;
   let channel: string;
   let cardTs: string;
@@ -48,7 +51,7 @@ describe('/patch export and anchors', () => {
   afterEach(async () => h?.stop());
 
   it('anchors the head at the call; audit verify --anchors compares the database with the channel', async () => {
-    h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT } });
+    h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT }, store: await storeFor(store, postgres) });
     await openAndCall();
     // the app anchors once when it starts (no earlier anchor), then at the call
     const anchor = await eventually(
@@ -65,13 +68,16 @@ describe('/patch export and anchors', () => {
 
     const history = join(dirname(h.dbPath), 'audit-channel.json');
     writeFileSync(history, JSON.stringify({ ok: true, messages: h.standIn.channel(AUDIT)!.messages }));
-    const verified = await patchcall(['--db', h.dbPath, 'audit', 'verify', '--anchors', history]);
+    const verified = await patchcall(
+      ['--db', h.dbPath, 'audit', 'verify', '--anchors', history],
+      h.store.kind === 'postgres' ? { env: { PATCHCALL_DATABASE_URL: h.store.url } } : {},
+    );
     expect(verified.code).toBe(0);
     expect(verified.stdout).toMatch(/anchors ok: [12] anchors? match/);
   });
 
   it('uploads the JSON and HTML records for a role member, refuses outsiders on the record', async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
     await openAndCall();
     expect(await reply('export MS08-067', PEOPLE.outsider)).toContain('Only the members of the decision roles');
     expect(
@@ -101,7 +107,11 @@ describe('/patch export and anchors', () => {
   });
 
   it('anchors daily while it runs', async () => {
-    h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT }, anchorIntervalMs: 300 });
+    h = await startDecisionHarness({
+      env: { PATCHCALL_AUDIT_CHANNEL: AUDIT },
+      anchorIntervalMs: 300,
+      store: await storeFor(store, postgres),
+    });
     h.standIn.addChannel({ name: AUDIT, members: [h.standIn.botUserId] });
     const daily = await eventually(
       () =>

@@ -6,22 +6,24 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importDocuments } from '../../../src/app/import-documents';
 import { loadDecision } from '../../../src/app/decision-log';
+import { committed } from '../../../src/app/replica-write';
 import { readDocumentFile } from '../../../src/app/read-document';
-import { patchcallOver } from '../../../src/app/patchcall';
 import { LivingEvents } from '../../../src/decisions/living-decision';
 import { ActionIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
+import { usePostgres } from '../../helpers/postgres';
 import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness';
-import { ADMIN, eventually, submitCallModal } from './decision-flow-setup';
+import { ADMIN, eventually, storeFor, STORES, submitCallModal } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const seedDir = join(__dirname, '../../../db/seed');
 const later = (name: string) => join(__dirname, '../../fixtures/living', name);
 const TOKEN = 'ingest-token-for-the-living-tests';
 
-describe('living decisions through the Slack app', () => {
+describe.each(STORES)('living decisions through the Slack app (on %s)', (store) => {
   let h: SlackHarness;
   let now = new Date('2008-10-23T18:30:00Z');
   afterEach(async () => h?.stop());
@@ -32,11 +34,12 @@ describe('living decisions through the Slack app', () => {
       env: { PATCHCALL_ADMINS: ADMIN, PATCHCALL_INGEST_TOKEN: TOKEN },
       logLevel: 'warn',
       clock: () => now,
+      store: await storeFor(store, postgres),
     });
     for (const file of readdirSync(seedDir)
       .filter((f) => !f.endsWith('.md'))
       .sort())
-      importDocuments(h.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
+      await h.patchcall.importDocuments([readDocumentFile(join(seedDir, file))], { actor: 'test' });
     for (const [key, id] of Object.entries(PEOPLE)) h.standIn.addUser({ id, name: key });
     h.standIn.addUsergroup({
       id: 'S0SYSADMIN',
@@ -104,7 +107,7 @@ describe('living decisions through the Slack app', () => {
 
     // the same KEV again, and a re-assessment with nothing new: no second event, no second post
     expect((await ingest(later('kev-ms08-067.json'))).status).toBe(200);
-    await patchcallOver(h.ctx).reassessDecisions({ actor: 'test', cause: 'a second look' });
+    await h.patchcall.reassessDecisions({ actor: 'test', cause: 'a second look' });
     await settled();
     expect(eventsOf(LivingEvents.factsChanged)).toHaveLength(1);
     expect(channelTexts().filter((t) => t.includes('Facts changed on MS08-067'))).toHaveLength(1);
@@ -156,7 +159,7 @@ describe('living decisions through the Slack app', () => {
     expect(card()).toMatch(/Closed/);
 
     // a closed decision is not touched again
-    await patchcallOver(h.ctx).reassessDecisions({ actor: 'test', cause: 'later' });
+    await h.patchcall.reassessDecisions({ actor: 'test', cause: 'later' });
     expect(eventsOf(LivingEvents.progressRecorded)).toHaveLength(2);
   });
 
@@ -195,9 +198,10 @@ describe('living decisions through the Slack app', () => {
     await conveneAndCall();
     now = new Date('2008-10-27T12:00:00Z');
     // the scheduler's own look at the log escalates them (an import does not): written once, not on the next look
-    const escalatedBy = () => h.deps.scheduler.runOnce().written.filter((w) => w.kind === 'step-escalation');
-    expect(new Set(escalatedBy().map((w) => w.decisionId))).toEqual(new Set(['MS08-067']));
-    expect(escalatedBy()).toEqual([]);
+    const escalatedBy = async () =>
+      (await committed(h.ctx, () => h.deps.scheduler.runOnce())).written.filter((w) => w.kind === 'step-escalation');
+    expect(new Set((await escalatedBy()).map((w) => w.decisionId))).toEqual(new Set(['MS08-067']));
+    expect(await escalatedBy()).toEqual([]);
     h.deps.outbox.nudge('MS08-067');
     await settled();
     const escalations = eventsOf(LivingEvents.escalated) as { payload: { reason: string; subject: string } }[];

@@ -4,16 +4,19 @@ import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { mrkdwnOf } from '../../helpers/block-kit';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { ADMIN, startDecisionHarness, eventually } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { ADMIN, startDecisionHarness, eventually, storeFor, STORES } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const HOSTILE = 'Hi <!channel> <@U999> <https://evil|click>';
 
-describe('positions and the call', () => {
+describe.each(STORES)('positions and the call (on %s)', (store) => {
   let h: SlackHarness;
   let channel: string;
   let cardTs: string;
   beforeEach(async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
     await h.command('open MS08-067');
     cardTs = await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     channel = loadDecision(h.ctx, 'MS08-067').channel!.id;

@@ -8,14 +8,17 @@ import { postAnchor } from '../../../src/slack/audit-anchors';
 import { EFFECT_METADATA_TYPE } from '../../../src/slack/slack-gateway';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const AUDIT = 'patchcall-audit';
 // the effects client gives up after 400 ms in tests (TEST_WEB_API_TUNING): a reply after 1 s is a lost reply
 const LOST_REPLY = { kind: 'reply-late', ms: 1000 } as const;
 const RATE_LIMITED = { kind: 'ratelimited', retryAfterSeconds: 1 } as const;
 
-describe('anchors and uploads through the record outbox', () => {
+describe.each(STORES)('anchors and uploads through the record outbox (on %s)', (store) => {
   let h: SlackHarness;
   afterEach(async () => h?.stop());
 
@@ -33,7 +36,11 @@ describe('anchors and uploads through the record outbox', () => {
     );
 
   async function anchorWith(fault: typeof LOST_REPLY | typeof RATE_LIMITED) {
-    h = await startDecisionHarness({ env: { PATCHCALL_AUDIT_CHANNEL: AUDIT }, outbox: { minRetryMs: 50 } });
+    h = await startDecisionHarness({
+      env: { PATCHCALL_AUDIT_CHANNEL: AUDIT },
+      outbox: { minRetryMs: 50 },
+      store: await storeFor(store, postgres),
+    });
     h.standIn.addChannel({ name: AUDIT, members: [h.standIn.botUserId] });
     // the anchor asked for at start has run its course (the channel was not there yet); this one is ours
     await h.deps.records.idle();
@@ -61,7 +68,7 @@ describe('anchors and uploads through the record outbox', () => {
   });
 
   async function exportWith(method: string, fault: typeof LOST_REPLY | typeof RATE_LIMITED) {
-    h = await startDecisionHarness({ outbox: { minRetryMs: 50 } });
+    h = await startDecisionHarness({ outbox: { minRetryMs: 50 }, store: await storeFor(store, postgres) });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     const channel = loadDecision(h.ctx, 'MS08-067').channel!.id;
@@ -95,7 +102,7 @@ describe('anchors and uploads through the record outbox', () => {
   });
 
   it('uploads what the log asked for after a restart, once', async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     const channel = loadDecision(h.ctx, 'MS08-067').channel!.id;

@@ -3,18 +3,20 @@
  * check", checked with Slack after it, and ends recorded (a newcomer to a role's group) or refused (an outsider).
  * Nobody is refused on a lookup that failed, and a check cut short by kill -9 after the ack is settled on restart.
  */
-import { openAppContext } from '../../../src/app/app-context';
 import { loadDecision } from '../../../src/app/decision-log';
 import { ActionIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { buttonClick, startChildApp } from '../../helpers/child-app';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { eventsInStore, eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const NEWCOMER = 'U0NEWSYS1';
 
-describe('positions pending a role check', () => {
+describe.each(STORES)('positions pending a role check (on %s)', (store) => {
   let h: SlackHarness;
   afterEach(async () => h?.stop());
 
@@ -44,7 +46,10 @@ describe('positions pending a role check', () => {
     newcomerJoins();
   }
   async function convened(): Promise<void> {
-    h = await startDecisionHarness({ outbox: { minRetryMs: 50, sweepMs: 200 } });
+    h = await startDecisionHarness({
+      outbox: { minRetryMs: 50, sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     await eventually(() => h.standIn.responses().length === 1 || undefined, 'the convene reply');
@@ -86,7 +91,10 @@ describe('positions pending a role check', () => {
   });
 
   it('shows the click on the card as pending while Slack does not answer, until it is recorded', async () => {
-    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    h = await startDecisionHarness({
+      outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     newcomerJoins();
@@ -114,7 +122,10 @@ describe('positions pending a role check', () => {
   });
 
   it('answers 50 outsiders with one lookup per user group, then refuses them before the ack', async () => {
-    h = await startDecisionHarness({ outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 } });
+    h = await startDecisionHarness({
+      outbox: { minRetryMs: 50, maxRetryMs: 200, sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     await eventually(() => loadDecision(h.ctx, 'MS08-067').cardTs, 'the card');
     const outsiders = Array.from({ length: 50 }, (_, i) => `U0OUTS${String(i).padStart(3, '0')}`);
@@ -202,15 +213,10 @@ describe('positions pending a role check', () => {
     } finally {
       await child.kill9();
     }
-    const ctx = openAppContext({ dbPath: h.dbPath });
-    try {
-      // acknowledged as received and pending; the check itself was cut short by the kill
-      const types = [...ctx.events.read({ stream: 'decision:MS08-067' })].map((e) => e.type);
-      expect(types.filter((t) => t === 'decision.position-pending')).toHaveLength(1);
-      expect(types.filter((t) => t === 'decision.position-recorded')).toHaveLength(0);
-    } finally {
-      ctx.close();
-    }
+    // acknowledged as received and pending; the check itself was cut short by the kill
+    const types = (await eventsInStore(h, { stream: 'decision:MS08-067' })).map((e) => e.type);
+    expect(types.filter((t) => t === 'decision.position-pending')).toHaveLength(1);
+    expect(types.filter((t) => t === 'decision.position-recorded')).toHaveLength(0);
     await h.startApp();
     await eventually(() => events('decision.position-recorded')[0], 'the position after restart', 10_000);
     expect(events('decision.position-recorded')[0]!.payload).toMatchObject({ userId: NEWCOMER, roles: ['sysadmin'] });

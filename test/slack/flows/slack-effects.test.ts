@@ -2,7 +2,6 @@
  * Slack effects from the log, with the stand-in misbehaving the way Slack does: nothing acknowledged is lost,
  * nothing is done twice, the card is never stale, and every failure reaches the person.
  */
-import { openAppContext } from '../../../src/app/app-context';
 import { loadDecision } from '../../../src/app/decision-log';
 import { ActionIds, CallbackIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
@@ -10,14 +9,19 @@ import { SlackGateway } from '../../../src/slack/slack-gateway';
 import { createWebClients } from '../../../src/slack/web-clients';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { TEST_WEB_API_TUNING, type SlackHarness } from '../../helpers/slack-harness';
-import { ADMIN, eventually, startDecisionHarness } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { ADMIN, eventsInStore, eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
 import { buttonClick, startChildApp } from '../../helpers/child-app';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const replyText = (h: SlackHarness) => h.standIn.responses().map((r) => JSON.stringify(r.body));
 
-describe('Slack effects from the log', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('Slack effects from the log (on %s)', (store) => {
   let h: SlackHarness;
+  const start = async (options: Parameters<typeof startDecisionHarness>[0] = {}) =>
+    startDecisionHarness({ ...options, store: await storeFor(store, postgres) });
   afterEach(async () => {
     await h.stop();
   });
@@ -45,7 +49,7 @@ describe('Slack effects from the log', () => {
     h.standIn.channel(channel)!.messages.filter((m) => m.user === h.standIn.botUserId);
 
   it('keeps a position acknowledged right before a kill -9, and shows it on the card after the restart', async () => {
-    h = await startDecisionHarness({ outbox: { sweepMs: 200 } });
+    h = await start({ outbox: { sweepMs: 200 } });
     const cardTs = await open(h);
     const channel = loadDecision(h.ctx, 'MS08-067').channel!.id;
     await h.stopApp();
@@ -69,22 +73,14 @@ describe('Slack effects from the log', () => {
     h.standIn.clearFaults('chat.update');
     expect(ack.acked).toBe(true);
 
-    const ctx = openAppContext({ dbPath: h.dbPath });
-    try {
-      expect(
-        [...ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.position-recorded' })].map(
-          (e) => (e.payload as { userId: string }).userId,
-        ),
-      ).toEqual([PEOPLE.sec2]);
-    } finally {
-      ctx.close();
-    }
+    const recorded = await eventsInStore(h, { stream: 'decision:MS08-067', type: 'decision.position-recorded' });
+    expect(recorded.map((e) => (e.payload as { userId: string }).userId)).toEqual([PEOPLE.sec2]);
     await h.startApp();
     await eventually(() => cardOf(h).includes(`@${PEOPLE.sec2} agrees`) || undefined, 'the card after restart', 10_000);
   }, 60_000);
 
   it('ends with one channel and one card when Slack did the work but the reply came too late', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     h.standIn.failNext('conversations.create', { kind: 'reply-late', ms: 1000 });
     h.standIn.failNext('chat.postMessage', { kind: 'reply-late', ms: 1000 });
     const cardTs = await open(h);
@@ -100,7 +96,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('convenes once for two concurrent opens and tells the second person where it is', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await Promise.all([
       h.command('open MS08-067', { userId: PEOPLE.sec1 }),
       h.command('open ms08-067', { userId: PEOPLE.net }),
@@ -117,7 +113,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('shows both positions after a 429 on the card update between two clicks 200 ms apart', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await open(h);
     h.standIn.failNext('chat.update', { kind: 'ratelimited', retryAfterSeconds: 1 });
     await click(h, PEOPLE.sec1, ActionIds.agree);
@@ -139,7 +135,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('acks within Slack’s 3 s and opens the call form while a user group lookup takes 3.5 s', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await open(h);
     const deputy = 'U0DEPUTY2';
     h.standIn.addUser({ id: deputy, name: 'deputy' });
@@ -162,7 +158,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('tells the person when the form cannot open (429 on views.open)', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await open(h);
     h.standIn.failNext('views.open', { kind: 'ratelimited', retryAfterSeconds: 5 });
     await click(h, PEOPLE.sec1, ActionIds.needMoreInfo);
@@ -171,7 +167,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('tells the person when the export fails, and records no export', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await open(h);
     h.standIn.failNext('files.completeUploadExternal', { kind: 'error', error: 'not_in_channel' }, 2);
     await h.command('export MS08-067 json', { userId: PEOPLE.sec1 });
@@ -182,7 +178,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('counts and records only the people Slack invited, and names the refused with its reason', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     await h.command(`roles set network <@${PEOPLE.net}> <@U0GHOST01>`, { userId: ADMIN });
     await eventually(() => replyText(h).find((r) => r.includes('Network updated')), 'the role change');
     await open(h);
@@ -195,7 +191,7 @@ describe('Slack effects from the log', () => {
   });
 
   it('escapes the topic: a bulletin title cannot mention @channel or forge a link there', async () => {
-    h = await startDecisionHarness();
+    h = await start();
     const gateway = new SlackGateway(
       createWebClients({ botToken: h.standIn.botToken, slackApiUrl: h.standIn.apiUrl, webApi: TEST_WEB_API_TUNING }),
       {

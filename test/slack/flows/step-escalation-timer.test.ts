@@ -4,9 +4,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { importDocuments } from '../../../src/app/import-documents';
 import { loadDecision } from '../../../src/app/decision-log';
-import { patchcallOver } from '../../../src/app/patchcall';
+import { committed } from '../../../src/app/replica-write';
 import { readDocumentFile } from '../../../src/app/read-document';
 import { LivingEvents } from '../../../src/decisions/living-decision';
 import { ESCALATED_KINDS } from '../../../src/decisions/step-escalations';
@@ -15,11 +14,14 @@ import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import { startChildApp } from '../../helpers/child-app';
 import { startSlackHarness, type SlackHarness } from '../../helpers/slack-harness';
-import { ADMIN, eventually, submitCallModal } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { ADMIN, eventually, storeFor, STORES, submitCallModal } from './decision-flow-setup';
+
+const postgres = usePostgres();
 
 const seedDir = join(__dirname, '../../../db/seed');
 
-describe('overdue plan steps escalated on the scheduler timer', () => {
+describe.each(STORES)('overdue plan steps escalated on the scheduler timer (on %s)', (store) => {
   let h: SlackHarness;
   let now = new Date('2008-10-23T18:30:00Z');
   afterEach(async () => h?.stop());
@@ -41,11 +43,16 @@ describe('overdue plan steps escalated on the scheduler timer', () => {
 
   async function startAndCall(): Promise<void> {
     now = new Date('2008-10-23T18:30:00Z');
-    h = await startSlackHarness({ env: { PATCHCALL_ADMINS: ADMIN }, logLevel: 'warn', clock: () => now });
+    h = await startSlackHarness({
+      env: { PATCHCALL_ADMINS: ADMIN },
+      logLevel: 'warn',
+      clock: () => now,
+      store: await storeFor(store, postgres),
+    });
     for (const file of readdirSync(seedDir)
       .filter((f) => !f.endsWith('.md'))
       .sort())
-      importDocuments(h.ctx, [readDocumentFile(join(seedDir, file))], { actor: 'test' });
+      await h.patchcall.importDocuments([readDocumentFile(join(seedDir, file))], { actor: 'test' });
     for (const [key, id] of Object.entries(PEOPLE)) h.standIn.addUser({ id, name: key });
     await h.command('open MS08-067', { userId: PEOPLE.sec1 });
     const cardTs = await eventually(() => state().cardTs, 'the card');
@@ -65,9 +72,9 @@ describe('overdue plan steps escalated on the scheduler timer', () => {
     const [first] = stepDeadlines();
     expect(first).toBeDefined();
     // the scheduler's next look is at that deadline
-    expect(Date.parse(h.deps.scheduler.runOnce().nextAt!)).toBeLessThanOrEqual(first!);
+    expect(Date.parse((await committed(h.ctx, () => h.deps.scheduler.runOnce())).nextAt!)).toBeLessThanOrEqual(first!);
     // the CLI and the overview name it as the next action
-    expect(patchcallOver(h.ctx).showDecisionOverview('MS08-067').nextAction).toMatchObject({
+    expect(h.patchcall.showDecisionOverview('MS08-067').nextAction).toMatchObject({
       kind: 'step-deadline',
       due: false,
       at: new Date(first!).toISOString(),
