@@ -172,8 +172,8 @@ async function assessAgain(
   inputs: ReassessInputs,
   fingerprint: string,
 ): Promise<Reassessed> {
-  // the assets the run already read, so neither the assessment nor the exposure reads them again
-  const shared: AppContext = Object.create(ctx, { loadedAssets: { value: inputs.assets } }) as AppContext;
+  // what the run already read and matched: the assessment and the snapshot share one match and one exposure
+  const shared = inputs.context();
   // deadlines stay counted from the convening (the first assessment): new facts never open a fresh window
   const assessment = await assess(shared, state.bulletinId, ctx.clock(), {
     ...(state.convenedAt ? { deadlineAnchor: state.convenedAt } : {}),
@@ -215,7 +215,7 @@ function record(
       state = appendDecisionEvent<FactsChangedPayload>(ctx, state, LivingEvents.factsChanged, 'system', {
         key,
         cause: request.cause,
-        changes: changed,
+        ...listedChanges(changed),
         assessment: reassessed.assessment,
         assets: assetLines(reassessed.assessment, reassessed.exposures),
         exposures: reassessed.exposures,
@@ -257,6 +257,20 @@ function sideOf(assessment: Assessment, exposures: AssetExposure[], now: Reasses
         reasons: [a.why],
       })),
     ],
+  };
+}
+
+/** Asset changes an event lists; the rest are counted (its key, summary and notice are taken from them all). */
+const LISTED_ASSET_CHANGES = 50;
+
+function listedChanges(changes: AssessmentChanges): Pick<FactsChangedPayload, 'changes' | 'changesNotListed'> {
+  if (changes.assets.length <= LISTED_ASSET_CHANGES) return { changes };
+  const left = changes.assets.slice(LISTED_ASSET_CHANGES);
+  const byMatch: Record<string, number> = {};
+  for (const asset of left) byMatch[asset.after.match] = (byMatch[asset.after.match] ?? 0) + 1;
+  return {
+    changes: { ...changes, assets: changes.assets.slice(0, LISTED_ASSET_CHANGES) },
+    changesNotListed: { count: left.length, byMatch },
   };
 }
 
