@@ -160,7 +160,8 @@ function standings(side: AssessedBulletin): Map<string, AssetStanding> {
 /** Each asset name's first plan step, as a search of the plan in order finds it (an estate has one per asset). */
 function firstStepTitles(assessment: Assessment): Map<string, string> {
   const titles = new Map<string, string>();
-  for (const step of assessment.plan) for (const name of step.assets) if (!titles.has(name)) titles.set(name, step.title);
+  for (const step of assessment.plan)
+    for (const name of step.assets) if (!titles.has(name)) titles.set(name, step.title);
   return titles;
 }
 
@@ -233,12 +234,7 @@ function overallDirection(changes: FieldChange[]): Direction {
   return 'different';
 }
 
-function decidingFacts(
-  id: string,
-  changes: FieldChange[],
-  before: SideIndex,
-  after: SideIndex,
-): DecidingFact[] {
+function decidingFacts(id: string, changes: FieldChange[], before: SideIndex, after: SideIndex): DecidingFact[] {
   const facts: DecidingFact[] = [];
   const verdictBefore = before.verdicts.get(id);
   const verdictAfter = after.verdicts.get(id);
