@@ -35,6 +35,7 @@ import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
 import { recordProgress, type Reassessed } from './plan-progress-from-imports';
 import { escalateOverdue } from './escalate-overdue-steps';
+import { listedChanges } from '../decisions/listed-changes';
 import { ReassessInputs, sourceSeqs } from './reassess-inputs';
 
 export interface ReassessRequest {
@@ -257,20 +258,6 @@ function sideOf(assessment: Assessment, exposures: AssetExposure[], now: Reasses
         reasons: [a.why],
       })),
     ],
-  };
-}
-
-/** Asset changes an event lists; the rest are counted (its key, summary and notice are taken from them all). */
-const LISTED_ASSET_CHANGES = 50;
-
-function listedChanges(changes: AssessmentChanges): Pick<FactsChangedPayload, 'changes' | 'changesNotListed'> {
-  if (changes.assets.length <= LISTED_ASSET_CHANGES) return { changes };
-  const left = changes.assets.slice(LISTED_ASSET_CHANGES);
-  const byMatch: Record<string, number> = {};
-  for (const asset of left) byMatch[asset.after.match] = (byMatch[asset.after.match] ?? 0) + 1;
-  return {
-    changes: { ...changes, assets: changes.assets.slice(0, LISTED_ASSET_CHANGES) },
-    changesNotListed: { count: left.length, byMatch },
   };
 }
 
