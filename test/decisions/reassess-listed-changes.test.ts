@@ -2,11 +2,11 @@
  * A scan that changes more assets than a `decision.facts-changed` event lists: the bundled example convened on
  * MS08-067, then an nmap scan of 60 new Windows Server 2003 hosts whose build nmap cannot tell (each unknown, never
  * safe). The event lists the first 50 changes and counts the other 11 by their match; the summary, the notice and
- * the card's assessment still cover all 61 (printsrv's establish step changed too), and the decision reads back as before.
+ * the card's assessment still cover all 61 (printsrv's establish step changed too), the decision reads back as before, and its audit record verifies.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { openAppContext, type AppContext } from '../../src/app/app-context';
 import { loadDecision } from '../../src/app/decision-log';
 import { importDocuments } from '../../src/app/import-documents';
@@ -14,7 +14,7 @@ import { patchcallOver } from '../../src/app/patchcall';
 import { readDocumentFile } from '../../src/app/read-document';
 import { LISTED_ASSET_CHANGES } from '../../src/decisions/listed-changes';
 import { LivingEvents, type FactsChangedPayload } from '../../src/decisions/living-decision';
-import { tempDbPath } from '../helpers/run-patchcall';
+import { patchcall as cli, tempDbPath } from '../helpers/run-patchcall';
 
 const seedDir = join(__dirname, '../../db/seed');
 const NOW = new Date('2008-10-24T12:00:00Z');
@@ -40,7 +40,8 @@ describe('re-assessment: a change of more assets than an event lists', () => {
   afterAll(() => ctx?.close());
 
   it('lists the first changes, counts the rest as unknown, and still says all of them', async () => {
-    ctx = openAppContext({ dbPath: tempDbPath(), clock: () => NOW });
+    const dbPath = tempDbPath();
+    ctx = openAppContext({ dbPath, clock: () => NOW });
     for (const file of readdirSync(seedDir)
       .filter((f) => !f.endsWith('.md'))
       .sort())
@@ -79,5 +80,15 @@ describe('re-assessment: a change of more assets than an event lists', () => {
     for (let i = 0; i < NEW_HOSTS; i++) expect(unknownNames).toContain(`w${String(i).padStart(2, '0')}`);
     const state = loadDecision(ctx, 'MS08-067');
     expect(state.assessment).toEqual(payload.assessment);
+
+    // the audit record carries the event as logged and verifies
+    const file = join(dirname(dbPath), 'record.json');
+    const exported = await cli(['--db', dbPath, '--at', NOW.toISOString(), 'export', 'MS08-067', '--out', file]);
+    expect(exported.code).toBe(0);
+    const record = JSON.parse(readFileSync(file, 'utf8')) as { timeline: { type: string; summary: string }[] };
+    const factsChanged = record.timeline.find((t) => t.type === LivingEvents.factsChanged)!;
+    expect(factsChanged.summary).toContain('61 assets changed');
+    const verified = await cli(['--db', dbPath, 'audit', 'verify', '--export', file]);
+    expect(verified.code).toBe(0);
   });
 });
