@@ -108,6 +108,8 @@ async function run(
     const started = performance.now();
     const outcomes = await patchcall.importDocuments([input], { actor: 'bench' });
     const imported = performance.now();
+    // said before re-assessing, so a run that cannot finish still shows what the import took
+    process.stdout.write(`  import ${ms(imported - started)}; re-assessing…\n`);
     const report = await patchcall.reassessAfterImport(outcomes, 'bench');
     const done = performance.now();
     const assessed = report!.outcomes.filter((o) => o.result !== 'unaffected').length;
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `import + re-assessment: median ${ms(total)} (target ≤ 5000 ms); re-assessment median ${ms(reassess)}, ${((100 * reassess) / total).toFixed(0)} % of the total; load average ${loadavg()
         .map((l) => l.toFixed(2))
-        .join(' ')}\n`,
+        .join(' ')}; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import type { EventLog } from '../store/event-log';
 import type { BulletinProjection } from '../store/bulletin-projection';
 import type { LiveRulesFolder, RulesFolder } from './rules-folder';
 import type { SigningKey } from '../audit/record-signature';
-import type { Asset } from '../inventory/model';
+import type { Asset, AssetMatch } from '../inventory/model';
+import type { Bulletin } from '../bulletins/model';
 import type { ReplicaPort } from './replica-write';
 
 export interface AppContext {
@@ -28,6 +29,12 @@ export interface AppContext {
    * between its decisions); absent everywhere else, and then the assets are read from the store.
    */
   readonly loadedAssets?: Asset[];
+  /**
+   * The same run's answers, shared by its steps: each bulletin matched once against the assets it read (the
+   * fingerprint, the assessment and the snapshot all ask), and the exposure of matches already computed once.
+   */
+  readonly sharedMatches?: (bulletin: Bulletin, rules: RulesFolder) => AssetMatch[] | undefined;
+  readonly sharedExposure?: <T>(matches: AssetMatch[], rules: RulesFolder, compute: () => T) => T;
   /** Set on a PostgreSQL replica: `db` is then its local copy of the log, and writes go through this. */
   replica?: ReplicaPort;
   close(): void;

@@ -29,5 +29,7 @@ export function matchBulletinAssets(ctx: AppContext, bulletinId: string): AssetM
  * organization's rows first); pass `rules` so one answer uses one version of the rules.
  */
 export function assetMatches(ctx: AppContext, bulletin: Bulletin, rules: RulesFolder = ctx.rules): AssetMatch[] {
+  const shared = ctx.sharedMatches?.(bulletin, rules);
+  if (shared) return shared;
   return matchAssets(bulletin, listAssets(ctx), { names: rules.get('names') });
 }

@@ -59,6 +59,19 @@ export function exposureOfMatches(
   options: ExposureOptions = {},
 ): ExposureReport {
   const rules = options.rules ?? ctx.rules;
+  // what-if blocks are asked once by one caller; only the plain report is shared within a run
+  if (ctx.sharedExposure && !options.blocks?.length)
+    return ctx.sharedExposure(matches, rules, () => computeReport(ctx, bulletin, matches, rules, options));
+  return computeReport(ctx, bulletin, matches, rules, options);
+}
+
+function computeReport(
+  ctx: AppContext,
+  bulletin: Bulletin,
+  matches: AssetMatch[],
+  rules: RulesFolder,
+  options: ExposureOptions,
+): ExposureReport {
   const filters = loadFilters(ctx.db);
   const stored = loadNetwork(ctx.db);
   const names = rules.get('names');

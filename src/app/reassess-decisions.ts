@@ -34,6 +34,7 @@ import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log
 import { takeSnapshot } from './decision-snapshot';
 import { exposureOfMatches } from './exposure-queries';
 import { recordProgress, type Reassessed } from './plan-progress-from-imports';
+import { listedChanges } from '../decisions/listed-changes';
 import { ReassessInputs, sourceSeqs } from './reassess-inputs';
 
 export interface ReassessRequest {
@@ -170,8 +171,8 @@ async function assessAgain(
   inputs: ReassessInputs,
   fingerprint: string,
 ): Promise<Reassessed> {
-  // the assets the run already read, so neither the assessment nor the exposure reads them again
-  const shared: AppContext = Object.create(ctx, { loadedAssets: { value: inputs.assets } }) as AppContext;
+  // what the run already read and matched: the assessment and the snapshot share one match and one exposure
+  const shared = inputs.context();
   // deadlines stay counted from the convening (the first assessment): new facts never open a fresh window
   const assessment = await assess(shared, state.bulletinId, ctx.clock(), {
     ...(state.convenedAt ? { deadlineAnchor: state.convenedAt } : {}),
@@ -213,7 +214,7 @@ function record(
       state = appendDecisionEvent<FactsChangedPayload>(ctx, state, LivingEvents.factsChanged, 'system', {
         key,
         cause: request.cause,
-        changes: changed,
+        ...listedChanges(changed),
         assessment: reassessed.assessment,
         assets: assetLines(reassessed.assessment, reassessed.exposures),
         exposures: reassessed.exposures,

@@ -37,7 +37,14 @@ export interface FactsChangedPayload {
   key: string;
   /** What was imported or edited: "import of kev.json (kev)", "rules folder reloaded". */
   cause: string;
+  /** `assets` lists the first changes only (worse first): a scan of 100,000 hosts changes every one of them. */
   changes: AssessmentChanges;
+  /**
+   * The asset changes `changes.assets` leaves out, counted by the match they have now (so how many became unknown,
+   * never safe, is always said; why each is unknown stays in `assessment.summary.unknown`). Absent when every change
+   * is listed, as in every event logged before the bound. The key, the summary and the notice cover every change.
+   */
+  changesNotListed?: { count: number; byMatch: Record<string, number> };
   /** The new assessment, assets and exposures: the card shows them from now on. */
   assessment: Assessment;
   assets: AssetLine[];

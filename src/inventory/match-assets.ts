@@ -402,7 +402,31 @@ interface OsView {
   missing?: string;
 }
 
+/**
+ * Each asset's OS as named through one name table: the same for every bulletin a run matches it against (a
+ * re-assessment matches each asset against every open decision's bulletin). Kept only while what it was read from
+ * is the same.
+ */
+const osViews = new WeakMap<
+  Asset,
+  { names: NameTable; from: Pick<Asset, 'os' | 'osCandidates' | 'name'>; view: OsView }
+>();
+
 function osOf(asset: Asset, names: NameTable): OsView {
+  const known = osViews.get(asset);
+  if (
+    known?.names === names &&
+    known.from.os === asset.os &&
+    known.from.osCandidates === asset.osCandidates &&
+    known.from.name === asset.name
+  )
+    return known.view;
+  const view = osViewOf(asset, names);
+  osViews.set(asset, { names, from: { os: asset.os, osCandidates: asset.osCandidates, name: asset.name }, view });
+  return view;
+}
+
+function osViewOf(asset: Asset, names: NameTable): OsView {
   const os = asset.os;
   if (!os) {
     const guesses = asset.osCandidates.length

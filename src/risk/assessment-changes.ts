@@ -6,7 +6,7 @@
  */
 import type { AssetExposure } from '../exposure/model';
 import type { MatchStatus } from '../inventory/model';
-import { URGENCIES, type Assessment, type FactWithSource, type Urgency } from './model';
+import { URGENCIES, type Assessment, type AssetVerdict, type FactWithSource, type Urgency } from './model';
 
 export type ExposureLevel = 'small' | 'controlled' | 'open' | 'unknown';
 
@@ -78,6 +78,8 @@ const SHOWN_IN_SUMMARY = 3;
 export function assessmentChanges(before: AssessedBulletin, after: AssessedBulletin): AssessmentChanges {
   const beforeStandings = standings(before);
   const afterStandings = standings(after);
+  const beforeIndex = indexOf(before);
+  const afterIndex = indexOf(after);
   const ids = [...new Set([...beforeStandings.keys(), ...afterStandings.keys()])];
   const assets: AssetChange[] = [];
   for (const id of ids) {
@@ -91,7 +93,7 @@ export function assessmentChanges(before: AssessedBulletin, after: AssessedBulle
       before: b,
       after: a,
       changes,
-      decidingFacts: decidingFacts(id, changes, before, after),
+      decidingFacts: decidingFacts(id, changes, beforeIndex, afterIndex),
       direction: overallDirection(changes),
     });
   }
@@ -124,7 +126,7 @@ function standings(side: AssessedBulletin): Map<string, AssetStanding> {
   const { assessment } = side;
   const result = new Map<string, AssetStanding>();
   const exposureOf = new Map(side.exposures?.map((e) => [e.assetId, e.systemExposure] as const));
-  const stepOf = (name: string) => assessment.plan.find((step) => step.assets.includes(name))?.title;
+  const stepOf = firstStepTitles(assessment);
   for (const verdict of assessment.verdicts) {
     const factExposure = verdict.facts.system_exposure?.value;
     const exposure =
@@ -136,7 +138,7 @@ function standings(side: AssessedBulletin): Map<string, AssetStanding> {
       match: 'affected',
       urgency: verdict.urgency,
       exposure,
-      ...optional('planStep', stepOf(verdict.assetName)),
+      ...optional('planStep', stepOf.get(verdict.assetName)),
       deadline: verdict.deadline.dueAt,
     });
   }
@@ -149,10 +151,38 @@ function standings(side: AssessedBulletin): Map<string, AssetStanding> {
         assetName: match.assetName,
         match: match.status,
         exposure: exposureOf.get(match.assetId) ?? 'unknown',
-        ...optional('planStep', stepOf(match.assetName)),
+        ...optional('planStep', stepOf.get(match.assetName)),
       });
   }
   return result;
+}
+
+/** Each asset name's first plan step, as a search of the plan in order finds it (an estate has one per asset). */
+function firstStepTitles(assessment: Assessment): Map<string, string> {
+  const titles = new Map<string, string>();
+  for (const step of assessment.plan)
+    for (const name of step.assets) if (!titles.has(name)) titles.set(name, step.title);
+  return titles;
+}
+
+/** One side's verdicts, matches and exposures by asset id, the first of each as a search in order finds it. */
+interface SideIndex {
+  verdicts: Map<string, AssetVerdict>;
+  matches: Map<string, NonNullable<AssessedBulletin['matches']>[number]>;
+  exposures: Map<string, AssetExposure>;
+}
+
+function indexOf(side: AssessedBulletin): SideIndex {
+  const firstBy = <T>(items: T[] | undefined, id: (item: T) => string): Map<string, T> => {
+    const map = new Map<string, T>();
+    for (const item of items ?? []) if (!map.has(id(item))) map.set(id(item), item);
+    return map;
+  };
+  return {
+    verdicts: firstBy(side.assessment.verdicts, (v) => v.assetId),
+    matches: firstBy(side.matches, (m) => m.assetId),
+    exposures: firstBy(side.exposures, (e) => e.assetId),
+  };
 }
 
 /** The other side of an asset that one assessment does not list: unknown after (never safe), unlisted before. */
@@ -204,15 +234,10 @@ function overallDirection(changes: FieldChange[]): Direction {
   return 'different';
 }
 
-function decidingFacts(
-  id: string,
-  changes: FieldChange[],
-  before: AssessedBulletin,
-  after: AssessedBulletin,
-): DecidingFact[] {
+function decidingFacts(id: string, changes: FieldChange[], before: SideIndex, after: SideIndex): DecidingFact[] {
   const facts: DecidingFact[] = [];
-  const verdictBefore = before.assessment.verdicts.find((v) => v.assetId === id);
-  const verdictAfter = after.assessment.verdicts.find((v) => v.assetId === id);
+  const verdictBefore = before.verdicts.get(id);
+  const verdictAfter = after.verdicts.get(id);
   const factsBefore: Record<string, FactWithSource> = verdictBefore?.facts ?? {};
   const factsAfter: Record<string, FactWithSource> = verdictAfter?.facts ?? {};
   // an asset entering or leaving the assessment changed its match, not its facts
@@ -233,7 +258,7 @@ function decidingFacts(
   if (changes.some((c) => c.field === 'urgency') && rulesBefore && rulesAfter && rulesBefore !== rulesAfter)
     facts.push({ fact: 'rules fired', before: rulesBefore, after: rulesAfter, source: 'the rulebook' });
   if (changes.some((c) => c.field === 'match')) {
-    const match = after.matches?.find((m) => m.assetId === id);
+    const match = after.matches.get(id);
     facts.push(
       match
         ? { fact: 'match', after: match.reasons.join('; ') || match.status, source: 'the inventory match' }
@@ -245,7 +270,7 @@ function decidingFacts(
     );
   }
   if (changes.some((c) => c.field === 'exposure')) {
-    const exposure = after.exposures?.find((e) => e.assetId === id);
+    const exposure = after.exposures.get(id);
     if (exposure?.reasons.length)
       facts.push({ fact: 'exposure', after: exposure.reasons.join('; '), source: 'firewall analysis' });
   }
