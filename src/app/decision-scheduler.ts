@@ -22,6 +22,7 @@ import { nextDigestAt, type ReminderPolicy } from '../decisions/reminder-policy'
 import { pendingDigests, scheduleDigest } from './digest-delivery';
 import { escalateOverdueSteps } from './escalate-overdue-steps';
 import { writeTransaction } from '../store/write-transaction';
+import { committed } from './replica-write';
 import type { AppContext } from './app-context';
 import { appendDecisionEvent, listDecisions, loadDecision } from './decision-log';
 import { readRoster } from './roles-roster';
@@ -92,8 +93,7 @@ export class DecisionScheduler {
       if (this.ctx.replica) {
         // one run at a time; a nudge meanwhile runs once more after it
         if (this.replicaRun) return void (this.replicaAgain = true);
-        this.replicaRun = this.ctx.replica
-          .write(() => this.runOnce(), { probeFirst: true })
+        this.replicaRun = this.runNow()
           .then(
             (run) => this.arm(run.nextAt),
             (error: Error) => {
@@ -121,8 +121,34 @@ export class DecisionScheduler {
     });
   }
 
-  /** Writes every action due now and returns the next due time (tests and a demo call it after moving the clock). */
+  /**
+   * Writes every action due now and returns the next due time (tests and a demo call it after moving the clock). On
+   * SQLite the appends are committed when it returns, so it tells the outbox and the digest at once; on a replica
+   * use `runNow`, which tells them only after PostgreSQL's commit.
+   */
   runOnce(): SchedulerRun {
+    const run = this.look();
+    if (!this.ctx.replica) this.announce(run.written);
+    return run;
+  }
+
+  /** One look now, its appends committed on either store, then the outbox and the digest told of them. */
+  async runNow(): Promise<SchedulerRun> {
+    const run = await committed(this.ctx, () => this.look(), { probeFirst: true });
+    this.announce(run.written);
+    return run;
+  }
+
+  /**
+   * Told only after the commit: a worker told during the run (on a replica, inside the local transaction that
+   * PostgreSQL has not yet committed) could read the log before the events are there, find nothing, and stop.
+   */
+  private announce(written: SchedulerRun['written']): void {
+    if (this.options.onDigestPending && pendingDigests(this.ctx).length) this.options.onDigestPending();
+    for (const id of new Set(written.flatMap((w) => (w.decisionId ? [w.decisionId] : [])))) this.options.onAppended(id);
+  }
+
+  private look(): SchedulerRun {
     const policy = this.ctx.rules.get('reminders');
     const now = this.ctx.clock();
     const written: SchedulerRun['written'] = [];
@@ -145,8 +171,6 @@ export class DecisionScheduler {
     if (digestKey) written.push({ key: digestKey, kind: 'digest' });
     const nextDigest = nextDigestAt(policy.digest, now);
     if (nextDigest) nextMs = Math.min(nextMs, nextDigest.getTime());
-    if (this.options.onDigestPending && pendingDigests(this.ctx).length) this.options.onDigestPending();
-    for (const id of new Set(written.flatMap((w) => (w.decisionId ? [w.decisionId] : [])))) this.options.onAppended(id);
     if (written.length && !this.ctx.replica?.probing)
       this.options.logger?.info?.({ written }, 'deadline actions written');
     return { written, ...(Number.isFinite(nextMs) ? { nextAt: new Date(nextMs).toISOString() } : {}) };

@@ -8,7 +8,6 @@ import { loadDecision } from '../../../src/app/decision-log';
 import { DecisionScheduler } from '../../../src/app/decision-scheduler';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE, sampleAssessment } from '../../decisions/sample-decision';
-import { committed } from '../../../src/app/replica-write';
 import { openReplicaPatchcall } from '../../../src/app/replica-patchcall';
 import type { AppContext } from '../../../src/app/app-context';
 import { usePostgres } from '../../helpers/postgres';
@@ -185,7 +184,7 @@ describe.each(STORES)('deadlines that act (on %s)', (store) => {
     expect([...h.ctx.events.read({ stream: 'decision:MS08-067', type: 'decision.called' })]).toHaveLength(1);
     jumpTo('2008-10-24T17:00:00Z');
     // no reminder and no default path: after the call only the plan's steps are watched (escalated when overdue)
-    const { written } = await committed(h.ctx, () => h.deps.scheduler.runOnce());
+    const { written } = await h.deps.scheduler.runNow();
     expect(written.filter((w) => w.kind !== 'digest' && w.kind !== 'step-escalation')).toEqual([]);
     await h.deps.outbox.idle();
     expect(keyed(channel, 'reminder:')).toEqual([]);
@@ -206,7 +205,7 @@ describe.each(STORES)('deadlines that act (on %s)', (store) => {
       // a third scheduler on its own connection, looking at the same moment
       const third = await anotherProcess();
       try {
-        await committed(third.ctx, () => new DecisionScheduler(third.ctx, { onAppended: () => undefined }).runOnce());
+        await new DecisionScheduler(third.ctx, { onAppended: () => undefined }).runNow();
       } finally {
         await third.close();
       }

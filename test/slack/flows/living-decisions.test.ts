@@ -7,7 +7,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadDecision } from '../../../src/app/decision-log';
-import { committed } from '../../../src/app/replica-write';
 import { readDocumentFile } from '../../../src/app/read-document';
 import { LivingEvents } from '../../../src/decisions/living-decision';
 import { ActionIds } from '../../../src/slack/action-ids';
@@ -199,7 +198,7 @@ describe.each(STORES)('living decisions through the Slack app (on %s)', (store) 
     now = new Date('2008-10-27T12:00:00Z');
     // the scheduler's own look at the log escalates them (an import does not): written once, not on the next look
     const escalatedBy = async () =>
-      (await committed(h.ctx, () => h.deps.scheduler.runOnce())).written.filter((w) => w.kind === 'step-escalation');
+      (await h.deps.scheduler.runNow()).written.filter((w) => w.kind === 'step-escalation');
     expect(new Set((await escalatedBy()).map((w) => w.decisionId))).toEqual(new Set(['MS08-067']));
     expect(await escalatedBy()).toEqual([]);
     h.deps.outbox.nudge('MS08-067');
