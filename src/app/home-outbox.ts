@@ -32,6 +32,8 @@ export interface HomeViewsPort {
 
 export interface HomeOutboxOptions extends SweepOptions {
   logger?: OutboxLogger;
+  /** Awaited before each Home is rendered: the Slack edge holds this work back while requests wait for their ack. */
+  waitTurn?: () => Promise<void>;
 }
 
 const DEFAULT_LEASE_MS = 30_000;
@@ -75,12 +77,14 @@ export class HomeOutbox extends SweepWorker {
 
   protected async run(): Promise<void> {
     do {
+      await this.options.waitTurn?.();
       this.dirty = false;
       const head = this.ctx.events.head().seq;
       const snapshot = this.snapshot();
       try {
         for (const userId of homePeople(snapshot.decisions, this.views.users())) {
           if (this.stopped) return;
+          await this.options.waitTurn?.();
           await this.publishFor(userId, snapshot, head, false);
         }
         this.failures = 0;

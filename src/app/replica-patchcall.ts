@@ -7,7 +7,7 @@ import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
 import type { recordProviderAnswer } from './provider-requests';
 import type { ImportOutcome } from './import-documents';
-import type { recordPosition } from './decision-positions';
+import { recordPosition } from './decision-positions';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
 import { patchcallOver, type Patchcall, type PatchcallOptions } from './patchcall';
@@ -25,7 +25,8 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
   const base = patchcallOver(replica.ctx, options);
   const patchcall: Patchcall = {
     ...base,
-    recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
+    // the synchronous use case: a PostgreSQL write groups concurrent writes on its own
+    recordPosition: (...args) => replica.write(() => recordPosition(replica.ctx, ...args)),
     makeCall: (...args) =>
       replica.write(() => base.makeCall(...args) as Exclude<ReturnType<Patchcall['makeCall']>, Promise<unknown>>),
     importDocuments: (...args) => replica.write(() => base.importDocuments(...args) as ImportOutcome[]),

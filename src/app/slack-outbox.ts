@@ -100,6 +100,8 @@ export interface OutboxOptions {
   onRefused?: (state: DecisionState, effect: SlackEffect, error: string) => void | Promise<void>;
   /** Told of every nudge (an append in this process), e.g. so the deadline scheduler looks again. */
   onNudge?: (decisionId: string) => void;
+  /** Awaited before each step: the Slack edge holds this work back while requests wait for their ack. */
+  waitTurn?: () => Promise<void>;
 }
 
 export class SlackOutbox {
@@ -194,6 +196,7 @@ export class SlackOutbox {
     let heldUntil = 0;
     try {
       for (;;) {
+        await this.options.waitTurn?.();
         this.dirty.delete(decisionId);
         if (this.stopped) return;
         // another worker drives it when this fails; the sweep looks again once its lease could have expired.
