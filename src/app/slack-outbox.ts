@@ -229,7 +229,16 @@ export class SlackOutbox {
       // a bug or a store failure: the sweep tries again; nothing is lost, the log still says what to do
       this.options.logger?.warn({ decision: decisionId, err: (error as Error).message }, 'outbox run failed');
     } finally {
-      if (held) await this.leases.release(subject, this.holder);
+      if (held) await this.release(subject, decisionId);
+    }
+  }
+
+  /** A lease that cannot be given back now (the database stays locked) runs out on its own: never a crash. */
+  private async release(subject: string, decisionId: string): Promise<void> {
+    try {
+      await this.leases.release(subject, this.holder);
+    } catch (error) {
+      this.options.logger?.warn({ decision: decisionId, err: (error as Error).message }, 'outbox lease left to expire');
     }
   }
 
