@@ -49,6 +49,8 @@ export interface HomeOutboxOptions extends SweepOptions {
   logger?: OutboxLogger;
   /** Who holds each role now (src/app/role-membership.ts); without it, only the people named at convening. */
   members?: () => CurrentMembers;
+  /** Awaited before each Home is rendered: the Slack edge holds this work back while requests wait for their ack. */
+  waitTurn?: () => Promise<void>;
 }
 
 /** What the last run looked at: what changed after it is what the next run renders. */
@@ -104,6 +106,7 @@ export class HomeOutbox extends SweepWorker {
 
   protected async run(): Promise<void> {
     do {
+      await this.options.waitTurn?.();
       this.dirty = false;
       try {
         const head = this.ctx.events.head().seq;
@@ -113,6 +116,7 @@ export class HomeOutbox extends SweepWorker {
         this.seen = { seq: head, now: snapshot.now, shared, members: snapshot.members };
         for (const userId of [...this.owed].sort()) {
           if (this.stopped) return;
+          await this.options.waitTurn?.();
           if (await this.publishFor(userId, snapshot, head, false)) this.owed.delete(userId);
         }
         this.failures = 0;

@@ -29,6 +29,7 @@ import { HomeOutbox, type HomeOutboxOptions, type HomeViewsPort } from './home-o
 import { findDecision, listDecisions, loadDecision } from './decision-log';
 import { listDecisionOverviews, showDecisionOverview } from './decision-overview';
 import { checkPositionAllowed, recordPosition, type CurrentMembers } from './decision-positions';
+import { GroupCommit } from './group-commit';
 import { buildDecisionRecord, decisionsSince, recordExport } from './export-decision';
 import { displayTimeZone } from './display-zone';
 import { decisionPeople } from './name-people';
@@ -177,6 +178,8 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
   const assess = options.assess ?? assessForDecision;
   // read on each use, so a reloaded rules folder applies to the next click
   const quorumPolicy = (): QuorumPolicy => ctx.rules.get('quorum');
+  // clicks arriving together share one commit (src/app/group-commit.ts)
+  const clicks = new GroupCommit(ctx.db);
   return {
     clock: ctx.clock,
     displayTimeZone: () => displayTimeZone(ctx),
@@ -207,7 +210,7 @@ export function patchcallOver(ctx: AppContext, options: PatchcallOptions = {}): 
     listDecisionOverviews: (...args) => listDecisionOverviews(ctx, ...args),
     showDecisionOverview: (...args) => showDecisionOverview(ctx, ...args),
     checkPositionAllowed: (...args) => checkPositionAllowed(ctx, ...args),
-    recordPosition: (...args) => recordPosition(ctx, ...args),
+    recordPosition: (...args) => clicks.run(() => recordPosition(ctx, ...args)),
     checkCallAllowed: (request, currentMembers) => checkCallAllowed(ctx, request, quorumPolicy(), currentMembers),
     makeCall: (request, currentMembers) => {
       const result = makeCall(ctx, request, quorumPolicy(), currentMembers);

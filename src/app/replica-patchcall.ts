@@ -6,7 +6,8 @@
 import type { AnchorRequestedPayload } from '../audit/record-effects';
 import type { ConfirmResult } from './confirm-call';
 import type { recordProviderAnswer } from './provider-requests';
-import type { checkPositionAllowed, recordPosition } from './decision-positions';
+import type { checkPositionAllowed } from './decision-positions';
+import { recordPosition } from './decision-positions';
 import type { checkCallAllowed } from './decision-call';
 import type { changeRole } from './roles-roster';
 import { decisionStream } from '../decisions/decision-model';
@@ -25,7 +26,8 @@ export async function openReplicaPatchcall(options: ReplicaOptions & PatchcallOp
   const base = patchcallOver(replica.ctx, options);
   const patchcall: Patchcall = {
     ...base,
-    recordPosition: (...args) => replica.write(() => base.recordPosition(...args) as ReturnType<typeof recordPosition>),
+    // the synchronous use case: a PostgreSQL write groups concurrent writes on its own
+    recordPosition: (...args) => replica.write(() => recordPosition(replica.ctx, ...args)),
     // a refused attempt is on the record: the gate goes to PostgreSQL only when it appends
     checkPositionAllowed: (...args) =>
       replica.write(() => base.checkPositionAllowed(...args) as ReturnType<typeof checkPositionAllowed>, {

@@ -20,7 +20,6 @@ import { ExportFilesStore, type ExportFileRow } from '../store/export-files-stor
 import { RecordEffectEvents, type ExportRequestedPayload } from '../audit/record-effects';
 import { writeTransaction } from '../store/write-transaction';
 import { openAppContext, type AppContext, type OpenAppContextOptions } from './app-context';
-import { foldsCheckpoint } from './decision-log';
 import type { ImportBatch } from './formats';
 import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
@@ -253,7 +252,6 @@ export class ReplicaStore implements ReplicaPort {
   private runLocally(works: (() => unknown)[]): { settled: Settled[]; rows: ChainedEvent[]; files: ExportFileRow[] } {
     const db = this.ctx.db;
     const from = this.localSeq() + 1;
-    const restoreFolds = foldsCheckpoint(this.ctx);
     db.exec('BEGIN IMMEDIATE');
     this.runningLocally = true;
     try {
@@ -277,9 +275,9 @@ export class ReplicaStore implements ReplicaPort {
       });
     } finally {
       this.runningLocally = false;
+      // the decisions folded inside it are kept apart (src/app/decision-log.ts) and count only once the copy holds
+      // the same events again, as PostgreSQL committed them
       db.exec('ROLLBACK');
-      // the decisions as folded inside it hold events that enter the copy only once PostgreSQL has them (or never)
-      restoreFolds();
     }
   }
 

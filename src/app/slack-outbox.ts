@@ -100,6 +100,8 @@ export interface OutboxOptions {
   onRefused?: (state: DecisionState, effect: SlackEffect, error: string) => void | Promise<void>;
   /** Told of every nudge (an append in this process), e.g. so the deadline scheduler looks again. */
   onNudge?: (decisionId: string) => void;
+  /** Awaited before each step: the Slack edge holds this work back while requests wait for their ack. */
+  waitTurn?: () => Promise<void>;
 }
 
 export class SlackOutbox {
@@ -194,6 +196,7 @@ export class SlackOutbox {
     let heldUntil = 0;
     try {
       for (;;) {
+        await this.options.waitTurn?.();
         this.dirty.delete(decisionId);
         if (this.stopped) return;
         // another worker drives it when this fails; the sweep looks again once its lease could have expired.
@@ -226,7 +229,16 @@ export class SlackOutbox {
       // a bug or a store failure: the sweep tries again; nothing is lost, the log still says what to do
       this.options.logger?.warn({ decision: decisionId, err: (error as Error).message }, 'outbox run failed');
     } finally {
-      if (held) await this.leases.release(subject, this.holder);
+      if (held) await this.release(subject, decisionId);
+    }
+  }
+
+  /** A lease that cannot be given back now (the database stays locked) runs out on its own: never a crash. */
+  private async release(subject: string, decisionId: string): Promise<void> {
+    try {
+      await this.leases.release(subject, this.holder);
+    } catch (error) {
+      this.options.logger?.warn({ decision: decisionId, err: (error as Error).message }, 'outbox lease left to expire');
     }
   }
 

@@ -51,11 +51,36 @@ const CATCH_UP_MS = 12 * 3_600_000;
 
 /** The digest due at `now` (the latest cron run not after it, at most 12 hours ago), if any. */
 export function dueDigest(schedule: DigestSchedule, now: Date): DigestDuePayload | undefined {
-  const cron = new Cron(schedule.cron, { paused: true, timezone: schedule.timezone });
-  const [latest] = cron.previousRuns(1, new Date(now.getTime() + 1000));
+  const latest = latestRun(schedule, now.getTime() + 1000);
   if (!latest || latest.getTime() > now.getTime() || now.getTime() - latest.getTime() > CATCH_UP_MS) return undefined;
   const date = dayIn(latest, schedule.timezone);
   return { key: `digest:${date}`, date, at: latest.toISOString(), channel: schedule.channel };
+}
+
+interface KnownRun {
+  /** The latest run not after `from`, if any. */
+  latest: Date | undefined;
+  /** Until the next run after `from`, `latest` stays the latest. */
+  from: number;
+  until: number;
+}
+
+const knownRuns = new Map<string, KnownRun>();
+
+/**
+ * The latest run of the cron not after `at`. Looking back through a cron is slow (tens of ms), and the deadline
+ * scheduler asks on every burst of appends: the answer holds until the next run, which is quick to find.
+ */
+function latestRun(schedule: DigestSchedule, at: number): Date | undefined {
+  const key = `${schedule.cron}\u0000${schedule.timezone ?? ''}`;
+  const known = knownRuns.get(key);
+  if (known && known.from <= at && at < known.until) return known.latest;
+  const cron = new Cron(schedule.cron, { paused: true, timezone: schedule.timezone });
+  const [latest] = cron.previousRuns(1, new Date(at));
+  // from a second before: a run at `at` itself (whichever side previousRuns puts it) leaves nothing cached
+  const next = cron.nextRun(new Date(at - 1000));
+  knownRuns.set(key, { latest, from: at, until: next ? next.getTime() : Number.POSITIVE_INFINITY });
+  return latest;
 }
 
 /** The day of an instant in a zone, as YYYY-MM-DD. */

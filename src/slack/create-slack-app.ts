@@ -31,7 +31,7 @@ import { tellAboutRefusedEffect } from './listeners/tell-user';
 import { noticeMessage } from './blocks/notice-message';
 import { digestMessage } from './blocks/digest-message';
 import { tellAboutFailedExport } from './listeners/export-command';
-import { coalescedWithin } from './listeners/after-ack';
+import { afterPendingAcks, coalescedWithin } from './listeners/after-ack';
 import { settledCallCheck, settledRoleCheck } from './listeners/role-check-notes';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -162,6 +162,7 @@ function createWorkers(
       scheduler.nudge();
       homes.nudge();
     }),
+    waitTurn: () => afterPendingAcks(),
   });
   const digests = patchcall.digestDelivery(gateway, { leaseMs: config.outboxLeaseMs, logger });
   const scheduler = patchcall.decisionScheduler({
@@ -183,6 +184,7 @@ function createWorkers(
     ...(options.homeSweepMs ? { sweepMs: options.homeSweepMs } : {}),
     logger,
     members: () => membership.current(),
+    waitTurn: () => afterPendingAcks(),
   });
   const membership = patchcall.roleMembership(gateway, logger, {
     ...(options.groupAnswerTtlMs !== undefined ? { answerTtlMs: options.groupAnswerTtlMs } : {}),

@@ -25,6 +25,20 @@ describe('dueDigest', () => {
     expect(dueDigest(schedule, new Date('2008-10-25T09:00:00Z'))).toBeUndefined();
   });
 
+  // the latest run is remembered until the next one: asked many times a second, and with a clock moved back
+  it('gives the same answer asked every 250 ms across a run, and after the clock moved back', () => {
+    const start = Date.parse('2008-10-24T05:59:58Z');
+    for (let ms = 0; ms <= 4000; ms += 250) {
+      const now = new Date(start + ms);
+      const due = dueDigest(schedule, now);
+      if (now.getTime() < Date.parse('2008-10-24T06:00:00Z')) expect(due).toBeUndefined();
+      else expect(due?.key).toBe('digest:2008-10-24');
+    }
+    expect(dueDigest(schedule, new Date('2008-10-23T06:00:01Z'))?.key).toBe('digest:2008-10-23');
+    expect(dueDigest(schedule, new Date('2008-10-24T05:59:59.999Z'))).toBeUndefined();
+    expect(dueDigest(schedule, new Date('2008-10-24T06:00:00Z'))?.key).toBe('digest:2008-10-24');
+  });
+
   it('names the day in the digest zone, not in UTC', () => {
     expect(dayIn(new Date('2008-10-23T22:30:00Z'), 'Europe/Berlin')).toBe('2008-10-24');
   });

@@ -6,12 +6,14 @@ import { registerDecisionActions } from './decision-actions';
 import { createDecisionServices } from './decision-services';
 import { registerDecisionViews } from './decision-views';
 import { registerImportHook } from './import-hook';
+import { routedListeners } from './listener-router';
 import { registerLivingActions } from './living-listeners';
 import { registerNewBulletinView } from './new-bulletin-view';
 import { registerPatchCommand } from './patch-command';
 import { registerUsergroupEvents } from './usergroup-events';
 
-export function registerListeners(app: App, deps: SlackDeps): void {
+export function registerListeners(bolt: App, deps: SlackDeps): void {
+  const app = routedListeners(bolt);
   const services = createDecisionServices(deps);
   registerPatchCommand(app, services);
   registerDecisionActions(app, services);

@@ -11,6 +11,7 @@ import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { isPatchcallError } from '../../common/errors';
 import type { Logger } from '../../logging/logger';
 import { escapeMrkdwn } from '../escape-mrkdwn';
+import { requestReceived } from '../listeners/after-ack';
 
 const UNHANDLED_TEXT = 'patchcall could not handle that. Try `/patch help` to see what it can do.';
 const INTERNAL_TEXT = 'Something went wrong; the details are in the app log.';
@@ -46,11 +47,18 @@ export class RequestAnswerer {
         const guarded = {
           processEvent: async (event: ReceiverEvent) => {
             let acked = false;
+            // work after other requests' acks waits while this one waits for its own
+            const answered = requestReceived();
             const ack: ReceiverEvent['ack'] = (response) => {
               acked = true;
+              answered();
               return event.ack(response);
             };
-            await app.processEvent({ ...event, ack });
+            try {
+              await app.processEvent({ ...event, ack });
+            } finally {
+              answered();
+            }
             const failure = this.failures.get(event.body);
             if (failure !== undefined) await this.answer(event, acked, failureText(failure));
             else if (!acked) {

@@ -55,6 +55,36 @@ describe('decision folds kept per context', () => {
     }
   });
 
+  it('keeps no event of a transaction that was rolled back after a read inside it', () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'patchcall-fold-')), 'patchcall.db');
+    const app = openAppContext({ dbPath });
+    try {
+      appendDecisionEvent(app, loadDecision(app, 'MS08-067'), DecisionEvents.convened, 'U1', convened('MS08-067'));
+      expect(() =>
+        writeTransaction(app.db, () => {
+          appendDecisionEvent<PositionPayload>(
+            app,
+            loadDecision(app, 'MS08-067'),
+            DecisionEvents.positionRecorded,
+            'U1',
+            {
+              userId: 'U1',
+              roles: ['security'],
+              stance: 'agree',
+              key: 'k1',
+            },
+          );
+          expect(loadDecision(app, 'MS08-067').positions.U1?.stance).toBe('agree');
+          throw new Error('disk full');
+        }),
+      ).toThrow('disk full');
+      expect(loadDecision(app, 'MS08-067').positions).toEqual({});
+      expect(loadDecision(app, 'MS08-067').keys).toEqual([]);
+    } finally {
+      app.close();
+    }
+  });
+
   // the app's folds move on with its own appends instead of reading them back; whatever mix of appends from this
   // connection and another, stale states handed in, and transactions rolled back, a read equals the plain fold
   it('moves on with its own appends and still equals a full fold after any sequence of appends', () => {
@@ -62,7 +92,7 @@ describe('decision folds kept per context', () => {
       by: fc.constantFrom('app', 'cli'),
       decision: fc.constantFrom('MS08-067', 'MS08-068'),
       user: fc.constantFrom('U1', 'U2', 'U3'),
-      kind: fc.constantFrom('position', 'pending', 'refused', 'rolled-back'),
+      kind: fc.constantFrom('position', 'pending', 'refused', 'rolled-back', 'group', 'savepoint-rolled-back'),
       stance: fc.constantFrom('agree', 'alternative', 'more-info'),
       stale: fc.boolean(),
     });
@@ -103,7 +133,21 @@ describe('decision folds kept per context', () => {
                   key,
                 });
             };
+            const position = (user: string, suffix = '') =>
+              appendDecisionEvent<PositionPayload>(
+                ctx,
+                loadDecision(ctx, s.decision),
+                DecisionEvents.positionRecorded,
+                user,
+                {
+                  userId: user,
+                  roles: ['security'],
+                  stance: s.stance,
+                  key: key + suffix,
+                },
+              );
             if (s.kind === 'rolled-back') {
+              // read inside the transaction (as the next click of a group commit does), then rolled back
               expect(() =>
                 writeTransaction(ctx.db, () => {
                   appendDecisionEvent<PositionPayload>(ctx, state, DecisionEvents.positionRecorded, s.user, {
@@ -112,9 +156,29 @@ describe('decision folds kept per context', () => {
                     stance: s.stance,
                     key,
                   });
+                  expect(loadDecision(ctx, s.decision).keys).toContain(key);
                   throw new Error('rolled back');
                 }),
               ).toThrow('rolled back');
+            } else if (s.kind === 'group') {
+              // a group commit: several clicks in one transaction, each reading what the one before it appended
+              writeTransaction(ctx.db, () => {
+                position(s.user);
+                position('U4', 'b');
+                expect(loadDecision(ctx, s.decision).keys).toEqual(expect.arrayContaining([key, `${key}b`]));
+              });
+            } else if (s.kind === 'savepoint-rolled-back') {
+              // one click of a group fails after its append: its savepoint goes, the others commit
+              writeTransaction(ctx.db, () => {
+                expect(() =>
+                  writeTransaction(ctx.db, () => {
+                    position(s.user, 'x');
+                    throw new Error('rolled back');
+                  }),
+                ).toThrow('rolled back');
+                expect(loadDecision(ctx, s.decision).keys).not.toContain(`${key}x`);
+                position('U4');
+              });
             } else append();
             if (i % 3 === 0) earlier.set(s.decision, loadDecision(app, s.decision));
             for (const id of ['MS08-067', 'MS08-068'])
