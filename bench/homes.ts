@@ -5,7 +5,7 @@
  * runs: what each append's nudge costs now; then a position is given there (it changes that decision's people's
  * Homes, not the list every Home shows). The baseline, in the same run, is a run that looks at every Home (what
  * each nudge cost before, and what a start costs now). Views are rendered by the real Slack renderer; publishing is
- * a no-op. Prints medians of the run times and the Homes looked at. Run with `npm run build && node dist/bench/homes.js`.
+ * a no-op. Prints medians of the run times and the Homes looked at (`npm run bench:homes`).
  */
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync } from 'node:fs';
