@@ -20,6 +20,8 @@ export interface OpenAppContextOptions {
   rehearsal?: boolean;
   /** Never time an event earlier than the head (a replica, whose head comes from other replicas' clocks). */
   monotonicTimes?: boolean;
+  /** A replica's copy of PostgreSQL's log: commits need not reach the disk (src/store/open-database.ts). */
+  copyOfDurableLog?: boolean;
   asOf?: Date;
   signingKeyPath?: string;
   /** Refuse a database that does not exist yet instead of creating it (read-only commands). */
@@ -66,6 +68,7 @@ export function openAppContext(options: OpenAppContextOptions): AppContext {
   const db = openDatabase(options.dbPath, {
     ...(options.mustExist !== undefined ? { mustExist: options.mustExist } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    ...(options.copyOfDurableLog ? { copyOfDurableLog: true } : {}),
     afterMigration: (opened, version) => {
       // re-derived rather than taken as they are: older versions stored records in another key order
       if (version === PROJECTION_DIGESTS_MIGRATION) rebuildProjections(contextOf(opened));

@@ -99,6 +99,8 @@ export class ReplicaStore implements ReplicaPort {
         signingKeyPath: options.signingKeyPath ?? defaultSigningKeyPath(dbPath),
         // writes run on a copy caught up to PostgreSQL's head under the append lock: times rise with seq
         monotonicTimes: true,
+        // PostgreSQL holds the log durably and acks wait for its commit; the copy is a cache caught up from it
+        copyOfDurableLog: true,
       });
       const local = new ReplicaLog(ctx.db);
       const head = local.head();

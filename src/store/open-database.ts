@@ -19,6 +19,12 @@ export interface OpenDatabaseOptions {
   /** Refuse a database that does not exist yet, instead of creating it (every command but import and watch). */
   mustExist?: boolean;
   busyTimeoutMs?: number;
+  /**
+   * The file is a copy of a log kept durable elsewhere (a replica's copy of PostgreSQL's log): its commits need not
+   * wait for the disk. WAL at NORMAL still keeps it consistent on a power cut; the last commits it loses are read
+   * again from PostgreSQL when the replica catches up.
+   */
+  copyOfDurableLog?: boolean;
   /** Runs inside each migration's transaction, after its SQL (see migrate). */
   afterMigration?: (db: Database.Database, version: number) => void;
 }
@@ -47,7 +53,7 @@ export function openDatabaseWithMigrations(path: string, options: OpenDatabaseOp
     // every commit reaches the disk before it returns (fsync): a request is acknowledged after its event is written,
     // and Slack never sends an acknowledged click again. better-sqlite3 builds SQLite with WAL's default at NORMAL,
     // which survives a crash of the process but can lose the last commits on a power cut.
-    db.pragma('synchronous = FULL');
+    db.pragma(options.copyOfDurableLog ? 'synchronous = NORMAL' : 'synchronous = FULL');
     db.pragma('foreign_keys = ON');
     const opened = db;
     const migrated = migrate(db, readMigrations(join(projectRoot(), 'db', 'migrations')), path, (version) =>

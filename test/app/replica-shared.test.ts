@@ -180,3 +180,12 @@ describe('a write PostgreSQL refuses', () => {
     }
   }, 60_000);
 });
+
+describe("a replica's copy of the log", () => {
+  it('commits without waiting for the disk, while a SQLite store of truth waits at every commit', async () => {
+    // PostgreSQL holds the events durably and a click is acked after its commit there; the copy is read again from it
+    const one = await openReplica(await emptyLog());
+    expect(one.replica.ctx.db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(one.replica.ctx.db.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+});
