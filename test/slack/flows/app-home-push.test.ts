@@ -98,23 +98,11 @@ describe.each(STORES)('App Home pushed (on %s)', (store) => {
       views.slice(1).forEach((view, i) => expect(view).not.toBe(views[i]));
     }
 
+    // a restart publishes nothing that Slack already shows (on PostgreSQL: what every replica published)
     const before = h.standIn.calls('views.publish').length;
-    const shown = new Map(
-      h.standIn.calls('views.publish').map((c) => [c.args.user_id, latest(String(c.args.user_id))]),
-    );
     await h.restart();
     await settled();
-    if (store === 'sqlite') {
-      // a restart publishes nothing that Slack already shows
-      expect(h.standIn.calls('views.publish')).toHaveLength(before);
-      return;
-    }
-    // A replica remembers what it published in its local copy (home_views_published), and a temp copy is new at
-    // each start: the restarted replica publishes each Home once more, exactly the view Slack already shows.
-    const again = h.standIn.calls('views.publish').slice(before);
-    expect(new Set(again.map((c) => c.args.user_id)).size).toBe(again.length);
-    for (const call of again)
-      expect(blocksToText((call.args.view as { blocks: never }).blocks)).toBe(shown.get(call.args.user_id));
+    expect(h.standIn.calls('views.publish')).toHaveLength(before);
   });
 
   it("reaches a person who joins a role's user group after convening, with the position they now owe", async () => {
