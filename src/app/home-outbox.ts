@@ -3,11 +3,11 @@
  * position given or still owed, the call, a deadline passed, a plan step overdue, a person joining or leaving a
  * role's user group), their view is published again with `views.publish`. The view is derived from the log when it
  * is published, never queued, so a run after a restart or a late run of another process cannot publish stale
- * content; a digest per person (db/migrations/014) skips what Slack already shows, and the log head it came from
- * keeps an older view from passing for a newer one. A run renders only the Homes something touched since the last
- * (src/decisions/home-audience.ts): the people of a decision with new events or a passed deadline, the people whose
- * roles changed, and everyone when the part every Home shows alike changed; the first run after a start renders
- * every Home once. Runs coalesce (a burst of appends is one run), and each person is leased while their view is
+ * content; a digest per person (db/migrations/014; on PostgreSQL one table for all replicas) skips what Slack
+ * already shows, and the log head it came from keeps an older view from passing for a newer one. A run renders only
+ * the Homes something touched since the last (src/decisions/home-audience.ts): the people of a decision with new
+ * events or a passed deadline, the people whose roles changed, and everyone when the part every Home shows alike
+ * changed; the first run after a start renders every Home once (and publishes only those Slack does not show). Runs coalesce (a burst of appends is one run), and each person is leased while their view is
  * published, so two processes do not publish the same view twice.
  */
 import { createHash } from 'node:crypto';
@@ -26,6 +26,7 @@ import { listDecisions } from './decision-log';
 import { listDecisionOverviews, type DecisionOverview } from './decision-overview';
 import { EffectRefused, EffectUnavailable, type OutboxLogger } from './slack-outbox';
 import { SweepWorker, type SweepOptions } from './sweep-worker';
+import type { PublishedHomes } from './replica-write';
 
 /** What every Home is rendered from: one reading of the log, at one moment. */
 export interface HomeSnapshot {
@@ -64,7 +65,7 @@ interface Seen {
 const DEFAULT_LEASE_MS = 30_000;
 
 export class HomeOutbox extends SweepWorker {
-  private readonly views: HomeViewsStore;
+  private readonly views: PublishedHomes;
   private failures = 0;
   private soon?: NodeJS.Immediate;
   /** Unset until the first run: then every Home is looked at once (a restart reconciles everything). */
@@ -79,7 +80,7 @@ export class HomeOutbox extends SweepWorker {
   ) {
     // time alone changes a Home (a deadline passes); appends in this process nudge at once
     super(ctx, { sweepMs: 30_000, ...options }, DEFAULT_LEASE_MS);
-    this.views = new HomeViewsStore(ctx.db);
+    this.views = ctx.replica?.homeViews ?? new HomeViewsStore(ctx.db);
   }
 
   /**
@@ -112,7 +113,7 @@ export class HomeOutbox extends SweepWorker {
         const head = this.ctx.events.head().seq;
         const snapshot = this.snapshot();
         const shared = digestOf(this.port.renderShared(snapshot));
-        for (const userId of this.touched(snapshot, shared)) this.owed.add(userId);
+        for (const userId of await this.touched(snapshot, shared)) this.owed.add(userId);
         this.seen = { seq: head, now: snapshot.now, shared, members: snapshot.members };
         for (const userId of [...this.owed].sort()) {
           if (this.stopped) return;
@@ -132,10 +133,10 @@ export class HomeOutbox extends SweepWorker {
   }
 
   /** The people whose Home may show something else than at the last run. */
-  private touched(snapshot: HomeSnapshot, shared: string): string[] {
+  private async touched(snapshot: HomeSnapshot, shared: string): Promise<string[]> {
     const { decisions, members, now } = snapshot;
     const seen = this.seen;
-    if (!seen || seen.shared !== shared) return homeAudience(decisions, members, this.views.users());
+    if (!seen || seen.shared !== shared) return homeAudience(decisions, members, await this.views.users());
     const people = new Set(changedHolders(seen.members, members));
     for (const decision of decisions)
       if (decision.lastSeq > seen.seq || timePassedAMark(decision, seen.now, now))
@@ -156,7 +157,7 @@ export class HomeOutbox extends SweepWorker {
   private async publishFor(userId: string, snapshot: HomeSnapshot, head: number, force: boolean): Promise<boolean> {
     const view = this.port.render(userId, snapshot);
     const digest = digestOf(view);
-    if (!force && this.views.published(userId)?.digest === digest) return true;
+    if (!force && (await this.views.published(userId))?.digest === digest) return true;
     const subject = `home:${userId}`;
     if (!(await this.leases.lease(subject, this.holder, this.leaseMs))) {
       // another process is publishing this person's Home: look again once its lease has run out
@@ -164,7 +165,7 @@ export class HomeOutbox extends SweepWorker {
       return false;
     }
     try {
-      const published = this.views.published(userId);
+      const published = await this.views.published(userId);
       // another process published meanwhile: the same view, or one from a newer log
       if (!force && (published?.digest === digest || (published?.logSeq ?? -1) > head)) return true;
       try {
@@ -174,7 +175,7 @@ export class HomeOutbox extends SweepWorker {
         // Slack will not take it (no such user…): recorded as done, so the same view is not tried again
         this.options.logger?.warn({ userId, err: error.error }, 'Slack refused the App Home view');
       }
-      if (this.views.record(userId, digest, head, snapshot.now)) return true;
+      if (await this.views.record(userId, digest, head, snapshot.now)) return true;
       // a newer view was recorded meanwhile and ours went out over it: look at this person again
       this.dirty = true;
       return false;

@@ -26,6 +26,7 @@ import { PgLogFollower, type FollowerOptions } from '../store/postgres/pg-follow
 import { PgLeases } from '../store/postgres/pg-leases';
 import { readExportFile } from '../store/postgres/pg-export-files';
 import { PgUsergroups } from '../store/postgres/pg-usergroups';
+import { PgHomeViews } from '../store/postgres/pg-home-views';
 import {
   migratePostgres,
   newestKnownVersion,
@@ -43,6 +44,8 @@ export interface PostgresLog {
   leases: PgLeases;
   /** Slack user-group members one replica heard of, for the others (LISTENs once started). */
   usergroups: PgUsergroups;
+  /** What each person's App Home last showed, for every replica. */
+  homeViews: PgHomeViews;
   /** Follows the log from `afterSeq`: LISTEN for appends, catch up by seq. Stopped by close(). */
   follow<E extends { seq: number } = StoredEvent>(options: FollowerOptions<E>): Promise<PgLogFollower<E>>;
   /** The bytes of an audit record file named in the log, checked against its digest (undefined when missing). */
@@ -72,6 +75,7 @@ export async function openPostgresLog(
     leases: new PgLeases(pool),
     exportFile: (sha256) => readExportFile(pool, sha256),
     usergroups,
+    homeViews: new PgHomeViews(pool),
     async follow<E extends { seq: number } = StoredEvent>(followOptions: FollowerOptions<E>) {
       const follower = new PgLogFollower<E>(url, log, followOptions);
       followers.push(follower as unknown as PgLogFollower);

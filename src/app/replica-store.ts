@@ -25,7 +25,7 @@ import { recordProjection, SOURCE_IMPORTED } from './lookup-tables';
 import { openPostgresLog, type PostgresLog } from './postgres-store';
 import { projectBatch } from './project-batch';
 import { newTempCopyFolder } from './replica-temp-copy';
-import type { ReplicaPort, SharedGroups, WorkLeases } from './replica-write';
+import type { PublishedHomes, ReplicaPort, SharedGroups, WorkLeases } from './replica-write';
 import { defaultSigningKeyPath } from './signing-key';
 
 const MAX_GROUP = 200;
@@ -58,6 +58,7 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 export class ReplicaStore implements ReplicaPort {
   readonly leases: WorkLeases;
   readonly groups: SharedGroups;
+  readonly homeViews: PublishedHomes;
   private readonly queue: PendingWrite[] = [];
   private flushing = false;
   private runningLocally = false;
@@ -85,6 +86,7 @@ export class ReplicaStore implements ReplicaPort {
         ),
     };
     this.groups = pg.usergroups;
+    this.homeViews = pg.homeViews;
   }
 
   static async open(options: ReplicaOptions): Promise<ReplicaStore> {

@@ -5,6 +5,7 @@
  */
 import type { ChainVerdict } from '../audit/hash-chain';
 import type { OutboxStore } from '../store/outbox-store';
+import type { PublishedHome } from '../store/home-views-store';
 
 /** Who works on what, shared by every process on the store (the lease says who, the log says what). */
 export interface WorkLeases {
@@ -18,6 +19,15 @@ export interface SharedGroups {
   publish(groupId: string, members: readonly string[], at: Date): Promise<void>;
   /** Told of each group published (by any replica, this one too), as it stands now; returns the unsubscribe. */
   subscribe(onChange: (groupId: string, members: string[]) => void): () => void;
+}
+
+/** What the App Home publisher last published to each person: SQLite's table, or PostgreSQL's for all replicas. */
+export interface PublishedHomes {
+  published(userId: string): PublishedHome | undefined | Promise<PublishedHome | undefined>;
+  /** Everyone who was ever published a Home. */
+  users(): string[] | Promise<string[]>;
+  /** Records a publish; false when a newer one was recorded meanwhile (the row is then marked for a fresh one). */
+  record(userId: string, digest: string, logSeq: number, at: Date): boolean | Promise<boolean>;
 }
 
 /** A PostgreSQL replica: writes go through PostgreSQL, leases and user-group members live there. */
@@ -37,6 +47,7 @@ export interface ReplicaPort {
   /** The bytes of an audit record file another replica (or this one) asked to upload, from the shared store. */
   exportFile(sha256: string): Promise<string | undefined>;
   groups: SharedGroups;
+  homeViews: PublishedHomes;
 }
 
 /**

@@ -4,13 +4,18 @@
  */
 import { openAppContext } from '../../../src/app/app-context';
 import { loadDecision } from '../../../src/app/decision-log';
+import { patchcallOver, type Patchcall } from '../../../src/app/patchcall';
+import { openReplicaPatchcall } from '../../../src/app/replica-patchcall';
 import { ActionIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { eventually, startDecisionHarness, submitCallModal } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { eventually, startDecisionHarness, storeFor, STORES, submitCallModal } from './decision-flow-setup';
 
-describe('App Home pushed', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('App Home pushed (on %s)', (store) => {
   let h: SlackHarness;
   let now = Date.parse('2008-10-23T20:00:00Z');
   afterEach(async () => h?.stop());
@@ -22,6 +27,16 @@ describe('App Home pushed', () => {
       .filter((c) => c.args.user_id === user && !c.error)
       .map((c) => blocksToText((c.args.view as { blocks: never }).blocks));
   const latest = (user: string) => published(user).at(-1) ?? '';
+  /** Another process on the same store (SQLite file, or another replica), on this test's clock. */
+  const anotherProcess = async (): Promise<{ patchcall: Patchcall; close: () => Promise<void> }> => {
+    const clock = () => new Date(now);
+    if (h.store.kind === 'sqlite') {
+      const ctx = openAppContext({ dbPath: h.dbPath, clock });
+      return { patchcall: patchcallOver(ctx), close: async () => ctx.close() };
+    }
+    const replica = await openReplicaPatchcall({ url: h.store.url, dbPath: h.dbPath, clock });
+    return { patchcall: replica.patchcall, close: replica.close };
+  };
   const settled = async () => {
     await eventually(() => !h.deps.outbox.pending('MS08-067'), 'the outbox to catch up');
     await h.deps.outbox.idle();
@@ -31,7 +46,11 @@ describe('App Home pushed', () => {
 
   it("publishes a person's Home when a position is owed, given, the call made and a step falls overdue", async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     const state = await eventually(() => {
       const s = loadDecision(h.ctx, 'MS08-067');
@@ -79,7 +98,7 @@ describe('App Home pushed', () => {
       views.slice(1).forEach((view, i) => expect(view).not.toBe(views[i]));
     }
 
-    // a restart publishes nothing that Slack already shows
+    // a restart publishes nothing that Slack already shows (on PostgreSQL: what every replica published)
     const before = h.standIn.calls('views.publish').length;
     await h.restart();
     await settled();
@@ -88,7 +107,11 @@ describe('App Home pushed', () => {
 
   it("reaches a person who joins a role's user group after convening, with the position they now owe", async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     const newcomer = 'U0SYS0003';
     h.standIn.addUser({ id: newcomer, name: 'sys3' });
     await h.command('open MS08-067');
@@ -116,7 +139,11 @@ describe('App Home pushed', () => {
 
   it('publishes nothing new to someone a position does not concern, and the new view to whom it does', async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     const state = await (async () => {
       await h.command('open MS08-067');
       return eventually(() => {
@@ -145,7 +172,11 @@ describe('App Home pushed', () => {
 
   it('after a restart, publishes the current view once, never an older one', async () => {
     now = Date.parse('2008-10-23T20:00:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now), outbox: { sweepMs: 200 } });
+    h = await startDecisionHarness({
+      clock: () => new Date(now),
+      outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
+    });
     await h.command('open MS08-067');
     const state = await eventually(() => {
       const s = loadDecision(h.ctx, 'MS08-067');
@@ -156,14 +187,16 @@ describe('App Home pushed', () => {
 
     // the position lands while the app is down (another process took it)
     await h.stopApp();
-    const other = openAppContext({ dbPath: h.dbPath, clock: () => new Date(now) });
-    other.events.append({
-      type: 'decision.position-recorded',
-      stream: 'decision:MS08-067',
-      actor: PEOPLE.sec1,
-      payload: { userId: PEOPLE.sec1, roles: ['security'], stance: 'agree', key: 'position-offline' },
-    });
-    other.close();
+    const other = await anotherProcess();
+    try {
+      const recorded = await other.patchcall.recordPosition(
+        { decisionId: 'MS08-067', userId: PEOPLE.sec1, stance: 'agree', key: 'position-offline' },
+        () => state.members,
+      );
+      expect(recorded.kind).toBe('recorded');
+    } finally {
+      await other.close();
+    }
     const before = published(PEOPLE.sec1).length;
     await h.startApp();
     await eventually(() => published(PEOPLE.sec1).length > before, 'the Home after the restart');

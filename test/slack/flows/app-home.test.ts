@@ -3,9 +3,12 @@ import { ActionIds } from '../../../src/slack/action-ids';
 import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
-import { startDecisionHarness, eventually, submitCallModal } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { startDecisionHarness, eventually, storeFor, STORES, submitCallModal } from './decision-flow-setup';
 
-describe('the App Home tab', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('the App Home tab (on %s)', (store) => {
   let h: SlackHarness;
   afterEach(async () => h?.stop());
 
@@ -34,7 +37,7 @@ describe('the App Home tab', () => {
   };
 
   it('lists the open decisions with their channel when someone opens it', async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
     await open();
     const text = await home(PEOPLE.sec1);
     expect(text).toContain('Open decisions (1)');
@@ -44,7 +47,7 @@ describe('the App Home tab', () => {
 
   it("shows each person their open decisions, the deadline, the position they still owe, and the owner's call", async () => {
     const now = Date.parse('2008-10-24T10:00:00Z');
-    h = await startDecisionHarness({ clock: () => new Date(now) });
+    h = await startDecisionHarness({ clock: () => new Date(now), store: await storeFor(store, postgres) });
     const state = await open();
 
     const security = await home(PEOPLE.sec1);
@@ -68,7 +71,7 @@ describe('the App Home tab', () => {
   });
 
   it('shows the owner the plan steps past due after the call', async () => {
-    h = await startDecisionHarness();
+    h = await startDecisionHarness({ store: await storeFor(store, postgres) });
     const state = await open();
     await h.blockAction({
       actionId: ActionIds.makeCall,

@@ -8,7 +8,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDecision } from '../../../src/app/decision-log';
-import { patchcallOver } from '../../../src/app/patchcall';
 import { initialRoster } from '../../../src/decisions/apply-roster-event';
 import { readRoster } from '../../../src/app/roles-roster';
 import { UserGroupDirectory } from '../../../src/app/user-group-directory';
@@ -17,7 +16,8 @@ import { blocksToText } from '../../../src/slack/blocks/blocks-to-text';
 import { PEOPLE } from '../../decisions/sample-decision';
 import type { SlackHarness } from '../../helpers/slack-harness';
 import type { StandInMessage } from '../../../dev/local-slack-stand-in';
-import { eventually, startDecisionHarness } from './decision-flow-setup';
+import { usePostgres } from '../../helpers/postgres';
+import { eventually, startDecisionHarness, storeFor, STORES } from './decision-flow-setup';
 
 const RULES = join(__dirname, '../../../rules');
 
@@ -32,7 +32,9 @@ function rulesEscalatingTo(to: string): string {
   return dir;
 }
 
-describe('whom an escalation reaches', () => {
+const postgres = usePostgres();
+
+describe.each(STORES)('whom an escalation reaches (on %s)', (store) => {
   let h: SlackHarness;
   let now = Date.parse('2008-10-24T10:00:00Z');
   afterEach(async () => h?.stop());
@@ -52,6 +54,7 @@ describe('whom an escalation reaches', () => {
     h = await startDecisionHarness({
       clock: () => new Date(now),
       outbox: { sweepMs: 200 },
+      store: await storeFor(store, postgres),
       ...(escalateTo ? { env: { PATCHCALL_RULES: rulesEscalatingTo(escalateTo) } } : {}),
     });
     await h.command('open MS08-067');
@@ -111,6 +114,7 @@ describe('whom an escalation reaches', () => {
       clock: () => new Date(now),
       outbox: { sweepMs: 200 },
       env: { PATCHCALL_RULES: rulesEscalatingTo(handle) },
+      store: await storeFor(store, postgres),
     });
     // the group is made in Slack after the app started: the periodic usergroups.list finds it
     h.standIn.addUsergroup({ id: 'S0ONCALL', handle, name: 'Security on call', users: [PEOPLE.sec2] });
@@ -157,7 +161,7 @@ describe('whom an escalation reaches', () => {
     const taken = [...h.ctx.events.read({ type: 'decision.default-path-taken' })];
     expect(taken).toHaveLength(1);
     expect(taken[0]!.payload).toMatchObject({ escalatedTo: 'night-shift', reached: { users: [], groups: [] } });
-    const record = JSON.stringify(patchcallOver(h.ctx).buildDecisionRecord('MS08-067', { exportedBy: 'test' }));
+    const record = JSON.stringify(await h.patchcall.buildDecisionRecord('MS08-067', { exportedBy: 'test' }));
     expect(record).toContain('escalation to night-shift reached nobody');
   });
 });

@@ -190,7 +190,7 @@ describe('the PostgreSQL event log', () => {
     const appUrl = ownerUrl.replace('patchcall_owner@', 'patchcall_app@');
     await server.admin(`REVOKE ALL ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" FROM PUBLIC`);
     await server.admin(`GRANT CONNECT ON DATABASE "${new URL(ownerUrl).pathname.slice(1)}" TO patchcall_app`);
-    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(11);
+    expect((await migratePostgresDatabase(ownerUrl)).version).toBe(14);
 
     const app = await openPostgresLog(appUrl);
     try {
@@ -209,7 +209,7 @@ describe('the PostgreSQL event log', () => {
         await expect(query(appUrl, sql)).rejects.toMatchObject({ code: '42501' });
       await expect(query(appUrl, 'CREATE TABLE sneaky (x int)')).rejects.toThrow('permission denied for schema public');
       const check = await checkStore({ url: appUrl });
-      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 11, warnings: [] });
+      expect(check).toMatchObject({ store: 'postgres', role: 'patchcall_app', schemaVersion: 14, warnings: [] });
       expect((await checkStore({ url: ownerUrl })).warnings).toEqual([
         expect.stringContaining('this role owns the events table'),
       ]);
@@ -221,7 +221,7 @@ describe('the PostgreSQL event log', () => {
   test('the application role cannot migrate; an unmigrated database is refused with what to run', async () => {
     const url = await postgres.freshDatabase();
     await expect(openPostgresLog(url)).rejects.toThrow(
-      /schema version 0, this patchcall needs 11: run `patchcall db migrate`/,
+      /schema version 0, this patchcall needs 14: run `patchcall db migrate`/,
     );
   });
 

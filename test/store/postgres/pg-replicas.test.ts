@@ -71,7 +71,7 @@ describe('moving the demo database to PostgreSQL', () => {
     const url = await postgres.freshDatabase();
     const copy = await patchcall(['--db', dbPath, '--json', 'db', 'copy', '--to', url]);
     expect(copy.code).toBe(0);
-    expect(copy.json()).toMatchObject({ copied: count, headSeq, headHash, migrated: [1, 7, 11] });
+    expect(copy.json()).toMatchObject({ copied: count, headSeq, headHash, migrated: [1, 7, 11, 14] });
 
     const env = { PATCHCALL_DATABASE_URL: url };
     const verify = await patchcall(['audit', 'verify'], { env });
@@ -81,8 +81,8 @@ describe('moving the demo database to PostgreSQL', () => {
     expect(check.code).toBe(0);
     expect(expectShape(check.stdout, 'db-check.schema.json')).toMatchObject({
       store: 'postgres',
-      schemaVersion: 11,
-      knownVersion: 11,
+      schemaVersion: 14,
+      knownVersion: 14,
       chain: { ok: true, headHash },
     });
 
