@@ -7,8 +7,9 @@
  * already shows, and the log head it came from keeps an older view from passing for a newer one. A run renders only
  * the Homes something touched since the last (src/decisions/home-audience.ts): the people of a decision with new
  * events or a passed deadline, the people whose roles changed, and everyone when the part every Home shows alike
- * changed; the first run after a start renders every Home once (and publishes only those Slack does not show). Runs coalesce (a burst of appends is one run), and each person is leased while their view is
- * published, so two processes do not publish the same view twice.
+ * changed; the first run after a start renders every Home once (and publishes only those Slack does not show). Runs
+ * coalesce (a burst of appends is one run), and each person is leased while their view is published, so two
+ * processes do not publish the same view twice.
  */
 import { createHash } from 'node:crypto';
 import type { DecisionState } from '../decisions/decision-model';
